@@ -1,0 +1,48 @@
+# Finds llama.cpp, in this order:
+#   1. -DS1_LLAMA_DIR=<llama.cpp source tree>: built here as a subproject, with your
+#      own flags (e.g. -DGGML_CUDA=ON), and its common library.
+#   2. an installed llama CMake package (CMAKE_PREFIX_PATH / llama_DIR). s1.cpp's own
+#      scripts/setup.sh installs one into a per-version cache and links it at .deps/llama;
+#      that install also carries llama.cpp's common library and its headers.
+# Sets S1_HAVE_LLAMA_COMMON (Jinja chat templates, -hf downloads) and S1_DEFAULT_VOCAB
+# (ggml-vocab-qwen2.gguf, used by `s1 make-test-model`).
+set(S1_LLAMA_DIR "" CACHE PATH "llama.cpp source tree to build as a subproject")
+set(S1_HAVE_LLAMA_COMMON OFF)
+set(S1_DEFAULT_VOCAB "")
+
+if(S1_LLAMA_DIR)
+  if(NOT EXISTS "${S1_LLAMA_DIR}/include/llama.h")
+    message(FATAL_ERROR "S1_LLAMA_DIR=${S1_LLAMA_DIR} is not a llama.cpp source tree")
+  endif()
+  set(LLAMA_BUILD_COMMON ON CACHE BOOL "" FORCE)
+  set(LLAMA_BUILD_TESTS OFF CACHE BOOL "" FORCE)
+  set(LLAMA_BUILD_EXAMPLES OFF CACHE BOOL "" FORCE)
+  set(LLAMA_BUILD_TOOLS OFF CACHE BOOL "" FORCE)
+  set(LLAMA_BUILD_SERVER OFF CACHE BOOL "" FORCE)
+  set(LLAMA_BUILD_APP OFF CACHE BOOL "" FORCE)
+  add_subdirectory(${S1_LLAMA_DIR} ${CMAKE_BINARY_DIR}/llama.cpp EXCLUDE_FROM_ALL)
+  add_library(s1::llama-common ALIAS llama-common)
+  set(S1_HAVE_LLAMA_COMMON ON)
+  set(S1_DEFAULT_VOCAB "${S1_LLAMA_DIR}/models/ggml-vocab-qwen2.gguf")
+else()
+  list(APPEND CMAKE_PREFIX_PATH "${CMAKE_SOURCE_DIR}/.deps/llama")
+  find_package(llama CONFIG)
+  if(NOT llama_FOUND)
+    message(FATAL_ERROR "llama.cpp not found: run scripts/setup.sh, or pass -DS1_LLAMA_DIR=<llama.cpp source> "
+                        "or -DCMAKE_PREFIX_PATH=<llama.cpp install prefix>")
+  endif()
+  get_filename_component(_s1_llama_prefix "${llama_DIR}/../../.." ABSOLUTE)
+  find_library(S1_LLAMA_COMMON_LIB NAMES llama-common PATHS "${_s1_llama_prefix}/lib" NO_DEFAULT_PATH)
+  if(S1_LLAMA_COMMON_LIB AND EXISTS "${_s1_llama_prefix}/include/llama-common/common.h")
+    add_library(s1::llama-common UNKNOWN IMPORTED)
+    set_target_properties(s1::llama-common PROPERTIES
+      IMPORTED_LOCATION "${S1_LLAMA_COMMON_LIB}"
+      INTERFACE_INCLUDE_DIRECTORIES "${_s1_llama_prefix}/include/llama-common"
+      INTERFACE_LINK_LIBRARIES llama)
+    set(S1_HAVE_LLAMA_COMMON ON)
+  endif()
+  if(EXISTS "${_s1_llama_prefix}/share/s1.cpp/ggml-vocab-qwen2.gguf")
+    set(S1_DEFAULT_VOCAB "${_s1_llama_prefix}/share/s1.cpp/ggml-vocab-qwen2.gguf")
+  endif()
+endif()
+message(STATUS "s1.cpp: llama.cpp common library: ${S1_HAVE_LLAMA_COMMON}; test vocab: ${S1_DEFAULT_VOCAB}")

@@ -1,0 +1,95 @@
+#include "cli/flags.h"
+
+namespace s1::cli {
+
+void SamplingFlags::resolve(SamplingParams& thinking, SamplingParams& answer) const {
+  SamplingParams base;
+  base.temperature = temp;
+  base.top_k = top_k;
+  base.top_p = top_p;
+  base.min_p = min_p;
+  base.seed = seed;
+  for (const auto& spec : logit_bias) base.logit_bias.push_back(parse_logit_bias(spec));
+  thinking = base;
+  answer = base;
+  if (temp_think >= 0) thinking.temperature = temp_think;
+  if (temp_answer >= 0) answer.temperature = temp_answer;
+}
+
+void add_model_flags(CLI::App& cmd, ModelFlags& f) {
+  cmd.add_option("-m,--model", f.load.path, "GGUF model file");
+  cmd.add_option("--hf,--hf-repo", f.load.hf_repo,
+                 "download a model from Hugging Face: user/repo[:quant] (llama.cpp's cache)");
+  cmd.add_option("--ngl,--n-gpu-layers", f.load.n_gpu_layers,
+                 "layers to offload to the GPU (-1: as many as fit)")
+      ->capture_default_str();
+  cmd.add_flag("!--no-mmap", f.load.use_mmap, "read the model into memory instead of mapping it");
+  cmd.add_option("-c,--ctx-size", f.context.n_ctx, "context size in tokens, shared by all sequences")
+      ->capture_default_str()
+      ->check(CLI::Range(16, 1 << 24));
+  cmd.add_option("-b,--batch-size", f.context.n_batch, "tokens per decode call")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1 << 20));
+  cmd.add_option("--ubatch-size", f.context.n_ubatch, "physical batch size")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1 << 20));
+  cmd.add_option("-t,--threads", f.context.n_threads, "CPU threads (0: all cores)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 1024));
+  cmd.add_flag("-v,--verbose", f.verbose, "show llama.cpp's log");
+}
+
+void add_forcing_flags(CLI::App& cmd, ForcingSettings& forcing, BudgetRules& rules) {
+  cmd.add_option("--max-think", rules.max_think,
+                 "cap on thinking tokens; then the end delimiter and the final-answer prompt are "
+                 "appended (-1: what the context leaves)")
+      ->capture_default_str()
+      ->check(CLI::Range(-1, 1 << 30));
+  cmd.add_option("--min-think", rules.min_think,
+                 "attempts to end thinking before this many tokens are ignored")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 1 << 30));
+  cmd.add_option("--num-ignore", rules.num_ignore,
+                 "ignore the model's first K attempts to end thinking, appending the ignore string")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 1 << 20));
+  cmd.add_option("--ignore-str", forcing.ignore_strings,
+                 "appended when an attempt to end thinking is ignored; repeat to use several in "
+                 "turn (\"\" masks the end instead)")
+      ->capture_default_str()
+      ->take_all();
+  cmd.add_option("--final-answer", forcing.cap_suffix,
+                 "appended after the end delimiter when the cap is reached")
+      ->capture_default_str();
+  cmd.add_option("--max-answer", rules.max_answer, "cap on answer tokens (-1: none)")
+      ->capture_default_str()
+      ->check(CLI::Range(-1, 1 << 30));
+  cmd.add_option("--think-start", forcing.think_start,
+                 "thinking start delimiter (default: detected from the model)");
+  cmd.add_option("--think-end", forcing.think_end,
+                 "thinking end delimiter (default: detected from the model)");
+}
+
+void add_sampling_flags(CLI::App& cmd, SamplingFlags& s) {
+  cmd.add_option("--temp", s.temp, "temperature for thinking and answer (0: greedy)")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0f, 100.0f));
+  cmd.add_option("--temp-think", s.temp_think, "temperature while thinking (default: --temp)")
+      ->check(CLI::Range(0.0f, 100.0f));
+  cmd.add_option("--temp-answer", s.temp_answer, "temperature while answering (default: --temp)")
+      ->check(CLI::Range(0.0f, 100.0f));
+  cmd.add_option("--top-k", s.top_k, "top-k sampling (0: off)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 1 << 20));
+  cmd.add_option("--top-p", s.top_p, "top-p sampling (1: off)")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0f, 1.0f));
+  cmd.add_option("--min-p", s.min_p, "min-p sampling (0: off)")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0f, 1.0f));
+  cmd.add_option("-s,--seed", s.seed, "random seed for sampling")->capture_default_str();
+  cmd.add_option("--logit-bias", s.logit_bias,
+                 "TOKEN+BIAS or TOKEN-BIAS added to a token's logit (llama.cpp's form); repeatable");
+}
+
+}  // namespace s1::cli

@@ -1,0 +1,44 @@
+// Command-line flags shared by the subcommands that run a model. Each flag is declared
+// once here, with its default and help, and binds straight into the typed settings of
+// the layer it configures (load settings, context, forcing, budget, sampling).
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <string>
+#include <vector>
+
+#include "core/budget_forcing.h"
+#include "engine/forcing_vocab.h"
+#include "engine/model.h"
+#include "engine/sampling.h"
+#include "engine/scheduler.h"
+
+namespace s1::cli {
+
+// Sampling flags as given; resolved per phase by resolve().
+struct SamplingFlags {
+  float temp = 0.0f;
+  float temp_think = -1.0f;   // < 0: use temp
+  float temp_answer = -1.0f;  // < 0: use temp
+  int top_k = 0;
+  float top_p = 1.0f;
+  float min_p = 0.0f;
+  uint32_t seed = 0;
+  std::vector<std::string> logit_bias;
+
+  // Thinking and answer sampling. Throws std::invalid_argument for a malformed bias.
+  void resolve(SamplingParams& thinking, SamplingParams& answer) const;
+};
+
+struct ModelFlags {
+  LoadSettings load;
+  ContextSettings context;
+  bool verbose = false;
+};
+
+void add_model_flags(CLI::App& cmd, ModelFlags& flags);
+void add_forcing_flags(CLI::App& cmd, ForcingSettings& forcing, BudgetRules& rules);
+void add_sampling_flags(CLI::App& cmd, SamplingFlags& sampling);
+
+}  // namespace s1::cli

@@ -1,0 +1,128 @@
+// `s1 generate`: budget-forced generation from the command line.
+#include <CLI/CLI.hpp>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "cli/commands.h"
+#include "cli/flags.h"
+#include "cli/output.h"
+#include "engine/forcing_vocab.h"
+#include "engine/model.h"
+#include "engine/prompt.h"
+#include "engine/scheduler.h"
+
+namespace s1::cli {
+namespace {
+
+struct GenerateArgs {
+  ModelFlags model;
+  ForcingSettings forcing;
+  BudgetRules rules;
+  SamplingFlags sampling;
+  std::string prompt;
+  std::string prompt_file;
+  std::string system;
+  int n_samples = 1;
+  int parallel = 0;  // 0: n_samples
+  bool json = false;
+};
+
+std::string read_prompt(const GenerateArgs& a) {
+  if (!a.prompt.empty() && !a.prompt_file.empty()) throw CommandError("give -p or -f, not both");
+  if (!a.prompt_file.empty()) {
+    std::ifstream in(a.prompt_file, std::ios::binary);
+    if (!in) throw CommandError("cannot read prompt file " + a.prompt_file);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+  }
+  if (a.prompt.empty()) throw CommandError("no prompt (-p TEXT or -f FILE)");
+  return a.prompt;
+}
+
+int run_generate(GenerateArgs& a) {
+  const std::string question = read_prompt(a);
+  if (a.model.load.path.empty() && a.model.load.hf_repo.empty()) {
+    throw CommandError("no model (-m FILE.gguf or --hf user/repo)");
+  }
+  a.rules.validate();
+  init_llama_backend(a.model.verbose);
+  const auto model = Model::load(a.model.load);
+  const ThinkingFormat format = resolve_thinking_format(*model, a.forcing);
+  const ForcingVocab vocab = make_forcing_vocab(*model, format, a.forcing);
+  const Prompt prompt = build_prompt(*model, format, question_messages(question, a.system));
+
+  ContextSettings ctx = a.model.context;
+  ctx.n_parallel = a.parallel > 0 ? a.parallel : a.n_samples;
+  Scheduler scheduler(*model, vocab, ctx);
+
+  GenerationRequest req;
+  req.prompt = prompt.tokens;
+  req.prompt_ends_with_newline = prompt.ends_with_newline;
+  req.rules = a.rules;
+  a.sampling.resolve(req.thinking_sampling, req.answer_sampling);
+  req.n_samples = a.n_samples;
+  std::vector<SequenceResult> results(static_cast<size_t>(a.n_samples));
+  req.on_done = [&](int sample, const SequenceResult& r) { results[static_cast<size_t>(sample)] = r; };
+
+  const bool stream = !a.json && a.n_samples == 1;
+  std::unique_ptr<TextPrinter> printer;
+  if (stream) {
+    printer = std::make_unique<TextPrinter>(stdout, isatty(fileno(stdout)) != 0);
+    req.on_text = [&](int, const TextChunk& chunk) { printer->print(chunk); };
+  }
+  const auto t0 = std::chrono::steady_clock::now();
+  scheduler.submit(std::move(req));
+  scheduler.run();
+  const double wall_ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  if (printer) printer->end();
+
+  for (const auto& r : results) {
+    if (r.clamped) {
+      std::fprintf(stderr, "s1 generate: warning: --max-think lowered to %d to fit the context\n",
+                   r.max_think);
+      break;
+    }
+  }
+  RunSummary summary{model->description(), format.name, prompt.tokens.size(), wall_ms,
+                     scheduler.stats()};
+  if (a.json) {
+    std::cout << generation_json(summary, results).dump() << "\n";
+  } else {
+    if (!stream) {
+      for (const auto& r : results) print_result(stdout, r, isatty(fileno(stdout)) != 0);
+    }
+    std::fprintf(stderr, "%s\n", summary_line(summary, results).c_str());
+  }
+  return 0;
+}
+
+}  // namespace
+
+void add_generate_command(CLI::App& app, int& exit_code) {
+  auto args = std::make_shared<GenerateArgs>();
+  CLI::App* cmd = app.add_subcommand("generate", "budget-forced generation from a prompt");
+  add_model_flags(*cmd, args->model);
+  add_forcing_flags(*cmd, args->forcing, args->rules);
+  add_sampling_flags(*cmd, args->sampling);
+  cmd->add_option("-p,--prompt", args->prompt, "the question");
+  cmd->add_option("-f,--file", args->prompt_file, "read the question from a file");
+  cmd->add_option("--system", args->system, "system message");
+  cmd->add_option("-n,--n-samples", args->n_samples, "samples of the prompt, decoded together")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 4096));
+  cmd->add_option("--parallel", args->parallel, "sequences decoded at once (default: -n)")
+      ->check(CLI::Range(1, 4096));
+  cmd->add_flag("--json", args->json, "print one JSON object instead of streaming text");
+  cmd->callback([args, &exit_code] { exit_code = run_generate(*args); });
+}
+
+}  // namespace s1::cli

@@ -1,0 +1,36 @@
+// `s1`: test-time scaling for reasoning models. Dispatches to the subcommands.
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+#include <exception>
+
+#include "cli/commands.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"s1.cpp: budget forcing and test-time scaling for reasoning models", "s1"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "s1.cpp 0.1.0");
+  int exit_code = 0;
+  s1::cli::add_generate_command(app, exit_code);
+  s1::cli::add_make_test_model_command(app, exit_code);
+  s1::cli::add_grade_command(app, exit_code);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
+    const auto* sub = app.get_subcommands().empty() ? nullptr : app.get_subcommands().front();
+    std::fprintf(stderr, "s1%s%s: error: %s (see --help)\n", sub ? " " : "",
+                 sub ? sub->get_name().c_str() : "", e.what());
+    return 2;
+  } catch (const s1::cli::CommandError& e) {
+    std::fprintf(stderr, "s1 %s: error: %s\n", app.get_subcommands().front()->get_name().c_str(),
+                 e.what());
+    return e.exit_code;
+  } catch (const std::exception& e) {
+    const auto subs = app.get_subcommands();
+    std::fprintf(stderr, "s1%s%s: error: %s\n", subs.empty() ? "" : " ",
+                 subs.empty() ? "" : subs.front()->get_name().c_str(), e.what());
+    return 1;
+  }
+  return exit_code;
+}

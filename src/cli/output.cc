@@ -1,0 +1,135 @@
+#include "cli/output.h"
+
+#include <algorithm>
+
+namespace s1::cli {
+namespace {
+
+const char kDim[] = "\x1b[2m";
+const char kForced[] = "\x1b[1;33m";
+const char kReset[] = "\x1b[0m";
+
+double per_second(double count, double ms) { return ms > 0 ? count * 1000.0 / ms : 0.0; }
+
+}  // namespace
+
+void TextPrinter::header(const char* title) {
+  std::fprintf(out_, "%s%s=== %s ===%s\n", started_ ? "\n" : "", color_ ? kDim : "", title,
+               color_ ? kReset : "");
+  started_ = true;
+}
+
+void TextPrinter::print(const TextChunk& chunk) {
+  if (!started_) header("thinking");
+  if (chunk.channel == Channel::kDelimiter) {
+    if (!in_answer_) header("answer");
+    in_answer_ = true;
+    return;
+  }
+  // Chunks from the budget forcer are whole characters already.
+  const bool blank = chunk.text.find_first_not_of(" \n\t") == std::string::npos;
+  if (chunk.forced && !blank) {
+    std::fprintf(out_, "%s%s%s", color_ ? kForced : "\xC2\xAB", chunk.text.c_str(),
+                 color_ ? kReset : "\xC2\xBB");
+  } else if (chunk.channel == Channel::kThinking && color_) {
+    std::fprintf(out_, "%s%s%s", kDim, chunk.text.c_str(), kReset);
+  } else {
+    std::fputs(chunk.text.c_str(), out_);
+  }
+  std::fflush(out_);
+}
+
+void TextPrinter::end() {
+  if (started_) std::fputc('\n', out_);
+  std::fflush(out_);
+}
+
+void print_result(FILE* out, const SequenceResult& r, bool color) {
+  std::fprintf(out, "%s### sample %d (%s)%s\n", color ? kDim : "", r.sample,
+               r.finish_reason.c_str(), color ? kReset : "");
+  TextPrinter p(out, color);
+  p.print({Channel::kThinking, r.thinking, false});
+  p.print({Channel::kDelimiter, "", false});
+  p.print({Channel::kAnswer, r.answer, false});
+  p.end();
+}
+
+std::string summary_line(const RunSummary& s, const std::vector<SequenceResult>& results) {
+  long thinking = 0, answer = 0, ignores = 0, caps = 0, sampled = 0;
+  double gen_ms = 0;
+  for (const auto& r : results) {
+    thinking += r.thinking_tokens;
+    answer += r.answer_tokens;
+    sampled += r.sampled_tokens;
+    gen_ms = std::max(gen_ms, r.generation_ms);
+    for (const auto& e : r.events) {
+      ignores += e.kind == ForcingKind::kIgnore;
+      caps += e.kind == ForcingKind::kCap;
+    }
+  }
+  const double prompt_ms = results.empty() ? 0 : results.front().prompt_ms;
+  char buf[512];
+  std::snprintf(buf, sizeof buf,
+                "s1: %zu sample(s): thinking %ld tokens, answer %ld tokens, %ld ignored end(s), "
+                "%ld cap(s); prompt %zu tokens at %.1f t/s, generation %.1f t/s",
+                results.size(), thinking, answer, ignores, caps, s.prompt_tokens,
+                per_second(static_cast<double>(s.prompt_tokens), prompt_ms),
+                per_second(static_cast<double>(sampled), gen_ms));
+  return buf;
+}
+
+nlohmann::json result_json(const SequenceResult& r) {
+  nlohmann::json events = nlohmann::json::array();
+  for (const auto& e : r.events) {
+    events.push_back({{"kind", to_string(e.kind)},
+                      {"thinking_tokens", e.thinking_tokens},
+                      {"reason", e.reason},
+                      {"text", e.text},
+                      {"retracted", e.retracted}});
+  }
+  return {{"sample", r.sample},
+          {"thinking", r.thinking},
+          {"answer", r.answer},
+          {"thinking_tokens", r.thinking_tokens},
+          {"answer_tokens", r.answer_tokens},
+          {"sampled_tokens", r.sampled_tokens},
+          {"injected_tokens", r.injected_tokens},
+          {"retracted_tokens", r.retracted_tokens},
+          {"finish_reason", r.finish_reason},
+          {"max_think", r.max_think},
+          {"clamped", r.clamped},
+          {"events", events},
+          {"timings",
+           {{"prompt_ms", r.prompt_ms},
+            {"generation_ms", r.generation_ms},
+            {"generation_tokens_per_s", per_second(r.sampled_tokens, r.generation_ms)}}}};
+}
+
+nlohmann::json generation_json(const RunSummary& s, const std::vector<SequenceResult>& results) {
+  nlohmann::json samples = nlohmann::json::array();
+  double gen_ms = 0;
+  long sampled = 0;
+  for (const auto& r : results) {
+    samples.push_back(result_json(r));
+    gen_ms = std::max(gen_ms, r.generation_ms);
+    sampled += r.sampled_tokens;
+  }
+  const double prompt_ms = results.empty() ? 0 : results.front().prompt_ms;
+  return {{"model", s.model},
+          {"format", s.format},
+          {"prompt_tokens", s.prompt_tokens},
+          {"samples", samples},
+          {"timings",
+           {{"wall_ms", s.wall_ms},
+            {"prompt_tokens_per_s", per_second(static_cast<double>(s.prompt_tokens), prompt_ms)},
+            {"generation_tokens_per_s", per_second(static_cast<double>(sampled), gen_ms)}}},
+          {"decode",
+           {{"decoded_tokens", s.stats.decoded_tokens},
+            {"prompt_tokens", s.stats.prompt_tokens},
+            {"sampled_tokens", s.stats.sampled_tokens},
+            {"injected_tokens", s.stats.injected_tokens},
+            {"retracted_tokens", s.stats.retracted_tokens},
+            {"decode_calls", s.stats.decode_calls}}}};
+}
+
+}  // namespace s1::cli

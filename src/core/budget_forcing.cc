@@ -1,0 +1,282 @@
+#include "core/budget_forcing.h"
+
+#include <algorithm>
+#include <stdexcept>
+#include <string>
+
+#include "core/utf8.h"
+
+namespace s1 {
+
+void BudgetRules::validate() const {
+  if (min_think < 0) throw std::invalid_argument("min_think must not be negative");
+  if (num_ignore < 0) throw std::invalid_argument("num_ignore must not be negative");
+  if (max_think >= 0 && min_think > max_think) {
+    throw std::invalid_argument("min_think (" + std::to_string(min_think) +
+                                ") is above max_think (" + std::to_string(max_think) + ")");
+  }
+}
+
+const char* to_string(ForcingKind kind) {
+  switch (kind) {
+    case ForcingKind::kIgnore: return "ignore";
+    case ForcingKind::kCap: return "cap";
+    case ForcingKind::kEnd: return "end";
+  }
+  return "?";
+}
+
+const char* to_string(FinishReason reason) {
+  switch (reason) {
+    case FinishReason::kNone: return "none";
+    case FinishReason::kStop: return "stop";
+    case FinishReason::kLength: return "length";
+  }
+  return "?";
+}
+
+BudgetForcer::BudgetForcer(const BudgetRules& rules, const ForcingVocab& vocab,
+                           bool text_ends_with_newline)
+    : rules_(rules), vocab_(&vocab), ends_with_newline_(text_ends_with_newline) {
+  rules_.validate();
+  if (vocab.end_delimiter.tokens.empty()) {
+    throw std::invalid_argument("the end-of-thinking delimiter has no tokens");
+  }
+  for (const auto& t : vocab.end_triggers) {
+    if (t.empty()) throw std::invalid_argument("an end-of-thinking trigger has no tokens");
+    max_trigger_length_ = std::max(max_trigger_length_, t.size());
+  }
+}
+
+Decision BudgetForcer::begin() {
+  Decision d;
+  if (rules_.max_think == 0) close_thinking(d, ForcingKind::kCap, "max_think", 0, 0);
+  return d;
+}
+
+Decision BudgetForcer::on_token(Token token, std::string_view piece) {
+  if (phase_ == Phase::kThinking) return on_thinking_token(token, piece);
+  if (phase_ == Phase::kAnswer) return on_answer_token(token, piece);
+  throw std::logic_error("BudgetForcer::on_token called after the sequence finished");
+}
+
+Decision BudgetForcer::finish(FinishReason reason) {
+  Decision d;
+  release_held(d, true);
+  if (phase_ != Phase::kDone) {
+    phase_ = Phase::kDone;
+    finish_reason_ = reason;
+  }
+  d.done = true;
+  return d;
+}
+
+Decision BudgetForcer::on_thinking_token(Token token, std::string_view piece) {
+  Decision d;
+  if (is_end_of_generation(token)) return on_end_attempt(token, 0, true, std::move(d));
+  if (const int matched = trigger_match(token); matched > 0) {
+    return on_end_attempt(token, matched - 1, false, std::move(d));
+  }
+  held_.push_back({token, std::string(piece)});
+  ++thinking_tokens_;
+  if (rules_.max_think >= 0 && thinking_tokens_ >= rules_.max_think) {
+    // Never cut a character in two: take back the tokens of a partial one.
+    const size_t partial = incomplete_char_tokens();
+    if (partial > 0) {
+      d.keep_token = false;
+      d.retract = static_cast<int>(partial) - 1;
+      held_.resize(held_.size() - partial);
+      thinking_tokens_ -= static_cast<int>(partial);
+    }
+    close_thinking(d, ForcingKind::kCap, "max_think", 0, static_cast<int>(partial));
+    return d;
+  }
+  release_held(d, false);
+  return d;
+}
+
+Decision BudgetForcer::on_end_attempt(Token sampled, int matched_held, bool end_of_generation,
+                                      Decision d) {
+  // The trigger's earlier tokens are decoded and held; the sampled one is not decoded.
+  const size_t trigger_begin = held_.size() - static_cast<size_t>(matched_held);
+  TokenSeq trigger;
+  for (size_t i = trigger_begin; i < held_.size(); ++i) trigger.push_back(held_[i].token);
+  held_.resize(trigger_begin);
+  thinking_tokens_ -= matched_held;
+  ++end_attempts_;
+
+  const bool by_count = end_attempts_ <= rules_.num_ignore;
+  const bool by_min = thinking_tokens_ < rules_.min_think;
+  d.keep_token = false;
+  d.retract = matched_held;
+  if (by_count || by_min) {
+    static const ForcedText kNothing;
+    const ForcedText& ignore =
+        vocab_->ignore_strings.empty()
+            ? kNothing
+            : vocab_->ignore_strings[static_cast<size_t>(ignores_) % vocab_->ignore_strings.size()];
+    const int after = thinking_tokens_ + static_cast<int>(ignore.tokens.size());
+    if (rules_.max_think >= 0 && after > rules_.max_think) {
+      close_thinking(d, ForcingKind::kCap, "max_think", 0, matched_held);
+      return d;
+    }
+    ++ignores_;
+    release_held(d, true);
+    events_.push_back({ForcingKind::kIgnore, thinking_tokens_, by_count ? "num_ignore" : "min_think",
+                       ignore.text, matched_held});
+    d.event = static_cast<int>(events_.size()) - 1;
+    append_forced(d, Channel::kThinking, ignore);
+    thinking_tokens_ = after;
+    d.mask_triggers = ignore.tokens.empty();
+    if (rules_.max_think >= 0 && thinking_tokens_ >= rules_.max_think) {
+      close_thinking(d, ForcingKind::kCap, "max_think", 0, 0);
+    }
+    return d;
+  }
+
+  // Natural end. A trigger that begins the delimiter stays; the rest is appended.
+  size_t kept = 0;
+  if (!end_of_generation) {
+    trigger.push_back(sampled);
+    const TokenSeq& delim = vocab_->end_delimiter.tokens;
+    if (trigger.size() <= delim.size() && std::equal(trigger.begin(), trigger.end(), delim.begin())) {
+      kept = trigger.size();
+      d.keep_token = true;
+      d.retract = 0;
+    }
+  }
+  close_thinking(d, ForcingKind::kEnd, end_of_generation ? "end_of_generation" : "trigger",
+                 static_cast<int>(kept), kept > 0 ? 0 : matched_held);
+  return d;
+}
+
+void BudgetForcer::close_thinking(Decision& d, ForcingKind kind, const std::string& reason,
+                                  int kept_trigger_tokens, int retracted) {
+  release_held(d, true);
+  ForcingEvent event{kind, thinking_tokens_, reason, "", retracted};
+  if (kind == ForcingKind::kCap && !ends_with_newline_) {
+    append_forced(d, Channel::kThinking, vocab_->newline);
+    event.text += vocab_->newline.text;
+  }
+  const ForcedText& delim = vocab_->end_delimiter;
+  const auto kept = static_cast<size_t>(kept_trigger_tokens);
+  d.inject.insert(d.inject.end(), delim.tokens.begin() + static_cast<long>(kept),
+                  delim.tokens.end());
+  d.output.push_back({Channel::kDelimiter, delim.text, kept < delim.tokens.size()});
+  if (kept < delim.tokens.size()) event.text += delim.text;
+  if (kind == ForcingKind::kCap) {
+    append_forced(d, Channel::kAnswer, vocab_->cap_suffix);
+    event.text += vocab_->cap_suffix.text;
+  }
+  events_.push_back(std::move(event));
+  d.event = static_cast<int>(events_.size()) - 1;
+  phase_ = Phase::kAnswer;
+  if (rules_.max_answer == 0) {
+    phase_ = Phase::kDone;
+    finish_reason_ = FinishReason::kLength;
+    d.done = true;
+  }
+}
+
+Decision BudgetForcer::on_answer_token(Token token, std::string_view piece) {
+  Decision d;
+  if (is_end_of_generation(token)) {
+    d.keep_token = false;
+    release_held(d, true);
+    phase_ = Phase::kDone;
+    finish_reason_ = FinishReason::kStop;
+    d.done = true;
+    return d;
+  }
+  held_.push_back({token, std::string(piece)});
+  ++answer_tokens_;
+  if (rules_.max_answer >= 0 && answer_tokens_ >= rules_.max_answer) {
+    release_held(d, true);
+    phase_ = Phase::kDone;
+    finish_reason_ = FinishReason::kLength;
+    d.done = true;
+    return d;
+  }
+  release_held(d, false);
+  return d;
+}
+
+void BudgetForcer::append_forced(Decision& d, Channel channel, const ForcedText& text) {
+  d.inject.insert(d.inject.end(), text.tokens.begin(), text.tokens.end());
+  if (text.text.empty()) return;
+  d.output.push_back({channel, text.text, true});
+  if (channel == Channel::kThinking) ends_with_newline_ = text.text.back() == '\n';
+}
+
+void BudgetForcer::emit(Decision& d, Channel channel, std::string_view text) {
+  if (text.empty()) return;
+  if (!d.output.empty() && d.output.back().channel == channel && !d.output.back().forced) {
+    d.output.back().text += sanitize_utf8(text);
+  } else {
+    d.output.push_back({channel, sanitize_utf8(text), false});
+  }
+  if (channel == Channel::kThinking) ends_with_newline_ = text.back() == '\n';
+}
+
+void BudgetForcer::release_held(Decision& d, bool all) {
+  if (held_.empty()) return;
+  size_t hold = 0;
+  if (!all) {
+    hold = incomplete_char_tokens();
+    if (phase_ == Phase::kThinking) hold = std::max(hold, trigger_prefix_length());
+  }
+  const size_t n = held_.size() - hold;
+  if (n == 0) return;
+  std::string text;
+  for (size_t i = 0; i < n; ++i) text += held_[i].piece;
+  held_.erase(held_.begin(), held_.begin() + static_cast<long>(n));
+  emit(d, phase_ == Phase::kThinking ? Channel::kThinking : Channel::kAnswer, text);
+}
+
+bool BudgetForcer::is_end_of_generation(Token token) const {
+  const auto& eog = vocab_->end_of_generation;
+  return std::find(eog.begin(), eog.end(), token) != eog.end();
+}
+
+int BudgetForcer::trigger_match(Token token) const {
+  for (const auto& trigger : vocab_->end_triggers) {
+    if (trigger.back() != token || trigger.size() - 1 > held_.size()) continue;
+    const size_t before = trigger.size() - 1;
+    if (std::equal(trigger.begin(), trigger.end() - 1, held_.end() - static_cast<long>(before),
+                   held_.end(), [](Token t, const Held& h) { return t == h.token; })) {
+      return static_cast<int>(trigger.size());
+    }
+  }
+  return 0;
+}
+
+size_t BudgetForcer::trigger_prefix_length() const {
+  const size_t longest = std::min(held_.size(), max_trigger_length_ > 0 ? max_trigger_length_ - 1 : 0);
+  for (size_t k = longest; k > 0; --k) {
+    for (const auto& trigger : vocab_->end_triggers) {
+      if (trigger.size() <= k) continue;
+      if (std::equal(trigger.begin(), trigger.begin() + static_cast<long>(k),
+                     held_.end() - static_cast<long>(k), held_.end(),
+                     [](Token t, const Held& h) { return t == h.token; })) {
+        return k;
+      }
+    }
+  }
+  return 0;
+}
+
+size_t BudgetForcer::incomplete_char_tokens() const {
+  // Only the last few tokens can hold the start of an unfinished character.
+  std::string tail;
+  const size_t from = held_.size() > 4 ? held_.size() - 4 : 0;
+  for (size_t i = from; i < held_.size(); ++i) tail += held_[i].piece;
+  size_t bytes = incomplete_utf8_tail(tail);
+  size_t tokens = 0;
+  for (size_t i = held_.size(); i > from && bytes > 0; --i) {
+    ++tokens;
+    bytes -= std::min(bytes, held_[i - 1].piece.size());
+  }
+  return tokens;
+}
+
+}  // namespace s1

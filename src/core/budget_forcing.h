@@ -1,0 +1,164 @@
+// Budget forcing (s1, Muennighoff et al. 2025) as a pure state machine: tokens in,
+// decisions out. It knows nothing of llama.cpp; the engine feeds it every sampled token
+// of one sequence and carries out what it decides (keep or drop the token, remove
+// tokens already in the KV cache, feed forced tokens as one batch).
+//
+// Rules, all counted in thinking tokens (tokens between the thinking delimiters, the
+// model's own plus inserted ignore strings):
+//  - cap (max_think N): once thinking holds N tokens, append "\n" (unless the thinking
+//    text ends with one), the end delimiter and the cap suffix ("\nFinal Answer:"), then
+//    answer. A character split across tokens is never cut: its partial tokens are taken
+//    back first, so thinking may end a token or three short of N.
+//  - extend: an attempt to end thinking is the model sampling an end trigger sequence or
+//    an end-of-generation token. Attempt number i (from 1) is ignored when i <= num_ignore
+//    or when thinking holds fewer than min_think tokens: the trigger is dropped and the
+//    next ignore string (used in turn) is appended. An ignore string that would carry
+//    thinking past the cap becomes the cap instead. With an empty ignore string the
+//    triggers are masked for the next sample, so a greedy model cannot loop.
+//  - natural end: an attempt not ignored drops the trigger and appends the end delimiter
+//    (a trigger that is the delimiter's own start is kept, and only the rest appended).
+//  - answer: ends at an end-of-generation token (not fed) or after max_answer tokens.
+//
+// Text: every decision carries the text to show, split into channels. Tokens that may
+// still turn out to be part of a multi-token trigger, or that end inside a UTF-8
+// character, are held back until that is settled, so retracted text is never shown.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace s1 {
+
+using Token = int32_t;
+using TokenSeq = std::vector<Token>;
+
+// A forced piece of text and its tokens.
+struct ForcedText {
+  std::string text;
+  TokenSeq tokens;
+};
+
+// What the forcer needs of the vocabulary, tokenized once by the engine.
+struct ForcingVocab {
+  std::vector<TokenSeq> end_triggers;  // sampled sequences that mean "end thinking"
+  TokenSeq end_of_generation;          // EOS/EOT tokens
+  ForcedText end_delimiter;            // closes thinking, e.g. "</think>"
+  ForcedText newline;                  // "\n", put before the delimiter at the cap if needed
+  ForcedText cap_suffix;               // after the delimiter at the cap, e.g. "\nFinal Answer:"
+  std::vector<ForcedText> ignore_strings;  // appended in turn when an attempt is ignored
+};
+
+// Per-sequence budget. Negative max values mean "no limit".
+struct BudgetRules {
+  int max_think = -1;
+  int min_think = 0;
+  int num_ignore = 0;
+  int max_answer = -1;
+
+  // Throws std::invalid_argument with a one-line message for negative min_think or
+  // num_ignore, or min_think above a set max_think.
+  void validate() const;
+};
+
+enum class Phase { kThinking, kAnswer, kDone };
+enum class Channel { kThinking, kDelimiter, kAnswer };
+enum class ForcingKind { kIgnore, kCap, kEnd };
+enum class FinishReason { kNone, kStop, kLength };
+
+const char* to_string(ForcingKind kind);
+const char* to_string(FinishReason reason);
+
+struct ForcingEvent {
+  ForcingKind kind;
+  int thinking_tokens;  // thinking tokens before the event
+  std::string reason;   // kIgnore: "num_ignore" | "min_think"; kCap: "max_think";
+                        // kEnd: "trigger" | "end_of_generation"
+  std::string text;     // what was appended (without a kept trigger)
+  int retracted = 0;    // tokens taken back from the sequence (already decoded)
+};
+
+struct TextChunk {
+  Channel channel;
+  std::string text;
+  bool forced;  // inserted by a rule, not sampled
+};
+
+// What the engine does after one step, in this order: drop the sampled token unless
+// `keep_token`; remove the last `retract` decoded tokens; decode `inject`; stop when
+// `done`. `mask_triggers` asks to mask end triggers and end-of-generation tokens for the
+// next sample only.
+struct Decision {
+  bool keep_token = true;
+  int retract = 0;
+  TokenSeq inject;
+  bool mask_triggers = false;
+  bool done = false;
+  std::vector<TextChunk> output;
+  int event = -1;  // index into BudgetForcer::events() of the event this step raised
+};
+
+// One sequence's budget state. Not thread-safe; cheap to copy.
+class BudgetForcer {
+ public:
+  // `vocab` must outlive the forcer. `text_ends_with_newline`: whether the prompt (which
+  // already opens thinking) ends with "\n". Throws std::invalid_argument if the rules
+  // are invalid or the vocabulary has no end delimiter tokens.
+  BudgetForcer(const BudgetRules& rules, const ForcingVocab& vocab, bool text_ends_with_newline);
+
+  // Before the first sample: a cap of 0 closes thinking at once.
+  Decision begin();
+
+  // One sampled token and its text piece. Must not be called once phase() is kDone.
+  Decision on_token(Token token, std::string_view piece);
+
+  // Ends the sequence from outside (context full, client gone): releases held text.
+  Decision finish(FinishReason reason);
+
+  Phase phase() const { return phase_; }
+  FinishReason finish_reason() const { return finish_reason_; }
+  const std::vector<ForcingEvent>& events() const { return events_; }
+  int thinking_tokens() const { return thinking_tokens_; }
+  int answer_tokens() const { return answer_tokens_; }
+  int end_attempts() const { return end_attempts_; }
+
+ private:
+  struct Held {
+    Token token;
+    std::string piece;
+  };
+
+  Decision on_thinking_token(Token token, std::string_view piece);
+  Decision on_answer_token(Token token, std::string_view piece);
+  Decision on_end_attempt(Token sampled, int matched_held, bool end_of_generation, Decision d);
+  // Closes thinking: optional newline, delimiter (less a kept trigger prefix), suffix.
+  void close_thinking(Decision& d, ForcingKind kind, const std::string& reason,
+                      int kept_trigger_tokens, int retracted);
+  void append_forced(Decision& d, Channel channel, const ForcedText& text);
+  void emit(Decision& d, Channel channel, std::string_view text);
+  // Releases held tokens from the front that can no longer be part of a trigger or a
+  // split character; `all` releases everything.
+  void release_held(Decision& d, bool all);
+  bool is_end_of_generation(Token token) const;
+  // Length of a trigger matching the end of held tokens + `token`, or 0.
+  int trigger_match(Token token) const;
+  // Number of trailing held tokens that form a proper prefix of some trigger.
+  size_t trigger_prefix_length() const;
+  size_t incomplete_char_tokens() const;
+
+  BudgetRules rules_;
+  const ForcingVocab* vocab_;
+  Phase phase_ = Phase::kThinking;
+  FinishReason finish_reason_ = FinishReason::kNone;
+  std::vector<ForcingEvent> events_;
+  std::vector<Held> held_;  // decoded thinking tokens whose text is not shown yet
+  int thinking_tokens_ = 0;
+  int answer_tokens_ = 0;
+  int end_attempts_ = 0;
+  int ignores_ = 0;
+  bool ends_with_newline_;
+  size_t max_trigger_length_ = 0;
+};
+
+}  // namespace s1

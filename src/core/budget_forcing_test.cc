@@ -1,0 +1,323 @@
+#include "core/budget_forcing.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace s1 {
+namespace {
+
+// A fake vocabulary: plain tokens are 1..9 (text "a".."i"), 10 is "\n".
+constexpr Token kEog = 0;
+constexpr Token kNewline = 10;
+constexpr Token kThinkEnd = 100;  // "</think>"
+constexpr Token kImStart = 50;    // "<|im_start|>"
+constexpr Token kAnswer = 51;     // "answer"
+constexpr Token kWait = 300;
+
+ForcingVocab think_tags_vocab() {
+  ForcingVocab v;
+  v.end_triggers = {{kThinkEnd}};
+  v.end_of_generation = {kEog};
+  v.end_delimiter = {"</think>", {kThinkEnd}};
+  v.newline = {"\n", {kNewline}};
+  v.cap_suffix = {"\nFinal Answer:", {kNewline, 200, 201}};
+  v.ignore_strings = {{"Wait", {kWait}}};
+  return v;
+}
+
+ForcingVocab s1_vocab() {
+  ForcingVocab v = think_tags_vocab();
+  v.end_triggers = {{kImStart}};
+  v.end_delimiter = {"<|im_start|>answer", {kImStart, kAnswer}};
+  return v;
+}
+
+std::string piece(Token t) { return t == kNewline ? "\n" : std::string(1, char('a' + t - 1)); }
+
+// Everything shown on one channel.
+std::string text_of(const std::vector<Decision>& ds, Channel c) {
+  std::string s;
+  for (const auto& d : ds)
+    for (const auto& chunk : d.output)
+      if (chunk.channel == c) s += chunk.text;
+  return s;
+}
+
+TEST(BudgetRules, MinAboveMaxIsRefused) {
+  BudgetRules r;
+  r.max_think = 10;
+  r.min_think = 11;
+  EXPECT_THROW(r.validate(), std::invalid_argument);
+  r.min_think = 10;
+  EXPECT_NO_THROW(r.validate());
+  r.num_ignore = -1;
+  EXPECT_THROW(r.validate(), std::invalid_argument);
+}
+
+TEST(BudgetForcer, CapHoldsToTheToken) {
+  const auto v = think_tags_vocab();
+  BudgetForcer f({5, 0, 0, -1}, v, false);
+  EXPECT_TRUE(f.begin().inject.empty());
+  std::vector<Decision> ds;
+  for (int i = 1; i <= 4; ++i) {
+    ds.push_back(f.on_token(i, piece(i)));
+    EXPECT_TRUE(ds.back().inject.empty());
+    EXPECT_EQ(f.phase(), Phase::kThinking);
+  }
+  ds.push_back(f.on_token(5, piece(5)));
+  const Decision& cap = ds.back();
+  EXPECT_TRUE(cap.keep_token);
+  EXPECT_EQ(cap.inject, (TokenSeq{kNewline, kThinkEnd, kNewline, 200, 201}));
+  EXPECT_EQ(f.thinking_tokens(), 5);
+  EXPECT_EQ(f.phase(), Phase::kAnswer);
+  ASSERT_EQ(f.events().size(), 1u);
+  EXPECT_EQ(f.events()[0].kind, ForcingKind::kCap);
+  EXPECT_EQ(f.events()[0].thinking_tokens, 5);
+  EXPECT_EQ(text_of(ds, Channel::kThinking), "abcde\n");
+  EXPECT_EQ(text_of(ds, Channel::kAnswer), "\nFinal Answer:");
+}
+
+TEST(BudgetForcer, CapAddsNoNewlineAfterOne) {
+  const auto v = think_tags_vocab();
+  BudgetForcer f({2, 0, 0, -1}, v, false);
+  f.on_token(1, piece(1));
+  const Decision d = f.on_token(kNewline, "\n");
+  EXPECT_EQ(d.inject, (TokenSeq{kThinkEnd, kNewline, 200, 201}));
+}
+
+TEST(BudgetForcer, ZeroCapClosesAtOnce) {
+  const auto v = s1_vocab();
+  BudgetForcer f({0, 0, 0, -1}, v, true);
+  const Decision d = f.begin();
+  EXPECT_EQ(d.inject, (TokenSeq{kImStart, kAnswer, kNewline, 200, 201}));
+  EXPECT_EQ(f.phase(), Phase::kAnswer);
+}
+
+TEST(BudgetForcer, IgnoresTheFirstKAttemptsThenEnds) {
+  const auto v = think_tags_vocab();
+  BudgetForcer f({-1, 0, 2, -1}, v, false);
+  f.on_token(1, piece(1));
+  for (int i = 0; i < 2; ++i) {
+    const Decision d = f.on_token(kThinkEnd, "</think>");
+    EXPECT_FALSE(d.keep_token);
+    EXPECT_EQ(d.inject, TokenSeq{kWait});
+    EXPECT_EQ(f.phase(), Phase::kThinking);
+    f.on_token(2, piece(2));
+  }
+  const Decision end = f.on_token(kThinkEnd, "</think>");
+  EXPECT_TRUE(end.keep_token);  // "</think>" is the delimiter itself: kept, nothing added
+  EXPECT_TRUE(end.inject.empty());
+  EXPECT_EQ(f.phase(), Phase::kAnswer);
+  ASSERT_EQ(f.events().size(), 3u);
+  EXPECT_EQ(f.events()[0].kind, ForcingKind::kIgnore);
+  EXPECT_EQ(f.events()[0].reason, "num_ignore");
+  EXPECT_EQ(f.events()[0].thinking_tokens, 1);
+  EXPECT_EQ(f.events()[1].thinking_tokens, 3);  // a, Wait, b
+  EXPECT_EQ(f.events()[2].kind, ForcingKind::kEnd);
+  EXPECT_EQ(f.thinking_tokens(), 5);  // a Wait b Wait b
+  EXPECT_EQ(f.end_attempts(), 3);
+}
+
+TEST(BudgetForcer, S1TriggerIsKeptAndTheDelimiterCompleted) {
+  const auto v = s1_vocab();
+  BudgetForcer f({-1, 0, 0, -1}, v, false);
+  f.on_token(1, piece(1));
+  const Decision d = f.on_token(kImStart, "<|im_start|>");
+  EXPECT_TRUE(d.keep_token);
+  EXPECT_EQ(d.inject, TokenSeq{kAnswer});
+  EXPECT_EQ(f.events().back().reason, "trigger");
+}
+
+TEST(BudgetForcer, EndOfGenerationWhileThinking) {
+  const auto v = s1_vocab();
+  BudgetForcer f({-1, 0, 1, -1}, v, false);
+  f.on_token(1, piece(1));
+  Decision d = f.on_token(kEog, "");
+  EXPECT_FALSE(d.keep_token);
+  EXPECT_EQ(d.inject, TokenSeq{kWait});
+  d = f.on_token(kEog, "");
+  EXPECT_FALSE(d.keep_token);  // EOS is replaced by the whole delimiter
+  EXPECT_EQ(d.inject, (TokenSeq{kImStart, kAnswer}));
+  EXPECT_EQ(f.events().back().reason, "end_of_generation");
+  EXPECT_EQ(f.phase(), Phase::kAnswer);
+}
+
+TEST(BudgetForcer, MinThinkExtendsUntilReached) {
+  const auto v = think_tags_vocab();
+  BudgetForcer f({-1, 4, 0, -1}, v, false);
+  f.on_token(1, piece(1));
+  Decision d = f.on_token(kThinkEnd, "");  // 1 < 4
+  EXPECT_EQ(d.inject, TokenSeq{kWait});
+  EXPECT_EQ(f.events().back().reason, "min_think");
+  f.on_token(2, piece(2));
+  f.on_token(3, piece(3));  // a Wait b c = 4
+  d = f.on_token(kThinkEnd, "");
+  EXPECT_EQ(f.phase(), Phase::kAnswer);
+  EXPECT_EQ(f.events().back().kind, ForcingKind::kEnd);
+}
+
+TEST(BudgetForcer, MinThinkWithAGreedyLoopingModelTerminates) {
+  const auto v = think_tags_vocab();
+  BudgetForcer f({-1, 40, 0, -1}, v, false);
+  int steps = 0;
+  while (f.phase() == Phase::kThinking && steps++ < 1000) f.on_token(kThinkEnd, "");
+  EXPECT_EQ(f.phase(), Phase::kAnswer);
+  EXPECT_EQ(f.thinking_tokens(), 40);
+  EXPECT_EQ(f.events().size(), 41u);
+}
+
+TEST(BudgetForcer, CapReachedWhileIgnoring) {
+  auto v = think_tags_vocab();
+  v.ignore_strings = {{"Hold on", {301, 302}}};
+  BudgetForcer f({3, 0, 5, -1}, v, false);
+  f.on_token(1, piece(1));
+  f.on_token(2, piece(2));
+  const Decision d = f.on_token(kThinkEnd, "");  // "Hold on" would make 4 > 3
+  EXPECT_FALSE(d.keep_token);
+  EXPECT_EQ(d.inject, (TokenSeq{kNewline, kThinkEnd, kNewline, 200, 201}));
+  EXPECT_EQ(f.events().back().kind, ForcingKind::kCap);
+  EXPECT_EQ(f.thinking_tokens(), 2);
+}
+
+TEST(BudgetForcer, IgnoreStringThatFillsTheBudgetThenCaps) {
+  const auto v = think_tags_vocab();
+  BudgetForcer f({2, 0, 5, -1}, v, false);
+  f.on_token(1, piece(1));
+  const Decision d = f.on_token(kThinkEnd, "");
+  EXPECT_EQ(d.inject, (TokenSeq{kWait, kNewline, kThinkEnd, kNewline, 200, 201}));
+  ASSERT_EQ(f.events().size(), 2u);
+  EXPECT_EQ(f.events()[0].kind, ForcingKind::kIgnore);
+  EXPECT_EQ(f.events()[1].kind, ForcingKind::kCap);
+  EXPECT_EQ(f.thinking_tokens(), 2);
+}
+
+TEST(BudgetForcer, IgnoreStringsAreUsedInTurn) {
+  auto v = think_tags_vocab();
+  v.ignore_strings = {{"Wait", {kWait}}, {"Hmm, let me", {301, 302, 303}}};
+  BudgetForcer f({-1, 0, 3, -1}, v, false);
+  EXPECT_EQ(f.on_token(kThinkEnd, "").inject, TokenSeq{kWait});
+  EXPECT_EQ(f.on_token(kThinkEnd, "").inject, (TokenSeq{301, 302, 303}));
+  EXPECT_EQ(f.on_token(kThinkEnd, "").inject, TokenSeq{kWait});
+  EXPECT_EQ(f.thinking_tokens(), 5);
+}
+
+TEST(BudgetForcer, MultiTokenTriggerIsTakenBack) {
+  auto v = think_tags_vocab();
+  v.end_triggers = {{60, 61, 62}};  // "</reasoning>" in three tokens
+  v.end_delimiter = {"</reasoning>", {60, 61, 62}};
+  BudgetForcer f({-1, 0, 1, -1}, v, false);
+  std::vector<Decision> ds;
+  ds.push_back(f.on_token(1, "a"));
+  ds.push_back(f.on_token(60, "</"));
+  ds.push_back(f.on_token(61, "reason"));
+  EXPECT_EQ(text_of(ds, Channel::kThinking), "a");  // the possible trigger is held back
+  ds.push_back(f.on_token(62, "ing>"));
+  EXPECT_FALSE(ds.back().keep_token);
+  EXPECT_EQ(ds.back().retract, 2);
+  EXPECT_EQ(ds.back().inject, TokenSeq{kWait});
+  EXPECT_EQ(f.thinking_tokens(), 2);  // a Wait
+  EXPECT_EQ(f.events()[0].retracted, 2);
+  // A prefix that does not complete is shown after all.
+  ds.push_back(f.on_token(60, "</"));
+  ds.push_back(f.on_token(2, "b"));
+  EXPECT_EQ(text_of(ds, Channel::kThinking), "aWait</b");
+  // The natural end keeps the model's own delimiter tokens.
+  f.on_token(60, "</");
+  f.on_token(61, "reason");
+  const Decision end = f.on_token(62, "ing>");
+  EXPECT_TRUE(end.keep_token);
+  EXPECT_EQ(end.retract, 0);
+  EXPECT_TRUE(end.inject.empty());
+  EXPECT_EQ(f.phase(), Phase::kAnswer);
+  EXPECT_EQ(f.thinking_tokens(), 4);
+}
+
+TEST(BudgetForcer, MultiTokenDelimiterAfterForeignTrigger) {
+  auto v = s1_vocab();
+  v.end_delimiter = {"<|im_start|>answer\n", {kImStart, kAnswer, kNewline}};
+  BudgetForcer f({-1, 0, 0, -1}, v, false);
+  const Decision d = f.on_token(kImStart, "");
+  EXPECT_TRUE(d.keep_token);
+  EXPECT_EQ(d.inject, (TokenSeq{kAnswer, kNewline}));
+}
+
+TEST(BudgetForcer, Utf8SplitAcrossTokensIsHeldThenShown) {
+  const auto v = think_tags_vocab();
+  BudgetForcer f({-1, 0, 0, -1}, v, false);
+  std::vector<Decision> ds;
+  ds.push_back(f.on_token(1, "\xE4"));  // first byte of U+4F60
+  EXPECT_EQ(text_of(ds, Channel::kThinking), "");
+  ds.push_back(f.on_token(2, "\xBD\xA0"));
+  EXPECT_EQ(text_of(ds, Channel::kThinking), "\xE4\xBD\xA0");
+}
+
+TEST(BudgetForcer, CapNeverCutsACharacter) {
+  const auto v = think_tags_vocab();
+  BudgetForcer f({3, 0, 0, -1}, v, false);
+  std::vector<Decision> ds;
+  ds.push_back(f.on_token(1, "a"));
+  ds.push_back(f.on_token(2, "\xF0\x9F"));  // half of an emoji
+  ds.push_back(f.on_token(3, "\x98"));      // still one byte short at the cap
+  const Decision& cap = ds.back();
+  EXPECT_FALSE(cap.keep_token);
+  EXPECT_EQ(cap.retract, 1);
+  EXPECT_EQ(f.thinking_tokens(), 1);
+  EXPECT_EQ(f.events()[0].retracted, 2);
+  EXPECT_EQ(text_of(ds, Channel::kThinking), "a\n");
+}
+
+TEST(BudgetForcer, EmptyIgnoreStringMasksTheTrigger) {
+  auto v = think_tags_vocab();
+  v.ignore_strings = {{"", {}}};
+  BudgetForcer f({-1, 0, 1, -1}, v, false);
+  const Decision d = f.on_token(kThinkEnd, "");
+  EXPECT_FALSE(d.keep_token);
+  EXPECT_TRUE(d.inject.empty());
+  EXPECT_TRUE(d.mask_triggers);
+}
+
+TEST(BudgetForcer, AnswerEndsAtEogOrLimit) {
+  const auto v = think_tags_vocab();
+  BudgetForcer f({-1, 0, 0, 3}, v, false);
+  f.on_token(kThinkEnd, "");
+  std::vector<Decision> ds;
+  ds.push_back(f.on_token(1, "a"));
+  ds.push_back(f.on_token(2, "b"));
+  EXPECT_FALSE(ds.back().done);
+  ds.push_back(f.on_token(3, "c"));
+  EXPECT_TRUE(ds.back().done);
+  EXPECT_EQ(f.finish_reason(), FinishReason::kLength);
+  EXPECT_EQ(f.answer_tokens(), 3);
+  EXPECT_EQ(text_of(ds, Channel::kAnswer), "abc");
+
+  BudgetForcer g({-1, 0, 0, -1}, v, false);
+  g.on_token(kThinkEnd, "");
+  g.on_token(1, "a");
+  const Decision stop = g.on_token(kEog, "");
+  EXPECT_TRUE(stop.done);
+  EXPECT_FALSE(stop.keep_token);
+  EXPECT_EQ(g.finish_reason(), FinishReason::kStop);
+  EXPECT_THROW(g.on_token(1, "a"), std::logic_error);
+}
+
+TEST(BudgetForcer, FinishReleasesHeldText) {
+  const auto v = think_tags_vocab();
+  BudgetForcer f({-1, 0, 0, -1}, v, false);
+  f.on_token(1, "\xE4");
+  const Decision d = f.finish(FinishReason::kLength);
+  ASSERT_EQ(d.output.size(), 1u);
+  EXPECT_EQ(d.output[0].text, "\xEF\xBF\xBD");  // an unfinished character becomes U+FFFD
+  EXPECT_EQ(f.phase(), Phase::kDone);
+}
+
+TEST(BudgetForcer, ZeroAnswerBudgetEndsWithThinking) {
+  const auto v = think_tags_vocab();
+  BudgetForcer f({1, 0, 0, 0}, v, false);
+  const Decision d = f.on_token(1, "a");
+  EXPECT_TRUE(d.done);
+  EXPECT_EQ(f.phase(), Phase::kDone);
+}
+
+}  // namespace
+}  // namespace s1

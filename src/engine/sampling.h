@@ -1,0 +1,34 @@
+// Per-sequence samplers built from plain settings (llama.cpp's sampler chains).
+#pragma once
+
+#include <llama-cpp.h>
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/budget_forcing.h"
+
+namespace s1 {
+
+// Sampling settings for one phase (thinking or answer). temperature <= 0 is greedy,
+// the default, as in the s1 paper's evaluations.
+struct SamplingParams {
+  float temperature = 0.0f;
+  int top_k = 0;        // 0: off
+  float top_p = 1.0f;   // 1: off
+  float min_p = 0.0f;   // 0: off
+  uint32_t seed = 0;
+  std::vector<std::pair<Token, float>> logit_bias;  // added to the logits before sampling
+};
+
+// Parses llama.cpp's "TOKEN+BIAS" / "TOKEN-BIAS" form (e.g. "151645+30", "13-inf").
+// Throws std::invalid_argument on anything else.
+std::pair<Token, float> parse_logit_bias(const std::string& spec);
+
+// A new sampler chain for `params` over a vocabulary of `n_vocab` tokens.
+// Throws std::invalid_argument for a bias token outside the vocabulary.
+llama_sampler_ptr make_sampler(const SamplingParams& params, int n_vocab);
+
+}  // namespace s1

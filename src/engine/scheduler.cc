@@ -1,0 +1,339 @@
+#include "engine/scheduler.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <stdexcept>
+#include <thread>
+
+namespace s1 {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double ms_between(Clock::time_point a, Clock::time_point b) {
+  return std::chrono::duration<double, std::milli>(b - a).count();
+}
+
+}  // namespace
+
+struct Scheduler::Slot {
+  int seq_id = 0;
+  bool active = false;
+  int request_id = -1;
+  std::shared_ptr<GenerationRequest> request;
+  int sample = 0;
+  int leader = -1;           // followers wait for this slot's prompt, then copy it
+  bool prompt_done = false;
+  std::optional<BudgetForcer> forcer;
+  llama_sampler_ptr thinking_sampler;
+  llama_sampler_ptr answer_sampler;
+  int n_past = 0;
+  TokenSeq pending;          // to feed in the next batch
+  int batch_index = -1;      // row of this slot's logits in the current batch
+  bool mask_next = false;
+  SequenceResult result;
+  Clock::time_point admitted, first_token;
+};
+
+Scheduler::Scheduler(const Model& model, const ForcingVocab& vocab, const ContextSettings& settings)
+    : model_(model), vocab_(vocab), settings_(settings) {
+  if (settings.n_parallel < 1) throw std::invalid_argument("--parallel must be at least 1");
+  if (settings.n_ctx < 16) throw std::invalid_argument("the context must hold at least 16 tokens");
+  if (settings.n_batch < 1 || settings.n_ubatch < 1) {
+    throw std::invalid_argument("batch sizes must be positive");
+  }
+  llama_context_params cp = llama_context_default_params();
+  cp.n_ctx = static_cast<uint32_t>(settings.n_ctx);
+  cp.n_batch = static_cast<uint32_t>(settings.n_batch);
+  cp.n_ubatch = static_cast<uint32_t>(std::min(settings.n_ubatch, settings.n_batch));
+  cp.n_seq_max = static_cast<uint32_t>(settings.n_parallel);
+  cp.kv_unified = true;  // shared prompts: copied sequences share cells
+  const int threads = settings.n_threads > 0
+                          ? settings.n_threads
+                          : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  cp.n_threads = threads;
+  cp.n_threads_batch = threads;
+  cp.no_perf = true;
+  ctx_.reset(llama_init_from_model(model.get(), cp));
+  if (!ctx_) throw std::runtime_error("cannot create the llama.cpp context");
+  n_ctx_seq_ = static_cast<int>(llama_n_ctx(ctx_.get())) / settings.n_parallel;
+  batch_ = llama_batch_init(settings.n_batch, 0, 1);
+  for (int i = 0; i < settings.n_parallel; ++i) {
+    slots_.push_back(std::make_unique<Slot>());
+    slots_.back()->seq_id = i;
+  }
+  mask_tokens_ = vocab.end_of_generation;
+  for (const auto& t : vocab.end_triggers) mask_tokens_.push_back(t.front());
+}
+
+Scheduler::~Scheduler() { llama_batch_free(batch_); }
+
+int Scheduler::submit(GenerationRequest request) {
+  if (request.n_samples < 1) throw std::invalid_argument("the number of samples must be at least 1");
+  if (request.prompt.empty()) throw std::invalid_argument("the prompt is empty");
+  BudgetRules rules = request.rules;
+  rules.validate();
+  const int prompt = static_cast<int>(request.prompt.size());
+  const int closing = static_cast<int>(vocab_.newline.tokens.size() +
+                                       vocab_.end_delimiter.tokens.size() +
+                                       vocab_.cap_suffix.tokens.size());
+  if (prompt + closing + 1 > n_ctx_seq_) {
+    throw std::invalid_argument("the prompt (" + std::to_string(prompt) +
+                                " tokens) does not fit the context (" +
+                                std::to_string(n_ctx_seq_) + " tokens per sequence)");
+  }
+  const int room = n_ctx_seq_ - prompt - closing - 1;
+  if (rules.max_answer > room) {
+    throw std::invalid_argument("the answer budget (" + std::to_string(rules.max_answer) +
+                                " tokens) is beyond what the context leaves (" +
+                                std::to_string(room) + ")");
+  }
+  const int answer_reserve = rules.max_answer >= 0 ? rules.max_answer : std::min(room / 4, 1024);
+  const int think_room = room - answer_reserve;
+  bool clamped = false;
+  if (rules.max_think < 0 || rules.max_think > think_room) {
+    clamped = rules.max_think >= 0;
+    rules.max_think = think_room;
+  }
+  if (rules.min_think > rules.max_think) {
+    throw std::invalid_argument("min_think (" + std::to_string(rules.min_think) +
+                                ") is beyond what the context leaves for thinking (" +
+                                std::to_string(rules.max_think) + ")");
+  }
+  const int id = next_id_++;
+  auto shared = std::make_shared<GenerationRequest>(std::move(request));
+  queue_.push_back({id, shared, 0, shared->n_samples, rules, clamped});
+  admit();
+  return id;
+}
+
+void Scheduler::admit() {
+  while (!queue_.empty()) {
+    std::vector<Slot*> free;
+    for (auto& s : slots_) {
+      if (!s->active) free.push_back(s.get());
+    }
+    if (free.empty()) return;
+    Pending& p = queue_.front();
+    const int n = std::min(p.count, static_cast<int>(free.size()));
+    const auto now = Clock::now();
+    const int leader = free[0]->seq_id;
+    for (int i = 0; i < n; ++i) {
+      Slot& s = *free[static_cast<size_t>(i)];
+      s.active = true;
+      s.request_id = p.id;
+      s.request = p.request;
+      s.sample = p.first_sample + i;
+      s.leader = i == 0 ? -1 : leader;
+      s.prompt_done = false;
+      s.forcer.emplace(p.rules, vocab_, p.request->prompt_ends_with_newline);
+      SamplingParams think = p.request->thinking_sampling;
+      SamplingParams answer = p.request->answer_sampling;
+      // Distinct samples of one request draw distinct random streams.
+      think.seed += static_cast<uint32_t>(s.sample) * 7919u;
+      answer.seed += static_cast<uint32_t>(s.sample) * 7919u;
+      s.thinking_sampler = make_sampler(think, model_.n_vocab());
+      s.answer_sampler = make_sampler(answer, model_.n_vocab());
+      s.n_past = 0;
+      s.pending = i == 0 ? p.request->prompt : TokenSeq{};
+      s.batch_index = -1;
+      s.mask_next = false;
+      s.result = SequenceResult{};
+      s.result.sample = s.sample;
+      s.result.prompt_tokens = static_cast<int>(p.request->prompt.size());
+      s.result.max_think = p.rules.max_think;
+      s.result.clamped = p.clamped;
+      s.admitted = now;
+    }
+    p.first_sample += n;
+    p.count -= n;
+    if (p.count == 0) queue_.pop_front();
+  }
+}
+
+bool Scheduler::step() {
+  admit();
+  batch_.n_tokens = 0;
+  for (auto& s : slots_) s->batch_index = -1;
+  auto add = [&](Slot& s, int n, bool last_has_logits) {
+    for (int i = 0; i < n; ++i) {
+      const int k = batch_.n_tokens++;
+      batch_.token[k] = s.pending[static_cast<size_t>(i)];
+      batch_.pos[k] = s.n_past + i;
+      batch_.n_seq_id[k] = 1;
+      batch_.seq_id[k][0] = s.seq_id;
+      batch_.logits[k] = (last_has_logits && i == n - 1) ? 1 : 0;
+    }
+    s.pending.erase(s.pending.begin(), s.pending.begin() + n);
+    s.n_past += n;
+    if (last_has_logits) s.batch_index = batch_.n_tokens - 1;
+  };
+  // Generating sequences first, whole, in rotating order; then prompt chunks.
+  const size_t n_slots = slots_.size();
+  int64_t prompt_in_batch = 0;
+  for (int pass = 0; pass < 2; ++pass) {
+    for (size_t j = 0; j < n_slots; ++j) {
+      Slot& s = *slots_[(round_robin_ + j) % n_slots];
+      if (!s.active || s.pending.empty() || s.prompt_done != (pass == 0)) continue;
+      const int room = settings_.n_batch - batch_.n_tokens;
+      if (room <= 0) break;
+      const int n = std::min(room, static_cast<int>(s.pending.size()));
+      const bool finishes = n == static_cast<int>(s.pending.size());
+      if (pass == 1) prompt_in_batch += n;
+      add(s, n, finishes);
+    }
+  }
+  round_robin_ = (round_robin_ + 1) % n_slots;
+  if (batch_.n_tokens == 0) return busy_sequences() > 0 || !queue_.empty();
+
+  const auto t0 = Clock::now();
+  const int32_t ret = llama_decode(ctx_.get(), batch_);
+  stats_.decode_ms += ms_between(t0, Clock::now());
+  if (ret != 0) {
+    throw std::runtime_error("llama_decode failed (" + std::to_string(ret) + ")" +
+                             (ret == 1 ? ": no room left in the KV cache" : ""));
+  }
+  ++stats_.decode_calls;
+  stats_.decoded_tokens += batch_.n_tokens;
+  stats_.prompt_tokens += prompt_in_batch;
+
+  for (auto& sp : slots_) {
+    Slot& s = *sp;
+    if (!s.active || s.batch_index < 0) continue;
+    const int index = s.batch_index;
+    if (!s.prompt_done) {
+      // The prompt is in: its followers copy it and sample from the same logits.
+      s.prompt_done = true;
+      s.first_token = Clock::now();
+      s.result.prompt_ms = ms_between(s.admitted, s.first_token);
+      for (auto& fp : slots_) {
+        Slot& f = *fp;
+        if (!f.active || f.leader != s.seq_id || f.request_id != s.request_id) continue;
+        llama_memory_seq_cp(llama_get_memory(ctx_.get()), s.seq_id, f.seq_id, -1, -1);
+        f.n_past = s.n_past;
+        f.prompt_done = true;
+        f.leader = -1;
+        f.first_token = s.first_token;
+        f.result.prompt_ms = s.result.prompt_ms;
+        sample(f, index);
+      }
+    }
+    sample(s, index);
+  }
+  admit();
+  return true;
+}
+
+void Scheduler::run() {
+  while (step()) {
+  }
+}
+
+void Scheduler::sample(Slot& slot, int batch_index) {
+  if (!slot.active) return;
+  BudgetForcer& forcer = *slot.forcer;
+  if (slot.mask_next) {
+    float* logits = llama_get_logits_ith(ctx_.get(), batch_index);
+    for (Token t : mask_tokens_) logits[t] = -INFINITY;
+    slot.mask_next = false;
+  }
+  llama_sampler* smpl = forcer.phase() == Phase::kThinking ? slot.thinking_sampler.get()
+                                                           : slot.answer_sampler.get();
+  const Token token = llama_sampler_sample(smpl, ctx_.get(), batch_index);
+  apply(slot, token, forcer.on_token(token, model_.piece(token)));
+}
+
+void Scheduler::apply(Slot& slot, Token token, const Decision& d) {
+  SequenceResult& r = slot.result;
+  if (d.retract > 0) {
+    llama_memory_seq_rm(llama_get_memory(ctx_.get()), slot.seq_id, slot.n_past - d.retract, -1);
+    slot.n_past -= d.retract;
+    r.retracted_tokens += d.retract;
+    stats_.retracted_tokens += d.retract;
+  }
+  if (!d.done) {
+    if (d.keep_token) {
+      slot.pending.push_back(token);
+      ++r.sampled_tokens;
+      ++stats_.sampled_tokens;
+    }
+    slot.pending.insert(slot.pending.end(), d.inject.begin(), d.inject.end());
+    r.injected_tokens += static_cast<int>(d.inject.size());
+    stats_.injected_tokens += static_cast<int64_t>(d.inject.size());
+  }
+  slot.mask_next = d.mask_triggers;
+  for (const TextChunk& chunk : d.output) {
+    if (chunk.channel == Channel::kThinking) r.thinking += chunk.text;
+    if (chunk.channel == Channel::kAnswer) r.answer += chunk.text;
+    if (slot.request->on_text) slot.request->on_text(slot.sample, chunk);
+  }
+  if (d.done) {
+    finish(slot, to_string(slot.forcer->finish_reason()));
+    return;
+  }
+  // The sequence may not outgrow its share of the context.
+  if (slot.n_past + static_cast<int>(slot.pending.size()) >= n_ctx_seq_) {
+    const Decision last = slot.forcer->finish(FinishReason::kLength);
+    for (const TextChunk& chunk : last.output) {
+      if (chunk.channel == Channel::kThinking) r.thinking += chunk.text;
+      if (chunk.channel == Channel::kAnswer) r.answer += chunk.text;
+      if (slot.request->on_text) slot.request->on_text(slot.sample, chunk);
+    }
+    finish(slot, "context");
+  }
+}
+
+void Scheduler::finish(Slot& slot, const std::string& reason) {
+  SequenceResult& r = slot.result;
+  r.finish_reason = reason;
+  r.thinking_tokens = slot.forcer->thinking_tokens();
+  r.answer_tokens = slot.forcer->answer_tokens();
+  r.events = slot.forcer->events();
+  r.generation_ms = ms_between(slot.first_token, Clock::now());
+  llama_memory_seq_rm(llama_get_memory(ctx_.get()), slot.seq_id, -1, -1);
+  slot.active = false;
+  slot.pending.clear();
+  auto request = std::move(slot.request);
+  slot.request.reset();
+  if (request->on_done) request->on_done(slot.sample, r);
+}
+
+bool Scheduler::cancel(int request_id) {
+  bool found = false;
+  for (auto it = queue_.begin(); it != queue_.end();) {
+    if (it->id == request_id) {
+      it = queue_.erase(it);
+      found = true;
+    } else {
+      ++it;
+    }
+  }
+  for (auto& s : slots_) {
+    if (s->active && s->request_id == request_id) {
+      if (!s->prompt_done) s->first_token = Clock::now();
+      s->forcer->finish(FinishReason::kLength);
+      finish(*s, "cancelled");
+      found = true;
+    }
+  }
+  return found;
+}
+
+int Scheduler::busy_sequences() const {
+  int n = 0;
+  for (const auto& s : slots_) n += s->active ? 1 : 0;
+  return n;
+}
+
+int Scheduler::used_cells() const {
+  int n = 0;
+  llama_memory_t mem = llama_get_memory(ctx_.get());
+  for (const auto& s : slots_) {
+    const llama_pos hi = llama_memory_seq_pos_max(mem, s->seq_id);
+    if (hi >= 0) n += static_cast<int>(hi - llama_memory_seq_pos_min(mem, s->seq_id) + 1);
+  }
+  return n;
+}
+
+}  // namespace s1

@@ -1,0 +1,148 @@
+// The continuous-batching scheduler: many sequences in one llama.cpp context, each with
+// its own samplers and budget state. Everything that generates goes through it.
+//
+// Each step builds one batch: first the tokens every generating sequence must feed
+// (its last sampled token, or a forced insertion, whole), then prompt chunks of
+// admitted requests in the room that is left. A sequence that is forced therefore never
+// waits for the others, and nothing already in the KV cache is decoded again: forced
+// text is appended, a trigger taken back is removed with llama_memory_seq_rm. The
+// samples of one request share its prompt: it is decoded once into the first sample's
+// sequence and copied (llama_memory_seq_cp, which shares the cells) into the others.
+//
+// Threads: a Scheduler belongs to one thread, which calls submit(), step() and cancel();
+// callbacks run on that thread, inside step().
+#pragma once
+
+#include <llama-cpp.h>
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/budget_forcing.h"
+#include "engine/model.h"
+#include "engine/sampling.h"
+
+namespace s1 {
+
+// Context settings, fixed for the scheduler's life.
+struct ContextSettings {
+  int n_ctx = 4096;      // KV cells in all; each of the n_parallel sequences gets n_ctx / n_parallel
+  int n_batch = 2048;    // tokens per llama_decode call
+  int n_ubatch = 512;
+  int n_threads = 0;     // 0: all cores
+  int n_parallel = 1;    // sequences decoded together
+};
+
+// One generation request: a tokenized prompt (which already opens thinking) and n
+// samples of it.
+struct GenerationRequest {
+  TokenSeq prompt;
+  bool prompt_ends_with_newline = false;
+  BudgetRules rules;
+  SamplingParams thinking_sampling;
+  SamplingParams answer_sampling;
+  int n_samples = 1;
+  // Text as it is produced: (sample index, chunk). Optional.
+  std::function<void(int, const TextChunk&)> on_text;
+  // Called once per sample when it finishes. Optional.
+  std::function<void(int, const struct SequenceResult&)> on_done;
+};
+
+struct SequenceResult {
+  int sample = 0;
+  std::string thinking;  // shown text, forced insertions included
+  std::string answer;    // shown text after the delimiter, the cap suffix included
+  int prompt_tokens = 0;
+  int thinking_tokens = 0;  // between the delimiters: sampled + inserted ignore strings
+  int answer_tokens = 0;    // sampled answer tokens
+  int sampled_tokens = 0;   // sampled tokens fed to the model (taken-back ones included)
+  int injected_tokens = 0;  // forced tokens fed to the model
+  int retracted_tokens = 0;
+  std::vector<ForcingEvent> events;
+  std::string finish_reason;  // "stop", "length", "context" or "cancelled"
+  int max_think = -1;         // the cap that applied (after clamping to the context)
+  bool clamped = false;       // the budget was lowered to fit the context
+  double prompt_ms = 0;       // from admission to the first sampled token
+  double generation_ms = 0;   // from the first sampled token to the end
+};
+
+struct SchedulerStats {
+  int64_t decoded_tokens = 0;  // every token passed to llama_decode
+  int64_t prompt_tokens = 0;
+  int64_t sampled_tokens = 0;
+  int64_t injected_tokens = 0;
+  int64_t retracted_tokens = 0;
+  int64_t decode_calls = 0;
+  double decode_ms = 0;
+};
+
+class Scheduler {
+ public:
+  // Creates the llama.cpp context for `model` (both must outlive the scheduler).
+  // Throws std::invalid_argument for bad settings, std::runtime_error if llama.cpp
+  // cannot create the context.
+  Scheduler(const Model& model, const ForcingVocab& vocab, const ContextSettings& settings);
+  ~Scheduler();
+
+  // Queues a request and returns its id. Its budget is checked against the context: a
+  // missing or too large max_think is lowered to what the context leaves (result.clamped),
+  // and a prompt that does not fit, an answer budget beyond the context, or a min_think
+  // above what is left throws std::invalid_argument with a one-line reason.
+  int submit(GenerationRequest request);
+
+  // Decodes one batch and samples every sequence that has logits. Returns false when
+  // there is nothing left to do. Throws std::runtime_error if llama_decode fails.
+  bool step();
+
+  // Steps until every request has finished.
+  void run();
+
+  // Finishes every sample of `request_id` now ("cancelled") and frees their cells.
+  // Returns false for an unknown or finished request.
+  bool cancel(int request_id);
+
+  // Tokens each sequence may hold.
+  int sequence_context() const { return n_ctx_seq_; }
+  // Sequences decoding now / requests waiting for a sequence.
+  int busy_sequences() const;
+  int queued_requests() const { return static_cast<int>(queue_.size()); }
+  // KV cells in use across all sequences.
+  int used_cells() const;
+  const SchedulerStats& stats() const { return stats_; }
+
+ private:
+  struct Slot;
+  struct Pending {
+    int id;
+    std::shared_ptr<GenerationRequest> request;
+    int first_sample;  // samples [first_sample, first_sample + count) still to run
+    int count;
+    BudgetRules rules;  // after clamping
+    bool clamped;
+  };
+
+  void admit();
+  void sample(Slot& slot, int batch_index);
+  void apply(Slot& slot, Token token, const Decision& d);
+  void finish(Slot& slot, const std::string& reason);
+
+  const Model& model_;
+  const ForcingVocab& vocab_;
+  ContextSettings settings_;
+  llama_context_ptr ctx_;
+  llama_batch batch_{};
+  int n_ctx_seq_ = 0;
+  std::vector<std::unique_ptr<Slot>> slots_;
+  std::deque<Pending> queue_;
+  TokenSeq mask_tokens_;  // masked after an empty ignore string
+  int next_id_ = 0;
+  size_t round_robin_ = 0;
+  SchedulerStats stats_;
+};
+
+}  // namespace s1
