@@ -85,6 +85,12 @@ llama_args=(-DCMAKE_BUILD_TYPE=Release -DBUILD_SHARED_LIBS=ON -DLLAMA_BUILD_TEST
             -DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_BUILD_TOOLS=ON -DLLAMA_BUILD_SERVER=ON
             -DLLAMA_BUILD_APP=OFF -DLLAMA_BUILD_UI=OFF -DLLAMA_USE_PREBUILT_UI=OFF
             -DLLAMA_TOOLS_INSTALL=OFF -DLLAMA_OPENSSL=ON)
+# AMX: some virtual machines report it but fault on its instructions (SIGILL), and a
+# native build would use it; AVX-512 VNNI does the same work. S1_LLAMA_AMX=1 keeps it.
+if [ "$(uname -m)" = x86_64 ] && [ "${S1_LLAMA_AMX:-0}" != 1 ]; then
+  no_amx="-mno-amx-tile -mno-amx-int8 -mno-amx-bf16"
+  llama_args+=("-DCMAKE_C_FLAGS=$no_amx" "-DCMAKE_CXX_FLAGS=$no_amx")
+fi
 # shellcheck disable=SC2206
 extra=(${S1_LLAMA_CMAKE_ARGS:-})
 key=$(printf '%s\n' "$want" "${llama_args[@]}" "${extra[@]}" | sha256sum | cut -c1-10)

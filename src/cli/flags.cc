@@ -1,6 +1,27 @@
 #include "cli/flags.h"
 
 namespace s1::cli {
+namespace {
+
+// "\n", "\t" and "\\" in forced strings, as llama.cpp's -e does for prompts: a shell
+// argument cannot easily hold a newline.
+std::string unescape(const std::string& s) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '\\' && i + 1 < s.size()) {
+      const char c = s[i + 1];
+      if (c == 'n' || c == 't' || c == '\\') {
+        out += c == 'n' ? '\n' : c == 't' ? '\t' : '\\';
+        ++i;
+        continue;
+      }
+    }
+    out += s[i];
+  }
+  return out;
+}
+
+}  // namespace
 
 void SamplingFlags::resolve(SamplingParams& thinking, SamplingParams& answer) const {
   SamplingParams base;
@@ -55,19 +76,23 @@ void add_forcing_flags(CLI::App& cmd, ForcingSettings& forcing, BudgetRules& rul
       ->check(CLI::Range(0, 1 << 20));
   cmd.add_option("--ignore-str", forcing.ignore_strings,
                  "appended when an attempt to end thinking is ignored; repeat to use several in "
-                 "turn (\"\" masks the end instead)")
+                 "turn (\"\" masks the end instead); \\n is a newline")
       ->capture_default_str()
-      ->take_all();
+      ->take_all()
+      ->transform(unescape);
   cmd.add_option("--final-answer", forcing.cap_suffix,
-                 "appended after the end delimiter when the cap is reached")
-      ->capture_default_str();
+                 "appended after the end delimiter when the cap is reached; \\n is a newline")
+      ->default_str("\\nFinal Answer:")
+      ->transform(unescape);
   cmd.add_option("--max-answer", rules.max_answer, "cap on answer tokens (-1: none)")
       ->capture_default_str()
       ->check(CLI::Range(-1, 1 << 30));
   cmd.add_option("--think-start", forcing.think_start,
-                 "thinking start delimiter (default: detected from the model)");
+                 "thinking start delimiter (default: detected from the model)")
+      ->transform(unescape);
   cmd.add_option("--think-end", forcing.think_end,
-                 "thinking end delimiter (default: detected from the model)");
+                 "thinking end delimiter (default: detected from the model)")
+      ->transform(unescape);
 }
 
 void add_sampling_flags(CLI::App& cmd, SamplingFlags& s) {

@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "cli/commands.h"
+#include "engine/model.h"
 #include "engine/test_model.h"
 
 namespace s1::cli {
@@ -38,6 +39,7 @@ void add_make_test_model_command(CLI::App& app, int& exit_code) {
       s = big;
     }
     if (s.vocab_path.empty()) throw CommandError("no vocabulary file: pass --vocab");
+    init_llama_backend(false);  // ggml's log goes through ours: errors come as one line
     const int64_t params = write_test_model(s);
     std::fprintf(stderr, "s1 make-test-model: wrote %s (%.1fM parameters, %s)\n",
                  s.output_path.c_str(), static_cast<double>(params) / 1e6, s.type.c_str());

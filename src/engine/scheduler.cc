@@ -57,8 +57,10 @@ Scheduler::Scheduler(const Model& model, const ForcingVocab& vocab, const Contex
   cp.no_perf = true;
   ctx_.reset(llama_init_from_model(model.get(), cp));
   if (!ctx_) throw std::runtime_error("cannot create the llama.cpp context");
+  // llama.cpp may round the context and bound the batch by it.
   n_ctx_seq_ = static_cast<int>(llama_n_ctx(ctx_.get())) / settings.n_parallel;
-  batch_ = llama_batch_init(settings.n_batch, 0, 1);
+  settings_.n_batch = static_cast<int>(llama_n_batch(ctx_.get()));
+  batch_ = llama_batch_init(settings_.n_batch, 0, 1);
   for (int i = 0; i < settings.n_parallel; ++i) {
     slots_.push_back(std::make_unique<Slot>());
     slots_.back()->seq_id = i;

@@ -1,0 +1,126 @@
+// End-to-end tests of `s1 generate` and `s1 make-test-model`: flags, output, errors.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "test_util.h"
+
+namespace s1 {
+namespace {
+
+using test::run_command;
+using test::shell_quote;
+
+const std::string kS1 = S1_BIN;
+constexpr int kImStart = 151644;  // <|im_start|> in the Qwen2 vocabulary
+
+std::string generate(const std::string& args) {
+  return kS1 + " generate -m " + shell_quote(test::tiny_model()) + " -t 2 " + args;
+}
+
+// Exactly one line on stderr, naming the problem, and a non-zero exit.
+void expect_one_line_error(const test::CommandResult& r, const std::string& needle) {
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_LT(r.exit_code, 128) << "crashed: " << r.err;
+  EXPECT_NE(r.err.find(needle), std::string::npos) << r.err;
+  ASSERT_FALSE(r.err.empty());
+  EXPECT_EQ(r.err.find('\n'), r.err.size() - 1) << r.err;
+}
+
+TEST(GenerateCli, JsonHasTextCountsEventsAndTimings) {
+  const auto r = run_command(generate("-p 'What is 2+2?' --num-ignore 2 --logit-bias " +
+                                      std::to_string(kImStart) + "+100 --max-answer 6 --json"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["format"], "s1");
+  ASSERT_EQ(j["samples"].size(), 1u);
+  const auto& s = j["samples"][0];
+  EXPECT_EQ(s["thinking"], "WaitWait");
+  ASSERT_EQ(s["events"].size(), 3u);
+  EXPECT_EQ(s["events"][0]["kind"], "ignore");
+  EXPECT_EQ(s["events"][0]["thinking_tokens"], 0);
+  EXPECT_EQ(s["events"][1]["kind"], "ignore");
+  EXPECT_EQ(s["events"][1]["thinking_tokens"], 1);
+  EXPECT_EQ(s["events"][2]["kind"], "end");
+  EXPECT_EQ(s["answer_tokens"], 6);
+  EXPECT_GT(j["timings"]["generation_tokens_per_s"].get<double>(), 0.0);
+  EXPECT_GT(j["timings"]["prompt_tokens_per_s"].get<double>(), 0.0);
+  const auto& d = j["decode"];
+  EXPECT_EQ(d["decoded_tokens"].get<int>(), j["prompt_tokens"].get<int>() +
+                                                 d["sampled_tokens"].get<int>() +
+                                                 d["injected_tokens"].get<int>());
+}
+
+TEST(GenerateCli, StreamsSectionsAndMarksForcedText) {
+  const auto r = run_command(generate("-p hello --max-think 12 --max-answer 4"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const size_t think = r.out.find("=== thinking ===");
+  const size_t answer = r.out.find("=== answer ===");
+  ASSERT_NE(think, std::string::npos);
+  ASSERT_NE(answer, std::string::npos);
+  EXPECT_LT(think, answer);
+  EXPECT_NE(r.out.find("\xC2\xAB\nFinal Answer:\xC2\xBB", answer), std::string::npos) << r.out;
+  EXPECT_NE(r.err.find("1 cap(s)"), std::string::npos) << r.err;
+}
+
+TEST(GenerateCli, SeveralSamplesShareOnePrompt) {
+  const auto r = run_command(generate("-p hi -n 4 --temp 0.8 --max-think 10 --max-answer 3 --json"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  ASSERT_EQ(j["samples"].size(), 4u);
+  EXPECT_EQ(j["decode"]["prompt_tokens"], j["prompt_tokens"]);
+  std::set<std::string> texts;
+  for (const auto& s : j["samples"]) {
+    EXPECT_EQ(s["thinking_tokens"].get<int>() + s["events"].back()["retracted"].get<int>(), 10);
+    texts.insert(s["thinking"].get<std::string>());
+  }
+  EXPECT_GT(texts.size(), 1u);  // distinct random streams
+}
+
+TEST(GenerateCli, PromptFromFileAndThinkTags) {
+  const std::string file = test::temp_dir() + "/question.txt";
+  test::write_file(file, "What is 6*7?");
+  const auto r = run_command(kS1 + " generate -t 2 -m " + shell_quote(test::tiny_think_model()) +
+                             " -f " + file + " --max-think 5 --max-answer 2 --json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["format"], "think-tags");
+  EXPECT_EQ(j["samples"][0]["events"][0]["text"], "\n</think>\nFinal Answer:");
+}
+
+TEST(GenerateCli, BudgetBeyondTheContextIsClampedWithAWarning) {
+  const auto r = run_command(generate("-p hi -c 256 --max-think 100000 --max-answer 4 --json"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("warning: --max-think lowered"), std::string::npos) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_TRUE(j["samples"][0]["clamped"].get<bool>());
+  EXPECT_LT(j["samples"][0]["max_think"].get<int>(), 256);
+}
+
+TEST(GenerateCli, BadInput) {
+  expect_one_line_error(run_command(kS1 + " generate -m /nonexistent.gguf -p hi"), "cannot open");
+  const std::string junk = test::temp_dir() + "/junk.gguf";
+  test::write_file(junk, "this is not a model");
+  expect_one_line_error(run_command(kS1 + " generate -m " + junk + " -p hi"), "not a GGUF");
+  const std::string truncated = test::temp_dir() + "/truncated.gguf";
+  test::write_file(truncated, std::string("GGUF\x03\0\0\0", 8) + std::string(64, '\x7f'));
+  expect_one_line_error(run_command(kS1 + " generate -m " + truncated + " -p hi"), "cannot load");
+  expect_one_line_error(run_command(generate("-p hi --no-such-flag")), "no-such-flag");
+  expect_one_line_error(run_command(generate("")), "no prompt");
+  expect_one_line_error(run_command(generate("-p hi --min-think 50 --max-think 10")), "min_think");
+  expect_one_line_error(run_command(generate("-p hi --max-think -5")), "max-think");
+  expect_one_line_error(run_command(generate("-p hi --logit-bias 12x3")), "logit bias");
+  expect_one_line_error(run_command(generate("-p hi --logit-bias 99999999+1")), "outside");
+  expect_one_line_error(run_command(generate("-p hi --think-start '<r>'")), "go together");
+  std::string long_prompt;
+  for (int i = 0; i < 400; ++i) long_prompt += "word ";
+  expect_one_line_error(run_command(generate("-c 256 -p " + shell_quote(long_prompt))),
+                        "does not fit the context");
+  expect_one_line_error(run_command(kS1 + " make-test-model -o /nonexistent-dir/x.gguf"),
+                        "cannot write");
+  expect_one_line_error(run_command(kS1 + " frobnicate"), "frobnicate");
+}
+
+}  // namespace
+}  // namespace s1
