@@ -1,0 +1,290 @@
+#include "core/answer_extraction.h"
+
+#include <algorithm>
+#include <cctype>
+#include <vector>
+
+namespace s1 {
+namespace {
+
+bool is_space(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
+char to_lower(char c) {
+  return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
+  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+// Index of the '}' matching the '{' at `open`, or npos. Escaped braces (\{ \}) do not count.
+size_t matching_brace(std::string_view s, size_t open) {
+  int depth = 0;
+  for (size_t i = open; i < s.size(); ++i) {
+    if (s[i] == '\\') {
+      ++i;
+      continue;
+    }
+    if (s[i] == '{') ++depth;
+    if (s[i] == '}' && --depth == 0) return i;
+  }
+  return std::string_view::npos;
+}
+
+// Case-insensitive search for `needle` (lower case) in `hay` from `from`.
+size_t find_ci(std::string_view hay, std::string_view needle, size_t from = 0) {
+  if (needle.size() > hay.size()) return std::string_view::npos;
+  for (size_t i = from; i + needle.size() <= hay.size(); ++i) {
+    size_t j = 0;
+    while (j < needle.size() && to_lower(hay[i + j]) == needle[j]) ++j;
+    if (j == needle.size()) return i;
+  }
+  return std::string_view::npos;
+}
+
+// Removes markdown emphasis, math delimiters and trailing punctuation around an answer.
+std::string clean_answer_text(std::string_view s) {
+  s = trim(s);
+  bool changed = true;
+  while (changed && !s.empty()) {
+    changed = false;
+    for (std::string_view wrap : {"**", "$$", "$", "\\(", "\\[", "`"}) {
+      if (s.size() >= wrap.size() && s.substr(0, wrap.size()) == wrap) {
+        s.remove_prefix(wrap.size());
+        changed = true;
+      }
+    }
+    for (std::string_view wrap : {"**", "$$", "$", "\\)", "\\]", "`", ".", ":"}) {
+      if (s.size() >= wrap.size() && s.substr(s.size() - wrap.size()) == wrap) {
+        s.remove_suffix(wrap.size());
+        changed = true;
+      }
+    }
+    std::string_view trimmed = trim(s);
+    if (trimmed.size() != s.size()) changed = true;
+    s = trimmed;
+  }
+  return std::string(s);
+}
+
+// All boxed expressions, outermost ones only, in order of appearance.
+std::vector<std::string> all_boxed(std::string_view text) {
+  static constexpr std::string_view kCommands[] = {"\\boxed", "\\fbox", "\\framebox"};
+  std::vector<std::string> found;
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t best = std::string_view::npos, name_len = 0;
+    for (std::string_view cmd : kCommands) {
+      size_t at = text.find(cmd, pos);
+      // "\fbox" must not be read as the prefix of a longer command name.
+      while (at != std::string_view::npos && at + cmd.size() < text.size() &&
+             std::isalpha(static_cast<unsigned char>(text[at + cmd.size()]))) {
+        at = text.find(cmd, at + 1);
+      }
+      if (at < best) best = at, name_len = cmd.size();
+    }
+    if (best == std::string_view::npos) break;
+    size_t i = best + name_len;
+    while (i < text.size() && is_space(text[i])) ++i;
+    if (i < text.size() && text[i] == '{') {
+      size_t close = matching_brace(text, i);
+      if (close == std::string_view::npos) break;
+      found.emplace_back(trim(text.substr(i + 1, close - i - 1)));
+      pos = close + 1;
+    } else if (i > best + name_len) {  // "\boxed 5": one token up to a space or '$'
+      size_t end = i;
+      while (end < text.size() && !is_space(text[end]) && text[end] != '$') ++end;
+      if (end > i) found.emplace_back(text.substr(i, end - i));
+      pos = end;
+    } else {
+      pos = i;
+    }
+  }
+  return found;
+}
+
+std::vector<std::string_view> split_lines(std::string_view text) {
+  std::vector<std::string_view> lines;
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t end = text.find('\n', start);
+    if (end == std::string_view::npos) end = text.size();
+    lines.push_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+  return lines;
+}
+
+// The text after the last answer marker, or nullopt.
+std::optional<std::string> answer_after_marker(std::string_view text) {
+  static constexpr std::string_view kMarkers[] = {"final answer", "answer:", "answer is"};
+  std::vector<std::string_view> lines = split_lines(text);
+  for (size_t li = lines.size(); li-- > 0;) {
+    std::string_view line = lines[li];
+    size_t best_end = std::string_view::npos;
+    for (std::string_view marker : kMarkers) {
+      size_t at = std::string_view::npos, from = 0, hit;
+      while ((hit = find_ci(line, marker, from)) != std::string_view::npos)
+        at = hit, from = hit + 1;
+      if (at == std::string_view::npos) continue;
+      size_t end = at + marker.size();
+      if (best_end == std::string_view::npos || end > best_end) best_end = end;
+    }
+    if (best_end == std::string_view::npos) continue;
+    std::string_view rest = line.substr(best_end);
+    // "Final Answer: The final answer is 5" and "**Final Answer:**" variants.
+    rest = trim(rest);
+    while (!rest.empty() && (rest.front() == ':' || rest.front() == '*'))
+      rest = trim(rest.substr(1));
+    std::string cleaned = clean_answer_text(rest);
+    if (cleaned.empty()) {  // the answer is on the next non-empty line
+      for (size_t next = li + 1; next < lines.size() && cleaned.empty(); ++next) {
+        cleaned = clean_answer_text(lines[next]);
+      }
+    }
+    if (!cleaned.empty()) return cleaned;
+  }
+  return std::nullopt;
+}
+
+// The last number: -?digits(,ddd)*(.digits)?(/digits)?
+std::optional<std::string> last_number(std::string_view text) {
+  std::optional<std::string> last;
+  size_t i = 0;
+  while (i < text.size()) {
+    if (!is_digit(text[i]) && !(text[i] == '.' && i + 1 < text.size() && is_digit(text[i + 1]))) {
+      ++i;
+      continue;
+    }
+    size_t start = i;
+    if (start > 0 && text[start - 1] == '-') --start;
+    while (i < text.size() && is_digit(text[i])) ++i;
+    while (i + 3 < text.size() + 0 && text[i] == ',' && is_digit(text[i + 1]) &&
+           is_digit(text[i + 2]) && is_digit(text[i + 3]) &&
+           (i + 4 >= text.size() || !is_digit(text[i + 4]))) {
+      i += 4;
+    }
+    if (i + 1 < text.size() && text[i] == '.' && is_digit(text[i + 1])) {
+      ++i;
+      while (i < text.size() && is_digit(text[i])) ++i;
+    }
+    if (i + 1 < text.size() && text[i] == '/' && is_digit(text[i + 1])) {
+      ++i;
+      while (i < text.size() && is_digit(text[i])) ++i;
+    }
+    std::string number(text.substr(start, i - start));
+    number.erase(std::remove(number.begin(), number.end(), ','), number.end());
+    last = std::move(number);
+  }
+  return last;
+}
+
+// A choice letter written as "B", "(B)", "B)", "\text{B}", "\textbf{(B)}", "B." etc.
+std::optional<char> letter_of(std::string_view s, char max_letter) {
+  std::string t = clean_answer_text(s);
+  std::string_view v = t;
+  for (std::string_view wrap : {"\\text{", "\\textbf{", "\\mathrm{", "\\mathbf{"}) {
+    if (v.size() > wrap.size() && v.substr(0, wrap.size()) == wrap && v.back() == '}') {
+      v = trim(v.substr(wrap.size(), v.size() - wrap.size() - 1));
+    }
+  }
+  if (!v.empty() && v.front() == '(') v.remove_prefix(1);
+  if (!v.empty() && (v.back() == ')' || v.back() == '.')) v.remove_suffix(1);
+  v = trim(v);
+  if (v.size() != 1) return std::nullopt;
+  char c = static_cast<char>(std::toupper(static_cast<unsigned char>(v[0])));
+  if (c < 'A' || c > max_letter) return std::nullopt;
+  return c;
+}
+
+bool is_word_char(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+}
+
+}  // namespace
+
+const char* answer_source_name(AnswerSource source) {
+  switch (source) {
+    case AnswerSource::kBoxed:
+      return "boxed";
+    case AnswerSource::kFinalAnswerLine:
+      return "answer_line";
+    case AnswerSource::kLastNumber:
+      return "last_number";
+    case AnswerSource::kNone:
+      break;
+  }
+  return "none";
+}
+
+std::optional<std::string> extract_last_boxed(std::string_view text) {
+  std::vector<std::string> boxed = all_boxed(text);
+  if (boxed.empty()) return std::nullopt;
+  return std::move(boxed.back());
+}
+
+ExtractedAnswer extract_answer(std::string_view text) {
+  if (auto boxed = extract_last_boxed(text)) return {std::move(*boxed), AnswerSource::kBoxed};
+  if (auto line = answer_after_marker(text)) {
+    return {std::move(*line), AnswerSource::kFinalAnswerLine};
+  }
+  if (auto number = last_number(text)) return {std::move(*number), AnswerSource::kLastNumber};
+  return {};
+}
+
+std::optional<char> extract_choice_letter(std::string_view text, char max_letter) {
+  max_letter = static_cast<char>(std::toupper(static_cast<unsigned char>(max_letter)));
+  if (max_letter < 'A' || max_letter > 'Z') max_letter = 'Z';
+  std::vector<std::string> boxed = all_boxed(text);
+  for (auto it = boxed.rbegin(); it != boxed.rend(); ++it) {
+    if (auto letter = letter_of(*it, max_letter)) return letter;
+  }
+  // "Answer: B", "answer is (B)", "Answer: **B**": the first letter token after the marker.
+  std::optional<char> after_marker;
+  for (std::string_view marker : {"answer:", "answer is", "answer is:"}) {
+    size_t from = 0, hit;
+    while ((hit = find_ci(text, marker, from)) != std::string_view::npos) {
+      from = hit + 1;
+      size_t i = hit + marker.size();
+      while (i < text.size() && (is_space(text[i]) || text[i] == '*' || text[i] == '$' ||
+                                 text[i] == '(' || text[i] == ':')) {
+        ++i;
+      }
+      if (i < text.size() && (i + 1 == text.size() || !is_word_char(text[i + 1]))) {
+        char c = static_cast<char>(std::toupper(static_cast<unsigned char>(text[i])));
+        if (c >= 'A' && c <= max_letter) after_marker = c;
+      }
+    }
+  }
+  if (after_marker) return after_marker;
+  // The last "**B**" or "**(B)**".
+  std::optional<char> bold;
+  for (size_t open = text.find("**"); open != std::string_view::npos;) {
+    size_t close = text.find("**", open + 2);
+    if (close == std::string_view::npos) break;
+    if (close - open <= 8) {
+      if (auto letter = letter_of(text.substr(open + 2, close - open - 2), max_letter)) {
+        bold = letter;
+      }
+    }
+    open = text.find("**", close + 2);
+  }
+  if (bold) return bold;
+  // The last "(B)" standing alone.
+  std::optional<char> paren;
+  for (size_t i = 0; i + 2 < text.size(); ++i) {
+    if (text[i] == '(' && text[i + 2] == ')' && (i == 0 || !is_word_char(text[i - 1]))) {
+      char c = text[i + 1];
+      if (c >= 'A' && c <= max_letter) paren = c;
+    }
+  }
+  return paren;
+}
+
+}  // namespace s1

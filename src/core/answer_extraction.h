@@ -1,0 +1,43 @@
+// Extraction of the final answer from a model's output (or a reference solution).
+//
+// All functions are pure and thread-safe; they never throw except std::bad_alloc.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace s1 {
+
+// Where extract_answer() found the answer.
+enum class AnswerSource {
+  kNone,             // nothing usable: the answer is empty
+  kBoxed,            // the last \boxed{...}, \fbox{...} or \framebox{...}
+  kFinalAnswerLine,  // the rest of the last "Final Answer:" / "Answer:" / "answer is" line
+  kLastNumber,       // the last number in the text
+};
+
+// A short name for `source`: "none", "boxed", "answer_line" or "last_number".
+const char* answer_source_name(AnswerSource source);
+
+struct ExtractedAnswer {
+  std::string answer;  // raw LaTeX as written (not normalised); empty when source == kNone
+  AnswerSource source = AnswerSource::kNone;
+};
+
+// Returns the contents of the last \boxed{...} (also \boxed 5, \fbox{...}, \framebox{...}),
+// with nested braces matched, or nullopt when there is none or its braces never close.
+std::optional<std::string> extract_last_boxed(std::string_view text);
+
+// The final answer of `text`: the last boxed expression; else the rest of the last
+// "Final Answer:", "Answer:" or "answer is" line (surrounding $ and markdown ** removed);
+// else the last number (integer, decimal, or a/b fraction).
+ExtractedAnswer extract_answer(std::string_view text);
+
+// The multiple-choice letter (A..max_letter, upper case) chosen by `text`, looking in order
+// at: the last \boxed{} holding a letter ("B", "(B)", "\text{B}"); the last "Answer: B" /
+// "answer is (B)" phrase; the last bold "**B**" / "**(B)**"; the last "(B)" on its own.
+// Returns nullopt when none names a letter in range. `max_letter` must be in 'A'..'Z'.
+std::optional<char> extract_choice_letter(std::string_view text, char max_letter = 'D');
+
+}  // namespace s1

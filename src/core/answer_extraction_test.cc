@@ -1,0 +1,88 @@
+#include "core/answer_extraction.h"
+
+#include <gtest/gtest.h>
+
+namespace s1 {
+namespace {
+
+TEST(ExtractLastBoxed, TakesTheLastBoxWithNestedBraces) {
+  EXPECT_EQ(extract_last_boxed("first \\boxed{1} then \\boxed{\\frac{1}{2}}"), "\\frac{1}{2}");
+  EXPECT_EQ(extract_last_boxed("$\\boxed{\\left( 3, \\frac{\\pi}{2} \\right)}$."),
+            "\\left( 3, \\frac{\\pi}{2} \\right)");
+  EXPECT_EQ(extract_last_boxed("\\boxed{ {a}^{ {b} } }"), "{a}^{ {b} }");
+}
+
+TEST(ExtractLastBoxed, AcceptsVariants) {
+  EXPECT_EQ(extract_last_boxed("so \\boxed 5$."), "5");
+  EXPECT_EQ(extract_last_boxed("or $\\fbox{12}$"), "12");
+  EXPECT_EQ(extract_last_boxed("or $\\framebox{204}$ minutes"), "204");
+  EXPECT_EQ(extract_last_boxed("\\boxed {7}"), "7");
+}
+
+TEST(ExtractLastBoxed, OuterBoxWinsOverAnInnerOne) {
+  EXPECT_EQ(extract_last_boxed("\\boxed{\\boxed{3}+1}"), "\\boxed{3}+1");
+}
+
+TEST(ExtractLastBoxed, NoneOrUnclosed) {
+  EXPECT_EQ(extract_last_boxed("no box here"), std::nullopt);
+  EXPECT_EQ(extract_last_boxed("\\boxed{1 + "), std::nullopt);
+  EXPECT_EQ(extract_last_boxed("\\fboxsep=3pt"), std::nullopt);
+  EXPECT_EQ(extract_last_boxed(""), std::nullopt);
+}
+
+TEST(ExtractAnswer, PrefersBoxed) {
+  ExtractedAnswer a = extract_answer("Answer: 3\nso \\boxed{4}");
+  EXPECT_EQ(a.answer, "4");
+  EXPECT_EQ(a.source, AnswerSource::kBoxed);
+  EXPECT_STREQ(answer_source_name(a.source), "boxed");
+}
+
+TEST(ExtractAnswer, FinalAnswerLine) {
+  ExtractedAnswer a =
+      extract_answer("Work...\nFinal Answer: The final answer is $\\frac{3}{4}$. I hope");
+  EXPECT_EQ(a.source, AnswerSource::kFinalAnswerLine);
+  EXPECT_EQ(a.answer, "\\frac{3}{4}$. I hope");
+  EXPECT_EQ(extract_answer("so the answer is $42$.").answer, "42");
+  EXPECT_EQ(extract_answer("**Answer:** 17").answer, "17");
+  EXPECT_EQ(extract_answer("ANSWER: x = 2").answer, "x = 2");
+  EXPECT_EQ(extract_answer("**Final Answer**\n\n$7$\n").answer, "7");
+}
+
+TEST(ExtractAnswer, LastNumber) {
+  ExtractedAnswer a = extract_answer("We get 12 apples and then 1,234.5 pears.");
+  EXPECT_EQ(a.source, AnswerSource::kLastNumber);
+  EXPECT_EQ(a.answer, "1234.5");
+  EXPECT_EQ(extract_answer("x is -3").answer, "-3");
+  EXPECT_EQ(extract_answer("ratio 3/4").answer, "3/4");
+  EXPECT_EQ(extract_answer("about .5").answer, ".5");
+}
+
+TEST(ExtractAnswer, Nothing) {
+  ExtractedAnswer a = extract_answer("I do not know.");
+  EXPECT_EQ(a.source, AnswerSource::kNone);
+  EXPECT_EQ(a.answer, "");
+  EXPECT_STREQ(answer_source_name(a.source), "none");
+}
+
+TEST(ExtractChoiceLetter, Forms) {
+  EXPECT_EQ(extract_choice_letter("thus \\boxed{B}"), 'B');
+  EXPECT_EQ(extract_choice_letter("thus \\boxed{(C)}"), 'C');
+  EXPECT_EQ(extract_choice_letter("thus \\boxed{\\text{D}}"), 'D');
+  EXPECT_EQ(extract_choice_letter("Answer: B"), 'B');
+  EXPECT_EQ(extract_choice_letter("The answer is (A)."), 'A');
+  EXPECT_EQ(extract_choice_letter("The correct option is **C**."), 'C');
+  EXPECT_EQ(extract_choice_letter("Options (A) and (B) fail, so (D)"), 'D');
+  EXPECT_EQ(extract_choice_letter("answer: c"), 'C');
+}
+
+TEST(ExtractChoiceLetter, LaterAnswerWinsAndRangeIsChecked) {
+  EXPECT_EQ(extract_choice_letter("Answer: A\nWait, no. Answer: C"), 'C');
+  EXPECT_EQ(extract_choice_letter("\\boxed{E}"), std::nullopt);
+  EXPECT_EQ(extract_choice_letter("\\boxed{E}", 'E'), 'E');
+  EXPECT_EQ(extract_choice_letter("Answer: Because"), std::nullopt);
+  EXPECT_EQ(extract_choice_letter("no letter at all"), std::nullopt);
+  EXPECT_EQ(extract_choice_letter("f(A) is big"), std::nullopt);
+}
+
+}  // namespace
+}  // namespace s1

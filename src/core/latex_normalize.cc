@@ -1,0 +1,496 @@
+#include "core/latex_normalize.h"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <cstring>
+#include <vector>
+
+namespace s1 {
+namespace {
+
+bool is_alpha(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
+bool is_space(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+bool starts_with(std::string_view s, std::string_view prefix) {
+  return s.size() >= prefix.size() && s.substr(0, prefix.size()) == prefix;
+}
+bool ends_with(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
+  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+void replace_all(std::string& s, std::string_view from, std::string_view to) {
+  if (from.empty()) return;
+  size_t pos = 0;
+  while ((pos = s.find(from, pos)) != std::string::npos) {
+    s.replace(pos, from.size(), to);
+    pos += to.size();
+  }
+}
+
+// Commands removed with nothing left behind.
+constexpr std::array<std::string_view, 16> kDroppedCommands = {
+    "left",  "right", "bigl", "bigr", "Bigl",         "Bigr",      "big",    "Big",
+    "biggl", "biggr", "bigg", "Bigg", "displaystyle", "textstyle", "limits", "middle"};
+// Commands that become a space.
+constexpr std::array<std::string_view, 6> kSpacingCommands = {"quad",      "qquad",    "enspace",
+                                                              "thinspace", "medspace", "hspace"};
+// Commands whose braced argument is kept and the command dropped.
+constexpr std::array<std::string_view, 19> kUnwrappedCommands = {
+    "text",   "textbf", "textit",   "textrm", "textnormal", "textsf", "texttt",
+    "mathrm", "mathbf", "mathit",   "mathsf", "mathtt",     "mbox",   "hbox",
+    "boxed",  "fbox",   "framebox", "emph",   "bm"};
+
+struct Rename {
+  std::string_view from, to;
+};
+constexpr Rename kRenamedCommands[] = {
+    {"dfrac", "\\frac"},
+    {"tfrac", "\\frac"},
+    {"cfrac", "\\frac"},
+    {"dbinom", "\\binom"},
+    {"tbinom", "\\binom"},
+    {"leq", "\\le"},
+    {"leqslant", "\\le"},
+    {"geq", "\\ge"},
+    {"geqslant", "\\ge"},
+    {"neq", "\\ne"},
+    {"lt", "<"},
+    {"gt", ">"},
+    {"infinity", "\\infty"},
+    {"degree", ""},
+    {"circ", ""},
+    {"cdotp", "\\cdot"},
+    {"ast", "*"},
+    {"div", "/"},
+    {"lbrace", "\\{"},
+    {"rbrace", "\\}"},
+    {"vert", "|"},
+    {"lvert", "|"},
+    {"rvert", "|"},
+    {"varnothing", "\\emptyset"},
+    {"dots", ""},
+    {"ldots", ""},
+    {"cdots", ""},
+};
+
+template <size_t N>
+bool contains(const std::array<std::string_view, N>& list, std::string_view name) {
+  return std::find(list.begin(), list.end(), name) != list.end();
+}
+
+// Unicode characters models often write instead of LaTeX.
+void replace_unicode(std::string& s) {
+  static constexpr Rename kUnicode[] = {
+      {"\u2212", "-"},      {"\u00d7", "\\times "}, {"\u00b7", "\\cdot "}, {"\u2264", "\\le "},
+      {"\u2265", "\\ge "},  {"\u2260", "\\ne "},    {"\u03c0", "\\pi "},   {"\u221e", "\\infty "},
+      {"\u221a", "\\sqrt"}, {"\u00b0", ""},         {"\u2013", "-"},       {"\u00a0", " "},
+  };
+  for (const Rename& r : kUnicode) replace_all(s, r.from, r.to);
+}
+
+// One pass over the commands: drops, renames and unwraps. Braces that closed an unwrapped
+// command are removed, keeping the contents.
+std::string rewrite_commands(std::string_view in) {
+  std::string out;
+  out.reserve(in.size());
+  std::vector<char> drop_close(in.size(), 0);
+  for (size_t i = 0; i < in.size(); ++i) {
+    char c = in[i];
+    if (drop_close[i]) continue;
+    if (c == '~') {
+      out += ' ';
+      continue;
+    }
+    if (c != '\\' || i + 1 >= in.size()) {
+      out += c;
+      continue;
+    }
+    char next = in[i + 1];
+    if (!is_alpha(next)) {
+      ++i;
+      switch (next) {
+        case '!':  // thin negative space; "10,\!080" is a thousands separator
+          break;
+        case ',':
+        case ';':
+        case ':':
+        case ' ':
+          out += ' ';
+          break;
+        case '$':
+          break;
+        case '%':
+          out += '%';
+          break;
+        default:
+          out += '\\';
+          out += next;
+      }
+      continue;
+    }
+    size_t end = i + 1;
+    while (end < in.size() && is_alpha(in[end])) ++end;
+    std::string_view name = in.substr(i + 1, end - i - 1);
+    if (contains(kDroppedCommands, name)) {
+      if (end < in.size() && in[end] == '.') ++end;  // \left. and \right.
+      i = end - 1;
+      continue;
+    }
+    if (contains(kSpacingCommands, name)) {
+      if (name == "hspace" && end < in.size() && in[end] == '{') {
+        size_t close = matching_brace(in, end);
+        if (close != std::string_view::npos) end = close + 1;
+      }
+      out += ' ';
+      i = end - 1;
+      continue;
+    }
+    if (contains(kUnwrappedCommands, name) || name == "operatorname") {
+      size_t j = end;
+      while (j < in.size() && is_space(in[j])) ++j;
+      if (name == "framebox" && j < in.size() && in[j] == '[') {  // \framebox[width]{...}
+        size_t close = in.find(']', j);
+        if (close != std::string_view::npos) j = close + 1;
+      }
+      if (j < in.size() && in[j] == '{') {
+        size_t close = matching_brace(in, j);
+        if (close != std::string_view::npos) {
+          drop_close[close] = 1;
+          if (name == "operatorname") out += '\\';
+          i = j;  // the contents are copied by the following iterations
+          continue;
+        }
+      }
+      i = end - 1;
+      continue;
+    }
+    bool renamed = false;
+    for (const Rename& r : kRenamedCommands) {
+      if (r.from == name) {
+        out += r.to;
+        if (!r.to.empty() && is_alpha(r.to.back()) && end < in.size() && is_alpha(in[end])) {
+          out += ' ';
+        }
+        renamed = true;
+        break;
+      }
+    }
+    if (!renamed) out.append(in.substr(i, end - i));
+    i = end - 1;
+  }
+  return out;
+}
+
+// Removes degree marks: "^\circ", "^{\circ}", "^{ \circ }" (after \circ itself was dropped,
+// these are "^", "^{}" and "^{ }" at the end of a number).
+void remove_empty_superscripts(std::string& s) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '^') {
+      size_t j = i + 1;
+      while (j < s.size() && is_space(s[j])) ++j;
+      if (j >= s.size()) continue;  // dangling '^' left by ^\circ at the end
+      if (s[j] == '{') {
+        size_t k = j + 1;
+        while (k < s.size() && is_space(s[k])) ++k;
+        if (k < s.size() && s[k] == '}') {
+          i = k;
+          continue;
+        }
+      }
+      if (s[j] == '\\' || s[j] == ',' || s[j] == ')' || s[j] == ']' || s[j] == '}' || s[j] == '$' ||
+          s[j] == ' ') {
+        // "^" followed by a separator: the degree mark was its argument.
+        if (s[j] == '\\' && j + 1 < s.size() && is_alpha(s[j + 1])) {
+          out += s[i];
+          continue;
+        }
+        continue;
+      }
+    }
+    out += s[i];
+  }
+  s.swap(out);
+}
+
+// Collapses whitespace; keeps one space only between two letters, so "\cot x" and
+// "north east" stay apart while "2 \sqrt{3}" becomes "2\sqrt{3}".
+std::string compact_spaces(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (!is_space(s[i])) {
+      out += s[i];
+      continue;
+    }
+    while (i + 1 < s.size() && is_space(s[i + 1])) ++i;
+    if (out.empty() || i + 1 >= s.size()) continue;
+    // Between two letters the space matters: "\cot x" is not "\cotx".
+    if (is_alpha(out.back()) && is_alpha(s[i + 1])) out += ' ';
+  }
+  return out;
+}
+
+// True when `s` (whole) is -?d{1,3}(,ddd)+(.d+)?
+bool is_thousands_number(std::string_view s) {
+  size_t i = 0;
+  if (i < s.size() && s[i] == '-') ++i;
+  size_t lead = 0;
+  while (i < s.size() && is_digit(s[i])) ++i, ++lead;
+  if (lead == 0 || lead > 3) return false;
+  int groups = 0;
+  while (i < s.size() && s[i] == ',') {
+    for (int d = 1; d <= 3; ++d) {
+      if (i + d >= s.size() || !is_digit(s[i + d])) return false;
+    }
+    i += 4;
+    ++groups;
+  }
+  if (groups == 0) return false;
+  if (i < s.size() && s[i] == '.') {
+    ++i;
+    size_t frac = 0;
+    while (i < s.size() && is_digit(s[i])) ++i, ++frac;
+    if (frac == 0) return false;
+  }
+  return i == s.size();
+}
+
+// Unit words removed from the end of an answer ("15 cm^2", "5.4 cents").
+constexpr std::string_view kUnitWords[] = {
+    "cm",     "mm",      "km",       "meters",  "meter",   "metres",  "inches",  "inch",   "feet",
+    "foot",   "ft",      "yards",    "yard",    "miles",   "mile",    "units",   "unit",   "square",
+    "sq",     "cubic",   "cents",    "cent",    "dollars", "dollar",  "degrees", "degree", "hours",
+    "hour",   "minutes", "minute",   "seconds", "second",  "mph",     "kg",      "grams",  "gram",
+    "pounds", "lbs",     "days",     "weeks",   "years",   "ounces",  "liters",  "litres", "mL",
+    "ml",     "people",  "students", "ways",    "points",  "radians",
+};
+
+// Strips one trailing unit word (with an optional ^2 / ^{3}) when something precedes it.
+bool strip_trailing_unit(std::string& s) {
+  std::string_view v = trim(s);
+  // Optional exponent.
+  size_t end = v.size();
+  if (end >= 2 && v[end - 2] == '^' && is_digit(v[end - 1])) {
+    end -= 2;
+  } else if (end >= 4 && v[end - 1] == '}' && is_digit(v[end - 2]) && v[end - 3] == '{' &&
+             v[end - 4] == '^') {
+    end -= 4;
+  }
+  size_t start = end;
+  while (start > 0 && is_alpha(v[start - 1])) --start;
+  if (start == end) return false;
+  std::string_view word = v.substr(start, end - start);
+  if (std::find(std::begin(kUnitWords), std::end(kUnitWords), word) == std::end(kUnitWords)) {
+    return false;
+  }
+  // The word must stand apart from the quantity: "5 m", "5\,m" but not "5m" (a product)
+  // unless it has more than one letter ("5cm").
+  std::string_view before = v.substr(0, start);
+  std::string_view kept = trim(before);
+  if (kept.empty() || kept.back() == '\\') return false;
+  bool separated = before.size() != kept.size();
+  if (!separated && word.size() == 1) return false;
+  if (!is_digit(kept.back()) && kept.back() != '}' && kept.back() != ')' && !separated)
+    return false;
+  // Do not strip a "unit" that is really a symbol of an expression like "2m" or "x in".
+  if (word.size() <= 2 && !is_digit(kept.back()) && kept.back() != '}') return false;
+  s.assign(kept);
+  return true;
+}
+
+// Splits at commas that are not inside any brackets. Brackets need not match in kind, so
+// intervals like "[1,2)" count as one level.
+std::vector<std::string> split_top_level_commas(std::string_view s) {
+  std::vector<std::string> parts;
+  int depth = 0;
+  size_t start = 0;
+  for (size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
+    if (c == '\\' && i + 1 < s.size() && (s[i + 1] == '{' || s[i + 1] == '}')) {
+      depth += s[i + 1] == '{' ? 1 : -1;
+      ++i;
+      continue;
+    }
+    if (c == '(' || c == '[' || c == '{') ++depth;
+    if (c == ')' || c == ']' || c == '}') --depth;
+    if (c == ',' && depth == 0) {
+      parts.emplace_back(s.substr(start, i - start));
+      start = i + 1;
+    }
+  }
+  parts.emplace_back(s.substr(start));
+  return parts;
+}
+
+// The variable name at the start of `s` ("x", "y_1", "x_{12}", "\theta"), or empty.
+std::string_view leading_variable(std::string_view s) {
+  size_t i = 0;
+  if (i < s.size() && s[i] == '\\') {
+    ++i;
+    while (i < s.size() && is_alpha(s[i])) ++i;
+    std::string_view name = s.substr(1, i - 1);
+    static constexpr std::string_view kGreek[] = {"alpha",  "beta",  "gamma", "delta", "theta",
+                                                  "lambda", "mu",    "phi",   "psi",   "omega",
+                                                  "rho",    "sigma", "tau",   "varphi"};
+    if (std::find(std::begin(kGreek), std::end(kGreek), name) == std::end(kGreek)) return {};
+  } else if (i < s.size() && is_alpha(s[i])) {
+    ++i;
+  } else {
+    return {};
+  }
+  if (i < s.size() && s[i] == '_') {
+    ++i;
+    if (i < s.size() && s[i] == '{') {
+      size_t close = matching_brace(s, i);
+      if (close == std::string_view::npos) return {};
+      i = close + 1;
+    } else if (i < s.size() && (is_alpha(s[i]) || is_digit(s[i]))) {
+      ++i;
+    } else {
+      return {};
+    }
+  }
+  return s.substr(0, i);
+}
+
+// True when `var` occurs in `s` as a symbol (not inside a command name).
+bool uses_variable(std::string_view s, std::string_view var) {
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '\\') {
+      size_t j = i + 1;
+      while (j < s.size() && is_alpha(s[j])) ++j;
+      if (var[0] == '\\' && s.substr(i, j - i) == var.substr(0, j - i) && j - i == var.size()) {
+        return true;
+      }
+      i = j - 1;
+      continue;
+    }
+    if (s.substr(i, var.size()) == var) return true;
+  }
+  return false;
+}
+
+// "x = 5" -> "5", "x \in [1,2]" -> "[1,2]"; other strings unchanged.
+std::string strip_variable_prefix(std::string_view part) {
+  std::string_view v = trim(part);
+  std::string_view var = leading_variable(v);
+  if (var.empty()) return std::string(v);
+  std::string_view rest = trim(v.substr(var.size()));
+  std::string_view rhs;
+  if (starts_with(rest, "=")) {
+    rhs = trim(rest.substr(1));
+  } else if (starts_with(rest, "\\in") && (rest.size() == 3 || !is_alpha(rest[3]))) {
+    rhs = trim(rest.substr(3));
+  } else {
+    return std::string(v);
+  }
+  if (rhs.empty() || rhs.find('=') != std::string_view::npos || uses_variable(rhs, var) ||
+      rhs.find("\\le") != std::string_view::npos || rhs.find("\\ge") != std::string_view::npos ||
+      rhs.find('<') != std::string_view::npos || rhs.find('>') != std::string_view::npos) {
+    return std::string(v);
+  }
+  return std::string(rhs);
+}
+
+// Replaces the words " or " and " and " separating answers by commas.
+void words_to_commas(std::string& s) {
+  for (std::string_view word : {"or", "and"}) {
+    std::string padded = " " + std::string(word) + " ";
+    replace_all(s, padded, ",");
+  }
+}
+
+}  // namespace
+
+size_t matching_brace(std::string_view s, size_t open) {
+  int depth = 0;
+  for (size_t i = open; i < s.size(); ++i) {
+    if (s[i] == '\\') {
+      ++i;
+      continue;
+    }
+    if (s[i] == '{') ++depth;
+    if (s[i] == '}' && --depth == 0) return i;
+  }
+  return std::string_view::npos;
+}
+
+std::string normalize_answer(std::string_view latex, bool strip_variable) {
+  std::string s(trim(latex));
+  // Math delimiters around the whole answer.
+  for (bool changed = true; changed;) {
+    changed = false;
+    std::string_view v = trim(s);
+    for (auto [open, close] : {std::pair<std::string_view, std::string_view>{"$$", "$$"},
+                               {"$", "$"},
+                               {"\\(", "\\)"},
+                               {"\\[", "\\]"}}) {
+      if (v.size() >= open.size() + close.size() && starts_with(v, open) && ends_with(v, close)) {
+        s = std::string(v.substr(open.size(), v.size() - open.size() - close.size()));
+        changed = true;
+        break;
+      }
+    }
+  }
+  replace_unicode(s);
+  // "10,\!080" and "11,\! 111" are thousands separators: drop the comma with the \!.
+  for (size_t pos = s.find(",\\!"); pos != std::string::npos; pos = s.find(",\\!", pos)) {
+    size_t after = pos + 3;
+    while (after < s.size() && s[after] == ' ') ++after;
+    bool digits_follow = after + 2 < s.size() && is_digit(s[after]) && is_digit(s[after + 1]) &&
+                         is_digit(s[after + 2]);
+    if (pos > 0 && is_digit(s[pos - 1]) && digits_follow) {
+      s.erase(pos, after - pos);
+    } else {
+      pos += 3;
+    }
+  }
+  s = rewrite_commands(s);
+  remove_empty_superscripts(s);
+  replace_all(s, "\\$", "");
+  s.erase(std::remove(s.begin(), s.end(), '$'), s.end());
+  words_to_commas(s);
+  if (ends_with(trim(s), "percent")) s = std::string(trim(s).substr(0, trim(s).size() - 7)) + "%";
+  // Trailing punctuation and units, repeatedly ("15 cm^2.", "5 square units").
+  for (bool changed = true; changed;) {
+    changed = false;
+    std::string_view v = trim(s);
+    if (!v.empty() && (v.back() == '.' || v.back() == ',' || v.back() == ';')) {
+      v.remove_suffix(1);
+      changed = true;
+    }
+    s.assign(v);
+    if (strip_trailing_unit(s)) changed = true;
+  }
+  if (is_thousands_number(trim(s))) s.erase(std::remove(s.begin(), s.end(), ','), s.end());
+  // Leading "x =" in the whole answer and in each element of a top-level list.
+  std::vector<std::string> parts = split_top_level_commas(s);
+  std::string joined;
+  for (size_t i = 0; i < parts.size(); ++i) {
+    if (i) joined += ',';
+    joined += strip_variable ? strip_variable_prefix(parts[i]) : std::string(trim(parts[i]));
+  }
+  std::string out = compact_spaces(joined);
+  if (out.size() == 3 && out[0] == '(' && out[2] == ')' && out[1] >= 'A' && out[1] <= 'Z') {
+    out = std::string(1, out[1]);
+  }
+  return out;
+}
+
+}  // namespace s1

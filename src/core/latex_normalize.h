@@ -1,0 +1,32 @@
+// LaTeX clean-up of short final answers, before they are compared or counted as votes.
+//
+// All functions are pure and thread-safe; they never throw except std::bad_alloc.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace s1 {
+
+// Index of the '}' that closes the '{' at `open` in `s`, or std::string_view::npos when it
+// never closes. Escaped braces ("\{", "\}") are skipped. Requires s[open] == '{'.
+size_t matching_brace(std::string_view s, size_t open);
+
+// Normalises a final answer written in LaTeX so that equal answers written differently
+// usually become the same string:
+//  - math delimiters ($, \(, \[) and \displaystyle, \left, \right, \big... are dropped;
+//  - \dfrac/\tfrac/\cfrac -> \frac, \dbinom/\tbinom -> \binom, \leq -> \le, \geq -> \ge;
+//  - \text{}, \mathrm{}, \mbox{}, \textbf{}, \boxed{}... are unwrapped to their contents;
+//  - spacing (\! \, \; \quad ~), degrees (^\circ, °), \$ and trailing unit words
+//    ("cm^2", "inches", "cents", "degrees"...) are removed; \% and "percent" become "%";
+//  - thousands separators ("10,\!080", "1,000,000") are removed;
+//  - trailing '.', ',' and ';' are removed;
+//  - when `strip_variable`, a leading "x =" or "x \in" (a single variable not used on the
+//    right) is removed, also in each element of a top-level comma list;
+//  - " or " / " and " between answers become ",";
+//  - a lone choice letter "(C)" becomes "C";
+//  - whitespace is removed except where it separates a command from a following letter.
+// The result is meant for comparisons and vote keys, not for display.
+std::string normalize_answer(std::string_view latex, bool strip_variable = true);
+
+}  // namespace s1

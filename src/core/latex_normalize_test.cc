@@ -1,0 +1,66 @@
+#include "core/latex_normalize.h"
+
+#include <gtest/gtest.h>
+
+namespace s1 {
+namespace {
+
+struct Case {
+  const char* input;
+  const char* normalized;
+};
+
+class Normalize : public ::testing::TestWithParam<Case> {};
+
+TEST_P(Normalize, Produces) {
+  EXPECT_EQ(normalize_answer(GetParam().input), GetParam().normalized) << GetParam().input;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Cases, Normalize,
+    ::testing::Values(Case{"  $5$ ", "5"}, Case{"\\(x\\)", "x"}, Case{"$$\\frac12$$", "\\frac12"},
+                      Case{"\\left( 3, \\frac{\\pi}{2} \\right)", "(3,\\frac{\\pi}{2})"},
+                      Case{"\\left\\{1,2\\right\\}", "\\{1,2\\}"},
+                      Case{"\\dfrac{1}{2}", "\\frac{1}{2}"}, Case{"\\tfrac12", "\\frac12"},
+                      Case{"\\dbinom{5}{2}", "\\binom{5}{2}"}, Case{"x \\leq 3", "x\\le3"},
+                      Case{"\\text{Evelyn}", "Evelyn"}, Case{"\\textbf{(C)}", "C"},
+                      Case{"\\mathrm{cm}", "cm"}, Case{"\\mbox{north east}", "north east"},
+                      Case{"10,\\!080", "10080"}, Case{"11,\\! 111,\\! 111", "11111111"},
+                      Case{"1,000,000", "1000000"}, Case{"1,2", "1,2"},
+                      Case{"\\$32,\\!348", "32348"}, Case{"50\\%", "50%"},
+                      Case{"50 percent", "50%"}, Case{"90^\\circ", "90"}, Case{"90^{\\circ}", "90"},
+                      Case{"15\\mbox{ cm}^2", "15"}, Case{"5.4 \\text{ cents}", "5.4"},
+                      Case{"12 square units", "12"}, Case{"2m", "2m"}, Case{"5.", "5"},
+                      Case{"7;", "7"}, Case{"x = 5", "5"}, Case{"x=1, y=2", "1,2"},
+                      Case{"x = x + 1", "x=x+1"}, Case{"y = 2x + 3", "2x+3"},
+                      Case{"x \\in [1,2]", "[1,2]"}, Case{"\\theta = 30^\\circ", "30"},
+                      Case{"1 \\text{ or } 2", "1,2"}, Case{"2 \\sqrt{3}", "2\\sqrt{3}"},
+                      Case{"\\cot x", "\\cot x"}, Case{"2\\!\\cdot\\!3", "2\\cdot3"},
+                      Case{"a~b", "a b"}, Case{"\\displaystyle\\frac{1}{2}", "\\frac{1}{2}"},
+                      Case{"\\operatorname{sin} x", "\\sin x"}, Case{"\\boxed{7}", "7"},
+                      Case{"\xe2\x88\x92"
+                           "3",
+                           "-3"},
+                      Case{"\xcf\x80", "\\pi"}, Case{"", ""}, Case{"   ", ""}));
+
+TEST(NormalizeAnswer, KeepsPrefixWhenAsked) {
+  EXPECT_EQ(normalize_answer("y = -2x", false), "y=-2x");
+  EXPECT_EQ(normalize_answer("y = -2x", true), "-2x");
+}
+
+TEST(NormalizeAnswer, IsIdempotentOnItsOutput) {
+  for (const char* s : {"\\left( 3, \\frac{\\pi}{2} \\right)", "10,\\!080", "x \\in [1,2]",
+                        "\\text{(C)}", "15\\mbox{ cm}^2"}) {
+    std::string once = normalize_answer(s);
+    EXPECT_EQ(normalize_answer(once), once) << s;
+  }
+}
+
+TEST(MatchingBrace, FindsTheCloser) {
+  EXPECT_EQ(matching_brace("{a{b}c}", 0), 6u);
+  EXPECT_EQ(matching_brace("{a\\}b}", 0), 5u);
+  EXPECT_EQ(matching_brace("{a{b}", 0), std::string_view::npos);
+}
+
+}  // namespace
+}  // namespace s1

@@ -1,0 +1,134 @@
+// End-to-end tests of `s1 grade`: input formats, verdicts, summary, JSON and errors.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "test_util.h"
+
+namespace s1 {
+namespace {
+
+using test::run_command;
+using test::shell_quote;
+using test::write_file;
+using ::testing::HasSubstr;
+
+std::string grade(const std::string& args) {
+  return std::string(S1_BIN) + " grade " + args;
+}
+
+std::string predictions_file(const std::string& name, const std::string& content) {
+  std::string path = test::temp_dir() + "/" + name;
+  write_file(path, content);
+  return path;
+}
+
+const std::string kMath500 = std::string(S1_SHARED_DATA) + "/math500.jsonl";
+
+TEST(GradeCli, GradesAgainstADatasetAsJson) {
+  std::string path = predictions_file(
+      "math.jsonl",
+      "{\"id\": \"test/precalculus/807.json\", \"answer\": \"so $\\\\boxed{(3, \\\\pi/2)}$\","
+      " \"thinking_tokens\": 100}\n"
+      "{\"id\": \"test/intermediate_algebra/1994.json\", \"prediction\": \"q - p\","
+      " \"thinking_tokens\": 300}\n"
+      "\n"
+      "{\"id\": \"test/intermediate_algebra/1994.json\", \"output\": \"no idea\","
+      " \"thinking_tokens\": 200}\n");
+  test::CommandResult r = run_command(
+      grade("--predictions " + shell_quote(path) + " --gold " + shell_quote(kMath500) + " --json"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  nlohmann::json out = nlohmann::json::parse(r.out);
+  ASSERT_EQ(out["items"].size(), 3u);
+  EXPECT_EQ(out["items"][0]["correct"], true);
+  EXPECT_EQ(out["items"][0]["source"], "boxed");
+  EXPECT_EQ(out["items"][0]["predicted"], "(3, \\pi/2)");
+  EXPECT_EQ(out["items"][1]["correct"], false);
+  EXPECT_EQ(out["items"][1]["source"], "given");
+  EXPECT_EQ(out["items"][2]["line"], 4);
+  EXPECT_EQ(out["items"][2]["source"], "none");
+  const nlohmann::json& s = out["summary"];
+  EXPECT_EQ(s["items"], 3);
+  EXPECT_EQ(s["correct"], 1);
+  EXPECT_DOUBLE_EQ(s["accuracy"].get<double>(), 1.0 / 3);
+  EXPECT_LT(s["accuracy_ci95"][0].get<double>(), 1.0 / 3);
+  EXPECT_GT(s["accuracy_ci95"][1].get<double>(), 1.0 / 3);
+  EXPECT_EQ(s["no_answer"], 1);
+  EXPECT_DOUBLE_EQ(s["thinking_tokens"]["mean"].get<double>(), 200);
+  EXPECT_DOUBLE_EQ(s["thinking_tokens"]["median"].get<double>(), 200);
+}
+
+TEST(GradeCli, InlineGoldAndSamplingMetricsInATable) {
+  std::string path =
+      predictions_file("inline.jsonl",
+                       "{\"id\": 1, \"prediction\": \"0.5\", \"gold\": \"\\\\frac12\"}\n"
+                       "{\"id\": 1, \"prediction\": \"1/3\", \"gold\": \"\\\\frac12\"}\n"
+                       "{\"id\": 2, \"prediction\": \"7\", \"gold\": 8}\n"
+                       "{\"id\": 2, \"prediction\": \"8\", \"gold\": 8}\n");
+  test::CommandResult r = run_command(grade("--predictions " + shell_quote(path)));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("verdict"));
+  EXPECT_THAT(r.out, HasSubstr("accuracy: 2/4 = 50.0%"));
+  // Problem 1: votes 1/2 then 1/3 (tie: the first wins, correct); problem 2: 7 first (wrong).
+  EXPECT_THAT(r.out, HasSubstr("2 problems x 2 samples: pass@1 50.0%, pass@2 100.0%, maj@2 50.0%"));
+}
+
+TEST(GradeCli, MultipleChoiceFromAGpqaCsv) {
+  std::string csv = predictions_file(
+      "gpqa.csv",
+      "Record ID,Question,Correct Answer,Incorrect Answer 1,Incorrect Answer 2,Incorrect Answer 3\n"
+      "r1,\"2+2?\",4,3,5,6\n");
+  // Find the letter of the correct choice for seed 3 from the JSON of a first run.
+  std::string probe = predictions_file("probe.jsonl", "{\"id\": \"r1\", \"answer\": \"x\"}\n");
+  test::CommandResult first = run_command(grade("--predictions " + shell_quote(probe) + " --gold " +
+                                                shell_quote(csv) + " --seed 3 --json"));
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  std::string letter = nlohmann::json::parse(first.out)["items"][0]["gold"];
+  ASSERT_EQ(letter.size(), 1u);
+  std::string path = predictions_file(
+      "mc.jsonl", "{\"id\": \"r1\", \"answer\": \"The answer is (" + letter + ").\"}\n");
+  test::CommandResult r = run_command(grade("--predictions " + shell_quote(path) + " --gold " +
+                                            shell_quote(csv) + " --seed 3 --json"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  nlohmann::json out = nlohmann::json::parse(r.out);
+  EXPECT_EQ(out["items"][0]["correct"], true);
+  EXPECT_EQ(out["items"][0]["predicted"], letter);
+}
+
+TEST(GradeCli, BadInputIsOneLineAndNonZero) {
+  struct Case {
+    std::string content;
+    std::string flags;
+    std::string message;
+  };
+  const Case cases[] = {
+      {"{\"id\": 1, \"prediction\": \"5\", \"gold\": \"5\"}\n{oops\n", "", ":2: invalid JSON"},
+      {"[1]\n", "", ":1: expected a JSON object"},
+      {"{\"id\": 1, \"prediction\": \"5\"}\n", "", ":1: no 'gold' field"},
+      {"{\"id\": 1, \"gold\": \"5\"}\n", "", ":1: no 'prediction', 'answer' or 'output' field"},
+      {"{\"id\": \"nope\", \"prediction\": \"5\"}\n", " --gold " + shell_quote(kMath500),
+       ":1: no gold answer for id 'nope'"},
+      {"", "", "no predictions in"},
+  };
+  int i = 0;
+  for (const Case& c : cases) {
+    std::string path = predictions_file("bad" + std::to_string(i++) + ".jsonl", c.content);
+    test::CommandResult r = run_command(grade("--predictions " + shell_quote(path) + c.flags));
+    EXPECT_NE(r.exit_code, 0) << c.message;
+    EXPECT_THAT(r.err, HasSubstr("s1 grade: error: ")) << c.message;
+    EXPECT_THAT(r.err, HasSubstr(c.message));
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  }
+  test::CommandResult missing = run_command(grade("--predictions /nonexistent.jsonl"));
+  EXPECT_NE(missing.exit_code, 0);
+  EXPECT_THAT(missing.err, HasSubstr("cannot open predictions file"));
+  test::CommandResult no_flag = run_command(grade(""));
+  EXPECT_NE(no_flag.exit_code, 0);
+  EXPECT_THAT(no_flag.err, HasSubstr("--predictions"));
+}
+
+}  // namespace
+}  // namespace s1
