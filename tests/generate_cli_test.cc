@@ -16,7 +16,7 @@ const std::string kS1 = S1_BIN;
 constexpr int kImStart = 151644;  // <|im_start|> in the Qwen2 vocabulary
 
 std::string generate(const std::string& args) {
-  return kS1 + " generate -m " + shell_quote(test::tiny_model()) + " -t 2 " + args;
+  return kS1 + " generate -m " + shell_quote(test::tiny_model()) + " -t 1 " + args;
 }
 
 // Exactly one line on stderr, naming the problem, and a non-zero exit.
@@ -81,7 +81,7 @@ TEST(GenerateCli, SeveralSamplesShareOnePrompt) {
 TEST(GenerateCli, PromptFromFileAndThinkTags) {
   const std::string file = test::temp_dir() + "/question.txt";
   test::write_file(file, "What is 6*7?");
-  const auto r = run_command(kS1 + " generate -t 2 -m " + shell_quote(test::tiny_think_model()) +
+  const auto r = run_command(kS1 + " generate -t 1 -m " + shell_quote(test::tiny_think_model()) +
                              " -f " + file + " --max-think 5 --max-answer 2 --json");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto j = nlohmann::json::parse(r.out);

@@ -1,5 +1,7 @@
 #include "cli/flags.h"
 
+#include "cli/commands.h"
+
 namespace s1::cli {
 namespace {
 
@@ -38,6 +40,9 @@ void SamplingFlags::resolve(SamplingParams& thinking, SamplingParams& answer) co
 }
 
 void add_model_flags(CLI::App& cmd, ModelFlags& f) {
+  cmd.add_option("--backend", f.backend, "where generations run: local (llama.cpp here)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"local"}));
   cmd.add_option("-m,--model", f.load.path, "GGUF model file");
   cmd.add_option("--hf,--hf-repo", f.load.hf_repo,
                  "download a model from Hugging Face: user/repo[:quant] (llama.cpp's cache)");
@@ -58,6 +63,17 @@ void add_model_flags(CLI::App& cmd, ModelFlags& f) {
       ->capture_default_str()
       ->check(CLI::Range(0, 1024));
   cmd.add_flag("-v,--verbose", f.verbose, "show llama.cpp's log");
+}
+
+std::unique_ptr<Backend> make_backend(const ModelFlags& flags, const ForcingSettings& forcing,
+                                      int n_parallel) {
+  if (flags.load.path.empty() && flags.load.hf_repo.empty()) {
+    throw CommandError("no model (-m FILE.gguf or --hf user/repo)");
+  }
+  init_llama_backend(flags.verbose);
+  ContextSettings ctx = flags.context;
+  ctx.n_parallel = n_parallel;
+  return std::make_unique<LocalBackend>(flags.load, ctx, forcing);
 }
 
 void add_forcing_flags(CLI::App& cmd, ForcingSettings& forcing, BudgetRules& rules) {

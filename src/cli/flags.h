@@ -5,10 +5,12 @@
 
 #include <CLI/CLI.hpp>
 
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "core/budget_forcing.h"
+#include "engine/backend.h"
 #include "engine/forcing_vocab.h"
 #include "engine/model.h"
 #include "engine/sampling.h"
@@ -32,12 +34,18 @@ struct SamplingFlags {
 };
 
 struct ModelFlags {
+  std::string backend = "local";  // "local": llama.cpp in this process
   LoadSettings load;
   ContextSettings context;
   bool verbose = false;
 };
 
 void add_model_flags(CLI::App& cmd, ModelFlags& flags);
+
+// The backend the flags name, with `n_parallel` concurrent sequences. Throws
+// CommandError / std::exception with a one-line reason.
+std::unique_ptr<Backend> make_backend(const ModelFlags& flags, const ForcingSettings& forcing,
+                                      int n_parallel);
 void add_forcing_flags(CLI::App& cmd, ForcingSettings& forcing, BudgetRules& rules);
 void add_sampling_flags(CLI::App& cmd, SamplingFlags& sampling);
 

@@ -13,10 +13,8 @@
 #include "cli/commands.h"
 #include "cli/flags.h"
 #include "cli/output.h"
-#include "engine/forcing_vocab.h"
-#include "engine/model.h"
+#include "engine/backend.h"
 #include "engine/prompt.h"
-#include "engine/scheduler.h"
 
 namespace s1::cli {
 namespace {
@@ -49,28 +47,18 @@ std::string read_prompt(const GenerateArgs& a) {
 
 int run_generate(GenerateArgs& a) {
   const std::string question = read_prompt(a);
-  if (a.model.load.path.empty() && a.model.load.hf_repo.empty()) {
-    throw CommandError("no model (-m FILE.gguf or --hf user/repo)");
-  }
   a.rules.validate();
-  init_llama_backend(a.model.verbose);
-  const auto model = Model::load(a.model.load);
-  const ThinkingFormat format = resolve_thinking_format(*model, a.forcing);
-  const ForcingVocab vocab = make_forcing_vocab(*model, format, a.forcing);
-  const Prompt prompt = build_prompt(*model, format, question_messages(question, a.system));
+  const auto backend =
+      make_backend(a.model, a.forcing, a.parallel > 0 ? a.parallel : a.n_samples);
 
-  ContextSettings ctx = a.model.context;
-  ctx.n_parallel = a.parallel > 0 ? a.parallel : a.n_samples;
-  Scheduler scheduler(*model, vocab, ctx);
-
-  GenerationRequest req;
-  req.prompt = prompt.tokens;
-  req.prompt_ends_with_newline = prompt.ends_with_newline;
+  BackendRequest req;
+  req.messages = question_messages(question, a.system);
   req.rules = a.rules;
   a.sampling.resolve(req.thinking_sampling, req.answer_sampling);
   req.n_samples = a.n_samples;
   std::vector<SequenceResult> results(static_cast<size_t>(a.n_samples));
   req.on_done = [&](int sample, const SequenceResult& r) { results[static_cast<size_t>(sample)] = r; };
+  const size_t prompt_tokens = static_cast<size_t>(backend->count_prompt_tokens(req));
 
   const bool stream = !a.json && a.n_samples == 1;
   std::unique_ptr<TextPrinter> printer;
@@ -79,8 +67,8 @@ int run_generate(GenerateArgs& a) {
     req.on_text = [&](int, const TextChunk& chunk) { printer->print(chunk); };
   }
   const auto t0 = std::chrono::steady_clock::now();
-  scheduler.submit(std::move(req));
-  scheduler.run();
+  backend->submit(std::move(req));
+  backend->run();
   const double wall_ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
   if (printer) printer->end();
@@ -92,8 +80,8 @@ int run_generate(GenerateArgs& a) {
       break;
     }
   }
-  RunSummary summary{model->description(), format.name, prompt.tokens.size(), wall_ms,
-                     scheduler.stats()};
+  const BackendInfo info = backend->info();
+  RunSummary summary{info.model, info.format, prompt_tokens, wall_ms, backend->stats()};
   if (a.json) {
     std::cout << generation_json(summary, results).dump() << "\n";
   } else {

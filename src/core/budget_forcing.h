@@ -76,7 +76,8 @@ struct ForcingEvent {
   std::string reason;   // kIgnore: "num_ignore" | "min_think"; kCap: "max_think";
                         // kEnd: "trigger" | "end_of_generation"
   std::string text;     // what was appended (without a kept trigger)
-  int retracted = 0;    // tokens taken back from the sequence (already decoded)
+  int retracted = 0;    // thinking tokens taken back (a trigger's leading tokens, or a split
+                        // character's at the cap): they no longer count
 };
 
 struct TextChunk {

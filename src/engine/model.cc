@@ -96,6 +96,7 @@ std::unique_ptr<Model> Model::load(const LoadSettings& settings) {
   llama_model_params params = llama_model_default_params();
   if (settings.n_gpu_layers >= 0) params.n_gpu_layers = settings.n_gpu_layers;
   if (!settings.use_mmap) params.load_mode = LLAMA_LOAD_MODE_NONE;
+  params.vocab_only = settings.vocab_only;
   std::unique_ptr<Model> m(new Model());
   m->model_.reset(llama_model_load_from_file(path.c_str(), params));
   if (!m->model_) throw std::runtime_error(with_llama_reason("cannot load model " + path));

@@ -19,6 +19,7 @@ struct LoadSettings {
   std::string hf_repo;      // "user/repo[:quant]", downloaded into llama.cpp's cache
   int n_gpu_layers = -1;    // -1: all layers that fit (llama.cpp's default)
   bool use_mmap = true;
+  bool vocab_only = false;  // the tokenizer alone (fast; no weights, cannot generate)
 };
 
 struct ChatMessage {

@@ -77,9 +77,13 @@ int Scheduler::submit(GenerationRequest request) {
   BudgetRules rules = request.rules;
   rules.validate();
   const int prompt = static_cast<int>(request.prompt.size());
-  const int closing = static_cast<int>(vocab_.newline.tokens.size() +
-                                       vocab_.end_delimiter.tokens.size() +
-                                       vocab_.cap_suffix.tokens.size());
+  const ForcingVocab& vocab = request.vocab ? *request.vocab : vocab_;
+  if (vocab.end_delimiter.tokens != vocab_.end_delimiter.tokens) {
+    throw std::invalid_argument("a request cannot change the thinking end delimiter");
+  }
+  const int closing = static_cast<int>(vocab.newline.tokens.size() +
+                                       vocab.end_delimiter.tokens.size() +
+                                       vocab.cap_suffix.tokens.size());
   if (prompt + closing + 1 > n_ctx_seq_) {
     throw std::invalid_argument("the prompt (" + std::to_string(prompt) +
                                 " tokens) does not fit the context (" +
@@ -129,7 +133,8 @@ void Scheduler::admit() {
       s.sample = p.first_sample + i;
       s.leader = i == 0 ? -1 : leader;
       s.prompt_done = false;
-      s.forcer.emplace(p.rules, vocab_, p.request->prompt_ends_with_newline);
+      s.forcer.emplace(p.rules, p.request->vocab ? *p.request->vocab : vocab_,
+                       p.request->prompt_ends_with_newline);
       SamplingParams think = p.request->thinking_sampling;
       SamplingParams answer = p.request->answer_sampling;
       // Distinct samples of one request draw distinct random streams.

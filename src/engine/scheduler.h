@@ -47,6 +47,9 @@ struct GenerationRequest {
   SamplingParams thinking_sampling;
   SamplingParams answer_sampling;
   int n_samples = 1;
+  // Forced strings for this request only (e.g. other ignore strings); null: the
+  // scheduler's. Its end delimiter must be the scheduler's too.
+  std::shared_ptr<const ForcingVocab> vocab;
   // Text as it is produced: (sample index, chunk). Optional.
   std::function<void(int, const TextChunk&)> on_text;
   // Called once per sample when it finishes. Optional.

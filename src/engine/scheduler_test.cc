@@ -43,7 +43,7 @@ class SchedulerTest : public ::testing::Test {
     ContextSettings ctx;
     ctx.n_ctx = n_ctx;
     ctx.n_parallel = r.n_samples;
-    ctx.n_threads = 2;
+    ctx.n_threads = 1;  // ctest runs tests in parallel: one thread each never oversubscribes
     Scheduler s(*model_, *vocab_, ctx);
     std::vector<SequenceResult> out(static_cast<size_t>(r.n_samples));
     r.on_done = [&](int i, const SequenceResult& res) { out[static_cast<size_t>(i)] = res; };
@@ -156,7 +156,7 @@ TEST_F(SchedulerTest, EachSequenceFollowsItsOwnBudget) {
   ContextSettings ctx;
   ctx.n_ctx = 4096;
   ctx.n_parallel = 4;
-  ctx.n_threads = 2;
+  ctx.n_threads = 1;  // ctest runs tests in parallel: one thread each never oversubscribes
   Scheduler s(*model_, *vocab_, ctx);
   const BudgetRules rules[4] = {{5, 0, 0, 3}, {-1, 0, 1, 3}, {-1, 0, 3, 3}, {-1, 12, 0, 3}};
   std::vector<SequenceResult> out(4);
@@ -198,7 +198,7 @@ TEST_F(SchedulerTest, CapNeverCutsACharacterWithTheRealTokenizer) {
 TEST_F(SchedulerTest, ContextLimits) {
   ContextSettings ctx;
   ctx.n_ctx = 64;
-  ctx.n_threads = 2;
+  ctx.n_threads = 1;  // ctest runs tests in parallel: one thread each never oversubscribes
   Scheduler s(*model_, *vocab_, ctx);
   ASSERT_LE(s.sequence_context(), 256);
   std::string long_question(1200, 'x');
@@ -219,7 +219,7 @@ TEST_F(SchedulerTest, ContextLimits) {
 TEST_F(SchedulerTest, CancelFreesTheSequence) {
   ContextSettings ctx;
   ctx.n_parallel = 2;
-  ctx.n_threads = 2;
+  ctx.n_threads = 1;  // ctest runs tests in parallel: one thread each never oversubscribes
   Scheduler s(*model_, *vocab_, ctx);
   std::string reason;
   auto req = request("long", {200, 0, 0, 10});
@@ -243,7 +243,7 @@ TEST_F(SchedulerTest, ThinkTagsModel) {
   EXPECT_EQ(p.text.substr(p.text.size() - 8), "<think>\n");  // the template opened it
   const ForcingVocab v = make_forcing_vocab(*m, f, {});
   ContextSettings ctx;
-  ctx.n_threads = 2;
+  ctx.n_threads = 1;  // ctest runs tests in parallel: one thread each never oversubscribes
   Scheduler s(*m, v, ctx);
   GenerationRequest req;
   req.prompt = p.tokens;

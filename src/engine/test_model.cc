@@ -1,5 +1,7 @@
 #include "engine/test_model.h"
 
+#include "core/random.h"
+
 #include <ggml.h>
 #include <gguf.h>
 
@@ -22,20 +24,11 @@ const char kChatMlThink[] =
     "+ '<|im_end|>' + '\\n'}}{% endfor %}{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n"
     "<think>\\n' }}{% endif %}";
 
-// splitmix64: fixed across platforms, so a seed gives the same model everywhere.
-struct Rng {
-  uint64_t state;
-  uint64_t next() {
-    uint64_t z = (state += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-  }
-  // Uniform in [-scale, scale).
-  float uniform(float scale) {
-    return scale * (static_cast<float>(next() >> 40) / static_cast<float>(1ull << 23) - 1.0f);
-  }
-};
+// Uniform in [-scale, scale), from a generator fixed across platforms, so a seed gives
+// the same model everywhere.
+float uniform(SplitMix64& rng, float scale) {
+  return scale * (static_cast<float>(rng.next() >> 40) / static_cast<float>(1ull << 23) - 1.0f);
+}
 
 struct GgufDeleter {
   void operator()(gguf_context* c) const { gguf_free(c); }
@@ -158,7 +151,7 @@ int64_t write_test_model(const TestModelSpec& spec) {
   std::unique_ptr<ggml_context, GgmlDeleter> ctx(ggml_init(gp));
   if (!ctx) throw std::runtime_error("cannot allocate " + std::to_string(bytes) + " bytes for the model");
 
-  Rng rng{spec.seed};
+  SplitMix64 rng(spec.seed);
   int64_t params = 0;
   std::vector<float> row_buf;
   for (const auto& s : shapes) {
@@ -178,7 +171,7 @@ int64_t write_test_model(const TestModelSpec& spec) {
       row_buf.resize(static_cast<size_t>(s.ne0));
       const size_t row_bytes = ggml_row_size(wtype, s.ne0);
       for (int64_t r = 0; r < rows; ++r) {
-        for (auto& x : row_buf) x = rng.uniform(scale);
+        for (auto& x : row_buf) x = uniform(rng, scale);
         char* dst = static_cast<char*>(t->data) + static_cast<size_t>(r) * row_bytes;
         if (wtype == GGML_TYPE_F32) {
           std::copy(row_buf.begin(), row_buf.end(), reinterpret_cast<float*>(dst));

@@ -1,0 +1,55 @@
+#include "engine/backend.h"
+
+#include <stdexcept>
+
+namespace s1 {
+
+LocalBackend::LocalBackend(const LoadSettings& load, const ContextSettings& context,
+                           const ForcingSettings& forcing)
+    : model_(Model::load(load)),
+      format_(resolve_thinking_format(*model_, forcing)),
+      forcing_(forcing),
+      vocab_(make_forcing_vocab(*model_, format_, forcing)),
+      scheduler_(std::make_unique<Scheduler>(*model_, vocab_, context)) {}
+
+Prompt LocalBackend::prompt_for(const BackendRequest& request) const {
+  if (request.raw_prompt.empty()) return build_prompt(*model_, format_, request.messages);
+  Prompt p;
+  p.text = request.raw_prompt;
+  p.ends_with_newline = p.text.back() == '\n';
+  const TokenSeq body = model_->tokenize(p.text, true);
+  if (model_->adds_bos() && (body.empty() || body.front() != model_->bos())) {
+    p.tokens.push_back(model_->bos());
+  }
+  p.tokens.insert(p.tokens.end(), body.begin(), body.end());
+  return p;
+}
+
+int LocalBackend::submit(BackendRequest request) {
+  if (request.raw_prompt.empty() && request.messages.empty()) {
+    throw std::invalid_argument("the request has no messages");
+  }
+  const Prompt prompt = prompt_for(request);
+  GenerationRequest g;
+  g.prompt = prompt.tokens;
+  g.prompt_ends_with_newline = prompt.ends_with_newline;
+  g.rules = request.rules;
+  g.thinking_sampling = std::move(request.thinking_sampling);
+  g.answer_sampling = std::move(request.answer_sampling);
+  g.n_samples = request.n_samples;
+  if (request.ignore_strings || request.cap_suffix) {
+    ForcingSettings custom = forcing_;
+    if (request.ignore_strings) custom.ignore_strings = *request.ignore_strings;
+    if (request.cap_suffix) custom.cap_suffix = *request.cap_suffix;
+    g.vocab = std::make_shared<const ForcingVocab>(make_forcing_vocab(*model_, format_, custom));
+  }
+  g.on_text = std::move(request.on_text);
+  g.on_done = std::move(request.on_done);
+  return scheduler_->submit(std::move(g));
+}
+
+int LocalBackend::count_prompt_tokens(const BackendRequest& request) const {
+  return static_cast<int>(prompt_for(request).tokens.size());
+}
+
+}  // namespace s1

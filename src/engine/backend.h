@@ -1,0 +1,98 @@
+// Backends: where budget-forced generations run. The local backend is llama.cpp through
+// the continuous-batching scheduler; a remote backend (an OpenAI-compatible server)
+// applies the same rules at the text level. Front ends (generate, eval, serve, curate)
+// talk to this interface only, so `--backend` switches between them.
+//
+// Threads: a Backend belongs to the thread that calls submit(), step(), run() and
+// cancel(); callbacks run on that thread, inside step() or run().
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/budget_forcing.h"
+#include "core/thinking_format.h"
+#include "engine/forcing_vocab.h"
+#include "engine/model.h"
+#include "engine/prompt.h"
+#include "engine/sampling.h"
+#include "engine/scheduler.h"
+
+namespace s1 {
+
+struct BackendRequest {
+  // The conversation; the backend renders it with the model's chat template and opens
+  // thinking. Ignored when `raw_prompt` is set.
+  std::vector<ChatMessage> messages;
+  // A prompt already rendered (thinking opened), e.g. to continue a transcript.
+  std::string raw_prompt;
+  BudgetRules rules;
+  SamplingParams thinking_sampling;
+  SamplingParams answer_sampling;
+  int n_samples = 1;
+  // Per-request forced strings; unset: the backend's (ForcingSettings).
+  std::optional<std::vector<std::string>> ignore_strings;  // {} : drop the trigger, mask it once
+  std::optional<std::string> cap_suffix;                   // "\nFinal Answer:" by default
+  std::function<void(int, const TextChunk&)> on_text;         // optional
+  std::function<void(int, const SequenceResult&)> on_done;    // optional
+};
+
+struct BackendInfo {
+  std::string model;   // a description of the model
+  std::string format;  // thinking format name
+};
+
+class Backend {
+ public:
+  virtual ~Backend() = default;
+  // Queues a request; returns its id. Throws std::invalid_argument for a request that
+  // cannot run (prompt beyond the context, inconsistent budgets).
+  virtual int submit(BackendRequest request) = 0;
+  // Makes progress; false when every request has finished.
+  virtual bool step() = 0;
+  void run() {
+    while (step()) {
+    }
+  }
+  // Finishes a request now ("cancelled"); false if unknown or finished.
+  virtual bool cancel(int request_id) = 0;
+  virtual BackendInfo info() const = 0;
+  // Tokens in a rendered prompt (the local tokenizer), for reports.
+  virtual int count_prompt_tokens(const BackendRequest& request) const = 0;
+  // Decode counters so far (zero where the backend cannot see them).
+  virtual SchedulerStats stats() const = 0;
+};
+
+// llama.cpp in this process.
+class LocalBackend : public Backend {
+ public:
+  // Loads the model and creates the scheduler. Throws std::runtime_error /
+  // std::invalid_argument with a one-line reason.
+  LocalBackend(const LoadSettings& load, const ContextSettings& context,
+               const ForcingSettings& forcing);
+
+  int submit(BackendRequest request) override;
+  bool step() override { return scheduler_->step(); }
+  bool cancel(int request_id) override { return scheduler_->cancel(request_id); }
+  BackendInfo info() const override { return {model_->description(), format_.name}; }
+  int count_prompt_tokens(const BackendRequest& request) const override;
+  SchedulerStats stats() const override { return scheduler_->stats(); }
+
+  const Model& model() const { return *model_; }
+  const ThinkingFormat& format() const { return format_; }
+  Scheduler& scheduler() { return *scheduler_; }
+
+ private:
+  Prompt prompt_for(const BackendRequest& request) const;
+
+  std::unique_ptr<Model> model_;
+  ThinkingFormat format_;
+  ForcingSettings forcing_;
+  ForcingVocab vocab_;
+  std::unique_ptr<Scheduler> scheduler_;
+};
+
+}  // namespace s1

@@ -1,0 +1,71 @@
+#include "engine/backend.h"
+
+#include <gtest/gtest.h>
+
+#include "test_util.h"
+
+namespace s1 {
+namespace {
+
+constexpr Token kImStart = 151644;
+
+std::unique_ptr<LocalBackend> backend(int parallel) {
+  init_llama_backend(false);
+  ContextSettings ctx;
+  ctx.n_threads = 1;  // ctest runs tests in parallel: one thread each never oversubscribes
+  ctx.n_parallel = parallel;
+  return std::make_unique<LocalBackend>(LoadSettings{test::tiny_model()}, ctx, ForcingSettings{});
+}
+
+BackendRequest ignoring_request(int num_ignore) {
+  BackendRequest r;
+  r.messages = {{"user", "What is 2+2?"}};
+  r.rules = {-1, 0, num_ignore, 2};
+  r.thinking_sampling.logit_bias = {{kImStart, 100.0f}};
+  return r;
+}
+
+TEST(LocalBackend, PerRequestIgnoreStringsAndCapSuffix) {
+  auto b = backend(2);
+  SequenceResult own, custom;
+  auto a = ignoring_request(2);
+  a.on_done = [&](int, const SequenceResult& r) { own = r; };
+  auto c = ignoring_request(3);
+  c.ignore_strings = std::vector<std::string>{"Hmm", "Alternatively"};
+  c.on_done = [&](int, const SequenceResult& r) { custom = r; };
+  b->submit(std::move(a));
+  b->submit(std::move(c));
+  b->run();
+  EXPECT_EQ(own.thinking, "WaitWait");
+  EXPECT_EQ(custom.thinking, "HmmAlternativelyHmm");
+
+  SequenceResult capped;
+  BackendRequest d;
+  d.messages = {{"user", "x"}};
+  d.rules = {3, 0, 0, 1};
+  d.cap_suffix = "\nANSWER:";
+  d.on_done = [&](int, const SequenceResult& r) { capped = r; };
+  b->submit(std::move(d));
+  b->run();
+  EXPECT_EQ(capped.answer.rfind("\nANSWER:", 0), 0u) << capped.answer;
+}
+
+TEST(LocalBackend, RawPromptAndInfo) {
+  auto b = backend(1);
+  EXPECT_EQ(b->info().format, "s1");
+  BackendRequest r;
+  r.raw_prompt = "<|im_start|>user\nhi<|im_end|>\n<|im_start|>assistant\n<|im_start|>think";
+  r.rules = {4, 0, 0, 1};
+  EXPECT_EQ(b->count_prompt_tokens(r), 11);  // 4 specials, user, hi, assistant, think, 3 newlines
+  SequenceResult out;
+  r.on_done = [&](int, const SequenceResult& res) { out = res; };
+  b->submit(std::move(r));
+  b->run();
+  EXPECT_EQ(out.prompt_tokens, 11);
+  EXPECT_EQ(out.thinking_tokens + out.events.back().retracted, 4);
+  BackendRequest empty;
+  EXPECT_THROW(b->submit(std::move(empty)), std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace s1
