@@ -1,5 +1,7 @@
 #include "core/answer_extraction.h"
 
+#include "core/latex_normalize.h"
+
 #include <algorithm>
 #include <cctype>
 #include <vector>
@@ -23,19 +25,6 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-// Index of the '}' matching the '{' at `open`, or npos. Escaped braces (\{ \}) do not count.
-size_t matching_brace(std::string_view s, size_t open) {
-  int depth = 0;
-  for (size_t i = open; i < s.size(); ++i) {
-    if (s[i] == '\\') {
-      ++i;
-      continue;
-    }
-    if (s[i] == '{') ++depth;
-    if (s[i] == '}' && --depth == 0) return i;
-  }
-  return std::string_view::npos;
-}
 
 // Case-insensitive search for `needle` (lower case) in `hay` from `from`.
 size_t find_ci(std::string_view hay, std::string_view needle, size_t from = 0) {
