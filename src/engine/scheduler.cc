@@ -32,6 +32,7 @@ struct Scheduler::Slot {
   TokenSeq pending;          // to feed in the next batch
   int batch_index = -1;      // row of this slot's logits in the current batch
   bool mask_next = false;
+  bool begun = false;        // BudgetForcer::begin() has run
   SequenceResult result;
   Clock::time_point admitted, first_token;
 };
@@ -146,6 +147,7 @@ void Scheduler::admit() {
       s.pending = i == 0 ? p.request->prompt : TokenSeq{};
       s.batch_index = -1;
       s.mask_next = false;
+      s.begun = false;
       s.result = SequenceResult{};
       s.result.sample = s.sample;
       s.result.prompt_tokens = static_cast<int>(p.request->prompt.size());
@@ -240,6 +242,17 @@ void Scheduler::run() {
 void Scheduler::sample(Slot& slot, int batch_index) {
   if (!slot.active) return;
   BudgetForcer& forcer = *slot.forcer;
+  if (!slot.begun) {
+    // Before the first sample: a cap of 0 closes thinking at once, and the answer is
+    // sampled after the forced closing, not from the prompt's logits.
+    slot.begun = true;
+    Decision first = forcer.begin();
+    if (!first.inject.empty() || first.done) {
+      first.keep_token = false;
+      apply(slot, 0, first);
+      return;
+    }
+  }
   if (slot.mask_next) {
     float* logits = llama_get_logits_ith(ctx_.get(), batch_index);
     for (Token t : mask_tokens_) logits[t] = -INFINITY;

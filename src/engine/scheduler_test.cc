@@ -94,6 +94,23 @@ TEST_F(SchedulerTest, CapHoldsToTheToken) {
   }
 }
 
+TEST_F(SchedulerTest, ZeroCapAnswersWithoutThinking) {
+  SchedulerStats stats;
+  auto r = run(request("What is 1+1?", {0, 0, 0, 3}), 4096, &stats);
+  EXPECT_EQ(r[0].thinking_tokens, 0);
+  EXPECT_EQ(r[0].thinking, "\n");  // the prompt ends with <|im_start|>think
+  ASSERT_EQ(r[0].events.size(), 1u);
+  EXPECT_EQ(r[0].events[0].kind, ForcingKind::kCap);
+  EXPECT_EQ(r[0].answer.rfind("\nFinal Answer:", 0), 0u);
+  EXPECT_EQ(r[0].answer_tokens, 3);
+  EXPECT_EQ(stats.decoded_tokens, r[0].prompt_tokens + r[0].sampled_tokens + r[0].injected_tokens);
+
+  auto none = run(request("What is 1+1?", {0, 0, 0, 0}));
+  EXPECT_EQ(none[0].sampled_tokens, 0);
+  EXPECT_EQ(none[0].answer_tokens, 0);
+  EXPECT_EQ(none[0].finish_reason, "length");
+}
+
 TEST_F(SchedulerTest, TwoIgnoresThenTheEnd) {
   auto req = request("What is 2+2?", {-1, 0, 2, 4});
   bias_trigger(req, 100.0f);
