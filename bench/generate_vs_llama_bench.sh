@@ -3,7 +3,7 @@
 # llama.cpp's own llama-bench token generation (tg), on the shape-true Qwen2.5-0.5B Q8_0
 # test model, with the same threads, in one run. Prints both figures and their ratio.
 #
-#   bench/generate_vs_llama_bench.sh [threads] [repetitions]
+#   bench/generate_vs_llama_bench.sh [threads] [repetitions]   (defaults: all cores, 5)
 #
 # Needs a build (scripts/build.sh). The model is written once to build/bench/.
 set -euo pipefail
@@ -17,28 +17,35 @@ model="$root/build/bench/qwen05b-q8.gguf"
 mkdir -p "$root/build/bench"
 [ -f "$model" ] || "$s1" make-test-model --shape qwen2.5-0.5b -o "$model"
 
-# llama-bench: tg of n_gen tokens, reps repetitions, mean tokens/s.
-ref=$("$bench" -m "$model" -p 0 -n "$n_gen" -t "$threads" -r "$reps" -o json 2>/dev/null |
-  python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["avg_ts"])')
-
-# s1 generate: greedy, the end trigger (<|im_start|>) pushed up so the model tries to stop
-# early and is made to go on twice ("Wait"), then capped at n_gen thinking tokens.
-# Generation tokens/s = sampled tokens / time from the first sampled token to the end.
+# The two alternate, one repetition each, so that load on the machine affects both alike;
+# the medians are compared.
+# llama-bench: token generation (tg) of n_gen tokens from an empty context.
+# s1 generate: greedy, the end trigger (<|im_start|>) pushed up (+3) so that the random
+# model tries to stop thinking early and is made to go on twice ("Wait"); it then ends
+# thinking and answers, about n_gen tokens in all. Generation tokens/s = sampled tokens /
+# time from the first sampled token to the end; decoded tokens/s also counts the forced
+# tokens ("Wait", "answer"), which llama-bench's figure would count as well.
+ref=()
 ours=()
 for _ in $(seq "$reps"); do
+  ref+=("$("$bench" -m "$model" -p 0 -n "$n_gen" -t "$threads" -r 1 -o json 2>/dev/null |
+    python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["avg_ts"])')")
   ours+=("$("$s1" generate -m "$model" -t "$threads" -p "Solve x^2 = 4." --num-ignore 2 \
-    --min-think 40 --max-think "$n_gen" --max-answer 0 --logit-bias 151644+2 --json |
+    --max-think "$n_gen" --max-answer 80 --logit-bias 151644+3 --json |
     python3 -c 'import json,sys
 d = json.load(sys.stdin); s = d["samples"][0]
 ignores = sum(e["kind"] == "ignore" for e in s["events"])
-assert ignores >= 2, "expected at least two ignored ends, got %d" % ignores
-print(d["timings"]["generation_tokens_per_s"])')")
+assert ignores == 2, "expected two ignored ends, got %d" % ignores
+print(d["timings"]["generation_tokens_per_s"], d["timings"]["decoded_tokens_per_s"])')")
 done
-python3 - "$ref" "${ours[@]}" <<'PY'
+python3 - "${ref[*]}" "${ours[*]}" <<'PY'
 import statistics, sys
-ref = float(sys.argv[1]); ours = [float(x) for x in sys.argv[2:]]
-mean = statistics.mean(ours)
-print(f"llama-bench tg{128}: {ref:.2f} t/s")
-print(f"s1 generate (budget forcing): {mean:.2f} t/s (runs: {', '.join(f'{x:.2f}' for x in ours)})")
-print(f"ratio: {mean / ref:.3f}")
+ref = [float(x) for x in sys.argv[1].split()]
+pairs = [float(x) for x in sys.argv[2].split()]
+ours, decoded = pairs[0::2], pairs[1::2]
+fmt = lambda v: ", ".join(f"{x:.2f}" for x in v)
+print(f"llama-bench tg128: median {statistics.median(ref):.2f} t/s (runs: {fmt(ref)})")
+print(f"s1 generate, budget forcing with 2 ignores: median {statistics.median(ours):.2f} t/s (runs: {fmt(ours)})")
+print(f"ratio of medians: {statistics.median(ours) / statistics.median(ref):.3f}")
+print(f"decoded tokens (sampled + forced): median {statistics.median(decoded):.2f} t/s, ratio {statistics.median(decoded) / statistics.median(ref):.3f}")
 PY

@@ -108,11 +108,12 @@ nlohmann::json result_json(const SequenceResult& r) {
 nlohmann::json generation_json(const RunSummary& s, const std::vector<SequenceResult>& results) {
   nlohmann::json samples = nlohmann::json::array();
   double gen_ms = 0;
-  long sampled = 0;
+  long sampled = 0, injected = 0;
   for (const auto& r : results) {
     samples.push_back(result_json(r));
     gen_ms = std::max(gen_ms, r.generation_ms);
     sampled += r.sampled_tokens;
+    injected += r.injected_tokens;
   }
   const double prompt_ms = results.empty() ? 0 : results.front().prompt_ms;
   return {{"model", s.model},
@@ -122,7 +123,9 @@ nlohmann::json generation_json(const RunSummary& s, const std::vector<SequenceRe
           {"timings",
            {{"wall_ms", s.wall_ms},
             {"prompt_tokens_per_s", per_second(static_cast<double>(s.prompt_tokens), prompt_ms)},
-            {"generation_tokens_per_s", per_second(static_cast<double>(sampled), gen_ms)}}},
+            {"generation_tokens_per_s", per_second(static_cast<double>(sampled), gen_ms)},
+            // Sampled and forced tokens: everything decoded after the prompt.
+            {"decoded_tokens_per_s", per_second(static_cast<double>(sampled + injected), gen_ms)}}},
           {"decode",
            {{"decoded_tokens", s.stats.decoded_tokens},
             {"prompt_tokens", s.stats.prompt_tokens},

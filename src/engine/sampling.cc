@@ -29,6 +29,22 @@ std::pair<Token, float> parse_logit_bias(const std::string& spec) {
   }
 }
 
+Token greedy_token(float* logits, int n_vocab, const std::vector<std::pair<Token, float>>& bias) {
+  // Biases are applied in place and undone, so the scan stays one pass over the row.
+  std::vector<float> saved;
+  saved.reserve(bias.size());
+  for (const auto& [token, b] : bias) {
+    saved.push_back(logits[token]);
+    logits[token] += b;
+  }
+  Token best = 0;
+  for (Token i = 1; i < n_vocab; ++i) {
+    if (logits[i] > logits[best]) best = i;
+  }
+  for (size_t k = bias.size(); k > 0; --k) logits[bias[k - 1].first] = saved[k - 1];
+  return best;
+}
+
 llama_sampler_ptr make_sampler(const SamplingParams& params, int n_vocab) {
   llama_sampler_chain_params cp = llama_sampler_chain_default_params();
   cp.no_perf = true;

@@ -27,6 +27,12 @@ struct SamplingParams {
 // Throws std::invalid_argument on anything else.
 std::pair<Token, float> parse_logit_bias(const std::string& spec);
 
+// The greedy choice over `logits` (n_vocab values) with `bias` added: the first token of
+// highest biased logit, exactly as llama.cpp's logit-bias + greedy chain chooses, without
+// copying the vocabulary into a candidate array (the hot path of greedy decoding).
+// `logits` is left as it was.
+Token greedy_token(float* logits, int n_vocab, const std::vector<std::pair<Token, float>>& bias);
+
 // A new sampler chain for `params` over a vocabulary of `n_vocab` tokens.
 // Throws std::invalid_argument for a bias token outside the vocabulary.
 llama_sampler_ptr make_sampler(const SamplingParams& params, int n_vocab);

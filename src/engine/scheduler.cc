@@ -258,9 +258,17 @@ void Scheduler::sample(Slot& slot, int batch_index) {
     for (Token t : mask_tokens_) logits[t] = -INFINITY;
     slot.mask_next = false;
   }
-  llama_sampler* smpl = forcer.phase() == Phase::kThinking ? slot.thinking_sampler.get()
-                                                           : slot.answer_sampler.get();
-  const Token token = llama_sampler_sample(smpl, ctx_.get(), batch_index);
+  const bool thinking = forcer.phase() == Phase::kThinking;
+  const SamplingParams& params =
+      thinking ? slot.request->thinking_sampling : slot.request->answer_sampling;
+  Token token;
+  if (params.temperature <= 0.0f) {
+    token = greedy_token(llama_get_logits_ith(ctx_.get(), batch_index), model_.n_vocab(),
+                         params.logit_bias);
+  } else {
+    token = llama_sampler_sample(thinking ? slot.thinking_sampler.get() : slot.answer_sampler.get(),
+                                 ctx_.get(), batch_index);
+  }
   apply(slot, token, forcer.on_token(token, model_.piece(token)));
 }
 
