@@ -1,0 +1,102 @@
+#include "eval/plot.h"
+
+#include <plplot.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+namespace s1::eval {
+namespace {
+
+// cmap0: 0 background (white), 1 axes and text (black), 2.. the lines.
+constexpr int kPalette[][3] = {{255, 255, 255}, {0, 0, 0},       {31, 119, 180},  {255, 127, 14},
+                               {44, 160, 44},   {214, 39, 40},   {148, 103, 189}, {140, 86, 75},
+                               {227, 119, 194}, {127, 127, 127}, {188, 189, 34},  {23, 190, 207}};
+constexpr int kColors = sizeof kPalette / sizeof kPalette[0];
+
+void draw(const char* device, const std::string& path, const std::string& title,
+          const std::vector<PlotLine>& lines) {
+  PLINT stream = 0;
+  plmkstrm(&stream);
+  plsdev(device);
+  plsfnam(path.c_str());
+  plspage(0, 0, 800, 600, 0, 0);
+  plscmap0n(kColors);
+  for (int i = 0; i < kColors; ++i) plscol0(i, kPalette[i][0], kPalette[i][1], kPalette[i][2]);
+  plinit();
+
+  double lo = INFINITY, hi = -INFINITY;
+  for (const auto& l : lines) {
+    for (double x : l.compute) {
+      const double lx = std::log10(std::max(1.0, x));
+      lo = std::min(lo, lx);
+      hi = std::max(hi, lx);
+    }
+  }
+  if (!(lo <= hi)) lo = 0, hi = 3;
+  // At least a decade wide, with a margin, so single points are not on the frame.
+  const double mid = (lo + hi) / 2, half = std::max(0.5, (hi - lo) / 2 + 0.1);
+  plcol0(1);
+  plenv(mid - half, mid + half, -2, 102, 0, 10);  // axis 10: logarithmic x
+  pllab("mean thinking tokens (log scale)", "accuracy (%)", title.c_str());
+
+  std::vector<const char*> texts;
+  std::vector<PLINT> opts, colors, styles, symbol_numbers;
+  std::vector<PLFLT> widths, symbol_scales;
+  std::vector<const char*> symbols;
+  int color = 2;
+  for (const auto& l : lines) {
+    if (l.compute.empty()) continue;
+    std::vector<std::pair<double, double>> pts;
+    for (size_t i = 0; i < l.compute.size() && i < l.accuracy.size(); ++i) {
+      pts.emplace_back(std::log10(std::max(1.0, l.compute[i])), 100.0 * l.accuracy[i]);
+    }
+    std::sort(pts.begin(), pts.end());
+    std::vector<PLFLT> xs, ys;
+    for (const auto& [x, y] : pts) {
+      xs.push_back(x);
+      ys.push_back(y);
+    }
+    plcol0(color);
+    plwidth(2);
+    plline(static_cast<PLINT>(xs.size()), xs.data(), ys.data());
+    plstring(static_cast<PLINT>(xs.size()), xs.data(), ys.data(), "#(727)");
+    texts.push_back(l.label.c_str());
+    opts.push_back(PL_LEGEND_LINE | PL_LEGEND_SYMBOL);
+    colors.push_back(color);
+    styles.push_back(1);
+    widths.push_back(2);
+    symbol_numbers.push_back(1);
+    symbol_scales.push_back(1);
+    symbols.push_back("#(727)");
+    color = color + 1 < kColors ? color + 1 : 2;
+  }
+  if (!texts.empty()) {
+    plwidth(1);
+    PLFLT w = 0, h = 0;
+    const PLINT n = static_cast<PLINT>(texts.size());
+    std::vector<PLINT> text_colors(texts.size(), 1);
+    pllegend(&w, &h, PL_LEGEND_BACKGROUND | PL_LEGEND_BOUNDING_BOX,
+             PL_POSITION_INSIDE | PL_POSITION_TOP | PL_POSITION_LEFT, 0.02, 0.02, 0.08, 0, 1, 1, 0,
+             0, n, opts.data(), 1.0, 0.8, 2.0, 0.0, text_colors.data(), texts.data(), nullptr,
+             nullptr, nullptr, nullptr, colors.data(), styles.data(), widths.data(), colors.data(),
+             symbol_scales.data(), symbol_numbers.data(), symbols.data());
+  }
+  plend1();
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0 || st.st_size == 0) {
+    throw std::runtime_error(std::string("PLplot (") + device + ") did not write " + path);
+  }
+}
+
+}  // namespace
+
+void write_scaling_plot(const std::string& title, const std::vector<PlotLine>& lines,
+                        const std::string& path_svg, const std::string& path_png) {
+  draw("svg", path_svg, title, lines);
+  draw("pngcairo", path_png, title, lines);
+}
+
+}  // namespace s1::eval

@@ -1,0 +1,24 @@
+// The scaling plot (s1, figures 1 and 4): accuracy against mean thinking tokens, one line
+// per method, log-scale x. Drawn with PLplot (svg driver; pngcairo for PNG).
+//
+// Threads: PLplot keeps global state; call from one thread at a time.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace s1::eval {
+
+struct PlotLine {
+  std::string label;
+  std::vector<double> compute;   // x: mean thinking tokens (values below 1 are drawn at 1)
+  std::vector<double> accuracy;  // y: in [0, 1], drawn as percent
+};
+
+// Writes `path_svg` and `path_png` (800 x 600). Lines without points are left out; with
+// no point at all an empty frame is drawn. Throws std::runtime_error if PLplot cannot
+// write a file.
+void write_scaling_plot(const std::string& title, const std::vector<PlotLine>& lines,
+                        const std::string& path_svg, const std::string& path_png);
+
+}  // namespace s1::eval

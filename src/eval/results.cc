@@ -1,0 +1,299 @@
+#include "eval/results.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <map>
+#include <set>
+
+#include "core/math_equivalence.h"
+#include "core/metrics.h"
+#include "methods/prompts.h"
+
+namespace s1::eval {
+namespace {
+
+using nlohmann::json;
+
+// Sample lines of one configuration on one dataset, by problem, in sample order.
+using ByProblem = std::map<std::string, std::vector<const json*>>;
+
+std::vector<size_t> k_values(int n) {
+  std::vector<size_t> ks;
+  for (size_t k = 1; k < static_cast<size_t>(n); k *= 2) ks.push_back(k);
+  ks.push_back(static_cast<size_t>(n));
+  return ks;
+}
+
+Vote vote_of(const json& line) {
+  return {answer_key(line.value("extracted", std::string())), line.value("correct", false)};
+}
+
+// Best-of-k by self-verification for one problem's candidates (in sample order).
+bool best_of_k_correct(const std::vector<const json*>& samples, size_t k) {
+  std::vector<Vote> judged_yes;
+  std::vector<Vote> all;
+  for (size_t i = 0; i < k && i < samples.size(); ++i) {
+    const Vote v = vote_of(*samples[i]);
+    all.push_back(v);
+    if (samples[i]->value("verdict", -1) == 1) judged_yes.push_back(v);
+  }
+  const auto& pool = judged_yes.empty() ? all : judged_yes;
+  return majority_vote(pool, pool.size()).correct;
+}
+
+json config_results(const MethodConfig& c, const ByProblem& by_problem, size_t n_problems) {
+  std::vector<double> thinking;
+  std::vector<double> verify_thinking;
+  size_t correct = 0;
+  size_t tries = 0;
+  size_t fits = 0;
+  for (const auto& [id, samples] : by_problem) {
+    for (const json* s : samples) {
+      thinking.push_back(s->value("thinking_tokens", 0));
+      correct += s->value("correct", false) ? 1 : 0;
+      tries += static_cast<size_t>(s->value("tries", 1));
+      fits += s->value("fits", true) ? 1 : 0;
+      if (s->contains("verify_thinking_tokens"))
+        verify_thinking.push_back(s->value("verify_thinking_tokens", 0));
+    }
+  }
+  json j = c.to_json();
+  j["name"] = c.name();
+  j["problems"] = by_problem.size();
+  j["problems_total"] = n_problems;
+  j["samples"] = thinking.size();
+  j["correct"] = correct;
+  const int budget = control_budget(c);
+  j["control_budget"] = budget < 0 ? json(nullptr) : json(budget);
+  if (thinking.empty()) {
+    j["accuracy"] = nullptr;
+    return j;
+  }
+  const ProportionEstimate acc = accuracy_with_interval(correct, thinking.size());
+  j["accuracy"] = acc.value;
+  j["ci_low"] = acc.low;
+  j["ci_high"] = acc.high;
+  const TokenStats ts = thinking_token_stats(thinking);
+  j["mean_thinking_tokens"] = ts.mean;
+  j["median_thinking_tokens"] = ts.median;
+  j["max_thinking_tokens"] = ts.max;
+  if (budget >= 0) {
+    j["control"] = control(thinking, 0, budget);
+    j["within_budget"] =
+        std::count_if(thinking.begin(), thinking.end(), [&](double t) { return t <= budget; });
+  }
+  if (c.kind == MethodKind::kRejection) {
+    j["mean_tries"] = static_cast<double>(tries) / static_cast<double>(thinking.size());
+    j["fits"] = static_cast<double>(fits) / static_cast<double>(thinking.size());
+  }
+  if (c.kind == MethodKind::kMajority || c.kind == MethodKind::kBestOfN) {
+    // Only problems with all n samples count for the k-curves.
+    std::vector<std::vector<Vote>> votes;
+    std::vector<const std::vector<const json*>*> full;
+    for (const auto& [id, samples] : by_problem) {
+      if (static_cast<int>(samples.size()) != c.n) continue;
+      full.push_back(&samples);
+      std::vector<Vote> v;
+      for (const json* s : samples) v.push_back(vote_of(*s));
+      votes.push_back(std::move(v));
+    }
+    j["problems_with_all_samples"] = votes.size();
+    if (!verify_thinking.empty()) {
+      j["mean_verify_thinking_tokens"] = thinking_token_stats(verify_thinking).mean;
+    }
+    if (!votes.empty()) {
+      json maj = json::object(), pass = json::object(), best = json::object();
+      for (size_t k : k_values(c.n)) {
+        maj[std::to_string(k)] = maj_at_k(votes, k);
+        double p = 0, b = 0;
+        for (size_t i = 0; i < votes.size(); ++i) {
+          size_t cor = 0;
+          for (const Vote& v : votes[i]) cor += v.correct ? 1 : 0;
+          p += pass_at_k(votes[i].size(), cor, k);
+          b += best_of_k_correct(*full[i], k) ? 1 : 0;
+        }
+        pass[std::to_string(k)] = p / static_cast<double>(votes.size());
+        if (c.kind == MethodKind::kBestOfN)
+          best[std::to_string(k)] = b / static_cast<double>(votes.size());
+      }
+      j["maj_at_k"] = maj;
+      j["pass_at_k"] = pass;
+      if (c.kind == MethodKind::kBestOfN) j["best_of_k"] = best;
+    }
+  }
+  return j;
+}
+
+// The points a configuration adds to its method's line.
+void add_points(const MethodConfig& c, const json& r, json& points) {
+  if (r["accuracy"].is_null()) return;
+  const double mean = r.value("mean_thinking_tokens", 0.0);
+  if (c.kind == MethodKind::kMajority || c.kind == MethodKind::kBestOfN) {
+    const char* curve = c.kind == MethodKind::kMajority ? "maj_at_k" : "best_of_k";
+    if (!r.contains(curve)) return;
+    const double per = mean + r.value("mean_verify_thinking_tokens", 0.0);
+    for (const auto& [k, acc] : r[curve].items()) {
+      points.push_back({{"config", c.name()},
+                        {"k", std::stoi(k)},
+                        {"compute", per * std::stoi(k)},
+                        {"accuracy", acc}});
+    }
+    return;
+  }
+  points.push_back({{"config", c.name()}, {"compute", mean}, {"accuracy", r["accuracy"]}});
+}
+
+json method_results(const std::string& family, const std::vector<const MethodConfig*>& configs,
+                    const std::vector<json>& config_rows) {
+  json points = json::array();
+  size_t within = 0, budgeted = 0;
+  for (size_t i = 0; i < configs.size(); ++i) {
+    add_points(*configs[i], config_rows[i], points);
+    if (config_rows[i].contains("within_budget")) {
+      within += config_rows[i]["within_budget"].get<size_t>();
+      budgeted += config_rows[i]["samples"].get<size_t>();
+    }
+  }
+  std::sort(points.begin(), points.end(), [](const json& a, const json& b) {
+    return a["compute"].get<double>() < b["compute"].get<double>();
+  });
+  json j = {{"family", family}, {"points", points}};
+  j["control"] =
+      budgeted ? json(static_cast<double>(within) / static_cast<double>(budgeted)) : json(nullptr);
+  std::vector<ComputePoint> runs;
+  for (const auto& p : points)
+    runs.push_back({p["compute"].get<double>(), p["accuracy"].get<double>()});
+  j["scaling"] = runs.size() >= 2 ? json(scaling(runs)) : json(nullptr);
+  j["performance"] = runs.empty() ? json(nullptr) : json(performance(runs));
+  return j;
+}
+
+std::string pct(const json& v) {
+  if (v.is_null()) return "-";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f%%", 100.0 * v.get<double>());
+  return buf;
+}
+
+std::string num(const json& v, const char* fmt = "%.1f") {
+  if (v.is_null()) return "-";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, fmt, v.get<double>());
+  return buf;
+}
+
+}  // namespace
+
+int control_budget(const MethodConfig& c) {
+  switch (c.kind) {
+    case MethodKind::kStepConditional:
+      return steps_for_budget(c.budget) * kStepTokens;
+    case MethodKind::kClassConditional:
+      return -1;
+    default:
+      return c.budget;
+  }
+}
+
+json compute_results(const std::string& run_id, const std::vector<LoadedDataset>& datasets,
+                     const std::vector<MethodConfig>& configs, const std::vector<json>& lines,
+                     bool complete) {
+  // dataset -> config -> problem -> sample -> line
+  std::map<std::string, std::map<std::string, std::map<std::string, std::map<int, const json*>>>>
+      index;
+  for (const json& l : lines) {
+    index[l.value("dataset", "")][l.value("config", "")][l.value("problem", "")]
+         [l.value("sample", 0)] = &l;
+  }
+  json out = {{"run_id", run_id}, {"complete", complete}, {"datasets", json::array()}};
+  for (const auto& d : datasets) {
+    std::set<std::string> ids;
+    for (const auto& p : d.problems) ids.insert(p.id);
+    json rows = json::array();
+    std::vector<std::string> families;
+    std::map<std::string, std::pair<std::vector<const MethodConfig*>, std::vector<json>>> by_family;
+    for (const auto& c : configs) {
+      ByProblem by_problem;
+      for (const auto& [problem, samples] : index[d.spec.name][c.name()]) {
+        if (!ids.count(problem)) continue;
+        for (const auto& [s, line] : samples) {
+          if (s >= 0 && s < c.n) by_problem[problem].push_back(line);
+        }
+      }
+      json r = config_results(c, by_problem, d.problems.size());
+      rows.push_back(r);
+      if (!by_family.count(c.family())) families.push_back(c.family());
+      by_family[c.family()].first.push_back(&c);
+      by_family[c.family()].second.push_back(std::move(r));
+    }
+    json methods = json::array();
+    for (const auto& f : families) {
+      methods.push_back(method_results(f, by_family[f].first, by_family[f].second));
+    }
+    out["datasets"].push_back({{"name", d.spec.name},
+                               {"problems", d.problems.size()},
+                               {"configs", rows},
+                               {"methods", methods}});
+  }
+  return out;
+}
+
+std::string render_report(const json& results) {
+  std::string md =
+      "# Evaluation report\n\nRun `" + results.value("run_id", std::string()) + "`" +
+      (results.value("complete", false) ? ""
+                                        : " (incomplete: re-run the same command to finish it)") +
+      ".\n";
+  for (const auto& d : results["datasets"]) {
+    const std::string name = d["name"].get<std::string>();
+    md += "\n## " + name + " (" + std::to_string(d["problems"].get<size_t>()) + " problems)\n\n";
+    md +=
+        "| configuration | samples | accuracy | 95% CI | mean thinking tokens | within budget |\n"
+        "| --- | ---: | ---: | --- | ---: | ---: |\n";
+    for (const auto& c : d["configs"]) {
+      md += "| " + c["name"].get<std::string>() + " | " +
+            std::to_string(c["samples"].get<size_t>()) + " | " + pct(c["accuracy"]) + " | " +
+            (c.contains("ci_low") ? pct(c["ci_low"]) + " - " + pct(c["ci_high"]) : "-") + " | " +
+            num(c.value("mean_thinking_tokens", json(nullptr))) + " | " +
+            pct(c.value("control", json(nullptr))) + " |\n";
+    }
+    md +=
+        "\n| method | points | Control | Scaling | Performance |\n| --- | ---: | ---: | ---: | "
+        "---: |\n";
+    for (const auto& m : d["methods"]) {
+      md += "| " + m["family"].get<std::string>() + " | " + std::to_string(m["points"].size()) +
+            " | " + pct(m["control"]) + " | " + num(m["scaling"], "%.3g") + " | " +
+            pct(m["performance"]) + " |\n";
+    }
+    bool header = false;
+    for (const auto& c : d["configs"]) {
+      if (!c.contains("maj_at_k")) continue;
+      if (!header) {
+        md +=
+            "\n| parallel configuration | k | maj@k | pass@k | best-of-k |\n| --- | ---: | ---: | "
+            "---: | ---: |\n";
+        header = true;
+      }
+      std::vector<int> ks;
+      for (const auto& [k, v] : c["maj_at_k"].items()) ks.push_back(std::stoi(k));
+      std::sort(ks.begin(), ks.end());
+      for (int ki : ks) {
+        const std::string k = std::to_string(ki);
+        md += "| " + c["name"].get<std::string>() + " | " + k + " | " + pct(c["maj_at_k"][k]) +
+              " | " + pct(c["pass_at_k"][k]) + " | " +
+              (c.contains("best_of_k") ? pct(c["best_of_k"][k]) : std::string("-")) + " |\n";
+      }
+    }
+    if (results.contains("plots") && results["plots"].contains(name)) {
+      md += "\n![accuracy against thinking tokens](" +
+            results["plots"][name]["png"].get<std::string>() + ")\n";
+    }
+  }
+  md +=
+      "\nControl: share of samples whose thinking stays within their configuration's budget. "
+      "Scaling: mean slope of accuracy against mean thinking tokens over pairs of points. "
+      "Performance: best accuracy. Intervals are Wilson score intervals.\n";
+  return md;
+}
+
+}  // namespace s1::eval

@@ -1,0 +1,163 @@
+// Results from sample lines, the sample store's resume rules, and the grid expansion.
+#include "eval/results.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "eval/run_config.h"
+#include "eval/sample_store.h"
+#include "test_util.h"
+
+namespace s1::eval {
+namespace {
+
+using nlohmann::json;
+
+LoadedDataset dataset(int problems) {
+  LoadedDataset d;
+  d.spec = {"toy", "toy.jsonl"};
+  for (int i = 0; i < problems; ++i) {
+    Problem p;
+    p.id = "p" + std::to_string(i);
+    p.answer = std::to_string(i);
+    d.problems.push_back(p);
+  }
+  return d;
+}
+
+json line(const std::string& config, int problem, int sample, int tokens,
+          const std::string& extracted, bool correct) {
+  return {{"dataset", "toy"},          {"problem", "p" + std::to_string(problem)},
+          {"config", config},          {"sample", sample},
+          {"thinking_tokens", tokens}, {"extracted", extracted},
+          {"correct", correct}};
+}
+
+TEST(Results, BudgetForcingMetricsFromLines) {
+  MethodConfig a, b;
+  a.budget = 100;
+  b.budget = 300;
+  // a: 1 of 2 correct at 50 and 100 tokens (mean 75); b: 2 of 2 at 200 and 310 (one over budget).
+  std::vector<json> lines = {
+      line(a.name(), 0, 0, 50, "0", true), line(a.name(), 1, 0, 100, "7", false),
+      line(b.name(), 0, 0, 200, "0", true), line(b.name(), 1, 0, 310, "1", true),
+      line("other", 0, 0, 1, "", false)};
+  const json r = compute_results("id", {dataset(2)}, {a, b}, lines, true);
+  const json& d = r["datasets"][0];
+  EXPECT_DOUBLE_EQ(d["configs"][0]["accuracy"].get<double>(), 0.5);
+  EXPECT_DOUBLE_EQ(d["configs"][0]["mean_thinking_tokens"].get<double>(), 75);
+  EXPECT_DOUBLE_EQ(d["configs"][1]["accuracy"].get<double>(), 1.0);
+  EXPECT_DOUBLE_EQ(d["configs"][1]["control"].get<double>(), 0.5);
+  const json& m = d["methods"][0];
+  EXPECT_EQ(m["family"], "budget-forcing");
+  EXPECT_DOUBLE_EQ(m["control"].get<double>(), 3.0 / 4.0);
+  EXPECT_DOUBLE_EQ(m["scaling"].get<double>(), 0.5 / (255.0 - 75.0));
+  EXPECT_DOUBLE_EQ(m["performance"].get<double>(), 1.0);
+  const std::string md = render_report(r);
+  EXPECT_NE(md.find("| budget-forcing | 2 | 75.0% |"), std::string::npos) << md;
+}
+
+TEST(Results, MajorityCurveAndBestOfVerdicts) {
+  MethodConfig maj;
+  maj.kind = MethodKind::kMajority;
+  maj.n = 3;
+  MethodConfig best = maj;
+  best.kind = MethodKind::kBestOfN;
+  std::vector<json> lines;
+  // Problem 0 (gold 0): votes 5, 0, 0 -> maj@1 wrong, maj@3 right.
+  lines.push_back(line(maj.name(), 0, 0, 10, "5", false));
+  lines.push_back(line(maj.name(), 0, 1, 10, "0", true));
+  lines.push_back(line(maj.name(), 0, 2, 10, "0", true));
+  // Best-of: the judge accepts only the wrong candidate 9 of problem 0.
+  for (int s = 0; s < 3; ++s) {
+    json l = line(best.name(), 0, s, 10, s == 0 ? "9" : "0", s != 0);
+    l["verdict"] = s == 0 ? 1 : 0;
+    l["verify_thinking_tokens"] = 5;
+    lines.push_back(l);
+  }
+  const json r = compute_results("id", {dataset(1)}, {maj, best}, lines, true);
+  const json& c = r["datasets"][0]["configs"][0];
+  EXPECT_DOUBLE_EQ(c["maj_at_k"]["1"].get<double>(), 0.0);
+  EXPECT_DOUBLE_EQ(c["maj_at_k"]["3"].get<double>(), 1.0);
+  EXPECT_DOUBLE_EQ(c["pass_at_k"]["1"].get<double>(), 2.0 / 3.0);
+  const json& b = r["datasets"][0]["configs"][1];
+  EXPECT_DOUBLE_EQ(b["best_of_k"]["3"].get<double>(), 0.0);  // the judge picked 9
+  const json& points = r["datasets"][0]["methods"][1]["points"];
+  ASSERT_EQ(points.size(), 3u);  // k = 1, 2, 3
+  EXPECT_DOUBLE_EQ(points[2]["compute"].get<double>(), 3 * 15.0);
+}
+
+TEST(SampleStore, DropsATornLastLineAndRefusesDuplicates) {
+  const std::string path = test::temp_dir() + "/store.jsonl";
+  test::write_file(path, line("c", 0, 0, 1, "", false).dump() + "\n" + "{\"dataset\":\"to");
+  {
+    SampleStore s(path);
+    EXPECT_TRUE(s.dropped_torn_line());
+    EXPECT_EQ(s.lines().size(), 1u);
+    EXPECT_TRUE(s.has(SampleStore::key("toy", "p0", "c", 0)));
+    EXPECT_THROW(s.append(line("c", 0, 0, 1, "", false)), std::runtime_error);
+    json with_text = line("c", 0, 1, 2, "", false);
+    with_text["thinking"] = std::string(1000, 'x');
+    s.append(with_text);
+    EXPECT_FALSE(s.lines().back().contains("thinking"));  // kept on disk, not in memory
+    EXPECT_EQ(s.lines().back()["thinking_tokens"], 2);
+  }
+  SampleStore again(path);
+  EXPECT_FALSE(again.dropped_torn_line());
+  EXPECT_EQ(again.lines().size(), 2u);
+  std::ifstream in(path);
+  std::string first, second;
+  std::getline(in, first);
+  std::getline(in, second);
+  EXPECT_EQ(json::parse(second)["thinking"].get<std::string>().size(), 1000u);
+  test::write_file(path, "not json\n{}\n");
+  EXPECT_THROW(SampleStore{path}, std::runtime_error);
+}
+
+TEST(RunConfig, GridExpansionAndRunDirectory) {
+  GridSpec g;
+  g.methods = {"budget-forcing", "token-conditional+forcing", "class-conditional"};
+  g.budgets = {64, -1};
+  g.num_ignores = {0, 2};
+  g.ignore_strings = {"Wait", "none"};
+  const auto configs = expand_grid(g);
+  std::vector<std::string> names;
+  for (const auto& c : configs) names.push_back(c.name());
+  const std::vector<std::string> want = {"budget-forcing max=64 ignore=0",
+                                         "budget-forcing max=64 ignore=2 str=Wait",
+                                         "budget-forcing max=64 ignore=2 str=none",
+                                         "budget-forcing max=auto ignore=0",
+                                         "budget-forcing max=auto ignore=2 str=Wait",
+                                         "budget-forcing max=auto ignore=2 str=none",
+                                         "token-conditional+forcing tokens=64",
+                                         "class-conditional short",
+                                         "class-conditional long"};
+  EXPECT_EQ(names, want);
+  g.methods = {"rejection-sampling"};
+  g.budgets = {-1};
+  EXPECT_THROW(expand_grid(g), std::invalid_argument);
+  g.methods = {"majority+forcing"};
+  EXPECT_THROW(expand_grid(g), std::invalid_argument);
+
+  EXPECT_EQ(parse_dataset_spec("/a/b/aime24.jsonl").name, "aime24");
+  EXPECT_EQ(parse_dataset_spec("x=/a/b.jsonl").path, "/a/b.jsonl");
+
+  const std::string dir = test::temp_dir() + "/claim";
+  const json run = run_json({{"model", "m"}}, {}, configs);
+  claim_run_dir(dir, run, {{"path", "here"}});
+  EXPECT_NO_THROW(claim_run_dir(dir, run, {{"path", "elsewhere"}}));
+  const json other = run_json({{"model", "m2"}}, {}, configs);
+  try {
+    claim_run_dir(dir, other, {});
+    FAIL() << "a different run was accepted";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("/identity/model differs"), std::string::npos) << e.what();
+  }
+  EXPECT_NE(run_id(run), run_id(other));
+}
+
+}  // namespace
+}  // namespace s1::eval

@@ -1,0 +1,246 @@
+#include "eval/run_config.h"
+
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <stdexcept>
+
+namespace s1::eval {
+namespace {
+
+std::string hex64(uint64_t v) {
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(v));
+  return buf;
+}
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot read " + path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+bool exists(const std::string& path) {
+  struct stat st;
+  return ::stat(path.c_str(), &st) == 0;
+}
+
+// The first key (as a path) where two JSON values differ.
+std::string first_difference(const nlohmann::json& a, const nlohmann::json& b,
+                             const std::string& at) {
+  if (a.is_object() && b.is_object()) {
+    for (const auto& [k, v] : a.items()) {
+      if (!b.contains(k)) return at + "/" + k;
+      std::string d = first_difference(v, b.at(k), at + "/" + k);
+      if (!d.empty()) return d;
+    }
+    for (const auto& [k, v] : b.items()) {
+      if (!a.contains(k)) return at + "/" + k;
+    }
+    return "";
+  }
+  if (a.is_array() && b.is_array() && a.size() == b.size()) {
+    for (size_t i = 0; i < a.size(); ++i) {
+      std::string d = first_difference(a[i], b[i], at + "/" + std::to_string(i));
+      if (!d.empty()) return d;
+    }
+    return "";
+  }
+  return a == b ? "" : (at.empty() ? "/" : at);
+}
+
+}  // namespace
+
+std::vector<MethodConfig> expand_grid(const GridSpec& g) {
+  if (g.methods.empty()) throw std::invalid_argument("no method");
+  if (g.budgets.empty()) throw std::invalid_argument("no thinking budget");
+  for (int b : g.budgets) {
+    if (b < -1) throw std::invalid_argument("a thinking budget must be >= 0 or auto");
+  }
+  for (int k : g.num_ignores) {
+    if (k < 0) throw std::invalid_argument("--num-ignore values must be >= 0");
+  }
+  if (g.n < 1) throw std::invalid_argument("-n must be >= 1");
+  std::vector<MethodConfig> out;
+  std::set<std::string> names;
+  auto add = [&](MethodConfig c) {
+    if (names.insert(c.name()).second) out.push_back(std::move(c));
+  };
+  for (const std::string& m : g.methods) {
+    std::string base = m;
+    bool forcing = false;
+    const std::string plus = "+forcing";
+    if (base.size() > plus.size() &&
+        base.compare(base.size() - plus.size(), plus.size(), plus) == 0) {
+      base.resize(base.size() - plus.size());
+      forcing = true;
+    }
+    MethodConfig proto;
+    proto.kind = parse_method_kind(base);
+    if (forcing && proto.kind != MethodKind::kTokenConditional &&
+        proto.kind != MethodKind::kStepConditional) {
+      throw std::invalid_argument("only token- and step-conditional take +forcing, not '" + m +
+                                  "'");
+    }
+    proto.forcing = forcing;
+    proto.max_tries = g.max_tries;
+    proto.verify_budget = g.verify_budget;
+    const size_t before = out.size();
+    switch (proto.kind) {
+      case MethodKind::kBudgetForcing:
+        for (int b : g.budgets) {
+          for (int k : g.num_ignores) {
+            MethodConfig c = proto;
+            c.budget = b;
+            c.num_ignore = k;
+            if (k == 0) {
+              add(c);
+              continue;
+            }
+            for (const std::string& s : g.ignore_strings) {
+              c.ignore_strings =
+                  s == "none" ? std::vector<std::string>{} : std::vector<std::string>{s};
+              add(c);
+            }
+          }
+        }
+        break;
+      case MethodKind::kTokenConditional:
+      case MethodKind::kStepConditional:
+      case MethodKind::kRejection:
+        for (int b : g.budgets) {
+          if (b < 0) continue;
+          MethodConfig c = proto;
+          c.budget = b;
+          add(c);
+        }
+        break;
+      case MethodKind::kClassConditional:
+        for (const std::string& cls : g.classes) {
+          if (cls != "short" && cls != "long") {
+            throw std::invalid_argument("--class takes short and long, not '" + cls + "'");
+          }
+          MethodConfig c = proto;
+          c.thinking_class = cls;
+          add(c);
+        }
+        break;
+      case MethodKind::kMajority:
+      case MethodKind::kBestOfN:
+        for (int b : g.budgets) {
+          MethodConfig c = proto;
+          c.budget = b;
+          c.n = g.n;
+          add(c);
+        }
+        break;
+    }
+    if (out.size() == before) {
+      throw std::invalid_argument("method '" + m +
+                                  "' has no configuration (it needs numeric --max-think budgets)");
+    }
+  }
+  return out;
+}
+
+DatasetSpec parse_dataset_spec(const std::string& spec) {
+  DatasetSpec d;
+  const size_t eq = spec.find('=');
+  if (eq != std::string::npos) {
+    d.name = spec.substr(0, eq);
+    d.path = spec.substr(eq + 1);
+  } else {
+    d.path = spec;
+    const size_t slash = spec.find_last_of('/');
+    d.name = slash == std::string::npos ? spec : spec.substr(slash + 1);
+    const size_t dot = d.name.find('.');
+    if (dot != std::string::npos && dot > 0) d.name.resize(dot);
+  }
+  if (d.name.empty() || d.path.empty()) {
+    throw std::invalid_argument("--dataset takes NAME=PATH or PATH, not '" + spec + "'");
+  }
+  return d;
+}
+
+LoadedDataset load_dataset(const DatasetSpec& spec, size_t limit) {
+  LoadedDataset d;
+  d.spec = spec;
+  d.problems = load_problems(spec.path);
+  d.content_hash = hex64(fnv1a64(slurp(spec.path)));
+  if (limit > 0 && d.problems.size() > limit) d.problems.resize(limit);
+  std::set<std::string> ids;
+  for (const Problem& p : d.problems) {
+    if (!ids.insert(p.id).second) {
+      throw std::runtime_error(spec.path + ": problem id '" + p.id + "' appears twice");
+    }
+  }
+  return d;
+}
+
+nlohmann::json run_json(const nlohmann::json& identity, const std::vector<LoadedDataset>& datasets,
+                        const std::vector<MethodConfig>& configs) {
+  nlohmann::json ds = nlohmann::json::array();
+  for (const auto& d : datasets) {
+    ds.push_back(
+        {{"name", d.spec.name}, {"content_hash", d.content_hash}, {"problems", d.problems.size()}});
+  }
+  nlohmann::json cs = nlohmann::json::array();
+  for (const auto& c : configs) {
+    nlohmann::json j = c.to_json();
+    j["name"] = c.name();
+    cs.push_back(std::move(j));
+  }
+  return {{"format", 1}, {"identity", identity}, {"datasets", ds}, {"configs", cs}};
+}
+
+std::string run_id(const nlohmann::json& run) {
+  return hex64(fnv1a64(run.dump()));
+}
+
+void write_file_atomic(const std::string& path, const std::string& text) {
+  const std::string tmp = path + ".tmp";
+  FILE* f = std::fopen(tmp.c_str(), "wb");
+  if (!f) throw std::runtime_error("cannot write " + tmp + ": " + std::strerror(errno));
+  const bool ok = std::fwrite(text.data(), 1, text.size(), f) == text.size();
+  if (std::fclose(f) != 0 || !ok) throw std::runtime_error("cannot write " + tmp);
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    throw std::runtime_error("cannot rename " + tmp + " to " + path + ": " + std::strerror(errno));
+  }
+}
+
+void claim_run_dir(const std::string& dir, const nlohmann::json& run, const nlohmann::json& info) {
+  if (::mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) {
+    throw std::runtime_error("cannot create " + dir + ": " + std::strerror(errno));
+  }
+  const std::string config = dir + "/config.json";
+  if (exists(config)) {
+    nlohmann::json old;
+    try {
+      old = nlohmann::json::parse(slurp(config));
+    } catch (const nlohmann::json::exception&) {
+      throw std::runtime_error(config + " is not valid JSON; use another --out");
+    }
+    const nlohmann::json old_run = old.value("run", nlohmann::json());
+    if (old_run != run) {
+      throw std::runtime_error(dir + " holds run " + old.value("run_id", std::string("?")) +
+                               " with a different configuration (" +
+                               first_difference(old_run, run, "") +
+                               " differs); use another --out for a new run");
+    }
+    return;
+  }
+  if (exists(dir + "/samples.jsonl")) {
+    throw std::runtime_error(dir + " has samples.jsonl but no config.json; use another --out");
+  }
+  nlohmann::json j = {{"run_id", run_id(run)}, {"run", run}, {"info", info}};
+  write_file_atomic(config, j.dump(2) + "\n");
+}
+
+}  // namespace s1::eval

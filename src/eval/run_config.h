@@ -1,0 +1,73 @@
+// An evaluation run's configuration: the grid of method configurations, the datasets,
+// and everything else that changes results. Its canonical JSON names the run (the run
+// id is a hash of it) and is kept in OUT/config.json, so re-running the same command
+// resumes the run and a changed command is refused instead of mixing two runs in one
+// directory.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "core/datasets.h"
+#include "methods/strategies.h"
+
+namespace s1::eval {
+
+// What the user asks for, before expansion into configurations.
+struct GridSpec {
+  std::vector<std::string> methods = {"budget-forcing"};  // may end in "+forcing"
+  std::vector<int> budgets = {-1};                        // -1: auto
+  std::vector<int> num_ignores = {0};
+  std::vector<std::string> ignore_strings = {"Wait"};  // "none": no string
+  std::vector<std::string> classes = {"short", "long"};
+  int n = 8;                // majority / best-of-n samples
+  int max_tries = 8;        // rejection sampling
+  int verify_budget = 256;  // best-of-n verification thinking cap
+};
+
+// The configurations of `grid`, in a fixed order, without duplicates (num_ignore 0 does
+// not multiply by ignore strings). Methods that need a numeric budget (token- and
+// step-conditional, rejection sampling) skip "auto". Throws std::invalid_argument for an
+// unknown method, a bad value, or a method left with no configuration.
+std::vector<MethodConfig> expand_grid(const GridSpec& grid);
+
+struct DatasetSpec {
+  std::string name;  // how results name it, e.g. "aime24"
+  std::string path;
+};
+
+// "NAME=PATH" or "PATH" (the name is then the file name without its extension).
+// Throws std::invalid_argument for an empty name or path.
+DatasetSpec parse_dataset_spec(const std::string& spec);
+
+struct LoadedDataset {
+  DatasetSpec spec;
+  std::vector<Problem> problems;  // after --limit
+  std::string content_hash;       // of the file's bytes, hex
+};
+
+// Reads the dataset (datasets.h) and keeps its first `limit` problems (0: all). Throws
+// std::runtime_error for a missing or malformed file or duplicate problem ids.
+LoadedDataset load_dataset(const DatasetSpec& spec, size_t limit);
+
+// The run's canonical description: `identity` (model, context, sampling... as the
+// front end knows them), the datasets by name and content hash, and the configurations.
+// Dataset paths are not part of it (the same data elsewhere is the same run).
+nlohmann::json run_json(const nlohmann::json& identity, const std::vector<LoadedDataset>& datasets,
+                        const std::vector<MethodConfig>& configs);
+
+// 16 hex digits: FNV-1a of the canonical JSON text.
+std::string run_id(const nlohmann::json& run);
+
+// Creates `dir` if needed and checks or writes DIR/config.json. If the directory holds
+// another run (a different canonical JSON), throws std::runtime_error naming the first
+// differing field and suggesting another --out; if it holds samples without a
+// config.json, also throws. `info` (paths, command line) is stored but not compared.
+void claim_run_dir(const std::string& dir, const nlohmann::json& run, const nlohmann::json& info);
+
+// Writes `text` to `path` through a temporary file and rename(2), so readers never see
+// half a file. Throws std::runtime_error on failure.
+void write_file_atomic(const std::string& path, const std::string& text);
+
+}  // namespace s1::eval

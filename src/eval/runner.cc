@@ -1,0 +1,216 @@
+#include "eval/runner.h"
+
+#include <chrono>
+#include <map>
+#include <stdexcept>
+
+#include "core/answer_extraction.h"
+#include "core/math_equivalence.h"
+#include "eval/plot.h"
+#include "eval/progress.h"
+#include "eval/results.h"
+#include "eval/rounds.h"
+#include "eval/sample_store.h"
+
+namespace s1::eval {
+namespace {
+
+using nlohmann::json;
+
+json events_json(const std::vector<ForcingEvent>& events) {
+  json out = json::array();
+  for (const auto& e : events) {
+    out.push_back({{"kind", to_string(e.kind)},
+                   {"thinking_tokens", e.thinking_tokens},
+                   {"reason", e.reason},
+                   {"text", e.text},
+                   {"retracted", e.retracted}});
+  }
+  return out;
+}
+
+// One samples.jsonl line: the key, what was asked and produced, the grade, token counts,
+// forcing events and timings; method-specific fields where they apply.
+json sample_line(const std::string& dataset, const Problem& problem, const MethodConfig& config,
+                 const SampleRun& run) {
+  const SequenceResult& r = run.result;
+  const ExtractedAnswer extracted = extract_answer(r.answer);
+  const EquivalenceResult eq = check_equivalence(extracted.answer, problem.answer);
+  json j = {{"dataset", dataset},
+            {"problem", problem.id},
+            {"config", config.name()},
+            {"method", config.family()},
+            {"sample", run.sample},
+            {"prompt", run.prompt},
+            {"thinking", r.thinking},
+            {"answer", r.answer},
+            {"extracted", extracted.answer},
+            {"extracted_from", answer_source_name(extracted.source)},
+            {"gold", problem.answer},
+            {"correct", !extracted.answer.empty() && eq.equivalent},
+            {"equivalence", equivalence_method_name(eq.method)},
+            {"prompt_tokens", r.prompt_tokens},
+            {"thinking_tokens", r.thinking_tokens},
+            {"answer_tokens", r.answer_tokens},
+            {"sampled_tokens", r.sampled_tokens},
+            {"injected_tokens", r.injected_tokens},
+            {"retracted_tokens", r.retracted_tokens},
+            {"max_think", r.max_think},
+            {"clamped", r.clamped},
+            {"finish_reason", r.finish_reason},
+            {"events", events_json(r.events)},
+            {"timing", {{"prompt_ms", r.prompt_ms}, {"generation_ms", r.generation_ms}}}};
+  if (config.kind == MethodKind::kRejection) {
+    j["tries"] = run.tries;
+    j["fits"] = run.fits;
+    j["rejected_thinking_tokens"] = run.rejected_thinking_tokens;
+  }
+  if (config.kind == MethodKind::kBestOfN) {
+    j["verdict"] = run.verdict;
+    if (run.verification) {
+      j["verify_thinking_tokens"] = run.verification->thinking_tokens;
+      j["verify_answer_tokens"] = run.verification->answer_tokens;
+      j["verify_answer"] = run.verification->answer;
+    }
+  }
+  return j;
+}
+
+}  // namespace
+
+json write_outputs(const EvalPlan& plan, const std::string& run_id, const std::vector<json>& lines,
+                   bool complete, const json& this_process) {
+  json results = compute_results(run_id, plan.datasets, plan.configs, lines, complete);
+  if (!this_process.is_null()) results["this_process"] = this_process;
+  if (plan.plots) {
+    results["plots"] = json::object();
+    for (const auto& d : results["datasets"]) {
+      std::vector<PlotLine> plot_lines;
+      for (const auto& m : d["methods"]) {
+        PlotLine l;
+        l.label = m["family"].get<std::string>();
+        for (const auto& p : m["points"]) {
+          l.compute.push_back(p["compute"].get<double>());
+          l.accuracy.push_back(p["accuracy"].get<double>());
+        }
+        plot_lines.push_back(std::move(l));
+      }
+      const std::string name = d["name"].get<std::string>();
+      const std::string base = "scaling_" + name;
+      write_scaling_plot(name + ": accuracy vs. thinking tokens", plot_lines,
+                         plan.out_dir + "/" + base + ".svg", plan.out_dir + "/" + base + ".png");
+      results["plots"][name] = {{"svg", base + ".svg"}, {"png", base + ".png"}};
+    }
+  }
+  write_file_atomic(plan.out_dir + "/results.json", results.dump(2) + "\n");
+  write_file_atomic(plan.out_dir + "/report.md", render_report(results));
+  return results;
+}
+
+EvalOutcome run_eval(const EvalPlan& plan, Backend& backend, const std::atomic<bool>* stop,
+                     FILE* log, bool log_is_terminal) {
+  const json run = run_json(plan.identity, plan.datasets, plan.configs);
+  EvalOutcome outcome;
+  outcome.run_id = run_id(run);
+  claim_run_dir(plan.out_dir, run, plan.info);
+  SampleStore store(plan.out_dir + "/samples.jsonl");
+  if (store.dropped_torn_line() && log) {
+    std::fprintf(log,
+                 "s1 eval: dropped a torn last line of samples.jsonl (its sample runs again)\n");
+  }
+
+  // What is missing, in a fixed order: dataset, configuration, problem, sample.
+  struct Work {
+    const LoadedDataset* dataset;
+    const Problem* problem;
+    const MethodConfig* config;
+    std::vector<int> samples;
+  };
+  std::vector<Work> work;
+  size_t resumed_correct = 0;
+  for (const auto& d : plan.datasets) {
+    for (const auto& c : plan.configs) {
+      for (const auto& p : d.problems) {
+        Work w{&d, &p, &c, {}};
+        for (int s = 0; s < c.n; ++s) {
+          ++outcome.total;
+          if (store.has(SampleStore::key(d.spec.name, p.id, c.name(), s))) {
+            ++outcome.resumed;
+          } else {
+            w.samples.push_back(s);
+          }
+        }
+        if (!w.samples.empty()) work.push_back(std::move(w));
+      }
+    }
+  }
+  for (const auto& l : store.lines()) resumed_correct += l.value("correct", false) ? 1 : 0;
+  if (log && outcome.resumed > 0) {
+    std::fprintf(log, "s1 eval: run %s: resuming, %zu of %zu samples already done\n",
+                 outcome.run_id.c_str(), outcome.resumed, outcome.total);
+  }
+
+  Progress progress(log ? log : stderr, log_is_terminal, outcome.total, outcome.resumed,
+                    resumed_correct);
+  const int64_t sampled_at_start = backend.stats().sampled_tokens;
+  const auto started = std::chrono::steady_clock::now();
+  RequestPump pump(backend);
+  std::vector<RoundsItem> round_items;
+  for (const Work& w : work) {
+    const std::string dataset = w.dataset->spec.name;
+    const Problem* problem = w.problem;
+    const MethodConfig* config = w.config;
+    auto done = [&, dataset, problem, config](SampleRun r) {
+      if (r.result.finish_reason == "cancelled") return;  // runs again next time
+      json line = sample_line(dataset, *problem, *config, r);
+      const bool correct = line["correct"].get<bool>();
+      store.append(line);
+      ++outcome.written;
+      progress.sample(correct);
+      progress.update(backend.stats().sampled_tokens - sampled_at_start);
+    };
+    if (plan.rounds) {
+      round_items.push_back({config, problem->problem, done});
+      continue;
+    }
+    try {
+      start_method(pump, *config, plan.context, problem->problem, w.samples, done);
+    } catch (const std::invalid_argument& e) {
+      throw std::runtime_error(dataset + " problem " + problem->id + ", " + config->name() + ": " +
+                               e.what());
+    }
+  }
+  if (plan.rounds) {
+    auto* local = dynamic_cast<LocalBackend*>(&backend);
+    if (!local) throw std::runtime_error("the round schedule needs the local backend");
+    outcome.interrupted = !run_rounds(*local, plan.context, std::move(round_items), stop);
+  }
+  while (!plan.rounds) {
+    if (stop && stop->load()) {
+      pump.cancel_all();
+      outcome.interrupted = true;
+      break;
+    }
+    const bool more = pump.step();
+    progress.update(backend.stats().sampled_tokens - sampled_at_start);
+    if (!more) break;
+  }
+  if (log) progress.finish(backend.stats().sampled_tokens - sampled_at_start);
+  const bool complete = outcome.resumed + outcome.written == outcome.total;
+  // What this invocation did (a resumed run counts only its own part).
+  const SchedulerStats st = backend.stats();
+  const json this_process = {
+      {"samples_written", outcome.written},
+      {"wall_s", std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count()},
+      {"decode",
+       {{"decode_calls", st.decode_calls},
+        {"decoded_tokens", st.decoded_tokens},
+        {"prompt_tokens", st.prompt_tokens},
+        {"sampled_tokens", st.sampled_tokens},
+        {"injected_tokens", st.injected_tokens},
+        {"decode_ms", st.decode_ms}}}};
+  write_outputs(plan, outcome.run_id, store.lines(), complete, this_process);
+  return outcome;
+}
+
+}  // namespace s1::eval

@@ -1,0 +1,96 @@
+#include "methods/prompts.h"
+
+#include <algorithm>
+#include <cctype>
+#include <stdexcept>
+
+#include "core/answer_extraction.h"
+
+namespace s1 {
+namespace {
+
+std::string lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+int verdict_of(const std::string& text) {
+  std::string t = lower(text);
+  t.erase(std::remove_if(t.begin(), t.end(),
+                         [](char c) { return !std::isalpha(static_cast<unsigned char>(c)); }),
+          t.end());
+  if (t == "yes" || t == "textyes" || t == "correct") return 1;
+  if (t == "no" || t == "textno" || t == "incorrect") return 0;
+  return -1;
+}
+
+bool word_at(const std::string& s, size_t pos, size_t len) {
+  const auto alpha = [&](size_t i) { return std::isalpha(static_cast<unsigned char>(s[i])) != 0; };
+  return (pos == 0 || !alpha(pos - 1)) && (pos + len >= s.size() || !alpha(pos + len));
+}
+
+}  // namespace
+
+std::string token_conditional_prompt(const std::string& question, int tokens) {
+  if (tokens < 0) throw std::invalid_argument("token-conditional budget must be >= 0");
+  return question + "\n\nThink for up to " + std::to_string(tokens) + " tokens.";
+}
+
+std::string step_conditional_prompt(const std::string& question, int steps) {
+  if (steps < 0) throw std::invalid_argument("step-conditional steps must be >= 0");
+  return question + "\n\nThink for up to " + std::to_string(steps) + " steps.";
+}
+
+int steps_for_budget(int budget_tokens) {
+  return std::max(1, (budget_tokens + kStepTokens - 1) / kStepTokens);
+}
+
+std::string class_conditional_prompt(const std::string& question,
+                                     const std::string& thinking_class) {
+  if (thinking_class == "short") {
+    return question +
+           "\n\nAnswer after a short amount of thinking. Do not spend excessive time "
+           "double-checking your work.";
+  }
+  if (thinking_class == "long") {
+    return question +
+           "\n\nAnswer after a long amount of thinking. If you feel like you are finished "
+           "early, spend the extra time trying to double-check your work until you are "
+           "absolutely sure that you have the correct answer.";
+  }
+  throw std::invalid_argument("thinking class must be short or long, not '" + thinking_class + "'");
+}
+
+std::string verification_prompt(const std::string& question, const std::string& solution,
+                                const std::string& final_answer) {
+  return "Here is a math problem and a proposed solution. Check the solution carefully, step by "
+         "step. Then say whether its final answer is correct: end with \\boxed{yes} if it is "
+         "correct and \\boxed{no} if it is not.\n\nProblem:\n" +
+         question + "\n\nProposed solution:\n" + solution +
+         "\n\nProposed final answer: " + final_answer;
+}
+
+int parse_verdict(const std::string& judge_answer) {
+  if (auto boxed = extract_last_boxed(judge_answer)) {
+    const int v = verdict_of(*boxed);
+    if (v >= 0) return v;
+  }
+  const std::string t = lower(judge_answer);
+  size_t best = std::string::npos;
+  int verdict = -1;
+  for (const auto& [word, v] : {std::pair<const char*, int>{"yes", 1}, {"no", 0}}) {
+    const size_t len = std::char_traits<char>::length(word);
+    for (size_t pos = t.rfind(word); pos != std::string::npos;
+         pos = pos == 0 ? std::string::npos : t.rfind(word, pos - 1)) {
+      if (!word_at(t, pos, len)) continue;
+      if (best == std::string::npos || pos > best) {
+        best = pos;
+        verdict = v;
+      }
+      break;
+    }
+  }
+  return verdict;
+}
+
+}  // namespace s1

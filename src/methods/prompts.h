@@ -1,0 +1,48 @@
+// The exact prompt wording of the test-time scaling baselines. Every method that changes
+// what the model reads goes through these functions, so the wording is written down once,
+// here and in README.md ("Evaluation").
+//
+// All functions are pure and thread-safe.
+#pragma once
+
+#include <string>
+
+namespace s1 {
+
+// Token-conditional control (s1, section 3.2 / table 3): the question, a blank line, then
+// "Think for up to {tokens} tokens." Requires tokens >= 0.
+std::string token_conditional_prompt(const std::string& question, int tokens);
+
+// Step-conditional control: the question, a blank line, then
+// "Think for up to {steps} steps." A step is about kStepTokens thinking tokens; a model
+// trained for step control (as in the s1 reference) writes its own "N steps left"
+// markers between steps. Requires steps >= 0.
+std::string step_conditional_prompt(const std::string& question, int steps);
+constexpr int kStepTokens = 100;
+// Steps for a budget in tokens: ceil(budget / kStepTokens), at least 1.
+int steps_for_budget(int budget_tokens);
+
+// Class-conditional control, the s1 paper's two instructions appended after a blank line:
+//  short: "Answer after a short amount of thinking. Do not spend excessive time
+//          double-checking your work."
+//  long:  "Answer after a long amount of thinking. If you feel like you are finished
+//          early, spend the extra time trying to double-check your work until you are
+//          absolutely sure that you have the correct answer."
+// Throws std::invalid_argument for a class other than "short" or "long".
+std::string class_conditional_prompt(const std::string& question,
+                                     const std::string& thinking_class);
+
+// Self-verification (best-of-N, as in SETS): the model judges one candidate.
+//   "Here is a math problem and a proposed solution. Check the solution carefully, step
+//    by step. Then say whether its final answer is correct: end with \boxed{yes} if it
+//    is correct and \boxed{no} if it is not.\n\nProblem:\n{question}\n\nProposed
+//    solution:\n{solution}\n\nProposed final answer: {final_answer}"
+// `solution` is the candidate's answer section (its thinking is not shown to the judge).
+std::string verification_prompt(const std::string& question, const std::string& solution,
+                                const std::string& final_answer);
+
+// The verdict in a judge's answer: the last \boxed{} (else the last "yes"/"no" word),
+// case-insensitive. 1: yes, 0: no, -1: no verdict.
+int parse_verdict(const std::string& judge_answer);
+
+}  // namespace s1

@@ -1,0 +1,218 @@
+// The test-time scaling strategies on the tiny random-weight model: what they send, how
+// they share the prompt, retry and judge.
+#include "methods/strategies.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <memory>
+#include <set>
+
+#include "methods/prompts.h"
+#include "test_util.h"
+
+namespace s1 {
+namespace {
+
+constexpr Token kImStart = 151644;  // <|im_start|>: the s1-format end trigger
+
+std::unique_ptr<LocalBackend> backend(int n_parallel) {
+  init_llama_backend(false);
+  LoadSettings load;
+  load.path = test::tiny_model();
+  ContextSettings ctx;
+  ctx.n_ctx = 512 * n_parallel;
+  ctx.n_parallel = n_parallel;
+  ctx.n_threads = 1;
+  return std::make_unique<LocalBackend>(load, ctx, ForcingSettings{});
+}
+
+std::vector<SampleRun> run(LocalBackend& b, const MethodConfig& c, const MethodContext& ctx,
+                           const std::vector<int>& samples) {
+  RequestPump pump(b);
+  std::vector<SampleRun> out;
+  start_method(pump, c, ctx, "What is 2+2?", samples,
+               [&](SampleRun r) { out.push_back(std::move(r)); });
+  while (pump.step()) {
+  }
+  std::sort(out.begin(), out.end(),
+            [](const SampleRun& x, const SampleRun& y) { return x.sample < y.sample; });
+  return out;
+}
+
+std::vector<int> all(int n) {
+  std::vector<int> v;
+  for (int i = 0; i < n; ++i) v.push_back(i);
+  return v;
+}
+
+TEST(Strategies, MajorityOfEightDecodesThePromptOnce) {
+  auto b = backend(8);
+  MethodConfig c;
+  c.kind = MethodKind::kMajority;
+  c.n = 8;
+  c.budget = 12;
+  MethodContext ctx;
+  ctx.max_answer = 4;
+  const auto runs = run(*b, c, ctx, all(8));
+  ASSERT_EQ(runs.size(), 8u);
+  BackendRequest probe;
+  probe.messages = question_messages("What is 2+2?", "");
+  const int prompt = b->count_prompt_tokens(probe);
+  const SchedulerStats st = b->stats();
+  EXPECT_EQ(st.prompt_tokens, prompt);
+  EXPECT_EQ(st.decoded_tokens, prompt + st.sampled_tokens + st.injected_tokens);
+  std::set<std::string> texts;
+  for (const auto& r : runs) {
+    EXPECT_EQ(r.result.prompt_tokens, prompt);
+    texts.insert(r.result.thinking);
+  }
+  EXPECT_GT(texts.size(), 1u);  // sampled at --sample-temp, not greedy copies
+}
+
+TEST(Strategies, ASubsetOfSamplesReproducesTheirSeeds) {
+  MethodConfig c;
+  c.kind = MethodKind::kMajority;
+  c.n = 4;
+  c.budget = 10;
+  MethodContext ctx;
+  ctx.max_answer = 3;
+  std::vector<SampleRun> whole, part;
+  {
+    auto b = backend(1);
+    whole = run(*b, c, ctx, all(4));
+  }
+  {
+    auto b = backend(1);
+    part = run(*b, c, ctx, {1, 3});
+  }
+  ASSERT_EQ(whole.size(), 4u);
+  ASSERT_EQ(part.size(), 2u);
+  EXPECT_EQ(part[0].sample, 1);
+  EXPECT_EQ(part[0].result.thinking, whole[1].result.thinking);
+  EXPECT_EQ(part[1].result.thinking, whole[3].result.thinking);
+  EXPECT_EQ(part[1].result.answer, whole[3].result.answer);
+}
+
+TEST(Strategies, RejectionSamplingRetriesUntilTheCapOfTries) {
+  auto b = backend(2);
+  MethodConfig c;
+  c.kind = MethodKind::kRejection;
+  c.budget = 6;
+  c.max_tries = 3;
+  MethodContext ctx;
+  ctx.max_answer = 2;
+  // The random model never ends thinking by itself: every try passes the budget.
+  auto runs = run(*b, c, ctx, {0});
+  ASSERT_EQ(runs.size(), 1u);
+  EXPECT_EQ(runs[0].tries, 3);
+  EXPECT_FALSE(runs[0].fits);
+  EXPECT_GT(runs[0].rejected_thinking_tokens, 2 * 6);
+  // Pushed to end at once, the first try fits.
+  ctx.thinking.logit_bias = {{kImStart, 100.0f}};
+  runs = run(*b, c, ctx, {0});
+  ASSERT_EQ(runs.size(), 1u);
+  EXPECT_EQ(runs[0].tries, 1);
+  EXPECT_TRUE(runs[0].fits);
+  EXPECT_LE(runs[0].result.thinking_tokens, 6);
+}
+
+TEST(Strategies, BudgetForcingUsesItsOwnIgnoreString) {
+  auto b = backend(2);
+  MethodConfig c;
+  c.kind = MethodKind::kBudgetForcing;
+  c.budget = 20;
+  c.num_ignore = 2;
+  c.ignore_strings = {"Hmm"};
+  MethodContext ctx;
+  ctx.max_answer = 2;
+  ctx.thinking.logit_bias = {{kImStart, 100.0f}};
+  const auto runs = run(*b, c, ctx, {0});
+  ASSERT_EQ(runs.size(), 1u);
+  EXPECT_EQ(runs[0].result.thinking, "HmmHmm");
+  EXPECT_EQ(c.name(), "budget-forcing max=20 ignore=2 str=Hmm");
+}
+
+TEST(Strategies, ConditionalPromptsCarryTheirInstruction) {
+  auto b = backend(2);
+  MethodContext ctx;
+  ctx.max_answer = 2;
+  MethodConfig c;
+  c.kind = MethodKind::kTokenConditional;
+  c.budget = 8;
+  c.forcing = true;
+  auto runs = run(*b, c, ctx, {0});
+  ASSERT_EQ(runs.size(), 1u);
+  EXPECT_EQ(runs[0].prompt, "What is 2+2?\n\nThink for up to 8 tokens.");
+  EXPECT_LE(runs[0].result.thinking_tokens, 8);  // forcing caps at the stated budget
+  EXPECT_EQ(c.family(), "token-conditional+forcing");
+  c.kind = MethodKind::kStepConditional;
+  c.budget = 250;
+  EXPECT_EQ(c.name(), "step-conditional+forcing steps=3");
+  c.kind = MethodKind::kClassConditional;
+  c.thinking_class = "short";
+  c.forcing = false;
+  ctx.thinking.logit_bias = {{kImStart, 100.0f}};
+  runs = run(*b, c, ctx, {0});
+  ASSERT_EQ(runs.size(), 1u);
+  EXPECT_EQ(runs[0].prompt, class_conditional_prompt("What is 2+2?", "short"));
+  EXPECT_NE(runs[0].prompt.find("short amount of thinking"), std::string::npos);
+}
+
+TEST(Strategies, BestOfNJudgesEveryCandidate) {
+  auto b = backend(4);
+  MethodConfig c;
+  c.kind = MethodKind::kBestOfN;
+  c.n = 3;
+  c.budget = 6;
+  c.verify_budget = 5;
+  MethodContext ctx;
+  ctx.max_answer = 3;
+  const auto runs = run(*b, c, ctx, all(3));
+  ASSERT_EQ(runs.size(), 3u);
+  for (const auto& r : runs) {
+    ASSERT_TRUE(r.verification.has_value());
+    EXPECT_LE(r.verification->thinking_tokens, 5);
+    EXPECT_GE(r.verdict, -1);
+    EXPECT_LE(r.verdict, 1);
+  }
+}
+
+TEST(Strategies, CancelledSamplesAreReportedAsCancelled) {
+  auto b = backend(2);
+  MethodConfig c;
+  c.kind = MethodKind::kRejection;
+  c.budget = 400;
+  c.max_tries = 5;
+  MethodContext ctx;
+  RequestPump pump(*b);
+  std::vector<SampleRun> out;
+  start_method(pump, c, ctx, "Q", {0}, [&](SampleRun r) { out.push_back(std::move(r)); });
+  for (int i = 0; i < 5; ++i) pump.step();
+  pump.cancel_all();
+  while (pump.step()) {
+  }
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].result.finish_reason, "cancelled");
+  EXPECT_EQ(out[0].tries, 1);  // no retry after a cancel
+}
+
+TEST(Prompts, VerdictsAndWording) {
+  EXPECT_EQ(parse_verdict("so \\boxed{yes}"), 1);
+  EXPECT_EQ(parse_verdict("\\boxed{\\text{No}}"), 0);
+  EXPECT_EQ(parse_verdict("yes at first, but no."), 0);
+  EXPECT_EQ(parse_verdict("The answer is right: Yes"), 1);
+  EXPECT_EQ(parse_verdict("nothing here"), -1);
+  EXPECT_EQ(parse_verdict("know yesterday"), -1);
+  EXPECT_EQ(token_conditional_prompt("Q", 512), "Q\n\nThink for up to 512 tokens.");
+  EXPECT_EQ(step_conditional_prompt("Q", 5), "Q\n\nThink for up to 5 steps.");
+  EXPECT_EQ(steps_for_budget(1), 1);
+  EXPECT_EQ(steps_for_budget(200), 2);
+  EXPECT_EQ(steps_for_budget(201), 3);
+  EXPECT_THROW(class_conditional_prompt("Q", "medium"), std::invalid_argument);
+  EXPECT_EQ(parse_method_kind("rejection-sampling"), MethodKind::kRejection);
+  EXPECT_THROW(parse_method_kind("beam"), std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace s1
