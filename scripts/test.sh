@@ -1,7 +1,19 @@
 #!/usr/bin/env bash
-# Builds s1.cpp (after set-up) and runs every test: unit, engine and end-to-end.
+# Builds s1.cpp (after set-up) and runs every test: the playground in headless Chromium,
+# then unit, engine and end-to-end tests (ctest).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 bash "$root/scripts/build.sh"
+
+# The playground in headless Chromium (playwright-core from npm), where both are installed.
+if [ -x /usr/bin/chromium ] && command -v npm >/dev/null; then
+  mkdir -p "$root/build/browser"
+  [ -f "$root/build/browser/tiny.gguf" ] || "$root/build/bin/s1" make-test-model -o "$root/build/browser/tiny.gguf" >/dev/null
+  (cd "$root/tests/browser" && npm ci --silent --no-audit --no-fund &&
+     node playground.test.mjs "$root/build/bin/s1" "$root/build/browser/tiny.gguf" "$root/build/browser/playground.png")
+else
+  echo "test: skipping the browser test (needs /usr/bin/chromium and npm)" >&2
+fi
+
 cd "$root/build"
 ctest --output-on-failure -j "$(nproc 2>/dev/null || echo 2)" --timeout 600

@@ -1,6 +1,9 @@
 #include "cli/flags.h"
 
+#include <cstdlib>
+
 #include "cli/commands.h"
+#include "engine/remote_backend.h"
 
 namespace s1::cli {
 namespace {
@@ -40,9 +43,14 @@ void SamplingFlags::resolve(SamplingParams& thinking, SamplingParams& answer) co
 }
 
 void add_model_flags(CLI::App& cmd, ModelFlags& f) {
-  cmd.add_option("--backend", f.backend, "where generations run: local (llama.cpp here)")
+  cmd.add_option("--backend", f.backend,
+                 "where generations run: local (llama.cpp here) or openai (an OpenAI-compatible "
+                 "/v1/completions server: vLLM, SGLang, llama-server, s1 serve)")
       ->capture_default_str()
-      ->check(CLI::IsMember({"local"}));
+      ->check(CLI::IsMember({"local", "openai"}));
+  cmd.add_option("--url", f.url, "--backend openai: the server, e.g. http://127.0.0.1:8000");
+  cmd.add_option("--api-model", f.api_model, "--backend openai: the model name to request");
+  cmd.add_option("--api-key", f.api_key, "--backend openai: API key (default: $OPENAI_API_KEY)");
   cmd.add_option("-m,--model", f.load.path, "GGUF model file");
   cmd.add_option("--hf,--hf-repo", f.load.hf_repo,
                  "download a model from Hugging Face: user/repo[:quant] (llama.cpp's cache)");
@@ -67,6 +75,18 @@ void add_model_flags(CLI::App& cmd, ModelFlags& f) {
 
 std::unique_ptr<Backend> make_backend(const ModelFlags& flags, const ForcingSettings& forcing,
                                       int n_parallel) {
+  if (flags.backend == "openai") {
+    if (flags.url.empty()) throw CommandError("--backend openai needs --url");
+    RemoteSettings remote;
+    remote.url = flags.url;
+    remote.api_model = flags.api_model;
+    remote.api_key = flags.api_key;
+    if (remote.api_key.empty()) {
+      if (const char* key = std::getenv("OPENAI_API_KEY")) remote.api_key = key;
+    }
+    remote.parallel = n_parallel;
+    return std::make_unique<RemoteBackend>(remote, forcing);
+  }
   if (flags.load.path.empty() && flags.load.hf_repo.empty()) {
     throw CommandError("no model (-m FILE.gguf or --hf user/repo)");
   }

@@ -34,7 +34,10 @@ struct SamplingFlags {
 };
 
 struct ModelFlags {
-  std::string backend = "local";  // "local": llama.cpp in this process
+  std::string backend = "local";  // "local": llama.cpp in this process; "openai": a server
+  std::string url;                // --backend openai: the server's base URL
+  std::string api_model;          // --backend openai: "model" in its requests
+  std::string api_key;            // --backend openai: Bearer token (default $OPENAI_API_KEY)
   LoadSettings load;
   ContextSettings context;
   bool verbose = false;

@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# Serving throughput and latency of `s1 serve` against llama.cpp's llama-server, on the
+# shape-true Qwen2.5-0.5B Q8_0 test model, with the same slots, threads and context, in
+# one run: requests/s, generated tokens/s and p50/p99 latency at 1, 8 and 32 concurrent
+# clients, and s1's throughput as a multiple of llama-server's.
+#
+#   bench/serve_vs_llama_server.sh [threads] [slots] [gen_tokens]   (defaults: all cores, 8, 32)
+#
+# Both get the same raw prompt on /v1/completions, greedy, max_tokens = gen_tokens (for
+# `s1 serve` a plain continuation: no budget fields). Each level sends max(4, clients)
+# requests per server, servers alternating level by level. llama-server runs twice: with
+# its prompt cache off (the same work as s1 serve, which has no cross-request prefix
+# cache) and on (its default: a slot reuses the KV cells of the identical prompt). Needs a build
+# (scripts/build.sh; S1_BUILD=dir to use another build directory); the model is written
+# once to build/bench/.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+threads=${1:-$(nproc)}
+slots=${2:-8}
+n_gen=${3:-32}
+ctx=$((slots * 512))
+s1="${S1_BUILD:-$root/build}/bin/s1"
+llama_server="$root/.deps/llama/bin/llama-server"
+model="$root/build/bench/qwen05b-q8.gguf"
+mkdir -p "$root/build/bench"
+[ -f "$model" ] || "$s1" make-test-model --shape qwen2.5-0.5b -o "$model"
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+wait_health() {
+  for _ in $(seq 600); do
+    curl -sf "http://127.0.0.1:$1/health" >/dev/null 2>&1 && return 0
+    sleep 0.1
+  done
+  echo "bench: server on port $1 did not start" >&2
+  return 1
+}
+
+s1_port=$(free_port)
+"$s1" serve -m "$model" --host 127.0.0.1 --port "$s1_port" --parallel "$slots" -t "$threads" \
+  -c "$ctx" --queue 64 >"$root/build/bench/s1-serve.log" 2>&1 &
+s1_pid=$!
+ll_port=$(free_port)
+"$llama_server" -m "$model" --host 127.0.0.1 --port "$ll_port" -np "$slots" -t "$threads" \
+  -c "$ctx" --no-webui >"$root/build/bench/llama-server.log" 2>&1 &
+ll_pid=$!
+trap 'kill "$s1_pid" "$ll_pid" 2>/dev/null; wait 2>/dev/null' EXIT
+wait_health "$s1_port"
+wait_health "$ll_port"
+
+python3 - "$s1_port" "$ll_port" "$n_gen" <<'PY'
+import http.client, json, sys, threading, time
+
+s1_port, ll_port, n_gen = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
+prompt = ("<|im_start|>user\nSolve x^2 = 4 and explain each step.<|im_end|>\n"
+          "<|im_start|>assistant\n<|im_start|>think")
+
+def one(port, results, cache=False):
+    # cache_prompt: llama-server reuses a slot's KV cache for a repeated prompt; off, both
+    # servers do the same work (s1 serve ignores the field).
+    body = json.dumps({"prompt": prompt, "max_tokens": n_gen, "temperature": 0, "cache_prompt": cache})
+    t0 = time.perf_counter()
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
+    c.request("POST", "/v1/completions", body, {"Content-Type": "application/json"})
+    r = c.getresponse()
+    data = json.loads(r.read())
+    assert r.status == 200, data
+    results.append((time.perf_counter() - t0, data["usage"]["completion_tokens"]))
+
+def level(port, clients, cache=False):
+    n = max(4, clients)
+    results, lock, next_i = [], threading.Lock(), [0]
+    def client():
+        while True:
+            with lock:
+                if next_i[0] >= n:
+                    return
+                next_i[0] += 1
+            one(port, results, cache)
+    t0 = time.perf_counter()
+    ts = [threading.Thread(target=client) for _ in range(clients)]
+    for t in ts: t.start()
+    for t in ts: t.join()
+    wall = time.perf_counter() - t0
+    lat = sorted(r[0] for r in results)
+    pct = lambda p: lat[min(len(lat) - 1, int(round(p * (len(lat) - 1))))]
+    return {"req_s": n / wall, "tok_s": sum(r[1] for r in results) / wall,
+            "p50": pct(0.5), "p99": pct(0.99), "n": n}
+
+one(s1_port, []); one(ll_port, [])  # warm-up
+print(f"{'clients':>7} {'server':>20} {'req/s':>8} {'gen tok/s':>10} {'p50 s':>8} {'p99 s':>8}")
+for clients in (1, 8, 32):
+    ll = level(ll_port, clients)
+    s1 = level(s1_port, clients)
+    llc = level(ll_port, clients, cache=True)
+    for name, r in (("llama-server", ll), ("s1 serve", s1), ("llama-server (cache)", llc)):
+        print(f"{clients:>7} {name:>20} {r['req_s']:>8.2f} {r['tok_s']:>10.1f} {r['p50']:>8.2f} {r['p99']:>8.2f}")
+    print(f"{clients:>7} {'s1 / llama-server':>20} {s1['req_s'] / ll['req_s']:>7.2f}x {s1['tok_s'] / ll['tok_s']:>9.2f}x")
+    print(f"{clients:>7} {'s1 / llama (cache)':>20} {s1['req_s'] / llc['req_s']:>7.2f}x {s1['tok_s'] / llc['tok_s']:>9.2f}x")
+PY

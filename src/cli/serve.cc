@@ -1,0 +1,105 @@
+// `s1 serve`: the OpenAI-compatible HTTP server (src/server), with the shared model,
+// forcing and sampling flags as server-wide defaults for requests.
+#include <signal.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <thread>
+
+#include "cli/commands.h"
+#include "cli/flags.h"
+#include "server/http_server.h"
+
+namespace s1::cli {
+namespace {
+
+struct ServeArgs {
+  ModelFlags model;
+  ForcingSettings forcing;
+  BudgetRules rules;
+  SamplingFlags sampling;
+  server::ServerSettings server;
+  std::vector<std::string> aliases;
+};
+
+int run_serve(ServeArgs& a) {
+  a.rules.validate();
+  server::ServerSettings& s = a.server;
+  a.sampling.resolve(s.api.thinking_sampling, s.api.answer_sampling);
+  s.api.rules = a.rules;
+  s.api.model_names = a.aliases;
+  if (s.api.model_names.empty()) {
+    const std::string from = !a.model.load.path.empty() ? a.model.load.path : a.model.load.hf_repo;
+    const std::string name = std::filesystem::path(from).filename().string();
+    s.api.model_names.push_back(!name.empty()                ? name
+                                : !a.model.api_model.empty() ? a.model.api_model
+                                                             : "s1");
+  }
+  if (!s.playground.empty() && !std::filesystem::is_regular_file(s.playground)) {
+    throw CommandError("no playground file " + s.playground);
+  }
+
+  // Signals go to a watcher thread, not to whichever thread runs: block them first so
+  // every thread started later inherits the mask.
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  signal(SIGPIPE, SIG_IGN);  // a client gone mid-write is a failed write, not a death
+
+  auto backend = make_backend(a.model, a.forcing, s.parallel);
+  if (const auto* local = dynamic_cast<const LocalBackend*>(backend.get())) {
+    s.api.n_vocab = local->model().n_vocab();
+  }
+  server::HttpServer http(std::move(backend), s);
+  std::printf("s1 serve: listening on http://%s:%d\n", s.host.c_str(), http.bound_port());
+  std::fflush(stdout);
+  std::thread watcher([&] {
+    int sig = 0;
+    sigwait(&set, &sig);
+    http.stop();
+  });
+  const bool ok = http.listen();
+  pthread_kill(watcher.native_handle(), SIGTERM);  // wakes it when listen() ended by itself
+  watcher.join();
+  if (!ok) throw CommandError("the server stopped with an error");
+  return 0;
+}
+
+}  // namespace
+
+void add_serve_command(CLI::App& app, int& exit_code) {
+  auto args = std::make_shared<ServeArgs>();
+  CLI::App* cmd =
+      app.add_subcommand("serve", "OpenAI-compatible server with per-request thinking budgets");
+  add_model_flags(*cmd, args->model);
+  add_forcing_flags(*cmd, args->forcing, args->rules);
+  add_sampling_flags(*cmd, args->sampling);
+  server::ServerSettings& s = args->server;
+  cmd->add_option("--host", s.host, "address to listen on")->capture_default_str();
+  cmd->add_option("--port", s.port, "port to listen on (0: a free one, printed)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 65535));
+  cmd->add_option("--parallel,--np", s.parallel, "sequences decoded together (continuous batching)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 4096));
+  cmd->add_option("--queue", s.max_queue, "requests that may wait for a sequence; beyond: 503")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 1 << 16));
+  cmd->add_option("--http-threads", s.http_threads, "HTTP worker threads (0: parallel + queue + 8)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 1 << 16));
+  cmd->add_option("--alias", args->aliases,
+                  "model name(s) clients send (default: the model file name); repeatable");
+  cmd->add_option("--max-n", s.api.max_n, "largest 'n' (samples per request)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 4096));
+  cmd->add_option("--playground", s.playground,
+                  "serve this HTML file at / instead of the built-in page");
+  cmd->callback([args, &exit_code] { exit_code = run_serve(*args); });
+}
+
+}  // namespace s1::cli

@@ -1,0 +1,307 @@
+#include "server/api.h"
+
+#include <cmath>
+#include <cstdint>
+#include <limits>
+
+#include "core/utf8.h"
+
+namespace s1::server {
+namespace {
+
+using nlohmann::json;
+
+[[noreturn]] void bad(const std::string& param, const std::string& message,
+                      const std::string& code = "invalid_value") {
+  throw ApiError(400, code, message, param);
+}
+
+// A field, or nullptr when it is absent or null (clients send null for "not set").
+const json* field(const json& body, const char* name) {
+  const auto it = body.find(name);
+  if (it == body.end() || it->is_null()) return nullptr;
+  return &*it;
+}
+
+int64_t get_int(const json& v, const std::string& name, int64_t lo, int64_t hi) {
+  int64_t x = 0;
+  if (v.is_number_integer()) {
+    x = v.is_number_unsigned() && v.get<uint64_t>() > static_cast<uint64_t>(hi) ? hi + 1
+                                                                                : v.get<int64_t>();
+  } else if (v.is_number_float() && std::isfinite(v.get<double>()) &&
+             v.get<double>() == std::floor(v.get<double>()) && std::fabs(v.get<double>()) < 1e15) {
+    x = static_cast<int64_t>(v.get<double>());  // 100.0 is an integer to JavaScript
+  } else {
+    bad(name, "'" + name + "' must be an integer", "invalid_type");
+  }
+  if (x < lo || x > hi) {
+    bad(name,
+        "'" + name + "' must be between " + std::to_string(lo) + " and " + std::to_string(hi));
+  }
+  return x;
+}
+
+double get_number(const json& v, const std::string& name, double lo, double hi) {
+  if (!v.is_number()) bad(name, "'" + name + "' must be a number", "invalid_type");
+  const double x = v.get<double>();
+  if (!std::isfinite(x) || x < lo || x > hi) {
+    bad(name,
+        "'" + name + "' must be between " + std::to_string(lo) + " and " + std::to_string(hi));
+  }
+  return x;
+}
+
+bool get_bool(const json& v, const std::string& name) {
+  if (!v.is_boolean()) bad(name, "'" + name + "' must be a boolean", "invalid_type");
+  return v.get<bool>();
+}
+
+const std::string& get_string(const json& v, const std::string& name) {
+  if (!v.is_string()) bad(name, "'" + name + "' must be a string", "invalid_type");
+  return v.get_ref<const std::string&>();
+}
+
+// A string, or a list of strings (at most `max`, none empty unless `allow_empty`).
+std::vector<std::string> get_strings(const json& v, const std::string& name, size_t max,
+                                     bool allow_empty) {
+  std::vector<std::string> out;
+  if (v.is_string()) {
+    out.push_back(v.get<std::string>());
+  } else if (v.is_array()) {
+    for (const auto& s : v) out.push_back(get_string(s, name));
+  } else {
+    bad(name, "'" + name + "' must be a string or a list of strings", "invalid_type");
+  }
+  if (out.size() > max)
+    bad(name, "'" + name + "' holds at most " + std::to_string(max) + " strings");
+  for (const auto& s : out) {
+    if (s.empty() && !allow_empty) bad(name, "'" + name + "' must not hold empty strings");
+  }
+  return out;
+}
+
+// One setting under several names: they must agree. Returns the value, if any.
+std::optional<int64_t> aliased_int(const json& body, const std::vector<const char*>& names,
+                                   int64_t lo, int64_t hi) {
+  std::optional<int64_t> value;
+  const char* from = nullptr;
+  for (const char* name : names) {
+    const json* v = field(body, name);
+    if (!v) continue;
+    const int64_t x = get_int(*v, name, lo, hi);
+    if (value && *value != x) {
+      bad(name,
+          std::string("'") + from + "' (" + std::to_string(*value) + ") and '" + name + "' (" +
+              std::to_string(x) + ") set the same budget to different values",
+          "conflicting_fields");
+    }
+    value = x;
+    from = name;
+  }
+  return value;
+}
+
+std::string message_content(const json& content, const std::string& name) {
+  if (content.is_string()) return content.get<std::string>();
+  if (!content.is_array())
+    bad(name, "'" + name + "' must be a string or a list of text parts", "invalid_type");
+  std::string text;
+  for (const auto& part : content) {
+    if (!part.is_object() || !part.contains("type") || part["type"] != "text" ||
+        !part.contains("text") || !part["text"].is_string()) {
+      bad(name, "only text content parts ({\"type\": \"text\", \"text\": ...}) are supported",
+          "unsupported_content");
+    }
+    text += part["text"].get<std::string>();
+  }
+  return text;
+}
+
+std::vector<ChatMessage> parse_messages(const json& body) {
+  const json* m = field(body, "messages");
+  if (!m) bad("messages", "'messages' is required", "missing_field");
+  if (!m->is_array()) bad("messages", "'messages' must be a list", "invalid_type");
+  if (m->empty()) bad("messages", "'messages' must not be empty");
+  std::vector<ChatMessage> out;
+  for (size_t i = 0; i < m->size(); ++i) {
+    const std::string name = "messages[" + std::to_string(i) + "]";
+    const json& msg = (*m)[i];
+    if (!msg.is_object()) bad(name, "'" + name + "' must be an object", "invalid_type");
+    const json* role = field(msg, "role");
+    if (!role) bad(name + ".role", "'" + name + ".role' is required", "missing_field");
+    std::string r = get_string(*role, name + ".role");
+    if (r == "developer") r = "system";  // OpenAI's newer name for the system role
+    if (r != "system" && r != "user" && r != "assistant") {
+      bad(name + ".role", "'" + name + ".role' must be system, developer, user or assistant");
+    }
+    const json* content = field(msg, "content");
+    out.push_back({r, content ? message_content(*content, name + ".content") : std::string()});
+  }
+  return out;
+}
+
+std::string parse_prompt(const json& body) {
+  const json* p = field(body, "prompt");
+  if (!p) bad("prompt", "'prompt' is required", "missing_field");
+  if (p->is_array()) {
+    if (p->size() != 1 || !(*p)[0].is_string()) {
+      bad("prompt",
+          "'prompt' must be one string (lists of prompts and token lists are not supported)",
+          "unsupported_value");
+    }
+    return (*p)[0].get<std::string>();
+  }
+  const std::string& s = get_string(*p, "prompt");
+  if (s.empty()) bad("prompt", "'prompt' must not be empty");
+  return s;
+}
+
+void parse_sampling(const json& body, int n_vocab, ApiRequest& r) {
+  SamplingParams* both[] = {&r.thinking_sampling, &r.answer_sampling};
+  if (const json* v = field(body, "temperature")) {
+    const auto t = static_cast<float>(get_number(*v, "temperature", 0.0, 100.0));
+    for (auto* p : both) p->temperature = t;
+  }
+  if (const json* v = field(body, "top_p")) {
+    const auto x = static_cast<float>(get_number(*v, "top_p", 0.0, 1.0));
+    if (x <= 0.0f) bad("top_p", "'top_p' must be above 0");
+    for (auto* p : both) p->top_p = x;
+  }
+  if (const json* v = field(body, "top_k")) {
+    const auto x = static_cast<int>(get_int(*v, "top_k", -1, 1 << 20));
+    for (auto* p : both) p->top_k = x < 0 ? 0 : x;  // -1 is vLLM's "off"
+  }
+  if (const json* v = field(body, "min_p")) {
+    const auto x = static_cast<float>(get_number(*v, "min_p", 0.0, 1.0));
+    for (auto* p : both) p->min_p = x;
+  }
+  if (const json* v = field(body, "seed")) {
+    const int64_t x = get_int(*v, "seed", std::numeric_limits<int64_t>::min(),
+                              std::numeric_limits<int64_t>::max());
+    for (auto* p : both) p->seed = static_cast<uint32_t>(x);
+  }
+  if (const json* v = field(body, "logit_bias")) {
+    if (!v->is_object())
+      bad("logit_bias", "'logit_bias' must map token ids to biases", "invalid_type");
+    std::vector<std::pair<Token, float>> bias;
+    for (const auto& [key, value] : v->items()) {
+      size_t used = 0;
+      long long id = -1;
+      try {
+        id = std::stoll(key, &used);
+      } catch (const std::exception&) {
+        used = 0;
+      }
+      const long long top = n_vocab > 0 ? n_vocab - 1 : std::numeric_limits<Token>::max();
+      if (used != key.size() || id < 0 || id > top) {
+        bad("logit_bias",
+            "'logit_bias' keys must be token ids of this model, not '" + sanitize_utf8(key) + "'");
+      }
+      const auto b = static_cast<float>(get_number(value, "logit_bias", -100.0, 100.0));
+      bias.emplace_back(static_cast<Token>(id), b);
+    }
+    for (auto* p : both) p->logit_bias = bias;
+  }
+}
+
+}  // namespace
+
+ApiError::ApiError(int status_, std::string code_, const std::string& message, std::string param_,
+                   std::string type_)
+    : std::runtime_error(message),
+      status(status_),
+      code(std::move(code_)),
+      param(std::move(param_)),
+      type(type_.empty() ? (status_ >= 500 ? "server_error" : "invalid_request_error")
+                         : std::move(type_)) {}
+
+json error_json(const ApiError& e) {
+  return {{"error",
+           {{"message", sanitize_utf8(e.what())},
+            {"type", e.type},
+            {"param", e.param.empty() ? json(nullptr) : json(e.param)},
+            {"code", e.code}}}};
+}
+
+ApiRequest parse_request(Endpoint endpoint, std::string_view body_text, const ApiDefaults& d) {
+  if (!is_valid_utf8(body_text)) bad("", "the request body is not valid UTF-8", "invalid_utf8");
+  json body;
+  try {
+    body = json::parse(body_text);
+  } catch (const json::exception& e) {
+    bad("", std::string("the request body is not valid JSON: ") + e.what(), "invalid_json");
+  }
+  if (!body.is_object()) bad("", "the request body must be a JSON object", "invalid_type");
+
+  ApiRequest r;
+  r.endpoint = endpoint;
+  r.rules = d.rules;
+  r.thinking_sampling = d.thinking_sampling;
+  r.answer_sampling = d.answer_sampling;
+  r.model = d.model_names.empty() ? "" : d.model_names.front();
+  if (const json* m = field(body, "model")) {
+    const std::string& name = get_string(*m, "model");
+    bool known = false;
+    for (const auto& n : d.model_names) known = known || n == name;
+    if (!known) {
+      throw ApiError(404, "model_not_found",
+                     "the model '" + sanitize_utf8(name) + "' does not exist (this server has '" +
+                         r.model + "')",
+                     "model");
+    }
+    r.model = name;
+  }
+  if (endpoint == Endpoint::kChat) {
+    r.messages = parse_messages(body);
+  } else {
+    r.prompt = parse_prompt(body);
+  }
+
+  constexpr int64_t kMax = 1 << 30;
+  const auto max_think = aliased_int(
+      body, {"max_tokens_thinking", "thinking_token_budget", "thinking_budget_tokens"}, 0, kMax);
+  const auto min_think = aliased_int(body, {"min_tokens_thinking"}, 0, kMax);
+  const auto num_ignore = aliased_int(body, {"thinking_n_ignore"}, 0, 1 << 20);
+  const auto max_answer = aliased_int(body, {"max_tokens", "max_completion_tokens"}, 1, kMax);
+  if (const json* v = field(body, "thinking_n_ignore_str")) {
+    r.ignore_strings = get_strings(*v, "thinking_n_ignore_str", 64, true);
+  }
+  r.plain = endpoint == Endpoint::kCompletion && !max_think && !min_think && !num_ignore &&
+            !r.ignore_strings;
+  if (r.plain) {
+    // A plain continuation: nothing forced; max_tokens bounds the whole of it.
+    r.rules = BudgetRules{};
+    r.rules.max_think = max_answer ? static_cast<int>(*max_answer) : d.rules.max_answer;
+    r.rules.max_answer = 0;
+  } else {
+    if (max_think) r.rules.max_think = static_cast<int>(*max_think);
+    if (min_think) r.rules.min_think = static_cast<int>(*min_think);
+    if (num_ignore) r.rules.num_ignore = static_cast<int>(*num_ignore);
+    if (max_answer) r.rules.max_answer = static_cast<int>(*max_answer);
+    // A floor given alone may sit above the server's default cap: the request wins.
+    if (min_think && !max_think && r.rules.max_think >= 0 &&
+        r.rules.min_think > r.rules.max_think) {
+      r.rules.max_think = r.rules.min_think;
+    }
+    try {
+      r.rules.validate();
+    } catch (const std::invalid_argument& e) {
+      bad("min_tokens_thinking", e.what(), "inconsistent_budget");
+    }
+  }
+
+  parse_sampling(body, d.n_vocab, r);
+  if (const json* v = field(body, "n")) r.n = static_cast<int>(get_int(*v, "n", 1, d.max_n));
+  if (const json* v = field(body, "stream")) r.stream = get_bool(*v, "stream");
+  if (const json* v = field(body, "stream_options")) {
+    if (!v->is_object())
+      bad("stream_options", "'stream_options' must be an object", "invalid_type");
+    if (const json* u = field(*v, "include_usage")) {
+      r.include_usage = get_bool(*u, "stream_options.include_usage");
+    }
+  }
+  if (const json* v = field(body, "stop")) r.stop = get_strings(*v, "stop", 4, false);
+  return r;
+}
+
+}  // namespace s1::server

@@ -1,0 +1,82 @@
+// The OpenAI-compatible API of `s1 serve` at the HTTP edge: request bodies parsed and
+// checked into typed structs, and errors as OpenAI error objects. Nothing here touches
+// a model or a thread; the engine loop (engine_loop.h) runs what these structs describe.
+//
+// Budget fields, under the names clients already send (several names for one setting
+// must agree, or the request is refused):
+//   thinking cap:  max_tokens_thinking (s1 reference), thinking_token_budget (vLLM),
+//                  thinking_budget_tokens (llama.cpp)
+//   thinking floor: min_tokens_thinking
+//   ignored ends:  thinking_n_ignore, with the strings thinking_n_ignore_str (a string or
+//                  a list used in turn)
+//   answer cap:    max_tokens or max_completion_tokens. Both cap the answer only: thinking
+//                  has its own budget above (as in the s1 reference), so a small
+//                  max_tokens never cuts thinking short.
+// Fields left out take the server's defaults (the `s1 serve` flags).
+//
+// /v1/completions continues a raw prompt that already opens thinking. With any budget
+// field it is budget-forced like chat; without one it is a plain continuation (what a
+// text-level client such as the remote backend needs): it ends at the first attempt to
+// end thinking (end trigger or end-of-generation token, not included) or after
+// max_tokens tokens, with nothing forced.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/budget_forcing.h"
+#include "engine/model.h"
+#include "engine/sampling.h"
+
+namespace s1::server {
+
+// An error to send as {"error": {"message", "type", "param", "code"}} with `status`.
+struct ApiError : std::runtime_error {
+  ApiError(int status, std::string code, const std::string& message, std::string param = "",
+           std::string type = "");
+  int status;
+  std::string code;
+  std::string param;
+  std::string type;  // "invalid_request_error" for 4xx, "server_error" for 5xx by default
+};
+
+// The error object for `e`.
+nlohmann::json error_json(const ApiError& e);
+
+enum class Endpoint { kChat, kCompletion };
+
+// What the server falls back on for fields a request leaves out.
+struct ApiDefaults {
+  std::vector<std::string> model_names;  // accepted "model" values; the first is reported
+  BudgetRules rules;
+  SamplingParams thinking_sampling;
+  SamplingParams answer_sampling;
+  int max_n = 16;   // largest "n"
+  int n_vocab = 0;  // logit_bias token ids must be below it (0: not checked)
+};
+
+struct ApiRequest {
+  Endpoint endpoint = Endpoint::kChat;
+  std::string model;                  // as given, or the default name
+  std::vector<ChatMessage> messages;  // chat
+  std::string prompt;                 // completions
+  bool plain = false;                 // completions without budget fields
+  BudgetRules rules;
+  std::optional<std::vector<std::string>> ignore_strings;  // thinking_n_ignore_str
+  SamplingParams thinking_sampling;
+  SamplingParams answer_sampling;
+  int n = 1;
+  bool stream = false;
+  bool include_usage = false;     // stream_options.include_usage
+  std::vector<std::string> stop;  // up to 4 non-empty strings
+};
+
+// Parses and checks one request body. Throws ApiError (status 400, or 404 for an
+// unknown model) naming the field at fault; never anything else.
+ApiRequest parse_request(Endpoint endpoint, std::string_view body, const ApiDefaults& defaults);
+
+}  // namespace s1::server

@@ -1,0 +1,338 @@
+// Unit tests of the server's edge: request parsing, stop strings, response building and
+// the metrics exposition.
+#include "server/api.h"
+
+#include <gtest/gtest.h>
+
+#include "server/metrics.h"
+#include "server/responses.h"
+
+namespace s1::server {
+namespace {
+
+using nlohmann::json;
+
+ApiDefaults defaults() {
+  ApiDefaults d;
+  d.model_names = {"tiny", "alias"};
+  d.rules.max_think = 100;
+  d.rules.num_ignore = 1;
+  d.n_vocab = 1000;
+  return d;
+}
+
+ApiRequest chat(const json& extra) {
+  json body = {{"model", "tiny"}, {"messages", {{{"role", "user"}, {"content", "hi"}}}}};
+  body.update(extra);
+  return parse_request(Endpoint::kChat, body.dump(), defaults());
+}
+
+// The ApiError a body raises (status 0 if none).
+ApiError error_of(Endpoint e, const std::string& body) {
+  try {
+    parse_request(e, body, defaults());
+  } catch (const ApiError& err) {
+    return err;
+  }
+  return ApiError(0, "", "");
+}
+
+ApiError chat_error(const json& extra) {
+  json body = {{"messages", {{{"role", "user"}, {"content", "hi"}}}}};
+  body.update(extra);
+  return error_of(Endpoint::kChat, body.dump());
+}
+
+TEST(ServerApi, DefaultsComeFromTheServer) {
+  const ApiRequest r = chat(json::object());
+  EXPECT_EQ(r.rules.max_think, 100);
+  EXPECT_EQ(r.rules.num_ignore, 1);
+  EXPECT_EQ(r.rules.max_answer, -1);
+  EXPECT_EQ(r.n, 1);
+  EXPECT_FALSE(r.stream);
+  EXPECT_FALSE(r.ignore_strings.has_value());
+  ASSERT_EQ(r.messages.size(), 1u);
+  EXPECT_EQ(r.messages[0].role, "user");
+}
+
+TEST(ServerApi, EveryBudgetNameSetsTheCap) {
+  for (const char* name :
+       {"max_tokens_thinking", "thinking_token_budget", "thinking_budget_tokens"}) {
+    EXPECT_EQ(chat({{name, 7}}).rules.max_think, 7) << name;
+  }
+  EXPECT_EQ(chat({{"max_tokens_thinking", 7}, {"thinking_token_budget", 7}}).rules.max_think, 7);
+  EXPECT_EQ(chat({{"thinking_n_ignore", 3}}).rules.num_ignore, 3);
+  EXPECT_EQ(chat({{"min_tokens_thinking", 20}}).rules.min_think, 20);
+  EXPECT_EQ(chat({{"max_tokens", 9}}).rules.max_answer, 9);
+  EXPECT_EQ(chat({{"max_completion_tokens", 9}}).rules.max_answer, 9);
+  EXPECT_EQ(*chat({{"thinking_n_ignore_str", "Hmm"}}).ignore_strings,
+            std::vector<std::string>{"Hmm"});
+  EXPECT_EQ(*chat({{"thinking_n_ignore_str", {"A", ""}}}).ignore_strings,
+            (std::vector<std::string>{"A", ""}));
+  // A floor above the server's default cap raises the cap; above a given cap it is an error.
+  EXPECT_EQ(chat({{"min_tokens_thinking", 300}}).rules.max_think, 300);
+}
+
+TEST(ServerApi, ConflictingAndInconsistentBudgetsAreRefused) {
+  ApiError e = chat_error({{"max_tokens_thinking", 5}, {"thinking_budget_tokens", 6}});
+  EXPECT_EQ(e.status, 400);
+  EXPECT_EQ(e.code, "conflicting_fields");
+  EXPECT_EQ(e.param, "thinking_budget_tokens");
+  e = chat_error({{"max_tokens", 5}, {"max_completion_tokens", 6}});
+  EXPECT_EQ(e.code, "conflicting_fields");
+  e = chat_error({{"max_tokens_thinking", 5}, {"min_tokens_thinking", 6}});
+  EXPECT_EQ(e.status, 400);
+  EXPECT_EQ(e.code, "inconsistent_budget");
+  for (const char* name : {"max_tokens_thinking", "thinking_token_budget", "min_tokens_thinking",
+                           "thinking_n_ignore"}) {
+    e = chat_error({{name, -1}});
+    EXPECT_EQ(e.status, 400) << name;
+    EXPECT_EQ(e.code, "invalid_value") << name;
+    EXPECT_EQ(e.param, name);
+  }
+  EXPECT_EQ(chat_error({{"max_tokens", 0}}).code, "invalid_value");
+}
+
+TEST(ServerApi, SamplingFieldsMapToBothPhases) {
+  const ApiRequest r = chat({{"temperature", 0.7},
+                             {"top_p", 0.9},
+                             {"top_k", 40},
+                             {"min_p", 0.05},
+                             {"seed", 42},
+                             {"logit_bias", {{"17", 5}, {"3", -100}}}});
+  for (const SamplingParams* p : {&r.thinking_sampling, &r.answer_sampling}) {
+    EXPECT_FLOAT_EQ(p->temperature, 0.7f);
+    EXPECT_FLOAT_EQ(p->top_p, 0.9f);
+    EXPECT_EQ(p->top_k, 40);
+    EXPECT_FLOAT_EQ(p->min_p, 0.05f);
+    EXPECT_EQ(p->seed, 42u);
+    ASSERT_EQ(p->logit_bias.size(), 2u);
+  }
+  EXPECT_EQ(chat({{"top_k", -1}}).thinking_sampling.top_k, 0);                   // vLLM's "off"
+  EXPECT_EQ(chat_error({{"logit_bias", {{"1000", 1}}}}).code, "invalid_value");  // beyond n_vocab
+  EXPECT_EQ(chat_error({{"logit_bias", {{"x", 1}}}}).code, "invalid_value");
+  EXPECT_EQ(chat_error({{"logit_bias", {{"5", 101}}}}).code, "invalid_value");
+  EXPECT_EQ(chat_error({{"top_p", 0}}).code, "invalid_value");
+  EXPECT_EQ(chat_error({{"temperature", -1}}).code, "invalid_value");
+}
+
+TEST(ServerApi, WrongTypesNameTheField) {
+  const std::vector<std::pair<json, std::string>> cases = {
+      {{{"max_tokens", "5"}}, "max_tokens"},
+      {{{"max_tokens_thinking", 2.5}}, "max_tokens_thinking"},
+      {{{"temperature", "hot"}}, "temperature"},
+      {{{"stream", "yes"}}, "stream"},
+      {{{"n", true}}, "n"},
+      {{{"stop", 5}}, "stop"},
+      {{{"logit_bias", {1, 2}}}, "logit_bias"},
+      {{{"thinking_n_ignore_str", 3}}, "thinking_n_ignore_str"},
+      {{{"model", 3}}, "model"},
+      {{{"messages", "hi"}}, "messages"},
+      {{{"messages", {{{"role", 1}, {"content", "x"}}}}}, "messages[0].role"},
+      {{{"messages", {{{"role", "user"}, {"content", 5}}}}}, "messages[0].content"},
+  };
+  for (const auto& [extra, param] : cases) {
+    const ApiError e = chat_error(extra);
+    EXPECT_EQ(e.status, 400) << extra.dump();
+    EXPECT_EQ(e.param, param) << extra.dump();
+  }
+  EXPECT_EQ(chat_error({{"max_tokens", 100.0}}).status, 0);  // integral numbers are integers
+}
+
+TEST(ServerApi, MalformedBodies) {
+  EXPECT_EQ(error_of(Endpoint::kChat, "{").code, "invalid_json");
+  EXPECT_EQ(error_of(Endpoint::kChat, "").code, "invalid_json");
+  EXPECT_EQ(error_of(Endpoint::kChat, "[1]").code, "invalid_type");
+  EXPECT_EQ(error_of(Endpoint::kChat, "{\"messages\": []}").code, "invalid_value");
+  EXPECT_EQ(error_of(Endpoint::kChat, "{}").code, "missing_field");
+  EXPECT_EQ(error_of(Endpoint::kCompletion, "{}").code, "missing_field");
+  const ApiError utf8 = error_of(
+      Endpoint::kChat, "{\"messages\": [{\"role\": \"user\", \"content\": \"\xff\xfe\"}]}");
+  EXPECT_EQ(utf8.status, 400);
+  EXPECT_EQ(utf8.code, "invalid_utf8");
+  const ApiError model = chat_error({{"model", "gpt-4"}});
+  EXPECT_EQ(model.status, 404);
+  EXPECT_EQ(model.code, "model_not_found");
+  EXPECT_EQ(chat_error({{"model", "alias"}}).status, 0);
+  EXPECT_EQ(chat_error({{"n", 17}}).status, 400);
+}
+
+TEST(ServerApi, ErrorJsonHasTheOpenAiShape) {
+  const json j = error_json(ApiError(400, "invalid_json", "bad \xff", "messages"));
+  EXPECT_EQ(j["error"]["type"], "invalid_request_error");
+  EXPECT_EQ(j["error"]["code"], "invalid_json");
+  EXPECT_EQ(j["error"]["param"], "messages");
+  EXPECT_EQ(j["error"]["message"], "bad \xEF\xBF\xBD");
+  EXPECT_EQ(error_json(ApiError(503, "server_busy", "x"))["error"]["type"], "server_error");
+  EXPECT_TRUE(error_json(ApiError(500, "x", "y"))["error"]["param"].is_null());
+}
+
+TEST(ServerApi, CompletionsWithoutBudgetFieldsArePlain) {
+  ApiRequest r =
+      parse_request(Endpoint::kCompletion, R"({"prompt": "abc", "max_tokens": 6})", defaults());
+  EXPECT_TRUE(r.plain);
+  EXPECT_EQ(r.prompt, "abc");
+  EXPECT_EQ(r.rules.max_think, 6);
+  EXPECT_EQ(r.rules.max_answer, 0);
+  EXPECT_EQ(r.rules.num_ignore, 0);  // the server default does not apply
+  r = parse_request(Endpoint::kCompletion, R"({"prompt": ["abc"], "thinking_n_ignore": 2})",
+                    defaults());
+  EXPECT_FALSE(r.plain);
+  EXPECT_EQ(r.rules.num_ignore, 2);
+  EXPECT_EQ(r.rules.max_think, 100);
+  EXPECT_EQ(error_of(Endpoint::kCompletion, R"({"prompt": ["a", "b"]})").code, "unsupported_value");
+  EXPECT_EQ(error_of(Endpoint::kCompletion, R"({"prompt": [1, 2]})").code, "unsupported_value");
+}
+
+TEST(ServerApi, StreamOptionsAndStop) {
+  const ApiRequest r = chat(
+      {{"stream", true}, {"stream_options", {{"include_usage", true}}}, {"stop", {"a", "bc"}}});
+  EXPECT_TRUE(r.stream);
+  EXPECT_TRUE(r.include_usage);
+  EXPECT_EQ(r.stop, (std::vector<std::string>{"a", "bc"}));
+  EXPECT_EQ(chat_error({{"stop", {"a", "b", "c", "d", "e"}}}).code, "invalid_value");
+  EXPECT_EQ(chat_error({{"stop", ""}}).code, "invalid_value");
+  // null means "not set", as some clients send it.
+  EXPECT_EQ(chat({{"max_tokens", nullptr}, {"stop", nullptr}}).rules.max_answer, -1);
+}
+
+TEST(StopMatcher, HoldsPrefixesAndCutsAtTheFirstMatch) {
+  StopMatcher m({"END", "xy"});
+  EXPECT_EQ(m.push("abc E"), "abc ");
+  EXPECT_EQ(m.push("N"), "");
+  EXPECT_EQ(m.push("d"), "ENd");
+  EXPECT_FALSE(m.matched());
+  EXPECT_EQ(m.push("qq x"), "qq ");
+  EXPECT_EQ(m.push("yEND"), "");
+  EXPECT_TRUE(m.matched());
+  EXPECT_EQ(m.push("more"), "");
+  EXPECT_EQ(m.flush(), "");
+  StopMatcher none({});
+  EXPECT_EQ(none.push("E"), "E");
+  StopMatcher tail({"END"});
+  EXPECT_EQ(tail.push("aEN"), "a");
+  EXPECT_EQ(tail.flush(), "EN");
+}
+
+JobEvent text(int sample, Channel channel, const std::string& t, bool forced = false) {
+  JobEvent e;
+  e.sample = sample;
+  e.chunk = {channel, t, forced};
+  return e;
+}
+
+JobEvent done(int sample, int thinking, int answer, const std::string& reason) {
+  JobEvent e;
+  e.kind = JobEvent::Kind::kDone;
+  e.sample = sample;
+  e.result.prompt_tokens = 10;
+  e.result.thinking_tokens = thinking;
+  e.result.answer_tokens = answer;
+  e.result.finish_reason = reason;
+  e.result.events.push_back({ForcingKind::kIgnore, 3, "num_ignore", "Wait", 0});
+  return e;
+}
+
+TEST(ResponseBuilder, ChatStreamAndResponseAgree) {
+  const ApiRequest r = chat({{"stream", true}, {"stream_options", {{"include_usage", true}}}});
+  ResponseBuilder b(r, "chatcmpl-x", 123);
+  std::vector<json> chunks = b.begin();
+  ASSERT_EQ(chunks.size(), 1u);
+  EXPECT_EQ(chunks[0]["choices"][0]["delta"]["role"], "assistant");
+  for (const JobEvent& e :
+       {text(0, Channel::kThinking, "Hm"), text(0, Channel::kThinking, "Wait", true),
+        text(0, Channel::kDelimiter, "<|im_start|>answer", true),
+        text(0, Channel::kAnswer, "42")}) {
+    for (auto& c : b.on_event(e)) chunks.push_back(c);
+  }
+  ASSERT_EQ(chunks.size(), 4u);  // the delimiter is structure, not text
+  EXPECT_EQ(chunks[1]["choices"][0]["delta"]["reasoning_content"], "Hm");
+  EXPECT_FALSE(chunks[1]["choices"][0].contains("s1"));
+  EXPECT_EQ(chunks[2]["choices"][0]["s1"]["forced"], true);
+  EXPECT_EQ(chunks[3]["choices"][0]["delta"]["content"], "42");
+  EXPECT_FALSE(b.done());
+  const auto fin = b.on_event(done(0, 5, 1, "stop"));
+  ASSERT_EQ(fin.size(), 1u);
+  EXPECT_EQ(fin[0]["choices"][0]["finish_reason"], "stop");
+  EXPECT_EQ(fin[0]["choices"][0]["s1"]["events"][0]["kind"], "ignore");
+  EXPECT_TRUE(b.done());
+  for (const auto& c : chunks) {
+    EXPECT_EQ(c["id"], "chatcmpl-x");
+    EXPECT_EQ(c["object"], "chat.completion.chunk");
+    EXPECT_EQ(c["created"], 123);
+    EXPECT_EQ(c["model"], "tiny");
+  }
+  const auto end = b.end();
+  ASSERT_EQ(end.size(), 1u);
+  EXPECT_TRUE(end[0]["choices"].empty());
+  EXPECT_EQ(end[0]["usage"]["completion_tokens"], 6);
+  EXPECT_EQ(end[0]["usage"]["completion_tokens_details"]["reasoning_tokens"], 5);
+  const json whole = b.response();
+  EXPECT_EQ(whole["object"], "chat.completion");
+  EXPECT_EQ(whole["choices"][0]["message"]["reasoning_content"], "HmWait");
+  EXPECT_EQ(whole["choices"][0]["message"]["content"], "42");
+  EXPECT_EQ(whole["usage"]["total_tokens"], 16);
+}
+
+TEST(ResponseBuilder, StopStringsEndAChoiceAndAskForCancel) {
+  const ApiRequest r = chat({{"n", 2}, {"stop", "STOP"}});
+  ResponseBuilder b(r, "chatcmpl-x", 1);
+  b.on_event(text(0, Channel::kAnswer, "abSTOPcd"));
+  EXPECT_FALSE(b.should_cancel());  // choice 1 still runs
+  b.on_event(text(1, Channel::kAnswer, "xxST"));
+  b.on_event(text(1, Channel::kAnswer, "OP"));
+  EXPECT_TRUE(b.should_cancel());
+  b.on_event(done(0, 1, 1, "cancelled"));
+  b.on_event(done(1, 1, 1, "cancelled"));
+  const json whole = b.response();
+  EXPECT_EQ(whole["choices"][0]["message"]["content"], "ab");
+  EXPECT_EQ(whole["choices"][1]["message"]["content"], "xx");
+  EXPECT_EQ(whole["choices"][1]["finish_reason"], "stop");
+}
+
+TEST(ResponseBuilder, PlainCompletionShowsOnlySampledText) {
+  const ApiRequest r =
+      parse_request(Endpoint::kCompletion, R"({"prompt": "p", "stream": true})", defaults());
+  ResponseBuilder b(r, "cmpl-x", 1);
+  EXPECT_TRUE(b.begin().empty());
+  EXPECT_EQ(b.on_event(text(0, Channel::kThinking, "abc")).at(0)["choices"][0]["text"], "abc");
+  EXPECT_TRUE(b.on_event(text(0, Channel::kThinking, "\n", true)).empty());
+  EXPECT_TRUE(b.on_event(text(0, Channel::kDelimiter, "</think>", true)).empty());
+  JobEvent d = done(0, 3, 0, "length");
+  d.result.events = {{ForcingKind::kCap, 3, "max_think", "\n</think>", 0}};
+  b.on_event(d);
+  const json whole = b.response();
+  EXPECT_EQ(whole["object"], "text_completion");
+  EXPECT_EQ(whole["choices"][0]["text"], "abc");
+  EXPECT_EQ(whole["choices"][0]["finish_reason"], "length");
+  EXPECT_EQ(whole["usage"]["completion_tokens"], 3);
+  EXPECT_EQ(whole["usage"]["completion_tokens_details"]["reasoning_tokens"], 0);
+}
+
+TEST(Metrics, RendersPrometheusText) {
+  Metrics m;
+  m.declare_counter("req_total", "Requests.");
+  m.declare_gauge("busy", "Busy.");
+  m.declare_histogram("lat_seconds", "Latency.", {0.1, 1});
+  m.add("req_total", 1, "code=\"200\"");
+  m.add("req_total", 2, "code=\"200\"");
+  m.set("busy", 3);
+  m.observe("lat_seconds", 0.05);
+  m.observe("lat_seconds", 0.5);
+  m.observe("lat_seconds", 5);
+  const std::string t = m.render();
+  EXPECT_NE(t.find("# TYPE req_total counter\nreq_total{code=\"200\"} 3\n"), std::string::npos)
+      << t;
+  EXPECT_NE(t.find("# TYPE busy gauge\nbusy 3\n"), std::string::npos) << t;
+  EXPECT_NE(
+      t.find("lat_seconds_bucket{le=\"0.1\"} 1\nlat_seconds_bucket{le=\"1\"} 2\n"
+             "lat_seconds_bucket{le=\"+Inf\"} 3\nlat_seconds_sum 5.55\nlat_seconds_count 3\n"),
+      std::string::npos)
+      << t;
+  EXPECT_EQ(m.value("req_total", "code=\"200\""), 3);
+  EXPECT_THROW(m.add("nope", 1), std::logic_error);
+  EXPECT_EQ(escape_label("a\"b\\c\n"), "a\\\"b\\\\c\\n");
+}
+
+}  // namespace
+}  // namespace s1::server

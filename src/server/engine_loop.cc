@@ -1,0 +1,237 @@
+#include "server/engine_loop.h"
+
+#include <stdexcept>
+
+namespace s1::server {
+
+bool Job::wait(std::vector<JobEvent>& out, std::chrono::milliseconds timeout) {
+  std::unique_lock<std::mutex> lock(mutex_);
+  if (!cv_.wait_for(lock, timeout, [&] { return !events_.empty(); })) return false;
+  for (auto& e : events_) out.push_back(std::move(e));
+  events_.clear();
+  return true;
+}
+
+void Job::push(JobEvent event) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (event.kind == JobEvent::Kind::kDone && --remaining_ == 0) finished_ = true;
+    if (event.kind == JobEvent::Kind::kError) finished_ = true;
+    events_.push_back(std::move(event));
+  }
+  cv_.notify_all();
+}
+
+void Job::fail(int status, const std::string& code, const std::string& message) {
+  JobEvent e;
+  e.kind = JobEvent::Kind::kError;
+  e.status = status;
+  e.code = code;
+  e.message = message;
+  push(std::move(e));
+}
+
+EngineLoop::EngineLoop(std::unique_ptr<Backend> backend, Metrics& metrics, int n_parallel)
+    : backend_(std::move(backend)),
+      metrics_(metrics),
+      info_(backend_->info()),
+      n_parallel_(n_parallel) {
+  metrics_.declare_counter("s1_prompt_tokens_total", "Prompt tokens of finished samples.");
+  metrics_.declare_counter("s1_reasoning_tokens_total", "Thinking tokens generated.");
+  metrics_.declare_counter("s1_answer_tokens_total", "Answer tokens generated.");
+  metrics_.declare_counter("s1_samples_total", "Finished samples by finish reason.");
+  metrics_.declare_counter("s1_forcing_events_total",
+                           "Budget-forcing events by kind (ignore, cap, end) and reason.");
+  if (auto* local = dynamic_cast<LocalBackend*>(backend_.get())) {
+    sequence_context_ = local->scheduler().sequence_context();
+  }
+  thread_ = std::thread([this] { run(); });
+}
+
+EngineLoop::~EngineLoop() {
+  stop();
+  if (thread_.joinable()) thread_.join();
+}
+
+void EngineLoop::stop() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+}
+
+std::shared_ptr<Job> EngineLoop::submit(BackendRequest request) {
+  auto job = std::make_shared<Job>(request.n_samples);
+  job->request_ = std::move(request);
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (stopping_) {
+      job->fail(503, "shutting_down", "the server is shutting down");
+      return job;
+    }
+    inbox_.push_back(job);
+    ++gauges_.in_flight;
+    ++gauges_.queued;
+  }
+  wake_.notify_all();
+  return job;
+}
+
+void EngineLoop::cancel(const std::shared_ptr<Job>& job) {
+  if (job->finished() || job->cancel_requested_.exchange(true)) return;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    cancels_.push_back(job);
+  }
+  wake_.notify_all();
+}
+
+void EngineLoop::run_on_loop(const std::function<void(Backend&)>& task) {
+  std::mutex m;
+  std::condition_variable cv;
+  bool done = false;
+  std::exception_ptr error;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (stopping_) throw std::runtime_error("the server is shutting down");
+    tasks_.push_back([&] {
+      try {
+        task(*backend_);
+      } catch (...) {
+        error = std::current_exception();
+      }
+      std::lock_guard<std::mutex> l(m);
+      done = true;
+      cv.notify_all();
+    });
+  }
+  wake_.notify_all();
+  std::unique_lock<std::mutex> lock(m);
+  cv.wait(lock, [&] { return done; });
+  if (error) std::rethrow_exception(error);
+}
+
+EngineGauges EngineLoop::gauges() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return gauges_;
+}
+
+void EngineLoop::start(const std::shared_ptr<Job>& job) {
+  BackendRequest& req = job->request_;
+  std::weak_ptr<Job> weak = job;
+  req.on_text = [weak](int sample, const TextChunk& chunk) {
+    if (auto j = weak.lock()) {
+      JobEvent e;
+      e.sample = sample;
+      e.chunk = chunk;
+      j->push(std::move(e));
+    }
+  };
+  req.on_done = [this, weak](int sample, const SequenceResult& r) {
+    metrics_.add("s1_prompt_tokens_total", sample == 0 ? r.prompt_tokens : 0);
+    metrics_.add("s1_reasoning_tokens_total", r.thinking_tokens);
+    metrics_.add("s1_answer_tokens_total", r.answer_tokens);
+    metrics_.add("s1_samples_total", 1, "finish_reason=\"" + escape_label(r.finish_reason) + "\"");
+    for (const auto& ev : r.events) {
+      metrics_.add("s1_forcing_events_total", 1,
+                   std::string("kind=\"") + to_string(ev.kind) + "\",reason=\"" +
+                       escape_label(ev.reason) + "\"");
+    }
+    if (auto j = weak.lock()) {
+      JobEvent e;
+      e.kind = JobEvent::Kind::kDone;
+      e.sample = sample;
+      e.result = r;
+      j->push(std::move(e));
+    }
+  };
+  try {
+    job->backend_id_ = backend_->submit(std::move(req));
+    active_[job->backend_id_] = job;
+  } catch (const std::invalid_argument& e) {
+    const std::string what = e.what();
+    const bool context = what.find("context") != std::string::npos;
+    job->fail(400, context ? "context_length_exceeded" : "invalid_request", what);
+  } catch (const std::exception& e) {
+    job->fail(500, "internal_error", e.what());
+  }
+}
+
+void EngineLoop::update_gauges() {
+  EngineGauges g;
+  if (auto* local = dynamic_cast<LocalBackend*>(backend_.get())) {
+    g.busy_sequences = local->scheduler().busy_sequences();
+    g.used_cells = local->scheduler().used_cells();
+    g.queued = local->scheduler().queued_requests();
+  } else {
+    g.busy_sequences = static_cast<int>(active_.size());
+  }
+  std::lock_guard<std::mutex> lock(mutex_);
+  g.queued += static_cast<int>(inbox_.size());
+  int in_flight = static_cast<int>(inbox_.size());
+  for (const auto& [id, job] : active_) in_flight += job->finished() ? 0 : 1;
+  g.in_flight = in_flight;
+  gauges_ = g;
+}
+
+void EngineLoop::run() {
+  for (;;) {
+    std::deque<std::shared_ptr<Job>> fresh;
+    std::vector<std::shared_ptr<Job>> cancels;
+    std::deque<std::function<void()>> tasks;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (stopping_) break;
+      fresh.swap(inbox_);
+      cancels.swap(cancels_);
+      tasks.swap(tasks_);
+    }
+    for (auto& t : tasks) t();
+    for (auto& job : fresh) {
+      if (job->cancel_requested_) {
+        job->fail(499, "cancelled", "the client went away");
+      } else {
+        start(job);
+      }
+    }
+    for (auto& job : cancels) {
+      // Callbacks for the cancelled samples run inside cancel(); the job then finishes.
+      if (job->backend_id_ >= 0) backend_->cancel(job->backend_id_);
+    }
+    bool more = false;
+    try {
+      more = backend_->step();
+    } catch (const std::exception& e) {
+      // The batch failed (e.g. llama_decode): its requests cannot go on.
+      for (auto& [id, job] : active_) {
+        if (!job->finished()) {
+          backend_->cancel(id);
+          job->fail(500, "internal_error", e.what());
+        }
+      }
+    }
+    for (auto it = active_.begin(); it != active_.end();) {
+      it = it->second->finished() ? active_.erase(it) : std::next(it);
+    }
+    update_gauges();
+    if (!more) {
+      std::unique_lock<std::mutex> lock(mutex_);
+      wake_.wait_for(lock, std::chrono::milliseconds(200), [&] {
+        return stopping_ || !inbox_.empty() || !cancels_.empty() || !tasks_.empty();
+      });
+    }
+  }
+  // Shutting down: finish what runs so waiting HTTP threads are released.
+  for (auto& [id, job] : active_) {
+    if (!job->finished()) backend_->cancel(id);
+  }
+  active_.clear();
+  std::lock_guard<std::mutex> lock(mutex_);
+  for (auto& job : inbox_) job->fail(503, "shutting_down", "the server is shutting down");
+  inbox_.clear();
+  for (auto& t : tasks_) t();
+  tasks_.clear();
+}
+
+}  // namespace s1::server

@@ -1,0 +1,119 @@
+// The one thread that owns the Backend (and so the llama.cpp context), as in llama.cpp's
+// server: HTTP threads hand it typed requests through an inbox, it loops step(), and
+// each request's text and results come back through that request's own channel (a Job).
+//
+// Threads: EngineLoop's public methods and Job's HTTP-side methods may be called from
+// any thread. Backend calls and callbacks happen on the loop thread only.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "engine/backend.h"
+#include "server/metrics.h"
+
+namespace s1::server {
+
+// What a Job reports, in order.
+struct JobEvent {
+  enum class Kind { kText, kDone, kError } kind = Kind::kText;
+  int sample = 0;
+  TextChunk chunk{Channel::kThinking, "", false};  // kText
+  SequenceResult result;                           // kDone: one per sample
+  int status = 0;                                  // kError: HTTP status, code, message
+  std::string code;
+  std::string message;
+};
+
+// One request's channel between the loop thread and the HTTP thread that waits on it.
+class Job {
+ public:
+  explicit Job(int n_samples) : remaining_(n_samples) {}
+
+  // Moves the events that arrived into `out` (appending), waiting up to `timeout` for
+  // the first. Returns false on timeout with nothing new.
+  bool wait(std::vector<JobEvent>& out, std::chrono::milliseconds timeout);
+  // True once every sample is done or the job failed; the last events may still be unread.
+  bool finished() const { return finished_.load(); }
+
+  // Loop side.
+  void push(JobEvent event);
+  void fail(int status, const std::string& code, const std::string& message);
+
+ private:
+  friend class EngineLoop;
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  std::deque<JobEvent> events_;
+  int remaining_;
+  std::atomic<bool> finished_{false};
+  std::atomic<bool> cancel_requested_{false};
+  int backend_id_ = -1;  // loop thread only
+  BackendRequest request_;
+};
+
+struct EngineGauges {
+  int busy_sequences = 0;
+  int used_cells = 0;
+  int queued = 0;     // waiting for the loop or for a sequence
+  int in_flight = 0;  // submitted and not finished
+};
+
+class EngineLoop {
+ public:
+  // Starts the loop thread. `metrics` must outlive the loop; `n_parallel` is the
+  // backend's number of concurrent sequences (reported only).
+  EngineLoop(std::unique_ptr<Backend> backend, Metrics& metrics, int n_parallel);
+  // Stops: cancels whatever runs, then joins.
+  ~EngineLoop();
+  // Asks the loop to stop (idempotent, any thread): running jobs are cancelled and
+  // waiting ones fail with 503, so no HTTP thread keeps waiting on them.
+  void stop();
+
+  // Queues a request (callbacks must be unset: the loop sets them). Never throws for a
+  // bad request: submit errors come back as a kError event.
+  std::shared_ptr<Job> submit(BackendRequest request);
+  // Asks the loop to cancel `job` (it frees its sequences and cells at its next turn).
+  void cancel(const std::shared_ptr<Job>& job);
+  // Runs `task` on the loop thread, between steps, and waits for it (e.g. tokenizing).
+  // Rethrows what `task` throws.
+  void run_on_loop(const std::function<void(Backend&)>& task);
+
+  EngineGauges gauges() const;
+  BackendInfo info() const { return info_; }
+  int n_parallel() const { return n_parallel_; }
+  // Tokens one sequence may hold (0 when the backend does not say).
+  int sequence_context() const { return sequence_context_; }
+
+ private:
+  void run();
+  void start(const std::shared_ptr<Job>& job);
+  void update_gauges();
+
+  std::unique_ptr<Backend> backend_;
+  Metrics& metrics_;
+  BackendInfo info_;
+  int n_parallel_ = 1;
+  int sequence_context_ = 0;
+
+  mutable std::mutex mutex_;
+  std::condition_variable wake_;
+  std::deque<std::shared_ptr<Job>> inbox_;
+  std::vector<std::shared_ptr<Job>> cancels_;
+  std::deque<std::function<void()>> tasks_;
+  bool stopping_ = false;
+  EngineGauges gauges_;
+
+  std::map<int, std::shared_ptr<Job>> active_;  // loop thread only
+  std::thread thread_;
+};
+
+}  // namespace s1::server

@@ -1,0 +1,235 @@
+#include "server/responses.h"
+
+#include <algorithm>
+#include <random>
+
+namespace s1::server {
+
+using nlohmann::json;
+
+std::string StopMatcher::push(std::string_view text) {
+  if (matched_) return "";
+  held_ += text;
+  size_t first = std::string::npos;
+  for (const auto& s : stops_) first = std::min(first, held_.find(s));
+  if (first != std::string::npos) {
+    matched_ = true;
+    std::string out = held_.substr(0, first);
+    held_.clear();
+    return out;
+  }
+  // Hold the longest tail that begins some stop string.
+  size_t hold = 0;
+  for (const auto& s : stops_) {
+    for (size_t k = std::min(s.size() - 1, held_.size()); k > hold; --k) {
+      if (held_.compare(held_.size() - k, k, s, 0, k) == 0) {
+        hold = k;
+        break;
+      }
+    }
+  }
+  std::string out = held_.substr(0, held_.size() - hold);
+  held_.erase(0, held_.size() - hold);
+  return out;
+}
+
+std::string StopMatcher::flush() {
+  std::string out;
+  out.swap(held_);
+  return matched_ ? "" : out;
+}
+
+ResponseBuilder::ResponseBuilder(const ApiRequest& request, std::string id, int64_t created)
+    : request_(request),
+      chat_(request.endpoint == Endpoint::kChat),
+      id_(std::move(id)),
+      created_(created) {
+  for (int i = 0; i < request.n; ++i)
+    choices_.push_back({"", "", StopMatcher(request.stop), false, false, {}});
+}
+
+json ResponseBuilder::chunk(json choice) const {
+  return {{"id", id_},
+          {"object", chat_ ? "chat.completion.chunk" : "text_completion"},
+          {"created", created_},
+          {"model", request_.model},
+          {"system_fingerprint", nullptr},
+          {"choices", json::array({std::move(choice)})}};
+}
+
+json ResponseBuilder::text_choice(int index, const std::string& text, bool reasoning,
+                                  bool forced) const {
+  json c = {{"index", index}, {"logprobs", nullptr}, {"finish_reason", nullptr}};
+  if (chat_) {
+    c["delta"] = {{reasoning ? "reasoning_content" : "content", text}};
+  } else {
+    c["text"] = text;
+  }
+  if (forced) c["s1"] = {{"forced", true}};
+  return c;
+}
+
+std::vector<json> ResponseBuilder::begin() {
+  std::vector<json> out;
+  if (!chat_) return out;
+  for (int i = 0; i < request_.n; ++i) {
+    out.push_back(chunk({{"index", i},
+                         {"delta", {{"role", "assistant"}, {"content", ""}}},
+                         {"logprobs", nullptr},
+                         {"finish_reason", nullptr}}));
+  }
+  return out;
+}
+
+std::vector<json> ResponseBuilder::on_event(const JobEvent& e) {
+  std::vector<json> out;
+  if (e.sample < 0 || e.sample >= request_.n) return out;
+  Choice& c = choices_[static_cast<size_t>(e.sample)];
+  if (e.kind == JobEvent::Kind::kText) {
+    if (c.stopped || c.done) return out;
+    const TextChunk& t = e.chunk;
+    if (chat_ && t.channel == Channel::kThinking) {
+      c.reasoning += t.text;
+      out.push_back(chunk(text_choice(e.sample, t.text, true, t.forced)));
+      return out;
+    }
+    if (chat_ && t.channel == Channel::kDelimiter) return out;
+    // A plain continuation shows only what the model sampled before it tried to end.
+    if (request_.plain && (t.forced || t.channel != Channel::kThinking)) return out;
+    const std::string shown = c.stop.push(t.text);
+    c.stopped = c.stop.matched();
+    c.content += shown;
+    if (!shown.empty()) out.push_back(chunk(text_choice(e.sample, shown, false, t.forced)));
+    return out;
+  }
+  if (e.kind != JobEvent::Kind::kDone || c.done) return out;
+  c.done = true;
+  c.result = e.result;
+  const std::string rest = c.stop.flush();
+  if (!rest.empty()) {
+    c.content += rest;
+    out.push_back(chunk(text_choice(e.sample, rest, false, false)));
+  }
+  json fin = {{"index", e.sample},
+              {"logprobs", nullptr},
+              {"finish_reason", finish_reason(c)},
+              {"s1", s1_info(c)}};
+  if (chat_) {
+    fin["delta"] = json::object();
+  } else {
+    fin["text"] = "";
+  }
+  out.push_back(chunk(std::move(fin)));
+  return out;
+}
+
+bool ResponseBuilder::done() const {
+  return std::all_of(choices_.begin(), choices_.end(), [](const Choice& c) { return c.done; });
+}
+
+bool ResponseBuilder::should_cancel() const {
+  bool any_running = false;
+  for (const auto& c : choices_) {
+    if (c.done) continue;
+    if (!c.stopped) return false;
+    any_running = true;
+  }
+  return any_running;
+}
+
+std::string ResponseBuilder::finish_reason(const Choice& c) const {
+  if (c.stopped) return "stop";
+  const SequenceResult& r = c.result;
+  if (request_.plain) {
+    // Ended at its first forcing event: a cap is max_tokens, an end is a stop.
+    if (!r.events.empty()) return r.events.back().kind == ForcingKind::kEnd ? "stop" : "length";
+    return r.finish_reason == "stop" ? "stop" : "length";
+  }
+  return r.finish_reason == "stop" ? "stop" : "length";
+}
+
+json ResponseBuilder::s1_info(const Choice& c) const {
+  const SequenceResult& r = c.result;
+  json events = json::array();
+  for (const auto& e : r.events) {
+    events.push_back({{"kind", to_string(e.kind)},
+                      {"reason", e.reason},
+                      {"thinking_tokens", e.thinking_tokens},
+                      {"text", e.text},
+                      {"retracted", e.retracted}});
+  }
+  return {{"events", std::move(events)},
+          {"thinking_tokens", r.thinking_tokens},
+          {"answer_tokens", r.answer_tokens},
+          {"max_think", r.max_think},
+          {"clamped", r.clamped},
+          {"finish_reason", r.finish_reason}};
+}
+
+json ResponseBuilder::usage() const {
+  int prompt = 0, completion = 0, reasoning = 0;
+  for (const auto& c : choices_) {
+    prompt = std::max(prompt, c.result.prompt_tokens);  // the choices share one prompt
+    completion += c.result.thinking_tokens + c.result.answer_tokens;
+    reasoning += request_.plain ? 0 : c.result.thinking_tokens;
+  }
+  return {{"prompt_tokens", prompt},
+          {"completion_tokens", completion},
+          {"total_tokens", prompt + completion},
+          {"completion_tokens_details", {{"reasoning_tokens", reasoning}}}};
+}
+
+std::vector<json> ResponseBuilder::end() {
+  std::vector<json> out;
+  if (!request_.include_usage) return out;
+  json u = chunk(json::object());
+  u["choices"] = json::array();
+  u["usage"] = usage();
+  out.push_back(std::move(u));
+  return out;
+}
+
+json ResponseBuilder::response() const {
+  json choices = json::array();
+  for (size_t i = 0; i < choices_.size(); ++i) {
+    const Choice& c = choices_[i];
+    json choice = {{"index", static_cast<int>(i)},
+                   {"logprobs", nullptr},
+                   {"finish_reason", finish_reason(c)},
+                   {"s1", s1_info(c)}};
+    if (chat_) {
+      choice["message"] = {{"role", "assistant"},
+                           {"content", c.content},
+                           {"reasoning_content", c.reasoning},
+                           {"refusal", nullptr}};
+    } else {
+      choice["text"] = c.content;
+    }
+    choices.push_back(std::move(choice));
+  }
+  return {{"id", id_},
+          {"object", chat_ ? "chat.completion" : "text_completion"},
+          {"created", created_},
+          {"model", request_.model},
+          {"system_fingerprint", nullptr},
+          {"choices", std::move(choices)},
+          {"usage", usage()}};
+}
+
+std::string new_response_id(Endpoint endpoint) {
+  static thread_local std::mt19937_64 rng{std::random_device{}()};
+  static const char* hex = "0123456789abcdef";
+  std::string id = endpoint == Endpoint::kChat ? "chatcmpl-" : "cmpl-";
+  for (int i = 0; i < 24; ++i) id += hex[rng() & 15];
+  return id;
+}
+
+std::string dump(const json& j) {
+  return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+std::string sse(const json& data) {
+  return "data: " + dump(data) + "\n\n";
+}
+
+}  // namespace s1::server

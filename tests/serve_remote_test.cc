@@ -1,0 +1,171 @@
+// The remote backend (budget forcing at the text level over /v1/completions) against
+// `s1 serve` and against llama.cpp's llama-server, compared with the local engine.
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include "engine/backend.h"
+#include "engine/remote_backend.h"
+#include "serve_harness.h"
+
+namespace s1 {
+namespace {
+
+using nlohmann::json;
+
+constexpr Token kImStart = 151644;
+const std::string kPrompt =
+    "<|im_start|>user\nWhat is 2+2?<|im_end|>\n<|im_start|>assistant\n<|im_start|>think";
+
+BackendRequest request(const BudgetRules& rules, bool push_end) {
+  BackendRequest r;
+  r.raw_prompt = kPrompt;
+  r.rules = rules;
+  if (push_end) r.thinking_sampling.logit_bias = {{kImStart, 100.0f}};  // end at once, always
+  return r;
+}
+
+SequenceResult run(Backend& b, BackendRequest r) {
+  SequenceResult out;
+  std::string streamed;
+  r.on_text = [&](int, const TextChunk& c) {
+    if (c.channel == Channel::kThinking) streamed += c.text;
+  };
+  r.on_done = [&](int, const SequenceResult& res) { out = res; };
+  b.submit(std::move(r));
+  b.run();
+  EXPECT_EQ(streamed, out.thinking);
+  return out;
+}
+
+std::vector<std::string> kinds(const SequenceResult& r) {
+  std::vector<std::string> k;
+  for (const auto& e : r.events) k.push_back(std::string(to_string(e.kind)) + "/" + e.reason);
+  return k;
+}
+
+LocalBackend& local() {
+  static LocalBackend* b = [] {
+    init_llama_backend(false);
+    LoadSettings load;
+    load.path = test::tiny_model();
+    ContextSettings ctx;
+    ctx.n_ctx = 2048;
+    ctx.n_threads = 2;
+    return new LocalBackend(load, ctx, ForcingSettings{});
+  }();
+  return *b;
+}
+
+// The same rules over a remote server: the forcer's decisions match the local engine's.
+void expect_same_rules(Backend& remote, bool counts_stop_token) {
+  // Ignored ends: nothing sampled, "Wait" appended twice, then a natural end.
+  BudgetRules ignore;
+  ignore.num_ignore = 2;
+  ignore.max_answer = 3;
+  const SequenceResult l1 = run(local(), request(ignore, true));
+  const SequenceResult r1 = run(remote, request(ignore, true));
+  EXPECT_EQ(r1.thinking, "WaitWait");
+  EXPECT_EQ(r1.thinking, l1.thinking);
+  EXPECT_EQ(kinds(r1), kinds(l1));
+  EXPECT_EQ(kinds(r1),
+            (std::vector<std::string>{"ignore/num_ignore", "ignore/num_ignore", "end/trigger"}));
+  if (!counts_stop_token) {
+    EXPECT_EQ(r1.thinking_tokens, l1.thinking_tokens);
+  }
+
+  // A floor: ends before min_think are ignored.
+  BudgetRules floor;
+  floor.min_think = 3;
+  floor.max_answer = 2;
+  const SequenceResult l2 = run(local(), request(floor, true));
+  const SequenceResult r2 = run(remote, request(floor, true));
+  EXPECT_EQ(r2.events.front().reason, "min_think");
+  EXPECT_EQ(r2.events.back().kind, ForcingKind::kEnd);
+  EXPECT_GE(r2.thinking_tokens, 3);
+  if (!counts_stop_token) {
+    EXPECT_EQ(r2.thinking, l2.thinking);
+    EXPECT_EQ(kinds(r2), kinds(l2));
+  }
+
+  // The cap: the same greedy thinking, then "\n", the delimiter and "Final Answer:".
+  BudgetRules cap;
+  cap.max_think = 6;
+  cap.max_answer = 4;
+  const SequenceResult l3 = run(local(), request(cap, false));
+  const SequenceResult r3 = run(remote, request(cap, false));
+  EXPECT_EQ(kinds(r3), (std::vector<std::string>{"cap/max_think"}));
+  EXPECT_EQ(r3.thinking, l3.thinking);
+  EXPECT_EQ(r3.thinking_tokens, 6);
+  EXPECT_EQ(r3.answer.rfind("\nFinal Answer:", 0), 0u) << r3.answer;
+  EXPECT_EQ(r3.answer_tokens, 4);
+  EXPECT_EQ(r3.finish_reason, "length");
+}
+
+TEST(RemoteBackend, AppliesTheBudgetRulesOverS1Serve) {
+  test::ServerProcess server(test::s1_serve_argv({"--parallel", "2", "-c", "2048"}), 0,
+                             test::temp_dir() + "/remote-s1.log");
+  RemoteSettings s;
+  s.url = "http://127.0.0.1:" + std::to_string(server.port());
+  s.parallel = 2;
+  RemoteBackend remote(s, ForcingSettings{});
+  EXPECT_EQ(remote.info().format, "s1");
+  EXPECT_EQ(remote.count_prompt_tokens(request({}, false)),
+            local().count_prompt_tokens(request({}, false)));
+  expect_same_rules(remote, false);
+  // Several samples run side by side and each finishes once.
+  BackendRequest r = request({6, 0, 0, 2}, false);
+  r.n_samples = 3;
+  r.thinking_sampling.temperature = 0.9f;
+  int finished = 0;
+  r.on_done = [&](int, const SequenceResult& res) {
+    ++finished;
+    EXPECT_EQ(res.events.back().kind, ForcingKind::kCap);
+  };
+  remote.submit(std::move(r));
+  remote.run();
+  EXPECT_EQ(finished, 3);
+}
+
+TEST(RemoteBackend, AppliesTheBudgetRulesOverLlamaServer) {
+  struct stat st;
+  if (::stat(test::llama_server_bin().c_str(), &st) != 0) GTEST_SKIP() << "no llama-server";
+  const int port = test::free_port();
+  // --special: llama-server shows <|im_start|> as text, so the stop string can catch it.
+  test::ServerProcess server(
+      {test::llama_server_bin(), "-m", test::tiny_model(), "--host", "127.0.0.1", "--port",
+       std::to_string(port), "-c", "2048", "-np", "2", "-t", "1", "--special", "--no-webui"},
+      port, test::temp_dir() + "/remote-llama.log");
+  RemoteSettings s;
+  s.url = "http://127.0.0.1:" + std::to_string(port) + "/v1";
+  s.parallel = 2;
+  RemoteBackend remote(s, ForcingSettings{});
+  // llama-server counts the stop token among the completion tokens, as vLLM does.
+  expect_same_rules(remote, true);
+}
+
+TEST(RemoteBackend, ReportsAnUnreachableServer) {
+  RemoteSettings s;
+  s.url = "http://127.0.0.1:" + std::to_string(test::free_port());
+  RemoteBackend remote(s, ForcingSettings{});
+  BackendRequest r = request({}, false);
+  std::string reason;
+  r.on_done = [&](int, const SequenceResult& res) { reason = res.finish_reason; };
+  remote.submit(std::move(r));
+  EXPECT_THROW(remote.run(), std::runtime_error);
+  EXPECT_EQ(reason, "error");
+  EXPECT_THROW(RemoteBackend({}, ForcingSettings{}), std::invalid_argument);
+}
+
+TEST(RemoteBackend, GenerateTakesTheOpenAiBackend) {
+  test::ServerProcess server(test::s1_serve_argv({}), 0, test::temp_dir() + "/remote-cli.log");
+  const auto r = test::run_command(
+      std::string(S1_BIN) + " generate --backend openai --url http://127.0.0.1:" +
+      std::to_string(server.port()) + " -p 'What is 2+2?' --max-think 5 --max-answer 3 --json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const json j = json::parse(r.out);
+  EXPECT_EQ(j["samples"][0]["thinking_tokens"], 5);
+  EXPECT_EQ(j["samples"][0]["events"][0]["kind"], "cap");
+}
+
+}  // namespace
+}  // namespace s1
