@@ -269,12 +269,9 @@ void RemoteBackend::worker() {
 void RemoteBackend::apply(Sample& s, const Decision& d) {
   stats_.injected_tokens += static_cast<int64_t>(d.inject.size());
   s.result.injected_tokens += static_cast<int>(d.inject.size());
-  for (const TextChunk& chunk : d.output) {
-    s.prompt += chunk.text;  // the model sees everything shown, forced text included
-    if (chunk.channel == Channel::kThinking) s.result.thinking += chunk.text;
-    if (chunk.channel == Channel::kAnswer) s.result.answer += chunk.text;
-    if (s.request->on_text) s.request->on_text(s.index, chunk);
-  }
+  // The model sees everything shown, forced text included.
+  for (const TextChunk& chunk : d.output) s.prompt += chunk.text;
+  deliver_chunks(d.output, s.index, s.result, s.request->on_text);
   if (d.done) finish(s, to_string(s.forcer->finish_reason()));
 }
 
@@ -282,12 +279,8 @@ void RemoteBackend::finish(Sample& s, const std::string& reason) {
   if (s.done) return;
   s.done = true;
   if (s.forcer->phase() != Phase::kDone) {
-    const Decision last = s.forcer->finish(FinishReason::kLength);
-    for (const TextChunk& chunk : last.output) {
-      if (chunk.channel == Channel::kThinking) s.result.thinking += chunk.text;
-      if (chunk.channel == Channel::kAnswer) s.result.answer += chunk.text;
-      if (s.request->on_text) s.request->on_text(s.index, chunk);
-    }
+    deliver_chunks(s.forcer->finish(FinishReason::kLength).output, s.index, s.result,
+                   s.request->on_text);
   }
   SequenceResult& r = s.result;
   r.finish_reason = reason;

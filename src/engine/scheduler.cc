@@ -17,6 +17,15 @@ double ms_between(Clock::time_point a, Clock::time_point b) {
 
 }  // namespace
 
+void deliver_chunks(const std::vector<TextChunk>& chunks, int sample, SequenceResult& result,
+                    const std::function<void(int, const TextChunk&)>& on_text) {
+  for (const TextChunk& chunk : chunks) {
+    if (chunk.channel == Channel::kThinking) result.thinking += chunk.text;
+    if (chunk.channel == Channel::kAnswer) result.answer += chunk.text;
+    if (on_text) on_text(sample, chunk);
+  }
+}
+
 struct Scheduler::Slot {
   int seq_id = 0;
   bool active = false;
@@ -291,23 +300,15 @@ void Scheduler::apply(Slot& slot, Token token, const Decision& d) {
     stats_.injected_tokens += static_cast<int64_t>(d.inject.size());
   }
   slot.mask_next = d.mask_triggers;
-  for (const TextChunk& chunk : d.output) {
-    if (chunk.channel == Channel::kThinking) r.thinking += chunk.text;
-    if (chunk.channel == Channel::kAnswer) r.answer += chunk.text;
-    if (slot.request->on_text) slot.request->on_text(slot.sample, chunk);
-  }
+  deliver_chunks(d.output, slot.sample, r, slot.request->on_text);
   if (d.done) {
     finish(slot, to_string(slot.forcer->finish_reason()));
     return;
   }
   // The sequence may not outgrow its share of the context.
   if (slot.n_past + static_cast<int>(slot.pending.size()) >= n_ctx_seq_) {
-    const Decision last = slot.forcer->finish(FinishReason::kLength);
-    for (const TextChunk& chunk : last.output) {
-      if (chunk.channel == Channel::kThinking) r.thinking += chunk.text;
-      if (chunk.channel == Channel::kAnswer) r.answer += chunk.text;
-      if (slot.request->on_text) slot.request->on_text(slot.sample, chunk);
-    }
+    deliver_chunks(slot.forcer->finish(FinishReason::kLength).output, slot.sample, r,
+                   slot.request->on_text);
     finish(slot, "context");
   }
 }

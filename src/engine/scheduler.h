@@ -74,6 +74,11 @@ struct SequenceResult {
   double generation_ms = 0;   // from the first sampled token to the end
 };
 
+// Adds each chunk's text to `result`'s thinking or answer (delimiters are not text) and
+// hands it to `on_text` (when set) as (sample, chunk). Shared by the backends.
+void deliver_chunks(const std::vector<TextChunk>& chunks, int sample, SequenceResult& result,
+                    const std::function<void(int, const TextChunk&)>& on_text);
+
 struct SchedulerStats {
   int64_t decoded_tokens = 0;  // every token passed to llama_decode
   int64_t prompt_tokens = 0;
