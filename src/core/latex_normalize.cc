@@ -314,25 +314,13 @@ bool strip_trailing_unit(std::string& s) {
   return true;
 }
 
-// Splits at commas that are not inside any brackets. Brackets need not match in kind, so
-// intervals like "[1,2)" count as one level.
+// Splits at commas that are not inside any brackets (see top_level_positions).
 std::vector<std::string> split_top_level_commas(std::string_view s) {
   std::vector<std::string> parts;
-  int depth = 0;
   size_t start = 0;
-  for (size_t i = 0; i < s.size(); ++i) {
-    char c = s[i];
-    if (c == '\\' && i + 1 < s.size() && (s[i + 1] == '{' || s[i + 1] == '}')) {
-      depth += s[i + 1] == '{' ? 1 : -1;
-      ++i;
-      continue;
-    }
-    if (c == '(' || c == '[' || c == '{') ++depth;
-    if (c == ')' || c == ']' || c == '}') --depth;
-    if (c == ',' && depth == 0) {
-      parts.emplace_back(s.substr(start, i - start));
-      start = i + 1;
-    }
+  for (size_t at : top_level_positions(s, ",")) {
+    parts.emplace_back(s.substr(start, at - start));
+    start = at + 1;
   }
   parts.emplace_back(s.substr(start));
   return parts;
@@ -417,6 +405,32 @@ void words_to_commas(std::string& s) {
 }
 
 }  // namespace
+
+std::vector<size_t> top_level_positions(std::string_view s, std::string_view token) {
+  std::vector<size_t> hits;
+  int depth = 0;
+  for (size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
+    if (c == '\\' && i + 1 < s.size() && (s[i + 1] == '{' || s[i + 1] == '}')) {
+      depth += s[i + 1] == '{' ? 1 : -1;
+      ++i;
+      continue;
+    }
+    if (c == '(' || c == '[' || c == '{') ++depth;
+    if (c == ')' || c == ']' || c == '}') --depth;
+    if (depth == 0 && s.substr(i, token.size()) == token) {
+      // A command token must not be the prefix of a longer command ("\le" in "\left").
+      size_t after = i + token.size();
+      if (token[0] == '\\' && is_alpha(token.back()) && after < s.size() && is_alpha(s[after])) {
+        continue;
+      }
+      hits.push_back(i);
+      i += token.size() - 1;  // "\\\\\frac": the row break, not a second "\\"
+    }
+  }
+  return hits;
+}
+
 
 size_t matching_brace(std::string_view s, size_t open) {
   int depth = 0;

@@ -5,12 +5,18 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace s1 {
 
 // Index of the '}' that closes the '{' at `open` in `s`, or std::string_view::npos when it
 // never closes. Escaped braces ("\{", "\}") are skipped. Requires s[open] == '{'.
 size_t matching_brace(std::string_view s, size_t open);
+
+// Positions of the occurrences of `token` in `s` at bracket depth 0, counting (, [ and {
+// alike (so "[1,2)" is one level) and "\{", "\}" as braces. A command token ("\le") does
+// not match the start of a longer command ("\left"); matches do not overlap.
+std::vector<size_t> top_level_positions(std::string_view s, std::string_view token);
 
 // Normalises a final answer written in LaTeX so that equal answers written differently
 // usually become the same string:

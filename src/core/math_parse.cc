@@ -421,32 +421,6 @@ class ExprParser {
 
 // ---- Structures ----
 
-// Positions of top-level occurrences of `token` (depth 0 over any bracket kind).
-std::vector<size_t> top_level_positions(std::string_view s, std::string_view token) {
-  std::vector<size_t> hits;
-  int depth = 0;
-  for (size_t i = 0; i < s.size(); ++i) {
-    char c = s[i];
-    if (c == '\\' && i + 1 < s.size() && (s[i + 1] == '{' || s[i + 1] == '}')) {
-      depth += s[i + 1] == '{' ? 1 : -1;
-      ++i;
-      continue;
-    }
-    if (c == '(' || c == '[' || c == '{') ++depth;
-    if (c == ')' || c == ']' || c == '}') --depth;
-    if (depth == 0 && s.substr(i, token.size()) == token) {
-      // A command token must not be the prefix of a longer command ("\le" in "\left").
-      size_t after = i + token.size();
-      if (token[0] == '\\' && is_alpha(token.back()) && after < s.size() && is_alpha(s[after])) {
-        continue;
-      }
-      hits.push_back(i);
-      i += token.size() - 1;  // "\\\\\frac": the row break, not a second "\\"
-    }
-  }
-  return hits;
-}
-
 std::vector<std::string_view> split_at(std::string_view s, const std::vector<size_t>& at,
                                        size_t token_size) {
   std::vector<std::string_view> parts;
