@@ -15,6 +15,25 @@ void BudgetRules::validate() const {
     throw std::invalid_argument("min_think (" + std::to_string(min_think) +
                                 ") is above max_think (" + std::to_string(max_think) + ")");
   }
+  if (step_tokens < 0) throw std::invalid_argument("step_tokens must not be negative");
+  if (step_tokens > 0 && max_steps < 0) {
+    throw std::invalid_argument("steps of " + std::to_string(step_tokens) +
+                                " tokens need a number of steps (max_steps >= 0)");
+  }
+  if (step_tokens == 0 && max_steps >= 0) {
+    throw std::invalid_argument("max_steps needs a step length (step_tokens > 0)");
+  }
+}
+
+std::string format_step_marker(const std::string& pattern, int steps) {
+  const size_t at = pattern.find("{n}");
+  if (at == std::string::npos) {
+    throw std::invalid_argument("the step marker '" + pattern +
+                                "' has no {n} for the number of steps left");
+  }
+  std::string s = pattern;
+  s.replace(at, 3, std::to_string(steps));
+  return s;
 }
 
 const char* to_string(ForcingKind kind) {
@@ -22,6 +41,7 @@ const char* to_string(ForcingKind kind) {
     case ForcingKind::kIgnore: return "ignore";
     case ForcingKind::kCap: return "cap";
     case ForcingKind::kEnd: return "end";
+    case ForcingKind::kStep: return "step";
   }
   return "?";
 }
@@ -46,12 +66,35 @@ BudgetForcer::BudgetForcer(const BudgetRules& rules, const ForcingVocab& vocab,
     if (t.empty()) throw std::invalid_argument("an end-of-thinking trigger has no tokens");
     max_trigger_length_ = std::max(max_trigger_length_, t.size());
   }
+  if (rules_.step_tokens > 0) {
+    if (vocab.step_markers.size() < static_cast<size_t>(rules_.max_steps) + 1) {
+      throw std::invalid_argument("the vocabulary has " + std::to_string(vocab.step_markers.size()) +
+                                  " step markers; " + std::to_string(rules_.max_steps) +
+                                  " steps need " + std::to_string(rules_.max_steps + 1));
+    }
+    steps_left_ = rules_.max_steps;
+  }
 }
 
 Decision BudgetForcer::begin() {
   Decision d;
-  if (rules_.max_think == 0) close_thinking(d, ForcingKind::kCap, "max_think", 0, 0);
+  if (rules_.max_think == 0) {
+    close_thinking(d, ForcingKind::kCap, "max_think", 0, 0);
+  } else if (steps_left_ == 0 && rules_.steps_force_end) {
+    close_thinking(d, ForcingKind::kCap, "max_steps", 0, 0);
+  } else if (steps_left_ >= 0) {
+    append_step_marker(d);
+  }
   return d;
+}
+
+int BudgetForcer::tokens_to_next_step() const {
+  if (steps_left_ <= 0 || phase_ != Phase::kThinking) return -1;
+  return std::max(0, next_step_boundary() - thinking_tokens_);
+}
+
+int BudgetForcer::next_step_boundary() const {
+  return (rules_.max_steps - steps_left_ + 1) * rules_.step_tokens;
 }
 
 Decision BudgetForcer::on_token(Token token, std::string_view piece) {
@@ -80,6 +123,10 @@ Decision BudgetForcer::on_thinking_token(Token token, std::string_view piece) {
   held_.push_back({token, std::string(piece)});
   ++thinking_tokens_;
   if (rules_.max_think >= 0 && thinking_tokens_ >= rules_.max_think) {
+    // The last step ending at the cap is the steps' end.
+    const bool last_step = rules_.steps_force_end && steps_left_ == 1 &&
+                           thinking_tokens_ >= next_step_boundary();
+    if (last_step) steps_left_ = 0;
     // Never cut a character in two: take back the tokens of a partial one.
     const size_t partial = incomplete_char_tokens();
     if (partial > 0) {
@@ -88,11 +135,44 @@ Decision BudgetForcer::on_thinking_token(Token token, std::string_view piece) {
       held_.resize(held_.size() - partial);
       thinking_tokens_ -= static_cast<int>(partial);
     }
-    close_thinking(d, ForcingKind::kCap, "max_think", 0, static_cast<int>(partial));
+    close_thinking(d, ForcingKind::kCap, last_step ? "max_steps" : "max_think", 0,
+                   static_cast<int>(partial));
+    return d;
+  }
+  if (steps_left_ > 0 && thinking_tokens_ >= next_step_boundary() &&
+      incomplete_char_tokens() == 0 && trigger_prefix_length() == 0) {
+    --steps_left_;
+    if (steps_left_ == 0 && rules_.steps_force_end) {
+      close_thinking(d, ForcingKind::kCap, "max_steps", 0, 0);
+    } else {
+      append_step_marker(d);
+    }
     return d;
   }
   release_held(d, false);
   return d;
+}
+
+void BudgetForcer::append_step_marker(Decision& d) {
+  const ForcedText& marker = vocab_->step_markers[static_cast<size_t>(steps_left_)];
+  const bool newline = !ends_with_newline_;
+  const int n = static_cast<int>(marker.tokens.size() + (newline ? vocab_->newline.tokens.size() : 0));
+  // A marker that would use up the budget becomes the cap: one event per step.
+  if (rules_.max_think >= 0 && thinking_tokens_ + n >= rules_.max_think) {
+    close_thinking(d, ForcingKind::kCap, "max_think", 0, 0);
+    return;
+  }
+  release_held(d, true);
+  ForcingEvent event{ForcingKind::kStep, thinking_tokens_, "step_tokens", "", 0};
+  if (newline) {
+    append_forced(d, Channel::kThinking, vocab_->newline);
+    event.text += vocab_->newline.text;
+  }
+  append_forced(d, Channel::kThinking, marker);
+  event.text += marker.text;
+  events_.push_back(std::move(event));
+  d.event = static_cast<int>(events_.size()) - 1;
+  thinking_tokens_ += n;
 }
 
 Decision BudgetForcer::on_end_attempt(Token sampled, int matched_held, bool end_of_generation,

@@ -17,6 +17,14 @@
 //    triggers are masked for the next sample, so a greedy model cannot loop.
 //  - natural end: an attempt not ignored drops the trigger and appends the end delimiter
 //    (a trigger that is the delimiter's own start is kept, and only the rest appended).
+//  - steps (step_tokens S, max_steps K): step-conditional control with a steps-left
+//    marker, as in the s1 reference. begin() appends the marker for K steps left; each
+//    time thinking reaches another multiple of S tokens (markers count, so K steps are
+//    K * S thinking tokens) the count drops by one and the marker for the new count is
+//    appended on a line of its own. At 0 steps left thinking closes as a cap
+//    (steps_force_end) or the "0" marker is appended and thinking goes on unforced. A
+//    marker is never put inside a character or a possible trigger: it waits for the
+//    next clean token, and later boundaries stay where they were.
 //  - answer: ends at an end-of-generation token (not fed) or after max_answer tokens.
 //
 // Text: every decision carries the text to show, split into channels. Tokens that may
@@ -48,7 +56,12 @@ struct ForcingVocab {
   ForcedText newline;                  // "\n", put before the delimiter at the cap if needed
   ForcedText cap_suffix;               // after the delimiter at the cap, e.g. "\nFinal Answer:"
   std::vector<ForcedText> ignore_strings;  // appended in turn when an attempt is ignored
+  std::vector<ForcedText> step_markers;    // [n]: the marker for n steps left
 };
+
+// The steps-left marker for `steps`: `pattern` with "{n}" replaced by the number.
+// Throws std::invalid_argument if the pattern has no "{n}".
+std::string format_step_marker(const std::string& pattern, int steps);
 
 // Per-sequence budget. Negative max values mean "no limit".
 struct BudgetRules {
@@ -56,15 +69,19 @@ struct BudgetRules {
   int min_think = 0;
   int num_ignore = 0;
   int max_answer = -1;
+  int step_tokens = 0;          // thinking tokens per step; 0 = no steps
+  int max_steps = -1;           // steps allowed; required when step_tokens > 0
+  bool steps_force_end = true;  // at 0 steps left: close thinking, or just say so
 
-  // Throws std::invalid_argument with a one-line message for negative min_think or
-  // num_ignore, or min_think above a set max_think.
+  // Throws std::invalid_argument with a one-line message for negative min_think,
+  // num_ignore or step_tokens, min_think above a set max_think, or step_tokens and
+  // max_steps not set together.
   void validate() const;
 };
 
 enum class Phase { kThinking, kAnswer, kDone };
 enum class Channel { kThinking, kDelimiter, kAnswer };
-enum class ForcingKind { kIgnore, kCap, kEnd };
+enum class ForcingKind { kIgnore, kCap, kEnd, kStep };
 enum class FinishReason { kNone, kStop, kLength };
 
 const char* to_string(ForcingKind kind);
@@ -73,7 +90,8 @@ const char* to_string(FinishReason reason);
 struct ForcingEvent {
   ForcingKind kind;
   int thinking_tokens;  // thinking tokens before the event
-  std::string reason;   // kIgnore: "num_ignore" | "min_think"; kCap: "max_think";
+  std::string reason;   // kIgnore: "num_ignore" | "min_think";
+                        // kCap: "max_think" | "max_steps"; kStep: "step_tokens";
                         // kEnd: "trigger" | "end_of_generation"
   std::string text;     // what was appended (without a kept trigger)
   int retracted = 0;    // thinking tokens taken back (a trigger's leading tokens, or a split
@@ -105,10 +123,12 @@ class BudgetForcer {
  public:
   // `vocab` must outlive the forcer. `text_ends_with_newline`: whether the prompt (which
   // already opens thinking) ends with "\n". Throws std::invalid_argument if the rules
-  // are invalid or the vocabulary has no end delimiter tokens.
+  // are invalid, the vocabulary has no end delimiter tokens, or it has fewer than
+  // max_steps + 1 step markers when steps are on.
   BudgetForcer(const BudgetRules& rules, const ForcingVocab& vocab, bool text_ends_with_newline);
 
-  // Before the first sample: a cap of 0 closes thinking at once.
+  // Before the first sample: a cap of 0 closes thinking at once; with steps, appends
+  // the first steps-left marker.
   Decision begin();
 
   // One sampled token and its text piece. Must not be called once phase() is kDone.
@@ -123,6 +143,10 @@ class BudgetForcer {
   int thinking_tokens() const { return thinking_tokens_; }
   int answer_tokens() const { return answer_tokens_; }
   int end_attempts() const { return end_attempts_; }
+  // Steps left (-1 without steps).
+  int steps_left() const { return steps_left_; }
+  // Thinking tokens until the next steps-left marker is due, or -1 when none is.
+  int tokens_to_next_step() const;
 
  private:
   struct Held {
@@ -136,6 +160,11 @@ class BudgetForcer {
   // Closes thinking: optional newline, delimiter (less a kept trigger prefix), suffix.
   void close_thinking(Decision& d, ForcingKind kind, const std::string& reason,
                       int kept_trigger_tokens, int retracted);
+  // Appends the marker for steps_left_ (after a newline if needed), or caps if it would
+  // use up max_think.
+  void append_step_marker(Decision& d);
+  // Thinking tokens at which the current step ends.
+  int next_step_boundary() const;
   void append_forced(Decision& d, Channel channel, const ForcedText& text);
   void emit(Decision& d, Channel channel, std::string_view text);
   // Releases held tokens from the front that can no longer be part of a trigger or a
@@ -158,6 +187,7 @@ class BudgetForcer {
   int answer_tokens_ = 0;
   int end_attempts_ = 0;
   int ignores_ = 0;
+  int steps_left_ = -1;
   bool ends_with_newline_;
   size_t max_trigger_length_ = 0;
 };
