@@ -99,6 +99,21 @@ void expect_same_rules(Backend& remote, bool counts_stop_token) {
   EXPECT_EQ(r3.answer.rfind("\nFinal Answer:", 0), 0u) << r3.answer;
   EXPECT_EQ(r3.answer_tokens, 4);
   EXPECT_EQ(r3.finish_reason, "length");
+
+  // Steps: segments end at the step boundaries, where the markers go.
+  BudgetRules steps;
+  steps.step_tokens = 10;
+  steps.max_steps = 2;
+  steps.max_answer = 2;
+  const SequenceResult l4 = run(local(), request(steps, false));
+  const SequenceResult r4 = run(remote, request(steps, false));
+  EXPECT_EQ(kinds(l4), (std::vector<std::string>{"step/step_tokens", "step/step_tokens",
+                                                 "cap/max_steps"}));
+  EXPECT_EQ(kinds(r4), kinds(l4));
+  EXPECT_EQ(r4.thinking, l4.thinking);
+  EXPECT_NE(r4.thinking.find("\n1 steps left\n"), std::string::npos) << r4.thinking;
+  EXPECT_EQ(r4.thinking_tokens, 20);
+  EXPECT_EQ(l4.thinking_tokens, 20);
 }
 
 TEST(RemoteBackend, AppliesTheBudgetRulesOverS1Serve) {

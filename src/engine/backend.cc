@@ -1,6 +1,7 @@
 #include "engine/backend.h"
 
 #include <stdexcept>
+#include <string>
 
 namespace s1 {
 
@@ -37,11 +38,21 @@ int LocalBackend::submit(BackendRequest request) {
   g.thinking_sampling = std::move(request.thinking_sampling);
   g.answer_sampling = std::move(request.answer_sampling);
   g.n_samples = request.n_samples;
-  if (request.ignore_strings || request.cap_suffix) {
+  request.rules.validate();
+  const bool steps = request.rules.step_tokens > 0;
+  // Every step holds a token, so more steps than the context are never reached.
+  if (steps && request.rules.max_steps > scheduler_->sequence_context()) {
+    throw std::invalid_argument("max_steps (" + std::to_string(request.rules.max_steps) +
+                                ") is beyond the context (" +
+                                std::to_string(scheduler_->sequence_context()) +
+                                " tokens per sequence)");
+  }
+  if (request.ignore_strings || request.cap_suffix || steps) {
     ForcingSettings custom = forcing_;
     if (request.ignore_strings) custom.ignore_strings = *request.ignore_strings;
     if (request.cap_suffix) custom.cap_suffix = *request.cap_suffix;
-    g.vocab = std::make_shared<const ForcingVocab>(make_forcing_vocab(*model_, format_, custom));
+    g.vocab = std::make_shared<const ForcingVocab>(make_forcing_vocab(
+        *model_, format_, custom, steps ? request.rules.max_steps : -1));
   }
   g.on_text = std::move(request.on_text);
   g.on_done = std::move(request.on_done);

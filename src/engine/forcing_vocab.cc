@@ -17,7 +17,7 @@ ThinkingFormat resolve_thinking_format(const Model& model, const ForcingSettings
 }
 
 ForcingVocab make_forcing_vocab(const Model& model, const ThinkingFormat& format,
-                                const ForcingSettings& settings) {
+                                const ForcingSettings& settings, int max_steps) {
   auto forced = [&](const std::string& text) { return ForcedText{text, model.tokenize(text, true)}; };
   ForcingVocab v;
   const TokenSeq trigger = model.tokenize(format.end_trigger, true);
@@ -42,6 +42,9 @@ ForcingVocab make_forcing_vocab(const Model& model, const ThinkingFormat& format
   v.newline = forced("\n");
   v.cap_suffix = forced(settings.cap_suffix);
   for (const auto& s : settings.ignore_strings) v.ignore_strings.push_back(forced(s));
+  for (int n = 0; n <= max_steps; ++n) {
+    v.step_markers.push_back(forced(format_step_marker(settings.step_marker, n)));
+  }
   return v;
 }
 

@@ -17,6 +17,9 @@ struct ForcingSettings {
   std::string think_end;                         // "" = detect from the model
   std::vector<std::string> ignore_strings = {"Wait"};
   std::string cap_suffix = "\nFinal Answer:";
+  // Steps-left marker of step-conditional control; "{n}" is the count. A model trained
+  // with the s1 reference's step markers wants "<|im_start|>{n} steps left\n".
+  std::string step_marker = "{n} steps left\n";
 };
 
 // The model's thinking format: the given delimiters (both or neither), else detected
@@ -26,7 +29,9 @@ ThinkingFormat resolve_thinking_format(const Model& model, const ForcingSettings
 // Tokenizes the format's delimiters and the forced strings. Throws std::runtime_error
 // when a delimiter does not tokenize as the format needs: a detected format's trigger
 // must be one token, and the end delimiter must begin with the trigger's tokens.
+// `max_steps` >= 0 also tokenizes the step markers for 0..max_steps steps left (throws
+// std::invalid_argument if settings.step_marker has no "{n}").
 ForcingVocab make_forcing_vocab(const Model& model, const ThinkingFormat& format,
-                                const ForcingSettings& settings);
+                                const ForcingSettings& settings, int max_steps = -1);
 
 }  // namespace s1

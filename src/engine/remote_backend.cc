@@ -20,6 +20,9 @@ constexpr Token kTrigger = 1;    // the model stopped at an end trigger
 constexpr Token kEnd = 2;        // the model stopped at an end-of-generation token
 constexpr Token kForced = 3;     // a token of a forced string
 constexpr Token kDelimRest = 4;  // a token of the end delimiter after the trigger
+// Each step marker is counted by one /tokenize call; 1000 steps of ~100 tokens is more
+// thinking than any served context holds.
+constexpr int kMaxRemoteSteps = 1000;
 
 double ms_between(Clock::time_point a, Clock::time_point b) {
   return std::chrono::duration<double, std::milli>(b - a).count();
@@ -125,7 +128,8 @@ int RemoteBackend::token_count(const std::string& text) const {
   return n;
 }
 
-ForcingVocab RemoteBackend::vocab_for(const std::vector<std::string>& ignore_strings) const {
+ForcingVocab RemoteBackend::vocab_for(const std::vector<std::string>& ignore_strings,
+                                     int max_steps) const {
   auto forced = [&](const std::string& text) {
     return ForcedText{text, TokenSeq(static_cast<size_t>(token_count(text)), kForced)};
   };
@@ -141,6 +145,9 @@ ForcingVocab RemoteBackend::vocab_for(const std::vector<std::string>& ignore_str
   v.newline = forced("\n");
   v.cap_suffix = forced(forcing_.cap_suffix);
   for (const auto& s : ignore_strings) v.ignore_strings.push_back(forced(s));
+  for (int n = 0; n <= max_steps; ++n) {
+    v.step_markers.push_back(forced(format_step_marker(forcing_.step_marker, n)));
+  }
   return v;
 }
 
@@ -155,9 +162,14 @@ int RemoteBackend::submit(BackendRequest request) {
   if (request.n_samples < 1)
     throw std::invalid_argument("the number of samples must be at least 1");
   request.rules.validate();
+  if (request.rules.step_tokens > 0 && request.rules.max_steps > kMaxRemoteSteps) {
+    throw std::invalid_argument("max_steps (" + std::to_string(request.rules.max_steps) +
+                                ") is above " + std::to_string(kMaxRemoteSteps));
+  }
   auto shared = std::make_shared<BackendRequest>(std::move(request));
   auto vocab = std::make_shared<const ForcingVocab>(
-      vocab_for(shared->ignore_strings ? *shared->ignore_strings : forcing_.ignore_strings));
+      vocab_for(shared->ignore_strings ? *shared->ignore_strings : forcing_.ignore_strings,
+                shared->rules.step_tokens > 0 ? shared->rules.max_steps : -1));
   const std::string prompt = render_prompt(*shared);
   const int id = next_id_++;
   for (int i = 0; i < shared->n_samples; ++i) {
@@ -181,6 +193,10 @@ void RemoteBackend::launch(Sample& s) {
   const SamplingParams& sp = thinking ? s.request->thinking_sampling : s.request->answer_sampling;
   int left = settings_.default_max_tokens;
   if (thinking && s.rules.max_think >= 0) left = s.rules.max_think - s.forcer->thinking_tokens();
+  // A segment ends at the next step boundary, where the forcer puts its marker.
+  if (const int to_step = s.forcer->tokens_to_next_step(); thinking && to_step >= 0) {
+    left = std::min(left, to_step);
+  }
   if (!thinking && s.rules.max_answer >= 0) left = s.rules.max_answer - s.forcer->answer_tokens();
   json stop = json::array();
   if (thinking) stop.push_back(format_.end_trigger);
@@ -300,6 +316,7 @@ void RemoteBackend::on_segment(Segment& seg) {
     throw std::runtime_error("remote backend: " + seg.error);
   }
   const Phase phase = s.forcer->phase();
+  const int steps_left = s.forcer->steps_left();
   const int n = std::max(seg.tokens, seg.text.empty() ? 0 : 1);
   stats_.sampled_tokens += n;
   stats_.decoded_tokens += n;
@@ -309,6 +326,7 @@ void RemoteBackend::on_segment(Segment& seg) {
   }
   if (s.done || s.forcer->phase() != phase) return;  // the cap or max_answer closed it
   const bool stopped = seg.finish_reason == "stop";
+  if (!stopped && s.forcer->steps_left() != steps_left) return;  // a step ended: go on
   if (!stopped) {
     // The server ended short of what was asked (its own context or limit).
     finish(s, seg.tokens < seg.asked ? "context" : "length");

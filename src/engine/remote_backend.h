@@ -75,7 +75,7 @@ class RemoteBackend : public Backend {
   void finish(Sample& s, const std::string& reason);
   // Tokens of `text` on the server (cached).
   int token_count(const std::string& text) const;
-  ForcingVocab vocab_for(const std::vector<std::string>& ignore_strings) const;
+  ForcingVocab vocab_for(const std::vector<std::string>& ignore_strings, int max_steps) const;
 
   RemoteSettings settings_;
   ForcingSettings forcing_;
