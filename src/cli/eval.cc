@@ -36,6 +36,7 @@ struct EvalArgs {
   int min_think = 0;
   int max_answer = -1;
   std::string cap_suffix = "\nFinal Answer:";
+  std::string step_marker = ForcingSettings{}.step_marker;
   std::string think_start;
   std::string think_end;
   std::string system;
@@ -140,6 +141,12 @@ int run(EvalArgs& a) {
   forcing.think_start = a.think_start;
   forcing.think_end = a.think_end;
   forcing.cap_suffix = a.cap_suffix;
+  forcing.step_marker = a.step_marker;
+  try {
+    format_step_marker(a.step_marker, 0);
+  } catch (const std::invalid_argument& e) {
+    throw CommandError(e.what(), 2);
+  }
   // -c is per sequence here, so results do not depend on --parallel.
   const int seq_ctx = a.model.context.n_ctx;
   a.model.context.n_ctx = seq_ctx * a.parallel;
@@ -156,6 +163,7 @@ int run(EvalArgs& a) {
   plan.identity = {{"backend", a.model.backend},  {"model", model_identity(a)},
                    {"sequence_context", seq_ctx}, {"think_start", a.think_start},
                    {"think_end", a.think_end},    {"final_answer", a.cap_suffix},
+                   {"step_marker", a.step_marker},
                    {"min_think", a.min_think},    {"max_answer", a.max_answer},
                    {"system", a.system},          {"limit", a.limit},
                    {"schedule", a.schedule},      {"sampling", sampling}};
@@ -238,6 +246,11 @@ void add_eval_command(CLI::App& app, int& exit_code) {
       ->check(CLI::Range(-1, 1 << 30));
   cmd->add_option("--final-answer", a->cap_suffix, "appended after the end delimiter at the cap")
       ->default_str("\\nFinal Answer:")
+      ->transform(unescape);
+  cmd->add_option("--step-marker", a->step_marker,
+                  "steps-left marker of step-conditional control, {n} = steps left; \\n is a "
+                  "newline")
+      ->default_str("{n} steps left\\n")
       ->transform(unescape);
   cmd->add_option("--think-start", a->think_start, "thinking start delimiter (default: detected)")
       ->transform(unescape);

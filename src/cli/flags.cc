@@ -123,6 +123,20 @@ void add_forcing_flags(CLI::App& cmd, ForcingSettings& forcing, BudgetRules& rul
   cmd.add_option("--max-answer", rules.max_answer, "cap on answer tokens (-1: none)")
       ->capture_default_str()
       ->check(CLI::Range(-1, 1 << 30));
+  cmd.add_option("--step-tokens", rules.step_tokens,
+                 "step-conditional control: thinking tokens per step, counted down by a "
+                 "steps-left marker (0: off; needs --max-steps)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 1 << 20));
+  cmd.add_option("--max-steps", rules.max_steps,
+                 "steps allowed with --step-tokens; thinking ends at 0 steps left")
+      ->check(CLI::Range(0, 1 << 20));
+  cmd.add_flag("!--no-step-end", rules.steps_force_end,
+               "at 0 steps left show the marker but let thinking go on");
+  cmd.add_option("--step-marker", forcing.step_marker,
+                 "steps-left marker, {n} = steps left; \\n is a newline")
+      ->default_str("{n} steps left\\n")
+      ->transform(unescape);
   cmd.add_option("--think-start", forcing.think_start,
                  "thinking start delimiter (default: detected from the model)")
       ->transform(unescape);

@@ -311,6 +311,148 @@ TEST(BudgetForcer, FinishReleasesHeldText) {
   EXPECT_EQ(f.phase(), Phase::kDone);
 }
 
+// Step markers "<n> left\n" as tokens {400 + n, newline}.
+ForcingVocab steps_vocab(int max_steps) {
+  ForcingVocab v = think_tags_vocab();
+  for (int n = 0; n <= max_steps; ++n) {
+    v.step_markers.push_back({std::to_string(n) + " left\n", {400 + n, kNewline}});
+  }
+  return v;
+}
+
+BudgetRules step_rules(int step_tokens, int max_steps, bool force_end = true) {
+  BudgetRules r;
+  r.step_tokens = step_tokens;
+  r.max_steps = max_steps;
+  r.steps_force_end = force_end;
+  return r;
+}
+
+TEST(BudgetRules, StepsNeedBothLengthAndCount) {
+  EXPECT_THROW(step_rules(100, -1).validate(), std::invalid_argument);
+  EXPECT_THROW(step_rules(0, 3).validate(), std::invalid_argument);
+  EXPECT_THROW(step_rules(-1, -1).validate(), std::invalid_argument);
+  EXPECT_NO_THROW(step_rules(100, 0).validate());
+}
+
+TEST(StepMarker, FormatsTheCount) {
+  EXPECT_EQ(format_step_marker("{n} steps left\n", 12), "12 steps left\n");
+  EXPECT_EQ(format_step_marker("<|im_start|>{n}", 0), "<|im_start|>0");
+  EXPECT_THROW(format_step_marker("steps left", 1), std::invalid_argument);
+}
+
+TEST(BudgetForcer, StepsNeedAMarkerForEveryCount) {
+  const auto v = steps_vocab(2);
+  EXPECT_THROW(BudgetForcer(step_rules(3, 3), v, true), std::invalid_argument);
+  EXPECT_NO_THROW(BudgetForcer(step_rules(3, 2), v, true));
+}
+
+TEST(BudgetForcer, StepsCountDownAndCloseAtZero) {
+  const auto v = steps_vocab(2);
+  BudgetForcer f(step_rules(5, 2), v, true);
+  EXPECT_EQ(f.steps_left(), 2);
+  std::vector<Decision> ds;
+  ds.push_back(f.begin());
+  EXPECT_EQ(ds.back().inject, (TokenSeq{402, kNewline}));  // the prompt ends with "\n"
+  EXPECT_EQ(f.thinking_tokens(), 2);  // the marker is part of the first step
+  EXPECT_EQ(f.tokens_to_next_step(), 3);
+  ds.push_back(f.on_token(1, piece(1)));
+  ds.push_back(f.on_token(2, piece(2)));
+  EXPECT_TRUE(ds.back().inject.empty());
+  EXPECT_EQ(f.tokens_to_next_step(), 1);
+  ds.push_back(f.on_token(3, piece(3)));
+  EXPECT_TRUE(ds.back().keep_token);
+  EXPECT_EQ(ds.back().inject, (TokenSeq{kNewline, 401, kNewline}));
+  EXPECT_EQ(f.steps_left(), 1);
+  EXPECT_EQ(f.thinking_tokens(), 8);
+  EXPECT_EQ(f.tokens_to_next_step(), 2);
+  ds.push_back(f.on_token(4, piece(4)));
+  EXPECT_EQ(f.phase(), Phase::kThinking);
+  ds.push_back(f.on_token(5, piece(5)));
+  EXPECT_EQ(ds.back().inject, (TokenSeq{kNewline, kThinkEnd, kNewline, 200, 201}));
+  EXPECT_EQ(f.phase(), Phase::kAnswer);
+  EXPECT_EQ(f.thinking_tokens(), 10);  // two steps of five
+  EXPECT_EQ(f.steps_left(), 0);
+  EXPECT_EQ(f.tokens_to_next_step(), -1);
+  EXPECT_EQ(text_of(ds, Channel::kThinking), "2 left\nabc\n1 left\nde\n");
+  ASSERT_EQ(f.events().size(), 3u);
+  EXPECT_EQ(f.events()[0].kind, ForcingKind::kStep);
+  EXPECT_EQ(f.events()[0].thinking_tokens, 0);
+  EXPECT_EQ(f.events()[1].kind, ForcingKind::kStep);
+  EXPECT_EQ(f.events()[1].thinking_tokens, 5);
+  EXPECT_EQ(f.events()[1].text, "\n1 left\n");
+  EXPECT_EQ(f.events()[2].kind, ForcingKind::kCap);
+  EXPECT_EQ(f.events()[2].reason, "max_steps");
+}
+
+TEST(BudgetForcer, ACapAtTheLastStepBoundaryIsTheStepsEnd) {
+  const auto v = steps_vocab(1);
+  BudgetRules r = step_rules(4, 1);
+  r.max_think = 4;
+  BudgetForcer f(r, v, true);
+  f.begin();
+  f.on_token(1, "a");
+  f.on_token(2, "b");
+  EXPECT_EQ(f.events().back().kind, ForcingKind::kCap);
+  EXPECT_EQ(f.events().back().reason, "max_steps");
+  EXPECT_EQ(f.steps_left(), 0);
+}
+
+TEST(BudgetForcer, ZeroStepsClosesAtOnce) {
+  const auto v = steps_vocab(0);
+  BudgetForcer f(step_rules(3, 0), v, true);
+  const Decision d = f.begin();
+  EXPECT_EQ(d.inject, (TokenSeq{kThinkEnd, kNewline, 200, 201}));
+  EXPECT_EQ(f.phase(), Phase::kAnswer);
+}
+
+TEST(BudgetForcer, UnforcedStepsSayZeroThenLetTheModelGoOn) {
+  const auto v = steps_vocab(1);
+  BudgetForcer f(step_rules(4, 1, false), v, true);
+  std::vector<Decision> ds;
+  ds.push_back(f.begin());
+  ds.push_back(f.on_token(1, piece(1)));
+  ds.push_back(f.on_token(2, piece(2)));
+  EXPECT_EQ(ds.back().inject, (TokenSeq{kNewline, 400, kNewline}));
+  for (int t = 3; t <= 8; ++t) {
+    ds.push_back(f.on_token(t, piece(t)));
+    EXPECT_TRUE(ds.back().inject.empty());  // no markers past zero
+  }
+  ds.push_back(f.on_token(kThinkEnd, ""));
+  EXPECT_EQ(f.phase(), Phase::kAnswer);
+  EXPECT_EQ(f.events().back().kind, ForcingKind::kEnd);
+  EXPECT_EQ(text_of(ds, Channel::kThinking), "1 left\nab\n0 left\ncdefgh");
+}
+
+TEST(BudgetForcer, StepMarkerWaitsForAPossibleTrigger) {
+  auto v = steps_vocab(2);
+  v.end_triggers = {{60, 61}};
+  v.end_delimiter = {"</r>", {60, 61}};
+  BudgetForcer f(step_rules(4, 2), v, true);
+  f.begin();
+  f.on_token(1, "a");
+  // The step is full, but "</" may begin the trigger: no marker inside it.
+  EXPECT_TRUE(f.on_token(60, "</").inject.empty());
+  const Decision d = f.on_token(2, "b");
+  EXPECT_EQ(d.inject, (TokenSeq{kNewline, 401, kNewline}));
+  EXPECT_EQ(f.steps_left(), 1);
+  EXPECT_EQ(f.thinking_tokens(), 8);
+  EXPECT_EQ(f.tokens_to_next_step(), 0);  // the late marker does not move the next boundary
+}
+
+TEST(BudgetForcer, StepMarkerThatWouldUseUpTheCapCaps) {
+  const auto v = steps_vocab(3);
+  BudgetRules r = step_rules(4, 3);
+  r.max_think = 6;
+  BudgetForcer f(r, v, true);
+  f.begin();  // 2 tokens
+  f.on_token(1, "a");
+  const Decision d = f.on_token(2, "b");  // 4 + "\n2 left\n" would reach 7
+  EXPECT_EQ(d.inject, (TokenSeq{kNewline, kThinkEnd, kNewline, 200, 201}));
+  EXPECT_EQ(f.events().back().kind, ForcingKind::kCap);
+  EXPECT_EQ(f.events().back().reason, "max_think");
+}
+
 TEST(BudgetForcer, ZeroAnswerBudgetEndsWithThinking) {
   const auto v = think_tags_vocab();
   BudgetForcer f({1, 0, 0, 0}, v, false);

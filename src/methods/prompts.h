@@ -14,9 +14,9 @@ namespace s1 {
 std::string token_conditional_prompt(const std::string& question, int tokens);
 
 // Step-conditional control: the question, a blank line, then
-// "Think for up to {steps} steps." A step is about kStepTokens thinking tokens; a model
-// trained for step control (as in the s1 reference) writes its own "N steps left"
-// markers between steps. Requires steps >= 0.
+// "Think for up to {steps} steps." A step is kStepTokens thinking tokens; the engine
+// writes a steps-left marker (ForcingSettings::step_marker) at the start of each step,
+// as the s1 reference's step-trained model does. Requires steps >= 0.
 std::string step_conditional_prompt(const std::string& question, int steps);
 constexpr int kStepTokens = 100;
 // Steps for a budget in tokens: ceil(budget / kStepTokens), at least 1.

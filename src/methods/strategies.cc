@@ -58,6 +58,11 @@ Plan make_plan(const MethodConfig& c, const MethodContext& ctx, const std::strin
       need_budget("step-conditional control");
       const int steps = steps_for_budget(c.budget);
       p.prompt = step_conditional_prompt(question, steps);
+      // The engine counts the steps down with steps-left markers; forcing ends thinking
+      // at 0 steps left (and at the same number of tokens, should a marker come late).
+      p.rules.step_tokens = kStepTokens;
+      p.rules.max_steps = steps;
+      p.rules.steps_force_end = c.forcing;
       p.rules.max_think = c.forcing ? steps * kStepTokens : -1;
       break;
     }

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
 #include <map>
 #include <memory>
 #include <set>
@@ -131,6 +133,49 @@ TEST(Strategies, BudgetForcingUsesItsOwnIgnoreString) {
   ASSERT_EQ(runs.size(), 1u);
   EXPECT_EQ(runs[0].result.thinking, "HmmHmm");
   EXPECT_EQ(c.name(), "budget-forcing max=20 ignore=2 str=Hmm");
+}
+
+int count_kind(const SequenceResult& r, ForcingKind kind) {
+  return static_cast<int>(std::count_if(r.events.begin(), r.events.end(),
+                                        [&](const ForcingEvent& e) { return e.kind == kind; }));
+}
+
+TEST(Strategies, StepConditionalCountsStepsDownWithMarkers) {
+  auto b = backend(2);
+  MethodContext ctx;
+  ctx.max_answer = 2;
+  // The model may not end thinking on its own: only the steps can.
+  ctx.thinking.logit_bias = {{kImStart, -INFINITY}, {151643, -INFINITY}, {151645, -INFINITY}};
+  MethodConfig c;
+  c.kind = MethodKind::kStepConditional;
+  c.budget = 250;  // 3 steps of 100 tokens
+  c.forcing = true;
+  auto runs = run(*b, c, ctx, {0});
+  ASSERT_EQ(runs.size(), 1u);
+  const SequenceResult& forced = runs[0].result;
+  EXPECT_EQ(runs[0].prompt, "What is 2+2?\n\nThink for up to 3 steps.");
+  // The first marker opens thinking (on a line of its own).
+  EXPECT_LE(forced.thinking.find("3 steps left\n"), 1u) << forced.thinking;
+  EXPECT_NE(forced.thinking.find("\n2 steps left\n"), std::string::npos);
+  EXPECT_NE(forced.thinking.find("\n1 steps left\n"), std::string::npos);
+  EXPECT_EQ(forced.thinking.find("0 steps left"), std::string::npos);
+  EXPECT_EQ(count_kind(forced, ForcingKind::kStep), 3);
+  ASSERT_FALSE(forced.events.empty());
+  EXPECT_EQ(forced.events.back().kind, ForcingKind::kCap);
+  EXPECT_EQ(forced.events.back().reason, "max_steps");
+  EXPECT_EQ(forced.thinking_tokens, 300);
+  // Markers start at the step boundaries, counted in thinking tokens.
+  EXPECT_EQ(forced.events[1].thinking_tokens, 100);
+  EXPECT_EQ(forced.events[2].thinking_tokens, 200);
+
+  // Unforced, the count reaches 0 and thinking goes on.
+  c.forcing = false;
+  runs = run(*b, c, ctx, {0});
+  ASSERT_EQ(runs.size(), 1u);
+  const SequenceResult& free = runs[0].result;
+  EXPECT_NE(free.thinking.find("\n0 steps left\n"), std::string::npos);
+  EXPECT_EQ(count_kind(free, ForcingKind::kStep), 4);
+  EXPECT_GT(free.thinking_tokens, 300);
 }
 
 TEST(Strategies, ConditionalPromptsCarryTheirInstruction) {
