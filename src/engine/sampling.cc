@@ -1,5 +1,6 @@
 #include "engine/sampling.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <stdexcept>
@@ -29,20 +30,56 @@ std::pair<Token, float> parse_logit_bias(const std::string& spec) {
   }
 }
 
-Token greedy_token(float* logits, int n_vocab, const std::vector<std::pair<Token, float>>& bias) {
-  // Biases are applied in place and undone, so the scan stays one pass over the row.
-  std::vector<float> saved;
-  saved.reserve(bias.size());
-  for (const auto& [token, b] : bias) {
-    saved.push_back(logits[token]);
-    logits[token] += b;
-  }
+Token greedy_token(const float* logits, int n_vocab,
+                   const std::vector<std::pair<Token, float>>& bias) {
+  // Read-only, so rows shared by several sequences can be scanned at once: biased tokens
+  // (in token order; a token biased twice gets both, in the given order) are taken
+  // apart from the plain scan between them.
+  std::vector<std::pair<Token, float>> sorted = bias;
+  std::stable_sort(sorted.begin(), sorted.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
   Token best = 0;
-  for (Token i = 1; i < n_vocab; ++i) {
-    if (logits[i] > logits[best]) best = i;
+  float best_value = logits[0];
+  Token next = 0;  // first token not looked at yet
+  auto scan_to = [&](Token end) {
+    for (Token i = next; i < end; ++i) {
+      if (i == 0) continue;  // token 0 is the starting point
+      if (logits[i] > best_value) {
+        best_value = logits[i];
+        best = i;
+      }
+    }
+    next = std::max(next, end);
+  };
+  for (size_t k = 0; k < sorted.size();) {
+    const Token t = sorted[k].first;
+    float value = logits[t];
+    for (; k < sorted.size() && sorted[k].first == t; ++k) value += sorted[k].second;
+    scan_to(t);
+    if (t == 0) {
+      best_value = value;
+    } else if (value > best_value) {
+      best_value = value;
+      best = t;
+    }
+    next = t + 1;
   }
-  for (size_t k = bias.size(); k > 0; --k) logits[bias[k - 1].first] = saved[k - 1];
+  scan_to(n_vocab);
   return best;
+}
+
+Token sample_token(llama_sampler* chain, const float* logits, int n_vocab,
+                   std::vector<llama_token_data>& candidates) {
+  candidates.resize(static_cast<size_t>(n_vocab));
+  for (Token i = 0; i < n_vocab; ++i) candidates[static_cast<size_t>(i)] = {i, logits[i], 0.0f};
+  llama_token_data_array arr{candidates.data(), candidates.size(), -1, false};
+  llama_sampler_apply(chain, &arr);
+  if (arr.selected < 0 || arr.selected >= static_cast<int64_t>(arr.size)) {
+    throw std::runtime_error("the sampler chose no token");
+  }
+  const Token token = arr.data[arr.selected].id;
+  llama_sampler_accept(chain, token);
+  return token;
 }
 
 llama_sampler_ptr make_sampler(const SamplingParams& params, int n_vocab) {

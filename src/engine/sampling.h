@@ -30,8 +30,16 @@ std::pair<Token, float> parse_logit_bias(const std::string& spec);
 // The greedy choice over `logits` (n_vocab values) with `bias` added: the first token of
 // highest biased logit, exactly as llama.cpp's logit-bias + greedy chain chooses, without
 // copying the vocabulary into a candidate array (the hot path of greedy decoding).
-// `logits` is left as it was.
-Token greedy_token(float* logits, int n_vocab, const std::vector<std::pair<Token, float>>& bias);
+// Reads `logits` only: several threads may scan the same row.
+Token greedy_token(const float* logits, int n_vocab,
+                   const std::vector<std::pair<Token, float>>& bias);
+
+// One token drawn by `chain` from a row of logits, as llama_sampler_sample does, with
+// `candidates` as scratch space (resized to n_vocab). Reads `logits` only, so distinct
+// chains with distinct scratch may run on several threads at once. Throws
+// std::runtime_error if the chain selects nothing.
+Token sample_token(llama_sampler* chain, const float* logits, int n_vocab,
+                   std::vector<llama_token_data>& candidates);
 
 // A new sampler chain for `params` over a vocabulary of `n_vocab` tokens.
 // Throws std::invalid_argument for a bias token outside the vocabulary.

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <set>
 
 #include "core/random.h"
 
@@ -36,6 +37,33 @@ TEST(Sampling, GreedyFastPathMatchesLlamaCpp) {
         << "trial " << trial;
     EXPECT_EQ(row, logits);  // left as it was
   }
+}
+
+TEST(Sampling, SampleTokenDrawsAsLlamaCppDoes) {
+  SplitMix64 rng(5);
+  std::vector<float> logits(500);
+  for (auto& x : logits) x = static_cast<float>(rng.next() % 1000) / 100.0f;
+  SamplingParams params;
+  params.temperature = 0.8f;
+  params.top_k = 50;
+  params.seed = 42;
+  params.logit_bias = {{7, 5.0f}};
+  auto ours = make_sampler(params, 500);
+  auto theirs = make_sampler(params, 500);
+  std::vector<llama_token_data> scratch;
+  std::set<Token> seen;
+  for (int draw = 0; draw < 50; ++draw) {
+    std::vector<llama_token_data> cur;
+    for (size_t i = 0; i < logits.size(); ++i) cur.push_back({static_cast<Token>(i), logits[i], 0.0f});
+    llama_token_data_array arr{cur.data(), cur.size(), -1, false};
+    llama_sampler_apply(theirs.get(), &arr);
+    const Token expected = cur[static_cast<size_t>(arr.selected)].id;
+    llama_sampler_accept(theirs.get(), expected);
+    const Token got = sample_token(ours.get(), logits.data(), 500, scratch);
+    EXPECT_EQ(got, expected) << "draw " << draw;
+    seen.insert(got);
+  }
+  EXPECT_GT(seen.size(), 3u);  // it does sample, not pick
 }
 
 TEST(Sampling, LogitBiasSpec) {

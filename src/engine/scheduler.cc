@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <exception>
+#include <mutex>
 #include <stdexcept>
 #include <thread>
 
@@ -42,6 +44,8 @@ struct Scheduler::Slot {
   int batch_index = -1;      // row of this slot's logits in the current batch
   bool mask_next = false;
   bool begun = false;        // BudgetForcer::begin() has run
+  uint64_t epoch = 0;        // which admission this is: a reused slot is a new sequence
+  std::vector<llama_token_data> candidates;  // scratch of the sampler chain
   SequenceResult result;
   Clock::time_point admitted, first_token;
 };
@@ -64,6 +68,7 @@ Scheduler::Scheduler(const Model& model, const ForcingVocab& vocab, const Contex
                           : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   cp.n_threads = threads;
   cp.n_threads_batch = threads;
+  n_threads_ = threads;
   cp.no_perf = true;
   ctx_.reset(llama_init_from_model(model.get(), cp));
   if (!ctx_) throw std::runtime_error("cannot create the llama.cpp context");
@@ -161,6 +166,7 @@ void Scheduler::admit() {
       s.batch_index = -1;
       s.mask_next = false;
       s.begun = false;
+      s.epoch = ++admissions_;
       s.result = SequenceResult{};
       s.result.sample = s.sample;
       s.result.prompt_tokens = static_cast<int>(p.request->prompt.size());
@@ -220,6 +226,9 @@ bool Scheduler::step() {
   stats_.decoded_tokens += batch_.n_tokens;
   stats_.prompt_tokens += prompt_in_batch;
 
+  // Sampling in three passes: forced decisions and logits rows in slot order, the draws
+  // (a full-vocabulary softmax each) on all threads, then the decisions in order again.
+  std::vector<Draw> draws;
   for (auto& sp : slots_) {
     Slot& s = *sp;
     if (!s.active || s.batch_index < 0) continue;
@@ -238,10 +247,16 @@ bool Scheduler::step() {
         f.leader = -1;
         f.first_token = s.first_token;
         f.result.prompt_ms = s.result.prompt_ms;
-        sample(f, index);
+        prepare_draw(f, index, draws);
       }
     }
-    sample(s, index);
+    prepare_draw(s, index, draws);
+  }
+  draw_tokens(draws);
+  for (const Draw& d : draws) {
+    Slot& s = *d.slot;
+    if (!s.active || s.epoch != d.epoch) continue;  // a callback cancelled it meanwhile
+    apply(s, d.token, s.forcer->on_token(d.token, model_.piece(d.token)));
   }
   admit();
   return true;
@@ -252,7 +267,7 @@ void Scheduler::run() {
   }
 }
 
-void Scheduler::sample(Slot& slot, int batch_index) {
+void Scheduler::prepare_draw(Slot& slot, int batch_index, std::vector<Draw>& draws) {
   if (!slot.active) return;
   BudgetForcer& forcer = *slot.forcer;
   if (!slot.begun) {
@@ -266,23 +281,62 @@ void Scheduler::sample(Slot& slot, int batch_index) {
       return;
     }
   }
+  float* logits = llama_get_logits_ith(ctx_.get(), batch_index);
   if (slot.mask_next) {
-    float* logits = llama_get_logits_ith(ctx_.get(), batch_index);
+    // Only a sequence past its prompt masks, so the row is its own.
     for (Token t : mask_tokens_) logits[t] = -INFINITY;
     slot.mask_next = false;
   }
   const bool thinking = forcer.phase() == Phase::kThinking;
   const SamplingParams& params =
       thinking ? slot.request->thinking_sampling : slot.request->answer_sampling;
-  Token token;
-  if (params.temperature <= 0.0f) {
-    token = greedy_token(llama_get_logits_ith(ctx_.get(), batch_index), model_.n_vocab(),
-                         params.logit_bias);
-  } else {
-    token = llama_sampler_sample(thinking ? slot.thinking_sampler.get() : slot.answer_sampler.get(),
-                                 ctx_.get(), batch_index);
+  Draw d;
+  d.slot = &slot;
+  d.epoch = slot.epoch;
+  d.logits = logits;
+  d.bias = &params.logit_bias;
+  if (params.temperature > 0.0f) {
+    d.chain = thinking ? slot.thinking_sampler.get() : slot.answer_sampler.get();
   }
-  apply(slot, token, forcer.on_token(token, model_.piece(token)));
+  draws.push_back(d);
+}
+
+void Scheduler::draw_tokens(std::vector<Draw>& draws) {
+  const int n_vocab = model_.n_vocab();
+  std::exception_ptr error;
+  std::mutex error_mutex;
+  auto run = [&](size_t first, size_t stride) {
+    try {
+      for (size_t k = first; k < draws.size(); k += stride) {
+        Draw& d = draws[k];
+        d.token = d.chain ? sample_token(d.chain, d.logits, n_vocab, d.slot->candidates)
+                          : greedy_token(d.logits, n_vocab, *d.bias);
+      }
+    } catch (...) {
+      std::lock_guard<std::mutex> lock(error_mutex);
+      error = std::current_exception();
+    }
+  };
+  const auto sampled = static_cast<size_t>(std::count_if(
+      draws.begin(), draws.end(), [](const Draw& d) { return d.chain != nullptr; }));
+  // A greedy scan is too quick to be worth a thread.
+  const size_t threads = std::min(static_cast<size_t>(n_threads_), sampled);
+  if (threads <= 1) {
+    run(0, 1);
+  } else {
+#ifdef _OPENMP
+    // llama.cpp's CPU backend (built with OpenMP) has just run this team: its threads
+    // are awake, and a thread of our own would compete with their spinning.
+#pragma omp parallel for num_threads(static_cast<int>(threads)) schedule(static, 1)
+    for (int t = 0; t < static_cast<int>(threads); ++t) run(static_cast<size_t>(t), threads);
+#else
+    std::vector<std::thread> helpers;
+    for (size_t t = 1; t < threads; ++t) helpers.emplace_back(run, t, threads);
+    run(0, threads);
+    for (auto& h : helpers) h.join();
+#endif
+  }
+  if (error) std::rethrow_exception(error);
 }
 
 void Scheduler::apply(Slot& slot, Token token, const Decision& d) {

@@ -134,8 +134,22 @@ class Scheduler {
     bool clamped;
   };
 
+  // One token to draw from a row of logits: by the slot's sampler chain, or greedily.
+  struct Draw {
+    Slot* slot = nullptr;
+    uint64_t epoch = 0;
+    const float* logits = nullptr;
+    llama_sampler* chain = nullptr;  // null: greedy
+    const std::vector<std::pair<Token, float>>* bias = nullptr;
+    Token token = 0;
+  };
+
   void admit();
-  void sample(Slot& slot, int batch_index);
+  // Runs the forcer's begin() on a fresh sequence (which may inject instead of sampling)
+  // or queues the draw of its next token.
+  void prepare_draw(Slot& slot, int batch_index, std::vector<Draw>& draws);
+  // Draws every queued token, spread over the context's threads.
+  void draw_tokens(std::vector<Draw>& draws);
   void apply(Slot& slot, Token token, const Decision& d);
   void finish(Slot& slot, const std::string& reason);
 
@@ -150,6 +164,8 @@ class Scheduler {
   TokenSeq mask_tokens_;  // masked after an empty ignore string
   int next_id_ = 0;
   size_t round_robin_ = 0;
+  int n_threads_ = 1;
+  uint64_t admissions_ = 0;
   SchedulerStats stats_;
 };
 

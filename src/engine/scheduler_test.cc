@@ -39,11 +39,11 @@ class SchedulerTest : public ::testing::Test {
 
   // Runs one request alone and returns its samples.
   static std::vector<SequenceResult> run(GenerationRequest r, int n_ctx = 4096,
-                                         SchedulerStats* stats = nullptr) {
+                                         SchedulerStats* stats = nullptr, int n_threads = 1) {
     ContextSettings ctx;
     ctx.n_ctx = n_ctx;
     ctx.n_parallel = r.n_samples;
-    ctx.n_threads = 1;  // ctest runs tests in parallel: one thread each never oversubscribes
+    ctx.n_threads = n_threads;  // 1: ctest runs tests in parallel, never oversubscribed
     Scheduler s(*model_, *vocab_, ctx);
     std::vector<SequenceResult> out(static_cast<size_t>(r.n_samples));
     r.on_done = [&](int i, const SequenceResult& res) { out[static_cast<size_t>(i)] = res; };
@@ -147,6 +147,24 @@ TEST_F(SchedulerTest, GreedyIsRepeatable) {
   EXPECT_EQ(a[0].thinking, b[0].thinking);
   EXPECT_EQ(a[0].answer, b[0].answer);
   EXPECT_FALSE(a[0].thinking.empty());
+}
+
+TEST_F(SchedulerTest, SamplesDrawnOnThreadsAreTheSame) {
+  auto req = [] {
+    auto r = request("Draw in parallel.", {40, 0, 0, 4});
+    r.n_samples = 6;
+    r.thinking_sampling.temperature = 1.0f;
+    r.thinking_sampling.seed = 11;
+    r.answer_sampling = r.thinking_sampling;
+    return r;
+  };
+  const auto one = run(req(), 4096, nullptr, 1);
+  const auto two = run(req(), 4096, nullptr, 2);  // draws split over two threads
+  for (size_t i = 0; i < one.size(); ++i) {
+    EXPECT_EQ(one[i].thinking, two[i].thinking) << "sample " << i;
+    EXPECT_EQ(one[i].answer, two[i].answer) << "sample " << i;
+  }
+  EXPECT_NE(one[0].thinking, one[1].thinking);  // distinct streams
 }
 
 TEST_F(SchedulerTest, NoRePrefill) {
