@@ -70,6 +70,9 @@ void add_model_flags(CLI::App& cmd, ModelFlags& f) {
   cmd.add_option("-t,--threads", f.context.n_threads, "CPU threads (0: all cores)")
       ->capture_default_str()
       ->check(CLI::Range(0, 1024));
+  cmd.add_flag("--kv-unified", f.context.unified_kv,
+               "one KV buffer for all sequences (shared prompts share cells) instead of one "
+               "per sequence (attention reads only its own cells; prompts are copied)");
   cmd.add_flag("-v,--verbose", f.verbose, "show llama.cpp's log");
 }
 

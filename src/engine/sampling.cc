@@ -107,7 +107,10 @@ llama_sampler_ptr make_sampler(const SamplingParams& params, int n_vocab) {
   if (params.top_k > 0) llama_sampler_chain_add(chain.get(), llama_sampler_init_top_k(params.top_k));
   if (params.top_p < 1.0f) llama_sampler_chain_add(chain.get(), llama_sampler_init_top_p(params.top_p, 1));
   if (params.min_p > 0.0f) llama_sampler_chain_add(chain.get(), llama_sampler_init_min_p(params.min_p, 1));
-  llama_sampler_chain_add(chain.get(), llama_sampler_init_temp(params.temperature));
+  // Dividing by 1 changes nothing: skip a pass over the vocabulary.
+  if (params.temperature != 1.0f) {
+    llama_sampler_chain_add(chain.get(), llama_sampler_init_temp(params.temperature));
+  }
   llama_sampler_chain_add(chain.get(), llama_sampler_init_dist(params.seed));
   return chain;
 }

@@ -62,7 +62,10 @@ Scheduler::Scheduler(const Model& model, const ForcingVocab& vocab, const Contex
   cp.n_batch = static_cast<uint32_t>(settings.n_batch);
   cp.n_ubatch = static_cast<uint32_t>(std::min(settings.n_ubatch, settings.n_batch));
   cp.n_seq_max = static_cast<uint32_t>(settings.n_parallel);
-  cp.kv_unified = true;  // shared prompts: copied sequences share cells
+  // One KV stream per sequence: attention then reads only the sequence's own cells (in
+  // one shared stream every query scans all sequences' cells, masked, which grows with
+  // every sample). Shared prompts are copied, not shared, at the cost of memory copies.
+  cp.kv_unified = settings.unified_kv;
   const int threads = settings.n_threads > 0
                           ? settings.n_threads
                           : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
@@ -181,36 +184,45 @@ void Scheduler::admit() {
 }
 
 bool Scheduler::step() {
+  compact();
   admit();
   batch_.n_tokens = 0;
   for (auto& s : slots_) s->batch_index = -1;
-  auto add = [&](Slot& s, int n, bool last_has_logits) {
-    for (int i = 0; i < n; ++i) {
+  // Generating sequences first, whole, in rotating order; then prompt chunks.
+  const size_t n_slots = slots_.size();
+  std::vector<int> take(n_slots, 0);
+  int in_batch = 0;
+  int64_t prompt_in_batch = 0;
+  for (int pass = 0; pass < 2; ++pass) {
+    for (size_t j = 0; j < n_slots; ++j) {
+      const size_t i = (round_robin_ + j) % n_slots;
+      const Slot& s = *slots_[i];
+      if (!s.active || s.pending.empty() || s.prompt_done != (pass == 0)) continue;
+      const int room = settings_.n_batch - in_batch;
+      if (room <= 0) break;
+      take[i] = std::min(room, static_cast<int>(s.pending.size()));
+      in_batch += take[i];
+      if (pass == 1) prompt_in_batch += take[i];
+    }
+  }
+  // The batch in sequence order: with a KV stream per sequence, llama.cpp puts only
+  // consecutive sequences in one micro-batch.
+  for (size_t i = 0; i < n_slots; ++i) {
+    Slot& s = *slots_[i];
+    const int n = take[i];
+    if (n == 0) continue;
+    const bool last_has_logits = n == static_cast<int>(s.pending.size());
+    for (int t = 0; t < n; ++t) {
       const int k = batch_.n_tokens++;
-      batch_.token[k] = s.pending[static_cast<size_t>(i)];
-      batch_.pos[k] = s.n_past + i;
+      batch_.token[k] = s.pending[static_cast<size_t>(t)];
+      batch_.pos[k] = s.n_past + t;
       batch_.n_seq_id[k] = 1;
       batch_.seq_id[k][0] = s.seq_id;
-      batch_.logits[k] = (last_has_logits && i == n - 1) ? 1 : 0;
+      batch_.logits[k] = (last_has_logits && t == n - 1) ? 1 : 0;
     }
     s.pending.erase(s.pending.begin(), s.pending.begin() + n);
     s.n_past += n;
     if (last_has_logits) s.batch_index = batch_.n_tokens - 1;
-  };
-  // Generating sequences first, whole, in rotating order; then prompt chunks.
-  const size_t n_slots = slots_.size();
-  int64_t prompt_in_batch = 0;
-  for (int pass = 0; pass < 2; ++pass) {
-    for (size_t j = 0; j < n_slots; ++j) {
-      Slot& s = *slots_[(round_robin_ + j) % n_slots];
-      if (!s.active || s.pending.empty() || s.prompt_done != (pass == 0)) continue;
-      const int room = settings_.n_batch - batch_.n_tokens;
-      if (room <= 0) break;
-      const int n = std::min(room, static_cast<int>(s.pending.size()));
-      const bool finishes = n == static_cast<int>(s.pending.size());
-      if (pass == 1) prompt_in_batch += n;
-      add(s, n, finishes);
-    }
   }
   round_robin_ = (round_robin_ + 1) % n_slots;
   if (batch_.n_tokens == 0) return busy_sequences() > 0 || !queue_.empty();
@@ -260,6 +272,27 @@ bool Scheduler::step() {
   }
   admit();
   return true;
+}
+
+void Scheduler::compact() {
+  if (settings_.unified_kv) return;
+  // Sequences past their prompt move down into free streams, so the batch's sequences
+  // stay consecutive (one micro-batch) as others finish.
+  llama_memory_t mem = llama_get_memory(ctx_.get());
+  for (;;) {
+    size_t free = 0;
+    while (free < slots_.size() && slots_[free]->active) ++free;
+    size_t busy = slots_.size();
+    while (busy > free + 1 && !(slots_[busy - 1]->active && slots_[busy - 1]->prompt_done)) --busy;
+    if (free >= slots_.size() || busy <= free + 1) return;
+    const size_t from = busy - 1;
+    llama_memory_seq_cp(mem, static_cast<llama_seq_id>(from), static_cast<llama_seq_id>(free), -1, -1);
+    llama_memory_seq_rm(mem, static_cast<llama_seq_id>(from), -1, -1);
+    std::swap(slots_[from], slots_[free]);
+    slots_[from]->seq_id = static_cast<int>(from);
+    slots_[free]->seq_id = static_cast<int>(free);
+    ++stats_.moved_sequences;
+  }
 }
 
 void Scheduler::run() {

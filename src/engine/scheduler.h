@@ -7,7 +7,10 @@
 // waits for the others, and nothing already in the KV cache is decoded again: forced
 // text is appended, a trigger taken back is removed with llama_memory_seq_rm. The
 // samples of one request share its prompt: it is decoded once into the first sample's
-// sequence and copied (llama_memory_seq_cp, which shares the cells) into the others.
+// sequence and copied (llama_memory_seq_cp) into the others. Each sequence has a KV
+// stream of its own (unless ContextSettings::unified_kv); the batch lists sequences in
+// order, and running sequences move down into streams freed below them, so llama.cpp
+// decodes them as one micro-batch.
 //
 // Threads: a Scheduler belongs to one thread, which calls submit(), step() and cancel();
 // callbacks run on that thread, inside step().
@@ -36,6 +39,9 @@ struct ContextSettings {
   int n_ubatch = 512;
   int n_threads = 0;     // 0: all cores
   int n_parallel = 1;    // sequences decoded together
+  // One KV buffer for all sequences (shared prompts share cells) instead of a stream per
+  // sequence (attention reads only the sequence's own cells; prompts are copied).
+  bool unified_kv = false;
 };
 
 // One generation request: a tokenized prompt (which already opens thinking) and n
@@ -86,6 +92,7 @@ struct SchedulerStats {
   int64_t injected_tokens = 0;
   int64_t retracted_tokens = 0;
   int64_t decode_calls = 0;
+  int64_t moved_sequences = 0;  // moved to a lower KV stream as others finished
   double decode_ms = 0;
 };
 
@@ -145,6 +152,8 @@ class Scheduler {
   };
 
   void admit();
+  // Without a unified KV cache: moves running sequences into lower free streams.
+  void compact();
   // Runs the forcer's begin() on a fresh sequence (which may inject instead of sampling)
   // or queues the draw of its next token.
   void prepare_draw(Slot& slot, int batch_index, std::vector<Draw>& draws);

@@ -167,6 +167,40 @@ TEST_F(SchedulerTest, SamplesDrawnOnThreadsAreTheSame) {
   EXPECT_NE(one[0].thinking, one[1].thinking);  // distinct streams
 }
 
+TEST_F(SchedulerTest, SequencesMoveDownAsOthersFinish) {
+  // A short request finishes first; the long ones move into its KV stream and go on as
+  // they would in one shared KV buffer, where nothing moves.
+  auto go = [](bool unified, SchedulerStats* stats) {
+    ContextSettings ctx;
+    ctx.n_ctx = 3 * 256;
+    ctx.n_parallel = 3;
+    ctx.n_threads = 1;
+    ctx.unified_kv = unified;
+    Scheduler s(*model_, *vocab_, ctx);
+    std::vector<SequenceResult> out(3);
+    const BudgetRules rules[3] = {{2, 0, 0, 1}, {60, 0, 0, 8}, {40, 0, 0, 8}};
+    for (int i = 0; i < 3; ++i) {
+      auto req = request("Question number " + std::to_string(i), rules[i]);
+      req.on_done = [&out, i](int, const SequenceResult& r) { out[static_cast<size_t>(i)] = r; };
+      s.submit(std::move(req));
+    }
+    s.run();
+    EXPECT_EQ(s.used_cells(), 0);
+    *stats = s.stats();
+    return out;
+  };
+  SchedulerStats split, unified;
+  const auto moved = go(false, &split);
+  const auto shared = go(true, &unified);
+  EXPECT_GE(split.moved_sequences, 1);
+  EXPECT_EQ(unified.moved_sequences, 0);
+  for (size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(moved[i].thinking, shared[i].thinking) << "request " << i;
+    EXPECT_EQ(moved[i].answer, shared[i].answer) << "request " << i;
+  }
+  EXPECT_EQ(moved[1].thinking_tokens, 60);
+}
+
 TEST_F(SchedulerTest, NoRePrefill) {
   auto req = request("Count the tokens.", {30, 0, 2, 6});
   bias_trigger(req, 6.0f);  // ends now and then, so ignores and the cap both happen
