@@ -1,8 +1,11 @@
 #include "engine/sampling.h"
 
+#include "engine/softmax_kernel.h"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <random>
 #include <stdexcept>
 
 namespace s1 {
@@ -68,20 +71,6 @@ Token greedy_token(const float* logits, int n_vocab,
   return best;
 }
 
-Token sample_token(llama_sampler* chain, const float* logits, int n_vocab,
-                   std::vector<llama_token_data>& candidates) {
-  candidates.resize(static_cast<size_t>(n_vocab));
-  for (Token i = 0; i < n_vocab; ++i) candidates[static_cast<size_t>(i)] = {i, logits[i], 0.0f};
-  llama_token_data_array arr{candidates.data(), candidates.size(), -1, false};
-  llama_sampler_apply(chain, &arr);
-  if (arr.selected < 0 || arr.selected >= static_cast<int64_t>(arr.size)) {
-    throw std::runtime_error("the sampler chose no token");
-  }
-  const Token token = arr.data[arr.selected].id;
-  llama_sampler_accept(chain, token);
-  return token;
-}
-
 llama_sampler_ptr make_sampler(const SamplingParams& params, int n_vocab) {
   llama_sampler_chain_params cp = llama_sampler_chain_default_params();
   cp.no_perf = true;
@@ -113,6 +102,119 @@ llama_sampler_ptr make_sampler(const SamplingParams& params, int n_vocab) {
   }
   llama_sampler_chain_add(chain.get(), llama_sampler_init_dist(params.seed));
   return chain;
+}
+
+
+TokenSampler::TokenSampler(const SamplingParams& params, int n_vocab)
+    : params_(params), n_vocab_(n_vocab), rng_(params.seed) {
+  for (const auto& [token, bias] : params.logit_bias) {
+    (void)bias;
+    if (token < 0 || token >= n_vocab) {
+      throw std::invalid_argument("logit bias token " + std::to_string(token) +
+                                  " is outside the vocabulary (" + std::to_string(n_vocab) +
+                                  " tokens)");
+    }
+  }
+  const bool truncates = params.top_k > 0 || params.top_p < 1.0f || params.min_p > 0.0f;
+  if (!greedy() && truncates) chain_ = make_sampler(params, n_vocab);
+}
+
+Token TokenSampler::sample(const float* logits) {
+  if (greedy()) return greedy_token(logits, n_vocab_, params_.logit_bias);
+  if (!chain_) return softmax_draw(logits);
+  candidates_.resize(static_cast<size_t>(n_vocab_));
+  for (Token i = 0; i < n_vocab_; ++i) candidates_[static_cast<size_t>(i)] = {i, logits[i], 0.0f};
+  llama_token_data_array arr{candidates_.data(), candidates_.size(), -1, false};
+  llama_sampler_apply(chain_.get(), &arr);
+  if (arr.selected < 0 || arr.selected >= static_cast<int64_t>(arr.size)) {
+    throw std::runtime_error("the sampler chose no token");
+  }
+  const Token token = arr.data[arr.selected].id;
+  llama_sampler_accept(chain_.get(), token);
+  return token;
+}
+
+Token TokenSampler::softmax_draw(const float* logits) {
+  // P(token) is proportional to exp((logit + bias) / temperature), as llama.cpp's
+  // logit-bias + temp + dist chain draws, in vectorized passes over the row: the weights
+  // by blocks with their sums, then a walk over the block sums and inside one block.
+  constexpr int kBlock = 1024;
+  const size_t n = static_cast<size_t>(n_vocab_);
+  const size_t n_blocks = (n + kBlock - 1) / kBlock;
+  weights_.resize(n);
+  block_sums_.resize(n_blocks);
+  // Biased values, in token order, summed in the given order when a token is biased twice.
+  std::vector<std::pair<Token, float>> biased;
+  for (const auto& [token, bias] : params_.logit_bias) {
+    auto it = std::find_if(biased.begin(), biased.end(),
+                           [t = token](const auto& b) { return b.first == t; });
+    if (it == biased.end()) {
+      biased.emplace_back(token, logits[token] + bias);
+    } else {
+      it->second += bias;
+    }
+  }
+  std::sort(biased.begin(), biased.end());
+  // The shift is the largest biased logit: raw values of biased tokens stay out of it.
+  float shift = -INFINITY;
+  Token from = 0;
+  for (const auto& [token, value] : biased) {
+    if (token > from) shift = std::max(shift, max_of(logits + from, token - from));
+    shift = std::max(shift, value);
+    from = token + 1;
+  }
+  if (from < n_vocab_) shift = std::max(shift, max_of(logits + from, n_vocab_ - from));
+  if (std::isnan(shift) || shift == INFINITY || shift == -INFINITY) {
+    // A token at +inf is certain (the first such one); all at -inf leaves nothing to weigh.
+    return greedy_token(logits, n_vocab_, params_.logit_bias);
+  }
+  const float scale = 1.0f / params_.temperature;
+  for (size_t b = 0; b < n_blocks; ++b) {
+    const size_t start = b * kBlock;
+    const int len = static_cast<int>(std::min(n, start + kBlock) - start);
+    block_sums_[b] = exp_scaled_sum(logits + start, weights_.data() + start, len, shift, scale);
+  }
+  // Biased tokens get their own weights, and their blocks are summed again (subtracting
+  // a raw weight far above the others would lose them).
+  for (size_t k = 0; k < biased.size(); ++k) {
+    const auto [token, value] = biased[k];
+    const auto t = static_cast<size_t>(token);
+    weights_[t] = value == -INFINITY ? 0.0f : std::exp((value - shift) * scale);
+    const size_t b = t / kBlock;
+    if (k + 1 < biased.size() && static_cast<size_t>(biased[k + 1].first) / kBlock == b) continue;
+    double sum = 0.0;
+    for (size_t i = b * kBlock; i < std::min(n, (b + 1) * kBlock); ++i) sum += weights_[i];
+    block_sums_[b] = sum;
+  }
+  double total = 0.0;
+  for (double x : block_sums_) total += x;
+  // A token at -inf (masked) has a tiny weight from the kernel; it is never drawn.
+  auto weight = [&](size_t i) {
+    return logits[i] == -INFINITY && !is_biased(biased, static_cast<Token>(i)) ? 0.0f
+                                                                               : weights_[i];
+  };
+  const double target = std::uniform_real_distribution<double>(0.0, 1.0)(rng_) * total;
+  double seen = 0.0;
+  size_t b = 0;
+  while (b + 1 < n_blocks && seen + block_sums_[b] <= target) seen += block_sums_[b++];
+  Token last = -1;
+  for (size_t i = b * kBlock; i < n; ++i) {
+    const float w = weight(i);
+    if (w <= 0.0f) continue;
+    last = static_cast<Token>(i);
+    seen += w;
+    if (seen > target) return last;
+  }
+  // Rounding left the target past the end: the last token with weight, or before it.
+  if (last >= 0) return last;
+  for (size_t i = b * kBlock; i-- > 0;) {
+    if (weight(i) > 0.0f) return static_cast<Token>(i);
+  }
+  return greedy_token(logits, n_vocab_, params_.logit_bias);
+}
+
+bool TokenSampler::is_biased(const std::vector<std::pair<Token, float>>& biased, Token token) {
+  return std::any_of(biased.begin(), biased.end(), [&](const auto& b) { return b.first == token; });
 }
 
 }  // namespace s1

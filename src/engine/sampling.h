@@ -4,6 +4,7 @@
 #include <llama-cpp.h>
 
 #include <cstdint>
+#include <random>
 #include <string>
 #include <utility>
 #include <vector>
@@ -34,15 +35,39 @@ std::pair<Token, float> parse_logit_bias(const std::string& spec);
 Token greedy_token(const float* logits, int n_vocab,
                    const std::vector<std::pair<Token, float>>& bias);
 
-// One token drawn by `chain` from a row of logits, as llama_sampler_sample does, with
-// `candidates` as scratch space (resized to n_vocab). Reads `logits` only, so distinct
-// chains with distinct scratch may run on several threads at once. Throws
-// std::runtime_error if the chain selects nothing.
-Token sample_token(llama_sampler* chain, const float* logits, int n_vocab,
-                   std::vector<llama_token_data>& candidates);
-
 // A new sampler chain for `params` over a vocabulary of `n_vocab` tokens.
 // Throws std::invalid_argument for a bias token outside the vocabulary.
 llama_sampler_ptr make_sampler(const SamplingParams& params, int n_vocab);
+
+// Draws the tokens of one sequence in one phase. Greedy when temperature <= 0; with
+// top-k, top-p or min-p, llama.cpp's sampler chain (make_sampler); plain temperature
+// sampling (the s1 paper's parallel-scaling setting) draws from the softmax over the
+// whole row in vectorized passes (softmax_kernel.h), several times faster than the
+// chain's scalar loop, with the same distribution and the same seeding (a mt19937 from
+// `seed`), though not the same stream of tokens.
+class TokenSampler {
+ public:
+  // Throws std::invalid_argument for a bias token outside the vocabulary.
+  TokenSampler(const SamplingParams& params, int n_vocab);
+
+  // One token from `logits` (n_vocab values). Reads the row only, so samplers may draw
+  // from one row at once; one sampler is not thread-safe. Throws std::runtime_error if
+  // the chain selects nothing.
+  Token sample(const float* logits);
+
+  bool greedy() const { return params_.temperature <= 0.0f; }
+
+ private:
+  Token softmax_draw(const float* logits);
+  static bool is_biased(const std::vector<std::pair<Token, float>>& biased, Token token);
+
+  SamplingParams params_;
+  int n_vocab_;
+  llama_sampler_ptr chain_;  // only with top-k, top-p or min-p
+  std::mt19937 rng_;
+  std::vector<float> weights_;       // scratch: exp of the scaled logits
+  std::vector<double> block_sums_;   // scratch: their sums by block
+  std::vector<llama_token_data> candidates_;  // scratch of the chain
+};
 
 }  // namespace s1

@@ -39,7 +39,7 @@ TEST(Sampling, GreedyFastPathMatchesLlamaCpp) {
   }
 }
 
-TEST(Sampling, SampleTokenDrawsAsLlamaCppDoes) {
+TEST(Sampling, TruncatingSamplersDrawAsLlamaCppDoes) {
   SplitMix64 rng(5);
   std::vector<float> logits(500);
   for (auto& x : logits) x = static_cast<float>(rng.next() % 1000) / 100.0f;
@@ -48,9 +48,8 @@ TEST(Sampling, SampleTokenDrawsAsLlamaCppDoes) {
   params.top_k = 50;
   params.seed = 42;
   params.logit_bias = {{7, 5.0f}};
-  auto ours = make_sampler(params, 500);
+  TokenSampler ours(params, 500);
   auto theirs = make_sampler(params, 500);
-  std::vector<llama_token_data> scratch;
   std::set<Token> seen;
   for (int draw = 0; draw < 50; ++draw) {
     std::vector<llama_token_data> cur;
@@ -59,11 +58,94 @@ TEST(Sampling, SampleTokenDrawsAsLlamaCppDoes) {
     llama_sampler_apply(theirs.get(), &arr);
     const Token expected = cur[static_cast<size_t>(arr.selected)].id;
     llama_sampler_accept(theirs.get(), expected);
-    const Token got = sample_token(ours.get(), logits.data(), 500, scratch);
+    const Token got = ours.sample(logits.data());
     EXPECT_EQ(got, expected) << "draw " << draw;
     seen.insert(got);
   }
   EXPECT_GT(seen.size(), 3u);  // it does sample, not pick
+}
+
+// Draw frequencies of the softmax path against exp((logit + bias) / T), normalized.
+void expect_softmax_frequencies(const std::vector<float>& logits, const SamplingParams& params,
+                                int draws) {
+  const int n = static_cast<int>(logits.size());
+  std::vector<double> expected(logits.size());
+  double total = 0;
+  for (int i = 0; i < n; ++i) {
+    double v = logits[static_cast<size_t>(i)];
+    for (const auto& [t, b] : params.logit_bias)
+      if (t == i) v += b;
+    expected[static_cast<size_t>(i)] = std::isinf(v) ? 0.0 : std::exp(v / params.temperature);
+    total += expected[static_cast<size_t>(i)];
+  }
+  TokenSampler sampler(params, n);
+  std::vector<int> counts(logits.size(), 0);
+  for (int d = 0; d < draws; ++d) ++counts[static_cast<size_t>(sampler.sample(logits.data()))];
+  for (size_t i = 0; i < logits.size(); ++i) {
+    const double p = expected[i] / total;
+    const double sd = std::sqrt(p * (1 - p) / draws);
+    EXPECT_NEAR(static_cast<double>(counts[i]) / draws, p, 5 * sd + 1e-9) << "token " << i;
+    if (p == 0) EXPECT_EQ(counts[i], 0) << "token " << i;
+  }
+}
+
+TEST(Sampling, SoftmaxDrawFollowsTheDistribution) {
+  SamplingParams params;
+  params.temperature = 0.7f;
+  params.seed = 9;
+  // A masked token (the largest raw logit, biased away) and a biased-up one.
+  params.logit_bias = {{3, -INFINITY}, {5, 1.5f}, {5, 0.5f}};
+  expect_softmax_frequencies({1.0f, 0.5f, -INFINITY, 4.0f, 2.0f, 0.0f, 1.5f, -1.0f}, params,
+                             40000);
+  params.temperature = 1.0f;
+  params.logit_bias.clear();
+  expect_softmax_frequencies({0.0f, 0.1f, 0.2f, 2.0f}, params, 40000);
+}
+
+TEST(Sampling, SoftmaxDrawOverAFullVocabulary) {
+  // Blocks of the row, a masked favourite and the last token all matter at 150k tokens.
+  const int n = 151936;
+  std::vector<float> logits(static_cast<size_t>(n), -30.0f);
+  logits[2000] = 5.0f;
+  logits[n - 1] = 5.0f;
+  logits[77777] = 50.0f;  // masked below
+  SamplingParams params;
+  params.temperature = 1.0f;
+  params.seed = 3;
+  params.logit_bias = {{77777, -INFINITY}};
+  TokenSampler sampler(params, n);
+  int first = 0, last = 0;
+  for (int d = 0; d < 2000; ++d) {
+    const Token t = sampler.sample(logits.data());
+    ASSERT_TRUE(t == 2000 || t == n - 1) << t;
+    (t == 2000 ? first : last)++;
+  }
+  EXPECT_GT(first, 850);
+  EXPECT_GT(last, 850);
+  // A token pushed to +inf is certain.
+  params.logit_bias = {{123, INFINITY}};
+  TokenSampler certain(params, n);
+  for (int d = 0; d < 5; ++d) EXPECT_EQ(certain.sample(logits.data()), 123);
+}
+
+TEST(Sampling, SoftmaxDrawIsSeeded) {
+  std::vector<float> logits(1000);
+  SplitMix64 rng(1);
+  for (auto& x : logits) x = static_cast<float>(rng.next() % 100) / 10.0f;
+  SamplingParams params;
+  params.temperature = 1.0f;
+  params.seed = 5;
+  TokenSampler a(params, 1000), b(params, 1000);
+  params.seed = 6;
+  TokenSampler c(params, 1000);
+  std::vector<Token> ta, tb, tc;
+  for (int d = 0; d < 20; ++d) {
+    ta.push_back(a.sample(logits.data()));
+    tb.push_back(b.sample(logits.data()));
+    tc.push_back(c.sample(logits.data()));
+  }
+  EXPECT_EQ(ta, tb);
+  EXPECT_NE(ta, tc);
 }
 
 TEST(Sampling, LogitBiasSpec) {

@@ -37,15 +37,14 @@ struct Scheduler::Slot {
   int leader = -1;           // followers wait for this slot's prompt, then copy it
   bool prompt_done = false;
   std::optional<BudgetForcer> forcer;
-  llama_sampler_ptr thinking_sampler;
-  llama_sampler_ptr answer_sampler;
+  std::optional<TokenSampler> thinking_sampler;
+  std::optional<TokenSampler> answer_sampler;
   int n_past = 0;
   TokenSeq pending;          // to feed in the next batch
   int batch_index = -1;      // row of this slot's logits in the current batch
   bool mask_next = false;
   bool begun = false;        // BudgetForcer::begin() has run
   uint64_t epoch = 0;        // which admission this is: a reused slot is a new sequence
-  std::vector<llama_token_data> candidates;  // scratch of the sampler chain
   SequenceResult result;
   Clock::time_point admitted, first_token;
 };
@@ -162,8 +161,8 @@ void Scheduler::admit() {
       // Distinct samples of one request draw distinct random streams.
       think.seed += static_cast<uint32_t>(s.sample) * 7919u;
       answer.seed += static_cast<uint32_t>(s.sample) * 7919u;
-      s.thinking_sampler = make_sampler(think, model_.n_vocab());
-      s.answer_sampler = make_sampler(answer, model_.n_vocab());
+      s.thinking_sampler.emplace(think, model_.n_vocab());
+      s.answer_sampler.emplace(answer, model_.n_vocab());
       s.n_past = 0;
       s.pending = i == 0 ? p.request->prompt : TokenSeq{};
       s.batch_index = -1;
@@ -327,23 +326,18 @@ void Scheduler::prepare_draw(Slot& slot, int batch_index, std::vector<Draw>& dra
   d.slot = &slot;
   d.epoch = slot.epoch;
   d.logits = logits;
-  d.bias = &params.logit_bias;
-  if (params.temperature > 0.0f) {
-    d.chain = thinking ? slot.thinking_sampler.get() : slot.answer_sampler.get();
-  }
+  d.sampler = thinking ? &*slot.thinking_sampler : &*slot.answer_sampler;
   draws.push_back(d);
 }
 
 void Scheduler::draw_tokens(std::vector<Draw>& draws) {
-  const int n_vocab = model_.n_vocab();
   std::exception_ptr error;
   std::mutex error_mutex;
   auto run = [&](size_t first, size_t stride) {
     try {
       for (size_t k = first; k < draws.size(); k += stride) {
         Draw& d = draws[k];
-        d.token = d.chain ? sample_token(d.chain, d.logits, n_vocab, d.slot->candidates)
-                          : greedy_token(d.logits, n_vocab, *d.bias);
+        d.token = d.sampler->sample(d.logits);
       }
     } catch (...) {
       std::lock_guard<std::mutex> lock(error_mutex);
@@ -351,7 +345,7 @@ void Scheduler::draw_tokens(std::vector<Draw>& draws) {
     }
   };
   const auto sampled = static_cast<size_t>(std::count_if(
-      draws.begin(), draws.end(), [](const Draw& d) { return d.chain != nullptr; }));
+      draws.begin(), draws.end(), [](const Draw& d) { return !d.sampler->greedy(); }));
   // A greedy scan is too quick to be worth a thread.
   const size_t threads = std::min(static_cast<size_t>(n_threads_), sampled);
   if (threads <= 1) {

@@ -141,13 +141,12 @@ class Scheduler {
     bool clamped;
   };
 
-  // One token to draw from a row of logits: by the slot's sampler chain, or greedily.
+  // One token to draw from a row of logits with the slot's sampler for its phase.
   struct Draw {
     Slot* slot = nullptr;
     uint64_t epoch = 0;
     const float* logits = nullptr;
-    llama_sampler* chain = nullptr;  // null: greedy
-    const std::vector<std::pair<Token, float>>* bias = nullptr;
+    TokenSampler* sampler = nullptr;
     Token token = 0;
   };
 
