@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "core/utf8.h"
+#include "methods/prompts.h"
 
 namespace s1::server {
 namespace {
@@ -263,11 +264,13 @@ ApiRequest parse_request(Endpoint endpoint, std::string_view body_text, const Ap
   const auto min_think = aliased_int(body, {"min_tokens_thinking"}, 0, kMax);
   const auto num_ignore = aliased_int(body, {"thinking_n_ignore"}, 0, 1 << 20);
   const auto max_answer = aliased_int(body, {"max_tokens", "max_completion_tokens"}, 1, kMax);
+  const auto steps = aliased_int(body, {"thinking_steps"}, 0, 1 << 20);
+  const auto step_tokens = aliased_int(body, {"thinking_step_tokens"}, 1, 1 << 20);
   if (const json* v = field(body, "thinking_n_ignore_str")) {
     r.ignore_strings = get_strings(*v, "thinking_n_ignore_str", 64, true);
   }
   r.plain = endpoint == Endpoint::kCompletion && !max_think && !min_think && !num_ignore &&
-            !r.ignore_strings;
+            !r.ignore_strings && !steps && !step_tokens;
   if (r.plain) {
     // A plain continuation: nothing forced; max_tokens bounds the whole of it.
     r.rules = BudgetRules{};
@@ -278,6 +281,15 @@ ApiRequest parse_request(Endpoint endpoint, std::string_view body_text, const Ap
     if (min_think) r.rules.min_think = static_cast<int>(*min_think);
     if (num_ignore) r.rules.num_ignore = static_cast<int>(*num_ignore);
     if (max_answer) r.rules.max_answer = static_cast<int>(*max_answer);
+    if (steps) {
+      r.rules.max_steps = static_cast<int>(*steps);
+      if (r.rules.step_tokens == 0) r.rules.step_tokens = kStepTokens;
+    }
+    if (step_tokens) r.rules.step_tokens = static_cast<int>(*step_tokens);
+    if (r.rules.step_tokens > 0 && r.rules.max_steps < 0) {
+      bad("thinking_step_tokens", "'thinking_step_tokens' needs 'thinking_steps'",
+          "inconsistent_budget");
+    }
     // A floor given alone may sit above the server's default cap: the request wins.
     if (min_think && !max_think && r.rules.max_think >= 0 &&
         r.rules.min_think > r.rules.max_think) {

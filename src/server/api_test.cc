@@ -71,6 +71,18 @@ TEST(ServerApi, EveryBudgetNameSetsTheCap) {
             (std::vector<std::string>{"A", ""}));
   // A floor above the server's default cap raises the cap; above a given cap it is an error.
   EXPECT_EQ(chat({{"min_tokens_thinking", 300}}).rules.max_think, 300);
+  // Steps of 100 tokens unless the request or the server says otherwise.
+  ApiRequest steps = chat({{"thinking_steps", 4}});
+  EXPECT_EQ(steps.rules.max_steps, 4);
+  EXPECT_EQ(steps.rules.step_tokens, 100);
+  steps = chat({{"thinking_steps", 0}, {"thinking_step_tokens", 50}});
+  EXPECT_EQ(steps.rules.max_steps, 0);
+  EXPECT_EQ(steps.rules.step_tokens, 50);
+  EXPECT_EQ(chat_error({{"thinking_step_tokens", 50}}).param, "thinking_step_tokens");
+  EXPECT_EQ(chat_error({{"thinking_steps", -1}}).code, "invalid_value");
+  EXPECT_FALSE(parse_request(Endpoint::kCompletion, R"({"prompt": "a", "thinking_steps": 2})",
+                             defaults())
+                   .plain);
 }
 
 TEST(ServerApi, ConflictingAndInconsistentBudgetsAreRefused) {
