@@ -21,8 +21,10 @@ mkdir -p "$root/build/bench"
 # the medians are compared.
 # llama-bench: token generation (tg) of n_gen tokens from an empty context.
 # s1 generate: greedy, the end trigger (<|im_start|>) pushed up (+3) so that the random
-# model tries to stop thinking early and is made to go on twice ("Wait"); it then ends
-# thinking and answers, about n_gen tokens in all. Generation tokens/s = sampled tokens /
+# model tries to stop thinking early and is made to go on ("Wait", up to twice); it then
+# ends thinking (or reaches the cap) and answers, about n_gen tokens in all. Where the
+# random model's greedy path tries to stop depends on the CPU's arithmetic, so the
+# number of ignored ends is printed rather than fixed. Generation tokens/s = sampled tokens /
 # time from the first sampled token to the end; decoded tokens/s also counts the forced
 # tokens ("Wait", "answer"), which llama-bench's figure would count as well.
 ref=()
@@ -35,17 +37,17 @@ for _ in $(seq "$reps"); do
     python3 -c 'import json,sys
 d = json.load(sys.stdin); s = d["samples"][0]
 ignores = sum(e["kind"] == "ignore" for e in s["events"])
-assert ignores == 2, "expected two ignored ends, got %d" % ignores
-print(d["timings"]["generation_tokens_per_s"], d["timings"]["decoded_tokens_per_s"])')")
+assert ignores >= 1, "the model never tried to end thinking: no forcing to measure"
+print(d["timings"]["generation_tokens_per_s"], d["timings"]["decoded_tokens_per_s"], ignores)')")
 done
 python3 - "${ref[*]}" "${ours[*]}" <<'PY'
 import statistics, sys
 ref = [float(x) for x in sys.argv[1].split()]
-pairs = [float(x) for x in sys.argv[2].split()]
-ours, decoded = pairs[0::2], pairs[1::2]
+triples = [float(x) for x in sys.argv[2].split()]
+ours, decoded, ignores = triples[0::3], triples[1::3], triples[2::3]
 fmt = lambda v: ", ".join(f"{x:.2f}" for x in v)
 print(f"llama-bench tg128: median {statistics.median(ref):.2f} t/s (runs: {fmt(ref)})")
-print(f"s1 generate, budget forcing with 2 ignores: median {statistics.median(ours):.2f} t/s (runs: {fmt(ours)})")
+print(f"s1 generate, budget forcing with {int(max(ignores))} ignored end(s): median {statistics.median(ours):.2f} t/s (runs: {fmt(ours)})")
 print(f"ratio of medians: {statistics.median(ours) / statistics.median(ref):.3f}")
 print(f"decoded tokens (sampled + forced): median {statistics.median(decoded):.2f} t/s, ratio {statistics.median(decoded) / statistics.median(ref):.3f}")
 PY
