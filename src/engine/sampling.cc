@@ -33,14 +33,44 @@ std::pair<Token, float> parse_logit_bias(const std::string& spec) {
   }
 }
 
-Token greedy_token(const float* logits, int n_vocab,
-                   const std::vector<std::pair<Token, float>>& bias) {
-  // Read-only, so rows shared by several sequences can be scanned at once: biased tokens
-  // (in token order; a token biased twice gets both, in the given order) are taken
-  // apart from the plain scan between them.
+namespace {
+
+void check_bias_tokens(const SamplingParams& params, int n_vocab) {
+  for (const auto& entry : params.logit_bias) {
+    if (entry.first < 0 || entry.first >= n_vocab) {
+      throw std::invalid_argument("logit bias token " + std::to_string(entry.first) +
+                                  " is outside the vocabulary (" + std::to_string(n_vocab) +
+                                  " tokens)");
+    }
+  }
+}
+
+// Each biased token once, in token order, with its logit plus its biases (added in the
+// given order, as llama.cpp's logit-bias sampler adds them).
+std::vector<std::pair<Token, float>> biased_values(const float* logits,
+                                                   const std::vector<std::pair<Token, float>>& bias) {
   std::vector<std::pair<Token, float>> sorted = bias;
   std::stable_sort(sorted.begin(), sorted.end(),
                    [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<std::pair<Token, float>> values;
+  for (const auto& [token, b] : sorted) {
+    if (values.empty() || values.back().first != token) values.emplace_back(token, logits[token]);
+    values.back().second += b;
+  }
+  return values;
+}
+
+bool is_biased(const std::vector<std::pair<Token, float>>& biased, Token token) {
+  return std::binary_search(biased.begin(), biased.end(), std::pair<Token, float>{token, 0.0f},
+                            [](const auto& a, const auto& b) { return a.first < b.first; });
+}
+
+}  // namespace
+
+Token greedy_token(const float* logits, int n_vocab,
+                   const std::vector<std::pair<Token, float>>& bias) {
+  // Read-only, so rows shared by several sequences can be scanned at once: biased tokens
+  // are taken apart from the plain scan between them.
   Token best = 0;
   float best_value = logits[0];
   Token next = 0;  // first token not looked at yet
@@ -54,10 +84,7 @@ Token greedy_token(const float* logits, int n_vocab,
     }
     next = std::max(next, end);
   };
-  for (size_t k = 0; k < sorted.size();) {
-    const Token t = sorted[k].first;
-    float value = logits[t];
-    for (; k < sorted.size() && sorted[k].first == t; ++k) value += sorted[k].second;
+  for (const auto& [t, value] : biased_values(logits, bias)) {
     scan_to(t);
     if (t == 0) {
       best_value = value;
@@ -76,15 +103,9 @@ llama_sampler_ptr make_sampler(const SamplingParams& params, int n_vocab) {
   cp.no_perf = true;
   llama_sampler_ptr chain(llama_sampler_chain_init(cp));
   if (!params.logit_bias.empty()) {
+    check_bias_tokens(params, n_vocab);
     std::vector<llama_logit_bias> biases;
-    for (const auto& [token, bias] : params.logit_bias) {
-      if (token < 0 || token >= n_vocab) {
-        throw std::invalid_argument("logit bias token " + std::to_string(token) +
-                                    " is outside the vocabulary (" + std::to_string(n_vocab) +
-                                    " tokens)");
-      }
-      biases.push_back({token, bias});
-    }
+    for (const auto& [token, bias] : params.logit_bias) biases.push_back({token, bias});
     llama_sampler_chain_add(chain.get(), llama_sampler_init_logit_bias(
                                              n_vocab, static_cast<int32_t>(biases.size()),
                                              biases.data()));
@@ -104,17 +125,9 @@ llama_sampler_ptr make_sampler(const SamplingParams& params, int n_vocab) {
   return chain;
 }
 
-
 TokenSampler::TokenSampler(const SamplingParams& params, int n_vocab)
     : params_(params), n_vocab_(n_vocab), rng_(params.seed) {
-  for (const auto& [token, bias] : params.logit_bias) {
-    (void)bias;
-    if (token < 0 || token >= n_vocab) {
-      throw std::invalid_argument("logit bias token " + std::to_string(token) +
-                                  " is outside the vocabulary (" + std::to_string(n_vocab) +
-                                  " tokens)");
-    }
-  }
+  check_bias_tokens(params, n_vocab);
   const bool truncates = params.top_k > 0 || params.top_p < 1.0f || params.min_p > 0.0f;
   if (!greedy() && truncates) chain_ = make_sampler(params, n_vocab);
 }
@@ -143,18 +156,7 @@ Token TokenSampler::softmax_draw(const float* logits) {
   const size_t n_blocks = (n + kBlock - 1) / kBlock;
   weights_.resize(n);
   block_sums_.resize(n_blocks);
-  // Biased values, in token order, summed in the given order when a token is biased twice.
-  std::vector<std::pair<Token, float>> biased;
-  for (const auto& [token, bias] : params_.logit_bias) {
-    auto it = std::find_if(biased.begin(), biased.end(),
-                           [t = token](const auto& b) { return b.first == t; });
-    if (it == biased.end()) {
-      biased.emplace_back(token, logits[token] + bias);
-    } else {
-      it->second += bias;
-    }
-  }
-  std::sort(biased.begin(), biased.end());
+  const auto biased = biased_values(logits, params_.logit_bias);
   // The shift is the largest biased logit: raw values of biased tokens stay out of it.
   float shift = -INFINITY;
   Token from = 0;
@@ -211,10 +213,6 @@ Token TokenSampler::softmax_draw(const float* logits) {
     if (weight(i) > 0.0f) return static_cast<Token>(i);
   }
   return greedy_token(logits, n_vocab_, params_.logit_bias);
-}
-
-bool TokenSampler::is_biased(const std::vector<std::pair<Token, float>>& biased, Token token) {
-  return std::any_of(biased.begin(), biased.end(), [&](const auto& b) { return b.first == token; });
 }
 
 }  // namespace s1

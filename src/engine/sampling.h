@@ -59,7 +59,6 @@ class TokenSampler {
 
  private:
   Token softmax_draw(const float* logits);
-  static bool is_biased(const std::vector<std::pair<Token, float>>& biased, Token token);
 
   SamplingParams params_;
   int n_vocab_;

@@ -279,17 +279,17 @@ void Scheduler::compact() {
   // stay consecutive (one micro-batch) as others finish.
   llama_memory_t mem = llama_get_memory(ctx_.get());
   for (;;) {
-    size_t free = 0;
-    while (free < slots_.size() && slots_[free]->active) ++free;
+    size_t to = 0;  // the lowest free stream
+    while (to < slots_.size() && slots_[to]->active) ++to;
     size_t busy = slots_.size();
-    while (busy > free + 1 && !(slots_[busy - 1]->active && slots_[busy - 1]->prompt_done)) --busy;
-    if (free >= slots_.size() || busy <= free + 1) return;
-    const size_t from = busy - 1;
-    llama_memory_seq_cp(mem, static_cast<llama_seq_id>(from), static_cast<llama_seq_id>(free), -1, -1);
+    while (busy > to + 1 && !(slots_[busy - 1]->active && slots_[busy - 1]->prompt_done)) --busy;
+    if (to >= slots_.size() || busy <= to + 1) return;
+    const size_t from = busy - 1;  // the highest movable sequence above it
+    llama_memory_seq_cp(mem, static_cast<llama_seq_id>(from), static_cast<llama_seq_id>(to), -1, -1);
     llama_memory_seq_rm(mem, static_cast<llama_seq_id>(from), -1, -1);
-    std::swap(slots_[from], slots_[free]);
+    std::swap(slots_[from], slots_[to]);
     slots_[from]->seq_id = static_cast<int>(from);
-    slots_[free]->seq_id = static_cast<int>(free);
+    slots_[to]->seq_id = static_cast<int>(to);
     ++stats_.moved_sequences;
   }
 }
@@ -320,8 +320,6 @@ void Scheduler::prepare_draw(Slot& slot, int batch_index, std::vector<Draw>& dra
     slot.mask_next = false;
   }
   const bool thinking = forcer.phase() == Phase::kThinking;
-  const SamplingParams& params =
-      thinking ? slot.request->thinking_sampling : slot.request->answer_sampling;
   Draw d;
   d.slot = &slot;
   d.epoch = slot.epoch;
