@@ -122,5 +122,20 @@ TEST(GenerateCli, BadInput) {
   expect_one_line_error(run_command(kS1 + " frobnicate"), "frobnicate");
 }
 
+TEST(GenerateCli, EmptyIgnoreStringEnds) {
+  // An ignored end with nothing to append once left the sequence with nothing to decode
+  // and the process spinning for ever; `timeout` turns a hang into a failure.
+  const auto r = run_command("timeout 120 " +
+                             generate("-p hi --num-ignore 1 --ignore-str '' --logit-bias " +
+                                      std::to_string(kImStart) + "+100 --max-answer 3 --json"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto s = nlohmann::json::parse(r.out)["samples"][0];
+  ASSERT_EQ(s["events"].size(), 2u) << s.dump();
+  EXPECT_EQ(s["events"][0]["kind"], "ignore");
+  EXPECT_EQ(s["events"][0]["text"], "");
+  EXPECT_EQ(s["events"][1]["kind"], "end");
+  EXPECT_EQ(s["thinking_tokens"], 1);
+}
+
 }  // namespace
 }  // namespace s1

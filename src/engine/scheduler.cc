@@ -40,9 +40,11 @@ struct Scheduler::Slot {
   std::optional<TokenSampler> thinking_sampler;
   std::optional<TokenSampler> answer_sampler;
   int n_past = 0;
+  TokenSeq decoded;          // the tokens in the sequence's cells, positions 0..n_past-1
   TokenSeq pending;          // to feed in the next batch
   int batch_index = -1;      // row of this slot's logits in the current batch
   bool mask_next = false;
+  bool redraw = false;       // draw again from this step's row, triggers masked
   bool begun = false;        // BudgetForcer::begin() has run
   uint64_t epoch = 0;        // which admission this is: a reused slot is a new sequence
   SequenceResult result;
@@ -164,9 +166,11 @@ void Scheduler::admit() {
       s.thinking_sampler.emplace(think, model_.n_vocab());
       s.answer_sampler.emplace(answer, model_.n_vocab());
       s.n_past = 0;
+      s.decoded.clear();
       s.pending = i == 0 ? p.request->prompt : TokenSeq{};
       s.batch_index = -1;
       s.mask_next = false;
+      s.redraw = false;
       s.begun = false;
       s.epoch = ++admissions_;
       s.result = SequenceResult{};
@@ -183,6 +187,7 @@ void Scheduler::admit() {
 }
 
 bool Scheduler::step() {
+  end_stalled();
   compact();
   admit();
   batch_.n_tokens = 0;
@@ -219,6 +224,7 @@ bool Scheduler::step() {
       batch_.seq_id[k][0] = s.seq_id;
       batch_.logits[k] = (last_has_logits && t == n - 1) ? 1 : 0;
     }
+    s.decoded.insert(s.decoded.end(), s.pending.begin(), s.pending.begin() + n);
     s.pending.erase(s.pending.begin(), s.pending.begin() + n);
     s.n_past += n;
     if (last_has_logits) s.batch_index = batch_.n_tokens - 1;
@@ -254,6 +260,7 @@ bool Scheduler::step() {
         if (!f.active || f.leader != s.seq_id || f.request_id != s.request_id) continue;
         llama_memory_seq_cp(llama_get_memory(ctx_.get()), s.seq_id, f.seq_id, -1, -1);
         f.n_past = s.n_past;
+        f.decoded = s.decoded;
         f.prompt_done = true;
         f.leader = -1;
         f.first_token = s.first_token;
@@ -264,13 +271,48 @@ bool Scheduler::step() {
     prepare_draw(s, index, draws);
   }
   draw_tokens(draws);
+  apply_draws(draws);
+  // An ignored end with nothing to append masks the triggers and draws again from the
+  // same row, so the sequence has a token to feed. The mask keeps a redraw from being
+  // another end attempt, so this ends; the bound only guards against a broken vocabulary.
+  for (int round = 0; round < 4 && !draws.empty(); ++round) {
+    std::vector<Draw> again;
+    for (const Draw& d : draws) {
+      Slot& s = *d.slot;
+      if (!s.active || s.epoch != d.epoch || !s.redraw) continue;
+      s.redraw = false;
+      s.mask_next = false;
+      float* row = const_cast<float*>(d.logits);  // llama.cpp's own buffer, written as in prepare_draw
+      for (Token t : mask_tokens_) row[t] = -INFINITY;
+      again.push_back(d);
+    }
+    draw_tokens(again);
+    apply_draws(again);
+    draws.swap(again);
+  }
+  admit();
+  return true;
+}
+
+void Scheduler::apply_draws(const std::vector<Draw>& draws) {
   for (const Draw& d : draws) {
     Slot& s = *d.slot;
     if (!s.active || s.epoch != d.epoch) continue;  // a callback cancelled it meanwhile
     apply(s, d.token, s.forcer->on_token(d.token, model_.piece(d.token)));
   }
-  admit();
-  return true;
+}
+
+void Scheduler::end_stalled() {
+  // A sequence past its prompt always has a token to feed after its last decision; one
+  // without would sit out every batch (and a batch of only such sequences is empty, a
+  // loop that never ends), so it is ended instead of waited on.
+  for (auto& sp : slots_) {
+    Slot& s = *sp;
+    if (!s.active || !s.prompt_done || !s.pending.empty()) continue;
+    deliver_chunks(s.forcer->finish(FinishReason::kLength).output, s.sample, s.result,
+                   s.request->on_text);
+    finish(s, "cancelled");
+  }
 }
 
 void Scheduler::compact() {
@@ -314,6 +356,7 @@ void Scheduler::prepare_draw(Slot& slot, int batch_index, std::vector<Draw>& dra
     }
   }
   float* logits = llama_get_logits_ith(ctx_.get(), batch_index);
+  if (slot.request->on_logits) slot.request->on_logits(slot.sample, logits, model_.n_vocab());
   if (slot.mask_next) {
     // Only a sequence past its prompt masks, so the row is its own.
     for (Token t : mask_tokens_) logits[t] = -INFINITY;
@@ -369,6 +412,7 @@ void Scheduler::apply(Slot& slot, Token token, const Decision& d) {
   if (d.retract > 0) {
     llama_memory_seq_rm(llama_get_memory(ctx_.get()), slot.seq_id, slot.n_past - d.retract, -1);
     slot.n_past -= d.retract;
+    slot.decoded.resize(static_cast<size_t>(slot.n_past));
     r.retracted_tokens += d.retract;
     stats_.retracted_tokens += d.retract;
   }
@@ -383,6 +427,20 @@ void Scheduler::apply(Slot& slot, Token token, const Decision& d) {
     stats_.injected_tokens += static_cast<int64_t>(d.inject.size());
   }
   slot.mask_next = d.mask_triggers;
+  if (d.mask_triggers && !d.done && slot.pending.empty()) {
+    if (d.retract == 0) {
+      // This step's row is still the sequence's next-token distribution.
+      slot.redraw = true;
+    } else if (slot.n_past > 0) {
+      // The row was computed after the tokens just taken back: decode the last kept
+      // token again for a row at the right position, and mask that one.
+      llama_memory_seq_rm(llama_get_memory(ctx_.get()), slot.seq_id, slot.n_past - 1, -1);
+      slot.pending.push_back(slot.decoded.back());
+      slot.decoded.pop_back();
+      --slot.n_past;
+      ++stats_.refed_tokens;
+    }
+  }
   deliver_chunks(d.output, slot.sample, r, slot.request->on_text);
   if (d.done) {
     finish(slot, to_string(slot.forcer->finish_reason()));
@@ -412,24 +470,48 @@ void Scheduler::finish(Slot& slot, const std::string& reason) {
 }
 
 bool Scheduler::cancel(int request_id) {
-  bool found = false;
+  // Samples still waiting for a sequence finish too ("cancelled", nothing generated), so
+  // whoever waits on on_done is released. Taken out of the queue before the callbacks run,
+  // which may submit or cancel.
+  std::vector<Pending> waiting;
   for (auto it = queue_.begin(); it != queue_.end();) {
     if (it->id == request_id) {
+      waiting.push_back(std::move(*it));
       it = queue_.erase(it);
-      found = true;
     } else {
       ++it;
     }
   }
-  for (auto& s : slots_) {
-    if (s->active && s->request_id == request_id) {
-      if (!s->prompt_done) s->first_token = Clock::now();
-      s->forcer->finish(FinishReason::kLength);
-      finish(*s, "cancelled");
+  bool found = !waiting.empty();
+  for (auto& sp : slots_) {
+    Slot& s = *sp;
+    if (s.active && s.request_id == request_id) {
+      if (!s.prompt_done) s.first_token = Clock::now();
+      deliver_chunks(s.forcer->finish(FinishReason::kLength).output, s.sample, s.result,
+                     s.request->on_text);
+      if (s.active) finish(s, "cancelled");
       found = true;
     }
   }
+  for (const Pending& p : waiting) {
+    for (int i = 0; i < p.count; ++i) {
+      SequenceResult r;
+      r.sample = p.first_sample + i;
+      r.prompt_tokens = static_cast<int>(p.request->prompt.size());
+      r.max_think = p.rules.max_think;
+      r.clamped = p.clamped;
+      r.finish_reason = "cancelled";
+      if (p.request->on_done) p.request->on_done(r.sample, r);
+    }
+  }
   return found;
+}
+
+bool Scheduler::waiting(int request_id) const {
+  for (const Pending& p : queue_) {
+    if (p.id == request_id) return p.first_sample == 0;
+  }
+  return false;
 }
 
 int Scheduler::busy_sequences() const {

@@ -60,6 +60,10 @@ struct GenerationRequest {
   std::function<void(int, const TextChunk&)> on_text;
   // Called once per sample when it finishes. Optional.
   std::function<void(int, const struct SequenceResult&)> on_done;
+  // Each row of logits a sample draws from, as the model computed it (before masks and
+  // biases): (sample index, row, n_vocab). Optional; for tests and diagnostics, which
+  // compare logits across KV layouts within a tolerance where texts may differ.
+  std::function<void(int, const float*, int)> on_logits;
 };
 
 struct SequenceResult {
@@ -93,6 +97,8 @@ struct SchedulerStats {
   int64_t retracted_tokens = 0;
   int64_t decode_calls = 0;
   int64_t moved_sequences = 0;  // moved to a lower KV stream as others finished
+  int64_t refed_tokens = 0;     // decoded again for a row after a multi-token trigger was
+                                // taken back and masked (an empty ignore string)
   double decode_ms = 0;
 };
 
@@ -111,14 +117,20 @@ class Scheduler {
   int submit(GenerationRequest request);
 
   // Decodes one batch and samples every sequence that has logits. Returns false when
-  // there is nothing left to do. Throws std::runtime_error if llama_decode fails.
+  // there is nothing left to do. Every step that returns true decoded tokens (or ended
+  // sequences), so a loop over step() always ends: a sequence whose end was ignored with
+  // nothing to append draws again from the masked row in the same step, and one left
+  // with nothing to decode is ended ("cancelled"). Throws std::runtime_error if
+  // llama_decode fails.
   bool step();
 
   // Steps until every request has finished.
   void run();
 
-  // Finishes every sample of `request_id` now ("cancelled") and frees their cells.
-  // Returns false for an unknown or finished request.
+  // Finishes every sample of `request_id` now ("cancelled") and frees their cells:
+  // running samples hand over the text they held back, samples still queued finish with
+  // nothing generated; on_done runs once for each. Returns false for an unknown or
+  // finished request.
   bool cancel(int request_id);
 
   // Tokens each sequence may hold.
@@ -126,6 +138,8 @@ class Scheduler {
   // Sequences decoding now / requests waiting for a sequence.
   int busy_sequences() const;
   int queued_requests() const { return static_cast<int>(queue_.size()); }
+  // Whether `request_id` waits in the queue with none of its samples started.
+  bool waiting(int request_id) const;
   // KV cells in use across all sequences.
   int used_cells() const;
   const SchedulerStats& stats() const { return stats_; }
@@ -151,6 +165,8 @@ class Scheduler {
   };
 
   void admit();
+  // Ends sequences that have nothing to decode (see step()).
+  void end_stalled();
   // Without a unified KV cache: moves running sequences into lower free streams.
   void compact();
   // Runs the forcer's begin() on a fresh sequence (which may inject instead of sampling)
@@ -158,6 +174,8 @@ class Scheduler {
   void prepare_draw(Slot& slot, int batch_index, std::vector<Draw>& draws);
   // Draws every queued token, spread over the context's threads.
   void draw_tokens(std::vector<Draw>& draws);
+  // Hands each drawn token to its sequence's forcer and carries out the decision.
+  void apply_draws(const std::vector<Draw>& draws);
   void apply(Slot& slot, Token token, const Decision& d);
   void finish(Slot& slot, const std::string& reason);
 
