@@ -3,6 +3,8 @@
 #include <signal.h>
 
 #include <CLI/CLI.hpp>
+#include <atomic>
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <memory>
@@ -55,14 +57,19 @@ int run_serve(ServeArgs& a) {
     s.api.n_vocab = local->model().n_vocab();
   }
   server::HttpServer http(std::move(backend), s);
+  std::atomic<bool> listening_ended{false};
   std::printf("s1 serve: listening on http://%s:%d\n", s.host.c_str(), http.bound_port());
   std::fflush(stdout);
   std::thread watcher([&] {
     int sig = 0;
     sigwait(&set, &sig);
-    http.stop();
+    if (!listening_ended) {
+      std::fprintf(stderr, "s1 serve: shutting down (grace %.1f s)\n", s.shutdown_grace_s);
+      http.shutdown(std::chrono::milliseconds(static_cast<int64_t>(s.shutdown_grace_s * 1000)));
+    }
   });
   const bool ok = http.listen();
+  listening_ended = true;
   pthread_kill(watcher.native_handle(), SIGTERM);  // wakes it when listen() ended by itself
   watcher.join();
   if (!ok) throw CommandError("the server stopped with an error");
@@ -89,9 +96,17 @@ void add_serve_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--queue", s.max_queue, "requests that may wait for a sequence; beyond: 503")
       ->capture_default_str()
       ->check(CLI::Range(0, 1 << 16));
-  cmd->add_option("--http-threads", s.http_threads, "HTTP worker threads (0: parallel + queue + 8)")
+  cmd->add_option("--max-connections", s.max_connections,
+                  "connections served at once, a thread each; beyond, clients wait to connect")
       ->capture_default_str()
-      ->check(CLI::Range(0, 1 << 16));
+      ->check(CLI::Range(1, 1 << 16));
+  cmd->add_option("--timeout", s.timeout_s, "seconds a connection may stay silent (read and write)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 3600));
+  cmd->add_option("--shutdown-grace", s.shutdown_grace_s,
+                  "on SIGTERM/SIGINT: seconds running requests may finish before they are cancelled")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 3600.0));
   cmd->add_option("--alias", args->aliases,
                   "model name(s) clients send (default: the model file name); repeatable");
   cmd->add_option("--max-n", s.api.max_n, "largest 'n' (samples per request)")

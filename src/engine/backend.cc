@@ -1,5 +1,6 @@
 #include "engine/backend.h"
 
+#include <algorithm>
 #include <stdexcept>
 #include <string>
 
@@ -11,7 +12,39 @@ LocalBackend::LocalBackend(const LoadSettings& load, const ContextSettings& cont
       format_(resolve_thinking_format(*model_, forcing)),
       forcing_(forcing),
       vocab_(make_forcing_vocab(*model_, format_, forcing)),
-      scheduler_(std::make_unique<Scheduler>(*model_, vocab_, context)) {}
+      scheduler_(std::make_unique<Scheduler>(*model_, vocab_, context)) {
+  for (Token t = 0; t < model_->n_vocab(); ++t) {
+    longest_token_bytes_ = std::max(longest_token_bytes_, model_->piece(t).size());
+  }
+}
+
+void LocalBackend::prepare(BackendRequest& request) const {
+  if (request.prepared) return;
+  // No token holds more bytes than the longest one, and a template only adds text: a
+  // prompt whose text alone needs more tokens than a sequence holds is refused before
+  // anything is rendered or tokenized.
+  size_t bytes = request.raw_prompt.size();
+  if (request.raw_prompt.empty()) {
+    for (const auto& m : request.messages) bytes += m.content.size();
+  }
+  const size_t at_least = (bytes + longest_token_bytes_ - 1) / longest_token_bytes_;
+  const auto room = static_cast<size_t>(scheduler_->sequence_context());
+  if (at_least > room) {
+    throw std::invalid_argument("the prompt (" + std::to_string(bytes) + " bytes, at least " +
+                                std::to_string(at_least) + " tokens) does not fit the context (" +
+                                std::to_string(room) + " tokens per sequence)");
+  }
+  if (request.raw_prompt.empty() && request.messages.empty()) {
+    throw std::invalid_argument("the request has no messages");
+  }
+  request.prepared = std::make_shared<const Prompt>(prompt_for(request));
+}
+
+std::optional<TokenSeq> LocalBackend::tokenize(const std::string& text, bool add_bos) const {
+  TokenSeq tokens = model_->tokenize(text, true);
+  if (add_bos && model_->adds_bos()) tokens.insert(tokens.begin(), model_->bos());
+  return tokens;
+}
 
 Prompt LocalBackend::prompt_for(const BackendRequest& request) const {
   if (request.raw_prompt.empty()) return build_prompt(*model_, format_, request.messages);
@@ -27,10 +60,8 @@ Prompt LocalBackend::prompt_for(const BackendRequest& request) const {
 }
 
 int LocalBackend::submit(BackendRequest request) {
-  if (request.raw_prompt.empty() && request.messages.empty()) {
-    throw std::invalid_argument("the request has no messages");
-  }
-  const Prompt prompt = prompt_for(request);
+  prepare(request);
+  const Prompt& prompt = *request.prepared;
   GenerationRequest g;
   g.prompt = prompt.tokens;
   g.prompt_ends_with_newline = prompt.ends_with_newline;

@@ -36,6 +36,8 @@ struct BackendRequest {
   // Per-request forced strings; unset: the backend's (ForcingSettings).
   std::optional<std::vector<std::string>> ignore_strings;  // {} : drop the trigger, mask it once
   std::optional<std::string> cap_suffix;                   // "\nFinal Answer:" by default
+  // The prompt rendered and tokenized ahead by Backend::prepare(); unset: submit() does it.
+  std::shared_ptr<const Prompt> prepared;
   std::function<void(int, const TextChunk&)> on_text;         // optional
   std::function<void(int, const SequenceResult&)> on_done;    // optional
 };
@@ -64,6 +66,27 @@ class Backend {
   virtual int count_prompt_tokens(const BackendRequest& request) const = 0;
   // Decode counters so far (zero where the backend cannot see them).
   virtual SchedulerStats stats() const = 0;
+
+  // The calls below are thread-safe: any thread may make them while the owner thread
+  // runs the backend, so heavy work on prompts stays off the owner thread.
+
+  // Renders and tokenizes `request`'s prompt into request.prepared, so submit() does not
+  // (no-op where the backend does not tokenize). Throws std::invalid_argument for a prompt
+  // that cannot fit, found from its length in bytes before any tokenizing where possible.
+  virtual void prepare(BackendRequest& request) const { (void)request; }
+  // `text`'s tokens (special tokens parsed; a BOS first with `add_bos` where the model
+  // takes one), or nullopt when this backend cannot tokenize.
+  virtual std::optional<TokenSeq> tokenize(const std::string& text, bool add_bos) const {
+    (void)text;
+    (void)add_bos;
+    return std::nullopt;
+  }
+  // Owner thread only: whether `request_id` waits for a sequence with none of its samples
+  // started (false where the backend does not queue).
+  virtual bool waiting(int request_id) const {
+    (void)request_id;
+    return false;
+  }
 };
 
 // llama.cpp in this process.
@@ -80,6 +103,9 @@ class LocalBackend : public Backend {
   BackendInfo info() const override { return {model_->description(), format_.name}; }
   int count_prompt_tokens(const BackendRequest& request) const override;
   SchedulerStats stats() const override { return scheduler_->stats(); }
+  void prepare(BackendRequest& request) const override;
+  std::optional<TokenSeq> tokenize(const std::string& text, bool add_bos) const override;
+  bool waiting(int request_id) const override { return scheduler_->waiting(request_id); }
 
   const Model& model() const { return *model_; }
   const ThinkingFormat& format() const { return format_; }
@@ -93,6 +119,7 @@ class LocalBackend : public Backend {
   ForcingSettings forcing_;
   ForcingVocab vocab_;
   std::unique_ptr<Scheduler> scheduler_;
+  size_t longest_token_bytes_ = 1;  // the longest token's text: bytes / this <= tokens
 };
 
 }  // namespace s1

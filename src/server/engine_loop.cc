@@ -4,6 +4,11 @@
 
 namespace s1::server {
 
+SubmitError classify_submit_error(const std::invalid_argument& e) {
+  const bool context = std::string(e.what()).find("context") != std::string::npos;
+  return {400, context ? "context_length_exceeded" : "invalid_request"};
+}
+
 bool Job::wait(std::vector<JobEvent>& out, std::chrono::milliseconds timeout) {
   std::unique_lock<std::mutex> lock(mutex_);
   if (!cv_.wait_for(lock, timeout, [&] { return !events_.empty(); })) return false;
@@ -112,6 +117,26 @@ void EngineLoop::run_on_loop(const std::function<void(Backend&)>& task) {
   if (error) std::rethrow_exception(error);
 }
 
+void EngineLoop::fail_waiting() {
+  try {
+    run_on_loop([this](Backend& backend) {
+      std::deque<std::shared_ptr<Job>> fresh;
+      {
+        std::lock_guard<std::mutex> lock(mutex_);
+        fresh.swap(inbox_);
+      }
+      for (auto& job : fresh) job->fail(503, "shutting_down", "the server is shutting down");
+      for (auto& [id, job] : active_) {
+        if (job->finished() || !backend.waiting(id)) continue;
+        job->fail(503, "shutting_down", "the server is shutting down");
+        backend.cancel(id);  // its samples finish unstarted; the job has failed already
+      }
+    });
+  } catch (const std::runtime_error&) {
+    // The loop stopped already: it failed every waiting job on its way out.
+  }
+}
+
 EngineGauges EngineLoop::gauges() const {
   std::lock_guard<std::mutex> lock(mutex_);
   return gauges_;
@@ -150,9 +175,8 @@ void EngineLoop::start(const std::shared_ptr<Job>& job) {
     job->backend_id_ = backend_->submit(std::move(req));
     active_[job->backend_id_] = job;
   } catch (const std::invalid_argument& e) {
-    const std::string what = e.what();
-    const bool context = what.find("context") != std::string::npos;
-    job->fail(400, context ? "context_length_exceeded" : "invalid_request", what);
+    const SubmitError kind = classify_submit_error(e);
+    job->fail(kind.status, kind.code, e.what());
   } catch (const std::exception& e) {
     job->fail(500, "internal_error", e.what());
   }

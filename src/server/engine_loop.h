@@ -13,6 +13,8 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -60,6 +62,15 @@ class Job {
   BackendRequest request_;
 };
 
+// How a request the backend refused (std::invalid_argument) is reported: 400 with
+// "context_length_exceeded" for a prompt or budget beyond the context, else
+// "invalid_request".
+struct SubmitError {
+  int status;
+  std::string code;
+};
+SubmitError classify_submit_error(const std::invalid_argument& e);
+
 struct EngineGauges {
   int busy_sequences = 0;
   int used_cells = 0;
@@ -83,9 +94,19 @@ class EngineLoop {
   std::shared_ptr<Job> submit(BackendRequest request);
   // Asks the loop to cancel `job` (it frees its sequences and cells at its next turn).
   void cancel(const std::shared_ptr<Job>& job);
-  // Runs `task` on the loop thread, between steps, and waits for it (e.g. tokenizing).
-  // Rethrows what `task` throws.
+  // Runs `task` on the loop thread, between steps, and waits for it. Rethrows what
+  // `task` throws.
   void run_on_loop(const std::function<void(Backend&)>& task);
+  // Renders and tokenizes a request's prompt on the calling thread (Backend::prepare),
+  // so the loop thread never does. Throws std::invalid_argument for a prompt that cannot fit.
+  void prepare(BackendRequest& request) const { backend_->prepare(request); }
+  // Backend::tokenize on the calling thread.
+  std::optional<TokenSeq> tokenize(const std::string& text, bool add_bos) const {
+    return backend_->tokenize(text, add_bos);
+  }
+  // Shutting down, step one: requests not yet running (waiting for the loop or for a
+  // sequence) fail with 503; running ones go on. Waits for the loop to do it.
+  void fail_waiting();
 
   EngineGauges gauges() const;
   BackendInfo info() const { return info_; }

@@ -7,7 +7,11 @@
 #include <fstream>
 #include <sstream>
 
+#include <thread>
+
 #include "core/utf8.h"
+#include "server/client_socket.h"
+#include "server/connection_pool.h"
 #include "server/playground.h"
 #include "server/responses.h"
 
@@ -41,17 +45,18 @@ BackendRequest to_backend(const ApiRequest& r) {
   return b;
 }
 
+}  // namespace
+
 // A request in flight: its job, its builder and what the metrics need.
-struct Exchange {
+struct HttpServer::Exchange {
   ApiRequest request;
   std::shared_ptr<Job> job;
   ResponseBuilder builder;
+  std::string endpoint;
   Clock::time_point start = Clock::now();
   bool first_text = false;
   bool finished = false;
 };
-
-}  // namespace
 
 HttpServer::HttpServer(std::unique_ptr<Backend> backend, ServerSettings settings)
     : settings_(std::move(settings)), http_(std::make_unique<httplib::Server>()) {
@@ -71,11 +76,11 @@ HttpServer::HttpServer(std::unique_ptr<Backend> backend, ServerSettings settings
   loop_ = std::make_unique<EngineLoop>(std::move(backend), metrics_, settings_.parallel);
   started_ = static_cast<int64_t>(std::time(nullptr));
 
-  const int threads = settings_.http_threads > 0 ? settings_.http_threads
-                                                 : settings_.parallel + settings_.max_queue + 8;
-  http_->new_task_queue = [threads] {
-    return new httplib::ThreadPool(static_cast<size_t>(threads));
-  };
+  if (settings_.max_connections < 1) throw std::invalid_argument("--max-connections must be at least 1");
+  const auto connections = static_cast<size_t>(settings_.max_connections);
+  http_->new_task_queue = [this, connections] { return new ConnectionPool(connections, stopping_); };
+  const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  preparing_ = std::make_unique<WorkGate>(settings_.max_preparing > 0 ? settings_.max_preparing : cores);
   // SO_REUSEADDR only: cpp-httplib's default also sets SO_REUSEPORT, with which a second
   // server on the same port would silently take half of the connections.
   auto listener = std::make_shared<socket_t>(INVALID_SOCKET);
@@ -85,8 +90,8 @@ HttpServer::HttpServer(std::unique_ptr<Backend> backend, ServerSettings settings
     *listener = sock;
   });
   http_->set_payload_max_length(settings_.max_body);
-  http_->set_read_timeout(30);
-  http_->set_write_timeout(30);
+  http_->set_read_timeout(settings_.timeout_s);
+  http_->set_write_timeout(settings_.timeout_s);
   routes();
   port_ = settings_.port == 0
               ? http_->bind_to_any_port(settings_.host)
@@ -110,10 +115,28 @@ bool HttpServer::listen() {
   return http_->listen_after_bind();
 }
 
-void HttpServer::stop() {
-  // Cancel generations first: handlers waiting on them return, so the HTTP threads join.
-  if (loop_) loop_->stop();
-  if (http_) http_->stop();
+void HttpServer::shutdown(std::chrono::milliseconds grace) {
+  std::call_once(shutdown_once_, [&] {
+    draining_ = true;
+    if (loop_) loop_->fail_waiting();
+    const auto deadline = Clock::now() + grace;
+    while (in_flight_.load() > 0 && Clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    // Cancelling ends every job; their handlers then write the last chunks, which takes
+    // them one wait (100 ms) or so: give them a second before listening ends, since
+    // cpp-httplib cuts streams short once it stops.
+    if (loop_) loop_->stop();
+    const auto last = Clock::now() + std::chrono::seconds(1);
+    while (in_flight_.load() > 0 && Clock::now() < last) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    stopping_ = true;
+    if (http_) http_->stop();
+    // Connections still open (idle keep-alive, a client trickling its request) would
+    // hold listen() for up to their timeout: cut them.
+    cut_connections(port_);
+  });
 }
 
 void HttpServer::count(const std::string& endpoint, int status) {
@@ -150,8 +173,13 @@ void HttpServer::routes() {
   });
 
   s.Get("/health", [this](const httplib::Request&, httplib::Response& res) {
-    res.set_content(R"({"status":"ok"})", "application/json");
-    count("/health", 200);
+    if (draining_) {
+      res.status = 503;
+      res.set_content(R"({"status":"shutting_down"})", "application/json");
+    } else {
+      res.set_content(R"({"status":"ok"})", "application/json");
+    }
+    count("/health", res.status);
   });
 
   auto models = [this](const httplib::Request&, httplib::Response& res) {
@@ -194,15 +222,20 @@ void HttpServer::routes() {
       }
       const bool add_special = body.value("add_special", false);
       const std::string text = body["content"].get<std::string>();
-      TokenSeq tokens;
-      loop_->run_on_loop([&](Backend& b) {
-        auto* local = dynamic_cast<LocalBackend*>(&b);
-        if (!local) throw ApiError(501, "not_supported", "this backend cannot tokenize");
-        tokens = local->model().tokenize(text, true);
-        if (add_special && local->model().adds_bos())
-          tokens.insert(tokens.begin(), local->model().bos());
-      });
-      res.set_content(dump({{"tokens", tokens}}), "application/json");
+      // Tokenized here, not on the engine's thread, within the bound on heavy work.
+      if (!preparing_->enter(std::chrono::seconds(settings_.timeout_s))) {
+        throw ApiError(503, "server_busy", "the server is busy tokenizing");
+      }
+      std::optional<TokenSeq> tokens;
+      try {
+        tokens = loop_->tokenize(text, add_special);
+      } catch (const std::exception& e) {
+        preparing_->leave();
+        throw ApiError(400, "invalid_value", e.what(), "content");
+      }
+      preparing_->leave();
+      if (!tokens) throw ApiError(501, "not_supported", "this backend cannot tokenize");
+      res.set_content(dump({{"tokens", *tokens}}), "application/json");
       count("/tokenize", 200);
     } catch (const ApiError& e) {
       send_error(res, e);
@@ -224,22 +257,27 @@ void HttpServer::routes() {
 
   for (const char* path : {"/v1/chat/completions", "/chat/completions"}) {
     s.Post(path, [this](const httplib::Request& req, httplib::Response& res) {
-      handle_generation(Endpoint::kChat, req.body, &res);
+      handle_generation(Endpoint::kChat, req, res);
     });
   }
   for (const char* path : {"/v1/completions", "/completions"}) {
     s.Post(path, [this](const httplib::Request& req, httplib::Response& res) {
-      handle_generation(Endpoint::kCompletion, req.body, &res);
+      handle_generation(Endpoint::kCompletion, req, res);
     });
   }
 }
 
-void HttpServer::handle_generation(Endpoint endpoint, const std::string& body, void* response) {
-  httplib::Response& res = *static_cast<httplib::Response*>(response);
+void HttpServer::handle_generation(Endpoint endpoint, const httplib::Request& req,
+                                   httplib::Response& res) {
   const std::string name = endpoint == Endpoint::kChat ? "/v1/chat/completions" : "/v1/completions";
+  if (draining_) {
+    send_error(res, ApiError(503, "shutting_down", "the server is shutting down"));
+    count(name, 503);
+    return;
+  }
   ApiRequest request;
   try {
-    request = parse_request(endpoint, body, settings_.api);
+    request = parse_request(endpoint, req.body, settings_.api);
   } catch (const ApiError& e) {
     send_error(res, e);
     count(name, e.status);
@@ -253,62 +291,120 @@ void HttpServer::handle_generation(Endpoint endpoint, const std::string& body, v
     count(name, 503);
     return;
   }
+  BackendRequest backend = to_backend(request);
+  if (!prepare(backend, res, name)) {
+    in_flight_.fetch_sub(1);
+    return;
+  }
+  if (draining_) {  // the shutdown began while the prompt was prepared
+    in_flight_.fetch_sub(1);
+    send_error(res, ApiError(503, "shutting_down", "the server is shutting down"));
+    count(name, 503);
+    return;
+  }
   auto ex = std::make_shared<Exchange>(
       Exchange{request, nullptr,
                ResponseBuilder(request, new_response_id(endpoint),
-                               static_cast<int64_t>(std::time(nullptr)))});
-  ex->job = loop_->submit(to_backend(request));
-  auto finish = [this, ex, name](int status) {
-    if (ex->finished) return;
-    ex->finished = true;
-    in_flight_.fetch_sub(1);
-    metrics_.observe("s1_request_duration_seconds", seconds_since(ex->start));
-    count(name, status);
-  };
-  // Feeds events to the builder; returns the chunks to stream, or sets `error`.
-  auto feed = [this, ex](const std::vector<JobEvent>& events, std::vector<json>& chunks,
-                         const JobEvent*& error) {
-    for (const auto& e : events) {
-      if (e.kind == JobEvent::Kind::kError) {
-        error = &e;
-        return;
-      }
-      if (e.kind == JobEvent::Kind::kText && !ex->first_text) {
-        ex->first_text = true;
-        metrics_.observe("s1_time_to_first_text_seconds", seconds_since(ex->start));
-      }
-      for (auto& c : ex->builder.on_event(e)) chunks.push_back(std::move(c));
-    }
-    if (ex->builder.should_cancel()) loop_->cancel(ex->job);
-  };
-
-  if (!request.stream) {
-    std::vector<JobEvent> events;
-    while (!ex->builder.done()) {
-      events.clear();
-      ex->job->wait(events, std::chrono::milliseconds(500));
-      std::vector<json> chunks;
-      const JobEvent* error = nullptr;
-      feed(events, chunks, error);
-      if (error) {
-        send_error(res, ApiError(error->status, error->code, error->message));
-        finish(error->status);
-        return;
-      }
-    }
-    res.set_content(dump(ex->builder.response()), "application/json");
-    finish(200);
-    return;
+                               static_cast<int64_t>(std::time(nullptr))),
+               name});
+  ex->job = loop_->submit(std::move(backend));
+  if (request.stream) {
+    respond_stream(ex, req, res);
+  } else {
+    respond_whole(ex, req, res);
   }
+}
 
-  // Streaming: errors found before any text (e.g. a prompt beyond the context) still
-  // get their status; wait for the first event to know.
+bool HttpServer::prepare(BackendRequest& request, httplib::Response& res, const std::string& name) {
+  if (!preparing_->enter(std::chrono::seconds(settings_.timeout_s))) {
+    res.set_header("Retry-After", "1");
+    send_error(res, ApiError(503, "server_busy", "the server is busy preparing other prompts"));
+    count(name, 503);
+    return false;
+  }
+  std::optional<ApiError> error;
+  try {
+    loop_->prepare(request);
+  } catch (const std::invalid_argument& e) {
+    const SubmitError kind = classify_submit_error(e);
+    error.emplace(kind.status, kind.code, e.what());
+  } catch (const std::exception& e) {
+    error.emplace(400, "invalid_request", e.what());
+  }
+  preparing_->leave();
+  if (!error) return true;
+  send_error(res, *error);
+  count(name, error->status);
+  return false;
+}
+
+void HttpServer::finish(Exchange& ex, int status) {
+  if (ex.finished) return;
+  ex.finished = true;
+  in_flight_.fetch_sub(1);
+  metrics_.observe("s1_request_duration_seconds", seconds_since(ex.start));
+  count(ex.endpoint, status);
+}
+
+const JobEvent* HttpServer::feed(Exchange& ex, const std::vector<JobEvent>& events,
+                                 std::vector<json>& chunks) {
+  for (const auto& e : events) {
+    if (e.kind == JobEvent::Kind::kError) return &e;
+    if (e.kind == JobEvent::Kind::kText && !ex.first_text) {
+      ex.first_text = true;
+      metrics_.observe("s1_time_to_first_text_seconds", seconds_since(ex.start));
+    }
+    for (auto& c : ex.builder.on_event(e)) chunks.push_back(std::move(c));
+  }
+  if (ex.builder.should_cancel()) loop_->cancel(ex.job);
+  return nullptr;
+}
+
+void HttpServer::client_left(Exchange& ex) {
+  loop_->cancel(ex.job);
+  metrics_.add("s1_client_disconnects_total", 1);
+  finish(ex, 499);
+}
+
+void HttpServer::respond_whole(const std::shared_ptr<Exchange>& ex, const httplib::Request& req,
+                               httplib::Response& res) {
+  // Nothing is written until the end, so a client that leaves shows only as a closed
+  // socket: looked at between waits, it frees the sequences at once.
+  const int fd = find_client_socket(req.local_addr, req.local_port, req.remote_addr, req.remote_port);
+  std::vector<JobEvent> events;
+  while (!ex->builder.done()) {
+    events.clear();
+    ex->job->wait(events, std::chrono::milliseconds(100));
+    std::vector<json> chunks;
+    if (const JobEvent* error = feed(*ex, events, chunks)) {
+      send_error(res, ApiError(error->status, error->code, error->message));
+      finish(*ex, error->status);
+      return;
+    }
+    if (!ex->builder.done() && peer_closed(fd)) {
+      client_left(*ex);
+      return;
+    }
+  }
+  res.set_content(dump(ex->builder.response()), "application/json");
+  finish(*ex, 200);
+}
+
+void HttpServer::respond_stream(const std::shared_ptr<Exchange>& ex, const httplib::Request& req,
+                                httplib::Response& res) {
+  // Errors found before any text (e.g. a prompt beyond the context, a shutdown while
+  // queued) still get their status: wait for the first event to know.
+  const int fd = find_client_socket(req.local_addr, req.local_port, req.remote_addr, req.remote_port);
   std::vector<JobEvent> first;
-  while (first.empty() && !ex->job->wait(first, std::chrono::milliseconds(500))) {
+  while (first.empty() && !ex->job->wait(first, std::chrono::milliseconds(100))) {
+    if (peer_closed(fd)) {
+      client_left(*ex);
+      return;
+    }
   }
   if (first.front().kind == JobEvent::Kind::kError) {
     send_error(res, ApiError(first.front().status, first.front().code, first.front().message));
-    finish(first.front().status);
+    finish(*ex, first.front().status);
     return;
   }
   auto pending = std::make_shared<std::vector<JobEvent>>(std::move(first));
@@ -316,7 +412,7 @@ void HttpServer::handle_generation(Endpoint endpoint, const std::string& body, v
   res.set_header("Cache-Control", "no-cache");
   res.set_chunked_content_provider(
       "text/event-stream",
-      [this, ex, pending, begun, finish, feed](size_t, httplib::DataSink& sink) {
+      [this, ex, pending, begun](size_t, httplib::DataSink& sink) {
         auto write = [&](const std::string& s) { return sink.write(s.data(), s.size()); };
         std::vector<json> chunks;
         if (!*begun) {
@@ -326,8 +422,7 @@ void HttpServer::handle_generation(Endpoint endpoint, const std::string& body, v
         std::vector<JobEvent> events;
         events.swap(*pending);
         if (events.empty()) ex->job->wait(events, std::chrono::milliseconds(100));
-        const JobEvent* error = nullptr;
-        feed(events, chunks, error);
+        const JobEvent* error = feed(*ex, events, chunks);
         for (const auto& c : chunks) {
           if (!write(sse(c))) return false;  // the client went away: the releaser cancels
         }
@@ -336,24 +431,22 @@ void HttpServer::handle_generation(Endpoint endpoint, const std::string& body, v
           write(sse(error_json(ApiError(error->status, error->code, error->message))));
           write("data: [DONE]\n\n");
           sink.done();
-          finish(error->status);
+          finish(*ex, error->status);
           return true;
         }
         if (ex->builder.done()) {
           for (const auto& c : ex->builder.end()) write(sse(c));
           write("data: [DONE]\n\n");
           sink.done();
-          finish(200);
+          finish(*ex, 200);
           return true;
         }
         // A client that went away shows as a failed write at the next chunk.
         return true;
       },
-      [this, ex, finish](bool success) {
+      [this, ex](bool success) {
         if (success && ex->finished) return;
-        loop_->cancel(ex->job);
-        metrics_.add("s1_client_disconnects_total", 1);
-        finish(499);
+        if (!ex->finished) client_left(*ex);
       });
 }
 

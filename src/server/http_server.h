@@ -5,24 +5,36 @@
 // GET /v1/models, GET /health, GET /metrics (Prometheus text), POST /tokenize
 // ({"content"} -> {"tokens"}, as llama-server's), GET / (playground).
 //
-// Threads: HTTP worker threads parse and check requests (api.h), hand them to the
-// engine loop and wait on their job; the loop thread owns the backend. A streaming
-// client that goes away (a failed write) cancels its job, which frees its sequences and
-// KV cells at the loop's next turn. Requests beyond `parallel + max_queue` in flight get
-// 503 at once.
+// Threads: each connection has a thread of its own (up to max_connections; beyond,
+// clients wait in the listen backlog), so /health and /metrics are answered while other
+// connections are slow. Handlers parse and check requests (api.h), render and tokenize
+// prompts (at most max_preparing at once), hand them to the engine loop and wait on
+// their job; the loop thread owns the backend and only decodes. A client that goes away
+// (a failed write for a stream, a closed socket for a plain response) cancels its job,
+// which frees its sequences and KV cells at the loop's next turn. Requests beyond
+// `parallel + max_queue` in flight get 503 at once.
+//
+// Shutdown (shutdown(grace), e.g. on SIGTERM): new requests get 503, requests still
+// waiting for a sequence get 503, running ones may finish within the grace period and
+// are then cancelled: every stream ends with a finishing chunk and [DONE].
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "engine/backend.h"
 #include "server/api.h"
 #include "server/engine_loop.h"
 #include "server/metrics.h"
+#include "server/work_gate.h"
 
 namespace httplib {
 class Server;
+struct Request;
+struct Response;
 }
 
 namespace s1::server {
@@ -32,8 +44,11 @@ struct ServerSettings {
   int port = 8080;            // 0: a free port (see bound_port())
   int parallel = 1;           // the backend's concurrent sequences
   int max_queue = 64;         // requests that may wait for a sequence; more get 503
-  int http_threads = 0;       // 0: parallel + max_queue + 8
   size_t max_body = 8 << 20;  // bytes; larger bodies get 413
+  int max_connections = 256;  // connections served at once (one thread each)
+  int timeout_s = 30;         // a connection's read and write timeout
+  int max_preparing = 0;      // prompts rendered and tokenized at once (0: the machine's cores)
+  double shutdown_grace_s = 10;  // how long running requests may finish after a shutdown
   std::string playground;     // a file to serve at / instead of the built-in page
   ApiDefaults api;
 };
@@ -49,22 +64,46 @@ class HttpServer {
   int bound_port() const { return port_; }
   // Serves until stop(); returns false if listening failed.
   bool listen();
-  // Stops (thread-safe, also from a signal-watching thread): running generations are
-  // cancelled (their clients get what was generated), new ones get 503, and listen()
-  // returns once the HTTP threads are done.
-  void stop();
+  // Shuts down (thread-safe, also from a signal-watching thread; once): new requests and
+  // those waiting for a sequence get 503, running ones may finish for up to `grace`, then
+  // are cancelled (their clients get what was generated, streams a finishing chunk and
+  // [DONE]). Returns when listen() returns or is about to, at most about grace + 1 s.
+  void shutdown(std::chrono::milliseconds grace);
+  // shutdown() with no grace: running generations are cancelled at once.
+  void stop() { shutdown(std::chrono::milliseconds(0)); }
   Metrics& metrics() { return metrics_; }
 
  private:
+  struct Exchange;
   void routes();
-  void handle_generation(Endpoint endpoint, const std::string& body, void* response);
+  void handle_generation(Endpoint endpoint, const httplib::Request& req, httplib::Response& res);
+  // Renders and tokenizes on this thread within the gate; false after an error response.
+  bool prepare(BackendRequest& request, httplib::Response& res, const std::string& name);
+  // The whole response once every sample is done; a closed socket cancels the job.
+  void respond_whole(const std::shared_ptr<Exchange>& ex, const httplib::Request& req,
+                     httplib::Response& res);
+  // Server-sent events as the text comes; a failed write cancels the job.
+  void respond_stream(const std::shared_ptr<Exchange>& ex, const httplib::Request& req,
+                      httplib::Response& res);
+  // Hands job events to the builder, appending the chunks to stream; returns the error
+  // event if one came (nothing after it is fed).
+  const JobEvent* feed(Exchange& ex, const std::vector<JobEvent>& events,
+                       std::vector<nlohmann::json>& chunks);
+  // Counts the request as done with `status` (once).
+  void finish(Exchange& ex, int status);
+  // The client went away: cancel its job, count it.
+  void client_left(Exchange& ex);
   void count(const std::string& endpoint, int status);
 
   ServerSettings settings_;
   Metrics metrics_;
   std::unique_ptr<EngineLoop> loop_;
   std::unique_ptr<httplib::Server> http_;
+  std::unique_ptr<WorkGate> preparing_;
   std::atomic<int> in_flight_{0};
+  std::atomic<bool> draining_{false};  // shutting down: no new requests
+  std::atomic<bool> stopping_{false};  // listening ends: connections no longer wait
+  std::once_flag shutdown_once_;
   int port_ = 0;
   int64_t started_ = 0;
 };

@@ -1,0 +1,54 @@
+// The HTTP server's connection threads: one thread per open connection, up to a limit,
+// so a request such as /health never waits behind slow clients while the limit is not
+// reached (cpp-httplib's fixed pool queues every connection behind busy threads).
+//
+// At the limit, enqueue() blocks the accepting thread until a connection ends: further
+// clients wait in the kernel's listen backlog (a bounded queue) instead of in memory.
+//
+// Threads: enqueue() is called by cpp-httplib's accepting thread, shutdown() by
+// cpp-httplib when listening ends.
+#pragma once
+
+#include <httplib.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace s1::server {
+
+class ConnectionPool : public httplib::TaskQueue {
+ public:
+  // `max_threads` >= 1: connections served at once. Once `stopping` is true (set by the
+  // server, which outlives the pool), enqueue() no longer waits.
+  ConnectionPool(size_t max_threads, const std::atomic<bool>& stopping);
+  ~ConnectionPool() override;
+
+  // Runs `fn` (one connection) on an idle thread, a new one below the limit, or waits for
+  // one; once the server is stopping, runs it on a thread of its own rather than wait.
+  void enqueue(std::function<void()> fn) override;
+  // Waits for every running connection to end, then joins the threads.
+  void shutdown() override;
+  // Connections being served now.
+  size_t busy() const;
+
+ private:
+  void work();
+
+  const size_t max_threads_;
+  const std::atomic<bool>& stopping_;
+  mutable std::mutex mutex_;
+  std::condition_variable work_ready_;  // a job for an idle thread, or shutdown
+  std::condition_variable thread_free_; // a thread went idle, or waiting was released
+  std::deque<std::function<void()>> jobs_;
+  std::vector<std::thread> threads_;
+  size_t idle_ = 0;
+  size_t busy_ = 0;
+  bool shutting_down_ = false;
+};
+
+}  // namespace s1::server
