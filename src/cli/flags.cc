@@ -70,6 +70,11 @@ void add_model_flags(CLI::App& cmd, ModelFlags& f) {
   cmd.add_option("-t,--threads", f.context.n_threads, "CPU threads (0: all cores)")
       ->capture_default_str()
       ->check(CLI::Range(0, 1024));
+  cmd.add_option("--cache-tokens", f.context.cache_tokens,
+                 "prefix cache: tokens finished sequences keep for later prompts that start "
+                 "the same way (-1: all their cells hold, 0: off)")
+      ->capture_default_str()
+      ->check(CLI::Range(-1, 1 << 30));
   cmd.add_flag("--kv-unified", f.context.unified_kv,
                "one KV buffer for all sequences (shared prompts share cells) instead of one "
                "per sequence (attention reads only its own cells; prompts are copied)");

@@ -92,6 +92,7 @@ nlohmann::json result_json(const SequenceResult& r) {
           {"answer", r.answer},
           {"thinking_tokens", r.thinking_tokens},
           {"answer_tokens", r.answer_tokens},
+          {"cached_tokens", r.cached_tokens},
           {"sampled_tokens", r.sampled_tokens},
           {"injected_tokens", r.injected_tokens},
           {"retracted_tokens", r.retracted_tokens},
@@ -132,7 +133,9 @@ nlohmann::json generation_json(const RunSummary& s, const std::vector<SequenceRe
             {"sampled_tokens", s.stats.sampled_tokens},
             {"injected_tokens", s.stats.injected_tokens},
             {"retracted_tokens", s.stats.retracted_tokens},
-            {"decode_calls", s.stats.decode_calls}}}};
+            {"decode_calls", s.stats.decode_calls},
+            {"cache_hits", s.stats.cache_hits},
+            {"cache_reused_tokens", s.stats.cache_reused_tokens}}}};
 }
 
 }  // namespace s1::cli

@@ -69,6 +69,7 @@ int LocalBackend::submit(BackendRequest request) {
   g.thinking_sampling = std::move(request.thinking_sampling);
   g.answer_sampling = std::move(request.answer_sampling);
   g.n_samples = request.n_samples;
+  g.cache_prompt = request.cache_prompt;
   request.rules.validate();
   const bool steps = request.rules.step_tokens > 0;
   // Every step holds a token, so more steps than the context are never reached.

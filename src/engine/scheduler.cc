@@ -47,6 +47,8 @@ struct Scheduler::Slot {
   bool redraw = false;       // draw again from this step's row, triggers masked
   bool begun = false;        // BudgetForcer::begin() has run
   uint64_t epoch = 0;        // which admission this is: a reused slot is a new sequence
+  uint64_t last_used = 0;    // when it finished (idle with a cache: the LRU order)
+  bool cacheable = false;    // its cells may stay cached when it finishes
   SequenceResult result;
   Clock::time_point admitted, first_token;
 };
@@ -137,25 +139,100 @@ int Scheduler::submit(GenerationRequest request) {
   return id;
 }
 
+namespace {
+
+size_t common_prefix(const TokenSeq& a, const TokenSeq& b) {
+  const size_t n = std::min(a.size(), b.size());
+  size_t i = 0;
+  while (i < n && a[i] == b[i]) ++i;
+  return i;
+}
+
+}  // namespace
+
+std::vector<Scheduler::Slot*> Scheduler::pick_free_slots(const GenerationRequest& request,
+                                                         size_t n, size_t* reuse) {
+  std::vector<Slot*> free;
+  for (auto& s : slots_) {
+    if (!s->active) free.push_back(s.get());
+  }
+  // Least valuable first: empty, then least recently used.
+  std::stable_sort(free.begin(), free.end(), [](const Slot* a, const Slot* b) {
+    const bool ea = a->decoded.empty(), eb = b->decoded.empty();
+    if (ea != eb) return ea;
+    return a->last_used < b->last_used;
+  });
+  *reuse = 0;
+  if (settings_.cache_tokens != 0 && request.cache_prompt) {
+    size_t best = 0, at = 0;
+    for (size_t i = 0; i < free.size(); ++i) {
+      const size_t lcp = common_prefix(free[i]->decoded, request.prompt);
+      if (lcp > best) best = lcp, at = i;
+    }
+    // As llama-server: a cache is worth taking when it holds a tenth of the prompt or
+    // more; a shorter match would spend a more useful cache on a few tokens.
+    if (best > 0 && best * 10 >= request.prompt.size()) {
+      std::rotate(free.begin(), free.begin() + static_cast<long>(at),
+                  free.begin() + static_cast<long>(at) + 1);
+      // The last prompt token is decoded again: its row gives the first sample.
+      *reuse = std::min(best, request.prompt.size() - 1);
+    }
+  }
+  if (free.size() > n) free.resize(n);
+  return free;
+}
+
+void Scheduler::evict(Slot& slot) {
+  if (slot.decoded.empty()) return;
+  llama_memory_seq_rm(llama_get_memory(ctx_.get()), slot.seq_id, -1, -1);
+  slot.decoded.clear();
+  ++stats_.cache_evictions;
+}
+
+void Scheduler::trim_cache(int needed) {
+  const int64_t bound = settings_.cache_tokens;
+  const int64_t cells = static_cast<int64_t>(llama_n_ctx(ctx_.get()));
+  for (;;) {
+    Slot* oldest = nullptr;
+    int64_t cached = 0;
+    for (auto& s : slots_) {
+      if (s->active || s->decoded.empty()) continue;
+      cached += static_cast<int64_t>(s->decoded.size());
+      if (!oldest || s->last_used < oldest->last_used) oldest = s.get();
+    }
+    if (!oldest) return;
+    const bool over_bound = bound >= 0 && cached > bound;
+    // One KV buffer: idle caches share the cells running sequences need.
+    const bool no_room = settings_.unified_kv && used_cells() + cached + needed > cells;
+    if (!over_bound && !no_room) return;
+    evict(*oldest);
+  }
+}
+
 void Scheduler::admit() {
   while (!queue_.empty()) {
-    std::vector<Slot*> free;
-    for (auto& s : slots_) {
-      if (!s->active) free.push_back(s.get());
-    }
-    if (free.empty()) return;
     Pending& p = queue_.front();
-    const int n = std::min(p.count, static_cast<int>(free.size()));
+    size_t reuse = 0;
+    std::vector<Slot*> free = pick_free_slots(*p.request, static_cast<size_t>(p.count), &reuse);
+    if (free.empty()) return;
+    const int n = static_cast<int>(free.size());
     const auto now = Clock::now();
     const int leader = free[0]->seq_id;
     for (int i = 0; i < n; ++i) {
       Slot& s = *free[static_cast<size_t>(i)];
+      const size_t keep = i == 0 ? reuse : 0;
+      if (keep < s.decoded.size()) {
+        llama_memory_seq_rm(llama_get_memory(ctx_.get()), s.seq_id, static_cast<llama_pos>(keep), -1);
+        if (keep == 0) ++stats_.cache_evictions;
+        s.decoded.resize(keep);
+      }
       s.active = true;
       s.request_id = p.id;
       s.request = p.request;
       s.sample = p.first_sample + i;
       s.leader = i == 0 ? -1 : leader;
       s.prompt_done = false;
+      s.cacheable = p.request->cache_prompt && settings_.cache_tokens != 0;
       s.forcer.emplace(p.rules, p.request->vocab ? *p.request->vocab : vocab_,
                        p.request->prompt_ends_with_newline);
       SamplingParams think = p.request->thinking_sampling;
@@ -165,9 +242,10 @@ void Scheduler::admit() {
       answer.seed += static_cast<uint32_t>(s.sample) * 7919u;
       s.thinking_sampler.emplace(think, model_.n_vocab());
       s.answer_sampler.emplace(answer, model_.n_vocab());
-      s.n_past = 0;
-      s.decoded.clear();
-      s.pending = i == 0 ? p.request->prompt : TokenSeq{};
+      s.n_past = static_cast<int>(keep);
+      s.pending = i == 0 ? TokenSeq(p.request->prompt.begin() + static_cast<long>(keep),
+                                    p.request->prompt.end())
+                         : TokenSeq{};
       s.batch_index = -1;
       s.mask_next = false;
       s.redraw = false;
@@ -176,9 +254,14 @@ void Scheduler::admit() {
       s.result = SequenceResult{};
       s.result.sample = s.sample;
       s.result.prompt_tokens = static_cast<int>(p.request->prompt.size());
+      s.result.cached_tokens = static_cast<int>(keep);
       s.result.max_think = p.rules.max_think;
       s.result.clamped = p.clamped;
       s.admitted = now;
+    }
+    if (reuse > 0) {
+      ++stats_.cache_hits;
+      stats_.cache_reused_tokens += static_cast<int64_t>(reuse);
     }
     p.first_sample += n;
     p.count -= n;
@@ -232,10 +315,15 @@ bool Scheduler::step() {
   round_robin_ = (round_robin_ + 1) % n_slots;
   if (batch_.n_tokens == 0) return busy_sequences() > 0 || !queue_.empty();
 
+  trim_cache(batch_.n_tokens);
   const auto t0 = Clock::now();
   const int32_t ret = llama_decode(ctx_.get(), batch_);
   stats_.decode_ms += ms_between(t0, Clock::now());
   if (ret != 0) {
+    // The batch's cells are not what `decoded` says: never cache them.
+    for (size_t i = 0; i < n_slots; ++i) {
+      if (take[i] > 0) slots_[i]->cacheable = false;
+    }
     throw std::runtime_error("llama_decode failed (" + std::to_string(ret) + ")" +
                              (ret == 1 ? ": no room left in the KV cache" : ""));
   }
@@ -318,7 +406,9 @@ void Scheduler::end_stalled() {
 void Scheduler::compact() {
   if (settings_.unified_kv) return;
   // Sequences past their prompt move down into free streams, so the batch's sequences
-  // stay consecutive (one micro-batch) as others finish.
+  // stay consecutive (one micro-batch) as others finish. A cache in the stream moved into
+  // goes up first, into the free stream whose cache is worth least (if that one is worth
+  // less), so a chat's next turn still finds it.
   llama_memory_t mem = llama_get_memory(ctx_.get());
   for (;;) {
     size_t to = 0;  // the lowest free stream
@@ -327,6 +417,27 @@ void Scheduler::compact() {
     while (busy > to + 1 && !(slots_[busy - 1]->active && slots_[busy - 1]->prompt_done)) --busy;
     if (to >= slots_.size() || busy <= to + 1) return;
     const size_t from = busy - 1;  // the highest movable sequence above it
+    Slot& target = *slots_[to];
+    if (!target.decoded.empty()) {
+      Slot* keep = nullptr;
+      for (size_t k = to + 1; k < slots_.size(); ++k) {
+        Slot& c = *slots_[k];
+        if (c.active) continue;
+        if (!keep || (c.decoded.empty() && !keep->decoded.empty()) ||
+            (c.decoded.empty() == keep->decoded.empty() && c.last_used < keep->last_used)) {
+          keep = &c;
+        }
+      }
+      if (keep && (keep->decoded.empty() || keep->last_used < target.last_used)) {
+        if (!keep->decoded.empty()) ++stats_.cache_evictions;
+        llama_memory_seq_cp(mem, target.seq_id, keep->seq_id, -1, -1);
+        keep->decoded = std::move(target.decoded);
+        keep->last_used = target.last_used;
+      } else {
+        ++stats_.cache_evictions;
+      }
+      target.decoded.clear();
+    }
     llama_memory_seq_cp(mem, static_cast<llama_seq_id>(from), static_cast<llama_seq_id>(to), -1, -1);
     llama_memory_seq_rm(mem, static_cast<llama_seq_id>(from), -1, -1);
     std::swap(slots_[from], slots_[to]);
@@ -461,11 +572,19 @@ void Scheduler::finish(Slot& slot, const std::string& reason) {
   r.answer_tokens = slot.forcer->answer_tokens();
   r.events = slot.forcer->events();
   r.generation_ms = ms_between(slot.first_token, Clock::now());
-  llama_memory_seq_rm(llama_get_memory(ctx_.get()), slot.seq_id, -1, -1);
+  // The cells hold exactly `decoded` (fed tokens; nothing pending was written), so they
+  // can serve a later prompt that starts the same way.
+  if (slot.cacheable && !slot.decoded.empty()) {
+    slot.last_used = ++finishes_;
+  } else {
+    llama_memory_seq_rm(llama_get_memory(ctx_.get()), slot.seq_id, -1, -1);
+    slot.decoded.clear();
+  }
   slot.active = false;
   slot.pending.clear();
   auto request = std::move(slot.request);
   slot.request.reset();
+  trim_cache(0);
   if (request->on_done) request->on_done(slot.sample, r);
 }
 
@@ -524,9 +643,27 @@ int Scheduler::used_cells() const {
   int n = 0;
   llama_memory_t mem = llama_get_memory(ctx_.get());
   for (const auto& s : slots_) {
+    if (!s->active) continue;
     const llama_pos hi = llama_memory_seq_pos_max(mem, s->seq_id);
     if (hi >= 0) n += static_cast<int>(hi - llama_memory_seq_pos_min(mem, s->seq_id) + 1);
   }
+  return n;
+}
+
+int Scheduler::cached_cells() const {
+  int n = 0;
+  llama_memory_t mem = llama_get_memory(ctx_.get());
+  for (const auto& s : slots_) {
+    if (s->active) continue;
+    const llama_pos hi = llama_memory_seq_pos_max(mem, s->seq_id);
+    if (hi >= 0) n += static_cast<int>(hi - llama_memory_seq_pos_min(mem, s->seq_id) + 1);
+  }
+  return n;
+}
+
+int Scheduler::cached_tokens() const {
+  int n = 0;
+  for (const auto& s : slots_) n += s->active ? 0 : static_cast<int>(s->decoded.size());
   return n;
 }
 

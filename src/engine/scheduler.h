@@ -42,6 +42,10 @@ struct ContextSettings {
   // One KV buffer for all sequences (shared prompts share cells) instead of a stream per
   // sequence (attention reads only the sequence's own cells; prompts are copied).
   bool unified_kv = false;
+  // Prefix cache: tokens that finished sequences keep in their cells for later prompts
+  // that start the same way (a chat's next turn, requests sharing a system prompt, a
+  // retry). -1: as many as the idle sequences hold; 0: off. Least recently used goes first.
+  int cache_tokens = -1;
 };
 
 // One generation request: a tokenized prompt (which already opens thinking) and n
@@ -53,6 +57,9 @@ struct GenerationRequest {
   SamplingParams thinking_sampling;
   SamplingParams answer_sampling;
   int n_samples = 1;
+  // Reuse cells cached from earlier requests for this prompt, and leave this request's
+  // cells in the cache when it ends (false: neither).
+  bool cache_prompt = true;
   // Forced strings for this request only (e.g. other ignore strings); null: the
   // scheduler's. Its end delimiter must be the scheduler's too.
   std::shared_ptr<const ForcingVocab> vocab;
@@ -71,6 +78,7 @@ struct SequenceResult {
   std::string thinking;  // shown text, forced insertions included
   std::string answer;    // shown text after the delimiter, the cap suffix included
   int prompt_tokens = 0;
+  int cached_tokens = 0;    // prompt tokens found in the prefix cache (not decoded again)
   int thinking_tokens = 0;  // between the delimiters: sampled + inserted ignore strings
   int answer_tokens = 0;    // sampled answer tokens
   int sampled_tokens = 0;   // sampled tokens fed to the model (taken-back ones included)
@@ -99,6 +107,9 @@ struct SchedulerStats {
   int64_t moved_sequences = 0;  // moved to a lower KV stream as others finished
   int64_t refed_tokens = 0;     // decoded again for a row after a multi-token trigger was
                                 // taken back and masked (an empty ignore string)
+  int64_t cache_hits = 0;       // prompts that found a cached prefix
+  int64_t cache_reused_tokens = 0;  // prompt tokens taken from the cache instead of decoded
+  int64_t cache_evictions = 0;  // cached prefixes dropped (bound, room, or overwritten)
   double decode_ms = 0;
 };
 
@@ -140,8 +151,12 @@ class Scheduler {
   int queued_requests() const { return static_cast<int>(queue_.size()); }
   // Whether `request_id` waits in the queue with none of its samples started.
   bool waiting(int request_id) const;
-  // KV cells in use across all sequences.
+  // KV cells held by running sequences.
   int used_cells() const;
+  // KV cells held by idle sequences for the prefix cache, as llama.cpp counts them, and the
+  // tokens the scheduler knows them to hold (the two agree).
+  int cached_cells() const;
+  int cached_tokens() const;
   const SchedulerStats& stats() const { return stats_; }
 
  private:
@@ -165,6 +180,15 @@ class Scheduler {
   };
 
   void admit();
+  // Free slots for a request, the first to decode its prompt: the one whose cache shares
+  // the longest prefix with `prompt` when that is worth keeping, else the least valuable
+  // caches first.
+  std::vector<Slot*> pick_free_slots(const GenerationRequest& request, size_t n, size_t* reuse);
+  // Drops the cache of an idle slot.
+  void evict(Slot& slot);
+  // Keeps the cache within settings_.cache_tokens, and (one KV buffer) leaves room for
+  // `needed` more cells.
+  void trim_cache(int needed);
   // Ends sequences that have nothing to decode (see step()).
   void end_stalled();
   // Without a unified KV cache: moves running sequences into lower free streams.
@@ -192,6 +216,7 @@ class Scheduler {
   size_t round_robin_ = 0;
   int n_threads_ = 1;
   uint64_t admissions_ = 0;
+  uint64_t finishes_ = 0;  // the clock of the cache's least-recently-used order
   SchedulerStats stats_;
 };
 

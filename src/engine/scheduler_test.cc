@@ -451,6 +451,160 @@ TEST_F(SchedulerTest, EmptyIgnoreStringAfterAMultiTokenTrigger) {
   EXPECT_EQ(s.used_cells(), 0);
 }
 
+// Runs `req` on `s` to the end and returns its first sample.
+SequenceResult run_on(Scheduler& s, GenerationRequest req, std::vector<std::vector<float>>* rows = nullptr) {
+  SequenceResult out;
+  req.on_done = [&](int i, const SequenceResult& r) {
+    if (i == 0) out = r;
+  };
+  if (rows) {
+    req.on_logits = [rows](int i, const float* row, int n) {
+      if (i == 0) rows->emplace_back(row, row + n);
+    };
+  }
+  s.submit(std::move(req));
+  run_bounded(s, 1000);
+  EXPECT_EQ(s.busy_sequences(), 0);
+  EXPECT_EQ(s.used_cells(), 0);
+  EXPECT_EQ(s.cached_cells(), s.cached_tokens());  // the cache holds what it says
+  return out;
+}
+
+TEST_F(SchedulerTest, PrefixCacheReusesAFinishedConversation) {
+  for (bool unified : {false, true}) {
+    SCOPED_TRACE(unified ? "one KV buffer" : "a KV stream per sequence");
+    ContextSettings ctx;
+    ctx.n_ctx = 2 * 1024;
+    ctx.n_parallel = 2;
+    ctx.n_threads = 1;
+    ctx.unified_kv = unified;
+    Scheduler s(*model_, *vocab_, ctx);
+    const GenerationRequest first = request("What is 6 times 7?", {12, 0, 0, 4});
+    const SequenceResult a = run_on(s, first);
+    EXPECT_EQ(a.cached_tokens, 0);
+    EXPECT_GE(s.cached_tokens(), a.prompt_tokens);
+    // The next turn: the same conversation and more.
+    GenerationRequest next = first;
+    const TokenSeq more = model_->tokenize(" And what is 6 times 8?", false);
+    next.prompt.insert(next.prompt.end(), more.begin(), more.end());
+    const int64_t decoded_before = s.stats().prompt_tokens;
+    std::vector<std::vector<float>> warm_rows, cold_rows;
+    const SequenceResult b = run_on(s, next, &warm_rows);
+    EXPECT_EQ(b.cached_tokens, a.prompt_tokens);
+    EXPECT_EQ(s.stats().cache_hits, 1);
+    EXPECT_EQ(s.stats().prompt_tokens - decoded_before, static_cast<int64_t>(more.size()));
+    // The same request cold: the rows agree within the stated tolerance (the cached cells
+    // were computed in other batches, which sum in other orders).
+    Scheduler cold(*model_, *vocab_, ctx);
+    const SequenceResult c = run_on(cold, next, &cold_rows);
+    EXPECT_EQ(c.cached_tokens, 0);
+    EXPECT_GE(expect_rows_close(warm_rows, cold_rows, "warm vs cold"), 4u);
+    EXPECT_EQ(b.thinking_tokens, c.thinking_tokens);
+  }
+}
+
+TEST_F(SchedulerTest, PrefixCacheSurvivesSequencesMovingDown) {
+  ContextSettings ctx;
+  ctx.n_ctx = 3 * 512;
+  ctx.n_parallel = 3;
+  ctx.n_threads = 1;
+  Scheduler s(*model_, *vocab_, ctx);
+  // A short request finishes in stream 0 while a long one runs above it: the long one
+  // moves down, and the short one's cache moves up instead of being overwritten.
+  const GenerationRequest short_one = request("Short question?", {2, 0, 0, 1});
+  std::vector<SequenceResult> out(2);
+  auto a = short_one;
+  a.on_done = [&](int, const SequenceResult& r) { out[0] = r; };
+  auto b = request("A much longer question about many things?", {80, 0, 0, 4});
+  b.on_done = [&](int, const SequenceResult& r) { out[1] = r; };
+  s.submit(std::move(a));
+  s.submit(std::move(b));
+  run_bounded(s, 1000);
+  EXPECT_GE(s.stats().moved_sequences, 1);
+  EXPECT_EQ(s.cached_cells(), s.cached_tokens());
+  const SequenceResult again = run_on(s, short_one);
+  EXPECT_EQ(again.cached_tokens, again.prompt_tokens - 1);  // all but the last token
+  EXPECT_EQ(again.thinking_tokens, out[0].thinking_tokens);
+}
+
+TEST_F(SchedulerTest, PrefixCacheBoundEvictsLeastRecentlyUsed) {
+  ContextSettings ctx;
+  ctx.n_ctx = 3 * 512;
+  ctx.n_parallel = 3;
+  ctx.n_threads = 1;
+  ctx.cache_tokens = 60;
+  Scheduler s(*model_, *vocab_, ctx);
+  // Raw prompts with nothing in common, so each keeps a cache of its own.
+  auto raw = [](const std::string& text) {
+    GenerationRequest r;
+    r.prompt = model_->tokenize(text + "<|im_start|>think", true);
+    r.rules = {20, 0, 0, 4};
+    return r;
+  };
+  const GenerationRequest q1 = raw("Apples are red, are they not?");
+  const GenerationRequest q2 = raw("Pears are green, are they not?");
+  run_on(s, q1);
+  EXPECT_LE(s.cached_tokens(), 60);
+  EXPECT_GT(s.cached_tokens(), 0);
+  run_on(s, q2);
+  EXPECT_LE(s.cached_tokens(), 60);
+  EXPECT_GE(s.stats().cache_evictions, 1);
+  // q2 is the most recent: it stays, q1 went.
+  EXPECT_EQ(run_on(s, q2).cached_tokens, static_cast<int>(q2.prompt.size()) - 1);
+  // With the cache off per request, nothing is reused and nothing kept.
+  GenerationRequest off = q2;
+  off.cache_prompt = false;
+  const int64_t hits = s.stats().cache_hits;
+  EXPECT_EQ(run_on(s, off).cached_tokens, 0);
+  EXPECT_EQ(s.stats().cache_hits, hits);
+  // Off for the scheduler.
+  ctx.cache_tokens = 0;
+  Scheduler none(*model_, *vocab_, ctx);
+  run_on(none, q1);
+  EXPECT_EQ(none.cached_tokens(), 0);
+  EXPECT_EQ(run_on(none, q1).cached_tokens, 0);
+}
+
+TEST_F(SchedulerTest, PrefixCacheWithConcurrentRequestsAndCancels) {
+  ContextSettings ctx;
+  ctx.n_ctx = 4 * 512;
+  ctx.n_parallel = 4;
+  ctx.n_threads = 1;
+  Scheduler s(*model_, *vocab_, ctx);
+  const std::string system = "You are a careful assistant who checks every step twice.";
+  auto with_system = [&](const std::string& q, BudgetRules rules) {
+    const Prompt p = build_prompt(*model_, *format_, question_messages(q, system));
+    GenerationRequest r;
+    r.prompt = p.tokens;
+    r.prompt_ends_with_newline = p.ends_with_newline;
+    r.rules = rules;
+    return r;
+  };
+  run_on(s, with_system("Warm up?", {4, 0, 0, 2}));
+  // Three at once share the system prompt; one is cancelled midway.
+  std::vector<SequenceResult> out(3);
+  std::vector<int> ids;
+  for (int i = 0; i < 3; ++i) {
+    auto r = with_system("Question " + std::to_string(i) + "?", {40, 0, 0, 4});
+    r.on_done = [&out, i](int, const SequenceResult& res) { out[static_cast<size_t>(i)] = res; };
+    ids.push_back(s.submit(std::move(r)));
+  }
+  for (int k = 0; k < 6; ++k) s.step();
+  EXPECT_TRUE(s.cancel(ids[2]));
+  run_bounded(s, 1000);
+  EXPECT_EQ(out[2].finish_reason, "cancelled");
+  int hits = 0;
+  for (const auto& r : out) hits += r.cached_tokens > 0 ? 1 : 0;
+  EXPECT_GE(hits, 1);
+  EXPECT_EQ(s.busy_sequences(), 0);
+  EXPECT_EQ(s.used_cells(), 0);
+  EXPECT_EQ(s.cached_cells(), s.cached_tokens());
+  // What a cancelled request left is whole: reusing it gives a sound sequence.
+  const SequenceResult again = run_on(s, with_system("Question 2?", {10, 0, 0, 2}));
+  EXPECT_GT(again.cached_tokens, 0);
+  EXPECT_EQ(again.thinking_tokens, 10);
+}
+
 TEST_F(SchedulerTest, ThinkTagsModel) {
   auto m = Model::load({test::tiny_think_model()});
   const ThinkingFormat f = resolve_thinking_format(*m, {});

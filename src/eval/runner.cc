@@ -50,6 +50,7 @@ json sample_line(const std::string& dataset, const Problem& problem, const Metho
             {"correct", !extracted.answer.empty() && eq.equivalent},
             {"equivalence", equivalence_method_name(eq.method)},
             {"prompt_tokens", r.prompt_tokens},
+            {"cached_tokens", r.cached_tokens},
             {"thinking_tokens", r.thinking_tokens},
             {"answer_tokens", r.answer_tokens},
             {"sampled_tokens", r.sampled_tokens},
@@ -208,6 +209,8 @@ EvalOutcome run_eval(const EvalPlan& plan, Backend& backend, const std::atomic<b
         {"prompt_tokens", st.prompt_tokens},
         {"sampled_tokens", st.sampled_tokens},
         {"injected_tokens", st.injected_tokens},
+        {"cache_hits", st.cache_hits},
+        {"cache_reused_tokens", st.cache_reused_tokens},
         {"decode_ms", st.decode_ms}}}};
   write_outputs(plan, outcome.run_id, store.lines(), complete, this_process);
   return outcome;

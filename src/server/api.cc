@@ -305,6 +305,7 @@ ApiRequest parse_request(Endpoint endpoint, std::string_view body_text, const Ap
   parse_sampling(body, d.n_vocab, r);
   if (const json* v = field(body, "n")) r.n = static_cast<int>(get_int(*v, "n", 1, d.max_n));
   if (const json* v = field(body, "stream")) r.stream = get_bool(*v, "stream");
+  if (const json* v = field(body, "cache_prompt")) r.cache_prompt = get_bool(*v, "cache_prompt");
   if (const json* v = field(body, "stream_options")) {
     if (!v->is_object())
       bad("stream_options", "'stream_options' must be an object", "invalid_type");

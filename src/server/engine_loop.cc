@@ -187,10 +187,12 @@ void EngineLoop::update_gauges() {
   if (auto* local = dynamic_cast<LocalBackend*>(backend_.get())) {
     g.busy_sequences = local->scheduler().busy_sequences();
     g.used_cells = local->scheduler().used_cells();
+    g.cached_cells = local->scheduler().cached_cells();
     g.queued = local->scheduler().queued_requests();
   } else {
     g.busy_sequences = static_cast<int>(active_.size());
   }
+  g.stats = backend_->stats();
   std::lock_guard<std::mutex> lock(mutex_);
   g.queued += static_cast<int>(inbox_.size());
   int in_flight = static_cast<int>(inbox_.size());

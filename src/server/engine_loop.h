@@ -73,7 +73,9 @@ SubmitError classify_submit_error(const std::invalid_argument& e);
 
 struct EngineGauges {
   int busy_sequences = 0;
-  int used_cells = 0;
+  int used_cells = 0;    // held by running sequences
+  int cached_cells = 0;  // held by idle ones for the prefix cache
+  SchedulerStats stats;  // the backend's counters
   int queued = 0;     // waiting for the loop or for a sequence
   int in_flight = 0;  // submitted and not finished
 };

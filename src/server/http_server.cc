@@ -41,6 +41,7 @@ BackendRequest to_backend(const ApiRequest& r) {
   b.thinking_sampling = r.thinking_sampling;
   b.answer_sampling = r.answer_sampling;
   b.n_samples = r.n;
+  b.cache_prompt = r.cache_prompt;
   b.ignore_strings = r.ignore_strings;
   return b;
 }
@@ -67,7 +68,12 @@ HttpServer::HttpServer(std::unique_ptr<Backend> backend, ServerSettings settings
   metrics_.declare_gauge("s1_requests_in_flight", "Generation requests accepted and not finished.");
   metrics_.declare_gauge("s1_queue_depth", "Requests waiting for a sequence.");
   metrics_.declare_gauge("s1_busy_sequences", "Sequences generating now.");
-  metrics_.declare_gauge("s1_kv_cells_used", "KV cache cells in use.");
+  metrics_.declare_gauge("s1_kv_cells_used", "KV cache cells held by running sequences.");
+  metrics_.declare_gauge("s1_kv_cells_cached", "KV cache cells kept by idle sequences (prefix cache).");
+  metrics_.declare_counter("s1_prefix_cache_hits_total", "Prompts that found a cached prefix.");
+  metrics_.declare_counter("s1_prefix_cache_reused_tokens_total",
+                           "Prompt tokens taken from the prefix cache instead of decoded.");
+  metrics_.declare_counter("s1_prefix_cache_evictions_total", "Cached prefixes dropped.");
   metrics_.declare_histogram("s1_request_duration_seconds", "Generation request latency.",
                              {0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300});
   metrics_.declare_histogram("s1_time_to_first_text_seconds",
@@ -208,6 +214,12 @@ void HttpServer::routes() {
     metrics_.set("s1_queue_depth", g.queued);
     metrics_.set("s1_busy_sequences", g.busy_sequences);
     metrics_.set("s1_kv_cells_used", g.used_cells);
+    metrics_.set("s1_kv_cells_cached", g.cached_cells);
+    metrics_.set_total("s1_prefix_cache_hits_total", static_cast<double>(g.stats.cache_hits));
+    metrics_.set_total("s1_prefix_cache_reused_tokens_total",
+                       static_cast<double>(g.stats.cache_reused_tokens));
+    metrics_.set_total("s1_prefix_cache_evictions_total",
+                       static_cast<double>(g.stats.cache_evictions));
     res.set_content(metrics_.render(), "text/plain; version=0.0.4; charset=utf-8");
     count("/metrics", 200);
   });

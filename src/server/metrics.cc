@@ -73,6 +73,11 @@ void Metrics::set(const std::string& name, double value, const std::string& labe
   get(name, Kind::kGauge).series[labels] = value;
 }
 
+void Metrics::set_total(const std::string& name, double value, const std::string& labels) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  get(name, Kind::kCounter).series[labels] = value;
+}
+
 void Metrics::observe(const std::string& name, double value) {
   std::lock_guard<std::mutex> lock(mutex_);
   Histogram& h = get(name, Kind::kHistogram).histogram;

@@ -25,6 +25,8 @@ class Metrics {
   // caller escapes values), or empty. Undeclared names throw std::logic_error.
   void add(const std::string& name, double value, const std::string& labels = "");
   void set(const std::string& name, double value, const std::string& labels = "");
+  // A counter whose source keeps the count itself (e.g. the scheduler's): its value now.
+  void set_total(const std::string& name, double value, const std::string& labels = "");
   void observe(const std::string& name, double value);
 
   // Current value of a counter or gauge series (0 if never touched), for tests.

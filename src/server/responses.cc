@@ -167,15 +167,17 @@ json ResponseBuilder::s1_info(const Choice& c) const {
 }
 
 json ResponseBuilder::usage() const {
-  int prompt = 0, completion = 0, reasoning = 0;
+  int prompt = 0, completion = 0, reasoning = 0, cached = 0;
   for (const auto& c : choices_) {
     prompt = std::max(prompt, c.result.prompt_tokens);  // the choices share one prompt
+    cached = std::max(cached, c.result.cached_tokens);
     completion += c.result.thinking_tokens + c.result.answer_tokens;
     reasoning += request_.plain ? 0 : c.result.thinking_tokens;
   }
   return {{"prompt_tokens", prompt},
           {"completion_tokens", completion},
           {"total_tokens", prompt + completion},
+          {"prompt_tokens_details", {{"cached_tokens", cached}}},
           {"completion_tokens_details", {{"reasoning_tokens", reasoning}}}};
 }
 
