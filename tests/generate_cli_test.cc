@@ -89,6 +89,14 @@ TEST(GenerateCli, PromptFromFileAndThinkTags) {
   EXPECT_EQ(j["samples"][0]["events"][0]["text"], "\n</think>\nFinal Answer:");
 }
 
+TEST(GenerateCli, ZeroThinkingBudgetShowsNoThinking) {
+  const auto r = run_command(generate("-p hi --max-think 0 --max-answer 3 --json"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["samples"][0]["thinking"], "");
+  EXPECT_EQ(j["samples"][0]["events"][0]["text"], "\n<|im_start|>answer\nFinal Answer:");
+}
+
 TEST(GenerateCli, BudgetBeyondTheContextIsClampedWithAWarning) {
   const auto r = run_command(generate("-p hi -c 256 --max-think 100000 --max-answer 4 --json"));
   ASSERT_EQ(r.exit_code, 0) << r.err;

@@ -149,6 +149,29 @@ TEST_F(ServeApi, EachBudgetFieldTakesEffect) {
   EXPECT_EQ(j["choices"][0]["s1"]["answer_tokens"], 2);
 }
 
+TEST_F(ServeApi, ZeroThinkingBudgetShowsNoReasoning) {
+  auto [s, j] = chat({{"max_tokens_thinking", 0}, {"max_tokens", 3}});
+  ASSERT_EQ(s, 200) << j.dump();
+  const json& c = j["choices"][0];
+  EXPECT_EQ(c["message"]["reasoning_content"], "");
+  EXPECT_EQ(c["s1"]["thinking_tokens"], 0);
+  EXPECT_EQ(j["usage"]["completion_tokens_details"]["reasoning_tokens"], 0);
+  // The cap still decodes "\n" before the delimiter (tokens as the s1 reference's).
+  EXPECT_EQ(c["s1"]["events"][0]["text"].get<std::string>().rfind("\n<|im_start|>answer", 0), 0u);
+  EXPECT_EQ(c["message"]["content"].get<std::string>().rfind("\nFinal Answer:", 0), 0u);
+  // Streamed: no reasoning chunk at all.
+  auto r = server_->client().Post(
+      "/v1/chat/completions",
+      chat_body({{"max_tokens_thinking", 0}, {"max_tokens", 3}, {"stream", true}}).dump(),
+      "application/json");
+  ASSERT_TRUE(r);
+  for (const auto& p : test::sse_payloads(r->body)) {
+    if (p == "[DONE]") continue;
+    const json chunk = json::parse(p);
+    for (const auto& ch : chunk["choices"]) EXPECT_FALSE(ch["delta"].contains("reasoning_content")) << p;
+  }
+}
+
 TEST_F(ServeApi, SamplingFieldsAndSeveralChoices) {
   const json sampled = {
       {"temperature", 0.9},       {"top_p", 0.95},  {"top_k", 50}, {"min_p", 0.01},

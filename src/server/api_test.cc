@@ -308,7 +308,7 @@ TEST(ResponseBuilder, PlainCompletionShowsOnlySampledText) {
   ResponseBuilder b(r, "cmpl-x", 1);
   EXPECT_TRUE(b.begin().empty());
   EXPECT_EQ(b.on_event(text(0, Channel::kThinking, "abc")).at(0)["choices"][0]["text"], "abc");
-  EXPECT_TRUE(b.on_event(text(0, Channel::kThinking, "\n", true)).empty());
+  EXPECT_TRUE(b.on_event(text(0, Channel::kDelimiter, "\n", true)).empty());
   EXPECT_TRUE(b.on_event(text(0, Channel::kDelimiter, "</think>", true)).empty());
   JobEvent d = done(0, 3, 0, "length");
   d.result.events = {{ForcingKind::kCap, 3, "max_think", "\n</think>", 0}};
