@@ -264,6 +264,17 @@ TEST_F(ServeApi, StreamingChunksFollowTheOpenAiFormat) {
 TEST_F(ServeApi, CompletionsPlainAndBudgetForced) {
   const std::string prompt =
       "<|im_start|>user\nhi<|im_end|>\n<|im_start|>assistant\n<|im_start|>think";
+  // A plain continuation is all thinking: usage, the s1 object and the text agree, and
+  // no event claims text the output does not hold.
+  auto consistent = [](const json& j) {
+    const json& c = j["choices"][0];
+    EXPECT_EQ(j["usage"]["completion_tokens_details"]["reasoning_tokens"],
+              c["s1"]["thinking_tokens"]);
+    EXPECT_EQ(j["usage"]["completion_tokens"], c["s1"]["thinking_tokens"]);
+    EXPECT_EQ(c["s1"]["answer_tokens"], 0);
+    ASSERT_EQ(c["s1"]["events"].size(), 1u);  // what ended it
+    EXPECT_EQ(c["s1"]["events"][0]["text"], "") << c.dump();
+  };
   auto [s, j] = post("/v1/completions", json{{"prompt", prompt}, {"max_tokens", 6}}.dump());
   ASSERT_EQ(s, 200) << j.dump();
   EXPECT_EQ(j["object"], "text_completion");
@@ -271,6 +282,8 @@ TEST_F(ServeApi, CompletionsPlainAndBudgetForced) {
   EXPECT_EQ(j["choices"][0]["finish_reason"], "length");
   EXPECT_EQ(j["usage"]["completion_tokens"], 6);
   EXPECT_EQ(j["choices"][0]["text"].get<std::string>().find("Final Answer"), std::string::npos);
+  EXPECT_EQ(j["choices"][0]["s1"]["events"][0]["kind"], "cap");
+  consistent(j);
   // A plain continuation stops at the end trigger, without it.
   std::tie(s, j) = post(
       "/v1/completions",
@@ -279,6 +292,8 @@ TEST_F(ServeApi, CompletionsPlainAndBudgetForced) {
   ASSERT_EQ(s, 200);
   EXPECT_EQ(j["choices"][0]["finish_reason"], "stop");
   EXPECT_EQ(j["choices"][0]["text"], "");
+  EXPECT_EQ(j["choices"][0]["s1"]["events"][0]["kind"], "end");
+  consistent(j);
   // A budget field turns on forcing: the continuation holds the delimiter and the answer.
   std::tie(s, j) =
       post("/v1/completions",

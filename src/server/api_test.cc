@@ -312,13 +312,20 @@ TEST(ResponseBuilder, PlainCompletionShowsOnlySampledText) {
   EXPECT_TRUE(b.on_event(text(0, Channel::kDelimiter, "</think>", true)).empty());
   JobEvent d = done(0, 3, 0, "length");
   d.result.events = {{ForcingKind::kCap, 3, "max_think", "\n</think>", 0}};
-  b.on_event(d);
+  const auto fin = b.on_event(d);
   const json whole = b.response();
   EXPECT_EQ(whole["object"], "text_completion");
   EXPECT_EQ(whole["choices"][0]["text"], "abc");
   EXPECT_EQ(whole["choices"][0]["finish_reason"], "length");
+  // All of it is thinking: usage and the s1 object agree, and the cap that ended it
+  // claims no text, as none was added to the output.
   EXPECT_EQ(whole["usage"]["completion_tokens"], 3);
-  EXPECT_EQ(whole["usage"]["completion_tokens_details"]["reasoning_tokens"], 0);
+  EXPECT_EQ(whole["usage"]["completion_tokens_details"]["reasoning_tokens"], 3);
+  EXPECT_EQ(whole["choices"][0]["s1"]["thinking_tokens"], 3);
+  ASSERT_EQ(whole["choices"][0]["s1"]["events"].size(), 1u);
+  EXPECT_EQ(whole["choices"][0]["s1"]["events"][0]["kind"], "cap");
+  EXPECT_EQ(whole["choices"][0]["s1"]["events"][0]["text"], "");
+  EXPECT_EQ(fin.at(0)["choices"][0]["s1"], whole["choices"][0]["s1"]);
 }
 
 TEST(Metrics, RendersPrometheusText) {
