@@ -149,6 +149,31 @@ TEST_F(ServeApi, EachBudgetFieldTakesEffect) {
   EXPECT_EQ(j["choices"][0]["s1"]["answer_tokens"], 2);
 }
 
+TEST_F(ServeApi, ThinkingOnlyBiasDoesNotReachTheAnswer) {
+  const json bias = {{std::to_string(kImStart), 100}};
+  std::string trigger4;
+  for (int i = 0; i < 4; ++i) trigger4 += "<|im_start|>";
+  // logit_bias is llama.cpp's: both phases, so the answer is the trigger over and over.
+  auto [s, j] = chat({{"logit_bias", bias}, {"max_tokens", 4}});
+  ASSERT_EQ(s, 200) << j.dump();
+  EXPECT_EQ(j["choices"][0]["message"]["content"], trigger4) << j.dump();
+  // logit_bias_thinking ends thinking at once and leaves the answer alone.
+  std::tie(s, j) = chat({{"logit_bias_thinking", bias}, {"max_tokens", 4}});
+  ASSERT_EQ(s, 200) << j.dump();
+  const json& c = j["choices"][0];
+  EXPECT_EQ(c["s1"]["events"][0]["kind"], "end");
+  EXPECT_EQ(c["s1"]["thinking_tokens"], 0);
+  EXPECT_EQ(c["s1"]["answer_tokens"], 4);
+  EXPECT_NE(c["message"]["content"].get<std::string>().rfind("<|im_start|>", 0), 0u) << c.dump();
+  // logit_bias_answer acts in the answer only: thinking runs to the cap.
+  std::tie(s, j) = chat({{"logit_bias_answer", bias}, {"max_tokens_thinking", 5}, {"max_tokens", 4}});
+  ASSERT_EQ(s, 200) << j.dump();
+  EXPECT_EQ(j["choices"][0]["s1"]["events"][0]["kind"], "cap");
+  EXPECT_NE(j["choices"][0]["message"]["content"].get<std::string>().find(trigger4),
+            std::string::npos);
+  expect_error(chat({{"logit_bias_thinking", {{"999999999", 1}}}}), 400, "invalid_value");
+}
+
 TEST_F(ServeApi, ZeroThinkingBudgetShowsNoReasoning) {
   auto [s, j] = chat({{"max_tokens_thinking", 0}, {"max_tokens", 3}});
   ASSERT_EQ(s, 200) << j.dump();

@@ -151,15 +151,20 @@ int run(EvalArgs& a) {
   const int seq_ctx = a.model.context.n_ctx;
   a.model.context.n_ctx = seq_ctx * a.parallel;
 
-  const nlohmann::json sampling = {{"temp", a.sampling.temp},
-                                   {"temp_think", a.sampling.temp_think},
-                                   {"temp_answer", a.sampling.temp_answer},
-                                   {"top_k", a.sampling.top_k},
-                                   {"top_p", a.sampling.top_p},
-                                   {"min_p", a.sampling.min_p},
-                                   {"seed", a.sampling.seed},
-                                   {"logit_bias", a.sampling.logit_bias},
-                                   {"sample_temp", a.sample_temp}};
+  nlohmann::json sampling = {{"temp", a.sampling.temp},
+                             {"temp_think", a.sampling.temp_think},
+                             {"temp_answer", a.sampling.temp_answer},
+                             {"top_k", a.sampling.top_k},
+                             {"top_p", a.sampling.top_p},
+                             {"min_p", a.sampling.min_p},
+                             {"seed", a.sampling.seed},
+                             {"logit_bias", a.sampling.logit_bias},
+                             {"sample_temp", a.sample_temp}};
+  // Per-phase biases only when given, so runs without them keep their ids.
+  if (!a.sampling.logit_bias_think.empty())
+    sampling["logit_bias_think"] = a.sampling.logit_bias_think;
+  if (!a.sampling.logit_bias_answer.empty())
+    sampling["logit_bias_answer"] = a.sampling.logit_bias_answer;
   plan.identity = {{"backend", a.model.backend},  {"model", model_identity(a)},
                    {"sequence_context", seq_ctx}, {"think_start", a.think_start},
                    {"think_end", a.think_end},    {"final_answer", a.cap_suffix},

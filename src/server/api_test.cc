@@ -128,6 +128,36 @@ TEST(ServerApi, SamplingFieldsMapToBothPhases) {
   EXPECT_EQ(chat_error({{"temperature", -1}}).code, "invalid_value");
 }
 
+TEST(ServerApi, PerPhaseLogitBiasAddsToOnePhase) {
+  using Bias = std::vector<std::pair<Token, float>>;
+  ApiRequest r = chat({{"logit_bias", {{"5", 1}}},
+                       {"logit_bias_thinking", {{"17", 100}}},
+                       {"logit_bias_answer", {{"3", -100}}}});
+  EXPECT_EQ(r.thinking_sampling.logit_bias, (Bias{{5, 1.0f}, {17, 100.0f}}));
+  EXPECT_EQ(r.answer_sampling.logit_bias, (Bias{{5, 1.0f}, {3, -100.0f}}));
+  // A bias on the end trigger while thinking only leaves the answer unbiased.
+  r = chat({{"logit_bias_thinking", {{"17", 100}}}});
+  EXPECT_EQ(r.thinking_sampling.logit_bias, (Bias{{17, 100.0f}}));
+  EXPECT_TRUE(r.answer_sampling.logit_bias.empty());
+  // Any bias field replaces the server's biases.
+  ApiDefaults d = defaults();
+  d.thinking_sampling.logit_bias = {{9, 2.0f}};
+  d.answer_sampling.logit_bias = {{9, 2.0f}};
+  r = parse_request(Endpoint::kChat,
+                    R"({"messages": [{"role": "user", "content": "hi"}],
+                        "logit_bias_answer": {"4": 3}})",
+                    d);
+  EXPECT_TRUE(r.thinking_sampling.logit_bias.empty());
+  EXPECT_EQ(r.answer_sampling.logit_bias, (Bias{{4, 3.0f}}));
+  // Validated as logit_bias is, naming the field.
+  for (const char* name : {"logit_bias_thinking", "logit_bias_answer"}) {
+    EXPECT_EQ(chat_error({{name, {{"1000", 1}}}}).param, name);
+    EXPECT_EQ(chat_error({{name, {{"x", 1}}}}).code, "invalid_value");
+    EXPECT_EQ(chat_error({{name, {{"5", -101}}}}).code, "invalid_value");
+    EXPECT_EQ(chat_error({{name, {1, 2}}}).code, "invalid_type");
+  }
+}
+
 TEST(ServerApi, WrongTypesNameTheField) {
   const std::vector<std::pair<json, std::string>> cases = {
       {{{"max_tokens", "5"}}, "max_tokens"},
