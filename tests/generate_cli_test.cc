@@ -89,6 +89,19 @@ TEST(GenerateCli, PromptFromFileAndThinkTags) {
   EXPECT_EQ(j["samples"][0]["events"][0]["text"], "\n</think>\nFinal Answer:");
 }
 
+TEST(GenerateCli, PromptFileMustHoldAQuestion) {
+  const std::string dir = test::temp_dir();
+  expect_one_line_error(run_command(generate("-f " + shell_quote(dir))), "is a directory");
+  const std::string empty = dir + "/empty.txt", blank = dir + "/blank.txt";
+  test::write_file(empty, "");
+  test::write_file(blank, " \n\n");
+  expect_one_line_error(run_command(generate("-f " + empty)), "is empty");
+  expect_one_line_error(run_command(generate("-f " + blank)), "is empty");
+  expect_one_line_error(run_command(generate("-f " + dir + "/missing.txt")), "cannot read");
+  expect_one_line_error(run_command(generate("-p ''")), "no prompt");
+  expect_one_line_error(run_command(generate("-p '  '")), "no prompt");
+}
+
 TEST(GenerateCli, PerPhaseLogitBias) {
   const std::string trigger = std::to_string(kImStart) + "+100";
   std::string trigger4;
