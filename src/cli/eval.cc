@@ -1,7 +1,6 @@
 // `s1 eval`: runs a grid of test-time scaling configurations over datasets, resumably,
 // and writes samples.jsonl, results.json, report.md and the scaling plots (see
 // eval/runner.h).
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -80,16 +79,10 @@ int parse_budget(const std::string& s) {
 }
 
 nlohmann::json model_identity(const EvalArgs& a) {
-  nlohmann::json m;
   if (!a.model.load.path.empty()) {
-    struct stat st;
-    const std::string& p = a.model.load.path;
-    m["file"] = p.substr(p.find_last_of('/') == std::string::npos ? 0 : p.find_last_of('/') + 1);
-    m["bytes"] = ::stat(p.c_str(), &st) == 0 ? static_cast<long long>(st.st_size) : -1;
-  } else {
-    m["hf_repo"] = a.model.load.hf_repo;
+    return eval::model_file_identity(a.model.load.path, eval::default_model_hash_cache(), stderr);
   }
-  return m;
+  return {{"hf_repo", a.model.load.hf_repo}};
 }
 
 int run(EvalArgs& a) {
