@@ -217,6 +217,41 @@ TEST(CurateCli, FeaturizeMeasuresAttemptsAndResumes) {
   EXPECT_EQ(feats[2]["id"], "q2");
 }
 
+TEST(CurateCli, FeaturizeDefaultsFitAndATooLongQuestionIsSkipped) {
+  const std::string dir = test::temp_dir();
+  std::string long_question;
+  for (int i = 0; i < 4000; ++i) long_question += "word ";
+  // The long one first: what comes after it still runs.
+  const std::vector<nlohmann::json> records = {
+      {{"id", "long"}, {"question", long_question}, {"answer", "3"}},
+      {{"id", "short"}, {"question", "What is 1+1?"}, {"answer", "2"}}};
+  const std::string in = dir + "/fit-in.jsonl", out = dir + "/fit-out.jsonl";
+  write_jsonl(in, records);
+  // The default budgets (2048 thinking, 512 answer), context, chunk and parallelism.
+  auto r = run_command(kS1 + " curate featurize -i " + in + " -o " + out + " -t 1 --attempt-model " +
+                       shell_quote(test::tiny_model()) + " --classify-model " +
+                       shell_quote(test::tiny_model()));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("skipped 2 attempt(s) too long for the context"), std::string::npos) << r.err;
+  const auto feats = read_jsonl(out);
+  ASSERT_EQ(feats.size(), 2u);
+  ASSERT_EQ(feats[0]["attempts"].size(), 1u);
+  const std::string why = feats[0]["attempts"][0].value("skipped", "");
+  EXPECT_NE(why.find("does not fit the context"), std::string::npos) << feats[0]["attempts"].dump();
+  EXPECT_EQ(feats[0]["domain"], "unknown");
+  EXPECT_NE(feats[0].value("domain_skipped", "").find("does not fit the context"), std::string::npos);
+  EXPECT_TRUE(feats[1].contains("domain"));
+  EXPECT_FALSE(feats[1].contains("domain_skipped"));
+  ASSERT_EQ(feats[1]["attempts"].size(), 1u);
+  EXPECT_TRUE(feats[1]["attempts"][0].contains("answer")) << feats[1].dump();
+  EXPECT_FALSE(feats[1]["attempts"][0].contains("skipped"));
+  // A context that cannot hold the answer budget is refused before any work.
+  r = run_command(kS1 + " curate featurize -i " + in + " -o " + dir + "/none.jsonl -c 400 " +
+                  "--attempt-model " + shell_quote(test::tiny_model()));
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("no room for a question"), std::string::npos) << r.err;
+}
+
 TEST(CurateCli, BadInput) {
   const std::string dir = test::temp_dir();
   test::write_file(dir + "/bad.jsonl", "{\"id\": \"a\", \"question\": \"q\"}\nnot json\n");

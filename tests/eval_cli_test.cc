@@ -55,10 +55,15 @@ std::string fresh_dir(const std::string& name) {
   return d;
 }
 
-std::string eval_command(const std::string& out, const std::string& args) {
-  return kS1 + " eval -m " + shell_quote(test::tiny_model()) +
-         " -t 1 -c 512 --dataset aime24=" + shell_quote(kAime) + " --limit 3 --out " +
-         shell_quote(out) + " " + args;
+// The model hash cache of these tests, not the user's.
+std::string hash_cache_dir() { return test::temp_dir() + "/s1-cache"; }
+
+std::string eval_command(const std::string& out, const std::string& args,
+                         const std::string& model = test::tiny_model()) {
+  // env(1) execs s1 itself, so spawn() below signals s1.
+  return "env S1_CACHE=" + shell_quote(hash_cache_dir()) + " " + kS1 + " eval -m " +
+         shell_quote(model) + " -t 1 -c 512 --dataset aime24=" + shell_quote(kAime) +
+         " --limit 3 --out " + shell_quote(out) + " " + args;
 }
 
 std::string key(const json& l) {
@@ -189,6 +194,50 @@ TEST(EvalCli, ChangedConfigurationIsRefused) {
   EXPECT_EQ(again.exit_code, 0) << again.err;
   EXPECT_NE(again.err.find("3/3 samples (0 new)"), std::string::npos) << again.err;
   EXPECT_EQ(read_lines(dir + "/samples.jsonl").size(), 3u);
+}
+
+TEST(EvalCli, TheModelIsIdentifiedByContent) {
+  // Two models of one shape (so one size) and one file name, with other weights.
+  const std::string a = fresh_dir("weights-a") + "/model.gguf";
+  const std::string b = fresh_dir("weights-b") + "/model.gguf";
+  for (const auto& [path, seed] : {std::pair{a, 11}, std::pair{b, 12}}) {
+    const std::string dir = path.substr(0, path.rfind('/'));
+    const auto made = run_command("mkdir -p " + shell_quote(dir) + " && " + kS1 +
+                                  " make-test-model -o " + shell_quote(path) + " --seed " +
+                                  std::to_string(seed));
+    ASSERT_EQ(made.exit_code, 0) << made.err;
+  }
+  ASSERT_EQ(slurp(a).size(), slurp(b).size());
+  ASSERT_NE(slurp(a), slurp(b));
+  const char* args = "--max-think 4 --max-answer 2 --no-plots";
+  const std::string da = fresh_dir("identity-a"), db = fresh_dir("identity-b");
+  auto r = run_command(eval_command(da, args, a));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("hashing"), std::string::npos) << r.err;  // first use
+  r = run_command(eval_command(db, args, b));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const json ca = json::parse(slurp(da + "/config.json"));
+  const json cb = json::parse(slurp(db + "/config.json"));
+  EXPECT_NE(ca["run_id"], cb["run_id"]);
+  EXPECT_EQ(ca["run"]["identity"]["model"]["bytes"], cb["run"]["identity"]["model"]["bytes"]);
+  // The other weights do not resume into the first run's directory.
+  r = run_command(eval_command(da, args, b));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("/identity/model/xxh64 differs"), std::string::npos) << r.err;
+  // The same weights under another name are the same run, and the hash comes from the
+  // cache (keyed by path, size and time).
+  const std::string a2 = test::temp_dir() + "/weights-a-copy.gguf";
+  test::write_file(a2, slurp(a));
+  r = run_command(eval_command(da, args, a2));
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("3/3 samples (0 new)"), std::string::npos) << r.err;
+  r = run_command(eval_command(da, args, a));
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.err.find("hashing"), std::string::npos) << r.err;
+  const std::string cache = slurp(hash_cache_dir() + "/model-hashes.tsv");
+  EXPECT_NE(cache.find(ca["run"]["identity"]["model"]["xxh64"].get<std::string>()),
+            std::string::npos)
+      << cache;
 }
 
 // Starts `command` in the background; returns its pid.

@@ -89,6 +89,49 @@ TEST(GenerateCli, PromptFromFileAndThinkTags) {
   EXPECT_EQ(j["samples"][0]["events"][0]["text"], "\n</think>\nFinal Answer:");
 }
 
+TEST(GenerateCli, PromptFileMustHoldAQuestion) {
+  const std::string dir = test::temp_dir();
+  expect_one_line_error(run_command(generate("-f " + shell_quote(dir))), "is a directory");
+  const std::string empty = dir + "/empty.txt", blank = dir + "/blank.txt";
+  test::write_file(empty, "");
+  test::write_file(blank, " \n\n");
+  expect_one_line_error(run_command(generate("-f " + empty)), "is empty");
+  expect_one_line_error(run_command(generate("-f " + blank)), "is empty");
+  expect_one_line_error(run_command(generate("-f " + dir + "/missing.txt")), "cannot read");
+  expect_one_line_error(run_command(generate("-p ''")), "no prompt");
+  expect_one_line_error(run_command(generate("-p '  '")), "no prompt");
+}
+
+TEST(GenerateCli, PerPhaseLogitBias) {
+  const std::string trigger = std::to_string(kImStart) + "+100";
+  std::string trigger4;
+  for (int i = 0; i < 4; ++i) trigger4 += "<|im_start|>";
+  // --logit-bias acts in both phases: the answer is the trigger over and over.
+  auto r = run_command(generate("-p hi --max-answer 4 --json --logit-bias " + trigger));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["samples"][0]["answer"], trigger4);
+  // --logit-bias-think ends thinking at once without reaching the answer.
+  r = run_command(generate("-p hi --max-answer 4 --json --logit-bias-think " + trigger));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  j = nlohmann::json::parse(r.out);
+  const auto& s = j["samples"][0];
+  EXPECT_EQ(s["events"][0]["kind"], "end");
+  EXPECT_EQ(s["thinking_tokens"], 0);
+  EXPECT_EQ(s["answer_tokens"], 4);
+  EXPECT_NE(s["answer"].get<std::string>().rfind("<|im_start|>", 0), 0u) << s.dump();
+  expect_one_line_error(run_command(generate("-p hi --logit-bias-answer 12x3")), "logit bias");
+  expect_one_line_error(run_command(generate("-p hi --logit-bias-think 99999999+1")), "outside");
+}
+
+TEST(GenerateCli, ZeroThinkingBudgetShowsNoThinking) {
+  const auto r = run_command(generate("-p hi --max-think 0 --max-answer 3 --json"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["samples"][0]["thinking"], "");
+  EXPECT_EQ(j["samples"][0]["events"][0]["text"], "\n<|im_start|>answer\nFinal Answer:");
+}
+
 TEST(GenerateCli, BudgetBeyondTheContextIsClampedWithAWarning) {
   const auto r = run_command(generate("-p hi -c 256 --max-think 100000 --max-answer 4 --json"));
   ASSERT_EQ(r.exit_code, 0) << r.err;

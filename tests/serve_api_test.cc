@@ -149,6 +149,54 @@ TEST_F(ServeApi, EachBudgetFieldTakesEffect) {
   EXPECT_EQ(j["choices"][0]["s1"]["answer_tokens"], 2);
 }
 
+TEST_F(ServeApi, ThinkingOnlyBiasDoesNotReachTheAnswer) {
+  const json bias = {{std::to_string(kImStart), 100}};
+  std::string trigger4;
+  for (int i = 0; i < 4; ++i) trigger4 += "<|im_start|>";
+  // logit_bias is llama.cpp's: both phases, so the answer is the trigger over and over.
+  auto [s, j] = chat({{"logit_bias", bias}, {"max_tokens", 4}});
+  ASSERT_EQ(s, 200) << j.dump();
+  EXPECT_EQ(j["choices"][0]["message"]["content"], trigger4) << j.dump();
+  // logit_bias_thinking ends thinking at once and leaves the answer alone.
+  std::tie(s, j) = chat({{"logit_bias_thinking", bias}, {"max_tokens", 4}});
+  ASSERT_EQ(s, 200) << j.dump();
+  const json& c = j["choices"][0];
+  EXPECT_EQ(c["s1"]["events"][0]["kind"], "end");
+  EXPECT_EQ(c["s1"]["thinking_tokens"], 0);
+  EXPECT_EQ(c["s1"]["answer_tokens"], 4);
+  EXPECT_NE(c["message"]["content"].get<std::string>().rfind("<|im_start|>", 0), 0u) << c.dump();
+  // logit_bias_answer acts in the answer only: thinking runs to the cap.
+  std::tie(s, j) = chat({{"logit_bias_answer", bias}, {"max_tokens_thinking", 5}, {"max_tokens", 4}});
+  ASSERT_EQ(s, 200) << j.dump();
+  EXPECT_EQ(j["choices"][0]["s1"]["events"][0]["kind"], "cap");
+  EXPECT_NE(j["choices"][0]["message"]["content"].get<std::string>().find(trigger4),
+            std::string::npos);
+  expect_error(chat({{"logit_bias_thinking", {{"999999999", 1}}}}), 400, "invalid_value");
+}
+
+TEST_F(ServeApi, ZeroThinkingBudgetShowsNoReasoning) {
+  auto [s, j] = chat({{"max_tokens_thinking", 0}, {"max_tokens", 3}});
+  ASSERT_EQ(s, 200) << j.dump();
+  const json& c = j["choices"][0];
+  EXPECT_EQ(c["message"]["reasoning_content"], "");
+  EXPECT_EQ(c["s1"]["thinking_tokens"], 0);
+  EXPECT_EQ(j["usage"]["completion_tokens_details"]["reasoning_tokens"], 0);
+  // The cap still decodes "\n" before the delimiter (tokens as the s1 reference's).
+  EXPECT_EQ(c["s1"]["events"][0]["text"].get<std::string>().rfind("\n<|im_start|>answer", 0), 0u);
+  EXPECT_EQ(c["message"]["content"].get<std::string>().rfind("\nFinal Answer:", 0), 0u);
+  // Streamed: no reasoning chunk at all.
+  auto r = server_->client().Post(
+      "/v1/chat/completions",
+      chat_body({{"max_tokens_thinking", 0}, {"max_tokens", 3}, {"stream", true}}).dump(),
+      "application/json");
+  ASSERT_TRUE(r);
+  for (const auto& p : test::sse_payloads(r->body)) {
+    if (p == "[DONE]") continue;
+    const json chunk = json::parse(p);
+    for (const auto& ch : chunk["choices"]) EXPECT_FALSE(ch["delta"].contains("reasoning_content")) << p;
+  }
+}
+
 TEST_F(ServeApi, SamplingFieldsAndSeveralChoices) {
   const json sampled = {
       {"temperature", 0.9},       {"top_p", 0.95},  {"top_k", 50}, {"min_p", 0.01},
@@ -241,6 +289,17 @@ TEST_F(ServeApi, StreamingChunksFollowTheOpenAiFormat) {
 TEST_F(ServeApi, CompletionsPlainAndBudgetForced) {
   const std::string prompt =
       "<|im_start|>user\nhi<|im_end|>\n<|im_start|>assistant\n<|im_start|>think";
+  // A plain continuation is all thinking: usage, the s1 object and the text agree, and
+  // no event claims text the output does not hold.
+  auto consistent = [](const json& j) {
+    const json& c = j["choices"][0];
+    EXPECT_EQ(j["usage"]["completion_tokens_details"]["reasoning_tokens"],
+              c["s1"]["thinking_tokens"]);
+    EXPECT_EQ(j["usage"]["completion_tokens"], c["s1"]["thinking_tokens"]);
+    EXPECT_EQ(c["s1"]["answer_tokens"], 0);
+    ASSERT_EQ(c["s1"]["events"].size(), 1u);  // what ended it
+    EXPECT_EQ(c["s1"]["events"][0]["text"], "") << c.dump();
+  };
   auto [s, j] = post("/v1/completions", json{{"prompt", prompt}, {"max_tokens", 6}}.dump());
   ASSERT_EQ(s, 200) << j.dump();
   EXPECT_EQ(j["object"], "text_completion");
@@ -248,6 +307,8 @@ TEST_F(ServeApi, CompletionsPlainAndBudgetForced) {
   EXPECT_EQ(j["choices"][0]["finish_reason"], "length");
   EXPECT_EQ(j["usage"]["completion_tokens"], 6);
   EXPECT_EQ(j["choices"][0]["text"].get<std::string>().find("Final Answer"), std::string::npos);
+  EXPECT_EQ(j["choices"][0]["s1"]["events"][0]["kind"], "cap");
+  consistent(j);
   // A plain continuation stops at the end trigger, without it.
   std::tie(s, j) = post(
       "/v1/completions",
@@ -256,6 +317,8 @@ TEST_F(ServeApi, CompletionsPlainAndBudgetForced) {
   ASSERT_EQ(s, 200);
   EXPECT_EQ(j["choices"][0]["finish_reason"], "stop");
   EXPECT_EQ(j["choices"][0]["text"], "");
+  EXPECT_EQ(j["choices"][0]["s1"]["events"][0]["kind"], "end");
+  consistent(j);
   // A budget field turns on forcing: the continuation holds the delimiter and the answer.
   std::tie(s, j) =
       post("/v1/completions",

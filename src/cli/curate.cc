@@ -20,7 +20,9 @@ struct CurateArgs {
   std::string classify_model;
   BudgetRules attempt_rules{2048, 0, 0, 512};
   ContextSettings context;
+  int seq_ctx = 0;  // -c: per sequence (0: the attempt budgets + kQuestionRoom)
   int chunk = 32;
+  int parallel = 8;
   // filter
   curate::FilterOptions filter;
   bool keep_easy = false;
@@ -30,9 +32,16 @@ struct CurateArgs {
   curate::ExportOptions exported;
 };
 
+// Tokens the default context leaves for the question beside the attempt budgets.
+constexpr int kQuestionRoom = 1024;
+
 void print_counts(const char* stage, const curate::StageCounts& c) {
   std::fprintf(stderr, "s1 curate %s: read %ld, wrote %ld", stage, c.read, c.written);
   if (c.skipped) std::fprintf(stderr, ", skipped %ld already done", c.skipped);
+  if (c.attempts_skipped) {
+    std::fprintf(stderr, ", skipped %ld attempt(s) too long for the context (see \"skipped\")",
+                 c.attempts_skipped);
+  }
   for (const auto& [reason, n] : c.dropped) std::fprintf(stderr, ", dropped %ld (%s)", n, reason.c_str());
   std::fputc('\n', stderr);
 }
@@ -56,9 +65,20 @@ int run_featurize(CurateArgs& a) {
     tokenizer = Model::load(load);
     o.tokenizer = tokenizer.get();
   }
+  // -c is per sequence, so what fits does not depend on --parallel or --chunk.
+  const int seq_ctx = a.seq_ctx > 0 ? a.seq_ctx
+                                    : a.attempt_rules.max_think + a.attempt_rules.max_answer +
+                                          kQuestionRoom;
+  if (seq_ctx <= a.attempt_rules.max_answer) {
+    throw CommandError("-c " + std::to_string(seq_ctx) +
+                           " tokens per sequence leave no room for a question beside "
+                           "--attempt-max-answer " + std::to_string(a.attempt_rules.max_answer),
+                       2);
+  }
   std::vector<std::unique_ptr<Backend>> backends;
   ContextSettings ctx = a.context;
-  ctx.n_parallel = std::max(1, std::min(a.chunk, 64));
+  ctx.n_parallel = std::max(1, std::min(a.parallel, a.chunk));
+  ctx.n_ctx = seq_ctx * ctx.n_parallel;
   for (const auto& path : a.attempt_models) {
     backends.push_back(std::make_unique<LocalBackend>(LoadSettings{path}, ctx, ForcingSettings{}));
     o.attempt_models.emplace_back(path.substr(path.find_last_of('/') + 1), backends.back().get());
@@ -99,10 +119,15 @@ void add_curate_command(CLI::App& app, int& exit_code) {
       ->capture_default_str()->check(CLI::Range(0, 1 << 24));
   f->add_option("--attempt-max-answer", a->attempt_rules.max_answer, "answer cap of an attempt")
       ->capture_default_str()->check(CLI::Range(0, 1 << 24));
-  f->add_option("-c,--ctx-size", a->context.n_ctx, "context of the attempt models")
-      ->capture_default_str()->check(CLI::Range(256, 1 << 24));
+  f->add_option("-c,--ctx-size", a->seq_ctx,
+                "context of each sequence of the attempt and classify models (the whole context "
+                "is -c x --parallel; 0: the attempt budgets + " + std::to_string(kQuestionRoom) +
+                    " for the question)")
+      ->capture_default_str()->check(CLI::Range(0, 1 << 24));
   f->add_option("-t,--threads", a->context.n_threads, "CPU threads (0: all)")->capture_default_str();
-  f->add_option("--chunk", a->chunk, "questions in flight at once (and sequences decoded together)")
+  f->add_option("--chunk", a->chunk, "questions in flight at once (written together)")
+      ->capture_default_str()->check(CLI::Range(1, 4096));
+  f->add_option("--parallel", a->parallel, "sequences decoded together (at most --chunk)")
       ->capture_default_str()->check(CLI::Range(1, 4096));
   f->callback([a, &exit_code] { exit_code = run_featurize(*a); });
 

@@ -1,7 +1,6 @@
 // `s1 eval`: runs a grid of test-time scaling configurations over datasets, resumably,
 // and writes samples.jsonl, results.json, report.md and the scaling plots (see
 // eval/runner.h).
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -80,16 +79,10 @@ int parse_budget(const std::string& s) {
 }
 
 nlohmann::json model_identity(const EvalArgs& a) {
-  nlohmann::json m;
   if (!a.model.load.path.empty()) {
-    struct stat st;
-    const std::string& p = a.model.load.path;
-    m["file"] = p.substr(p.find_last_of('/') == std::string::npos ? 0 : p.find_last_of('/') + 1);
-    m["bytes"] = ::stat(p.c_str(), &st) == 0 ? static_cast<long long>(st.st_size) : -1;
-  } else {
-    m["hf_repo"] = a.model.load.hf_repo;
+    return eval::model_file_identity(a.model.load.path, eval::default_model_hash_cache(), stderr);
   }
-  return m;
+  return {{"hf_repo", a.model.load.hf_repo}};
 }
 
 int run(EvalArgs& a) {
@@ -151,15 +144,20 @@ int run(EvalArgs& a) {
   const int seq_ctx = a.model.context.n_ctx;
   a.model.context.n_ctx = seq_ctx * a.parallel;
 
-  const nlohmann::json sampling = {{"temp", a.sampling.temp},
-                                   {"temp_think", a.sampling.temp_think},
-                                   {"temp_answer", a.sampling.temp_answer},
-                                   {"top_k", a.sampling.top_k},
-                                   {"top_p", a.sampling.top_p},
-                                   {"min_p", a.sampling.min_p},
-                                   {"seed", a.sampling.seed},
-                                   {"logit_bias", a.sampling.logit_bias},
-                                   {"sample_temp", a.sample_temp}};
+  nlohmann::json sampling = {{"temp", a.sampling.temp},
+                             {"temp_think", a.sampling.temp_think},
+                             {"temp_answer", a.sampling.temp_answer},
+                             {"top_k", a.sampling.top_k},
+                             {"top_p", a.sampling.top_p},
+                             {"min_p", a.sampling.min_p},
+                             {"seed", a.sampling.seed},
+                             {"logit_bias", a.sampling.logit_bias},
+                             {"sample_temp", a.sample_temp}};
+  // Per-phase biases only when given, so runs without them keep their ids.
+  if (!a.sampling.logit_bias_think.empty())
+    sampling["logit_bias_think"] = a.sampling.logit_bias_think;
+  if (!a.sampling.logit_bias_answer.empty())
+    sampling["logit_bias_answer"] = a.sampling.logit_bias_answer;
   plan.identity = {{"backend", a.model.backend},  {"model", model_identity(a)},
                    {"sequence_context", seq_ctx}, {"think_start", a.think_start},
                    {"think_end", a.think_end},    {"final_answer", a.cap_suffix},

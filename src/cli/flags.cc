@@ -38,6 +38,9 @@ void SamplingFlags::resolve(SamplingParams& thinking, SamplingParams& answer) co
   for (const auto& spec : logit_bias) base.logit_bias.push_back(parse_logit_bias(spec));
   thinking = base;
   answer = base;
+  // A phase's own biases add to the shared ones (the sampler sums a token's biases).
+  for (const auto& spec : logit_bias_think) thinking.logit_bias.push_back(parse_logit_bias(spec));
+  for (const auto& spec : logit_bias_answer) answer.logit_bias.push_back(parse_logit_bias(spec));
   if (temp_think >= 0) thinking.temperature = temp_think;
   if (temp_answer >= 0) answer.temperature = temp_answer;
 }
@@ -172,7 +175,13 @@ void add_sampling_flags(CLI::App& cmd, SamplingFlags& s) {
       ->check(CLI::Range(0.0f, 1.0f));
   cmd.add_option("-s,--seed", s.seed, "random seed for sampling")->capture_default_str();
   cmd.add_option("--logit-bias", s.logit_bias,
-                 "TOKEN+BIAS or TOKEN-BIAS added to a token's logit (llama.cpp's form); repeatable");
+                 "TOKEN+BIAS or TOKEN-BIAS added to a token's logit while thinking and answering "
+                 "(llama.cpp's form); repeatable");
+  cmd.add_option("--logit-bias-think", s.logit_bias_think,
+                 "TOKEN+BIAS or TOKEN-BIAS added while thinking only (e.g. to end thinking "
+                 "early without biasing the answer); repeatable");
+  cmd.add_option("--logit-bias-answer", s.logit_bias_answer,
+                 "TOKEN+BIAS or TOKEN-BIAS added while answering only; repeatable");
 }
 
 }  // namespace s1::cli

@@ -27,7 +27,9 @@ struct SamplingFlags {
   float top_p = 1.0f;
   float min_p = 0.0f;
   uint32_t seed = 0;
-  std::vector<std::string> logit_bias;
+  std::vector<std::string> logit_bias;         // both phases
+  std::vector<std::string> logit_bias_think;   // thinking only, added to logit_bias
+  std::vector<std::string> logit_bias_answer;  // answer only, added to logit_bias
 
   // Thinking and answer sampling. Throws std::invalid_argument for a malformed bias.
   void resolve(SamplingParams& thinking, SamplingParams& answer) const;

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -32,17 +33,28 @@ struct GenerateArgs {
   bool json = false;
 };
 
+// The question of -p or -f. A question with no text (an empty or blank file, a
+// directory) is refused, as -p "" is: the model would answer nothing.
 std::string read_prompt(const GenerateArgs& a) {
   if (!a.prompt.empty() && !a.prompt_file.empty()) throw CommandError("give -p or -f, not both");
+  std::string question = a.prompt;
   if (!a.prompt_file.empty()) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(a.prompt_file, ec)) {
+      throw CommandError("prompt file " + a.prompt_file + " is a directory");
+    }
     std::ifstream in(a.prompt_file, std::ios::binary);
     if (!in) throw CommandError("cannot read prompt file " + a.prompt_file);
     std::stringstream ss;
     ss << in.rdbuf();
-    return ss.str();
+    if (in.bad()) throw CommandError("cannot read prompt file " + a.prompt_file);
+    question = ss.str();
   }
-  if (a.prompt.empty()) throw CommandError("no prompt (-p TEXT or -f FILE)");
-  return a.prompt;
+  if (question.find_first_not_of(" \t\r\n") == std::string::npos) {
+    throw CommandError(a.prompt_file.empty() ? "no prompt (-p TEXT or -f FILE)"
+                                             : "prompt file " + a.prompt_file + " is empty");
+  }
+  return question;
 }
 
 int run_generate(GenerateArgs& a) {

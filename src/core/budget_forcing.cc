@@ -235,7 +235,8 @@ void BudgetForcer::close_thinking(Decision& d, ForcingKind kind, const std::stri
   release_held(d, true);
   ForcingEvent event{kind, thinking_tokens_, reason, "", retracted};
   if (kind == ForcingKind::kCap && !ends_with_newline_) {
-    append_forced(d, Channel::kThinking, vocab_->newline);
+    // Decoded as before the delimiter, but shown with it: the newline is not thinking.
+    append_forced(d, Channel::kDelimiter, vocab_->newline);
     event.text += vocab_->newline.text;
   }
   const ForcedText& delim = vocab_->end_delimiter;

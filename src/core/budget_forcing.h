@@ -30,6 +30,8 @@
 // Text: every decision carries the text to show, split into channels. Tokens that may
 // still turn out to be part of a multi-token trigger, or that end inside a UTF-8
 // character, are held back until that is settled, so retracted text is never shown.
+// The cap's "\n" before the delimiter is shown in the delimiter channel: it closes
+// thinking and is not part of it (a cap of 0 shows no thinking at all).
 #pragma once
 
 #include <cstdint>

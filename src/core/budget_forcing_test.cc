@@ -74,8 +74,10 @@ TEST(BudgetForcer, CapHoldsToTheToken) {
   ASSERT_EQ(f.events().size(), 1u);
   EXPECT_EQ(f.events()[0].kind, ForcingKind::kCap);
   EXPECT_EQ(f.events()[0].thinking_tokens, 5);
-  EXPECT_EQ(text_of(ds, Channel::kThinking), "abcde\n");
+  EXPECT_EQ(text_of(ds, Channel::kThinking), "abcde");
+  EXPECT_EQ(text_of(ds, Channel::kDelimiter), "\n</think>");  // the newline closes thinking
   EXPECT_EQ(text_of(ds, Channel::kAnswer), "\nFinal Answer:");
+  EXPECT_EQ(f.events()[0].text, "\n</think>\nFinal Answer:");
 }
 
 TEST(BudgetForcer, CapAddsNoNewlineAfterOne) {
@@ -92,6 +94,18 @@ TEST(BudgetForcer, ZeroCapClosesAtOnce) {
   const Decision d = f.begin();
   EXPECT_EQ(d.inject, (TokenSeq{kImStart, kAnswer, kNewline, 200, 201}));
   EXPECT_EQ(f.phase(), Phase::kAnswer);
+}
+
+TEST(BudgetForcer, ZeroCapShowsNoThinking) {
+  // After "<|im_start|>think" (no newline) the cap still decodes "\n" before the
+  // delimiter, as the s1 reference does, but it is not thinking text.
+  const auto v = s1_vocab();
+  BudgetForcer f({0, 0, 0, -1}, v, false);
+  const std::vector<Decision> ds = {f.begin()};
+  EXPECT_EQ(ds[0].inject, (TokenSeq{kNewline, kImStart, kAnswer, kNewline, 200, 201}));
+  EXPECT_EQ(text_of(ds, Channel::kThinking), "");
+  EXPECT_EQ(text_of(ds, Channel::kDelimiter), "\n<|im_start|>answer");
+  EXPECT_EQ(f.events()[0].text, "\n<|im_start|>answer\nFinal Answer:");
 }
 
 TEST(BudgetForcer, IgnoresTheFirstKAttemptsThenEnds) {
@@ -264,7 +278,7 @@ TEST(BudgetForcer, CapNeverCutsACharacter) {
   EXPECT_EQ(cap.retract, 1);
   EXPECT_EQ(f.thinking_tokens(), 1);
   EXPECT_EQ(f.events()[0].retracted, 2);
-  EXPECT_EQ(text_of(ds, Channel::kThinking), "a\n");
+  EXPECT_EQ(text_of(ds, Channel::kThinking), "a");
 }
 
 TEST(BudgetForcer, EmptyIgnoreStringMasksTheTrigger) {
@@ -374,7 +388,7 @@ TEST(BudgetForcer, StepsCountDownAndCloseAtZero) {
   EXPECT_EQ(f.thinking_tokens(), 10);  // two steps of five
   EXPECT_EQ(f.steps_left(), 0);
   EXPECT_EQ(f.tokens_to_next_step(), -1);
-  EXPECT_EQ(text_of(ds, Channel::kThinking), "2 left\nabc\n1 left\nde\n");
+  EXPECT_EQ(text_of(ds, Channel::kThinking), "2 left\nabc\n1 left\nde");
   ASSERT_EQ(f.events().size(), 3u);
   EXPECT_EQ(f.events()[0].kind, ForcingKind::kStep);
   EXPECT_EQ(f.events()[0].thinking_tokens, 0);

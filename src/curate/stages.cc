@@ -126,14 +126,21 @@ StageCounts featurize(const std::string& in, const std::string& out, const Featu
         req.on_done = [target, model_name](int, const SequenceResult& r) {
           const std::string gold = gold_of(*target);
           const ExtractedAnswer extracted = extract_answer(r.answer);
-          (*target)["attempts"].push_back(
-              {{"model", model_name},
-               {"answer", r.answer},
-               {"extracted", extracted.answer},
-               {"correct", !gold.empty() && !extracted.answer.empty() &&
-                               answers_equivalent(extracted.answer, gold)}});
+          nlohmann::json attempt = {{"model", model_name},
+                                    {"answer", r.answer},
+                                    {"extracted", extracted.answer},
+                                    {"correct", !gold.empty() && !extracted.answer.empty() &&
+                                                    answers_equivalent(extracted.answer, gold)}};
+          if (r.clamped) attempt["max_think"] = r.max_think;  // lowered to fit the context
+          (*target)["attempts"].push_back(std::move(attempt));
         };
-        b.submit(std::move(req));
+        try {
+          b.submit(std::move(req));
+        } catch (const std::invalid_argument& e) {
+          // Too long for the context: this item's attempt is skipped, not the run.
+          record["attempts"].push_back({{"model", model_name}, {"skipped", e.what()}});
+          ++counts.attempts_skipped;
+        }
       }
       b.run();
     }
@@ -147,7 +154,13 @@ StageCounts featurize(const std::string& in, const std::string& out, const Featu
         req.on_done = [target](int, const SequenceResult& r) {
           (*target)["domain"] = parse_msc_reply(r.answer);
         };
-        o.domain_model->submit(std::move(req));
+        try {
+          o.domain_model->submit(std::move(req));
+        } catch (const std::invalid_argument& e) {
+          record["domain"] = "unknown";
+          record["domain_skipped"] = e.what();
+          ++counts.attempts_skipped;
+        }
       }
       o.domain_model->run();
     }

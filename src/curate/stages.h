@@ -24,6 +24,7 @@ struct StageCounts {
   long read = 0;
   long written = 0;
   long skipped = 0;                     // already done in an earlier run (featurize)
+  long attempts_skipped = 0;            // attempts / classifications that did not fit (featurize)
   std::map<std::string, long> dropped;  // reason -> count (filter)
 };
 
@@ -40,8 +41,11 @@ struct FeaturizeOptions {
 
 // Adds trace_tokens, domain (given, or classified into a Mathematics Subject
 // Classification code by `domain_model`), and attempts [{model, answer, extracted,
-// correct}] graded against the gold answer. Resumes: records whose id is already in
-// `out` are skipped. Throws std::runtime_error on unreadable input.
+// correct}] graded against the gold answer (with max_think when the thinking cap was
+// lowered to fit the context). A question too long for a model's context is not fatal:
+// its attempt is {model, skipped: reason} (or its domain "unknown" with domain_skipped),
+// counted in attempts_skipped. Resumes: records whose id is already in `out` are
+// skipped. Throws std::runtime_error on unreadable input.
 StageCounts featurize(const std::string& in, const std::string& out, const FeaturizeOptions& o,
                       const Progress& progress = {});
 

@@ -100,9 +100,12 @@ TEST_F(SchedulerTest, ZeroCapAnswersWithoutThinking) {
   SchedulerStats stats;
   auto r = run(request("What is 1+1?", {0, 0, 0, 3}), 4096, &stats);
   EXPECT_EQ(r[0].thinking_tokens, 0);
-  EXPECT_EQ(r[0].thinking, "\n");  // the prompt ends with <|im_start|>think
+  // The prompt ends with <|im_start|>think: the cap decodes "\n" before the delimiter,
+  // but that closes thinking and is not shown as thinking.
+  EXPECT_EQ(r[0].thinking, "");
   ASSERT_EQ(r[0].events.size(), 1u);
   EXPECT_EQ(r[0].events[0].kind, ForcingKind::kCap);
+  EXPECT_EQ(r[0].events[0].text.rfind("\n<|im_start|>answer", 0), 0u);
   EXPECT_EQ(r[0].answer.rfind("\nFinal Answer:", 0), 0u);
   EXPECT_EQ(r[0].answer_tokens, 3);
   EXPECT_EQ(stats.decoded_tokens, r[0].prompt_tokens + r[0].sampled_tokens + r[0].injected_tokens);

@@ -13,6 +13,7 @@ struct Seq {
   RoundsItem item;
   std::string base;      // rendered prompt, thinking opened
   std::string thinking;  // so far, ignore strings included
+  std::string closing;   // a cap's newline before the delimiter, re-sent in the prompt
   int used = 0;          // thinking tokens so far
   int ignores_left = 0;
   size_t next_ignore = 0;
@@ -48,7 +49,7 @@ bool run_rounds(LocalBackend& backend, const MethodContext& ctx, std::vector<Rou
       if (s.done) continue;
       const int budget = s.item.config->budget;
       BackendRequest r;
-      r.raw_prompt = s.base + s.thinking;
+      r.raw_prompt = s.base + s.thinking + s.closing;
       r.rules.min_think = 0;
       r.rules.num_ignore = 0;
       if (s.answer_only) {
@@ -104,6 +105,13 @@ bool run_rounds(LocalBackend& backend, const MethodContext& ctx, std::vector<Rou
           --s.ignores_left;
         } else {
           s.answer_only = true;
+          // The cap shows its newline with the delimiter, not as thinking; the reference
+          // re-submits it with the thinking text, and so does the last round here.
+          const ForcingEvent* cap = res.events.empty() ? nullptr : &res.events.back();
+          if (cap && cap->kind == ForcingKind::kCap &&
+              cap->text.rfind("\n" + backend.format().end, 0) == 0) {
+            s.closing = "\n";
+          }
         }
         continue;
       }

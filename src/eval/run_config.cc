@@ -1,23 +1,22 @@
 #include "eval/run_config.h"
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
 #include <stdexcept>
 
+#include "core/xxh64.h"
+
 namespace s1::eval {
 namespace {
-
-std::string hex64(uint64_t v) {
-  char buf[17];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(v));
-  return buf;
-}
 
 std::string slurp(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -54,6 +53,49 @@ std::string first_difference(const nlohmann::json& a, const nlohmann::json& b,
     return "";
   }
   return a == b ? "" : (at.empty() ? "/" : at);
+}
+
+// One cached model hash: "<xxh64>\t<bytes>\t<mtime>\t<absolute path>".
+struct HashEntry {
+  std::string hash;
+  long long bytes = 0;
+  long long mtime = 0;
+  std::string path;
+};
+
+bool parse_entry(const std::string& line, HashEntry& e) {
+  std::istringstream in(line);
+  std::string bytes, mtime;
+  if (!std::getline(in, e.hash, '\t') || !std::getline(in, bytes, '\t') ||
+      !std::getline(in, mtime, '\t') || !std::getline(in, e.path) || e.path.empty() ||
+      e.hash.size() != 16 || e.hash.find_first_not_of("0123456789abcdef") != std::string::npos) {
+    return false;
+  }
+  try {
+    size_t used = 0;
+    e.bytes = std::stoll(bytes, &used);
+    if (used != bytes.size()) return false;
+    e.mtime = std::stoll(mtime, &used);
+    return used == mtime.size();
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
+std::string entry_line(const HashEntry& e) {
+  return e.hash + "\t" + std::to_string(e.bytes) + "\t" + std::to_string(e.mtime) + "\t" + e.path +
+         "\n";
+}
+
+std::vector<HashEntry> read_hash_cache(const std::string& cache_file) {
+  std::vector<HashEntry> entries;
+  std::ifstream in(cache_file);
+  std::string line;
+  HashEntry e;
+  while (std::getline(in, line)) {
+    if (parse_entry(line, e)) entries.push_back(e);
+  }
+  return entries;
 }
 
 }  // namespace
@@ -205,7 +247,7 @@ std::string run_id(const nlohmann::json& run) {
 }
 
 void write_file_atomic(const std::string& path, const std::string& text) {
-  const std::string tmp = path + ".tmp";
+  const std::string tmp = path + ".tmp" + std::to_string(::getpid());
   FILE* f = std::fopen(tmp.c_str(), "wb");
   if (!f) throw std::runtime_error("cannot write " + tmp + ": " + std::strerror(errno));
   const bool ok = std::fwrite(text.data(), 1, text.size(), f) == text.size();
@@ -213,6 +255,64 @@ void write_file_atomic(const std::string& path, const std::string& text) {
   if (std::rename(tmp.c_str(), path.c_str()) != 0) {
     throw std::runtime_error("cannot rename " + tmp + " to " + path + ": " + std::strerror(errno));
   }
+}
+
+std::string default_model_hash_cache() {
+  std::string dir;
+  if (const char* v = std::getenv("S1_CACHE"); v && *v) {
+    dir = v;
+  } else if (const char* x = std::getenv("XDG_CACHE_HOME"); x && *x) {
+    dir = std::string(x) + "/s1.cpp";
+  } else if (const char* h = std::getenv("HOME"); h && *h) {
+    dir = std::string(h) + "/.cache/s1.cpp";
+  } else {
+    return "";
+  }
+  return dir + "/model-hashes.tsv";
+}
+
+nlohmann::json model_file_identity(const std::string& path, const std::string& cache_file,
+                                   FILE* note) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const auto bytes = static_cast<long long>(fs::file_size(path, ec));
+  if (ec) throw std::runtime_error("cannot read model " + path + ": " + ec.message());
+  const auto mtime =
+      static_cast<long long>(fs::last_write_time(path, ec).time_since_epoch().count());
+  if (ec) throw std::runtime_error("cannot read model " + path + ": " + ec.message());
+  const std::string key = fs::absolute(path, ec).lexically_normal().string();
+  // A path with a newline or tab cannot be a cache line; it is hashed every time.
+  const bool cacheable = !cache_file.empty() && key.find_first_of("\t\n") == std::string::npos;
+
+  std::vector<HashEntry> entries;
+  if (cacheable) entries = read_hash_cache(cache_file);
+  for (const auto& e : entries) {
+    if (e.path == key && e.bytes == bytes && e.mtime == mtime) {
+      return {{"bytes", bytes}, {"xxh64", e.hash}};
+    }
+  }
+  if (note) {
+    std::fprintf(note, "s1 eval: hashing %s to identify the run (once per file)\n", path.c_str());
+  }
+  const std::string hash = hex64(xxh64_file(path));
+  if (cacheable) {
+    // This file's entry replaces its old one; the cache keeps the newest 256 files.
+    std::string text;
+    size_t kept = 0;
+    for (auto it = entries.rbegin(); it != entries.rend() && kept < 255; ++it) {
+      if (it->path == key) continue;
+      text = entry_line(*it) + text;
+      ++kept;
+    }
+    text += entry_line({hash, bytes, mtime, key});
+    try {
+      fs::create_directories(fs::path(cache_file).parent_path(), ec);
+      write_file_atomic(cache_file, text);
+    } catch (const std::runtime_error&) {
+      // Not kept: the next run hashes the file again.
+    }
+  }
+  return {{"bytes", bytes}, {"xxh64", hash}};
 }
 
 void claim_run_dir(const std::string& dir, const nlohmann::json& run, const nlohmann::json& info) {

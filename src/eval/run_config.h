@@ -5,6 +5,7 @@
 // directory.
 #pragma once
 
+#include <cstdio>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -66,8 +67,23 @@ std::string run_id(const nlohmann::json& run);
 // config.json, also throws. `info` (paths, command line) is stored but not compared.
 void claim_run_dir(const std::string& dir, const nlohmann::json& run, const nlohmann::json& info);
 
+// A model file by content: {"bytes": its size, "xxh64": XXH64 of every byte (hex)}, so
+// two models of the same size with different weights are different runs, and the same
+// weights under another name or directory are the same run (as for datasets). Hashing
+// reads the whole file once: the hash is kept in `cache_file` ("": not kept) under the
+// file's absolute path, size and modification time, and taken from there while all
+// three match. `note`, if not null, is told when a file is hashed. Throws
+// std::runtime_error if the model cannot be read; a cache that cannot be read or written
+// is ignored (the hash is computed again).
+nlohmann::json model_file_identity(const std::string& path, const std::string& cache_file,
+                                   FILE* note = nullptr);
+
+// The model hash cache: model-hashes.tsv in $S1_CACHE, else $XDG_CACHE_HOME/s1.cpp, else
+// $HOME/.cache/s1.cpp (the directories of scripts/setup.sh's cache); "" when none is set.
+std::string default_model_hash_cache();
+
 // Writes `text` to `path` through a temporary file and rename(2), so readers never see
-// half a file. Throws std::runtime_error on failure.
+// half a file (nor one mixed from two writers). Throws std::runtime_error on failure.
 void write_file_atomic(const std::string& path, const std::string& text);
 
 }  // namespace s1::eval

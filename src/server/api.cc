@@ -157,6 +157,30 @@ std::string parse_prompt(const json& body) {
   return s;
 }
 
+// A {"token id": bias} object, as OpenAI's logit_bias (biases in [-100, 100]).
+std::vector<std::pair<Token, float>> get_logit_bias(const json& v, const std::string& name,
+                                                    int n_vocab) {
+  if (!v.is_object()) bad(name, "'" + name + "' must map token ids to biases", "invalid_type");
+  std::vector<std::pair<Token, float>> bias;
+  for (const auto& [key, value] : v.items()) {
+    size_t used = 0;
+    long long id = -1;
+    try {
+      id = std::stoll(key, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    const long long top = n_vocab > 0 ? n_vocab - 1 : std::numeric_limits<Token>::max();
+    if (used != key.size() || id < 0 || id > top) {
+      bad(name, "'" + name + "' keys must be token ids of this model, not '" + sanitize_utf8(key) +
+                    "'");
+    }
+    const auto b = static_cast<float>(get_number(value, name, -100.0, 100.0));
+    bias.emplace_back(static_cast<Token>(id), b);
+  }
+  return bias;
+}
+
 void parse_sampling(const json& body, int n_vocab, ApiRequest& r) {
   SamplingParams* both[] = {&r.thinking_sampling, &r.answer_sampling};
   if (const json* v = field(body, "temperature")) {
@@ -181,27 +205,24 @@ void parse_sampling(const json& body, int n_vocab, ApiRequest& r) {
                               std::numeric_limits<int64_t>::max());
     for (auto* p : both) p->seed = static_cast<uint32_t>(x);
   }
-  if (const json* v = field(body, "logit_bias")) {
-    if (!v->is_object())
-      bad("logit_bias", "'logit_bias' must map token ids to biases", "invalid_type");
-    std::vector<std::pair<Token, float>> bias;
-    for (const auto& [key, value] : v->items()) {
-      size_t used = 0;
-      long long id = -1;
-      try {
-        id = std::stoll(key, &used);
-      } catch (const std::exception&) {
-        used = 0;
-      }
-      const long long top = n_vocab > 0 ? n_vocab - 1 : std::numeric_limits<Token>::max();
-      if (used != key.size() || id < 0 || id > top) {
-        bad("logit_bias",
-            "'logit_bias' keys must be token ids of this model, not '" + sanitize_utf8(key) + "'");
-      }
-      const auto b = static_cast<float>(get_number(value, "logit_bias", -100.0, 100.0));
-      bias.emplace_back(static_cast<Token>(id), b);
+  // logit_bias biases both phases; logit_bias_thinking / logit_bias_answer add to it in
+  // one phase. Any of them replaces the server's biases.
+  const json* both_bias = field(body, "logit_bias");
+  const json* think_bias = field(body, "logit_bias_thinking");
+  const json* answer_bias = field(body, "logit_bias_answer");
+  if (both_bias || think_bias || answer_bias) {
+    const auto shared = both_bias ? get_logit_bias(*both_bias, "logit_bias", n_vocab)
+                                  : std::vector<std::pair<Token, float>>{};
+    r.thinking_sampling.logit_bias = shared;
+    r.answer_sampling.logit_bias = shared;
+    if (think_bias) {
+      for (const auto& b : get_logit_bias(*think_bias, "logit_bias_thinking", n_vocab))
+        r.thinking_sampling.logit_bias.push_back(b);
     }
-    for (auto* p : both) p->logit_bias = bias;
+    if (answer_bias) {
+      for (const auto& b : get_logit_bias(*answer_bias, "logit_bias_answer", n_vocab))
+        r.answer_sampling.logit_bias.push_back(b);
+    }
   }
 }
 

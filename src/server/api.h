@@ -14,11 +14,17 @@
 //                  max_tokens never cuts thinking short.
 // Fields left out take the server's defaults (the `s1 serve` flags).
 //
+// Biases: logit_bias applies while thinking and while answering (llama.cpp's meaning);
+// logit_bias_thinking and logit_bias_answer add to it in one phase only, so a bias that
+// ends thinking early does not reach the answer. A request with any of the three
+// replaces the server's biases.
+//
 // /v1/completions continues a raw prompt that already opens thinking. With any budget
 // field it is budget-forced like chat; without one it is a plain continuation (what a
 // text-level client such as the remote backend needs): it ends at the first attempt to
 // end thinking (end trigger or end-of-generation token, not included) or after
-// max_tokens tokens, with nothing forced.
+// max_tokens tokens, with nothing forced. All of it is thinking: its tokens are the
+// reasoning tokens, and logit_bias_answer has nothing to act on.
 #pragma once
 
 #include <nlohmann/json.hpp>

@@ -128,6 +128,36 @@ TEST(ServerApi, SamplingFieldsMapToBothPhases) {
   EXPECT_EQ(chat_error({{"temperature", -1}}).code, "invalid_value");
 }
 
+TEST(ServerApi, PerPhaseLogitBiasAddsToOnePhase) {
+  using Bias = std::vector<std::pair<Token, float>>;
+  ApiRequest r = chat({{"logit_bias", {{"5", 1}}},
+                       {"logit_bias_thinking", {{"17", 100}}},
+                       {"logit_bias_answer", {{"3", -100}}}});
+  EXPECT_EQ(r.thinking_sampling.logit_bias, (Bias{{5, 1.0f}, {17, 100.0f}}));
+  EXPECT_EQ(r.answer_sampling.logit_bias, (Bias{{5, 1.0f}, {3, -100.0f}}));
+  // A bias on the end trigger while thinking only leaves the answer unbiased.
+  r = chat({{"logit_bias_thinking", {{"17", 100}}}});
+  EXPECT_EQ(r.thinking_sampling.logit_bias, (Bias{{17, 100.0f}}));
+  EXPECT_TRUE(r.answer_sampling.logit_bias.empty());
+  // Any bias field replaces the server's biases.
+  ApiDefaults d = defaults();
+  d.thinking_sampling.logit_bias = {{9, 2.0f}};
+  d.answer_sampling.logit_bias = {{9, 2.0f}};
+  r = parse_request(Endpoint::kChat,
+                    R"({"messages": [{"role": "user", "content": "hi"}],
+                        "logit_bias_answer": {"4": 3}})",
+                    d);
+  EXPECT_TRUE(r.thinking_sampling.logit_bias.empty());
+  EXPECT_EQ(r.answer_sampling.logit_bias, (Bias{{4, 3.0f}}));
+  // Validated as logit_bias is, naming the field.
+  for (const char* name : {"logit_bias_thinking", "logit_bias_answer"}) {
+    EXPECT_EQ(chat_error({{name, {{"1000", 1}}}}).param, name);
+    EXPECT_EQ(chat_error({{name, {{"x", 1}}}}).code, "invalid_value");
+    EXPECT_EQ(chat_error({{name, {{"5", -101}}}}).code, "invalid_value");
+    EXPECT_EQ(chat_error({{name, {1, 2}}}).code, "invalid_type");
+  }
+}
+
 TEST(ServerApi, WrongTypesNameTheField) {
   const std::vector<std::pair<json, std::string>> cases = {
       {{{"max_tokens", "5"}}, "max_tokens"},
@@ -308,17 +338,24 @@ TEST(ResponseBuilder, PlainCompletionShowsOnlySampledText) {
   ResponseBuilder b(r, "cmpl-x", 1);
   EXPECT_TRUE(b.begin().empty());
   EXPECT_EQ(b.on_event(text(0, Channel::kThinking, "abc")).at(0)["choices"][0]["text"], "abc");
-  EXPECT_TRUE(b.on_event(text(0, Channel::kThinking, "\n", true)).empty());
+  EXPECT_TRUE(b.on_event(text(0, Channel::kDelimiter, "\n", true)).empty());
   EXPECT_TRUE(b.on_event(text(0, Channel::kDelimiter, "</think>", true)).empty());
   JobEvent d = done(0, 3, 0, "length");
   d.result.events = {{ForcingKind::kCap, 3, "max_think", "\n</think>", 0}};
-  b.on_event(d);
+  const auto fin = b.on_event(d);
   const json whole = b.response();
   EXPECT_EQ(whole["object"], "text_completion");
   EXPECT_EQ(whole["choices"][0]["text"], "abc");
   EXPECT_EQ(whole["choices"][0]["finish_reason"], "length");
+  // All of it is thinking: usage and the s1 object agree, and the cap that ended it
+  // claims no text, as none was added to the output.
   EXPECT_EQ(whole["usage"]["completion_tokens"], 3);
-  EXPECT_EQ(whole["usage"]["completion_tokens_details"]["reasoning_tokens"], 0);
+  EXPECT_EQ(whole["usage"]["completion_tokens_details"]["reasoning_tokens"], 3);
+  EXPECT_EQ(whole["choices"][0]["s1"]["thinking_tokens"], 3);
+  ASSERT_EQ(whole["choices"][0]["s1"]["events"].size(), 1u);
+  EXPECT_EQ(whole["choices"][0]["s1"]["events"][0]["kind"], "cap");
+  EXPECT_EQ(whole["choices"][0]["s1"]["events"][0]["text"], "");
+  EXPECT_EQ(fin.at(0)["choices"][0]["s1"], whole["choices"][0]["s1"]);
 }
 
 TEST(Metrics, RendersPrometheusText) {

@@ -152,10 +152,11 @@ json ResponseBuilder::s1_info(const Choice& c) const {
   const SequenceResult& r = c.result;
   json events = json::array();
   for (const auto& e : r.events) {
+    // A plain continuation ends at its first event and shows nothing it would insert.
     events.push_back({{"kind", to_string(e.kind)},
                       {"reason", e.reason},
                       {"thinking_tokens", e.thinking_tokens},
-                      {"text", e.text},
+                      {"text", request_.plain ? std::string() : e.text},
                       {"retracted", e.retracted}});
   }
   return {{"events", std::move(events)},
@@ -172,7 +173,7 @@ json ResponseBuilder::usage() const {
     prompt = std::max(prompt, c.result.prompt_tokens);  // the choices share one prompt
     cached = std::max(cached, c.result.cached_tokens);
     completion += c.result.thinking_tokens + c.result.answer_tokens;
-    reasoning += request_.plain ? 0 : c.result.thinking_tokens;
+    reasoning += c.result.thinking_tokens;  // a plain continuation is all thinking
   }
   return {{"prompt_tokens", prompt},
           {"completion_tokens", completion},

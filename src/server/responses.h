@@ -15,6 +15,9 @@
 //  - extensions: choices[i].s1 {events, thinking_tokens, answer_tokens, max_think,
 //    clamped, finish_reason} on the response and on a stream's finishing chunk, and
 //    choices[i].s1.forced = true on stream chunks whose text a rule inserted.
+//  - a plain completion (api.h) is thinking only: reasoning_tokens = s1.thinking_tokens =
+//    completion_tokens, and its one event (what ended it) has empty text, as nothing
+//    forced is shown.
 //
 // Threads: one builder per request, used by one thread.
 #pragma once
