@@ -13,7 +13,7 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "core/xxh64.h"
+#include "core/file_hash.h"
 
 namespace s1::eval {
 namespace {

@@ -8,7 +8,7 @@
 #include <sstream>
 #include <string>
 
-#include "core/xxh64.h"
+#include "core/file_hash.h"
 
 namespace s1::eval {
 namespace {
