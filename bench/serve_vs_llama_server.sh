@@ -8,9 +8,9 @@
 #
 # Both get the same raw prompt on /v1/completions, greedy, max_tokens = gen_tokens (for
 # `s1 serve` a plain continuation: no budget fields). Each level sends max(4, clients)
-# requests per server, servers alternating level by level. llama-server runs twice: with
-# its prompt cache off (the same work as s1 serve, which has no cross-request prefix
-# cache) and on (its default: a slot reuses the KV cells of the identical prompt). Needs a build
+# requests per server, servers alternating level by level. Both run twice: with their
+# prompt caches on (the default of both: a slot reuses the KV cells of a prompt that
+# starts the same way) and off (cache_prompt: false, every prompt decoded). Needs a build
 # (scripts/build.sh; S1_BUILD=dir to use another build directory); the model is written
 # once to build/bench/.
 set -euo pipefail
@@ -54,9 +54,8 @@ s1_port, ll_port, n_gen = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
 prompt = ("<|im_start|>user\nSolve x^2 = 4 and explain each step.<|im_end|>\n"
           "<|im_start|>assistant\n<|im_start|>think")
 
-def one(port, results, cache=False):
-    # cache_prompt: llama-server reuses a slot's KV cache for a repeated prompt; off, both
-    # servers do the same work (s1 serve ignores the field).
+def one(port, results, cache=True):
+    # cache_prompt (both servers): reuse a slot's KV cells for a prompt that starts the same.
     body = json.dumps({"prompt": prompt, "max_tokens": n_gen, "temperature": 0, "cache_prompt": cache})
     t0 = time.perf_counter()
     c = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
@@ -66,7 +65,7 @@ def one(port, results, cache=False):
     assert r.status == 200, data
     results.append((time.perf_counter() - t0, data["usage"]["completion_tokens"]))
 
-def level(port, clients, cache=False):
+def level(port, clients, cache=True):
     n = max(4, clients)
     results, lock, next_i = [], threading.Lock(), [0]
     def client():
@@ -87,13 +86,15 @@ def level(port, clients, cache=False):
             "p50": pct(0.5), "p99": pct(0.99), "n": n}
 
 one(s1_port, []); one(ll_port, [])  # warm-up
-print(f"{'clients':>7} {'server':>20} {'req/s':>8} {'gen tok/s':>10} {'p50 s':>8} {'p99 s':>8}")
+print(f"{'clients':>7} {'server':>24} {'req/s':>8} {'gen tok/s':>10} {'p50 s':>8} {'p99 s':>8}")
 for clients in (1, 8, 32):
     ll = level(ll_port, clients)
     s1 = level(s1_port, clients)
-    llc = level(ll_port, clients, cache=True)
-    for name, r in (("llama-server", ll), ("s1 serve", s1), ("llama-server (cache)", llc)):
-        print(f"{clients:>7} {name:>20} {r['req_s']:>8.2f} {r['tok_s']:>10.1f} {r['p50']:>8.2f} {r['p99']:>8.2f}")
-    print(f"{clients:>7} {'s1 / llama-server':>20} {s1['req_s'] / ll['req_s']:>7.2f}x {s1['tok_s'] / ll['tok_s']:>9.2f}x")
-    print(f"{clients:>7} {'s1 / llama (cache)':>20} {s1['req_s'] / llc['req_s']:>7.2f}x {s1['tok_s'] / llc['tok_s']:>9.2f}x")
+    llo = level(ll_port, clients, cache=False)
+    s1o = level(s1_port, clients, cache=False)
+    for name, r in (("llama-server", ll), ("s1 serve", s1),
+                    ("llama-server (no cache)", llo), ("s1 serve (no cache)", s1o)):
+        print(f"{clients:>7} {name:>24} {r['req_s']:>8.2f} {r['tok_s']:>10.1f} {r['p50']:>8.2f} {r['p99']:>8.2f}")
+    print(f"{clients:>7} {'s1 / llama-server':>24} {s1['req_s'] / ll['req_s']:>7.2f}x {s1['tok_s'] / ll['tok_s']:>9.2f}x")
+    print(f"{clients:>7} {'s1 / llama (no cache)':>24} {s1o['req_s'] / llo['req_s']:>7.2f}x {s1o['tok_s'] / llo['tok_s']:>9.2f}x")
 PY

@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# A growing conversation against `s1 serve` and llama.cpp's llama-server, both with their
+# prompt caches on (their defaults), on the shape-true Qwen2.5-0.5B Q8_0 test model, with
+# the same threads, slots and context, in one run: time per turn and in all.
+#
+#   bench/multiturn_vs_llama_server.sh [threads] [turns] [gen_tokens]   (defaults: all cores, 8, 16)
+#
+# Each turn sends the whole conversation so far as a raw prompt to /v1/completions
+# (greedy, max_tokens = gen_tokens): the turn before's prompt, a fixed assistant reply
+# and a new user message of about 150 tokens. Both servers get the same prompts, turn by
+# turn alternating, so load on the machine affects both alike. A server that reuses the
+# cells of the turn before decodes only the new part. Needs a build (scripts/build.sh;
+# S1_BUILD=dir for another build directory); the model is written once to build/bench/.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+threads=${1:-$(nproc)}
+turns=${2:-8}
+n_gen=${3:-16}
+ctx=8192
+s1="${S1_BUILD:-$root/build}/bin/s1"
+llama_server="$root/.deps/llama/bin/llama-server"
+model="$root/build/bench/qwen05b-q8.gguf"
+mkdir -p "$root/build/bench"
+[ -f "$model" ] || "$s1" make-test-model --shape qwen2.5-0.5b -o "$model"
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+wait_health() {
+  for _ in $(seq 600); do
+    curl -sf "http://127.0.0.1:$1/health" >/dev/null 2>&1 && return 0
+    sleep 0.1
+  done
+  echo "bench: server on port $1 did not start" >&2
+  return 1
+}
+
+s1_port=$(free_port)
+"$s1" serve -m "$model" --host 127.0.0.1 --port "$s1_port" --parallel 1 -t "$threads" \
+  -c "$ctx" >"$root/build/bench/s1-serve-multiturn.log" 2>&1 &
+s1_pid=$!
+ll_port=$(free_port)
+"$llama_server" -m "$model" --host 127.0.0.1 --port "$ll_port" -np 1 -t "$threads" \
+  -c "$ctx" --no-webui >"$root/build/bench/llama-server-multiturn.log" 2>&1 &
+ll_pid=$!
+trap 'kill "$s1_pid" "$ll_pid" 2>/dev/null; wait 2>/dev/null' EXIT
+wait_health "$s1_port"
+wait_health "$ll_port"
+
+python3 - "$s1_port" "$ll_port" "$turns" "$n_gen" <<'PY'
+import http.client, json, sys, time
+
+s1_port, ll_port, turns, n_gen = (int(a) for a in sys.argv[1:5])
+words = ("the quick brown fox jumps over a lazy dog while seven wizards quietly judge "
+         "each box of mixed jugs and every number from one to twenty is counted twice ").split()
+
+def user(k):
+    text = " ".join(words[(k * 7 + i) % len(words)] for i in range(110))
+    return f"<|im_start|>user\nQuestion {k}: {text}?<|im_end|>\n<|im_start|>assistant\n<|im_start|>think"
+
+def reply(k):
+    return f"\nThe answer to question {k} follows from the steps above.<|im_end|>\n"
+
+def post(port, prompt):
+    body = json.dumps({"prompt": prompt, "max_tokens": n_gen, "temperature": 0})
+    t0 = time.perf_counter()
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
+    c.request("POST", "/v1/completions", body, {"Content-Type": "application/json"})
+    r = c.getresponse()
+    data = json.loads(r.read())
+    assert r.status == 200, data
+    return time.perf_counter() - t0, data["usage"]
+
+system = "<|im_start|>system\nYou are a careful assistant who checks every step.<|im_end|>\n"
+post(s1_port, "<|im_start|>user\nwarm up<|im_end|>\n"); post(ll_port, "<|im_start|>user\nwarm up<|im_end|>\n")
+prompt = system
+print(f"{'turn':>4} {'prompt tok':>10} {'llama-server s':>14} {'s1 serve s':>10} {'s1 cached':>9} {'llama / s1':>10}")
+total_ll = total_s1 = 0.0
+slower = 0
+for k in range(turns):
+    prompt += user(k)
+    t_ll, _ = post(ll_port, prompt)
+    t_s1, u = post(s1_port, prompt)
+    total_ll += t_ll
+    total_s1 += t_s1
+    slower += t_s1 > t_ll
+    cached = u.get("prompt_tokens_details", {}).get("cached_tokens", 0)
+    print(f"{k + 1:>4} {u['prompt_tokens']:>10} {t_ll:>14.3f} {t_s1:>10.3f} {cached:>9} {t_ll / t_s1:>9.2f}x")
+    prompt += reply(k)
+print(f"{'all':>4} {'':>10} {total_ll:>14.3f} {total_s1:>10.3f} {'':>9} {total_ll / total_s1:>9.2f}x")
+print(f"turns where s1 serve was slower than llama-server: {slower} of {turns}")
+PY

@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Runs every comparison in bench/ and writes BENCHMARKS.md: the date, the CPU, cores and
+# threads, the measured memory read bandwidth, then each benchmark's output (its figures
+# as ratios against the llama.cpp tool in the same run) under the command that
+# reproduces it.
+#
+#   bench/run_all.sh [threads]   (default: all cores)
+#
+# Needs a Release build with the benchmarks (scripts/build.sh). Takes a while: each
+# comparison runs both sides, alternating, in one script run.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+threads=${1:-$(nproc)}
+build=${S1_BUILD:-$root/build}
+out="$root/BENCHMARKS.md"
+tmp=$(mktemp)
+trap 'rm -f "$tmp"' EXIT
+
+cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//' || true)
+[ -n "$cpu" ] || cpu=$(uname -m)
+bandwidth=$("$build/bench/s1-memory-bandwidth" "$threads" 1024)
+memory=$(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo)
+
+benches=(
+  "bench/generate_vs_llama_bench.sh $threads"
+  "bench/eval_majority_vs_batched_bench.sh $threads"
+  "bench/eval_rounds_vs_continuous.sh $threads"
+  "bench/serve_vs_llama_server.sh $threads"
+  "bench/multiturn_vs_llama_server.sh $threads"
+  "bench/curate_59k.sh"
+  "build/bench/s1-grader-bench --benchmark_min_time=0.5s"
+)
+
+{
+  echo "# Benchmarks"
+  echo
+  echo "Written by \`bench/run_all.sh $threads\` on $(date -u '+%Y-%m-%d %H:%M UTC')."
+  echo
+  echo "| machine | |"
+  echo "| --- | --- |"
+  echo "| CPU | $cpu |"
+  echo "| cores / threads used | $(nproc) / $threads |"
+  echo "| memory | $memory, read bandwidth $bandwidth |"
+  echo "| llama.cpp | $(git -C "$root/.deps/llama.cpp" rev-parse --short=12 HEAD 2>/dev/null || echo unknown) |"
+  echo
+  echo "Models: the shape-true Qwen2.5-0.5B Q8_0 test model (\`s1 make-test-model --shape"
+  echo "qwen2.5-0.5b\`: the real architecture and tokenizer, random weights). Each comparison"
+  echo "runs s1.cpp and the llama.cpp tool in the same script run, alternating, so figures"
+  echo "are ratios taken under the same load; absolute speeds depend on the machine."
+} >"$tmp"
+
+for cmd in "${benches[@]}"; do
+  echo "run_all: $cmd" >&2
+  {
+    echo
+    echo "## \`$cmd\`"
+    echo
+    echo '```'
+    (cd "$root" && eval "$cmd" 2>&1) | grep -v '^\s*$' || echo "(failed: exit ${PIPESTATUS[0]})"
+    echo '```'
+  } >>"$tmp"
+done
+mv "$tmp" "$out"
+trap - EXIT
+echo "run_all: wrote $out" >&2
