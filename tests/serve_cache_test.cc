@@ -3,6 +3,9 @@
 // cache_prompt: false opts out.
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <thread>
+
 #include "serve_harness.h"
 
 namespace s1 {
@@ -49,12 +52,19 @@ TEST(ServeCache, ChatTurnsReuseTheConversationSoFar) {
     previous_prompt = prompt;
     messages.push_back({{"role", "assistant"}, {"content", r["choices"][0]["message"]["content"]}});
   }
-  auto m = server.client().Get("/metrics");
-  ASSERT_TRUE(m);
-  EXPECT_GE(metric(m->body, "s1_prefix_cache_hits_total"), 5) << m->body;
-  EXPECT_GT(metric(m->body, "s1_prefix_cache_reused_tokens_total"), 0) << m->body;
-  EXPECT_GT(metric(m->body, "s1_kv_cells_cached"), 0) << m->body;
-  EXPECT_EQ(metric(m->body, "s1_kv_cells_used"), 0) << m->body;
+  // The loop updates its gauges after the step that answered: wait for them.
+  std::string text;
+  for (int i = 0; i < 100; ++i) {
+    auto m = server.client().Get("/metrics");
+    ASSERT_TRUE(m);
+    text = m->body;
+    if (metric(text, "s1_kv_cells_used") == 0) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_GE(metric(text, "s1_prefix_cache_hits_total"), 5) << text;
+  EXPECT_GT(metric(text, "s1_prefix_cache_reused_tokens_total"), 0) << text;
+  EXPECT_GT(metric(text, "s1_kv_cells_cached"), 0) << text;
+  EXPECT_EQ(metric(text, "s1_kv_cells_used"), 0) << text;
 }
 
 TEST(ServeCache, RawContinuationsHitAndCachePromptFalseOptsOut) {
