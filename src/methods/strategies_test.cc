@@ -110,6 +110,10 @@ TEST(Strategies, RejectionSamplingRetriesUntilTheCapOfTries) {
   EXPECT_EQ(runs[0].tries, 3);
   EXPECT_FALSE(runs[0].fits);
   EXPECT_GT(runs[0].rejected_thinking_tokens, 2 * 6);
+  // A retry sends the same prompt again: it comes from the prefix cache, all of it but
+  // the last token, whose row starts the new try.
+  EXPECT_EQ(runs[0].result.cached_tokens, runs[0].result.prompt_tokens - 1);
+  EXPECT_GE(b->stats().cache_hits, 2);
   // Pushed to end at once, the first try fits.
   ctx.thinking.logit_bias = {{kImStart, 100.0f}};
   runs = run(*b, c, ctx, {0});
