@@ -155,7 +155,8 @@ void Scheduler::admit() {
       s.leader = i == 0 ? -1 : leader;
       s.prompt_done = false;
       s.forcer.emplace(p.rules, p.request->vocab ? *p.request->vocab : vocab_,
-                       p.request->prompt_ends_with_newline);
+                       p.request->prompt_ends_with_newline,
+                       p.request->thinking_off ? Phase::kAnswer : Phase::kThinking);
       SamplingParams think = p.request->thinking_sampling;
       SamplingParams answer = p.request->answer_sampling;
       // Distinct samples of one request draw distinct random streams.
@@ -174,6 +175,7 @@ void Scheduler::admit() {
       s.result.prompt_tokens = static_cast<int>(p.request->prompt.size());
       s.result.max_think = p.rules.max_think;
       s.result.clamped = p.clamped;
+      s.result.thinking_off = p.request->thinking_off;
       s.admitted = now;
     }
     p.first_sample += n;
