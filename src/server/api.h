@@ -14,6 +14,11 @@
 //                  max_tokens never cuts thinking short.
 // Fields left out take the server's defaults (the `s1 serve` flags).
 //
+// Chat only: chat_template_kwargs (an object of template variables, e.g.
+// {"enable_thinking": false}, over the server's --chat-template-kwargs name by name),
+// and reasoning_content on assistant messages (a string or null: earlier thinking, for
+// templates that show it).
+//
 // /v1/completions continues a raw prompt that already opens thinking. With any budget
 // field it is budget-forced like chat; without one it is a plain continuation (what a
 // text-level client such as the remote backend needs): it ends at the first attempt to
@@ -63,6 +68,7 @@ struct ApiRequest {
   Endpoint endpoint = Endpoint::kChat;
   std::string model;                  // as given, or the default name
   std::vector<ChatMessage> messages;  // chat
+  ChatTemplateKwargs chat_template_kwargs;  // chat: this request's template variables
   std::string prompt;                 // completions
   bool plain = false;                 // completions without budget fields
   BudgetRules rules;
