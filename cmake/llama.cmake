@@ -4,11 +4,13 @@
 #   2. an installed llama CMake package (CMAKE_PREFIX_PATH / llama_DIR). s1.cpp's own
 #      scripts/setup.sh installs one into a per-version cache and links it at .deps/llama;
 #      that install also carries llama.cpp's common library and its headers.
-# Sets S1_HAVE_LLAMA_COMMON (Jinja chat templates, -hf downloads) and S1_DEFAULT_VOCAB
-# (ggml-vocab-qwen2.gguf, used by `s1 make-test-model`).
+# Sets S1_HAVE_LLAMA_COMMON (Jinja chat templates, -hf downloads), S1_DEFAULT_VOCAB
+# (ggml-vocab-qwen2.gguf, used by `s1 make-test-model`) and S1_LLAMA_TEMPLATES (llama.cpp's
+# models/templates, real models' chat templates for the tests; "" when not at hand).
 set(S1_LLAMA_DIR "" CACHE PATH "llama.cpp source tree to build as a subproject")
 set(S1_HAVE_LLAMA_COMMON OFF)
 set(S1_DEFAULT_VOCAB "")
+set(S1_LLAMA_TEMPLATES "")
 
 if(S1_LLAMA_DIR)
   if(NOT EXISTS "${S1_LLAMA_DIR}/include/llama.h")
@@ -24,6 +26,7 @@ if(S1_LLAMA_DIR)
   add_library(s1::llama-common ALIAS llama-common)
   set(S1_HAVE_LLAMA_COMMON ON)
   set(S1_DEFAULT_VOCAB "${S1_LLAMA_DIR}/models/ggml-vocab-qwen2.gguf")
+  set(S1_LLAMA_TEMPLATES "${S1_LLAMA_DIR}/models/templates")
 else()
   list(APPEND CMAKE_PREFIX_PATH "${CMAKE_SOURCE_DIR}/.deps/llama")
   find_package(llama CONFIG)
@@ -43,6 +46,10 @@ else()
   endif()
   if(EXISTS "${_s1_llama_prefix}/share/s1.cpp/ggml-vocab-qwen2.gguf")
     set(S1_DEFAULT_VOCAB "${_s1_llama_prefix}/share/s1.cpp/ggml-vocab-qwen2.gguf")
+  endif()
+  # scripts/setup.sh keeps the source it built beside the install.
+  if(EXISTS "${CMAKE_SOURCE_DIR}/.deps/llama.cpp/models/templates")
+    set(S1_LLAMA_TEMPLATES "${CMAKE_SOURCE_DIR}/.deps/llama.cpp/models/templates")
   endif()
 endif()
 message(STATUS "s1.cpp: llama.cpp common library: ${S1_HAVE_LLAMA_COMMON}; test vocab: ${S1_DEFAULT_VOCAB}")

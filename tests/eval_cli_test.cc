@@ -240,6 +240,22 @@ TEST(EvalCli, TheModelIsIdentifiedByContent) {
       << cache;
 }
 
+TEST(EvalCli, ChatTemplateVariablesArePartOfTheRun) {
+  const std::string dir = fresh_dir("template-kwargs");
+  const std::string off = "--chat-template-kwargs '{\"enable_thinking\": false}' ";
+  const auto r = run_command(eval_command(dir, off + "--max-think 8 --max-answer 2 --no-plots"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto lines = read_lines(dir + "/samples.jsonl");
+  ASSERT_EQ(lines.size(), 3u);
+  for (const auto& l : lines) {
+    EXPECT_TRUE(l.value("thinking_off", false)) << l.dump();
+    EXPECT_EQ(l["thinking_tokens"], 0);
+  }
+  const auto changed = run_command(eval_command(dir, "--max-think 8 --max-answer 2 --no-plots"));
+  EXPECT_EQ(changed.exit_code, 1);
+  EXPECT_NE(changed.err.find("chat_template_kwargs"), std::string::npos) << changed.err;
+}
+
 // Starts `command` in the background; returns its pid.
 pid_t spawn(const std::string& command) {
   const pid_t pid = fork();

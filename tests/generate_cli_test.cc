@@ -1,6 +1,7 @@
 // End-to-end tests of `s1 generate` and `s1 make-test-model`: flags, output, errors.
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -139,6 +140,57 @@ TEST(GenerateCli, BudgetBeyondTheContextIsClampedWithAWarning) {
   const auto j = nlohmann::json::parse(r.out);
   EXPECT_TRUE(j["samples"][0]["clamped"].get<bool>());
   EXPECT_LT(j["samples"][0]["max_think"].get<int>(), 256);
+}
+
+// Issue: thinking closed by the template was reopened and budgeted.
+TEST(GenerateCli, ChatTemplateKwargsSwitchThinkingOffAndSaySo) {
+  const std::string tmpl = test::llama_template("Qwen-Qwen3-0.6B");
+  if (tmpl.empty()) GTEST_SKIP() << "llama.cpp's models/templates is not at hand";
+  const std::string model = test::temp_dir() + "/qwen3-template.gguf";
+  const auto made = run_command(kS1 + " make-test-model --think-tags --chat-template-file " +
+                                shell_quote(tmpl) + " -o " + shell_quote(model));
+  ASSERT_EQ(made.exit_code, 0) << made.err;
+  const std::string run = kS1 + " generate -t 1 -m " + shell_quote(model) +
+                          " -p 'What is 2+2?' --max-think 5 --num-ignore 2 --max-answer 3 ";
+  const std::string off = "--chat-template-kwargs '{\"enable_thinking\": false}'";
+
+  const auto r = run_command(run + off + " --json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("did not apply"), std::string::npos) << r.err;
+  const auto s = nlohmann::json::parse(r.out)["samples"][0];
+  EXPECT_TRUE(s["thinking_off"].get<bool>());
+  EXPECT_TRUE(s["events"].empty());
+  EXPECT_EQ(s["thinking"], "");
+  EXPECT_EQ(s["thinking_tokens"], 0);
+
+  const auto text = run_command(run + off);
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_EQ(text.out.find("=== thinking ==="), std::string::npos) << text.out;
+  EXPECT_EQ(text.out.rfind("=== answer ===", 0), 0u) << text.out;
+
+  const auto on = run_command(run + "--json");
+  ASSERT_EQ(on.exit_code, 0) << on.err;
+  EXPECT_EQ(on.err.find("did not apply"), std::string::npos) << on.err;
+  const auto t = nlohmann::json::parse(on.out)["samples"][0];
+  EXPECT_FALSE(t["thinking_off"].get<bool>());
+  EXPECT_FALSE(t["events"].empty());
+  std::remove(model.c_str());
+}
+
+TEST(GenerateCli, BadChatTemplateKwargs) {
+  expect_one_line_error(run_command(generate("-p hi --chat-template-kwargs '[1]'")),
+                        "--chat-template-kwargs");
+  expect_one_line_error(run_command(generate("-p hi --chat-template-kwargs nope")),
+                        "JSON object");
+  expect_one_line_error(
+      run_command(generate("-p hi --chat-template-kwargs '{\"enable_thinking\": \"no\"}'")),
+      "enable_thinking");
+  expect_one_line_error(run_command(kS1 + " generate --backend openai --url http://127.0.0.1:9 "
+                                          "-p hi --chat-template-kwargs '{\"a\": 1}'"),
+                        "--backend local");
+  expect_one_line_error(
+      run_command(kS1 + " make-test-model --chat-template-file /nonexistent.jinja -o x.gguf"),
+      "chat-template-file");
 }
 
 TEST(GenerateCli, BadInput) {

@@ -450,6 +450,62 @@ TEST_F(ServeApi, FuzzOfMalformedRequestsNeverBreaksTheServer) {
   EXPECT_TRUE(server_->running());
 }
 
+// Issue: chat_template_kwargs was ignored (thinking always on), and reasoning_content of
+// earlier turns was dropped.
+TEST(ServeTemplates, ChatTemplateKwargsFromTheFlagAndTheRequest) {
+  const std::string tmpl = test::llama_template("Qwen-Qwen3-0.6B");
+  if (tmpl.empty()) GTEST_SKIP() << "llama.cpp's models/templates is not at hand";
+  ServerProcess server(
+      test::s1_serve_argv({"--max-think", "8", "--num-ignore", "1", "--max-answer", "4",
+                           "--chat-template-kwargs", "{\"enable_thinking\": false}"},
+                          test::tiny_model_with_template(tmpl)),
+      0, test::temp_dir() + "/serve-templates.log");
+  auto c = server.client();
+  auto chat = [&](const json& extra) {
+    json body = {{"messages",
+                  {{{"role", "user"}, {"content", "What is 1+1?"}},
+                   {{"role", "assistant"}, {"content", "2"}, {"reasoning_content", "1 and 1"}},
+                   {{"role", "user"}, {"content", "What is 2+2?"}}}}};
+    body.update(extra);
+    auto r = c.Post("/v1/chat/completions", body.dump(), "application/json");
+    EXPECT_TRUE(r);
+    return r ? std::make_pair(r->status, json::parse(r->body, nullptr, false))
+             : std::make_pair(-1, json());
+  };
+
+  // The server's default: thinking off, reported, nothing forced.
+  const auto [status, off] = chat(json::object());
+  ASSERT_EQ(status, 200) << off.dump();
+  const json& choice = off["choices"][0];
+  EXPECT_TRUE(choice["s1"]["thinking_off"].get<bool>());
+  EXPECT_TRUE(choice["s1"]["events"].empty());
+  EXPECT_EQ(choice["message"]["reasoning_content"], "");
+  EXPECT_EQ(off["usage"]["completion_tokens_details"]["reasoning_tokens"], 0);
+
+  // The request's variable over the server's.
+  const auto [status_on, on] = chat({{"chat_template_kwargs", {{"enable_thinking", true}}}});
+  ASSERT_EQ(status_on, 200) << on.dump();
+  EXPECT_FALSE(on["choices"][0]["s1"]["thinking_off"].get<bool>());
+  EXPECT_FALSE(on["choices"][0]["s1"]["events"].empty());
+
+  // Earlier thinking reaches the template (Qwen3 shows it after the last question).
+  auto prompt_tokens = [&](const json& assistant) {
+    const auto [st, r] = chat({{"messages", {{{"role", "user"}, {"content", "What is 1+1?"}},
+                                             assistant}}});
+    EXPECT_EQ(st, 200) << r.dump();
+    return r["usage"]["prompt_tokens"].get<int>();
+  };
+  const int without = prompt_tokens({{"role", "assistant"}, {"content", "2"}});
+  const int with = prompt_tokens(
+      {{"role", "assistant"}, {"content", "2"}, {"reasoning_content", "one and one make two"}});
+  EXPECT_GT(with, without);
+
+  const auto [bad, error] = chat({{"chat_template_kwargs", "enable_thinking=false"}});
+  EXPECT_EQ(bad, 400);
+  EXPECT_EQ(error["error"]["param"], "chat_template_kwargs");
+  EXPECT_EQ(server.stop(), 0);
+}
+
 TEST(ServeQueue, BeyondTheQueueIs503AndTheServerRecovers) {
   ServerProcess server(test::s1_serve_argv({"--parallel", "1", "--queue", "0"}), 0,
                        test::temp_dir() + "/serve-queue.log");

@@ -6,6 +6,7 @@
 
 #include <cstdio>
 #include <fstream>
+#include <functional>
 #include <mutex>
 #include <sstream>
 #include <stdexcept>
@@ -24,15 +25,18 @@ std::string slurp(const std::string& path) {
 
 // Written once for all test processes (the weights are fixed by the seed), under a
 // temporary name and renamed, so parallel tests never see half a file.
-std::string make_model(bool think_tags) {
-  const std::string path =
-      std::string(S1_TEST_TMP) + (think_tags ? "/tiny-think-v1.gguf" : "/tiny-v1.gguf");
+std::string make_model(bool think_tags, const std::string& chat_template = "") {
+  std::string name = think_tags ? "/tiny-think-v1" : "/tiny-v1";
+  // A changed template is another model.
+  if (!chat_template.empty()) name += "-" + std::to_string(std::hash<std::string>{}(chat_template));
+  const std::string path = std::string(S1_TEST_TMP) + name + ".gguf";
   struct stat st;
   if (::stat(path.c_str(), &st) == 0) return path;
   TestModelSpec spec;
   spec.vocab_path = S1_DEFAULT_VOCAB;
-  spec.output_path = temp_dir() + "/model.tmp";
+  spec.output_path = temp_dir() + name + ".tmp";
   spec.think_tags = think_tags;
+  spec.chat_template = chat_template;
   write_test_model(spec);
   if (std::rename(spec.output_path.c_str(), path.c_str()) != 0) {
     throw std::runtime_error("cannot move the test model to " + path);
@@ -61,6 +65,27 @@ std::string tiny_model() {
 std::string tiny_think_model() {
   static const std::string path = make_model(true);
   return path;
+}
+
+std::string llama_template(const std::string& name) {
+  const std::string dir = S1_LLAMA_TEMPLATES;
+  const std::string path = dir + "/" + name + ".jinja";
+  struct stat st;
+  return !dir.empty() && ::stat(path.c_str(), &st) == 0 ? path : "";
+}
+
+std::string tiny_model_with_template(const std::string& template_path) {
+  static std::mutex mu;
+  std::lock_guard<std::mutex> lock(mu);
+  return make_model(true, read_file(template_path));
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot read " + path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
 }
 
 void write_file(const std::string& path, const std::string& content) {

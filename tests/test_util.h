@@ -22,6 +22,17 @@ std::string temp_dir();
 std::string tiny_model();
 std::string tiny_think_model();
 
+// llama.cpp's chat template models/templates/NAME.jinja (a real model's), or "" when
+// that source tree is not at hand (scripts/setup.sh clones it into .deps/llama.cpp).
+std::string llama_template(const std::string& name);
+
+// A tiny think-tags test model that ships the chat template in `template_path` instead
+// of its own, written once for all test processes.
+std::string tiny_model_with_template(const std::string& template_path);
+
+// The contents of `path` (throws if it cannot be read).
+std::string read_file(const std::string& path);
+
 // Writes `content` to `path` (throws on failure).
 void write_file(const std::string& path, const std::string& content);
 

@@ -165,6 +165,14 @@ int run(EvalArgs& a) {
                    {"min_think", a.min_think},    {"max_answer", a.max_answer},
                    {"system", a.system},          {"limit", a.limit},
                    {"schedule", a.schedule},      {"sampling", sampling}};
+  // Only when given, so runs without template variables keep their ids.
+  if (!a.model.chat_template_kwargs.empty()) {
+    nlohmann::json kwargs = nlohmann::json::object();
+    for (const auto& [name, value] : a.model.chat_template_kwargs) {
+      kwargs[name] = nlohmann::json::parse(value);
+    }
+    plan.identity["chat_template_kwargs"] = kwargs;
+  }
   plan.info = {{"model_path", a.model.load.path}, {"datasets", dataset_paths}};
 
   const auto backend = make_backend(a.model, forcing, a.parallel);

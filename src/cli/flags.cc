@@ -81,6 +81,18 @@ void add_model_flags(CLI::App& cmd, ModelFlags& f) {
   cmd.add_flag("--kv-unified", f.context.unified_kv,
                "one KV buffer for all sequences (shared prompts share cells) instead of one "
                "per sequence (attention reads only its own cells; prompts are copied)");
+  cmd.add_option_function<std::string>(
+         "--chat-template-kwargs",
+         [&f](const std::string& text) {
+           try {
+             f.chat_template_kwargs = parse_chat_template_kwargs(text);
+           } catch (const std::invalid_argument& e) {
+             throw CLI::ValidationError("--chat-template-kwargs", e.what());
+           }
+         },
+         "variables for the chat template as a JSON object, e.g. '{\"enable_thinking\": "
+         "false}' (llama-server's and vLLM's chat_template_kwargs)")
+      ->type_name("JSON");
   cmd.add_flag("-v,--verbose", f.verbose, "show llama.cpp's log");
 }
 
@@ -88,6 +100,10 @@ std::unique_ptr<Backend> make_backend(const ModelFlags& flags, const ForcingSett
                                       int n_parallel) {
   if (flags.backend == "openai") {
     if (flags.url.empty()) throw CommandError("--backend openai needs --url");
+    if (!flags.chat_template_kwargs.empty()) {
+      throw CommandError("--chat-template-kwargs needs --backend local: --backend openai "
+                         "renders conversations as ChatML, without the model's template");
+    }
     RemoteSettings remote;
     remote.url = flags.url;
     remote.api_model = flags.api_model;
@@ -104,7 +120,7 @@ std::unique_ptr<Backend> make_backend(const ModelFlags& flags, const ForcingSett
   init_llama_backend(flags.verbose);
   ContextSettings ctx = flags.context;
   ctx.n_parallel = n_parallel;
-  return std::make_unique<LocalBackend>(flags.load, ctx, forcing);
+  return std::make_unique<LocalBackend>(flags.load, ctx, forcing, flags.chat_template_kwargs);
 }
 
 void add_forcing_flags(CLI::App& cmd, ForcingSettings& forcing, BudgetRules& rules) {

@@ -42,6 +42,9 @@ struct ModelFlags {
   std::string api_key;            // --backend openai: Bearer token (default $OPENAI_API_KEY)
   LoadSettings load;
   ContextSettings context;
+  // --chat-template-kwargs: template variables of every request (a server's requests
+  // add their own chat_template_kwargs over them).
+  ChatTemplateKwargs chat_template_kwargs;
   bool verbose = false;
 };
 

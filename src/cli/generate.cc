@@ -85,6 +85,14 @@ int run_generate(GenerateArgs& a) {
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
   if (printer) printer->end();
 
+  const BudgetRules& rules = a.rules;
+  const bool thinking_rules = rules.max_think >= 0 || rules.min_think > 0 ||
+                              rules.num_ignore > 0 || rules.step_tokens > 0;
+  if (thinking_rules && !results.empty() && results.front().thinking_off) {
+    std::fprintf(stderr,
+                 "s1 generate: warning: thinking is off in this prompt (chat template and "
+                 "--chat-template-kwargs), so the thinking budget flags did not apply\n");
+  }
   for (const auto& r : results) {
     if (r.clamped) {
       std::fprintf(stderr, "s1 generate: warning: --max-think lowered to %d to fit the context\n",

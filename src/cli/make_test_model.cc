@@ -2,7 +2,9 @@
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
+#include <fstream>
 #include <memory>
+#include <sstream>
 
 #include "cli/commands.h"
 #include "engine/model.h"
@@ -24,16 +26,28 @@ void add_make_test_model_command(CLI::App& app, int& exit_code) {
       ->check(CLI::IsMember({"tiny", "qwen2.5-0.5b"}));
   cmd->add_flag("--think-tags", spec->think_tags,
                 "add <think>/</think> tokens and a chat template that opens thinking");
+  auto template_file = std::make_shared<std::string>();
+  cmd->add_option("--chat-template-file", *template_file,
+                  "ship this Jinja chat template (e.g. one of llama.cpp's models/templates)")
+      ->check(CLI::ExistingFile);
   cmd->add_option("--type", spec->type, "matrix type: f32, f16 or q8_0 (default: f16 tiny, q8_0 0.5b)")
       ->check(CLI::IsMember({"f32", "f16", "q8_0"}));
   cmd->add_option("--seed", spec->seed, "weight seed")->capture_default_str();
-  cmd->callback([spec, shape, cmd, &exit_code] {
+  cmd->callback([spec, shape, template_file, cmd, &exit_code] {
     TestModelSpec s = *spec;
+    if (!template_file->empty()) {
+      std::ifstream in(*template_file, std::ios::binary);
+      std::stringstream text;
+      text << in.rdbuf();
+      if (!in || text.str().empty()) throw CommandError("cannot read " + *template_file);
+      s.chat_template = text.str();
+    }
     if (*shape == "qwen2.5-0.5b") {
       TestModelSpec big = TestModelSpec::qwen25_05b();
       big.vocab_path = s.vocab_path;
       big.output_path = s.output_path;
       big.think_tags = s.think_tags;
+      big.chat_template = s.chat_template;
       big.seed = s.seed;
       if (cmd->count("--type") > 0) big.type = spec->type;
       s = big;

@@ -20,7 +20,11 @@ void TextPrinter::header(const char* title) {
 }
 
 void TextPrinter::print(const TextChunk& chunk) {
-  if (!started_) header("thinking");
+  if (!started_) {
+    // Thinking off: the answer comes first, with no delimiter before it.
+    in_answer_ = chunk.channel == Channel::kAnswer;
+    header(in_answer_ ? "answer" : "thinking");
+  }
   if (chunk.channel == Channel::kDelimiter) {
     if (!in_answer_) header("answer");
     in_answer_ = true;
@@ -48,8 +52,10 @@ void print_result(FILE* out, const SequenceResult& r, bool color) {
   std::fprintf(out, "%s### sample %d (%s)%s\n", color ? kDim : "", r.sample,
                r.finish_reason.c_str(), color ? kReset : "");
   TextPrinter p(out, color);
-  p.print({Channel::kThinking, r.thinking, false});
-  p.print({Channel::kDelimiter, "", false});
+  if (!r.thinking_off) {
+    p.print({Channel::kThinking, r.thinking, false});
+    p.print({Channel::kDelimiter, "", false});
+  }
   p.print({Channel::kAnswer, r.answer, false});
   p.end();
 }
@@ -99,6 +105,7 @@ nlohmann::json result_json(const SequenceResult& r) {
           {"finish_reason", r.finish_reason},
           {"max_think", r.max_think},
           {"clamped", r.clamped},
+          {"thinking_off", r.thinking_off},
           {"events", events},
           {"timings",
            {{"prompt_ms", r.prompt_ms},

@@ -14,8 +14,9 @@
 namespace s1::cli {
 
 // Prints chunks as they come: a "thinking" header, then an "answer" header at the
-// delimiter. Forced text is shown in colour on a terminal and «between guillemets»
-// elsewhere. Holds bytes of a character split across tokens until it is whole.
+// delimiter (only the "answer" header when thinking is off). Forced text is shown in
+// colour on a terminal and «between guillemets» elsewhere. Holds bytes of a character
+// split across tokens until it is whole.
 class TextPrinter {
  public:
   TextPrinter(FILE* out, bool color) : out_(out), color_(color) {}

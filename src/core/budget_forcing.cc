@@ -56,9 +56,10 @@ const char* to_string(FinishReason reason) {
 }
 
 BudgetForcer::BudgetForcer(const BudgetRules& rules, const ForcingVocab& vocab,
-                           bool text_ends_with_newline)
+                           bool text_ends_with_newline, Phase start)
     : rules_(rules), vocab_(&vocab), ends_with_newline_(text_ends_with_newline) {
   rules_.validate();
+  if (start == Phase::kDone) throw std::invalid_argument("a sequence cannot start finished");
   if (vocab.end_delimiter.tokens.empty()) {
     throw std::invalid_argument("the end-of-thinking delimiter has no tokens");
   }
@@ -74,11 +75,23 @@ BudgetForcer::BudgetForcer(const BudgetRules& rules, const ForcingVocab& vocab,
     }
     steps_left_ = rules_.max_steps;
   }
+  if (start == Phase::kAnswer) {
+    // Thinking is closed already: none of its rules has anything to act on.
+    phase_ = Phase::kAnswer;
+    thinking_off_ = true;
+    steps_left_ = -1;
+  }
 }
 
 Decision BudgetForcer::begin() {
   Decision d;
-  if (rules_.max_think == 0) {
+  if (thinking_off_) {
+    if (rules_.max_answer == 0) {
+      phase_ = Phase::kDone;
+      finish_reason_ = FinishReason::kLength;
+      d.done = true;
+    }
+  } else if (rules_.max_think == 0) {
     close_thinking(d, ForcingKind::kCap, "max_think", 0, 0);
   } else if (steps_left_ == 0 && rules_.steps_force_end) {
     close_thinking(d, ForcingKind::kCap, "max_steps", 0, 0);

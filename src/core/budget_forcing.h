@@ -26,6 +26,10 @@
 //    marker is never put inside a character or a possible trigger: it waits for the
 //    next clean token, and later boundaries stay where they were.
 //  - answer: ends at an end-of-generation token (not fed) or after max_answer tokens.
+//  - thinking off: a prompt that closes thinking itself (a chat template with thinking
+//    switched off) starts the forcer in the answer phase. There is no thinking to
+//    budget, so the thinking rules (cap, floor, ignores, steps) do not apply: nothing is
+//    forced, no event is raised, and thinking_off() says so for reports.
 //
 // Text: every decision carries the text to show, split into channels. Tokens that may
 // still turn out to be part of a multi-token trigger, or that end inside a UTF-8
@@ -123,14 +127,16 @@ struct Decision {
 // One sequence's budget state. Not thread-safe; cheap to copy.
 class BudgetForcer {
  public:
-  // `vocab` must outlive the forcer. `text_ends_with_newline`: whether the prompt (which
-  // already opens thinking) ends with "\n". Throws std::invalid_argument if the rules
-  // are invalid, the vocabulary has no end delimiter tokens, or it has fewer than
-  // max_steps + 1 step markers when steps are on.
-  BudgetForcer(const BudgetRules& rules, const ForcingVocab& vocab, bool text_ends_with_newline);
+  // `vocab` must outlive the forcer. `text_ends_with_newline`: whether the prompt ends
+  // with "\n". `start`: kThinking when the prompt opens thinking, kAnswer when it has
+  // closed it (thinking off: only max_answer applies). Throws std::invalid_argument if
+  // the rules are invalid, `start` is kDone, the vocabulary has no end delimiter tokens,
+  // or it has fewer than max_steps + 1 step markers when steps are on.
+  BudgetForcer(const BudgetRules& rules, const ForcingVocab& vocab, bool text_ends_with_newline,
+               Phase start = Phase::kThinking);
 
   // Before the first sample: a cap of 0 closes thinking at once; with steps, appends
-  // the first steps-left marker.
+  // the first steps-left marker; with thinking off, an answer budget of 0 ends at once.
   Decision begin();
 
   // One sampled token and its text piece. Must not be called once phase() is kDone.
@@ -140,6 +146,8 @@ class BudgetForcer {
   Decision finish(FinishReason reason);
 
   Phase phase() const { return phase_; }
+  // The prompt closed thinking: the sequence started in the answer phase.
+  bool thinking_off() const { return thinking_off_; }
   FinishReason finish_reason() const { return finish_reason_; }
   const std::vector<ForcingEvent>& events() const { return events_; }
   int thinking_tokens() const { return thinking_tokens_; }
@@ -191,6 +199,7 @@ class BudgetForcer {
   int ignores_ = 0;
   int steps_left_ = -1;
   bool ends_with_newline_;
+  bool thinking_off_ = false;
   size_t max_trigger_length_ = 0;
 };
 

@@ -475,5 +475,60 @@ TEST(BudgetForcer, ZeroAnswerBudgetEndsWithThinking) {
   EXPECT_EQ(f.phase(), Phase::kDone);
 }
 
+TEST(BudgetForcer, ThinkingOffStartsInTheAnswerAndForcesNothing) {
+  const auto v = steps_vocab(2);
+  // Every thinking rule at once: a cap of 0, a floor, ignores and steps.
+  BudgetRules rules = step_rules(2, 2);
+  rules.max_think = 0;
+  rules.num_ignore = 2;
+  BudgetForcer f(rules, v, false, Phase::kAnswer);
+  EXPECT_TRUE(f.thinking_off());
+  EXPECT_EQ(f.phase(), Phase::kAnswer);
+  EXPECT_EQ(f.steps_left(), -1);
+  EXPECT_EQ(f.tokens_to_next_step(), -1);
+  std::vector<Decision> ds;
+  ds.push_back(f.begin());
+  EXPECT_TRUE(ds.back().inject.empty());
+  EXPECT_FALSE(ds.back().done);
+  // The end delimiter in the answer is answer text, not an attempt to end thinking.
+  for (Token t : {1, 2, kThinkEnd, 3}) {
+    ds.push_back(f.on_token(t, t == kThinkEnd ? "</think>" : piece(t)));
+    EXPECT_TRUE(ds.back().keep_token);
+    EXPECT_TRUE(ds.back().inject.empty());
+  }
+  ds.push_back(f.on_token(kEog, ""));
+  EXPECT_TRUE(ds.back().done);
+  EXPECT_FALSE(ds.back().keep_token);
+  EXPECT_EQ(f.finish_reason(), FinishReason::kStop);
+  EXPECT_TRUE(f.events().empty());
+  EXPECT_EQ(f.thinking_tokens(), 0);
+  EXPECT_EQ(f.answer_tokens(), 4);
+  EXPECT_EQ(f.end_attempts(), 0);
+  EXPECT_EQ(text_of(ds, Channel::kThinking), "");
+  EXPECT_EQ(text_of(ds, Channel::kAnswer), "ab</think>c");
+}
+
+TEST(BudgetForcer, ThinkingOffKeepsTheAnswerCap) {
+  const auto v = think_tags_vocab();
+  BudgetForcer f({-1, 0, 0, 2}, v, false, Phase::kAnswer);
+  f.begin();
+  EXPECT_FALSE(f.on_token(1, "a").done);
+  EXPECT_TRUE(f.on_token(2, "b").done);
+  EXPECT_EQ(f.finish_reason(), FinishReason::kLength);
+
+  BudgetForcer none({-1, 0, 0, 0}, v, false, Phase::kAnswer);
+  EXPECT_TRUE(none.begin().done);  // an answer budget of 0: nothing to generate
+  EXPECT_EQ(none.phase(), Phase::kDone);
+  EXPECT_TRUE(none.events().empty());
+}
+
+TEST(BudgetForcer, StartsThinkingByDefaultAndNeverFinished) {
+  const auto v = think_tags_vocab();
+  BudgetForcer f({-1, 0, 0, -1}, v, false);
+  EXPECT_FALSE(f.thinking_off());
+  EXPECT_EQ(f.phase(), Phase::kThinking);
+  EXPECT_THROW(BudgetForcer({-1, 0, 0, -1}, v, false, Phase::kDone), std::invalid_argument);
+}
+
 }  // namespace
 }  // namespace s1

@@ -31,15 +31,20 @@ ThinkingFormat detect_thinking_format(
       "pass --think-start and --think-end");
 }
 
-bool prompt_opens_thinking(std::string_view prompt, const ThinkingFormat& format) {
+PromptThinking prompt_thinking(std::string_view prompt, const ThinkingFormat& format) {
   size_t n = prompt.size();
   while (n > 0 && (prompt[n - 1] == ' ' || prompt[n - 1] == '\n' || prompt[n - 1] == '\t' ||
                    prompt[n - 1] == '\r')) {
     --n;
   }
   const std::string_view trimmed = prompt.substr(0, n);
-  return trimmed.size() >= format.start.size() &&
-         trimmed.substr(trimmed.size() - format.start.size()) == format.start;
+  auto ends_with = [&](const std::string& s) {
+    return !s.empty() && trimmed.size() >= s.size() &&
+           trimmed.substr(trimmed.size() - s.size()) == s;
+  };
+  if (ends_with(format.start)) return PromptThinking::kOpen;
+  if (ends_with(format.end)) return PromptThinking::kClosed;
+  return PromptThinking::kNone;
 }
 
 }  // namespace s1

@@ -38,9 +38,12 @@ ThinkingFormat custom_thinking_format(std::string start, std::string end);
 ThinkingFormat detect_thinking_format(std::string_view chat_template,
                                       const std::function<bool(std::string_view)>& is_single_token);
 
-// Whether a rendered prompt already opens thinking (some chat templates end their
-// generation prompt with "<think>\n"): true when the prompt, less trailing whitespace,
-// ends with `format.start`.
-bool prompt_opens_thinking(std::string_view prompt, const ThinkingFormat& format);
+// What the end of a rendered prompt does to thinking, judged on the prompt less trailing
+// whitespace: kOpen when it ends with `format.start` (templates that open thinking in
+// their generation prompt, "<think>\n"); kClosed when it ends with `format.end` (thinking
+// switched off: "<think>\n\n</think>\n\n" of Qwen3 with enable_thinking=false or SmolLM3
+// with /no_think, "</think>" of DeepSeek-V3.1); kNone otherwise.
+enum class PromptThinking { kNone, kOpen, kClosed };
+PromptThinking prompt_thinking(std::string_view prompt, const ThinkingFormat& format);
 
 }  // namespace s1

@@ -47,12 +47,30 @@ TEST(ThinkingFormat, CustomFormat) {
   EXPECT_THROW(custom_thinking_format("x", "x"), std::invalid_argument);
 }
 
-TEST(ThinkingFormat, PromptThatOpensThinking) {
+TEST(ThinkingFormat, PromptThatOpensOrClosesThinking) {
   const auto tags = think_tags_format();
-  EXPECT_TRUE(prompt_opens_thinking("<|im_start|>assistant\n<think>\n", tags));
-  EXPECT_FALSE(prompt_opens_thinking("<|im_start|>assistant\n", tags));
-  EXPECT_FALSE(prompt_opens_thinking("<think>\n\n</think>\n\n", tags));
-  EXPECT_TRUE(prompt_opens_thinking("x<|im_start|>think", s1_thinking_format()));
+  EXPECT_EQ(prompt_thinking("<|im_start|>assistant\n<think>\n", tags), PromptThinking::kOpen);
+  EXPECT_EQ(prompt_thinking("<|im_start|>assistant\n", tags), PromptThinking::kNone);
+  EXPECT_EQ(prompt_thinking("x<|im_start|>think", s1_thinking_format()), PromptThinking::kOpen);
+  EXPECT_EQ(prompt_thinking("x<|im_start|>assistant\n", s1_thinking_format()),
+            PromptThinking::kNone);
+}
+
+TEST(ThinkingFormat, PromptThatClosesThinking) {
+  const auto tags = think_tags_format();
+  // Qwen3 (enable_thinking=false), SmolLM3 (/no_think), GLM-4.6, DeepSeek-V3.1.
+  EXPECT_EQ(prompt_thinking("<|im_start|>assistant\n<think>\n\n</think>\n\n", tags),
+            PromptThinking::kClosed);
+  EXPECT_EQ(prompt_thinking("<|im_start|>assistant\n<think>\n\n</think>\n", tags),
+            PromptThinking::kClosed);
+  EXPECT_EQ(prompt_thinking("<|assistant|>\n<think></think>", tags), PromptThinking::kClosed);
+  EXPECT_EQ(prompt_thinking("<\xef\xbd\x9c" "Assistant\xef\xbd\x9c></think>", tags),
+            PromptThinking::kClosed);
+  EXPECT_EQ(prompt_thinking("<|im_start|>assistant\n<|im_start|>answer\n", s1_thinking_format()),
+            PromptThinking::kClosed);
+  // The end delimiter inside the prompt, not at its end, closes nothing.
+  EXPECT_EQ(prompt_thinking("<think>a</think>b<|im_start|>assistant\n", tags),
+            PromptThinking::kNone);
 }
 
 }  // namespace

@@ -7,10 +7,11 @@
 namespace s1 {
 
 LocalBackend::LocalBackend(const LoadSettings& load, const ContextSettings& context,
-                           const ForcingSettings& forcing)
+                           const ForcingSettings& forcing, ChatTemplateKwargs chat_template_kwargs)
     : model_(Model::load(load)),
       format_(resolve_thinking_format(*model_, forcing)),
       forcing_(forcing),
+      chat_template_kwargs_(std::move(chat_template_kwargs)),
       vocab_(make_forcing_vocab(*model_, format_, forcing)),
       scheduler_(std::make_unique<Scheduler>(*model_, vocab_, context)) {
   for (Token t = 0; t < model_->n_vocab(); ++t) {
@@ -47,30 +48,34 @@ std::optional<TokenSeq> LocalBackend::tokenize(const std::string& text, bool add
 }
 
 Prompt LocalBackend::prompt_for(const BackendRequest& request) const {
-  if (request.raw_prompt.empty()) return build_prompt(*model_, format_, request.messages);
-  Prompt p;
-  p.text = request.raw_prompt;
-  p.ends_with_newline = p.text.back() == '\n';
-  const TokenSeq body = model_->tokenize(p.text, true);
-  if (model_->adds_bos() && (body.empty() || body.front() != model_->bos())) {
-    p.tokens.push_back(model_->bos());
-  }
-  p.tokens.insert(p.tokens.end(), body.begin(), body.end());
-  return p;
+  if (!request.raw_prompt.empty()) return text_prompt(*model_, request.raw_prompt);
+  return build_prompt(*model_, format_, request.messages,
+                      merge_chat_template_kwargs(chat_template_kwargs_,
+                                                 request.chat_template_kwargs));
 }
 
 int LocalBackend::submit(BackendRequest request) {
   prepare(request);
   const Prompt& prompt = *request.prepared;
+  request.rules.validate();
+  if (prompt.thinking_off) {
+    // No thinking: its rules have nothing to act on, and are not checked against the
+    // context either (the result reports thinking_off).
+    request.rules.max_think = -1;
+    request.rules.min_think = 0;
+    request.rules.num_ignore = 0;
+    request.rules.step_tokens = 0;
+    request.rules.max_steps = -1;
+  }
   GenerationRequest g;
   g.prompt = prompt.tokens;
   g.prompt_ends_with_newline = prompt.ends_with_newline;
+  g.thinking_off = prompt.thinking_off;
   g.rules = request.rules;
   g.thinking_sampling = std::move(request.thinking_sampling);
   g.answer_sampling = std::move(request.answer_sampling);
   g.n_samples = request.n_samples;
   g.cache_prompt = request.cache_prompt;
-  request.rules.validate();
   const bool steps = request.rules.step_tokens > 0;
   // Every step holds a token, so more steps than the context are never reached.
   if (steps && request.rules.max_steps > scheduler_->sequence_context()) {

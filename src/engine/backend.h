@@ -29,6 +29,10 @@ struct BackendRequest {
   std::vector<ChatMessage> messages;
   // A prompt already rendered (thinking opened), e.g. to continue a transcript.
   std::string raw_prompt;
+  // Chat template variables (e.g. enable_thinking), over the backend's own name by name.
+  // A prompt left without thinking (Prompt::thinking_off) makes the request
+  // thinking-off: no thinking rule applies and results say so.
+  ChatTemplateKwargs chat_template_kwargs;
   BudgetRules rules;
   SamplingParams thinking_sampling;
   SamplingParams answer_sampling;
@@ -93,10 +97,11 @@ class Backend {
 // llama.cpp in this process.
 class LocalBackend : public Backend {
  public:
-  // Loads the model and creates the scheduler. Throws std::runtime_error /
+  // Loads the model and creates the scheduler. `chat_template_kwargs`: template
+  // variables of every request (requests add their own). Throws std::runtime_error /
   // std::invalid_argument with a one-line reason.
   LocalBackend(const LoadSettings& load, const ContextSettings& context,
-               const ForcingSettings& forcing);
+               const ForcingSettings& forcing, ChatTemplateKwargs chat_template_kwargs = {});
 
   int submit(BackendRequest request) override;
   bool step() override { return scheduler_->step(); }
@@ -110,6 +115,7 @@ class LocalBackend : public Backend {
 
   const Model& model() const { return *model_; }
   const ThinkingFormat& format() const { return format_; }
+  const ChatTemplateKwargs& chat_template_kwargs() const { return chat_template_kwargs_; }
   Scheduler& scheduler() { return *scheduler_; }
 
  private:
@@ -118,6 +124,7 @@ class LocalBackend : public Backend {
   std::unique_ptr<Model> model_;
   ThinkingFormat format_;
   ForcingSettings forcing_;
+  ChatTemplateKwargs chat_template_kwargs_;
   ForcingVocab vocab_;
   std::unique_ptr<Scheduler> scheduler_;
   size_t longest_token_bytes_ = 1;  // the longest token's text: bytes / this <= tokens

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "engine/remote_backend.h"
 #include "test_util.h"
 
 namespace s1 {
@@ -65,6 +66,71 @@ TEST(LocalBackend, RawPromptAndInfo) {
   EXPECT_EQ(out.thinking_tokens + out.events.back().retracted, 4);
   BackendRequest empty;
   EXPECT_THROW(b->submit(std::move(empty)), std::invalid_argument);
+}
+
+// A think-tags backend with Qwen3's real template (thinking switched by
+// enable_thinking), or null when llama.cpp's templates are not at hand.
+std::unique_ptr<LocalBackend> qwen3_backend(ChatTemplateKwargs defaults = {}) {
+  const std::string path = test::llama_template("Qwen-Qwen3-0.6B");
+  if (path.empty()) return nullptr;
+  init_llama_backend(false);
+  ContextSettings ctx;
+  ctx.n_threads = 1;
+  LoadSettings load;
+  load.path = test::tiny_think_model();
+  load.chat_template = test::read_file(path);
+  return std::make_unique<LocalBackend>(load, ctx, ForcingSettings{}, std::move(defaults));
+}
+
+SequenceResult run_one(Backend& b, const ChatTemplateKwargs& kwargs) {
+  BackendRequest r;
+  r.messages = {{"user", "What is 2+2?"}};
+  r.rules = {3, 2, 2, 4};  // a cap, a floor and ignores, then at most 4 answer tokens
+  r.chat_template_kwargs = kwargs;
+  SequenceResult out;
+  r.on_done = [&](int, const SequenceResult& res) { out = res; };
+  b.submit(std::move(r));
+  b.run();
+  return out;
+}
+
+// Issue: with thinking closed by the template, s1 reopened it and spent the budget.
+TEST(LocalBackend, ThinkingClosedByTheTemplateIsNeitherReopenedNorBudgeted) {
+  auto b = qwen3_backend();
+  if (!b) GTEST_SKIP() << "llama.cpp's models/templates is not at hand";
+  const SequenceResult off = run_one(*b, {{"enable_thinking", "false"}});
+  EXPECT_TRUE(off.thinking_off);
+  EXPECT_TRUE(off.events.empty());
+  EXPECT_EQ(off.thinking, "");
+  EXPECT_EQ(off.thinking_tokens, 0);
+  EXPECT_EQ(off.injected_tokens, 0);
+  EXPECT_LE(off.answer_tokens, 4);
+  EXPECT_TRUE(off.finish_reason == "stop" || off.finish_reason == "length") << off.finish_reason;
+
+  const SequenceResult on = run_one(*b, {});
+  EXPECT_FALSE(on.thinking_off);
+  ASSERT_FALSE(on.events.empty());  // the cap, or an end attempt, ended thinking
+  EXPECT_LE(on.thinking_tokens, 3);
+}
+
+// The backend's template variables (--chat-template-kwargs) and a request's over them.
+TEST(LocalBackend, RequestTemplateVariablesOverrideTheBackendsByName) {
+  auto b = qwen3_backend({{"enable_thinking", "false"}});
+  if (!b) GTEST_SKIP() << "llama.cpp's models/templates is not at hand";
+  EXPECT_TRUE(run_one(*b, {}).thinking_off);
+  EXPECT_FALSE(run_one(*b, {{"enable_thinking", "true"}}).thinking_off);
+  EXPECT_TRUE(run_one(*b, {{"unrelated", "1"}}).thinking_off);
+}
+
+TEST(RemoteBackend, RefusesChatTemplateVariables) {
+  RemoteSettings settings;
+  settings.url = "http://127.0.0.1:9";
+  settings.parallel = 1;
+  RemoteBackend remote(settings, ForcingSettings{});
+  BackendRequest r;
+  r.messages = {{"user", "hi"}};
+  r.chat_template_kwargs = {{"enable_thinking", "false"}};
+  EXPECT_THROW(remote.submit(std::move(r)), std::invalid_argument);
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <fstream>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <stdexcept>
 
 #ifdef S1_HAVE_LLAMA_COMMON
@@ -62,6 +63,41 @@ std::string download_from_hf(const LoadSettings& settings) {
 
 }  // namespace
 
+ChatTemplateKwargs parse_chat_template_kwargs(std::string_view json_text) {
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(json_text);
+  } catch (const nlohmann::json::exception&) {
+    throw std::invalid_argument("chat template variables must be a JSON object, e.g. "
+                                "{\"enable_thinking\": false}; this is not JSON");
+  }
+  if (!j.is_object()) {
+    throw std::invalid_argument("chat template variables must be a JSON object, e.g. "
+                                "{\"enable_thinking\": false}");
+  }
+  ChatTemplateKwargs kwargs;
+  for (const auto& [name, value] : j.items()) {
+    // llama-server takes enable_thinking for its own switch too, as a boolean only.
+    if (name == "enable_thinking" && !value.is_boolean()) {
+      throw std::invalid_argument(
+          "the chat template variable enable_thinking must be true or false");
+    }
+    kwargs[name] = value.dump();
+  }
+  return kwargs;
+}
+
+bool thinking_disabled(const ChatTemplateKwargs& kwargs) {
+  const auto it = kwargs.find("enable_thinking");
+  return it != kwargs.end() && it->second == "false";
+}
+
+ChatTemplateKwargs merge_chat_template_kwargs(ChatTemplateKwargs base,
+                                              const ChatTemplateKwargs& over) {
+  for (const auto& [name, value] : over) base[name] = value;
+  return base;
+}
+
 void init_llama_backend(bool verbose) {
   static std::once_flag once;
   g_verbose = verbose;
@@ -102,6 +138,7 @@ std::unique_ptr<Model> Model::load(const LoadSettings& settings) {
   if (!m->model_) throw std::runtime_error(with_llama_reason("cannot load model " + path));
   m->vocab_ = llama_model_get_vocab(m->model_.get());
   m->path_ = path;
+  m->chat_template_ = settings.chat_template;
   return m;
 }
 
@@ -152,11 +189,14 @@ bool Model::adds_bos() const { return llama_vocab_get_add_bos(vocab_); }
 Token Model::bos() const { return llama_vocab_bos(vocab_); }
 
 std::string Model::chat_template() const {
+  if (!chat_template_.empty()) return chat_template_;
   const char* tmpl = llama_model_chat_template(model_.get(), nullptr);
   return tmpl ? tmpl : "";
 }
 
-std::string Model::apply_chat_template(const std::vector<ChatMessage>& messages) const {
+std::string Model::apply_chat_template(const std::vector<ChatMessage>& messages,
+                                       const ChatTemplateKwargs& kwargs,
+                                       bool add_generation_prompt) const {
   const std::string tmpl = chat_template();
   if (tmpl.empty()) {
     if (!is_single_token("<|im_start|>")) {
@@ -168,34 +208,44 @@ std::string Model::apply_chat_template(const std::vector<ChatMessage>& messages)
     for (const auto& m : messages) {
       chatml += "<|im_start|>" + m.role + "\n" + m.content + "<|im_end|>\n";
     }
-    return chatml + "<|im_start|>assistant\n";
+    return add_generation_prompt ? chatml + "<|im_start|>assistant\n" : chatml;
   }
 #ifdef S1_HAVE_LLAMA_COMMON
   try {
-    auto templates = common_chat_templates_init(model_.get(), "");
+    auto templates = common_chat_templates_init(model_.get(), chat_template_);
     common_chat_templates_inputs inputs;
     for (const auto& m : messages) {
       common_chat_msg msg;
       msg.role = m.role;
       msg.content = m.content;
+      msg.reasoning_content = m.reasoning_content;
       inputs.messages.push_back(std::move(msg));
     }
-    inputs.add_generation_prompt = true;
+    inputs.add_generation_prompt = add_generation_prompt;
     inputs.use_jinja = true;
-    inputs.enable_thinking = true;
+    inputs.chat_template_kwargs = kwargs;
+    // As llama-server: the enable_thinking variable is also llama.cpp's own switch.
+    inputs.enable_thinking = !thinking_disabled(kwargs);
     return common_chat_templates_apply(templates.get(), inputs).prompt;
   } catch (const std::exception& e) {
     throw std::runtime_error(std::string("cannot render the chat template: ") + e.what());
   }
 #else
+  if (!kwargs.empty()) {
+    throw std::runtime_error("chat template variables need llama.cpp's common library (Jinja "
+                             "templates), which this build lacks");
+  }
+  // llama.cpp's built-in templates know no thinking: reasoning_content is not shown.
   std::vector<llama_chat_message> chat;
   for (const auto& m : messages) chat.push_back({m.role.c_str(), m.content.c_str()});
   std::vector<char> buf(4096);
-  int32_t n = llama_chat_apply_template(tmpl.c_str(), chat.data(), chat.size(), true, buf.data(),
+  int32_t n = llama_chat_apply_template(tmpl.c_str(), chat.data(), chat.size(),
+                                        add_generation_prompt, buf.data(),
                                         static_cast<int32_t>(buf.size()));
   if (n > static_cast<int32_t>(buf.size())) {
     buf.resize(static_cast<size_t>(n));
-    n = llama_chat_apply_template(tmpl.c_str(), chat.data(), chat.size(), true, buf.data(), n);
+    n = llama_chat_apply_template(tmpl.c_str(), chat.data(), chat.size(), add_generation_prompt,
+                                  buf.data(), n);
   }
   if (n < 0) throw std::runtime_error("this model's chat template is not supported");
   return std::string(buf.data(), static_cast<size_t>(n));

@@ -1,12 +1,60 @@
 #include "engine/prompt.h"
 
+#include <stdexcept>
+
 namespace s1 {
+namespace {
+
+std::string_view trim_whitespace(std::string_view s) {
+  const char* ws = " \t\r\n";
+  const size_t first = s.find_first_not_of(ws);
+  if (first == std::string_view::npos) return {};
+  return s.substr(first, s.find_last_not_of(ws) - first + 1);
+}
+
+}  // namespace
+
+std::string thinking_opening(const Model& model, const ThinkingFormat& format,
+                             const std::vector<ChatMessage>& messages,
+                             const ChatTemplateKwargs& kwargs,
+                             const std::string& generation_prompt) {
+  // Distinct words: templates strip or split thinking on whitespace and delimiters.
+  static const std::string kThinking = "s1ProbeThinking";
+  std::vector<ChatMessage> probe = messages;
+  probe.push_back({"assistant", "s1ProbeAnswer", kThinking});
+  std::string turn;
+  try {
+    turn = model.apply_chat_template(probe, kwargs, false);
+  } catch (const std::runtime_error&) {
+    return format.start;  // e.g. a template that refuses two assistant turns in a row
+  }
+  if (turn.compare(0, generation_prompt.size(), generation_prompt) != 0) return format.start;
+  const size_t at = turn.find(kThinking, generation_prompt.size());
+  if (at == std::string::npos) return format.start;
+  std::string opening = turn.substr(generation_prompt.size(), at - generation_prompt.size());
+  if (trim_whitespace(opening) != format.start) return format.start;
+  return opening;
+}
 
 Prompt build_prompt(const Model& model, const ThinkingFormat& format,
-                    const std::vector<ChatMessage>& messages) {
+                    const std::vector<ChatMessage>& messages, const ChatTemplateKwargs& kwargs) {
+  std::string text = model.apply_chat_template(messages, kwargs);
+  const PromptThinking state = prompt_thinking(text, format);
+  // Thinking switched off by a template that then writes nothing about it (Bielik,
+  // Reka): not opened either.
+  const bool off = state == PromptThinking::kClosed ||
+                   (state == PromptThinking::kNone && thinking_disabled(kwargs));
+  if (state == PromptThinking::kNone && !off) {
+    text += thinking_opening(model, format, messages, kwargs, text);
+  }
+  Prompt p = text_prompt(model, std::move(text));
+  p.thinking_off = off;
+  return p;
+}
+
+Prompt text_prompt(const Model& model, std::string text) {
   Prompt p;
-  p.text = model.apply_chat_template(messages);
-  if (!prompt_opens_thinking(p.text, format)) p.text += format.start;
+  p.text = std::move(text);
   p.ends_with_newline = !p.text.empty() && p.text.back() == '\n';
   const TokenSeq body = model.tokenize(p.text, true);
   // Templates that write the BOS text themselves must not get a second one.

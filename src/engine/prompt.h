@@ -11,16 +11,41 @@
 namespace s1 {
 
 struct Prompt {
-  std::string text;   // rendered, thinking opened
+  std::string text;   // rendered; thinking opened unless the template closed it
   TokenSeq tokens;    // BOS included where the model wants one
   bool ends_with_newline = false;
+  // The chat template closed thinking itself (thinking switched off: enable_thinking
+  // false, SmolLM3's /no_think, ...): generation starts in the answer, and the thinking
+  // budget rules have nothing to act on.
+  bool thinking_off = false;
 };
 
-// Renders `messages` with the model's chat template and opens thinking with
-// `format.start` unless the template already did. Throws std::runtime_error if the
-// template cannot be rendered.
+// Renders `messages` with the model's chat template and the template variables
+// `kwargs`. A generation prompt that opens thinking is kept as it is; one that closes
+// thinking is kept as it is too, with `thinking_off` (thinking is never reopened), and
+// so is one that does neither when `kwargs` set enable_thinking to false; otherwise
+// thinking is opened as the template writes it (thinking_opening). Throws
+// std::runtime_error if the template cannot be rendered.
 Prompt build_prompt(const Model& model, const ThinkingFormat& format,
-                    const std::vector<ChatMessage>& messages);
+                    const std::vector<ChatMessage>& messages,
+                    const ChatTemplateKwargs& kwargs = {});
+
+// How the chat template opens thinking after `generation_prompt` (the rendering of
+// `messages` with the generation prompt): `messages` are rendered once more with an
+// assistant turn that has thinking, and the text between the generation prompt and
+// that thinking is the opening, e.g. "\n<think>" (GLM-4.6) or "<think>\n" (Qwen3).
+// Only whitespace around `format.start` is taken from the template: where the turn
+// does not extend the generation prompt, does not show thinking, or writes anything
+// else around the delimiter, the opening is `format.start` alone (the s1 format's
+// "<|im_start|>think" on a ChatML template).
+std::string thinking_opening(const Model& model, const ThinkingFormat& format,
+                             const std::vector<ChatMessage>& messages,
+                             const ChatTemplateKwargs& kwargs,
+                             const std::string& generation_prompt);
+
+// A prompt given as text, which must open thinking itself (e.g. a transcript to
+// continue): tokenized as build_prompt does, never judged open or closed.
+Prompt text_prompt(const Model& model, std::string text);
 
 // The usual conversation: an optional system message and one user question.
 std::vector<ChatMessage> question_messages(const std::string& question, const std::string& system);

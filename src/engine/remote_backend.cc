@@ -161,6 +161,10 @@ int RemoteBackend::submit(BackendRequest request) {
   }
   if (request.n_samples < 1)
     throw std::invalid_argument("the number of samples must be at least 1");
+  if (!request.chat_template_kwargs.empty()) {
+    throw std::invalid_argument("chat template variables need the local backend: the remote "
+                                "backend renders conversations as ChatML");
+  }
   request.rules.validate();
   if (request.rules.step_tokens > 0 && request.rules.max_steps > kMaxRemoteSteps) {
     throw std::invalid_argument("max_steps (" + std::to_string(request.rules.max_steps) +

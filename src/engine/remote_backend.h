@@ -15,7 +15,8 @@
 // an estimate of one token per 4 bytes.
 //
 // Prompts: a conversation is rendered as ChatML (Qwen, s1 models) and thinking opened
-// with the format's start delimiter; a raw prompt is sent as is. The server must show
+// with the format's start delimiter (no template: reasoning_content is not shown, and
+// chat template variables are refused); a raw prompt is sent as is. The server must show
 // the trigger as text for a stop string to catch it: run llama-server with --special
 // for the s1 format (<|im_start|> is a special token).
 //

@@ -234,7 +234,8 @@ void Scheduler::admit() {
       s.prompt_done = false;
       s.cacheable = p.request->cache_prompt && settings_.cache_tokens != 0;
       s.forcer.emplace(p.rules, p.request->vocab ? *p.request->vocab : vocab_,
-                       p.request->prompt_ends_with_newline);
+                       p.request->prompt_ends_with_newline,
+                       p.request->thinking_off ? Phase::kAnswer : Phase::kThinking);
       SamplingParams think = p.request->thinking_sampling;
       SamplingParams answer = p.request->answer_sampling;
       // Distinct samples of one request draw distinct random streams.
@@ -257,6 +258,7 @@ void Scheduler::admit() {
       s.result.cached_tokens = static_cast<int>(keep);
       s.result.max_think = p.rules.max_think;
       s.result.clamped = p.clamped;
+      s.result.thinking_off = p.request->thinking_off;
       s.admitted = now;
     }
     if (reuse > 0) {

@@ -53,6 +53,9 @@ struct ContextSettings {
 struct GenerationRequest {
   TokenSeq prompt;
   bool prompt_ends_with_newline = false;
+  // The prompt closed thinking instead (Prompt::thinking_off): the samples start in the
+  // answer and the thinking rules do not apply.
+  bool thinking_off = false;
   BudgetRules rules;
   SamplingParams thinking_sampling;
   SamplingParams answer_sampling;
@@ -88,6 +91,7 @@ struct SequenceResult {
   std::string finish_reason;  // "stop", "length", "context" or "cancelled"
   int max_think = -1;         // the cap that applied (after clamping to the context)
   bool clamped = false;       // the budget was lowered to fit the context
+  bool thinking_off = false;  // the prompt closed thinking: no thinking rule applied
   double prompt_ms = 0;       // from admission to the first sampled token
   double generation_ms = 0;   // from the first sampled token to the end
 };

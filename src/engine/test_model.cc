@@ -102,7 +102,10 @@ int64_t write_test_model(const TestModelSpec& spec) {
   for (const auto& t : tokens) token_ptrs.push_back(t.c_str());
   gguf_set_arr_str(out.get(), "tokenizer.ggml.tokens", token_ptrs.data(), token_ptrs.size());
   gguf_set_arr_data(out.get(), "tokenizer.ggml.token_type", GGUF_TYPE_INT32, types.data(), types.size());
-  gguf_set_val_str(out.get(), "tokenizer.chat_template", spec.think_tags ? kChatMlThink : kChatMl);
+  gguf_set_val_str(out.get(), "tokenizer.chat_template",
+                   !spec.chat_template.empty() ? spec.chat_template.c_str()
+                   : spec.think_tags           ? kChatMlThink
+                                               : kChatMl);
 
   const auto n_vocab = static_cast<int64_t>(tokens.size());
   const int64_t n_embd = spec.n_embd, n_ff = spec.n_ff;

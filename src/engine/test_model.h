@@ -11,6 +11,7 @@ struct TestModelSpec {
   std::string vocab_path;   // a GGUF holding tokenizer.* keys (llama.cpp's ggml-vocab-qwen2.gguf)
   std::string output_path;
   bool think_tags = false;  // add <think>/</think> tokens and a template that opens thinking
+  std::string chat_template;  // Jinja text to ship instead ("" : ChatML, as above)
   int n_embd = 64;
   int n_layer = 2;
   int n_head = 4;

@@ -34,9 +34,14 @@ bool run_rounds(LocalBackend& backend, const MethodContext& ctx, std::vector<Rou
                                   item.config->name());
     }
     auto s = std::make_unique<Seq>();
-    s->base = build_prompt(backend.model(), backend.format(),
-                           question_messages(item.question, ctx.system))
-                  .text;
+    const Prompt base = build_prompt(backend.model(), backend.format(),
+                                     question_messages(item.question, ctx.system),
+                                     backend.chat_template_kwargs());
+    if (base.thinking_off) {
+      throw std::invalid_argument("the round schedule needs thinking on; the chat template "
+                                  "closed it (--chat-template-kwargs)");
+    }
+    s->base = base.text;
     s->ignores_left = item.config->num_ignore;
     s->item = std::move(item);
     seqs.push_back(std::move(s));

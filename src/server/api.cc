@@ -137,6 +137,10 @@ std::vector<ChatMessage> parse_messages(const json& body) {
     }
     const json* content = field(msg, "content");
     out.push_back({r, content ? message_content(*content, name + ".content") : std::string()});
+    // An earlier turn's thinking, for templates that show it (others leave it out).
+    if (const json* thinking = field(msg, "reasoning_content"); thinking && r == "assistant") {
+      out.back().reasoning_content = get_string(*thinking, name + ".reasoning_content");
+    }
   }
   return out;
 }
@@ -275,6 +279,16 @@ ApiRequest parse_request(Endpoint endpoint, std::string_view body_text, const Ap
   }
   if (endpoint == Endpoint::kChat) {
     r.messages = parse_messages(body);
+    if (const json* v = field(body, "chat_template_kwargs")) {
+      if (!v->is_object()) {
+        bad("chat_template_kwargs", "'chat_template_kwargs' must be an object", "invalid_type");
+      }
+      try {
+        r.chat_template_kwargs = parse_chat_template_kwargs(v->dump());
+      } catch (const std::invalid_argument& e) {
+        bad("chat_template_kwargs", std::string("'chat_template_kwargs': ") + e.what());
+      }
+    }
   } else {
     r.prompt = parse_prompt(body);
   }

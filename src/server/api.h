@@ -18,6 +18,10 @@
 // logit_bias_thinking and logit_bias_answer add to it in one phase only, so a bias that
 // ends thinking early does not reach the answer. A request with any of the three
 // replaces the server's biases.
+// Chat only: chat_template_kwargs (an object of template variables, e.g.
+// {"enable_thinking": false}, over the server's --chat-template-kwargs name by name),
+// and reasoning_content on assistant messages (a string or null: earlier thinking, for
+// templates that show it).
 //
 // /v1/completions continues a raw prompt that already opens thinking. With any budget
 // field it is budget-forced like chat; without one it is a plain continuation (what a
@@ -69,6 +73,7 @@ struct ApiRequest {
   Endpoint endpoint = Endpoint::kChat;
   std::string model;                  // as given, or the default name
   std::vector<ChatMessage> messages;  // chat
+  ChatTemplateKwargs chat_template_kwargs;  // chat: this request's template variables
   std::string prompt;                 // completions
   bool plain = false;                 // completions without budget fields
   BudgetRules rules;

@@ -238,6 +238,42 @@ TEST(ServerApi, StreamOptionsAndStop) {
   EXPECT_EQ(chat({{"max_tokens", nullptr}, {"stop", nullptr}}).rules.max_answer, -1);
 }
 
+TEST(ServerApi, ChatTemplateKwargsMustBeAnObject) {
+  const ApiRequest r = chat({{"chat_template_kwargs", {{"enable_thinking", false}, {"x", "y"}}}});
+  EXPECT_EQ(r.chat_template_kwargs.at("enable_thinking"), "false");
+  EXPECT_EQ(r.chat_template_kwargs.at("x"), "\"y\"");
+  EXPECT_TRUE(chat(json::object()).chat_template_kwargs.empty());
+  EXPECT_TRUE(chat({{"chat_template_kwargs", nullptr}}).chat_template_kwargs.empty());
+  for (const json& bad : {json("enable_thinking"), json::array({1}), json(false)}) {
+    const ApiError e = chat_error({{"chat_template_kwargs", bad}});
+    EXPECT_EQ(e.status, 400) << bad.dump();
+    EXPECT_EQ(e.param, "chat_template_kwargs");
+    EXPECT_EQ(e.code, "invalid_type");
+  }
+  const ApiError e = chat_error({{"chat_template_kwargs", {{"enable_thinking", "no"}}}});
+  EXPECT_EQ(e.status, 400);
+  EXPECT_EQ(e.param, "chat_template_kwargs");
+  EXPECT_NE(std::string(e.what()).find("enable_thinking"), std::string::npos) << e.what();
+}
+
+TEST(ServerApi, AssistantReasoningContentIsKept) {
+  const json messages = {{{"role", "user"}, {"content", "q1"}},
+                         {{"role", "assistant"}, {"content", "4"}, {"reasoning_content", "2+2"}},
+                         {{"role", "assistant"}, {"content", "5"}, {"reasoning_content", nullptr}},
+                         {{"role", "user"}, {"content", "q2"}, {"reasoning_content", "x"}}};
+  const ApiRequest r = chat({{"messages", messages}});
+  ASSERT_EQ(r.messages.size(), 4u);
+  EXPECT_EQ(r.messages[1].reasoning_content, "2+2");
+  EXPECT_EQ(r.messages[1].content, "4");
+  EXPECT_EQ(r.messages[2].reasoning_content, "");
+  EXPECT_EQ(r.messages[3].reasoning_content, "");  // only an assistant turn has thinking
+  const ApiError e = chat_error(
+      {{"messages", {{{"role", "assistant"}, {"content", "4"}, {"reasoning_content", 7}}}}});
+  EXPECT_EQ(e.status, 400);
+  EXPECT_EQ(e.param, "messages[0].reasoning_content");
+  EXPECT_EQ(e.code, "invalid_type");
+}
+
 TEST(StopMatcher, HoldsPrefixesAndCutsAtTheFirstMatch) {
   StopMatcher m({"END", "xy"});
   EXPECT_EQ(m.push("abc E"), "abc ");
@@ -314,6 +350,25 @@ TEST(ResponseBuilder, ChatStreamAndResponseAgree) {
   EXPECT_EQ(whole["choices"][0]["message"]["reasoning_content"], "HmWait");
   EXPECT_EQ(whole["choices"][0]["message"]["content"], "42");
   EXPECT_EQ(whole["usage"]["total_tokens"], 16);
+}
+
+TEST(ResponseBuilder, ThinkingOffIsReportedInTheS1Object) {
+  const ApiRequest r = chat(json::object());
+  ResponseBuilder b(r, "chatcmpl-x", 1);
+  b.on_event(text(0, Channel::kAnswer, "42"));
+  JobEvent d = done(0, 0, 1, "stop");
+  d.result.events.clear();
+  d.result.thinking_off = true;
+  b.on_event(d);
+  const json whole = b.response();
+  EXPECT_EQ(whole["choices"][0]["s1"]["thinking_off"], true);
+  EXPECT_TRUE(whole["choices"][0]["s1"]["events"].empty());
+  EXPECT_EQ(whole["choices"][0]["message"]["content"], "42");
+  EXPECT_EQ(whole["usage"]["completion_tokens_details"]["reasoning_tokens"], 0);
+
+  ResponseBuilder on(r, "chatcmpl-y", 1);
+  on.on_event(done(0, 5, 1, "stop"));
+  EXPECT_EQ(on.response()["choices"][0]["s1"]["thinking_off"], false);
 }
 
 TEST(ResponseBuilder, StopStringsEndAChoiceAndAskForCancel) {

@@ -34,6 +34,7 @@ BackendRequest to_backend(const ApiRequest& r) {
   BackendRequest b;
   if (r.endpoint == Endpoint::kChat) {
     b.messages = r.messages;
+    b.chat_template_kwargs = r.chat_template_kwargs;
   } else {
     b.raw_prompt = r.prompt;
   }

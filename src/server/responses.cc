@@ -164,6 +164,7 @@ json ResponseBuilder::s1_info(const Choice& c) const {
           {"answer_tokens", r.answer_tokens},
           {"max_think", r.max_think},
           {"clamped", r.clamped},
+          {"thinking_off", r.thinking_off},
           {"finish_reason", r.finish_reason}};
 }
 
