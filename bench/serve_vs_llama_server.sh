@@ -88,10 +88,11 @@ def level(port, clients, cache=True):
 one(s1_port, []); one(ll_port, [])  # warm-up
 print(f"{'clients':>7} {'server':>24} {'req/s':>8} {'gen tok/s':>10} {'p50 s':>8} {'p99 s':>8}")
 for clients in (1, 8, 32):
-    ll = level(ll_port, clients)
-    s1 = level(s1_port, clients)
+    # Without caches first: what those leave in a server's slots never helps the other.
     llo = level(ll_port, clients, cache=False)
     s1o = level(s1_port, clients, cache=False)
+    ll = level(ll_port, clients)
+    s1 = level(s1_port, clients)
     for name, r in (("llama-server", ll), ("s1 serve", s1),
                     ("llama-server (no cache)", llo), ("s1 serve (no cache)", s1o)):
         print(f"{clients:>7} {name:>24} {r['req_s']:>8.2f} {r['tok_s']:>10.1f} {r['p50']:>8.2f} {r['p99']:>8.2f}")

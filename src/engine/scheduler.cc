@@ -35,6 +35,11 @@ struct Scheduler::Slot {
   std::shared_ptr<GenerationRequest> request;
   int sample = 0;
   int leader = -1;           // followers wait for this slot's prompt, then copy it
+  // A prompt that starts like a running sequence's waits for that sequence to have
+  // decoded the shared part, copies it and decodes only the rest.
+  Slot* source = nullptr;
+  uint64_t source_epoch = 0;
+  int shared = 0;
   bool prompt_done = false;
   std::optional<BudgetForcer> forcer;
   std::optional<TokenSampler> thinking_sampler;
@@ -209,12 +214,70 @@ void Scheduler::trim_cache(int needed) {
   }
 }
 
+Scheduler::Slot* Scheduler::running_prefix(const TokenSeq& prompt, size_t* shared) {
+  Slot* best = nullptr;
+  *shared = 0;
+  if (settings_.cache_tokens == 0) return nullptr;
+  for (auto& sp : slots_) {
+    Slot& a = *sp;
+    // Only a sequence that decodes its own prompt (not a sample waiting for a copy).
+    if (!a.active || a.source || a.leader >= 0 || !a.request->cache_prompt) continue;
+    const size_t lcp = common_prefix(a.request->prompt, prompt);
+    if (lcp > *shared) *shared = lcp, best = &a;
+  }
+  if (!best || *shared * 10 < prompt.size()) return nullptr;
+  *shared = std::min(*shared, prompt.size() - 1);
+  return *shared > 0 ? best : nullptr;
+}
+
+void Scheduler::copy_shared_prefixes() {
+  llama_memory_t mem = llama_get_memory(ctx_.get());
+  for (auto& sp : slots_) {
+    Slot& s = *sp;
+    if (!s.active || !s.source) continue;
+    Slot& a = *s.source;
+    const TokenSeq& prompt = s.request->prompt;
+    const auto shared = static_cast<size_t>(s.shared);
+    if (!a.active || a.epoch != s.source_epoch) {
+      // The source ended first: decode the whole prompt.
+      s.source = nullptr;
+      s.pending = prompt;
+      continue;
+    }
+    // Cells written in earlier steps only (n_past also counts this step's batch, built
+    // after this).
+    if (a.decoded.size() < shared ||
+        !std::equal(prompt.begin(), prompt.begin() + static_cast<long>(shared), a.decoded.begin())) {
+      continue;
+    }
+    if (settings_.unified_kv) {
+      llama_memory_seq_cp(mem, a.seq_id, s.seq_id, 0, static_cast<llama_pos>(shared));
+    } else {
+      // Across streams llama.cpp copies a whole stream; the rest is dropped.
+      llama_memory_seq_cp(mem, a.seq_id, s.seq_id, -1, -1);
+      llama_memory_seq_rm(mem, s.seq_id, static_cast<llama_pos>(shared), -1);
+    }
+    s.decoded.assign(prompt.begin(), prompt.begin() + static_cast<long>(shared));
+    s.n_past = static_cast<int>(shared);
+    s.pending.assign(prompt.begin() + static_cast<long>(shared), prompt.end());
+    s.result.cached_tokens = static_cast<int>(shared);
+    s.source = nullptr;
+    ++stats_.cache_hits;
+    stats_.cache_reused_tokens += static_cast<int64_t>(shared);
+  }
+}
+
 void Scheduler::admit() {
   while (!queue_.empty()) {
     Pending& p = queue_.front();
     size_t reuse = 0;
     std::vector<Slot*> free = pick_free_slots(*p.request, static_cast<size_t>(p.count), &reuse);
     if (free.empty()) return;
+    // A running sequence that shares more of the prompt than any cache: copy from it.
+    size_t shared = 0;
+    Slot* source = p.request->cache_prompt ? running_prefix(p.request->prompt, &shared) : nullptr;
+    if (source && shared <= reuse) source = nullptr;
+    if (source) reuse = 0;
     const int n = static_cast<int>(free.size());
     const auto now = Clock::now();
     const int leader = free[0]->seq_id;
@@ -231,6 +294,9 @@ void Scheduler::admit() {
       s.request = p.request;
       s.sample = p.first_sample + i;
       s.leader = i == 0 ? -1 : leader;
+      s.source = i == 0 ? source : nullptr;
+      s.source_epoch = source ? source->epoch : 0;
+      s.shared = i == 0 && source ? static_cast<int>(shared) : 0;
       s.prompt_done = false;
       s.cacheable = p.request->cache_prompt && settings_.cache_tokens != 0;
       s.forcer.emplace(p.rules, p.request->vocab ? *p.request->vocab : vocab_,
@@ -244,9 +310,9 @@ void Scheduler::admit() {
       s.thinking_sampler.emplace(think, model_.n_vocab());
       s.answer_sampler.emplace(answer, model_.n_vocab());
       s.n_past = static_cast<int>(keep);
-      s.pending = i == 0 ? TokenSeq(p.request->prompt.begin() + static_cast<long>(keep),
-                                    p.request->prompt.end())
-                         : TokenSeq{};
+      s.pending = i == 0 && !source ? TokenSeq(p.request->prompt.begin() + static_cast<long>(keep),
+                                               p.request->prompt.end())
+                                    : TokenSeq{};
       s.batch_index = -1;
       s.mask_next = false;
       s.redraw = false;
@@ -261,7 +327,7 @@ void Scheduler::admit() {
       s.result.thinking_off = p.request->thinking_off;
       s.admitted = now;
     }
-    if (reuse > 0) {
+    if (reuse > 0) {  // (a copy from a running sequence counts when it happens)
       ++stats_.cache_hits;
       stats_.cache_reused_tokens += static_cast<int64_t>(reuse);
     }
@@ -275,6 +341,7 @@ bool Scheduler::step() {
   end_stalled();
   compact();
   admit();
+  copy_shared_prefixes();
   batch_.n_tokens = 0;
   for (auto& s : slots_) s->batch_index = -1;
   // Generating sequences first, whole, in rotating order; then prompt chunks.

@@ -188,6 +188,12 @@ class Scheduler {
   // the longest prefix with `prompt` when that is worth keeping, else the least valuable
   // caches first.
   std::vector<Slot*> pick_free_slots(const GenerationRequest& request, size_t n, size_t* reuse);
+  // The running sequence whose prompt shares the longest prefix with `prompt` (a tenth
+  // of it or more; `shared` tokens, at most all but the last), or null.
+  Slot* running_prefix(const TokenSeq& prompt, size_t* shared);
+  // Sequences waiting on a running one's prompt copy the shared cells once they are
+  // decoded, and queue the rest of their prompt.
+  void copy_shared_prefixes();
   // Drops the cache of an idle slot.
   void evict(Slot& slot);
   // Keeps the cache within settings_.cache_tokens, and (one KV buffer) leaves room for

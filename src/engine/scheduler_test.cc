@@ -608,6 +608,53 @@ TEST_F(SchedulerTest, PrefixCacheWithConcurrentRequestsAndCancels) {
   EXPECT_EQ(again.thinking_tokens, 10);
 }
 
+TEST_F(SchedulerTest, ConcurrentPromptsShareARunningSequencesPrefix) {
+  std::string words;
+  for (int i = 0; i < 60; ++i) words += " step " + std::to_string(i);
+  auto ask = [&](const std::string& q) {
+    const Prompt p = build_prompt(*model_, *format_, question_messages(q, "Check every" + words));
+    GenerationRequest r;
+    r.prompt = p.tokens;
+    r.prompt_ends_with_newline = p.ends_with_newline;
+    r.rules = {16, 0, 0, 4};
+    return r;
+  };
+  for (bool unified : {false, true}) {
+    SCOPED_TRACE(unified ? "one KV buffer" : "a KV stream per sequence");
+    ContextSettings ctx;
+    ctx.n_ctx = 4 * 512;
+    ctx.n_parallel = 4;
+    ctx.n_threads = 1;
+    ctx.unified_kv = unified;
+    Scheduler s(*model_, *vocab_, ctx);
+    // Arriving together: the first decodes the shared part, the others copy it.
+    std::vector<SequenceResult> out(3);
+    std::vector<std::vector<std::vector<float>>> rows(3);
+    for (int i = 0; i < 3; ++i) {
+      auto r = ask("Question " + std::to_string(i) + "?");
+      r.on_done = [&out, i](int, const SequenceResult& res) { out[static_cast<size_t>(i)] = res; };
+      r.on_logits = [&rows, i](int, const float* row, int n) { rows[static_cast<size_t>(i)].emplace_back(row, row + n); };
+      s.submit(std::move(r));
+    }
+    run_bounded(s, 1000);
+    EXPECT_EQ(out[0].cached_tokens, 0);
+    const int prefix = out[0].prompt_tokens - 12;  // all but the question and the end
+    EXPECT_GT(out[1].cached_tokens, prefix);
+    EXPECT_GT(out[2].cached_tokens, prefix);
+    EXPECT_EQ(s.stats().cache_hits, 2);
+    // Decoded once: the prompt tokens are one prompt and two questions' ends.
+    EXPECT_LT(s.stats().prompt_tokens, out[0].prompt_tokens + 2 * 16);
+    for (const auto& r : out) EXPECT_EQ(r.thinking_tokens, 16);
+    EXPECT_EQ(s.used_cells(), 0);
+    EXPECT_EQ(s.cached_cells(), s.cached_tokens());
+    // The copied cells hold what a cold run computes (within the tolerance).
+    Scheduler cold(*model_, *vocab_, ctx);
+    std::vector<std::vector<float>> cold_rows;
+    run_on(cold, ask("Question 2?"), &cold_rows);
+    EXPECT_GE(expect_rows_close(rows[2], cold_rows, "copied vs cold"), 4u);
+  }
+}
+
 TEST_F(SchedulerTest, ThinkTagsModel) {
   auto m = Model::load({test::tiny_think_model()});
   const ThinkingFormat f = resolve_thinking_format(*m, {});
