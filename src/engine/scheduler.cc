@@ -35,6 +35,8 @@ struct Scheduler::Slot {
   std::shared_ptr<GenerationRequest> request;
   int sample = 0;
   int leader = -1;           // followers wait for this slot's prompt, then copy it
+  uint64_t leader_epoch = 0; // ...that admission of it (a sample of the same request, or
+                             // a request with the very same prompt)
   // A prompt that starts like a running sequence's waits for that sequence to have
   // decoded the shared part, copies it and decodes only the rest.
   Slot* source = nullptr;
@@ -234,6 +236,17 @@ void Scheduler::copy_shared_prefixes() {
   llama_memory_t mem = llama_get_memory(ctx_.get());
   for (auto& sp : slots_) {
     Slot& s = *sp;
+    if (s.active && s.leader >= 0 && !s.prompt_done) {
+      // A follower whose leader is gone (another request's, cancelled) decodes alone.
+      const bool alive = std::any_of(slots_.begin(), slots_.end(), [&](const auto& l) {
+        return l->active && l->seq_id == s.leader && l->epoch == s.leader_epoch;
+      });
+      if (!alive) {
+        s.leader = -1;
+        s.pending = s.request->prompt;
+      }
+      continue;
+    }
     if (!s.active || !s.source) continue;
     Slot& a = *s.source;
     const TokenSeq& prompt = s.request->prompt;
@@ -278,6 +291,12 @@ void Scheduler::admit() {
     Slot* source = p.request->cache_prompt ? running_prefix(p.request->prompt, &shared) : nullptr;
     if (source && shared <= reuse) source = nullptr;
     if (source) reuse = 0;
+    // The very same prompt, still being decoded: its samples follow that sequence and
+    // draw from its prompt's logits, as a request's own samples do.
+    Slot* same = source && !source->prompt_done && source->request->prompt == p.request->prompt
+                     ? source
+                     : nullptr;
+    if (same) source = nullptr;
     const int n = static_cast<int>(free.size());
     const auto now = Clock::now();
     const int leader = free[0]->seq_id;
@@ -293,7 +312,8 @@ void Scheduler::admit() {
       s.request_id = p.id;
       s.request = p.request;
       s.sample = p.first_sample + i;
-      s.leader = i == 0 ? -1 : leader;
+      s.leader = same ? same->seq_id : i == 0 ? -1 : leader;
+      s.leader_epoch = same ? same->epoch : i == 0 ? 0 : free[0]->epoch;
       s.source = i == 0 ? source : nullptr;
       s.source_epoch = source ? source->epoch : 0;
       s.shared = i == 0 && source ? static_cast<int>(shared) : 0;
@@ -310,7 +330,7 @@ void Scheduler::admit() {
       s.thinking_sampler.emplace(think, model_.n_vocab());
       s.answer_sampler.emplace(answer, model_.n_vocab());
       s.n_past = static_cast<int>(keep);
-      s.pending = i == 0 && !source ? TokenSeq(p.request->prompt.begin() + static_cast<long>(keep),
+      s.pending = i == 0 && !source && !same ? TokenSeq(p.request->prompt.begin() + static_cast<long>(keep),
                                                p.request->prompt.end())
                                     : TokenSeq{};
       s.batch_index = -1;
@@ -414,12 +434,17 @@ bool Scheduler::step() {
       s.result.prompt_ms = ms_between(s.admitted, s.first_token);
       for (auto& fp : slots_) {
         Slot& f = *fp;
-        if (!f.active || f.leader != s.seq_id || f.request_id != s.request_id) continue;
+        if (!f.active || f.leader != s.seq_id || f.leader_epoch != s.epoch) continue;
         llama_memory_seq_cp(llama_get_memory(ctx_.get()), s.seq_id, f.seq_id, -1, -1);
         f.n_past = s.n_past;
         f.decoded = s.decoded;
         f.prompt_done = true;
         f.leader = -1;
+        if (f.request_id != s.request_id) {  // another request's prompt, taken whole
+          f.result.cached_tokens = static_cast<int>(f.request->prompt.size());
+          ++stats_.cache_hits;
+          stats_.cache_reused_tokens += static_cast<int64_t>(f.request->prompt.size());
+        }
         f.first_token = s.first_token;
         f.result.prompt_ms = s.result.prompt_ms;
         prepare_draw(f, index, draws);

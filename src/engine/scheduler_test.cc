@@ -655,6 +655,42 @@ TEST_F(SchedulerTest, ConcurrentPromptsShareARunningSequencesPrefix) {
   }
 }
 
+TEST_F(SchedulerTest, TheSamePromptFromSeveralRequestsIsDecodedOnce) {
+  ContextSettings ctx;
+  ctx.n_ctx = 3 * 512;
+  ctx.n_parallel = 3;
+  ctx.n_threads = 1;
+  Scheduler s(*model_, *vocab_, ctx);
+  std::vector<SequenceResult> out(3);
+  std::vector<int> ids;
+  for (int i = 0; i < 3; ++i) {
+    auto r = request("The same question for everyone?", {8, 0, 0, 2});
+    r.on_done = [&out, i](int, const SequenceResult& res) { out[static_cast<size_t>(i)] = res; };
+    ids.push_back(s.submit(std::move(r)));
+  }
+  run_bounded(s, 1000);
+  EXPECT_EQ(s.stats().prompt_tokens, out[0].prompt_tokens);  // decoded once
+  EXPECT_EQ(out[1].cached_tokens, out[1].prompt_tokens);
+  EXPECT_EQ(out[2].cached_tokens, out[2].prompt_tokens);
+  // Greedy from the same row and the same cells: the very same text, by construction.
+  EXPECT_EQ(out[1].thinking, out[0].thinking);
+  EXPECT_EQ(out[2].answer, out[0].answer);
+  // A follower whose leader is cancelled before the prompt is in decodes it alone.
+  std::vector<SequenceResult> again(2);
+  for (int i = 0; i < 2; ++i) {
+    auto r = request("Another shared question?", {8, 0, 0, 2});
+    r.on_done = [&again, i](int, const SequenceResult& res) { again[static_cast<size_t>(i)] = res; };
+    ids.push_back(s.submit(std::move(r)));
+  }
+  EXPECT_TRUE(s.cancel(ids[3]));
+  run_bounded(s, 1000);
+  EXPECT_EQ(again[0].finish_reason, "cancelled");
+  EXPECT_EQ(again[1].thinking_tokens, 8);
+  EXPECT_EQ(again[1].cached_tokens, 0);
+  EXPECT_EQ(s.busy_sequences(), 0);
+  EXPECT_EQ(s.cached_cells(), s.cached_tokens());
+}
+
 TEST_F(SchedulerTest, ThinkTagsModel) {
   auto m = Model::load({test::tiny_think_model()});
   const ThinkingFormat f = resolve_thinking_format(*m, {});
