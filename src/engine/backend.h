@@ -37,7 +37,7 @@ struct BackendRequest {
   SamplingParams thinking_sampling;
   SamplingParams answer_sampling;
   int n_samples = 1;
-  bool cache_prompt = true;  // reuse and keep prefix-cache cells (GenerationRequest)
+  bool cache_prompt = true;  // reuse prefix-cache cells (GenerationRequest::cache_prompt)
   // Per-request forced strings; unset: the backend's (ForcingSettings).
   std::optional<std::vector<std::string>> ignore_strings;  // {} : drop the trigger, mask it once
   std::optional<std::string> cap_suffix;                   // "\nFinal Answer:" by default

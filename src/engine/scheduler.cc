@@ -223,7 +223,7 @@ Scheduler::Slot* Scheduler::running_prefix(const TokenSeq& prompt, size_t* share
   for (auto& sp : slots_) {
     Slot& a = *sp;
     // Only a sequence that decodes its own prompt (not a sample waiting for a copy).
-    if (!a.active || a.source || a.leader >= 0 || !a.request->cache_prompt) continue;
+    if (!a.active || a.source || a.leader >= 0) continue;
     const size_t lcp = common_prefix(a.request->prompt, prompt);
     if (lcp > *shared) *shared = lcp, best = &a;
   }
@@ -318,7 +318,7 @@ void Scheduler::admit() {
       s.source_epoch = source ? source->epoch : 0;
       s.shared = i == 0 && source ? static_cast<int>(shared) : 0;
       s.prompt_done = false;
-      s.cacheable = p.request->cache_prompt && settings_.cache_tokens != 0;
+      s.cacheable = settings_.cache_tokens != 0;
       s.forcer.emplace(p.rules, p.request->vocab ? *p.request->vocab : vocab_,
                        p.request->prompt_ends_with_newline,
                        p.request->thinking_off ? Phase::kAnswer : Phase::kThinking);

@@ -60,8 +60,8 @@ struct GenerationRequest {
   SamplingParams thinking_sampling;
   SamplingParams answer_sampling;
   int n_samples = 1;
-  // Reuse cells cached from earlier requests for this prompt, and leave this request's
-  // cells in the cache when it ends (false: neither).
+  // Reuse cells cached by (or being decoded for) other requests for this prompt (false:
+  // decode it all, as llama-server's cache_prompt). Its cells stay in the cache either way.
   bool cache_prompt = true;
   // Forced strings for this request only (e.g. other ignore strings); null: the
   // scheduler's. Its end delimiter must be the scheduler's too.

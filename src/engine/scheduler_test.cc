@@ -554,12 +554,13 @@ TEST_F(SchedulerTest, PrefixCacheBoundEvictsLeastRecentlyUsed) {
   EXPECT_GE(s.stats().cache_evictions, 1);
   // q2 is the most recent: it stays, q1 went.
   EXPECT_EQ(run_on(s, q2).cached_tokens, static_cast<int>(q2.prompt.size()) - 1);
-  // With the cache off per request, nothing is reused and nothing kept.
+  // With the cache off per request, nothing is reused (its cells are kept all the same).
   GenerationRequest off = q2;
   off.cache_prompt = false;
   const int64_t hits = s.stats().cache_hits;
   EXPECT_EQ(run_on(s, off).cached_tokens, 0);
   EXPECT_EQ(s.stats().cache_hits, hits);
+  EXPECT_EQ(run_on(s, q2).cached_tokens, static_cast<int>(q2.prompt.size()) - 1);
   // Off for the scheduler.
   ctx.cache_tokens = 0;
   Scheduler none(*model_, *vocab_, ctx);

@@ -82,7 +82,7 @@ struct ApiRequest {
   SamplingParams answer_sampling;
   int n = 1;
   bool stream = false;
-  bool cache_prompt = true;       // llama-server's field: reuse and keep prefix-cache cells
+  bool cache_prompt = true;       // llama-server's field: reuse prefix-cache cells
   bool include_usage = false;     // stream_options.include_usage
   std::vector<std::string> stop;  // up to 4 non-empty strings
 };
