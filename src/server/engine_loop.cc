@@ -71,7 +71,7 @@ std::shared_ptr<Job> EngineLoop::submit(BackendRequest request) {
   job->request_ = std::move(request);
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    if (stopping_) {
+    if (stopping_ || closed_) {
       job->fail(503, "shutting_down", "the server is shutting down");
       return job;
     }
@@ -118,6 +118,10 @@ void EngineLoop::run_on_loop(const std::function<void(Backend&)>& task) {
 }
 
 void EngineLoop::fail_waiting() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    closed_ = true;  // later submissions fail at once
+  }
   try {
     run_on_loop([this](Backend& backend) {
       std::deque<std::shared_ptr<Job>> fresh;
@@ -213,7 +217,6 @@ void EngineLoop::run() {
       cancels.swap(cancels_);
       tasks.swap(tasks_);
     }
-    for (auto& t : tasks) t();
     for (auto& job : fresh) {
       if (job->cancel_requested_) {
         job->fail(499, "cancelled", "the client went away");
@@ -225,6 +228,9 @@ void EngineLoop::run() {
       // Callbacks for the cancelled samples run inside cancel(); the job then finishes.
       if (job->backend_id_ >= 0) backend_->cancel(job->backend_id_);
     }
+    // After the jobs taken from the inbox have started, so a task sees every job (one
+    // failing the waiting jobs must not miss those between the inbox and the backend).
+    for (auto& t : tasks) t();
     bool more = false;
     try {
       more = backend_->step();

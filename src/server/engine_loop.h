@@ -106,8 +106,8 @@ class EngineLoop {
   std::optional<TokenSeq> tokenize(const std::string& text, bool add_bos) const {
     return backend_->tokenize(text, add_bos);
   }
-  // Shutting down, step one: requests not yet running (waiting for the loop or for a
-  // sequence) fail with 503; running ones go on. Waits for the loop to do it.
+  // Shutting down, step one: new requests and those not yet running (waiting for the
+  // loop or for a sequence) fail with 503; running ones go on. Waits for the loop to do it.
   void fail_waiting();
 
   EngineGauges gauges() const;
@@ -133,6 +133,7 @@ class EngineLoop {
   std::vector<std::shared_ptr<Job>> cancels_;
   std::deque<std::function<void()>> tasks_;
   bool stopping_ = false;
+  bool closed_ = false;  // fail_waiting() ran: no new jobs
   EngineGauges gauges_;
 
   std::map<int, std::shared_ptr<Job>> active_;  // loop thread only
