@@ -25,27 +25,9 @@ model="$root/build/bench/qwen05b-q8.gguf"
 mkdir -p "$root/build/bench"
 [ -f "$model" ] || "$s1" make-test-model --shape qwen2.5-0.5b -o "$model"
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-wait_health() {
-  for _ in $(seq 600); do
-    curl -sf "http://127.0.0.1:$1/health" >/dev/null 2>&1 && return 0
-    sleep 0.1
-  done
-  echo "bench: server on port $1 did not start" >&2
-  return 1
-}
-
-s1_port=$(free_port)
-"$s1" serve -m "$model" --host 127.0.0.1 --port "$s1_port" --parallel "$slots" -t "$threads" \
-  -c "$ctx" --queue 64 >"$root/build/bench/s1-serve.log" 2>&1 &
-s1_pid=$!
-ll_port=$(free_port)
-"$llama_server" -m "$model" --host 127.0.0.1 --port "$ll_port" -np "$slots" -t "$threads" \
-  -c "$ctx" --no-webui >"$root/build/bench/llama-server.log" 2>&1 &
-ll_pid=$!
-trap 'kill "$s1_pid" "$ll_pid" 2>/dev/null; wait 2>/dev/null' EXIT
-wait_health "$s1_port"
-wait_health "$ll_port"
+# shellcheck source=bench/servers.sh
+source "$root/bench/servers.sh"
+start_servers "$slots" "$threads" "$ctx" "" --queue 64
 
 python3 - "$s1_port" "$ll_port" "$n_gen" <<'PY'
 import http.client, json, sys, threading, time
