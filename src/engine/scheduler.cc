@@ -157,18 +157,20 @@ size_t common_prefix(const TokenSeq& a, const TokenSeq& b) {
 
 }  // namespace
 
+bool Scheduler::worth_less(const Slot& a, const Slot& b) {
+  // Empty first, then the least recently used cache.
+  if (a.decoded.empty() != b.decoded.empty()) return a.decoded.empty();
+  return a.last_used < b.last_used;
+}
+
 std::vector<Scheduler::Slot*> Scheduler::pick_free_slots(const GenerationRequest& request,
                                                          size_t n, size_t* reuse) {
   std::vector<Slot*> free;
   for (auto& s : slots_) {
     if (!s->active) free.push_back(s.get());
   }
-  // Least valuable first: empty, then least recently used.
-  std::stable_sort(free.begin(), free.end(), [](const Slot* a, const Slot* b) {
-    const bool ea = a->decoded.empty(), eb = b->decoded.empty();
-    if (ea != eb) return ea;
-    return a->last_used < b->last_used;
-  });
+  std::stable_sort(free.begin(), free.end(),
+                   [](const Slot* a, const Slot* b) { return worth_less(*a, *b); });
   *reuse = 0;
   if (settings_.cache_tokens != 0 && request.cache_prompt) {
     size_t best = 0, at = 0;
@@ -198,6 +200,7 @@ void Scheduler::evict(Slot& slot) {
 
 void Scheduler::trim_cache(int needed) {
   const int64_t bound = settings_.cache_tokens;
+  if (bound < 0 && !settings_.unified_kv) return;  // each cache has its own stream
   const int64_t cells = static_cast<int64_t>(llama_n_ctx(ctx_.get()));
   for (;;) {
     Slot* oldest = nullptr;
@@ -464,8 +467,7 @@ bool Scheduler::step() {
       if (!s.active || s.epoch != d.epoch || !s.redraw) continue;
       s.redraw = false;
       s.mask_next = false;
-      float* row = const_cast<float*>(d.logits);  // llama.cpp's own buffer, written as in prepare_draw
-      for (Token t : mask_tokens_) row[t] = -INFINITY;
+      mask_triggers(d.logits);
       again.push_back(d);
     }
     draw_tokens(again);
@@ -484,16 +486,23 @@ void Scheduler::apply_draws(const std::vector<Draw>& draws) {
   }
 }
 
+void Scheduler::mask_triggers(float* row) const {
+  for (Token t : mask_tokens_) row[t] = -INFINITY;
+}
+
+void Scheduler::end_now(Slot& slot, const std::string& reason) {
+  deliver_chunks(slot.forcer->finish(FinishReason::kLength).output, slot.sample, slot.result,
+                 slot.request->on_text);
+  if (slot.active) finish(slot, reason);
+}
+
 void Scheduler::end_stalled() {
   // A sequence past its prompt always has a token to feed after its last decision; one
   // without would sit out every batch (and a batch of only such sequences is empty, a
   // loop that never ends), so it is ended instead of waited on.
   for (auto& sp : slots_) {
     Slot& s = *sp;
-    if (!s.active || !s.prompt_done || !s.pending.empty()) continue;
-    deliver_chunks(s.forcer->finish(FinishReason::kLength).output, s.sample, s.result,
-                   s.request->on_text);
-    finish(s, "cancelled");
+    if (s.active && s.prompt_done && s.pending.empty()) end_now(s, "cancelled");
   }
 }
 
@@ -516,13 +525,9 @@ void Scheduler::compact() {
       Slot* keep = nullptr;
       for (size_t k = to + 1; k < slots_.size(); ++k) {
         Slot& c = *slots_[k];
-        if (c.active) continue;
-        if (!keep || (c.decoded.empty() && !keep->decoded.empty()) ||
-            (c.decoded.empty() == keep->decoded.empty() && c.last_used < keep->last_used)) {
-          keep = &c;
-        }
+        if (!c.active && (!keep || worth_less(c, *keep))) keep = &c;
       }
-      if (keep && (keep->decoded.empty() || keep->last_used < target.last_used)) {
+      if (keep && worth_less(*keep, target)) {
         if (!keep->decoded.empty()) ++stats_.cache_evictions;
         llama_memory_seq_cp(mem, target.seq_id, keep->seq_id, -1, -1);
         keep->decoded = std::move(target.decoded);
@@ -564,7 +569,7 @@ void Scheduler::prepare_draw(Slot& slot, int batch_index, std::vector<Draw>& dra
   if (slot.request->on_logits) slot.request->on_logits(slot.sample, logits, model_.n_vocab());
   if (slot.mask_next) {
     // Only a sequence past its prompt masks, so the row is its own.
-    for (Token t : mask_tokens_) logits[t] = -INFINITY;
+    mask_triggers(logits);
     slot.mask_next = false;
   }
   const bool thinking = forcer.phase() == Phase::kThinking;
@@ -653,9 +658,7 @@ void Scheduler::apply(Slot& slot, Token token, const Decision& d) {
   }
   // The sequence may not outgrow its share of the context.
   if (slot.n_past + static_cast<int>(slot.pending.size()) >= n_ctx_seq_) {
-    deliver_chunks(slot.forcer->finish(FinishReason::kLength).output, slot.sample, r,
-                   slot.request->on_text);
-    finish(slot, "context");
+    end_now(slot, "context");
   }
 }
 
@@ -700,9 +703,7 @@ bool Scheduler::cancel(int request_id) {
     Slot& s = *sp;
     if (s.active && s.request_id == request_id) {
       if (!s.prompt_done) s.first_token = Clock::now();
-      deliver_chunks(s.forcer->finish(FinishReason::kLength).output, s.sample, s.result,
-                     s.request->on_text);
-      if (s.active) finish(s, "cancelled");
+      end_now(s, "cancelled");
       found = true;
     }
   }
@@ -733,22 +734,11 @@ int Scheduler::busy_sequences() const {
   return n;
 }
 
-int Scheduler::used_cells() const {
+int Scheduler::cells_held(bool running) const {
   int n = 0;
   llama_memory_t mem = llama_get_memory(ctx_.get());
   for (const auto& s : slots_) {
-    if (!s->active) continue;
-    const llama_pos hi = llama_memory_seq_pos_max(mem, s->seq_id);
-    if (hi >= 0) n += static_cast<int>(hi - llama_memory_seq_pos_min(mem, s->seq_id) + 1);
-  }
-  return n;
-}
-
-int Scheduler::cached_cells() const {
-  int n = 0;
-  llama_memory_t mem = llama_get_memory(ctx_.get());
-  for (const auto& s : slots_) {
-    if (s->active) continue;
+    if (s->active != running) continue;
     const llama_pos hi = llama_memory_seq_pos_max(mem, s->seq_id);
     if (hi >= 0) n += static_cast<int>(hi - llama_memory_seq_pos_min(mem, s->seq_id) + 1);
   }

@@ -156,10 +156,10 @@ class Scheduler {
   // Whether `request_id` waits in the queue with none of its samples started.
   bool waiting(int request_id) const;
   // KV cells held by running sequences.
-  int used_cells() const;
+  int used_cells() const { return cells_held(true); }
   // KV cells held by idle sequences for the prefix cache, as llama.cpp counts them, and the
   // tokens the scheduler knows them to hold (the two agree).
-  int cached_cells() const;
+  int cached_cells() const { return cells_held(false); }
   int cached_tokens() const;
   const SchedulerStats& stats() const { return stats_; }
 
@@ -178,12 +178,20 @@ class Scheduler {
   struct Draw {
     Slot* slot = nullptr;
     uint64_t epoch = 0;
-    const float* logits = nullptr;
+    float* logits = nullptr;  // llama.cpp's row, which a redraw masks in place
     TokenSampler* sampler = nullptr;
     Token token = 0;
   };
 
   void admit();
+  // The order in which free slots give up their cache: empty first, then least recently used.
+  static bool worth_less(const Slot& a, const Slot& b);
+  // Sets the end triggers and end-of-generation tokens of a row to -inf.
+  void mask_triggers(float* row) const;
+  // Ends a running sequence from outside (held text handed over first).
+  void end_now(Slot& slot, const std::string& reason);
+  // KV cells held by running (or idle) sequences.
+  int cells_held(bool running) const;
   // Free slots for a request, the first to decode its prompt: the one whose cache shares
   // the longest prefix with `prompt` when that is worth keeping, else the least valuable
   // caches first.

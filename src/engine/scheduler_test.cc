@@ -30,13 +30,27 @@ class SchedulerTest : public ::testing::Test {
     delete model_;
   }
 
-  static GenerationRequest request(const std::string& question, BudgetRules rules) {
-    const Prompt p = build_prompt(*model_, *format_, question_messages(question, ""));
+  static GenerationRequest from_prompt(const Prompt& p, BudgetRules rules) {
     GenerationRequest r;
     r.prompt = p.tokens;
     r.prompt_ends_with_newline = p.ends_with_newline;
     r.rules = rules;
     return r;
+  }
+  static GenerationRequest request(const std::string& question, BudgetRules rules,
+                                   const std::string& system = "") {
+    return from_prompt(build_prompt(*model_, *format_, question_messages(question, system)), rules);
+  }
+
+  // `parallel` sequences of `per_sequence` cells each, one thread (ctest runs tests in
+  // parallel: one thread each never oversubscribes).
+  static ContextSettings context(int parallel, int per_sequence, bool unified = false) {
+    ContextSettings ctx;
+    ctx.n_ctx = parallel * per_sequence;
+    ctx.n_parallel = parallel;
+    ctx.n_threads = 1;
+    ctx.unified_kv = unified;
+    return ctx;
   }
 
   // Runs one request alone and returns its samples.
@@ -253,7 +267,9 @@ TEST_F(SchedulerTest, SequencesMoveDownAsOthersFinish) {
     const size_t compared =
         expect_rows_close(moved_rows[i], shared_rows[i], "request " + std::to_string(i));
     // The move happens once request 0 is done (a few steps in): rows after it count.
-    if (i > 0) EXPECT_GE(compared, 16u) << "request " << i;
+    if (i > 0) {
+      EXPECT_GE(compared, 16u) << "request " << i;
+    }
   }
   // The tolerance tells contexts apart: the rows of two requests differ far beyond it.
   ASSERT_GE(moved_rows[1].size(), 16u);
@@ -435,11 +451,8 @@ TEST_F(SchedulerTest, EmptyIgnoreStringAfterAMultiTokenTrigger) {
   ContextSettings ctx;
   ctx.n_threads = 1;
   Scheduler s(*model_, vocab, ctx);
-  const Prompt p = build_prompt(*model_, format, question_messages("hi", ""));
-  GenerationRequest req;
-  req.prompt = p.tokens;
-  req.prompt_ends_with_newline = p.ends_with_newline;
-  req.rules = {-1, 0, 1, 2};
+  GenerationRequest req = from_prompt(build_prompt(*model_, format, question_messages("hi", "")),
+                                      {-1, 0, 1, 2});
   req.thinking_sampling.logit_bias = {{the[0], 100.0f}};
   SequenceResult out;
   req.on_done = [&](int, const SequenceResult& r) { out = r; };
@@ -476,11 +489,7 @@ SequenceResult run_on(Scheduler& s, GenerationRequest req, std::vector<std::vect
 TEST_F(SchedulerTest, PrefixCacheReusesAFinishedConversation) {
   for (bool unified : {false, true}) {
     SCOPED_TRACE(unified ? "one KV buffer" : "a KV stream per sequence");
-    ContextSettings ctx;
-    ctx.n_ctx = 2 * 1024;
-    ctx.n_parallel = 2;
-    ctx.n_threads = 1;
-    ctx.unified_kv = unified;
+    const ContextSettings ctx = context(2, 1024, unified);
     Scheduler s(*model_, *vocab_, ctx);
     const GenerationRequest first = request("What is 6 times 7?", {12, 0, 0, 4});
     const SequenceResult a = run_on(s, first);
@@ -507,11 +516,7 @@ TEST_F(SchedulerTest, PrefixCacheReusesAFinishedConversation) {
 }
 
 TEST_F(SchedulerTest, PrefixCacheSurvivesSequencesMovingDown) {
-  ContextSettings ctx;
-  ctx.n_ctx = 3 * 512;
-  ctx.n_parallel = 3;
-  ctx.n_threads = 1;
-  Scheduler s(*model_, *vocab_, ctx);
+  Scheduler s(*model_, *vocab_, context(3, 512));
   // A short request finishes in stream 0 while a long one runs above it: the long one
   // moves down, and the short one's cache moves up instead of being overwritten.
   const GenerationRequest short_one = request("Short question?", {2, 0, 0, 1});
@@ -531,10 +536,7 @@ TEST_F(SchedulerTest, PrefixCacheSurvivesSequencesMovingDown) {
 }
 
 TEST_F(SchedulerTest, PrefixCacheBoundEvictsLeastRecentlyUsed) {
-  ContextSettings ctx;
-  ctx.n_ctx = 3 * 512;
-  ctx.n_parallel = 3;
-  ctx.n_threads = 1;
+  ContextSettings ctx = context(3, 512);
   ctx.cache_tokens = 60;
   Scheduler s(*model_, *vocab_, ctx);
   // Raw prompts with nothing in common, so each keeps a cache of its own.
@@ -570,19 +572,10 @@ TEST_F(SchedulerTest, PrefixCacheBoundEvictsLeastRecentlyUsed) {
 }
 
 TEST_F(SchedulerTest, PrefixCacheWithConcurrentRequestsAndCancels) {
-  ContextSettings ctx;
-  ctx.n_ctx = 4 * 512;
-  ctx.n_parallel = 4;
-  ctx.n_threads = 1;
-  Scheduler s(*model_, *vocab_, ctx);
+  Scheduler s(*model_, *vocab_, context(4, 512));
   const std::string system = "You are a careful assistant who checks every step twice.";
   auto with_system = [&](const std::string& q, BudgetRules rules) {
-    const Prompt p = build_prompt(*model_, *format_, question_messages(q, system));
-    GenerationRequest r;
-    r.prompt = p.tokens;
-    r.prompt_ends_with_newline = p.ends_with_newline;
-    r.rules = rules;
-    return r;
+    return request(q, rules, system);
   };
   run_on(s, with_system("Warm up?", {4, 0, 0, 2}));
   // Three at once share the system prompt; one is cancelled midway.
@@ -612,21 +605,10 @@ TEST_F(SchedulerTest, PrefixCacheWithConcurrentRequestsAndCancels) {
 TEST_F(SchedulerTest, ConcurrentPromptsShareARunningSequencesPrefix) {
   std::string words;
   for (int i = 0; i < 60; ++i) words += " step " + std::to_string(i);
-  auto ask = [&](const std::string& q) {
-    const Prompt p = build_prompt(*model_, *format_, question_messages(q, "Check every" + words));
-    GenerationRequest r;
-    r.prompt = p.tokens;
-    r.prompt_ends_with_newline = p.ends_with_newline;
-    r.rules = {16, 0, 0, 4};
-    return r;
-  };
+  auto ask = [&](const std::string& q) { return request(q, {16, 0, 0, 4}, "Check every" + words); };
   for (bool unified : {false, true}) {
     SCOPED_TRACE(unified ? "one KV buffer" : "a KV stream per sequence");
-    ContextSettings ctx;
-    ctx.n_ctx = 4 * 512;
-    ctx.n_parallel = 4;
-    ctx.n_threads = 1;
-    ctx.unified_kv = unified;
+    const ContextSettings ctx = context(4, 512, unified);
     Scheduler s(*model_, *vocab_, ctx);
     // Arriving together: the first decodes the shared part, the others copy it.
     std::vector<SequenceResult> out(3);
@@ -657,11 +639,7 @@ TEST_F(SchedulerTest, ConcurrentPromptsShareARunningSequencesPrefix) {
 }
 
 TEST_F(SchedulerTest, TheSamePromptFromSeveralRequestsIsDecodedOnce) {
-  ContextSettings ctx;
-  ctx.n_ctx = 3 * 512;
-  ctx.n_parallel = 3;
-  ctx.n_threads = 1;
-  Scheduler s(*model_, *vocab_, ctx);
+  Scheduler s(*model_, *vocab_, context(3, 512));
   std::vector<SequenceResult> out(3);
   std::vector<int> ids;
   for (int i = 0; i < 3; ++i) {

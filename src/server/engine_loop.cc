@@ -72,7 +72,7 @@ std::shared_ptr<Job> EngineLoop::submit(BackendRequest request) {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     if (stopping_ || closed_) {
-      job->fail(503, "shutting_down", "the server is shutting down");
+      job->fail_shutting_down();
       return job;
     }
     inbox_.push_back(job);
@@ -99,7 +99,7 @@ void EngineLoop::run_on_loop(const std::function<void(Backend&)>& task) {
   std::exception_ptr error;
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    if (stopping_) throw std::runtime_error("the server is shutting down");
+    if (stopping_) throw std::runtime_error(kShuttingDownMessage);
     tasks_.push_back([&] {
       try {
         task(*backend_);
@@ -129,10 +129,10 @@ void EngineLoop::fail_waiting() {
         std::lock_guard<std::mutex> lock(mutex_);
         fresh.swap(inbox_);
       }
-      for (auto& job : fresh) job->fail(503, "shutting_down", "the server is shutting down");
+      for (auto& job : fresh) job->fail_shutting_down();
       for (auto& [id, job] : active_) {
         if (job->finished() || !backend.waiting(id)) continue;
-        job->fail(503, "shutting_down", "the server is shutting down");
+        job->fail_shutting_down();
         backend.cancel(id);  // its samples finish unstarted; the job has failed already
       }
     });
@@ -260,7 +260,7 @@ void EngineLoop::run() {
   }
   active_.clear();
   std::lock_guard<std::mutex> lock(mutex_);
-  for (auto& job : inbox_) job->fail(503, "shutting_down", "the server is shutting down");
+  for (auto& job : inbox_) job->fail_shutting_down();
   inbox_.clear();
   for (auto& t : tasks_) t();
   tasks_.clear();

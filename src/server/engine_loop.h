@@ -24,6 +24,10 @@
 
 namespace s1::server {
 
+// The error code and message of every request refused or ended by a shutdown (503).
+inline constexpr const char* kShuttingDown = "shutting_down";
+inline constexpr const char* kShuttingDownMessage = "the server is shutting down";
+
 // What a Job reports, in order.
 struct JobEvent {
   enum class Kind { kText, kDone, kError } kind = Kind::kText;
@@ -49,6 +53,8 @@ class Job {
   // Loop side.
   void push(JobEvent event);
   void fail(int status, const std::string& code, const std::string& message);
+  // fail() with 503 kShuttingDown.
+  void fail_shutting_down() { fail(503, kShuttingDown, kShuttingDownMessage); }
 
  private:
   friend class EngineLoop;

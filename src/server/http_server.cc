@@ -6,7 +6,6 @@
 #include <ctime>
 #include <fstream>
 #include <sstream>
-
 #include <thread>
 
 #include "core/utf8.h"
@@ -236,17 +235,14 @@ void HttpServer::routes() {
       const bool add_special = body.value("add_special", false);
       const std::string text = body["content"].get<std::string>();
       // Tokenized here, not on the engine's thread, within the bound on heavy work.
-      if (!preparing_->enter(std::chrono::seconds(settings_.timeout_s))) {
-        throw ApiError(503, "server_busy", "the server is busy tokenizing");
-      }
+      const WorkGate::Pass pass(*preparing_, std::chrono::seconds(settings_.timeout_s));
+      if (!pass.entered()) throw ApiError(503, "server_busy", "the server is busy tokenizing");
       std::optional<TokenSeq> tokens;
       try {
         tokens = loop_->tokenize(text, add_special);
       } catch (const std::exception& e) {
-        preparing_->leave();
         throw ApiError(400, "invalid_value", e.what(), "content");
       }
-      preparing_->leave();
       if (!tokens) throw ApiError(501, "not_supported", "this backend cannot tokenize");
       res.set_content(dump({{"tokens", *tokens}}), "application/json");
       count("/tokenize", 200);
@@ -283,11 +279,13 @@ void HttpServer::routes() {
 void HttpServer::handle_generation(Endpoint endpoint, const httplib::Request& req,
                                    httplib::Response& res) {
   const std::string name = endpoint == Endpoint::kChat ? "/v1/chat/completions" : "/v1/completions";
-  if (draining_) {
-    send_error(res, ApiError(503, "shutting_down", "the server is shutting down"));
+  auto refuse_if_draining = [&] {
+    if (!draining_) return false;
+    send_error(res, ApiError(503, kShuttingDown, kShuttingDownMessage));
     count(name, 503);
-    return;
-  }
+    return true;
+  };
+  if (refuse_if_draining()) return;
   ApiRequest request;
   try {
     request = parse_request(endpoint, req.body, settings_.api);
@@ -309,10 +307,8 @@ void HttpServer::handle_generation(Endpoint endpoint, const httplib::Request& re
     in_flight_.fetch_sub(1);
     return;
   }
-  if (draining_) {  // the shutdown began while the prompt was prepared
+  if (refuse_if_draining()) {  // the shutdown began while the prompt was prepared
     in_flight_.fetch_sub(1);
-    send_error(res, ApiError(503, "shutting_down", "the server is shutting down"));
-    count(name, 503);
     return;
   }
   auto ex = std::make_shared<Exchange>(
@@ -329,22 +325,23 @@ void HttpServer::handle_generation(Endpoint endpoint, const httplib::Request& re
 }
 
 bool HttpServer::prepare(BackendRequest& request, httplib::Response& res, const std::string& name) {
-  if (!preparing_->enter(std::chrono::seconds(settings_.timeout_s))) {
-    res.set_header("Retry-After", "1");
-    send_error(res, ApiError(503, "server_busy", "the server is busy preparing other prompts"));
-    count(name, 503);
-    return false;
-  }
   std::optional<ApiError> error;
-  try {
-    loop_->prepare(request);
-  } catch (const std::invalid_argument& e) {
-    const SubmitError kind = classify_submit_error(e);
-    error.emplace(kind.status, kind.code, e.what());
-  } catch (const std::exception& e) {
-    error.emplace(400, "invalid_request", e.what());
+  {
+    const WorkGate::Pass pass(*preparing_, std::chrono::seconds(settings_.timeout_s));
+    if (!pass.entered()) {
+      res.set_header("Retry-After", "1");
+      error.emplace(503, "server_busy", "the server is busy preparing other prompts");
+    } else {
+      try {
+        loop_->prepare(request);
+      } catch (const std::invalid_argument& e) {
+        const SubmitError kind = classify_submit_error(e);
+        error.emplace(kind.status, kind.code, e.what());
+      } catch (const std::exception& e) {
+        error.emplace(400, "invalid_request", e.what());
+      }
+    }
   }
-  preparing_->leave();
   if (!error) return true;
   send_error(res, *error);
   count(name, error->status);

@@ -29,6 +29,24 @@ class WorkGate {
     cv_.notify_one();
   }
 
+  // A slot held for a scope: entered (or not, `entered()` says) at construction, left at
+  // destruction, whatever the scope throws.
+  class Pass {
+   public:
+    Pass(WorkGate& gate, std::chrono::milliseconds timeout)
+        : gate_(gate), entered_(gate.enter(timeout)) {}
+    ~Pass() {
+      if (entered_) gate_.leave();
+    }
+    Pass(const Pass&) = delete;
+    Pass& operator=(const Pass&) = delete;
+    bool entered() const { return entered_; }
+
+   private:
+    WorkGate& gate_;
+    bool entered_;
+  };
+
  private:
   std::mutex mutex_;
   std::condition_variable cv_;
