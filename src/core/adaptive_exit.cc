@@ -95,6 +95,10 @@ bool probe_answer(std::string_view suffix, std::string_view text, std::string* a
   return false;
 }
 
+std::string probed_answer_text(std::string_view answer) {
+  return " \\boxed{" + std::string(answer) + "}";
+}
+
 double mean_probability(const std::vector<float>& probs, ProbeRules::Mean mean) {
   if (probs.empty()) return 0;
   double sum = 0;

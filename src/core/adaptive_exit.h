@@ -117,6 +117,10 @@ struct ProbeOutcome {
 // engine may use it to stop a probe as soon as the box closes.
 bool probe_answer(std::string_view suffix, std::string_view text, std::string* answer);
 
+// The text ExitAction::kAnswer writes after the cap suffix for a probed `answer`:
+// " \boxed{answer}" (so "Final Answer: \boxed{42}", which the grader extracts).
+std::string probed_answer_text(std::string_view answer);
+
 // Mean of `probs`, arithmetic or geometric (each probability floored at 1e-10, as DEER
 // does, so one zero does not make the mean 0 exactly). 0 for no probabilities.
 double mean_probability(const std::vector<float>& probs, ProbeRules::Mean mean);

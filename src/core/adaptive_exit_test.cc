@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "core/answer_extraction.h"
+
 namespace s1 {
 namespace {
 
@@ -106,6 +108,12 @@ TEST(ProbeAnswer, ASuffixThatStopsBeforeTheBrace) {
   EXPECT_EQ(a, "5");
   EXPECT_FALSE(probe_answer(kDeerProbeSuffix, "5}", &a));  // the box was never opened
   EXPECT_FALSE(probe_answer(kDeerProbeSuffix, "{5", &a));
+}
+
+TEST(ProbeAnswer, TheTextAnAnswerExitWrites) {
+  EXPECT_EQ(probed_answer_text("\\frac{1}{2}"), " \\boxed{\\frac{1}{2}}");
+  // The grader reads back what the probe said.
+  EXPECT_EQ(extract_answer("\nFinal Answer:" + probed_answer_text("x^{2}")).answer, "x^{2}");
 }
 
 TEST(MeanProbability, ArithmeticAndGeometricDiffer) {

@@ -150,6 +150,7 @@ bool BudgetForcer::can_end_thinking() const {
 
 Decision BudgetForcer::end_thinking(const std::string& reason, const ForcedText* answer) {
   Decision d;
+  d.keep_token = false;
   if (!can_end_thinking()) return d;
   const HeldTail tail = held_tail_at_exit();
   const size_t n = tail.kept + tail.dropped;

@@ -161,8 +161,9 @@ class BudgetForcer {
   // Ends thinking from outside, between tokens: after the previous decision was carried
   // out, before the next sampled token is fed (the engine then drops that token). See
   // "exit" above. `retract` counts decoded tokens, as for on_token; `keep_token` is
-  // true (no sampled token is in play). With `answer`, `done` is set and nothing needs
-  // decoding. A no-op (no event, nothing to do) unless can_end_thinking().
+  // false: no sampled token is kept (a draw of this step is dropped). With `answer`,
+  // `done` is set and nothing needs decoding. Unless can_end_thinking(), a no-op: no
+  // event, nothing injected or taken back, not done (and still keep_token false).
   Decision end_thinking(const std::string& reason, const ForcedText* answer = nullptr);
   // Whether end_thinking() would act now: thinking, with at least min_think tokens
   // (not counting held tokens it would take back).

@@ -531,6 +531,8 @@ TEST(BudgetForcer, EndThinkingIsANaturalEndOnceMinThinkIsReached) {
   EXPECT_FALSE(f.can_end_thinking());
   const Decision early = f.end_thinking("consistent");  // before min_think: nothing happens
   EXPECT_EQ(early.event, -1);
+  EXPECT_FALSE(early.keep_token);
+  EXPECT_EQ(early.retract, 0);
   EXPECT_TRUE(early.inject.empty());
   EXPECT_FALSE(early.done);
   EXPECT_EQ(f.phase(), Phase::kThinking);
@@ -539,7 +541,7 @@ TEST(BudgetForcer, EndThinkingIsANaturalEndOnceMinThinkIsReached) {
   ASSERT_TRUE(f.can_end_thinking());
   ds.push_back(f.end_thinking("consistent"));
   const Decision& d = ds.back();
-  EXPECT_TRUE(d.keep_token);
+  EXPECT_FALSE(d.keep_token);  // no sampled token in play
   EXPECT_EQ(d.retract, 0);
   EXPECT_EQ(d.inject, (TokenSeq{kNewline, kThinkEnd}));  // no "Final Answer:": the model answers
   EXPECT_FALSE(d.done);
