@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "core/answer_extraction.h"
+#include "cli/result_json.h"
 #include "core/math_equivalence.h"
 #include "eval/plot.h"
 #include "eval/progress.h"
@@ -16,18 +17,6 @@ namespace s1::eval {
 namespace {
 
 using nlohmann::json;
-
-json events_json(const std::vector<ForcingEvent>& events) {
-  json out = json::array();
-  for (const auto& e : events) {
-    out.push_back({{"kind", to_string(e.kind)},
-                   {"thinking_tokens", e.thinking_tokens},
-                   {"reason", e.reason},
-                   {"text", e.text},
-                   {"retracted", e.retracted}});
-  }
-  return out;
-}
 
 // One samples.jsonl line: the key, what was asked and produced, the grade, token counts,
 // forcing events and timings; method-specific fields where they apply.
@@ -59,7 +48,7 @@ json sample_line(const std::string& dataset, const Problem& problem, const Metho
             {"max_think", r.max_think},
             {"clamped", r.clamped},
             {"finish_reason", r.finish_reason},
-            {"events", events_json(r.events)},
+            {"events", cli::events_json(r.events)},
             {"timing", {{"prompt_ms", r.prompt_ms}, {"generation_ms", r.generation_ms}}}};
   if (r.thinking_off) j["thinking_off"] = true;  // the template closed thinking
   if (config.kind == MethodKind::kRejection) {
