@@ -211,10 +211,10 @@ DatasetSpec parse_dataset_spec(const std::string& spec) {
   return d;
 }
 
-LoadedDataset load_dataset(const DatasetSpec& spec, size_t limit) {
+LoadedDataset load_dataset(const DatasetSpec& spec, size_t limit, uint64_t choice_seed) {
   LoadedDataset d;
   d.spec = spec;
-  d.problems = load_problems(spec.path);
+  d.problems = load_problems(spec.path, choice_seed);
   d.content_hash = hex64(fnv1a64(slurp(spec.path)));
   if (limit > 0 && d.problems.size() > limit) d.problems.resize(limit);
   std::set<std::string> ids;
