@@ -227,9 +227,9 @@ TEST(EvalCli, GpqaShowsTheShuffledChoicesAndGradesLetters) {
   const std::string csv = gpqa_fixture();
   const std::string dir = fresh_dir("gpqa");
   // Every answer is the one token "B" (after the forced "Final Answer:").
-  const auto r = run_command(eval_on("--dataset gpqa=" + shell_quote(csv), dir,
-                                     std::string("--max-think 4 --max-answer 1 --no-plots ") +
-                                         kBiasB));
+  const auto r =
+      run_command(eval_on("--dataset gpqa=" + shell_quote(csv), dir,
+                          std::string("--max-think 4 --max-answer 1 --no-plots ") + kBiasB));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto lines = read_lines(dir + "/samples.jsonl");
   ASSERT_EQ(lines.size(), 3u);
@@ -265,9 +265,9 @@ TEST(EvalCli, GpqaShowsTheShuffledChoicesAndGradesLetters) {
     }
   }
   // Another seed is another shuffle: r3's right answer moves.
-  const auto other = run_command(
-      kS1 + " grade --json --seed 3 --predictions " + shell_quote(dir + "/samples.jsonl") +
-      " --gold " + shell_quote(csv));
+  const auto other =
+      run_command(kS1 + " grade --json --seed 3 --predictions " +
+                  shell_quote(dir + "/samples.jsonl") + " --gold " + shell_quote(csv));
   ASSERT_EQ(other.exit_code, 0) << other.err;
   for (const auto& item : json::parse(other.out)["items"]) {
     if (item["id"] == "r3") EXPECT_EQ(item["gold"], "A");
@@ -282,9 +282,9 @@ TEST(EvalCli, FreeFormAnswersAreGradedByEquivalence) {
                    "{\"id\": \"c\", \"problem\": \"2+3?\", \"answer\": \"5\"}\n");
   const std::string dir = fresh_dir("sevens");
   // Every answer is the one token "7".
-  const auto r = run_command(eval_on("--dataset sevens=" + shell_quote(data), dir,
-                                     std::string("--max-think 4 --max-answer 1 --no-plots ") +
-                                         kBias7));
+  const auto r =
+      run_command(eval_on("--dataset sevens=" + shell_quote(data), dir,
+                          std::string("--max-think 4 --max-answer 1 --no-plots ") + kBias7));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const std::map<std::string, bool> correct = {{"a", true}, {"b", true}, {"c", false}};
   const auto lines = read_lines(dir + "/samples.jsonl");
@@ -302,10 +302,10 @@ TEST(EvalCli, GradeOfTheSamplesReproducesTheResults) {
   const std::string csv = gpqa_fixture();
   const std::string dir = fresh_dir("grade-reproduces");
   // Each answer is "B" or "D": right or wrong by problem.
-  const auto r = run_command(eval_on(
-      "--dataset gpqa=" + shell_quote(csv), dir,
-      std::string("--method majority -n 4 --max-think 4 --max-answer 1 --no-plots ") + kBiasB +
-          " " + kBiasD));
+  const auto r = run_command(
+      eval_on("--dataset gpqa=" + shell_quote(csv), dir,
+              std::string("--method majority -n 4 --max-think 4 --max-answer 1 --no-plots ") +
+                  kBiasB + " " + kBiasD));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto lines = read_lines(dir + "/samples.jsonl");
   ASSERT_EQ(lines.size(), 12u);
@@ -315,8 +315,8 @@ TEST(EvalCli, GradeOfTheSamplesReproducesTheResults) {
     EXPECT_EQ(l["correct"].get<bool>(), letter == kGpqaGold.at(l["problem"]));
   }
   const json c = json::parse(slurp(dir + "/results.json"))["datasets"][0]["configs"][0];
-  const auto g = run_command(kS1 + " grade --json --predictions " +
-                             shell_quote(dir + "/samples.jsonl"));
+  const auto g =
+      run_command(kS1 + " grade --json --predictions " + shell_quote(dir + "/samples.jsonl"));
   ASSERT_EQ(g.exit_code, 0) << g.err;
   const json s = json::parse(g.out)["summary"];
   EXPECT_EQ(s["accuracy"], c["accuracy"]);

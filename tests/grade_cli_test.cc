@@ -79,13 +79,13 @@ TEST(GradeCli, InlineGoldAndSamplingMetricsInATable) {
 
 TEST(GradeCli, ProblemsWithoutAllSamplesAreLeftOutOfTheCurves) {
   // Problem 3 has one sample of two, problem 1 its samples out of order ("sample").
-  std::string path = predictions_file(
-      "incomplete.jsonl",
-      "{\"id\": 1, \"sample\": 1, \"prediction\": \"4\", \"gold\": 5}\n"
-      "{\"id\": 2, \"sample\": 0, \"prediction\": \"6\", \"gold\": 6}\n"
-      "{\"id\": 1, \"sample\": 0, \"prediction\": \"5\", \"gold\": 5}\n"
-      "{\"id\": 3, \"sample\": 0, \"prediction\": \"9\", \"gold\": 1}\n"
-      "{\"id\": 2, \"sample\": 1, \"prediction\": \"6\", \"gold\": 6}\n");
+  std::string path =
+      predictions_file("incomplete.jsonl",
+                       "{\"id\": 1, \"sample\": 1, \"prediction\": \"4\", \"gold\": 5}\n"
+                       "{\"id\": 2, \"sample\": 0, \"prediction\": \"6\", \"gold\": 6}\n"
+                       "{\"id\": 1, \"sample\": 0, \"prediction\": \"5\", \"gold\": 5}\n"
+                       "{\"id\": 3, \"sample\": 0, \"prediction\": \"9\", \"gold\": 1}\n"
+                       "{\"id\": 2, \"sample\": 1, \"prediction\": \"6\", \"gold\": 6}\n");
   test::CommandResult r = run_command(grade("--predictions " + shell_quote(path) + " --json"));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const nlohmann::json s = nlohmann::json::parse(r.out)["summary"];
@@ -130,8 +130,8 @@ TEST(GradeCli, MultipleChoiceFromAGpqaCsv) {
   EXPECT_EQ(out["items"][2]["predicted"], "");
   EXPECT_EQ(out["items"][2]["source"], "none");
   EXPECT_EQ(out["items"][2]["correct"], false);
-  r = run_command(grade("--predictions " + shell_quote(path) + " --gold " + shell_quote(csv) +
-                        " --json"));
+  r = run_command(
+      grade("--predictions " + shell_quote(path) + " --gold " + shell_quote(csv) + " --json"));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   out = nlohmann::json::parse(r.out);
   EXPECT_EQ(out["items"][0]["gold"], "D");

@@ -96,7 +96,8 @@ GradedItem grade_line(const GradeArgs& a, size_t line, const nlohmann::json& row
     if (has(row, name)) item.problem_key += '\x1f' + text_field(row, name, at);
   }
   if (has(row, "sample")) {
-    if (!row.at("sample").is_number_integer()) throw CommandError(at + "'sample' must be an integer");
+    if (!row.at("sample").is_number_integer())
+      throw CommandError(at + "'sample' must be an integer");
     item.sample = row.at("sample").get<long long>();
   }
   GoldAnswer gold;
@@ -257,7 +258,8 @@ void print_table(const std::vector<GradedItem>& items, const nlohmann::json& sum
   if (summary.contains("samples_per_problem")) {
     const size_t problems = summary["problems"].get<size_t>();
     const size_t complete = summary["problems_with_all_samples"].get<size_t>();
-    std::printf("%zu problems x %zu samples", problems, summary["samples_per_problem"].get<size_t>());
+    std::printf("%zu problems x %zu samples", problems,
+                summary["samples_per_problem"].get<size_t>());
     if (complete < problems) {
       std::printf(" (%zu without all of them, left out of maj@k and pass@k)", problems - complete);
     }
@@ -289,11 +291,14 @@ int run_grade(const GradeArgs& a) {
   if (a.json) {
     nlohmann::json rows = nlohmann::json::array();
     for (const GradedItem& item : items) {
-      nlohmann::json row = {
-          {"line", item.line},           {"id", item.id},
-          {"predicted", item.grade.extracted}, {"source", item.grade.source},
-          {"gold", item.gold},                 {"correct", item.grade.correct},
-          {"method", item.grade.method},       {"budget_exceeded", item.grade.budget_exceeded}};
+      nlohmann::json row = {{"line", item.line},
+                            {"id", item.id},
+                            {"predicted", item.grade.extracted},
+                            {"source", item.grade.source},
+                            {"gold", item.gold},
+                            {"correct", item.grade.correct},
+                            {"method", item.grade.method},
+                            {"budget_exceeded", item.grade.budget_exceeded}};
       if (item.thinking_tokens) row["thinking_tokens"] = *item.thinking_tokens;
       rows.push_back(std::move(row));
     }

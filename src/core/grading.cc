@@ -37,7 +37,8 @@ SampleGrade compare(std::string extracted, std::string source, const GoldAnswer&
 }  // namespace
 
 GoldAnswer gold_answer(const Problem& problem) {
-  if (problem.correct_letter) return {std::string(1, problem.correct_letter), problem.choices.size()};
+  if (problem.correct_letter)
+    return {std::string(1, problem.correct_letter), problem.choices.size()};
   return {problem.answer, 0};
 }
 

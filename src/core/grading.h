@@ -59,7 +59,9 @@ Vote vote_of(std::string_view extracted, bool correct);
 std::vector<size_t> curve_ks(size_t n);
 
 // Whether a problem with `samples` samples counts for the curves of n samples.
-inline bool has_all_samples(size_t samples, size_t n) { return samples == n; }
+inline bool has_all_samples(size_t samples, size_t n) {
+  return samples == n;
+}
 
 struct SamplingCurves {
   size_t n = 0;         // samples per problem

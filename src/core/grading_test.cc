@@ -46,8 +46,8 @@ TEST(GradeText, FreeFormExtractsThenComparesByEquivalence) {
 
 TEST(GradeText, MultipleChoiceComparesLetters) {
   const GoldAnswer gold{"B", 4};
-  for (const char* text : {"(B)", "Answer: B", "**B**", "\\boxed{B}", "B",
-                           "Final Answer: The answer is (B)."}) {
+  for (const char* text :
+       {"(B)", "Answer: B", "**B**", "\\boxed{B}", "B", "Final Answer: The answer is (B)."}) {
     SampleGrade g = grade_text(text, gold);
     EXPECT_EQ(g.extracted, "B") << text;
     EXPECT_EQ(g.source, "choice") << text;

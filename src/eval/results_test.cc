@@ -99,7 +99,8 @@ TEST(Results, ProblemsWithoutAllSamplesAreLeftOutOfTheCurves) {
   const std::vector<json> lines = {line(maj.name(), 0, 1, 10, "3", false),
                                    line(maj.name(), 0, 0, 10, "0", true),
                                    line(maj.name(), 1, 0, 10, "1", true)};
-  const json c = compute_results("id", {dataset(2)}, {maj}, lines, false)["datasets"][0]["configs"][0];
+  const json c =
+      compute_results("id", {dataset(2)}, {maj}, lines, false)["datasets"][0]["configs"][0];
   EXPECT_DOUBLE_EQ(c["accuracy"].get<double>(), 2.0 / 3.0);
   EXPECT_EQ(c["problems_with_all_samples"], 1);
   EXPECT_DOUBLE_EQ(c["maj_at_k"]["1"].get<double>(), 1.0);  // sample 0 votes first

@@ -62,7 +62,7 @@ json sample_line(const std::string& dataset, const Problem& problem, const Metho
             {"events", events_json(r.events)},
             {"timing", {{"prompt_ms", r.prompt_ms}, {"generation_ms", r.generation_ms}}}};
   if (gold.choices > 0) j["choices"] = gold.choices;  // multiple choice: graded by letter
-  if (r.thinking_off) j["thinking_off"] = true;      // the template closed thinking
+  if (r.thinking_off) j["thinking_off"] = true;       // the template closed thinking
   if (config.kind == MethodKind::kRejection) {
     j["tries"] = run.tries;
     j["fits"] = run.fits;
