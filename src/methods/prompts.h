@@ -12,8 +12,9 @@
 
 namespace s1 {
 
-// A multiple-choice question as the s1 evaluation showed GPQA (lm-evaluation-harness's
-// gpqa_diamond_openai, after OpenAI's simple-evals):
+// A multiple-choice question in the layout of the s1 evaluation's GPQA task
+// (gpqa_diamond_openai: question, blank line, "A) ..." lines), led by the instruction of
+// OpenAI's simple-evals that the task cites:
 //   "Answer the following multiple choice question. The last line of your response should
 //    be of the following format: 'Answer: $LETTER' (without quotes) where LETTER is one of
 //    ABCD. Think step by step before answering.\n\n{question}\n\nA) {A}\nB) {B}\nC) {C}\nD) {D}"
