@@ -178,5 +178,15 @@ TEST(RunConfig, GridExpansionAndRunDirectory) {
   EXPECT_NE(run_id(run), run_id(other));
 }
 
+TEST(RunConfig, MultipleChoiceSetsAreMarked) {
+  LoadedDataset math = dataset(1);
+  LoadedDataset gpqa = dataset(1);
+  gpqa.problems[0].choices = {"6", "5", "3", "4"};
+  gpqa.problems[0].correct_letter = 'D';
+  const json run = run_json({}, {math, gpqa}, {});
+  EXPECT_FALSE(run["datasets"][0].contains("multiple_choice"));
+  EXPECT_EQ(run["datasets"][1]["multiple_choice"], "letters");
+}
+
 }  // namespace
 }  // namespace s1::eval
