@@ -1,11 +1,14 @@
 // `s1 grade`: grades a JSONL of predictions against gold answers.
 //
-// Each line of --predictions is one sample: {"id": ..., then the model's text as
-// "prediction" (a final answer, used as is), or "answer" (the answer section, as written by
-// `s1 generate --json`) or "output"/"response"/"completion" (a whole output; the final
-// answer is extracted), and optionally "gold" and "thinking_tokens"}. Gold answers come
-// from --gold DATASET (JSONL or GPQA CSV, matched by id) or from each line's "gold". Lines
-// sharing an id are samples of one problem (for pass@k and maj@k).
+// Each line of --predictions is one sample: {"id" (or "problem"): ..., then the model's text
+// as "prediction" (a final answer, used as is), or "answer" (the answer section, as written
+// by `s1 generate --json` and `s1 eval`) or "output"/"response"/"completion" (a whole output;
+// the final answer is extracted), and optionally "gold", "choices" (multiple choice: the
+// number of choices; then "gold" is the letter), "thinking_tokens" and "sample"}. Gold
+// answers come from --gold DATASET (JSONL or GPQA CSV, matched by id) or from each line's
+// "gold". Lines sharing an id (and "dataset" and "config", as in an eval's samples.jsonl)
+// are samples of one problem, in "sample" order when given, else in file order. Grading,
+// pass@k and maj@k follow core/grading.h, as in `s1 eval`.
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cstdio>
@@ -19,9 +22,8 @@
 #include <vector>
 
 #include "cli/commands.h"
-#include "core/answer_extraction.h"
 #include "core/datasets.h"
-#include "core/math_equivalence.h"
+#include "core/grading.h"
 #include "core/metrics.h"
 
 namespace s1::cli {
@@ -37,21 +39,11 @@ struct GradeArgs {
 struct GradedItem {
   size_t line = 0;
   std::string id;
-  std::string predicted;  // the extracted final answer (or letter)
-  std::string source;     // where it came from: "given", "boxed", "answer_line", ...
+  std::string problem_key;  // the problem's samples share it: id, dataset and config
+  std::optional<long long> sample;
+  SampleGrade grade;
   std::string gold;
-  bool correct = false;
-  std::string method;
-  bool budget_exceeded = false;
   std::optional<double> thinking_tokens;
-  std::string vote_key;
-};
-
-// Gold answers by id, with the multiple-choice letter where there is one.
-struct Gold {
-  std::string answer;
-  char letter = '\0';
-  size_t choices = 0;
 };
 
 std::string where(const GradeArgs& a, size_t line) {
@@ -70,24 +62,45 @@ bool has(const nlohmann::json& row, const char* name) {
   return row.contains(name) && !row.at(name).is_null();
 }
 
-std::unordered_map<std::string, Gold> load_gold(const GradeArgs& a) {
-  std::unordered_map<std::string, Gold> gold;
+std::unordered_map<std::string, GoldAnswer> load_gold(const GradeArgs& a) {
+  std::unordered_map<std::string, GoldAnswer> gold;
   if (a.gold.empty()) return gold;
-  for (Problem& p : load_problems(a.gold, a.seed)) {
-    Gold g{std::move(p.answer), p.correct_letter, p.choices.size()};
-    if (g.letter) g.answer = std::string(1, g.letter);
-    gold[p.id] = std::move(g);
-  }
+  for (const Problem& p : load_problems(a.gold, a.seed)) gold[p.id] = gold_answer(p);
   return gold;
 }
 
+// A line's "choices": the number of choices, or the choices themselves.
+size_t choice_count(const nlohmann::json& row, const std::string& at) {
+  const nlohmann::json& v = row.at("choices");
+  size_t n = 0;
+  if (v.is_number_unsigned()) n = v.get<size_t>();
+  if (v.is_array()) n = v.size();
+  if (n < 1 || n > 26) {
+    throw CommandError(at + "'choices' must be a count or a list of 1 to 26 choices");
+  }
+  return n;
+}
+
 GradedItem grade_line(const GradeArgs& a, size_t line, const nlohmann::json& row,
-                      const std::unordered_map<std::string, Gold>& golds) {
+                      const std::unordered_map<std::string, GoldAnswer>& golds) {
   const std::string at = where(a, line);
   GradedItem item;
   item.line = line;
-  if (has(row, "id")) item.id = text_field(row, "id", at);
-  Gold gold;
+  if (has(row, "id")) {
+    item.id = text_field(row, "id", at);
+  } else if (has(row, "problem")) {
+    item.id = text_field(row, "problem", at);
+  }
+  item.problem_key = item.id;
+  for (const char* name : {"dataset", "config"}) {
+    if (has(row, name)) item.problem_key += '\x1f' + text_field(row, name, at);
+  }
+  if (has(row, "sample")) {
+    if (!row.at("sample").is_number_integer())
+      throw CommandError(at + "'sample' must be an integer");
+    item.sample = row.at("sample").get<long long>();
+  }
+  GoldAnswer gold;
   if (!a.gold.empty()) {
     if (item.id.empty()) throw CommandError(at + "no 'id' to match against " + a.gold);
     auto it = golds.find(item.id);
@@ -97,6 +110,7 @@ GradedItem grade_line(const GradeArgs& a, size_t line, const nlohmann::json& row
     gold = it->second;
   } else if (has(row, "gold")) {
     gold.answer = text_field(row, "gold", at);
+    if (has(row, "choices")) gold.choices = choice_count(row, at);
   } else {
     throw CommandError(at + "no 'gold' field (or give --gold DATASET)");
   }
@@ -126,36 +140,14 @@ GradedItem grade_line(const GradeArgs& a, size_t line, const nlohmann::json& row
     item.thinking_tokens = t.get<double>();
   }
 
-  if (gold.letter) {  // multiple choice: compare letters
-    char last = static_cast<char>('A' + std::max<size_t>(gold.choices, 1) - 1);
-    std::optional<char> letter = extract_choice_letter(text, last);
-    item.source = letter ? "choice" : "none";
-    item.predicted = letter ? std::string(1, *letter) : std::string();
-    item.correct = letter && *letter == gold.letter;
-    item.method = "choice";
-    item.vote_key = item.predicted;
-    return item;
-  }
-  if (extracted_already) {
-    item.predicted = text;
-    item.source = "given";
-  } else {
-    ExtractedAnswer extracted = extract_answer(text);
-    item.predicted = extracted.answer;
-    item.source = answer_source_name(extracted.source);
-  }
-  EquivalenceResult verdict = check_equivalence(item.predicted, gold.answer);
-  item.correct = verdict.equivalent;
-  item.method = equivalence_method_name(verdict.method);
-  item.budget_exceeded = verdict.budget_exceeded;
-  item.vote_key = answer_key(item.predicted);
+  item.grade = extracted_already ? grade_given(text, gold) : grade_text(text, gold);
   return item;
 }
 
 std::vector<GradedItem> grade_file(const GradeArgs& a) {
   std::ifstream in(a.predictions, std::ios::binary);
   if (!in) throw CommandError("cannot open predictions file " + a.predictions);
-  std::unordered_map<std::string, Gold> golds = load_gold(a);
+  std::unordered_map<std::string, GoldAnswer> golds = load_gold(a);
   std::vector<GradedItem> items;
   std::string text;
   size_t line = 0;
@@ -179,9 +171,9 @@ nlohmann::json summarize(const std::vector<GradedItem>& items) {
   size_t correct = 0, no_answer = 0, gave_up = 0;
   std::vector<double> tokens;
   for (const GradedItem& item : items) {
-    if (item.correct) ++correct;
-    if (item.predicted.empty()) ++no_answer;
-    if (item.budget_exceeded) ++gave_up;
+    if (item.grade.correct) ++correct;
+    if (item.grade.extracted.empty()) ++no_answer;
+    if (item.grade.budget_exceeded) ++gave_up;
     if (item.thinking_tokens) tokens.push_back(*item.thinking_tokens);
   }
   ProportionEstimate acc = accuracy_with_interval(correct, items.size());
@@ -192,30 +184,39 @@ nlohmann::json summarize(const std::vector<GradedItem>& items) {
     TokenStats stats = thinking_token_stats(tokens);
     summary["thinking_tokens"] = {{"mean", stats.mean}, {"median", stats.median}};
   }
-  // Samples grouped by problem, in order of first appearance.
+  // Samples grouped by problem, in order of first appearance, each in sample order.
   std::map<std::string, size_t> index;
-  std::vector<std::vector<Vote>> problems;
+  std::vector<std::vector<const GradedItem*>> grouped;
   for (const GradedItem& item : items) {
-    auto [it, added] = index.emplace(item.id, problems.size());
-    if (added) problems.emplace_back();
-    problems[it->second].push_back({item.vote_key, item.correct});
+    auto [it, added] = index.emplace(item.problem_key, grouped.size());
+    if (added) grouped.emplace_back();
+    grouped[it->second].push_back(&item);
   }
-  size_t n = problems.front().size();
-  for (const auto& votes : problems) n = std::min(n, votes.size());
-  if (n > 1) {
-    double pass1 = 0, pass_n = 0;
-    for (const auto& votes : problems) {
-      size_t c = 0;
-      for (size_t i = 0; i < n; ++i) c += votes[i].correct ? 1 : 0;
-      pass1 += pass_at_k(n, c, 1);
-      pass_n += pass_at_k(n, c, n);
+  std::vector<std::vector<Vote>> problems;
+  size_t n = 0;  // a problem's samples: the most any problem has
+  for (auto& samples : grouped) {
+    std::stable_sort(samples.begin(), samples.end(), [](const GradedItem* x, const GradedItem* y) {
+      return x->sample.value_or(0) < y->sample.value_or(0);
+    });
+    std::vector<Vote> votes;
+    for (const GradedItem* item : samples) {
+      votes.push_back(vote_of(item->grade.extracted, item->grade.correct));
     }
-    double count = static_cast<double>(problems.size());
+    n = std::max(n, votes.size());
+    problems.push_back(std::move(votes));
+  }
+  if (n > 1) {
+    const SamplingCurves curves = sampling_curves(problems, n);
     summary["problems"] = problems.size();
     summary["samples_per_problem"] = n;
-    summary["pass@1"] = pass1 / count;
-    summary["pass@" + std::to_string(n)] = pass_n / count;
-    summary["maj@" + std::to_string(n)] = maj_at_k(problems, n);
+    summary["problems_with_all_samples"] = curves.problems;
+    nlohmann::json maj = nlohmann::json::object(), pass = nlohmann::json::object();
+    for (size_t i = 0; i < curves.maj_at_k.size(); ++i) {
+      maj[std::to_string(curves.ks[i])] = curves.maj_at_k[i];
+      pass[std::to_string(curves.ks[i])] = curves.pass_at_k[i];
+    }
+    summary["maj_at_k"] = maj;
+    summary["pass_at_k"] = pass;
   }
   return summary;
 }
@@ -238,8 +239,9 @@ void print_table(const std::vector<GradedItem>& items, const nlohmann::json& sum
     std::string gold = cell(item.gold, 30);
     gold.erase(gold.find_last_not_of(' ') + 1);
     std::printf("%s  %-7s  %s  %s\n", cell(item.id, id_width).c_str(),
-                item.correct ? "correct" : "wrong",
-                cell(item.predicted.empty() ? "(none)" : item.predicted, 30).c_str(), gold.c_str());
+                item.grade.correct ? "correct" : "wrong",
+                cell(item.grade.extracted.empty() ? "(none)" : item.grade.extracted, 30).c_str(),
+                gold.c_str());
   }
   const auto& ci = summary["accuracy_ci95"];
   std::printf("\naccuracy: %zu/%zu = %.1f%% (95%% Wilson interval %.1f%%-%.1f%%)\n",
@@ -254,12 +256,25 @@ void print_table(const std::vector<GradedItem>& items, const nlohmann::json& sum
                 summary["thinking_tokens"]["median"].get<double>());
   }
   if (summary.contains("samples_per_problem")) {
-    size_t n = summary["samples_per_problem"].get<size_t>();
-    std::string k = std::to_string(n);
-    std::printf("%zu problems x %zu samples: pass@1 %.1f%%, pass@%s %.1f%%, maj@%s %.1f%%\n",
-                summary["problems"].get<size_t>(), n, 100 * summary["pass@1"].get<double>(),
-                k.c_str(), 100 * summary["pass@" + k].get<double>(), k.c_str(),
-                100 * summary["maj@" + k].get<double>());
+    const size_t problems = summary["problems"].get<size_t>();
+    const size_t complete = summary["problems_with_all_samples"].get<size_t>();
+    std::printf("%zu problems x %zu samples", problems,
+                summary["samples_per_problem"].get<size_t>());
+    if (complete < problems) {
+      std::printf(" (%zu without all of them, left out of maj@k and pass@k)", problems - complete);
+    }
+    std::string curves;
+    for (const char* name : {"maj", "pass"}) {
+      const nlohmann::json& curve = summary[std::string(name) + "_at_k"];
+      for (size_t k : curve_ks(summary["samples_per_problem"].get<size_t>())) {
+        if (!curve.contains(std::to_string(k))) continue;
+        char buf[64];
+        std::snprintf(buf, sizeof buf, "%s%s@%zu %.1f%%", curves.empty() ? ": " : ", ", name, k,
+                      100 * curve[std::to_string(k)].get<double>());
+        curves += buf;
+      }
+    }
+    std::printf("%s\n", curves.c_str());
   }
 }
 
@@ -276,11 +291,14 @@ int run_grade(const GradeArgs& a) {
   if (a.json) {
     nlohmann::json rows = nlohmann::json::array();
     for (const GradedItem& item : items) {
-      nlohmann::json row = {
-          {"line", item.line},           {"id", item.id},
-          {"predicted", item.predicted}, {"source", item.source},
-          {"gold", item.gold},           {"correct", item.correct},
-          {"method", item.method},       {"budget_exceeded", item.budget_exceeded}};
+      nlohmann::json row = {{"line", item.line},
+                            {"id", item.id},
+                            {"predicted", item.grade.extracted},
+                            {"source", item.grade.source},
+                            {"gold", item.gold},
+                            {"correct", item.grade.correct},
+                            {"method", item.grade.method},
+                            {"budget_exceeded", item.grade.budget_exceeded}};
       if (item.thinking_tokens) row["thinking_tokens"] = *item.thinking_tokens;
       rows.push_back(std::move(row));
     }

@@ -4,14 +4,14 @@
 #include <map>
 #include <stdexcept>
 
-#include "core/answer_extraction.h"
 #include "cli/result_json.h"
-#include "core/math_equivalence.h"
+#include "core/grading.h"
 #include "eval/plot.h"
 #include "eval/progress.h"
 #include "eval/results.h"
 #include "eval/rounds.h"
 #include "eval/sample_store.h"
+#include "methods/prompts.h"
 
 namespace s1::eval {
 namespace {
@@ -23,8 +23,8 @@ using nlohmann::json;
 json sample_line(const std::string& dataset, const Problem& problem, const MethodConfig& config,
                  const SampleRun& run) {
   const SequenceResult& r = run.result;
-  const ExtractedAnswer extracted = extract_answer(r.answer);
-  const EquivalenceResult eq = check_equivalence(extracted.answer, problem.answer);
+  const GoldAnswer gold = gold_answer(problem);
+  const SampleGrade grade = grade_text(r.answer, gold);
   json j = {{"dataset", dataset},
             {"problem", problem.id},
             {"config", config.name()},
@@ -33,11 +33,11 @@ json sample_line(const std::string& dataset, const Problem& problem, const Metho
             {"prompt", run.prompt},
             {"thinking", r.thinking},
             {"answer", r.answer},
-            {"extracted", extracted.answer},
-            {"extracted_from", answer_source_name(extracted.source)},
-            {"gold", problem.answer},
-            {"correct", !extracted.answer.empty() && eq.equivalent},
-            {"equivalence", equivalence_method_name(eq.method)},
+            {"extracted", grade.extracted},
+            {"extracted_from", grade.source},
+            {"gold", gold.answer},
+            {"correct", grade.correct},
+            {"equivalence", grade.method},
             {"prompt_tokens", r.prompt_tokens},
             {"cached_tokens", r.cached_tokens},
             {"thinking_tokens", r.thinking_tokens},
@@ -50,7 +50,8 @@ json sample_line(const std::string& dataset, const Problem& problem, const Metho
             {"finish_reason", r.finish_reason},
             {"events", cli::events_json(r.events)},
             {"timing", {{"prompt_ms", r.prompt_ms}, {"generation_ms", r.generation_ms}}}};
-  if (r.thinking_off) j["thinking_off"] = true;  // the template closed thinking
+  if (gold.choices > 0) j["choices"] = gold.choices;  // multiple choice: graded by letter
+  if (r.thinking_off) j["thinking_off"] = true;       // the template closed thinking
   if (config.kind == MethodKind::kRejection) {
     j["tries"] = run.tries;
     j["fits"] = run.fits;
@@ -160,12 +161,13 @@ EvalOutcome run_eval(const EvalPlan& plan, Backend& backend, const std::atomic<b
       progress.sample(correct);
       progress.update(backend.stats().sampled_tokens - sampled_at_start);
     };
+    const std::string question = problem_prompt(*problem);
     if (plan.rounds) {
-      round_items.push_back({config, problem->problem, done});
+      round_items.push_back({config, question, done});
       continue;
     }
     try {
-      start_method(pump, *config, plan.context, problem->problem, w.samples, done);
+      start_method(pump, *config, plan.context, question, w.samples, done);
     } catch (const std::invalid_argument& e) {
       throw std::runtime_error(dataset + " problem " + problem->id + ", " + config->name() + ": " +
                                e.what());
