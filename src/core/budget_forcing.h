@@ -43,6 +43,8 @@
 #include <string_view>
 #include <vector>
 
+#include "core/request_error.h"
+
 namespace s1 {
 
 using Token = int32_t;
@@ -79,9 +81,9 @@ struct BudgetRules {
   int max_steps = -1;           // steps allowed; required when step_tokens > 0
   bool steps_force_end = true;  // at 0 steps left: close thinking, or just say so
 
-  // Throws std::invalid_argument with a one-line message for negative min_think,
-  // num_ignore or step_tokens, min_think above a set max_think, or step_tokens and
-  // max_steps not set together.
+  // Throws RequestError (kInvalid, naming the rule at fault) with a one-line message for
+  // negative min_think, num_ignore or step_tokens, min_think above a set max_think, or
+  // step_tokens and max_steps not set together.
   void validate() const;
 };
 

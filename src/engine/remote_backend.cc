@@ -94,9 +94,12 @@ RemoteBackend::~RemoteBackend() {
 }
 
 BackendInfo RemoteBackend::info() const {
-  return {
-      "remote " + host_ + path_ + (settings_.api_model.empty() ? "" : " " + settings_.api_model),
-      format_.name};
+  BackendInfo info;
+  info.model =
+      "remote " + host_ + path_ + (settings_.api_model.empty() ? "" : " " + settings_.api_model);
+  info.format = format_.name;
+  info.think_end = format_.end;
+  return info;
 }
 
 std::string RemoteBackend::render_prompt(const BackendRequest& request) const {

@@ -117,15 +117,18 @@ int Scheduler::submit(GenerationRequest request) {
                                        vocab.end_delimiter.tokens.size() +
                                        vocab.cap_suffix.tokens.size());
   if (prompt + closing + 1 > n_ctx_seq_) {
-    throw std::invalid_argument("the prompt (" + std::to_string(prompt) +
-                                " tokens) does not fit the context (" +
-                                std::to_string(n_ctx_seq_) + " tokens per sequence)");
+    throw RequestError(RequestErrorCode::kContextExceeded,
+                       "the prompt (" + std::to_string(prompt) +
+                           " tokens) does not fit the context (" + std::to_string(n_ctx_seq_) +
+                           " tokens per sequence)");
   }
   const int room = n_ctx_seq_ - prompt - closing - 1;
   if (rules.max_answer > room) {
-    throw std::invalid_argument("the answer budget (" + std::to_string(rules.max_answer) +
-                                " tokens) is beyond what the context leaves (" +
-                                std::to_string(room) + ")");
+    throw RequestError(RequestErrorCode::kContextExceeded,
+                       "the answer budget (" + std::to_string(rules.max_answer) +
+                           " tokens) is beyond what the context leaves (" + std::to_string(room) +
+                           ")",
+                       "max_answer");
   }
   const int answer_reserve = rules.max_answer >= 0 ? rules.max_answer : std::min(room / 4, 1024);
   const int think_room = room - answer_reserve;
@@ -135,9 +138,11 @@ int Scheduler::submit(GenerationRequest request) {
     rules.max_think = think_room;
   }
   if (rules.min_think > rules.max_think) {
-    throw std::invalid_argument("min_think (" + std::to_string(rules.min_think) +
-                                ") is beyond what the context leaves for thinking (" +
-                                std::to_string(rules.max_think) + ")");
+    throw RequestError(RequestErrorCode::kContextExceeded,
+                       "min_think (" + std::to_string(rules.min_think) +
+                           ") is beyond what the context leaves for thinking (" +
+                           std::to_string(rules.max_think) + ")",
+                       "min_think");
   }
   const int id = next_id_++;
   auto shared = std::make_shared<GenerationRequest>(std::move(request));

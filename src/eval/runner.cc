@@ -183,9 +183,7 @@ EvalOutcome run_eval(const EvalPlan& plan, Backend& backend, const std::atomic<b
     }
   }
   if (plan.rounds) {
-    auto* local = dynamic_cast<LocalBackend*>(&backend);
-    if (!local) throw std::runtime_error("the round schedule needs the local backend");
-    outcome.interrupted = !run_rounds(*local, plan.context, std::move(round_items), stop);
+    outcome.interrupted = !run_rounds(backend, plan.context, std::move(round_items), stop);
   }
   while (!plan.rounds) {
     if (stop && stop->load()) {

@@ -105,6 +105,23 @@ TEST(ServerApi, ConflictingAndInconsistentBudgetsAreRefused) {
   EXPECT_EQ(chat_error({{"max_tokens", 0}}).code, "invalid_value");
 }
 
+// An inconsistent budget names the field the request got wrong, not always the floor.
+TEST(ServerApi, InconsistentBudgetNamesItsOwnField) {
+  ApiError e = chat_error({{"max_tokens_thinking", 5}, {"min_tokens_thinking", 6}});
+  EXPECT_EQ(e.param, "min_tokens_thinking");
+  ApiDefaults d = defaults();
+  d.rules.min_think = 50;  // the server's floor; the request caps below it
+  try {
+    parse_request(Endpoint::kChat,
+                  R"({"messages": [{"role": "user", "content": "hi"}], "thinking_token_budget": 10})",
+                  d);
+    ADD_FAILURE() << "a cap below the server's floor was accepted";
+  } catch (const ApiError& err) {
+    EXPECT_EQ(err.code, "inconsistent_budget");
+    EXPECT_EQ(err.param, "max_tokens_thinking");
+  }
+}
+
 TEST(ServerApi, SamplingFieldsMapToBothPhases) {
   const ApiRequest r = chat({{"temperature", 0.7},
                              {"top_p", 0.9},

@@ -5,7 +5,8 @@
 namespace s1::server {
 
 SubmitError classify_submit_error(const std::invalid_argument& e) {
-  const bool context = std::string(e.what()).find("context") != std::string::npos;
+  const auto* typed = dynamic_cast<const RequestError*>(&e);
+  const bool context = typed && typed->code() == RequestErrorCode::kContextExceeded;
   return {400, context ? "context_length_exceeded" : "invalid_request"};
 }
 
@@ -47,9 +48,6 @@ EngineLoop::EngineLoop(std::unique_ptr<Backend> backend, Metrics& metrics, int n
   metrics_.declare_counter("s1_samples_total", "Finished samples by finish reason.");
   metrics_.declare_counter("s1_forcing_events_total",
                            "Budget-forcing events by kind (ignore, cap, end) and reason.");
-  if (auto* local = dynamic_cast<LocalBackend*>(backend_.get())) {
-    sequence_context_ = local->scheduler().sequence_context();
-  }
   thread_ = std::thread([this] { run(); });
 }
 
@@ -188,11 +186,11 @@ void EngineLoop::start(const std::shared_ptr<Job>& job) {
 
 void EngineLoop::update_gauges() {
   EngineGauges g;
-  if (auto* local = dynamic_cast<LocalBackend*>(backend_.get())) {
-    g.busy_sequences = local->scheduler().busy_sequences();
-    g.used_cells = local->scheduler().used_cells();
-    g.cached_cells = local->scheduler().cached_cells();
-    g.queued = local->scheduler().queued_requests();
+  if (const auto o = backend_->occupancy()) {
+    g.busy_sequences = o->busy_sequences;
+    g.used_cells = o->used_cells;
+    g.cached_cells = o->cached_cells;
+    g.queued = o->queued_requests;
   } else {
     g.busy_sequences = static_cast<int>(active_.size());
   }

@@ -69,8 +69,8 @@ class Job {
 };
 
 // How a request the backend refused (std::invalid_argument) is reported: 400 with
-// "context_length_exceeded" for a prompt or budget beyond the context, else
-// "invalid_request".
+// "context_length_exceeded" for a RequestError of code kContextExceeded (a prompt or
+// budget beyond the context), else "invalid_request". The code decides, never the text.
 struct SubmitError {
   int status;
   std::string code;
@@ -120,7 +120,7 @@ class EngineLoop {
   BackendInfo info() const { return info_; }
   int n_parallel() const { return n_parallel_; }
   // Tokens one sequence may hold (0 when the backend does not say).
-  int sequence_context() const { return sequence_context_; }
+  int sequence_context() const { return info_.sequence_context; }
 
  private:
   void run();
@@ -131,7 +131,6 @@ class EngineLoop {
   Metrics& metrics_;
   BackendInfo info_;
   int n_parallel_ = 1;
-  int sequence_context_ = 0;
 
   mutable std::mutex mutex_;
   std::condition_variable wake_;
