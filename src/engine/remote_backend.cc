@@ -214,7 +214,7 @@ void RemoteBackend::launch(Sample& s) {
                {"max_tokens", std::max(1, left)},
                {"stop", stop},
                {"temperature", sp.temperature},
-               {"seed", sp.seed + static_cast<uint32_t>(s.index) * 7919u},
+               {"seed", sample_seed(sp.seed, s.index)},
                {"stream", false},
                {"skip_special_tokens", false}};  // vLLM: show special triggers as text
   if (!settings_.api_model.empty()) body["model"] = settings_.api_model;

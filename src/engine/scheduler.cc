@@ -333,8 +333,8 @@ void Scheduler::admit() {
       SamplingParams think = p.request->thinking_sampling;
       SamplingParams answer = p.request->answer_sampling;
       // Distinct samples of one request draw distinct random streams.
-      think.seed += static_cast<uint32_t>(s.sample) * 7919u;
-      answer.seed += static_cast<uint32_t>(s.sample) * 7919u;
+      think.seed = sample_seed(think.seed, s.sample);
+      answer.seed = sample_seed(answer.seed, s.sample);
       s.thinking_sampler.emplace(think, model_.n_vocab());
       s.answer_sampler.emplace(answer, model_.n_vocab());
       s.n_past = static_cast<int>(keep);
