@@ -54,6 +54,9 @@ const char* to_string(FinishReason reason) {
     case FinishReason::kNone: return "none";
     case FinishReason::kStop: return "stop";
     case FinishReason::kLength: return "length";
+    case FinishReason::kContext: return "context";
+    case FinishReason::kCancelled: return "cancelled";
+    case FinishReason::kError: return "error";
   }
   return "?";
 }

@@ -90,7 +90,11 @@ struct BudgetRules {
 enum class Phase { kThinking, kAnswer, kDone };
 enum class Channel { kThinking, kDelimiter, kAnswer };
 enum class ForcingKind { kIgnore, kCap, kEnd, kStep };
-enum class FinishReason { kNone, kStop, kLength };
+// Why a sequence ended: kStop (end of generation), kLength (a budget ran out), kContext
+// (its share of the context ran out), kCancelled (cancelled before the end), kError (a
+// remote server failed); kNone while it runs. The forcer decides the first two, the
+// backends the others. Strings (to_string) only at the edges: JSON, metrics, text.
+enum class FinishReason { kNone, kStop, kLength, kContext, kCancelled, kError };
 
 const char* to_string(ForcingKind kind);
 const char* to_string(FinishReason reason);

@@ -495,7 +495,7 @@ void Scheduler::mask_triggers(float* row) const {
   for (Token t : mask_tokens_) row[t] = -INFINITY;
 }
 
-void Scheduler::end_now(Slot& slot, const std::string& reason) {
+void Scheduler::end_now(Slot& slot, FinishReason reason) {
   deliver_chunks(slot.forcer->finish(FinishReason::kLength).output, slot.sample, slot.result,
                  slot.request->on_text);
   if (slot.active) finish(slot, reason);
@@ -507,7 +507,7 @@ void Scheduler::end_stalled() {
   // loop that never ends), so it is ended instead of waited on.
   for (auto& sp : slots_) {
     Slot& s = *sp;
-    if (s.active && s.prompt_done && s.pending.empty()) end_now(s, "cancelled");
+    if (s.active && s.prompt_done && s.pending.empty()) end_now(s, FinishReason::kCancelled);
   }
 }
 
@@ -658,16 +658,16 @@ void Scheduler::apply(Slot& slot, Token token, const Decision& d) {
   }
   deliver_chunks(d.output, slot.sample, r, slot.request->on_text);
   if (d.done) {
-    finish(slot, to_string(slot.forcer->finish_reason()));
+    finish(slot, slot.forcer->finish_reason());
     return;
   }
   // The sequence may not outgrow its share of the context.
   if (slot.n_past + static_cast<int>(slot.pending.size()) >= n_ctx_seq_) {
-    end_now(slot, "context");
+    end_now(slot, FinishReason::kContext);
   }
 }
 
-void Scheduler::finish(Slot& slot, const std::string& reason) {
+void Scheduler::finish(Slot& slot, FinishReason reason) {
   SequenceResult& r = slot.result;
   r.finish_reason = reason;
   r.thinking_tokens = slot.forcer->thinking_tokens();
@@ -708,7 +708,7 @@ bool Scheduler::cancel(int request_id) {
     Slot& s = *sp;
     if (s.active && s.request_id == request_id) {
       if (!s.prompt_done) s.first_token = Clock::now();
-      end_now(s, "cancelled");
+      end_now(s, FinishReason::kCancelled);
       found = true;
     }
   }
@@ -719,7 +719,7 @@ bool Scheduler::cancel(int request_id) {
       r.prompt_tokens = static_cast<int>(p.request->prompt.size());
       r.max_think = p.rules.max_think;
       r.clamped = p.clamped;
-      r.finish_reason = "cancelled";
+      r.finish_reason = FinishReason::kCancelled;
       if (p.request->on_done) p.request->on_done(r.sample, r);
     }
   }

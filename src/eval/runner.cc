@@ -58,7 +58,7 @@ json sample_line(const std::string& dataset, const Problem& problem, const Metho
             {"retracted_tokens", r.retracted_tokens},
             {"max_think", r.max_think},
             {"clamped", r.clamped},
-            {"finish_reason", r.finish_reason},
+            {"finish_reason", to_string(r.finish_reason)},
             {"events", events_json(r.events)},
             {"timing", {{"prompt_ms", r.prompt_ms}, {"generation_ms", r.generation_ms}}}};
   if (r.thinking_off) j["thinking_off"] = true;  // the template closed thinking
@@ -163,7 +163,7 @@ EvalOutcome run_eval(const EvalPlan& plan, Backend& backend, const std::atomic<b
     const Problem* problem = w.problem;
     const MethodConfig* config = w.config;
     auto done = [&, dataset, problem, config](SampleRun r) {
-      if (r.result.finish_reason == "cancelled") return;  // runs again next time
+      if (r.result.finish_reason == FinishReason::kCancelled) return;  // runs again next time
       json line = sample_line(dataset, *problem, *config, r);
       const bool correct = line["correct"].get<bool>();
       store.append(line);

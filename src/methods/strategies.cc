@@ -117,9 +117,9 @@ void verify(RequestPump& pump, const MethodConfig& c, const MethodContext& ctx,
   r.answer_sampling = ctx.answer;
   auto shared = std::make_shared<SampleRun>(std::move(run));
   r.on_done = [shared, done](int, const SequenceResult& v) {
-    if (v.finish_reason == "cancelled") {
+    if (v.finish_reason == FinishReason::kCancelled) {
       SampleRun cancelled = *shared;
-      cancelled.result.finish_reason = "cancelled";
+      cancelled.result.finish_reason = FinishReason::kCancelled;
       done(std::move(cancelled));
       return;
     }
@@ -137,7 +137,7 @@ void rejection_try(RequestPump& pump, const MethodConfig& c, const MethodContext
   BackendRequest r = make_request(*plan, ctx, s, static_cast<uint32_t>(t) * kTrySeedStep, 1);
   r.on_done = [&pump, c, ctx, plan, s, t, rejected_tokens, done](int, const SequenceResult& res) {
     const bool fits = !has_cap(res);
-    if (!fits && res.finish_reason != "cancelled" && t + 1 < c.max_tries) {
+    if (!fits && res.finish_reason != FinishReason::kCancelled && t + 1 < c.max_tries) {
       rejection_try(pump, c, ctx, plan, s, t + 1, rejected_tokens + res.thinking_tokens, done);
       return;
     }
@@ -311,7 +311,7 @@ void start_method(RequestPump& pump, const MethodConfig& config, const MethodCon
     run.prompt = plan->prompt;
     run.result = res;
     run.result.sample = s;
-    if (config.kind == MethodKind::kBestOfN && res.finish_reason != "cancelled") {
+    if (config.kind == MethodKind::kBestOfN && res.finish_reason != FinishReason::kCancelled) {
       verify(pump, config, ctx, question, std::move(run), done);
     } else {
       done(std::move(run));

@@ -159,7 +159,7 @@ void EngineLoop::start(const std::shared_ptr<Job>& job) {
     metrics_.add("s1_prompt_tokens_total", sample == 0 ? r.prompt_tokens : 0);
     metrics_.add("s1_reasoning_tokens_total", r.thinking_tokens);
     metrics_.add("s1_answer_tokens_total", r.answer_tokens);
-    metrics_.add("s1_samples_total", 1, "finish_reason=\"" + escape_label(r.finish_reason) + "\"");
+    metrics_.add("s1_samples_total", 1, "finish_reason=\"" + escape_label(to_string(r.finish_reason)) + "\"");
     for (const auto& ev : r.events) {
       metrics_.add("s1_forcing_events_total", 1,
                    std::string("kind=\"") + to_string(ev.kind) + "\",reason=\"" +

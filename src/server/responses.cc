@@ -143,9 +143,9 @@ std::string ResponseBuilder::finish_reason(const Choice& c) const {
   if (request_.plain) {
     // Ended at its first forcing event: a cap is max_tokens, an end is a stop.
     if (!r.events.empty()) return r.events.back().kind == ForcingKind::kEnd ? "stop" : "length";
-    return r.finish_reason == "stop" ? "stop" : "length";
+    return r.finish_reason == FinishReason::kStop ? "stop" : "length";
   }
-  return r.finish_reason == "stop" ? "stop" : "length";
+  return r.finish_reason == FinishReason::kStop ? "stop" : "length";
 }
 
 json ResponseBuilder::s1_info(const Choice& c) const {
@@ -165,7 +165,7 @@ json ResponseBuilder::s1_info(const Choice& c) const {
           {"max_think", r.max_think},
           {"clamped", r.clamped},
           {"thinking_off", r.thinking_off},
-          {"finish_reason", r.finish_reason}};
+          {"finish_reason", to_string(r.finish_reason)}};
 }
 
 json ResponseBuilder::usage() const {
