@@ -19,7 +19,7 @@ class ServeApi : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     server_ = new ServerProcess(
-        test::s1_serve_argv({"--parallel", "4", "-c", "2048", "--alias", "s1-tiny", "--max-think",
+        test::s1_serve_argv({"--parallel", "4", "-c", "512", "--alias", "s1-tiny", "--max-think",
                              "16", "--max-answer", "8"}),
         0, test::temp_dir() + "/serve-api.log");
   }
@@ -365,7 +365,7 @@ TEST_F(ServeApi, ErrorsHaveStatusAndOpenAiJson) {
                400, "invalid_utf8");
   expect_error(post("/v1/completions", "{\"prompt\": 5}"), 400, "invalid_type");
   expect_error(post("/v1/nothing", "{}"), 404, "not_found");
-  // A prompt beyond the context (2048 / 4 sequences = 512 tokens each), also when streaming.
+  // A prompt beyond the context (512 tokens each), also when streaming.
   std::string longq;
   for (int i = 0; i < 700; ++i) longq += "apple ";
   const json big = {{"messages", {{{"role", "user"}, {"content", longq}}}}};

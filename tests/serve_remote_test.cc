@@ -124,7 +124,7 @@ void expect_same_rules(Backend& remote, bool counts_stop_token) {
 }
 
 TEST(RemoteBackend, AppliesTheBudgetRulesOverS1Serve) {
-  test::ServerProcess server(test::s1_serve_argv({"--parallel", "2", "-c", "2048"}), 0,
+  test::ServerProcess server(test::s1_serve_argv({"--parallel", "2", "-c", "1024"}), 0,
                              test::temp_dir() + "/remote-s1.log");
   RemoteSettings s;
   s.url = "http://127.0.0.1:" + std::to_string(server.port());

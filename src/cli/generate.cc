@@ -2,6 +2,7 @@
 #include <CLI/CLI.hpp>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -29,7 +30,6 @@ struct GenerateArgs {
   std::string prompt_file;
   std::string system;
   int n_samples = 1;
-  int parallel = 0;  // 0: n_samples
   bool json = false;
 };
 
@@ -60,8 +60,9 @@ std::string read_prompt(const GenerateArgs& a) {
 int run_generate(GenerateArgs& a) {
   const std::string question = read_prompt(a);
   a.rules.validate();
+  // No more sequences than samples: the others would hold cells for nothing.
   const auto backend =
-      make_backend(a.model, a.forcing, a.parallel > 0 ? a.parallel : a.n_samples);
+      make_backend(a.model, a.forcing, std::min(a.model.context.parallel, a.n_samples));
 
   BackendRequest req;
   req.messages = question_messages(question, a.system);
@@ -126,8 +127,6 @@ void add_generate_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--system", args->system, "system message");
   cmd->add_option("-n,--n-samples", args->n_samples, "samples of the prompt, decoded together")
       ->capture_default_str()
-      ->check(CLI::Range(1, 4096));
-  cmd->add_option("--parallel", args->parallel, "sequences decoded at once (default: -n)")
       ->check(CLI::Range(1, 4096));
   cmd->add_flag("--json", args->json, "print one JSON object instead of streaming text");
   cmd->callback([args, &exit_code] { exit_code = run_generate(*args); });
