@@ -375,8 +375,10 @@ TEST_F(ServeApi, ErrorsHaveStatusAndOpenAiJson) {
   expect_error(post("/v1/chat/completions", big_stream.dump()), 400, "context_length_exceeded");
   // A body beyond the limit (8 MiB).
   expect_error(post("/v1/chat/completions", std::string(9 << 20, ' ')), 413, "payload_too_large");
-  // An answer budget beyond the context.
-  expect_error(chat({{"max_tokens", 100000}}), 400, "context_length_exceeded");
+  // An answer budget beyond the context, named by its field.
+  const auto beyond = chat({{"max_tokens", 100000}});
+  expect_error(beyond, 400, "context_length_exceeded");
+  EXPECT_EQ(beyond.second["error"]["param"], "max_tokens") << beyond.second.dump();
   auto h = server_->client().Get("/health");
   ASSERT_TRUE(h);
   EXPECT_EQ(h->status, 200);

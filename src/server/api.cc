@@ -81,18 +81,6 @@ std::vector<std::string> get_strings(const json& v, const std::string& name, siz
   return out;
 }
 
-// The request field of a BudgetRules member (its first name where it has several).
-std::string budget_param(const std::string& rule) {
-  static const std::pair<const char*, const char*> kNames[] = {
-      {"max_think", "max_tokens_thinking"}, {"min_think", "min_tokens_thinking"},
-      {"num_ignore", "thinking_n_ignore"},  {"max_answer", "max_tokens"},
-      {"step_tokens", "thinking_step_tokens"}, {"max_steps", "thinking_steps"}};
-  for (const auto& [member, param] : kNames) {
-    if (rule == member) return param;
-  }
-  return "";
-}
-
 // One setting under several names: they must agree. Returns the value, if any.
 std::optional<int64_t> aliased_int(const json& body, const std::vector<const char*>& names,
                                    int64_t lo, int64_t hi) {
@@ -259,6 +247,17 @@ json error_json(const ApiError& e) {
             {"type", e.type},
             {"param", e.param.empty() ? json(nullptr) : json(e.param)},
             {"code", e.code}}}};
+}
+
+std::string budget_param(const std::string& rule) {
+  static const std::pair<const char*, const char*> kNames[] = {
+      {"max_think", "max_tokens_thinking"}, {"min_think", "min_tokens_thinking"},
+      {"num_ignore", "thinking_n_ignore"},  {"max_answer", "max_tokens"},
+      {"step_tokens", "thinking_step_tokens"}, {"max_steps", "thinking_steps"}};
+  for (const auto& [member, param] : kNames) {
+    if (rule == member) return param;
+  }
+  return "";
 }
 
 ApiRequest parse_request(Endpoint endpoint, std::string_view body_text, const ApiDefaults& d) {

@@ -7,7 +7,8 @@ namespace s1::server {
 SubmitError classify_submit_error(const std::invalid_argument& e) {
   const auto* typed = dynamic_cast<const RequestError*>(&e);
   const bool context = typed && typed->code() == RequestErrorCode::kContextExceeded;
-  return {400, context ? "context_length_exceeded" : "invalid_request"};
+  return {400, context ? "context_length_exceeded" : "invalid_request",
+          typed ? budget_param(typed->field()) : ""};
 }
 
 bool Job::wait(std::vector<JobEvent>& out, std::chrono::milliseconds timeout) {
@@ -28,12 +29,14 @@ void Job::push(JobEvent event) {
   cv_.notify_all();
 }
 
-void Job::fail(int status, const std::string& code, const std::string& message) {
+void Job::fail(int status, const std::string& code, const std::string& message,
+               const std::string& param) {
   JobEvent e;
   e.kind = JobEvent::Kind::kError;
   e.status = status;
   e.code = code;
   e.message = message;
+  e.param = param;
   push(std::move(e));
 }
 
@@ -178,7 +181,7 @@ void EngineLoop::start(const std::shared_ptr<Job>& job) {
     active_[job->backend_id_] = job;
   } catch (const std::invalid_argument& e) {
     const SubmitError kind = classify_submit_error(e);
-    job->fail(kind.status, kind.code, e.what());
+    job->fail(kind.status, kind.code, e.what(), kind.param);
   } catch (const std::exception& e) {
     job->fail(500, "internal_error", e.what());
   }

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "engine/backend.h"
+#include "server/api.h"
 #include "server/metrics.h"
 
 namespace s1::server {
@@ -34,9 +35,10 @@ struct JobEvent {
   int sample = 0;
   TextChunk chunk{Channel::kThinking, "", false};  // kText
   SequenceResult result;                           // kDone: one per sample
-  int status = 0;                                  // kError: HTTP status, code, message
-  std::string code;
+  int status = 0;                                  // kError: HTTP status, code, message,
+  std::string code;                                // and the request field at fault ("")
   std::string message;
+  std::string param;
 };
 
 // One request's channel between the loop thread and the HTTP thread that waits on it.
@@ -52,7 +54,8 @@ class Job {
 
   // Loop side.
   void push(JobEvent event);
-  void fail(int status, const std::string& code, const std::string& message);
+  void fail(int status, const std::string& code, const std::string& message,
+            const std::string& param = "");
   // fail() with 503 kShuttingDown.
   void fail_shutting_down() { fail(503, kShuttingDown, kShuttingDownMessage); }
 
@@ -70,10 +73,12 @@ class Job {
 
 // How a request the backend refused (std::invalid_argument) is reported: 400 with
 // "context_length_exceeded" for a RequestError of code kContextExceeded (a prompt or
-// budget beyond the context), else "invalid_request". The code decides, never the text.
+// budget beyond the context), else "invalid_request". The code decides, never the text;
+// `param` is the request field of the rule at fault (budget_param), if one is.
 struct SubmitError {
   int status;
   std::string code;
+  std::string param;
 };
 SubmitError classify_submit_error(const std::invalid_argument& e);
 

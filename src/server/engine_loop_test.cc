@@ -20,5 +20,17 @@ TEST(EngineLoop, TheErrorCodeNotTheMessageDecidesTheStatus) {
   EXPECT_EQ(e.code, "invalid_request");
 }
 
+// A budget the engine refuses is named by the request's own field.
+TEST(EngineLoop, ARefusedBudgetNamesItsRequestField) {
+  SubmitError e = classify_submit_error(RequestError(
+      RequestErrorCode::kContextExceeded, "the answer budget is beyond the context", "max_answer"));
+  EXPECT_EQ(e.param, "max_tokens");
+  e = classify_submit_error(
+      RequestError(RequestErrorCode::kContextExceeded, "min_think is beyond", "min_think"));
+  EXPECT_EQ(e.param, "min_tokens_thinking");
+  e = classify_submit_error(RequestError(RequestErrorCode::kContextExceeded, "the prompt"));
+  EXPECT_EQ(e.param, "");
+}
+
 }  // namespace
 }  // namespace s1::server

@@ -334,7 +334,7 @@ void HttpServer::prepare(BackendRequest& request) {
     loop_->prepare(request);
   } catch (const std::invalid_argument& e) {
     const SubmitError kind = classify_submit_error(e);
-    throw ApiError(kind.status, kind.code, e.what());
+    throw ApiError(kind.status, kind.code, e.what(), kind.param);
   } catch (const std::exception& e) {
     throw ApiError(400, "invalid_request", e.what());
   }
@@ -369,7 +369,7 @@ void HttpServer::client_left(Exchange& ex) {
 }
 
 void HttpServer::fail(Exchange& ex, const JobEvent& error, httplib::Response& res) {
-  send_error(res, ApiError(error.status, error.code, error.message));
+  send_error(res, ApiError(error.status, error.code, error.message, error.param));
   finish(ex, error.status);
 }
 
@@ -432,7 +432,7 @@ bool HttpServer::stream_more(Exchange& ex, httplib::DataSink& sink) {
   }
   if (error) {
     // Too late for a status: the stream ends with an error object.
-    write(sse(error_json(ApiError(error->status, error->code, error->message))));
+    write(sse(error_json(ApiError(error->status, error->code, error->message, error->param))));
   } else if (ex.builder.done()) {
     for (const auto& c : ex.builder.end()) write(sse(c));
   } else {
