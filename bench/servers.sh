@@ -3,6 +3,7 @@
 # /health, and stops both when the script exits.
 #
 #   start_servers SLOTS THREADS CTX LOG_SUFFIX [extra s1 serve flags...]
+#     CTX is the whole context (llama-server's -c); s1's -c is each slot's share of it.
 #     sets s1_port and ll_port. Needs $root, $s1, $llama_server and $model.
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
@@ -21,7 +22,7 @@ start_servers() {
   shift 4
   s1_port=$(free_port)
   "$s1" serve -m "$model" --host 127.0.0.1 --port "$s1_port" --parallel "$slots" -t "$threads" \
-    -c "$ctx" "$@" >"$root/build/bench/s1-serve$suffix.log" 2>&1 &
+    -c "$((ctx / slots))" "$@" >"$root/build/bench/s1-serve$suffix.log" 2>&1 &
   s1_pid=$!
   ll_port=$(free_port)
   "$llama_server" -m "$model" --host 127.0.0.1 --port "$ll_port" -np "$slots" -t "$threads" \

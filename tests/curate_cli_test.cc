@@ -220,7 +220,7 @@ TEST(CurateCli, FeaturizeMeasuresAttemptsAndResumes) {
 TEST(CurateCli, FeaturizeDefaultsFitAndATooLongQuestionIsSkipped) {
   const std::string dir = test::temp_dir();
   std::string long_question;
-  for (int i = 0; i < 4000; ++i) long_question += "word ";
+  for (int i = 0; i < 6000; ++i) long_question += "word ";  // beyond -c 4096
   // The long one first: what comes after it still runs.
   const std::vector<nlohmann::json> records = {
       {{"id", "long"}, {"question", long_question}, {"answer", "3"}},

@@ -19,7 +19,7 @@ class ServeApi : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     server_ = new ServerProcess(
-        test::s1_serve_argv({"--parallel", "4", "-c", "2048", "--alias", "s1-tiny", "--max-think",
+        test::s1_serve_argv({"--parallel", "4", "-c", "512", "--alias", "s1-tiny", "--max-think",
                              "16", "--max-answer", "8"}),
         0, test::temp_dir() + "/serve-api.log");
   }
@@ -365,7 +365,7 @@ TEST_F(ServeApi, ErrorsHaveStatusAndOpenAiJson) {
                400, "invalid_utf8");
   expect_error(post("/v1/completions", "{\"prompt\": 5}"), 400, "invalid_type");
   expect_error(post("/v1/nothing", "{}"), 404, "not_found");
-  // A prompt beyond the context (2048 / 4 sequences = 512 tokens each), also when streaming.
+  // A prompt beyond the context (512 tokens each), also when streaming.
   std::string longq;
   for (int i = 0; i < 700; ++i) longq += "apple ";
   const json big = {{"messages", {{{"role", "user"}, {"content", longq}}}}};
@@ -375,8 +375,10 @@ TEST_F(ServeApi, ErrorsHaveStatusAndOpenAiJson) {
   expect_error(post("/v1/chat/completions", big_stream.dump()), 400, "context_length_exceeded");
   // A body beyond the limit (8 MiB).
   expect_error(post("/v1/chat/completions", std::string(9 << 20, ' ')), 413, "payload_too_large");
-  // An answer budget beyond the context.
-  expect_error(chat({{"max_tokens", 100000}}), 400, "context_length_exceeded");
+  // An answer budget beyond the context, named by its field.
+  const auto beyond = chat({{"max_tokens", 100000}});
+  expect_error(beyond, 400, "context_length_exceeded");
+  EXPECT_EQ(beyond.second["error"]["param"], "max_tokens") << beyond.second.dump();
   auto h = server_->client().Get("/health");
   ASSERT_TRUE(h);
   EXPECT_EQ(h->status, 200);

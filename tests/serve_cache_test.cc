@@ -31,7 +31,7 @@ json post(const ServerProcess& server, const std::string& path, const json& body
 }
 
 TEST(ServeCache, ChatTurnsReuseTheConversationSoFar) {
-  ServerProcess server(test::s1_serve_argv({"--parallel", "2", "-c", "8192"}), 0,
+  ServerProcess server(test::s1_serve_argv({"--parallel", "2", "-c", "4096"}), 0,
                        test::temp_dir() + "/serve-cache-chat.log");
   json messages = json::array();
   int previous_prompt = 0;

@@ -142,7 +142,7 @@ StreamOutcome stream_chat(const ServerProcess& server, const json& body,
 }
 
 TEST(ServeHardening, EmptyIgnoreStringAnswers) {
-  ServerProcess server(test::s1_serve_argv({"--parallel", "2", "-c", "2048"}), 0,
+  ServerProcess server(test::s1_serve_argv({"--parallel", "2", "-c", "1024"}), 0,
                        test::temp_dir() + "/hard-empty-ignore.log");
   const json body = {{"messages", {{{"role", "user"}, {"content", "hi"}}}},
                      {"thinking_n_ignore", 1},
@@ -232,7 +232,7 @@ TEST(ServeHardening, SilentConnectionsTimeOutAtTheConnectionLimit) {
 }
 
 TEST(ServeHardening, HugePromptsAreRefusedByTheirSizeOffTheEngineThread) {
-  ServerProcess server(test::s1_serve_argv({"--parallel", "2", "-c", "4096"}), 0,
+  ServerProcess server(test::s1_serve_argv({"--parallel", "2", "-c", "2048"}), 0,
                        test::temp_dir() + "/hard-huge.log");
   // A stream runs while a 5 MB prompt comes in.
   std::atomic<int> started{0};
@@ -275,7 +275,7 @@ TEST(ServeHardening, HugePromptsAreRefusedByTheirSizeOffTheEngineThread) {
 
 TEST(ServeHardening, SigtermAnswersQueuedClientsAndEndsRunningStreams) {
   const double grace = 1.0;
-  ServerProcess server(test::s1_serve_argv({"--parallel", "2", "-c", "16384", "--queue", "8",
+  ServerProcess server(test::s1_serve_argv({"--parallel", "2", "-c", "8192", "--queue", "8",
                                             "--shutdown-grace", "1"}),
                        0, test::temp_dir() + "/hard-sigterm.log");
   std::atomic<int> started{0};
@@ -322,7 +322,7 @@ TEST(ServeHardening, StormThenSigterm) {
   // 64 clients mixing good, malformed, leaving, oversized and empty-ignore-string
   // requests for a bounded time; then the server must be idle, and a SIGTERM with
   // requests in flight must end every one of them and the process.
-  ServerProcess server(test::s1_serve_argv({"--parallel", "4", "-c", "8192", "--queue", "16",
+  ServerProcess server(test::s1_serve_argv({"--parallel", "4", "-c", "2048", "--queue", "16",
                                             "--shutdown-grace", "1"}),
                        0, test::temp_dir() + "/hard-storm.log");
   constexpr int kClients = 64;

@@ -24,7 +24,7 @@ double metric(const std::string& text, const std::string& name) {
 
 TEST(ServeLoad, DisconnectingStreamsFreeTheirSequencesAndCells) {
   test::ServerProcess server(
-      test::s1_serve_argv({"--parallel", "8", "-c", "4096", "--queue", "64"}), 0,
+      test::s1_serve_argv({"--parallel", "8", "-c", "512", "--queue", "64"}), 0,
       test::temp_dir() + "/serve-load.log");
   constexpr int kClients = 32;
   std::atomic<int> completed{0}, dropped{0}, failed{0};

@@ -105,7 +105,7 @@ void expect_same_rules(Backend& remote, bool counts_stop_token) {
   EXPECT_EQ(r3.thinking_tokens, 6);
   EXPECT_EQ(r3.answer.rfind("\nFinal Answer:", 0), 0u) << r3.answer;
   EXPECT_EQ(r3.answer_tokens, 4);
-  EXPECT_EQ(r3.finish_reason, "length");
+  EXPECT_EQ(r3.finish_reason, FinishReason::kLength);
 
   // Steps: segments end at the step boundaries, where the markers go.
   BudgetRules steps;
@@ -124,7 +124,7 @@ void expect_same_rules(Backend& remote, bool counts_stop_token) {
 }
 
 TEST(RemoteBackend, AppliesTheBudgetRulesOverS1Serve) {
-  test::ServerProcess server(test::s1_serve_argv({"--parallel", "2", "-c", "2048"}), 0,
+  test::ServerProcess server(test::s1_serve_argv({"--parallel", "2", "-c", "1024"}), 0,
                              test::temp_dir() + "/remote-s1.log");
   RemoteSettings s;
   s.url = "http://127.0.0.1:" + std::to_string(server.port());
@@ -170,11 +170,11 @@ TEST(RemoteBackend, ReportsAnUnreachableServer) {
   s.url = "http://127.0.0.1:" + std::to_string(test::free_port());
   RemoteBackend remote(s, ForcingSettings{});
   BackendRequest r = request({}, false);
-  std::string reason;
+  FinishReason reason = FinishReason::kNone;
   r.on_done = [&](int, const SequenceResult& res) { reason = res.finish_reason; };
   remote.submit(std::move(r));
   EXPECT_THROW(remote.run(), std::runtime_error);
-  EXPECT_EQ(reason, "error");
+  EXPECT_EQ(reason, FinishReason::kError);
   EXPECT_THROW(RemoteBackend({}, ForcingSettings{}), std::invalid_argument);
 }
 

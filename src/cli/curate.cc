@@ -19,10 +19,8 @@ struct CurateArgs {
   std::vector<std::string> attempt_models;
   std::string classify_model;
   BudgetRules attempt_rules{2048, 0, 0, 512};
-  ContextSettings context;
-  int seq_ctx = 0;  // -c: per sequence (0: the attempt budgets + kQuestionRoom)
+  ContextFlags context;
   int chunk = 32;
-  int parallel = 8;
   // filter
   curate::FilterOptions filter;
   bool keep_easy = false;
@@ -31,9 +29,6 @@ struct CurateArgs {
   // export
   curate::ExportOptions exported;
 };
-
-// Tokens the default context leaves for the question beside the attempt budgets.
-constexpr int kQuestionRoom = 1024;
 
 void print_counts(const char* stage, const curate::StageCounts& c) {
   std::fprintf(stderr, "s1 curate %s: read %ld, wrote %ld", stage, c.read, c.written);
@@ -66,9 +61,7 @@ int run_featurize(CurateArgs& a) {
     o.tokenizer = tokenizer.get();
   }
   // -c is per sequence, so what fits does not depend on --parallel or --chunk.
-  const int seq_ctx = a.seq_ctx > 0 ? a.seq_ctx
-                                    : a.attempt_rules.max_think + a.attempt_rules.max_answer +
-                                          kQuestionRoom;
+  const int seq_ctx = a.context.sequence_context;
   if (seq_ctx <= a.attempt_rules.max_answer) {
     throw CommandError("-c " + std::to_string(seq_ctx) +
                            " tokens per sequence leave no room for a question beside "
@@ -76,9 +69,7 @@ int run_featurize(CurateArgs& a) {
                        2);
   }
   std::vector<std::unique_ptr<Backend>> backends;
-  ContextSettings ctx = a.context;
-  ctx.n_parallel = std::max(1, std::min(a.parallel, a.chunk));
-  ctx.n_ctx = seq_ctx * ctx.n_parallel;
+  const ContextSettings ctx = a.context.resolve(std::min(a.context.parallel, a.chunk));
   for (const auto& path : a.attempt_models) {
     backends.push_back(std::make_unique<LocalBackend>(LoadSettings{path}, ctx, ForcingSettings{}));
     o.attempt_models.emplace_back(path.substr(path.find_last_of('/') + 1), backends.back().get());
@@ -119,15 +110,8 @@ void add_curate_command(CLI::App& app, int& exit_code) {
       ->capture_default_str()->check(CLI::Range(0, 1 << 24));
   f->add_option("--attempt-max-answer", a->attempt_rules.max_answer, "answer cap of an attempt")
       ->capture_default_str()->check(CLI::Range(0, 1 << 24));
-  f->add_option("-c,--ctx-size", a->seq_ctx,
-                "context of each sequence of the attempt and classify models (the whole context "
-                "is -c x --parallel; 0: the attempt budgets + " + std::to_string(kQuestionRoom) +
-                    " for the question)")
-      ->capture_default_str()->check(CLI::Range(0, 1 << 24));
-  f->add_option("-t,--threads", a->context.n_threads, "CPU threads (0: all)")->capture_default_str();
+  add_context_flags(*f, a->context);  // of the attempt and classify models
   f->add_option("--chunk", a->chunk, "questions in flight at once (written together)")
-      ->capture_default_str()->check(CLI::Range(1, 4096));
-  f->add_option("--parallel", a->parallel, "sequences decoded together (at most --chunk)")
       ->capture_default_str()->check(CLI::Range(1, 4096));
   f->callback([a, &exit_code] { exit_code = run_featurize(*a); });
 

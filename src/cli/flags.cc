@@ -26,6 +26,9 @@ std::string unescape(const std::string& s) {
   return out;
 }
 
+// --ignore-str's default as one run and a sweep show it.
+const std::string kDefaultIgnoreString = ForcingSettings{}.ignore_strings.front();
+
 }  // namespace
 
 void SamplingFlags::resolve(SamplingParams& thinking, SamplingParams& answer) const {
@@ -45,25 +48,23 @@ void SamplingFlags::resolve(SamplingParams& thinking, SamplingParams& answer) co
   if (temp_answer >= 0) answer.temperature = temp_answer;
 }
 
-void add_model_flags(CLI::App& cmd, ModelFlags& f) {
-  cmd.add_option("--backend", f.backend,
-                 "where generations run: local (llama.cpp here) or openai (an OpenAI-compatible "
-                 "/v1/completions server: vLLM, SGLang, llama-server, s1 serve)")
-      ->capture_default_str()
-      ->check(CLI::IsMember({"local", "openai"}));
-  cmd.add_option("--url", f.url, "--backend openai: the server, e.g. http://127.0.0.1:8000");
-  cmd.add_option("--api-model", f.api_model, "--backend openai: the model name to request");
-  cmd.add_option("--api-key", f.api_key, "--backend openai: API key (default: $OPENAI_API_KEY)");
-  cmd.add_option("-m,--model", f.load.path, "GGUF model file");
-  cmd.add_option("--hf,--hf-repo", f.load.hf_repo,
-                 "download a model from Hugging Face: user/repo[:quant] (llama.cpp's cache)");
-  cmd.add_option("--ngl,--n-gpu-layers", f.load.n_gpu_layers,
-                 "layers to offload to the GPU (-1: as many as fit)")
-      ->capture_default_str();
-  cmd.add_flag("!--no-mmap", f.load.use_mmap, "read the model into memory instead of mapping it");
-  cmd.add_option("-c,--ctx-size", f.context.n_ctx, "context size in tokens, shared by all sequences")
+ContextSettings ContextFlags::resolve(int n_parallel) const {
+  ContextSettings c = context;
+  c.n_parallel = n_parallel;
+  // Probe sequences hold as much as the sequences they probe (with one KV buffer they
+  // share its cells instead).
+  c.n_ctx = sequence_context * (n_parallel + (c.unified_kv ? 0 : c.probe_sequences));
+  return c;
+}
+
+void add_context_flags(CLI::App& cmd, ContextFlags& f) {
+  cmd.add_option("-c,--ctx-size", f.sequence_context,
+                 "context of each sequence in tokens (the whole context is -c x --parallel)")
       ->capture_default_str()
       ->check(CLI::Range(16, 1 << 24));
+  cmd.add_option("--parallel,--np", f.parallel, "sequences decoded at once")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 4096));
   cmd.add_option("-b,--batch-size", f.context.n_batch, "tokens per decode call")
       ->capture_default_str()
       ->check(CLI::Range(1, 1 << 20));
@@ -81,6 +82,25 @@ void add_model_flags(CLI::App& cmd, ModelFlags& f) {
   cmd.add_flag("--kv-unified", f.context.unified_kv,
                "one KV buffer for all sequences (shared prompts share cells) instead of one "
                "per sequence (attention reads only its own cells; prompts are copied)");
+}
+
+void add_model_flags(CLI::App& cmd, ModelFlags& f) {
+  cmd.add_option("--backend", f.backend,
+                 "where generations run: local (llama.cpp here) or openai (an OpenAI-compatible "
+                 "/v1/completions server: vLLM, SGLang, llama-server, s1 serve)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"local", "openai"}));
+  cmd.add_option("--url", f.url, "--backend openai: the server, e.g. http://127.0.0.1:8000");
+  cmd.add_option("--api-model", f.api_model, "--backend openai: the model name to request");
+  cmd.add_option("--api-key", f.api_key, "--backend openai: API key (default: $OPENAI_API_KEY)");
+  cmd.add_option("-m,--model", f.load.path, "GGUF model file");
+  cmd.add_option("--hf,--hf-repo", f.load.hf_repo,
+                 "download a model from Hugging Face: user/repo[:quant] (llama.cpp's cache)");
+  cmd.add_option("--ngl,--n-gpu-layers", f.load.n_gpu_layers,
+                 "layers to offload to the GPU (-1: as many as fit)")
+      ->capture_default_str();
+  cmd.add_flag("!--no-mmap", f.load.use_mmap, "read the model into memory instead of mapping it");
+  add_context_flags(cmd, f.context);
   cmd.add_option_function<std::string>(
          "--chat-template-kwargs",
          [&f](const std::string& text) {
@@ -118,21 +138,56 @@ std::unique_ptr<Backend> make_backend(const ModelFlags& flags, const ForcingSett
     throw CommandError("no model (-m FILE.gguf or --hf user/repo)");
   }
   init_llama_backend(flags.verbose);
-  ContextSettings ctx = flags.context;
-  ctx.n_parallel = n_parallel;
-  return std::make_unique<LocalBackend>(flags.load, ctx, forcing, flags.chat_template_kwargs);
+  return std::make_unique<LocalBackend>(flags.load, flags.context.resolve(n_parallel), forcing,
+                                        flags.chat_template_kwargs);
 }
 
-void add_forcing_flags(CLI::App& cmd, ForcingSettings& forcing, BudgetRules& rules) {
-  cmd.add_option("--max-think", rules.max_think,
-                 "cap on thinking tokens; then the end delimiter and the final-answer prompt are "
-                 "appended (-1: what the context leaves)")
-      ->capture_default_str()
-      ->check(CLI::Range(-1, 1 << 30));
+int parse_budget(const std::string& text) {
+  if (text == "auto") return -1;
+  size_t used = 0;
+  int v = -2;
+  try {
+    v = std::stoi(text, &used);
+  } catch (const std::exception&) {
+  }
+  if (used != text.size() || v < -1) {
+    throw CLI::ValidationError("--max-think", "takes token counts and auto, not '" + text + "'");
+  }
+  return v;
+}
+
+void add_shared_forcing_flags(CLI::App& cmd, ForcingSettings& forcing, BudgetRules& rules) {
   cmd.add_option("--min-think", rules.min_think,
                  "attempts to end thinking before this many tokens are ignored")
       ->capture_default_str()
       ->check(CLI::Range(0, 1 << 30));
+  cmd.add_option("--max-answer", rules.max_answer, "cap on answer tokens (-1: none)")
+      ->capture_default_str()
+      ->check(CLI::Range(-1, 1 << 30));
+  cmd.add_option("--final-answer", forcing.cap_suffix,
+                 "appended after the end delimiter when the cap is reached; \\n is a newline")
+      ->default_str("\\nFinal Answer:")
+      ->transform(unescape);
+  cmd.add_option("--step-marker", forcing.step_marker,
+                 "steps-left marker of step-conditional control, {n} = steps left; \\n is a "
+                 "newline")
+      ->default_str("{n} steps left\\n")
+      ->transform(unescape);
+  cmd.add_option("--think-start", forcing.think_start,
+                 "thinking start delimiter (default: detected from the model)")
+      ->transform(unescape);
+  cmd.add_option("--think-end", forcing.think_end,
+                 "thinking end delimiter (default: detected from the model)")
+      ->transform(unescape);
+}
+
+void add_forcing_flags(CLI::App& cmd, ForcingSettings& forcing, BudgetRules& rules) {
+  add_shared_forcing_flags(cmd, forcing, rules);
+  cmd.add_option_function<std::string>(
+         "--max-think", [&rules](const std::string& s) { rules.max_think = parse_budget(s); },
+         "cap on thinking tokens; then the end delimiter and the final-answer prompt are "
+         "appended (auto: what the context leaves)")
+      ->default_str("auto");
   cmd.add_option("--num-ignore", rules.num_ignore,
                  "ignore the model's first K attempts to end thinking, appending the ignore string")
       ->capture_default_str()
@@ -140,16 +195,9 @@ void add_forcing_flags(CLI::App& cmd, ForcingSettings& forcing, BudgetRules& rul
   cmd.add_option("--ignore-str", forcing.ignore_strings,
                  "appended when an attempt to end thinking is ignored; repeat to use several in "
                  "turn (\"\" masks the end instead); \\n is a newline")
-      ->capture_default_str()
+      ->default_str(kDefaultIgnoreString)
       ->take_all()
       ->transform(unescape);
-  cmd.add_option("--final-answer", forcing.cap_suffix,
-                 "appended after the end delimiter when the cap is reached; \\n is a newline")
-      ->default_str("\\nFinal Answer:")
-      ->transform(unescape);
-  cmd.add_option("--max-answer", rules.max_answer, "cap on answer tokens (-1: none)")
-      ->capture_default_str()
-      ->check(CLI::Range(-1, 1 << 30));
   cmd.add_option("--step-tokens", rules.step_tokens,
                  "step-conditional control: thinking tokens per step, counted down by a "
                  "steps-left marker (0: off; needs --max-steps)")
@@ -160,15 +208,29 @@ void add_forcing_flags(CLI::App& cmd, ForcingSettings& forcing, BudgetRules& rul
       ->check(CLI::Range(0, 1 << 20));
   cmd.add_flag("!--no-step-end", rules.steps_force_end,
                "at 0 steps left show the marker but let thinking go on");
-  cmd.add_option("--step-marker", forcing.step_marker,
-                 "steps-left marker, {n} = steps left; \\n is a newline")
-      ->default_str("{n} steps left\\n")
-      ->transform(unescape);
-  cmd.add_option("--think-start", forcing.think_start,
-                 "thinking start delimiter (default: detected from the model)")
-      ->transform(unescape);
-  cmd.add_option("--think-end", forcing.think_end,
-                 "thinking end delimiter (default: detected from the model)")
+}
+
+void add_sweep_flags(CLI::App& cmd, SweepFlags& sweep) {
+  cmd.add_option_function<std::vector<std::string>>(
+         "--max-think",
+         [&sweep](const std::vector<std::string>& values) {
+           sweep.budgets.clear();
+           for (const auto& v : values) sweep.budgets.push_back(parse_budget(v));
+         },
+         "thinking budgets to sweep, comma-separated token counts or auto (what the context "
+         "leaves)")
+      ->delimiter(',')
+      ->default_str("auto");
+  cmd.add_option("--num-ignore", sweep.num_ignores,
+                 "budget forcing: numbers of ignored ends to sweep, comma-separated")
+      ->delimiter(',')
+      ->default_str(std::to_string(sweep.num_ignores.front()))
+      ->check(CLI::Range(0, 1 << 20));
+  cmd.add_option("--ignore-str", sweep.ignore_strings,
+                 "budget forcing: ignore strings to sweep, comma-separated (none: no string); "
+                 "\\n is a newline")
+      ->delimiter(',')
+      ->default_str(kDefaultIgnoreString)
       ->transform(unescape);
 }
 

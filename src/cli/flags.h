@@ -35,26 +35,68 @@ struct SamplingFlags {
   void resolve(SamplingParams& thinking, SamplingParams& answer) const;
 };
 
+// Sequences decoded at once (--parallel) unless a command is told otherwise.
+inline constexpr int kDefaultParallel = 4;
+// Tokens of each sequence's context (-c) unless a command is told otherwise.
+inline constexpr int kDefaultSequenceContext = 4096;
+
+// How a model runs here: its context and decoding. `-c` is the context of each
+// sequence in every command, so what fits (and a run's results) does not depend on
+// --parallel; the llama.cpp context holds -c x --parallel cells.
+struct ContextFlags {
+  ContextSettings context;                    // n_ctx and n_parallel come from the two below
+  int sequence_context = kDefaultSequenceContext;  // -c
+  int parallel = kDefaultParallel;                 // --parallel
+  // The settings for `n_parallel` sequences of sequence_context tokens each.
+  ContextSettings resolve(int n_parallel) const;
+};
+
+// -c, -b, --ubatch-size, -t, --cache-tokens, --kv-unified, --parallel.
+void add_context_flags(CLI::App& cmd, ContextFlags& flags);
+
 struct ModelFlags {
   std::string backend = "local";  // "local": llama.cpp in this process; "openai": a server
   std::string url;                // --backend openai: the server's base URL
   std::string api_model;          // --backend openai: "model" in its requests
   std::string api_key;            // --backend openai: Bearer token (default $OPENAI_API_KEY)
   LoadSettings load;
-  ContextSettings context;
+  ContextFlags context;
   // --chat-template-kwargs: template variables of every request (a server's requests
   // add their own chat_template_kwargs over them).
   ChatTemplateKwargs chat_template_kwargs;
   bool verbose = false;
 };
 
+// The backend and model flags, and add_context_flags.
 void add_model_flags(CLI::App& cmd, ModelFlags& flags);
 
-// The backend the flags name, with `n_parallel` concurrent sequences. Throws
-// CommandError / std::exception with a one-line reason.
+// The backend the flags name, with `n_parallel` concurrent sequences (at most
+// --parallel, e.g. fewer for fewer samples). Throws CommandError / std::exception with a
+// one-line reason.
 std::unique_ptr<Backend> make_backend(const ModelFlags& flags, const ForcingSettings& forcing,
                                       int n_parallel);
+
+// --final-answer, --step-marker, --think-start, --think-end: the forced text and the
+// delimiters, and --min-think, --max-answer: the rules every configuration of a sweep
+// shares too.
+void add_shared_forcing_flags(CLI::App& cmd, ForcingSettings& forcing, BudgetRules& rules);
+// The shared forcing flags plus one run's thinking budget: --max-think, --num-ignore,
+// --ignore-str, --step-tokens, --max-steps, --no-step-end.
 void add_forcing_flags(CLI::App& cmd, ForcingSettings& forcing, BudgetRules& rules);
+
+// The thinking budgets a sweep (s1 eval) runs: the same flags as one run's, each taking a
+// comma-separated list.
+struct SweepFlags {
+  std::vector<int> budgets = {-1};  // --max-think; -1: auto
+  std::vector<int> num_ignores = {0};
+  std::vector<std::string> ignore_strings = ForcingSettings{}.ignore_strings;
+};
+void add_sweep_flags(CLI::App& cmd, SweepFlags& sweep);
+
+// A --max-think value: a token count, or "auto" (also -1): what the context leaves.
+// Throws CLI::ValidationError otherwise.
+int parse_budget(const std::string& text);
+
 void add_sampling_flags(CLI::App& cmd, SamplingFlags& sampling);
 
 // Adaptive thinking (core/adaptive_exit.h, core/suppress_words.h): probes, exits and

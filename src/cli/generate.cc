@@ -2,6 +2,7 @@
 #include <CLI/CLI.hpp>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -31,7 +32,6 @@ struct GenerateArgs {
   std::string prompt_file;
   std::string system;
   int n_samples = 1;
-  int parallel = 0;  // 0: n_samples
   bool json = false;
 };
 
@@ -64,9 +64,10 @@ int run_generate(GenerateArgs& a) {
   a.rules.validate();
   BackendRequest req;
   a.adaptive.resolve(req.probe, req.suppress_words);
-  const int parallel = a.parallel > 0 ? a.parallel : a.n_samples;
+  // No more sequences than samples: the others would hold cells for nothing.
+  const int parallel = std::min(a.model.context.parallel, a.n_samples);
   // A probe runs beside its sample: one sequence each, unless told otherwise.
-  a.model.context.probe_sequences =
+  a.model.context.context.probe_sequences =
       a.adaptive.probe_slots >= 0 ? a.adaptive.probe_slots : req.probe.probing() ? parallel : 0;
   const auto backend = make_backend(a.model, a.forcing, parallel);
   const std::vector<SuppressedTokens> suppressed =
@@ -143,8 +144,6 @@ void add_generate_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--system", args->system, "system message");
   cmd->add_option("-n,--n-samples", args->n_samples, "samples of the prompt, decoded together")
       ->capture_default_str()
-      ->check(CLI::Range(1, 4096));
-  cmd->add_option("--parallel", args->parallel, "sequences decoded at once (default: -n)")
       ->check(CLI::Range(1, 4096));
   cmd->add_flag("--json", args->json, "print one JSON object instead of streaming text");
   cmd->callback([args, &exit_code] { exit_code = run_generate(*args); });

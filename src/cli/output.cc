@@ -52,7 +52,7 @@ void TextPrinter::end() {
 
 void print_result(FILE* out, const SequenceResult& r, bool color) {
   std::fprintf(out, "%s### sample %d (%s)%s\n", color ? kDim : "", r.sample,
-               r.finish_reason.c_str(), color ? kReset : "");
+               to_string(r.finish_reason), color ? kReset : "");
   TextPrinter p(out, color);
   if (!r.thinking_off) {
     p.print({Channel::kThinking, r.thinking, false});
@@ -102,7 +102,7 @@ nlohmann::json result_json(const SequenceResult& r) {
           {"sampled_tokens", r.sampled_tokens},
           {"injected_tokens", r.injected_tokens},
           {"retracted_tokens", r.retracted_tokens},
-          {"finish_reason", r.finish_reason},
+          {"finish_reason", to_string(r.finish_reason)},
           {"max_think", r.max_think},
           {"clamped", r.clamped},
           {"thinking_off", r.thinking_off},

@@ -52,10 +52,9 @@ int run_serve(ServeArgs& a) {
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
   signal(SIGPIPE, SIG_IGN);  // a client gone mid-write is a failed write, not a death
 
+  s.parallel = a.model.context.parallel;
   auto backend = make_backend(a.model, a.forcing, s.parallel);
-  if (const auto* local = dynamic_cast<const LocalBackend*>(backend.get())) {
-    s.api.n_vocab = local->model().n_vocab();
-  }
+  s.api.n_vocab = backend->info().n_vocab;
   server::HttpServer http(std::move(backend), s);
   std::atomic<bool> listening_ended{false};
   std::printf("s1 serve: listening on http://%s:%d\n", s.host.c_str(), http.bound_port());
@@ -90,9 +89,6 @@ void add_serve_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--port", s.port, "port to listen on (0: a free one, printed)")
       ->capture_default_str()
       ->check(CLI::Range(0, 65535));
-  cmd->add_option("--parallel,--np", s.parallel, "sequences decoded together (continuous batching)")
-      ->capture_default_str()
-      ->check(CLI::Range(1, 4096));
   cmd->add_option("--queue", s.max_queue, "requests that may wait for a sequence; beyond: 503")
       ->capture_default_str()
       ->check(CLI::Range(0, 1 << 16));

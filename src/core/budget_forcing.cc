@@ -9,19 +9,22 @@
 namespace s1 {
 
 void BudgetRules::validate() const {
-  if (min_think < 0) throw std::invalid_argument("min_think must not be negative");
-  if (num_ignore < 0) throw std::invalid_argument("num_ignore must not be negative");
+  auto bad = [](const std::string& field, const std::string& message) {
+    throw RequestError(RequestErrorCode::kInvalid, message, field);
+  };
+  if (min_think < 0) bad("min_think", "min_think must not be negative");
+  if (num_ignore < 0) bad("num_ignore", "num_ignore must not be negative");
   if (max_think >= 0 && min_think > max_think) {
-    throw std::invalid_argument("min_think (" + std::to_string(min_think) +
-                                ") is above max_think (" + std::to_string(max_think) + ")");
+    bad("min_think", "min_think (" + std::to_string(min_think) + ") is above max_think (" +
+                         std::to_string(max_think) + ")");
   }
-  if (step_tokens < 0) throw std::invalid_argument("step_tokens must not be negative");
+  if (step_tokens < 0) bad("step_tokens", "step_tokens must not be negative");
   if (step_tokens > 0 && max_steps < 0) {
-    throw std::invalid_argument("steps of " + std::to_string(step_tokens) +
-                                " tokens need a number of steps (max_steps >= 0)");
+    bad("max_steps", "steps of " + std::to_string(step_tokens) +
+                         " tokens need a number of steps (max_steps >= 0)");
   }
   if (step_tokens == 0 && max_steps >= 0) {
-    throw std::invalid_argument("max_steps needs a step length (step_tokens > 0)");
+    bad("step_tokens", "max_steps needs a step length (step_tokens > 0)");
   }
 }
 
@@ -52,6 +55,9 @@ const char* to_string(FinishReason reason) {
     case FinishReason::kNone: return "none";
     case FinishReason::kStop: return "stop";
     case FinishReason::kLength: return "length";
+    case FinishReason::kContext: return "context";
+    case FinishReason::kCancelled: return "cancelled";
+    case FinishReason::kError: return "error";
   }
   return "?";
 }

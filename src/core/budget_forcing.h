@@ -58,6 +58,8 @@
 #include <string_view>
 #include <vector>
 
+#include "core/request_error.h"
+
 namespace s1 {
 
 using Token = int32_t;
@@ -94,16 +96,20 @@ struct BudgetRules {
   int max_steps = -1;           // steps allowed; required when step_tokens > 0
   bool steps_force_end = true;  // at 0 steps left: close thinking, or just say so
 
-  // Throws std::invalid_argument with a one-line message for negative min_think,
-  // num_ignore or step_tokens, min_think above a set max_think, or step_tokens and
-  // max_steps not set together.
+  // Throws RequestError (kInvalid, naming the rule at fault) with a one-line message for
+  // negative min_think, num_ignore or step_tokens, min_think above a set max_think, or
+  // step_tokens and max_steps not set together.
   void validate() const;
 };
 
 enum class Phase { kThinking, kAnswer, kDone };
 enum class Channel { kThinking, kDelimiter, kAnswer };
 enum class ForcingKind { kIgnore, kCap, kEnd, kStep, kExit };
-enum class FinishReason { kNone, kStop, kLength };
+// Why a sequence ended: kStop (end of generation), kLength (a budget ran out), kContext
+// (its share of the context ran out), kCancelled (cancelled before the end), kError (a
+// remote server failed); kNone while it runs. The forcer decides the first two, the
+// backends the others. Strings (to_string) only at the edges: JSON, metrics, text.
+enum class FinishReason { kNone, kStop, kLength, kContext, kCancelled, kError };
 
 const char* to_string(ForcingKind kind);
 const char* to_string(FinishReason reason);

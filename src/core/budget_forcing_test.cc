@@ -55,6 +55,35 @@ TEST(BudgetRules, MinAboveMaxIsRefused) {
   EXPECT_THROW(r.validate(), std::invalid_argument);
 }
 
+// The rule at fault travels as a field, so front ends name it without reading the text.
+std::string failing_field(const BudgetRules& r) {
+  try {
+    r.validate();
+  } catch (const RequestError& e) {
+    EXPECT_EQ(e.code(), RequestErrorCode::kInvalid);
+    return e.field();
+  }
+  return "(valid)";
+}
+
+TEST(BudgetRules, ValidateNamesTheRuleAtFault) {
+  BudgetRules r;
+  r.max_think = 10;
+  r.min_think = 11;
+  EXPECT_EQ(failing_field(r), "min_think");
+  r.min_think = 0;
+  r.num_ignore = -1;
+  EXPECT_EQ(failing_field(r), "num_ignore");
+  r.num_ignore = 0;
+  r.step_tokens = 100;
+  EXPECT_EQ(failing_field(r), "max_steps");
+  r.step_tokens = 0;
+  r.max_steps = 3;
+  EXPECT_EQ(failing_field(r), "step_tokens");
+  r.max_steps = -1;
+  EXPECT_EQ(failing_field(r), "(valid)");
+}
+
 TEST(BudgetForcer, CapHoldsToTheToken) {
   const auto v = think_tags_vocab();
   BudgetForcer f({5, 0, 0, -1}, v, false);

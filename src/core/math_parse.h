@@ -1,74 +1,19 @@
-// Parsing of normalised LaTeX answers (see latex_normalize.h) into expression trees and
-// answer structures (tuples, sets, intervals, matrices, relations), under a work budget.
+// Parsing of normalised LaTeX answers (see latex_normalize.h) into answer structures
+// (tuples, sets, intervals, matrices, relations) over expression trees
+// (expression_parser.h), under a work budget (work_budget.h).
 //
 // All functions are pure and thread-safe given distinct WorkBudget objects.
 #pragma once
 
-#include <chrono>
-#include <cstdint>
-#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "core/expression.h"
+#include "core/expression_parser.h"
+#include "core/work_budget.h"
+
 namespace s1 {
-
-// Thrown when a WorkBudget runs out: the comparison is abandoned.
-struct WorkBudgetExceeded : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
-
-// A deterministic allowance of work steps for one comparison, with a wall-clock backstop.
-// The step limit decides results (the same inputs always use the same steps); the wall
-// clock only fires when the machine stalls, since the limits on sizes keep each step short.
-// Not thread-safe: one budget per comparison.
-class WorkBudget {
- public:
-  WorkBudget(int64_t max_steps, std::chrono::milliseconds max_wall);
-
-  // Spends `steps`; throws WorkBudgetExceeded when the total passes max_steps or the wall
-  // time since construction passes max_wall.
-  void charge(int64_t steps = 1);
-
-  int64_t steps_used() const { return used_; }
-
- private:
-  int64_t max_steps_;
-  int64_t used_ = 0;
-  int64_t next_clock_check_ = 0;
-  std::chrono::steady_clock::time_point deadline_;
-};
-
-enum class ExprKind {
-  kNumber,     // text: a decimal literal without sign, e.g. "12", "0.5", ".25"
-  kSymbol,     // text: a variable name, e.g. "x", "x_1", "\theta"
-  kConstant,   // text: "pi", "e", "i" or "infty"
-  kAdd,        // args: two or more terms
-  kMul,        // args: two or more factors
-  kNeg,        // args: the operand
-  kDiv,        // args: numerator, denominator
-  kPow,        // args: base, exponent
-  kRoot,       // args: radicand, index (2 for \sqrt)
-  kFunction,   // text: "sin", "cos", "tan", "cot", "sec", "csc", "arcsin", "arccos", "arctan",
-               // "sinh", "cosh", "tanh", "ln", "log", "exp", "abs", "floor", "ceil", "binom";
-               // args: the arguments (log: the argument then an optional base)
-  kFactorial,  // args: the operand
-};
-
-struct Expr {
-  ExprKind kind = ExprKind::kNumber;
-  std::string text;
-  std::vector<Expr> args;
-};
-
-// True when `e` contains a decimal literal such as "0.5" (an inexact value).
-bool has_decimal(const Expr& e);
-
-// Parses one expression ("2\sqrt{3}+\frac{\pi}{2}", "x^2-1", "\sin^2 x"). Implicit
-// multiplication is allowed; "3\frac{1}{2}" (a mixed number) means 3 + 1/2; "1.5e3" is
-// scientific notation; a base subscript on a number ("2516_8") is ignored.
-// Throws std::invalid_argument on a syntax error and WorkBudgetExceeded when out of budget.
-Expr parse_expression(std::string_view normalized, WorkBudget& budget);
 
 enum class AnswerKind {
   kExpr,      // expr

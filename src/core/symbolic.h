@@ -6,7 +6,8 @@
 // parallelism should try cheaper checks first (see math_equivalence.h).
 #pragma once
 
-#include "core/math_parse.h"
+#include "core/expression.h"
+#include "core/work_budget.h"
 
 namespace s1 {
 

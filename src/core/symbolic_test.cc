@@ -5,6 +5,8 @@
 #include <thread>
 #include <vector>
 
+#include "core/expression_parser.h"
+
 namespace s1 {
 namespace {
 

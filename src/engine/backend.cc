@@ -46,6 +46,25 @@ std::vector<SuppressedTokens> LocalBackend::suppressed_tokens(const std::vector<
   return out;
 }
 
+BackendInfo LocalBackend::info() const {
+  BackendInfo info;
+  info.model = model_->description();
+  info.format = format_.name;
+  info.think_end = format_.end;
+  info.n_vocab = model_->n_vocab();
+  info.sequence_context = scheduler_->sequence_context();
+  return info;
+}
+
+std::optional<BackendOccupancy> LocalBackend::occupancy() const {
+  BackendOccupancy o;
+  o.busy_sequences = scheduler_->busy_sequences();
+  o.used_cells = scheduler_->used_cells();
+  o.cached_cells = scheduler_->cached_cells();
+  o.queued_requests = scheduler_->queued_requests();
+  return o;
+}
+
 void LocalBackend::prepare(BackendRequest& request) const {
   if (request.prepared) return;
   // No token holds more bytes than the longest one, and a template only adds text: a
@@ -58,12 +77,13 @@ void LocalBackend::prepare(BackendRequest& request) const {
   const size_t at_least = (bytes + longest_token_bytes_ - 1) / longest_token_bytes_;
   const auto room = static_cast<size_t>(scheduler_->sequence_context());
   if (at_least > room) {
-    throw std::invalid_argument("the prompt (" + std::to_string(bytes) + " bytes, at least " +
-                                std::to_string(at_least) + " tokens) does not fit the context (" +
-                                std::to_string(room) + " tokens per sequence)");
+    throw RequestError(RequestErrorCode::kContextExceeded,
+                       "the prompt (" + std::to_string(bytes) + " bytes, at least " +
+                           std::to_string(at_least) + " tokens) does not fit the context (" +
+                           std::to_string(room) + " tokens per sequence)");
   }
   if (request.raw_prompt.empty() && request.messages.empty()) {
-    throw std::invalid_argument("the request has no messages");
+    throw RequestError(RequestErrorCode::kInvalid, "the request has no messages");
   }
   request.prepared = std::make_shared<const Prompt>(prompt_for(request));
 }
@@ -113,10 +133,11 @@ int LocalBackend::submit(BackendRequest request) {
   const bool steps = request.rules.step_tokens > 0;
   // Every step holds a token, so more steps than the context are never reached.
   if (steps && request.rules.max_steps > scheduler_->sequence_context()) {
-    throw std::invalid_argument("max_steps (" + std::to_string(request.rules.max_steps) +
-                                ") is beyond the context (" +
-                                std::to_string(scheduler_->sequence_context()) +
-                                " tokens per sequence)");
+    throw RequestError(RequestErrorCode::kContextExceeded,
+                       "max_steps (" + std::to_string(request.rules.max_steps) +
+                           ") is beyond the context (" +
+                           std::to_string(scheduler_->sequence_context()) + " tokens per sequence)",
+                       "max_steps");
   }
   if (request.ignore_strings || request.cap_suffix || steps) {
     ForcingSettings custom = forcing_;

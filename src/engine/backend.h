@@ -58,16 +58,30 @@ struct BackendRequest {
   std::function<void(int, const SequenceResult&)> on_done;    // optional
 };
 
+// What front ends may know of a backend without knowing which one it is.
 struct BackendInfo {
-  std::string model;   // a description of the model
-  std::string format;  // thinking format name
+  std::string model;      // a description of the model
+  std::string format;     // thinking format name
+  std::string think_end;  // the thinking end delimiter
+  int n_vocab = 0;           // token ids are below it (0: unknown, e.g. a remote model)
+  int sequence_context = 0;  // tokens one sequence may hold (0: unknown)
+};
+
+// Where a backend's sequences and cells are, for gauges.
+struct BackendOccupancy {
+  int busy_sequences = 0;
+  int used_cells = 0;       // held by running sequences
+  int cached_cells = 0;     // held by idle ones for the prefix cache
+  int queued_requests = 0;  // waiting for a sequence
 };
 
 class Backend {
  public:
   virtual ~Backend() = default;
-  // Queues a request; returns its id. Throws std::invalid_argument for a request that
-  // cannot run (prompt beyond the context, inconsistent budgets).
+  // Queues a request; returns its id. Throws RequestError (core/request_error.h) for a
+  // request that cannot run: kContextExceeded for a prompt or budget beyond the context,
+  // kInvalid otherwise (inconsistent budgets, no messages); other std::invalid_argument
+  // is kInvalid too.
   virtual int submit(BackendRequest request) = 0;
   // Makes progress; false when every request has finished.
   virtual bool step() = 0;
@@ -82,13 +96,17 @@ class Backend {
   virtual int count_prompt_tokens(const BackendRequest& request) const = 0;
   // Decode counters so far (zero where the backend cannot see them).
   virtual SchedulerStats stats() const = 0;
+  // Owner thread only: sequences and cells in use, or nullopt where the backend cannot
+  // see them (a remote server).
+  virtual std::optional<BackendOccupancy> occupancy() const { return std::nullopt; }
 
   // The calls below are thread-safe: any thread may make them while the owner thread
   // runs the backend, so heavy work on prompts stays off the owner thread.
 
   // Renders and tokenizes `request`'s prompt into request.prepared, so submit() does not
-  // (no-op where the backend does not tokenize). Throws std::invalid_argument for a prompt
-  // that cannot fit, found from its length in bytes before any tokenizing where possible.
+  // (no-op where the backend does not tokenize: request.prepared stays unset). Throws
+  // RequestError as submit() does: kContextExceeded for a prompt that cannot fit, found
+  // from its length in bytes before any tokenizing where possible.
   virtual void prepare(BackendRequest& request) const { (void)request; }
   // `text`'s tokens (special tokens parsed; a BOS first with `add_bos` where the model
   // takes one), or nullopt when this backend cannot tokenize.
@@ -124,9 +142,10 @@ class LocalBackend : public Backend {
   int submit(BackendRequest request) override;
   bool step() override { return scheduler_->step(); }
   bool cancel(int request_id) override { return scheduler_->cancel(request_id); }
-  BackendInfo info() const override { return {model_->description(), format_.name}; }
+  BackendInfo info() const override;
   int count_prompt_tokens(const BackendRequest& request) const override;
   SchedulerStats stats() const override { return scheduler_->stats(); }
+  std::optional<BackendOccupancy> occupancy() const override;
   void prepare(BackendRequest& request) const override;
   std::optional<TokenSeq> tokenize(const std::string& text, bool add_bos) const override;
   bool waiting(int request_id) const override { return scheduler_->waiting(request_id); }
@@ -135,10 +154,9 @@ class LocalBackend : public Backend {
   }
   std::vector<SuppressedTokens> suppressed_tokens(const std::vector<std::string>& words) const override;
 
+  // For tests of the engine; front ends use the Backend interface.
   const Model& model() const { return *model_; }
   const ThinkingFormat& format() const { return format_; }
-  const ChatTemplateKwargs& chat_template_kwargs() const { return chat_template_kwargs_; }
-  Scheduler& scheduler() { return *scheduler_; }
 
  private:
   Prompt prompt_for(const BackendRequest& request) const;

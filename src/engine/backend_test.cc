@@ -107,7 +107,8 @@ TEST(LocalBackend, ThinkingClosedByTheTemplateIsNeitherReopenedNorBudgeted) {
   EXPECT_EQ(off.thinking_tokens, 0);
   EXPECT_EQ(off.injected_tokens, 0);
   EXPECT_LE(off.answer_tokens, 4);
-  EXPECT_TRUE(off.finish_reason == "stop" || off.finish_reason == "length") << off.finish_reason;
+  EXPECT_TRUE(off.finish_reason == FinishReason::kStop || off.finish_reason == FinishReason::kLength)
+      << to_string(off.finish_reason);
 
   const SequenceResult on = run_one(*b, {});
   EXPECT_FALSE(on.thinking_off);

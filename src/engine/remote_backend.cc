@@ -94,9 +94,12 @@ RemoteBackend::~RemoteBackend() {
 }
 
 BackendInfo RemoteBackend::info() const {
-  return {
-      "remote " + host_ + path_ + (settings_.api_model.empty() ? "" : " " + settings_.api_model),
-      format_.name};
+  BackendInfo info;
+  info.model =
+      "remote " + host_ + path_ + (settings_.api_model.empty() ? "" : " " + settings_.api_model);
+  info.format = format_.name;
+  info.think_end = format_.end;
+  return info;
 }
 
 std::string RemoteBackend::render_prompt(const BackendRequest& request) const {
@@ -211,7 +214,7 @@ void RemoteBackend::launch(Sample& s) {
                {"max_tokens", std::max(1, left)},
                {"stop", stop},
                {"temperature", sp.temperature},
-               {"seed", sp.seed + static_cast<uint32_t>(s.index) * 7919u},
+               {"seed", sample_seed(sp.seed, s.index)},
                {"stream", false},
                {"skip_special_tokens", false}};  // vLLM: show special triggers as text
   if (!settings_.api_model.empty()) body["model"] = settings_.api_model;
@@ -292,10 +295,10 @@ void RemoteBackend::apply(Sample& s, const Decision& d) {
   // The model sees everything shown, forced text included.
   for (const TextChunk& chunk : d.output) s.prompt += chunk.text;
   deliver_chunks(d.output, s.index, s.result, s.request->on_text);
-  if (d.done) finish(s, to_string(s.forcer->finish_reason()));
+  if (d.done) finish(s, s.forcer->finish_reason());
 }
 
-void RemoteBackend::finish(Sample& s, const std::string& reason) {
+void RemoteBackend::finish(Sample& s, FinishReason reason) {
   if (s.done) return;
   s.done = true;
   if (s.forcer->phase() != Phase::kDone) {
@@ -316,7 +319,7 @@ void RemoteBackend::on_segment(Segment& seg) {
   s.in_flight = false;
   if (s.done) return;  // cancelled while the request ran
   if (!seg.ok) {
-    finish(s, "error");
+    finish(s, FinishReason::kError);
     throw std::runtime_error("remote backend: " + seg.error);
   }
   const Phase phase = s.forcer->phase();
@@ -333,13 +336,13 @@ void RemoteBackend::on_segment(Segment& seg) {
   if (!stopped && s.forcer->steps_left() != steps_left) return;  // a step ended: go on
   if (!stopped) {
     // The server ended short of what was asked (its own context or limit).
-    finish(s, seg.tokens < seg.asked ? "context" : "length");
+    finish(s, seg.tokens < seg.asked ? FinishReason::kContext : FinishReason::kLength);
     return;
   }
   if (phase == Phase::kThinking) {
     s.empty_segments = n == 0 ? s.empty_segments + 1 : 0;
     if (s.empty_segments > 16) {  // nothing but ignored ends: the model cannot go on
-      finish(s, "length");
+      finish(s, FinishReason::kLength);
       return;
     }
   }
@@ -388,7 +391,7 @@ bool RemoteBackend::cancel(int request_id) {
   for (auto& s : samples_) {
     if (s->request_id != request_id || s->done) continue;
     if (!s->started) s->start = Clock::now();
-    finish(*s, "cancelled");  // an answer still on its way is dropped when it comes
+    finish(*s, FinishReason::kCancelled);  // an answer still on its way is dropped when it comes
     found = true;
   }
   return found;

@@ -76,7 +76,7 @@ class RemoteBackend : public Backend {
   void launch(Sample& s);
   void apply(Sample& s, const Decision& d);
   void on_segment(Segment& seg);
-  void finish(Sample& s, const std::string& reason);
+  void finish(Sample& s, FinishReason reason);
   // Tokens of `text` on the server (cached).
   int token_count(const std::string& text) const;
   ForcingVocab vocab_for(const std::vector<std::string>& ignore_strings, int max_steps) const;

@@ -10,6 +10,10 @@
 
 namespace s1 {
 
+uint32_t sample_seed(uint32_t seed, int sample) {
+  return seed + static_cast<uint32_t>(sample) * 7919u;
+}
+
 std::pair<Token, float> parse_logit_bias(const std::string& spec) {
   const size_t sign = spec.find_first_of("+-", 1);
   if (sign == std::string::npos || sign == 0) {

@@ -24,6 +24,12 @@ struct SamplingParams {
   std::vector<std::pair<Token, float>> logit_bias;  // added to the logits before sampling
 };
 
+// The seed of sample `sample` of a request seeded `seed`: seed + 7919 * sample (mod 2^32).
+// A request's samples so draw distinct streams, and sample s requested alone with seed
+// sample_seed(seed, s) draws what it draws among the others (a resumed run's samples).
+// Every backend and method seeds samples through this.
+uint32_t sample_seed(uint32_t seed, int sample);
+
 // Parses llama.cpp's "TOKEN+BIAS" / "TOKEN-BIAS" form (e.g. "151645+30", "13-inf").
 // Throws std::invalid_argument on anything else.
 std::pair<Token, float> parse_logit_bias(const std::string& spec);

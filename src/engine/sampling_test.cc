@@ -156,5 +156,15 @@ TEST(Sampling, LogitBiasSpec) {
   EXPECT_THROW(parse_logit_bias("12+nan"), std::invalid_argument);
 }
 
+// The rule every backend and method seeds samples by; a change would change every
+// recorded run's samples.
+TEST(Sampling, SampleSeedRule) {
+  EXPECT_EQ(sample_seed(0, 0), 0u);
+  EXPECT_EQ(sample_seed(42, 0), 42u);
+  EXPECT_EQ(sample_seed(42, 1), 42u + 7919u);
+  EXPECT_EQ(sample_seed(42, 3), 42u + 3u * 7919u);
+  EXPECT_EQ(sample_seed(0xFFFFFFFFu, 1), 7918u);  // wraps around
+}
+
 }  // namespace
 }  // namespace s1

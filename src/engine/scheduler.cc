@@ -82,15 +82,18 @@ int Scheduler::submit(GenerationRequest request) {
                                        vocab.end_delimiter.tokens.size() +
                                        vocab.cap_suffix.tokens.size());
   if (prompt + closing + 1 > n_ctx_seq_) {
-    throw std::invalid_argument("the prompt (" + std::to_string(prompt) +
-                                " tokens) does not fit the context (" +
-                                std::to_string(n_ctx_seq_) + " tokens per sequence)");
+    throw RequestError(RequestErrorCode::kContextExceeded,
+                       "the prompt (" + std::to_string(prompt) +
+                           " tokens) does not fit the context (" + std::to_string(n_ctx_seq_) +
+                           " tokens per sequence)");
   }
   const int room = n_ctx_seq_ - prompt - closing - 1;
   if (rules.max_answer > room) {
-    throw std::invalid_argument("the answer budget (" + std::to_string(rules.max_answer) +
-                                " tokens) is beyond what the context leaves (" +
-                                std::to_string(room) + ")");
+    throw RequestError(RequestErrorCode::kContextExceeded,
+                       "the answer budget (" + std::to_string(rules.max_answer) +
+                           " tokens) is beyond what the context leaves (" + std::to_string(room) +
+                           ")",
+                       "max_answer");
   }
   const int answer_reserve = rules.max_answer >= 0 ? rules.max_answer : std::min(room / 4, 1024);
   const int think_room = room - answer_reserve;
@@ -100,9 +103,11 @@ int Scheduler::submit(GenerationRequest request) {
     rules.max_think = think_room;
   }
   if (rules.min_think > rules.max_think) {
-    throw std::invalid_argument("min_think (" + std::to_string(rules.min_think) +
-                                ") is beyond what the context leaves for thinking (" +
-                                std::to_string(rules.max_think) + ")");
+    throw RequestError(RequestErrorCode::kContextExceeded,
+                       "min_think (" + std::to_string(rules.min_think) +
+                           ") is beyond what the context leaves for thinking (" +
+                           std::to_string(rules.max_think) + ")",
+                       "min_think");
   }
   std::shared_ptr<const TokenSeq> probe_suffix;
   if (request.probe.probing()) {
@@ -307,8 +312,8 @@ void Scheduler::admit() {
       SamplingParams think = p.request->thinking_sampling;
       SamplingParams answer = p.request->answer_sampling;
       // Distinct samples of one request draw distinct random streams.
-      think.seed += static_cast<uint32_t>(s.sample) * 7919u;
-      answer.seed += static_cast<uint32_t>(s.sample) * 7919u;
+      think.seed = sample_seed(think.seed, s.sample);
+      answer.seed = sample_seed(answer.seed, s.sample);
       s.thinking_sampler.emplace(think, model_.n_vocab());
       s.answer_sampler.emplace(answer, model_.n_vocab());
       s.n_past = static_cast<int>(keep);
@@ -524,7 +529,7 @@ void Scheduler::mask_triggers(float* row) const {
   for (Token t : mask_tokens_) row[t] = -INFINITY;
 }
 
-void Scheduler::end_now(Slot& slot, const std::string& reason) {
+void Scheduler::end_now(Slot& slot, FinishReason reason) {
   deliver_chunks(slot.forcer->finish(FinishReason::kLength).output, slot.sample, slot.result,
                  slot.request->on_text);
   if (slot.active()) finish(slot, reason);
@@ -540,7 +545,7 @@ void Scheduler::end_stalled() {
     if (s.state == SlotState::kProbing) {
       finish_probe(s, false);
     } else {
-      end_now(s, "cancelled");
+      end_now(s, FinishReason::kCancelled);
     }
   }
 }
@@ -699,16 +704,16 @@ void Scheduler::apply(Slot& slot, Token token, const Decision& d) {
   }
   deliver_chunks(d.output, slot.sample, r, slot.request->on_text);
   if (d.done) {
-    finish(slot, to_string(slot.forcer->finish_reason()));
+    finish(slot, slot.forcer->finish_reason());
     return;
   }
   // The sequence may not outgrow its share of the context.
   if (slot.n_past + static_cast<int>(slot.pending.size()) >= n_ctx_seq_) {
-    end_now(slot, "context");
+    end_now(slot, FinishReason::kContext);
   }
 }
 
-void Scheduler::finish(Slot& slot, const std::string& reason) {
+void Scheduler::finish(Slot& slot, FinishReason reason) {
   if (slot.probe) finish_probe(*slot.probe, false);
   SequenceResult& r = slot.result;
   r.finish_reason = reason;
@@ -750,7 +755,7 @@ bool Scheduler::cancel(int request_id) {
     Slot& s = *sp;
     if (s.active() && s.request_id == request_id) {
       if (!s.generating()) s.first_token = Clock::now();
-      end_now(s, "cancelled");
+      end_now(s, FinishReason::kCancelled);
       found = true;
     }
   }
@@ -761,7 +766,7 @@ bool Scheduler::cancel(int request_id) {
       r.prompt_tokens = static_cast<int>(p.request->prompt.size());
       r.max_think = p.rules.max_think;
       r.clamped = p.clamped;
-      r.finish_reason = "cancelled";
+      r.finish_reason = FinishReason::kCancelled;
       if (p.request->on_done) p.request->on_done(r.sample, r);
     }
   }

@@ -102,7 +102,7 @@ struct SequenceResult {
   int injected_tokens = 0;  // forced tokens fed to the model
   int retracted_tokens = 0;
   std::vector<ForcingEvent> events;
-  std::string finish_reason;  // "stop", "length", "context" or "cancelled"
+  FinishReason finish_reason = FinishReason::kNone;  // kStop, kLength, kContext, kCancelled
   int max_think = -1;         // the cap that applied (after clamping to the context)
   bool clamped = false;       // the budget was lowered to fit the context
   bool thinking_off = false;  // the prompt closed thinking: no thinking rule applied
@@ -220,7 +220,7 @@ class Scheduler {
   // Sets the end triggers and end-of-generation tokens of a row to -inf.
   void mask_triggers(float* row) const;
   // Ends a running sequence from outside (held text handed over first).
-  void end_now(Slot& slot, const std::string& reason);
+  void end_now(Slot& slot, FinishReason reason);
   // KV cells held by running (or idle) sequences.
   int cells_held(bool running) const;
   // Free slots for a request, the first to decode its prompt: the one whose cache shares
@@ -278,7 +278,7 @@ class Scheduler {
   void finish_probe(Slot& probe, bool completed);
   // Ends thinking now if an exit waits and the sample is past its floor; true if it did.
   bool exit_if_due(Slot& slot);
-  void finish(Slot& slot, const std::string& reason);
+  void finish(Slot& slot, FinishReason reason);
 
   const Model& model_;
   const ForcingVocab& vocab_;

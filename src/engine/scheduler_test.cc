@@ -111,7 +111,7 @@ TEST_F(SchedulerTest, CapHoldsToTheToken) {
     EXPECT_EQ(r[0].events.back().thinking_tokens, r[0].thinking_tokens);
     EXPECT_NE(r[0].answer.find("Final Answer:"), std::string::npos);
     EXPECT_EQ(r[0].answer_tokens, 8);
-    EXPECT_EQ(r[0].finish_reason, "length");
+    EXPECT_EQ(r[0].finish_reason, FinishReason::kLength);
   }
 }
 
@@ -132,7 +132,7 @@ TEST_F(SchedulerTest, ZeroCapAnswersWithoutThinking) {
   auto none = run(request("What is 1+1?", {0, 0, 0, 0}));
   EXPECT_EQ(none[0].sampled_tokens, 0);
   EXPECT_EQ(none[0].answer_tokens, 0);
-  EXPECT_EQ(none[0].finish_reason, "length");
+  EXPECT_EQ(none[0].finish_reason, FinishReason::kLength);
 }
 
 TEST_F(SchedulerTest, TwoIgnoresThenTheEnd) {
@@ -162,7 +162,7 @@ TEST_F(SchedulerTest, MinThinkHolds) {
 TEST_F(SchedulerTest, MaxAnswerHolds) {
   auto r = run(request("Say something.", {16, 0, 0, 5}));
   EXPECT_EQ(r[0].answer_tokens, 5);
-  EXPECT_EQ(r[0].finish_reason, "length");
+  EXPECT_EQ(r[0].finish_reason, FinishReason::kLength);
 }
 
 TEST_F(SchedulerTest, GreedyIsRepeatable) {
@@ -337,7 +337,7 @@ TEST_F(SchedulerTest, CancelFreesTheSequence) {
   ctx.n_parallel = 2;
   ctx.n_threads = 1;  // ctest runs tests in parallel: one thread each never oversubscribes
   Scheduler s(*model_, *vocab_, ctx);
-  std::string reason;
+  FinishReason reason = FinishReason::kNone;
   auto req = request("long", {200, 0, 0, 10});
   req.n_samples = 2;
   req.on_done = [&](int, const SequenceResult& r) { reason = r.finish_reason; };
@@ -345,7 +345,7 @@ TEST_F(SchedulerTest, CancelFreesTheSequence) {
   for (int i = 0; i < 5; ++i) s.step();
   EXPECT_GT(s.used_cells(), 0);
   EXPECT_TRUE(s.cancel(id));
-  EXPECT_EQ(reason, "cancelled");
+  EXPECT_EQ(reason, FinishReason::kCancelled);
   EXPECT_EQ(s.busy_sequences(), 0);
   EXPECT_EQ(s.used_cells(), 0);
   EXPECT_FALSE(s.cancel(id));
@@ -389,7 +389,7 @@ TEST_F(SchedulerTest, EmptyIgnoreStringDrawsAgainInTheSameStep) {
       EXPECT_EQ(r.events[1].kind, ForcingKind::kIgnore);
       EXPECT_EQ(r.events[2].kind, ForcingKind::kEnd);
       EXPECT_EQ(r.thinking_tokens, 2);  // one redrawn token per ignored end
-      EXPECT_NE(r.finish_reason, "cancelled");
+      EXPECT_NE(r.finish_reason, FinishReason::kCancelled);
       EXPECT_LE(r.answer_tokens, 3);
     }
     EXPECT_EQ(s.busy_sequences(), 0);
@@ -552,7 +552,7 @@ TEST_F(SchedulerTest, PrefixCacheWithConcurrentRequestsAndCancels) {
   for (int k = 0; k < 6; ++k) s.step();
   EXPECT_TRUE(s.cancel(ids[2]));
   run_bounded(s, 1000);
-  EXPECT_EQ(out[2].finish_reason, "cancelled");
+  EXPECT_EQ(out[2].finish_reason, FinishReason::kCancelled);
   int hits = 0;
   for (const auto& r : out) hits += r.cached_tokens > 0 ? 1 : 0;
   EXPECT_GE(hits, 1);
@@ -626,7 +626,7 @@ TEST_F(SchedulerTest, TheSamePromptFromSeveralRequestsIsDecodedOnce) {
   }
   EXPECT_TRUE(s.cancel(ids[3]));
   run_bounded(s, 1000);
-  EXPECT_EQ(again[0].finish_reason, "cancelled");
+  EXPECT_EQ(again[0].finish_reason, FinishReason::kCancelled);
   EXPECT_EQ(again[1].thinking_tokens, 8);
   EXPECT_EQ(again[1].cached_tokens, 0);
   EXPECT_EQ(s.busy_sequences(), 0);

@@ -25,7 +25,7 @@ struct Seq {
 
 }  // namespace
 
-bool run_rounds(LocalBackend& backend, const MethodContext& ctx, std::vector<RoundsItem> items,
+bool run_rounds(Backend& backend, const MethodContext& ctx, std::vector<RoundsItem> items,
                 const std::atomic<bool>* stop) {
   std::vector<std::unique_ptr<Seq>> seqs;
   for (auto& item : items) {
@@ -34,9 +34,16 @@ bool run_rounds(LocalBackend& backend, const MethodContext& ctx, std::vector<Rou
                                   item.config->name());
     }
     auto s = std::make_unique<Seq>();
-    const Prompt base = build_prompt(backend.model(), backend.format(),
-                                     question_messages(item.question, ctx.system),
-                                     backend.chat_template_kwargs());
+    // Each round re-sends the rendered prompt with the thinking so far, so the backend
+    // must render it here.
+    BackendRequest probe;
+    probe.messages = question_messages(item.question, ctx.system);
+    backend.prepare(probe);
+    if (!probe.prepared) {
+      throw std::invalid_argument("the round schedule needs a backend that renders prompts "
+                                  "itself (--backend local)");
+    }
+    const Prompt& base = *probe.prepared;
     if (base.thinking_off) {
       throw std::invalid_argument("the round schedule needs thinking on; the chat template "
                                   "closed it (--chat-template-kwargs)");
@@ -46,6 +53,7 @@ bool run_rounds(LocalBackend& backend, const MethodContext& ctx, std::vector<Rou
     s->item = std::move(item);
     seqs.push_back(std::move(s));
   }
+  const std::string think_end = backend.info().think_end;
   RequestPump pump(backend);
   bool first_round = true;
   while (std::any_of(seqs.begin(), seqs.end(), [](const auto& s) { return !s->done; })) {
@@ -106,7 +114,7 @@ bool run_rounds(LocalBackend& backend, const MethodContext& ctx, std::vector<Rou
           // The end the model tried is replaced by the ignore string, as the reference does.
           s.total.events.back() = {ForcingKind::kIgnore, s.used, "num_ignore", str, 0};
           s.thinking += str;
-          s.used += static_cast<int>(backend.model().tokenize(str, false).size());
+          s.used += static_cast<int>(backend.tokenize(str, false).value_or(TokenSeq{}).size());
           --s.ignores_left;
         } else {
           s.answer_only = true;
@@ -114,7 +122,7 @@ bool run_rounds(LocalBackend& backend, const MethodContext& ctx, std::vector<Rou
           // re-submits it with the thinking text, and so does the last round here.
           const ForcingEvent* cap = res.events.empty() ? nullptr : &res.events.back();
           if (cap && cap->kind == ForcingKind::kCap &&
-              cap->text.rfind("\n" + backend.format().end, 0) == 0) {
+              cap->text.rfind("\n" + think_end, 0) == 0) {
             s.closing = "\n";
           }
         }

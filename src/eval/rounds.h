@@ -27,10 +27,12 @@ struct RoundsItem {
   std::function<void(SampleRun)> done;  // once, with the combined thinking and the answer
 };
 
-// Runs `items` (sample 0 of each) with round barriers on `backend`. Throws
-// std::invalid_argument for a configuration other than budget forcing or a backend other
-// than the local one. Returns false if `*stop` ended it early.
-bool run_rounds(LocalBackend& backend, const MethodContext& ctx, std::vector<RoundsItem> items,
+// Runs `items` (sample 0 of each) with round barriers on `backend`, which must render and
+// tokenize prompts itself (Backend::prepare, Backend::tokenize: the local backend). Throws
+// std::invalid_argument for a configuration other than budget forcing or a backend that
+// does not, std::invalid_argument for a prompt with thinking off. Returns false if `*stop`
+// ended it early.
+bool run_rounds(Backend& backend, const MethodContext& ctx, std::vector<RoundsItem> items,
                 const std::atomic<bool>* stop);
 
 }  // namespace s1::eval

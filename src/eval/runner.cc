@@ -47,7 +47,7 @@ json sample_line(const std::string& dataset, const Problem& problem, const Metho
             {"retracted_tokens", r.retracted_tokens},
             {"max_think", r.max_think},
             {"clamped", r.clamped},
-            {"finish_reason", r.finish_reason},
+            {"finish_reason", to_string(r.finish_reason)},
             {"events", cli::events_json(r.events)},
             {"timing", {{"prompt_ms", r.prompt_ms}, {"generation_ms", r.generation_ms}}}};
   if (gold.choices > 0) j["choices"] = gold.choices;  // multiple choice: graded by letter
@@ -153,7 +153,7 @@ EvalOutcome run_eval(const EvalPlan& plan, Backend& backend, const std::atomic<b
     const Problem* problem = w.problem;
     const MethodConfig* config = w.config;
     auto done = [&, dataset, problem, config](SampleRun r) {
-      if (r.result.finish_reason == "cancelled") return;  // runs again next time
+      if (r.result.finish_reason == FinishReason::kCancelled) return;  // runs again next time
       json line = sample_line(dataset, *problem, *config, r);
       const bool correct = line["correct"].get<bool>();
       store.append(line);
@@ -174,9 +174,7 @@ EvalOutcome run_eval(const EvalPlan& plan, Backend& backend, const std::atomic<b
     }
   }
   if (plan.rounds) {
-    auto* local = dynamic_cast<LocalBackend*>(&backend);
-    if (!local) throw std::runtime_error("the round schedule needs the local backend");
-    outcome.interrupted = !run_rounds(*local, plan.context, std::move(round_items), stop);
+    outcome.interrupted = !run_rounds(backend, plan.context, std::move(round_items), stop);
   }
   while (!plan.rounds) {
     if (stop && stop->load()) {

@@ -9,9 +9,9 @@
 namespace s1 {
 namespace {
 
-// Seeds: the scheduler gives sample s of a request seed + s * 7919; rejection-sampling
-// retries of one sample step by another prime so they never meet another sample's stream.
-constexpr uint32_t kSampleSeedStep = 7919u;
+// Seeds: sample s of a configuration is seeded sample_seed(seed, s) however it is
+// requested (with the others, or alone when resumed); rejection-sampling retries of one
+// sample step by another prime so they never meet another sample's stream.
 constexpr uint32_t kTrySeedStep = 104729u;
 
 std::string budget_text(int budget) {
@@ -89,15 +89,17 @@ Plan make_plan(const MethodConfig& c, const MethodContext& ctx, const std::strin
   return p;
 }
 
-BackendRequest make_request(const Plan& p, const MethodContext& ctx, uint32_t seed_offset,
-                            int n_samples) {
+// Samples `sample` .. sample + n_samples - 1 of the configuration (their seeds follow
+// sample_seed from `sample` on), each try's seed moved by `try_offset`.
+BackendRequest make_request(const Plan& p, const MethodContext& ctx, int sample,
+                            uint32_t try_offset, int n_samples) {
   BackendRequest r;
   r.messages = question_messages(p.prompt, ctx.system);
   r.rules = p.rules;
   r.thinking_sampling = p.thinking;
   r.answer_sampling = p.answer;
-  r.thinking_sampling.seed += seed_offset;
-  r.answer_sampling.seed += seed_offset;
+  r.thinking_sampling.seed = sample_seed(p.thinking.seed, sample) + try_offset;
+  r.answer_sampling.seed = sample_seed(p.answer.seed, sample) + try_offset;
   r.n_samples = n_samples;
   r.ignore_strings = p.ignore_strings;
   return r;
@@ -115,9 +117,9 @@ void verify(RequestPump& pump, const MethodConfig& c, const MethodContext& ctx,
   r.answer_sampling = ctx.answer;
   auto shared = std::make_shared<SampleRun>(std::move(run));
   r.on_done = [shared, done](int, const SequenceResult& v) {
-    if (v.finish_reason == "cancelled") {
+    if (v.finish_reason == FinishReason::kCancelled) {
       SampleRun cancelled = *shared;
-      cancelled.result.finish_reason = "cancelled";
+      cancelled.result.finish_reason = FinishReason::kCancelled;
       done(std::move(cancelled));
       return;
     }
@@ -132,12 +134,10 @@ void verify(RequestPump& pump, const MethodConfig& c, const MethodContext& ctx,
 void rejection_try(RequestPump& pump, const MethodConfig& c, const MethodContext& ctx,
                    std::shared_ptr<const Plan> plan, int s, int t, int rejected_tokens,
                    SampleCallback done) {
-  BackendRequest r = make_request(
-      *plan, ctx,
-      static_cast<uint32_t>(s) * kSampleSeedStep + static_cast<uint32_t>(t) * kTrySeedStep, 1);
+  BackendRequest r = make_request(*plan, ctx, s, static_cast<uint32_t>(t) * kTrySeedStep, 1);
   r.on_done = [&pump, c, ctx, plan, s, t, rejected_tokens, done](int, const SequenceResult& res) {
     const bool fits = !has_cap(res);
-    if (!fits && res.finish_reason != "cancelled" && t + 1 < c.max_tries) {
+    if (!fits && res.finish_reason != FinishReason::kCancelled && t + 1 < c.max_tries) {
       rejection_try(pump, c, ctx, plan, s, t + 1, rejected_tokens + res.thinking_tokens, done);
       return;
     }
@@ -311,7 +311,7 @@ void start_method(RequestPump& pump, const MethodConfig& config, const MethodCon
     run.prompt = plan->prompt;
     run.result = res;
     run.result.sample = s;
-    if (config.kind == MethodKind::kBestOfN && res.finish_reason != "cancelled") {
+    if (config.kind == MethodKind::kBestOfN && res.finish_reason != FinishReason::kCancelled) {
       verify(pump, config, ctx, question, std::move(run), done);
     } else {
       done(std::move(run));
@@ -321,13 +321,13 @@ void start_method(RequestPump& pump, const MethodConfig& config, const MethodCon
   // sample per request, each with the seed it has in the full request.
   const bool whole = static_cast<int>(samples.size()) == config.n;
   if (whole) {
-    BackendRequest r = make_request(*plan, ctx, 0, config.n);
+    BackendRequest r = make_request(*plan, ctx, 0, 0, config.n);
     r.on_done = finish;
     pump.submit(std::move(r));
     return;
   }
   for (int s : samples) {
-    BackendRequest r = make_request(*plan, ctx, static_cast<uint32_t>(s) * kSampleSeedStep, 1);
+    BackendRequest r = make_request(*plan, ctx, s, 0, 1);
     r.on_done = [finish, s](int, const SequenceResult& res) { finish(s, res); };
     pump.submit(std::move(r));
   }

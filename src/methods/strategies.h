@@ -112,7 +112,7 @@ using SampleCallback = std::function<void(SampleRun)>;
 
 // Starts `config` on `question` for the sample indices `samples` (distinct, in [0, n)).
 // `done` is called once per sample when it is final (a cancelled generation is reported
-// with result.finish_reason == "cancelled" and must not be kept). Samples get the seeds
+// with result.finish_reason == FinishReason::kCancelled and must not be kept). Samples get the seeds
 // they would get in one request of n samples, so re-running a subset reproduces them.
 // Throws std::invalid_argument for an invalid configuration or a request the backend
 // refuses. `pump` must outlive the requests (follow-ups are submitted through it).

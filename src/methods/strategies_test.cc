@@ -251,7 +251,7 @@ TEST(Strategies, CancelledSamplesAreReportedAsCancelled) {
   while (pump.step()) {
   }
   ASSERT_EQ(out.size(), 1u);
-  EXPECT_EQ(out[0].result.finish_reason, "cancelled");
+  EXPECT_EQ(out[0].result.finish_reason, FinishReason::kCancelled);
   EXPECT_EQ(out[0].tries, 1);  // no retry after a cancel
 }
 

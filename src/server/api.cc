@@ -249,6 +249,17 @@ json error_json(const ApiError& e) {
             {"code", e.code}}}};
 }
 
+std::string budget_param(const std::string& rule) {
+  static const std::pair<const char*, const char*> kNames[] = {
+      {"max_think", "max_tokens_thinking"}, {"min_think", "min_tokens_thinking"},
+      {"num_ignore", "thinking_n_ignore"},  {"max_answer", "max_tokens"},
+      {"step_tokens", "thinking_step_tokens"}, {"max_steps", "thinking_steps"}};
+  for (const auto& [member, param] : kNames) {
+    if (rule == member) return param;
+  }
+  return "";
+}
+
 ApiRequest parse_request(Endpoint endpoint, std::string_view body_text, const ApiDefaults& d) {
   if (!is_valid_utf8(body_text)) bad("", "the request body is not valid UTF-8", "invalid_utf8");
   json body;
@@ -332,8 +343,11 @@ ApiRequest parse_request(Endpoint endpoint, std::string_view body_text, const Ap
     }
     try {
       r.rules.validate();
-    } catch (const std::invalid_argument& e) {
-      bad("min_tokens_thinking", e.what(), "inconsistent_budget");
+    } catch (const RequestError& e) {
+      // A floor above a cap names the floor if the request set it, else the cap it set.
+      const bool floor_given = min_think.has_value();
+      bad(e.field() == "min_think" && !floor_given ? "max_tokens_thinking" : budget_param(e.field()),
+          e.what(), "inconsistent_budget");
     }
   }
 

@@ -87,6 +87,10 @@ struct ApiRequest {
   std::vector<std::string> stop;  // up to 4 non-empty strings
 };
 
+// The request field of a BudgetRules member named in a RequestError ("max_answer" ->
+// "max_tokens"; its first name where it has several), or "" for anything else.
+std::string budget_param(const std::string& rule);
+
 // Parses and checks one request body. Throws ApiError (status 400, or 404 for an
 // unknown model) naming the field at fault; never anything else.
 ApiRequest parse_request(Endpoint endpoint, std::string_view body, const ApiDefaults& defaults);

@@ -105,6 +105,23 @@ TEST(ServerApi, ConflictingAndInconsistentBudgetsAreRefused) {
   EXPECT_EQ(chat_error({{"max_tokens", 0}}).code, "invalid_value");
 }
 
+// An inconsistent budget names the field the request got wrong, not always the floor.
+TEST(ServerApi, InconsistentBudgetNamesItsOwnField) {
+  ApiError e = chat_error({{"max_tokens_thinking", 5}, {"min_tokens_thinking", 6}});
+  EXPECT_EQ(e.param, "min_tokens_thinking");
+  ApiDefaults d = defaults();
+  d.rules.min_think = 50;  // the server's floor; the request caps below it
+  try {
+    parse_request(Endpoint::kChat,
+                  R"({"messages": [{"role": "user", "content": "hi"}], "thinking_token_budget": 10})",
+                  d);
+    ADD_FAILURE() << "a cap below the server's floor was accepted";
+  } catch (const ApiError& err) {
+    EXPECT_EQ(err.code, "inconsistent_budget");
+    EXPECT_EQ(err.param, "max_tokens_thinking");
+  }
+}
+
 TEST(ServerApi, SamplingFieldsMapToBothPhases) {
   const ApiRequest r = chat({{"temperature", 0.7},
                              {"top_p", 0.9},
@@ -299,7 +316,7 @@ JobEvent text(int sample, Channel channel, const std::string& t, bool forced = f
   return e;
 }
 
-JobEvent done(int sample, int thinking, int answer, const std::string& reason) {
+JobEvent done(int sample, int thinking, int answer, FinishReason reason) {
   JobEvent e;
   e.kind = JobEvent::Kind::kDone;
   e.sample = sample;
@@ -329,7 +346,7 @@ TEST(ResponseBuilder, ChatStreamAndResponseAgree) {
   EXPECT_EQ(chunks[2]["choices"][0]["s1"]["forced"], true);
   EXPECT_EQ(chunks[3]["choices"][0]["delta"]["content"], "42");
   EXPECT_FALSE(b.done());
-  const auto fin = b.on_event(done(0, 5, 1, "stop"));
+  const auto fin = b.on_event(done(0, 5, 1, FinishReason::kStop));
   ASSERT_EQ(fin.size(), 1u);
   EXPECT_EQ(fin[0]["choices"][0]["finish_reason"], "stop");
   EXPECT_EQ(fin[0]["choices"][0]["s1"]["events"][0]["kind"], "ignore");
@@ -356,7 +373,7 @@ TEST(ResponseBuilder, ThinkingOffIsReportedInTheS1Object) {
   const ApiRequest r = chat(json::object());
   ResponseBuilder b(r, "chatcmpl-x", 1);
   b.on_event(text(0, Channel::kAnswer, "42"));
-  JobEvent d = done(0, 0, 1, "stop");
+  JobEvent d = done(0, 0, 1, FinishReason::kStop);
   d.result.events.clear();
   d.result.thinking_off = true;
   b.on_event(d);
@@ -367,7 +384,7 @@ TEST(ResponseBuilder, ThinkingOffIsReportedInTheS1Object) {
   EXPECT_EQ(whole["usage"]["completion_tokens_details"]["reasoning_tokens"], 0);
 
   ResponseBuilder on(r, "chatcmpl-y", 1);
-  on.on_event(done(0, 5, 1, "stop"));
+  on.on_event(done(0, 5, 1, FinishReason::kStop));
   EXPECT_EQ(on.response()["choices"][0]["s1"]["thinking_off"], false);
 }
 
@@ -379,8 +396,8 @@ TEST(ResponseBuilder, StopStringsEndAChoiceAndAskForCancel) {
   b.on_event(text(1, Channel::kAnswer, "xxST"));
   b.on_event(text(1, Channel::kAnswer, "OP"));
   EXPECT_TRUE(b.should_cancel());
-  b.on_event(done(0, 1, 1, "cancelled"));
-  b.on_event(done(1, 1, 1, "cancelled"));
+  b.on_event(done(0, 1, 1, FinishReason::kCancelled));
+  b.on_event(done(1, 1, 1, FinishReason::kCancelled));
   const json whole = b.response();
   EXPECT_EQ(whole["choices"][0]["message"]["content"], "ab");
   EXPECT_EQ(whole["choices"][1]["message"]["content"], "xx");
@@ -395,7 +412,7 @@ TEST(ResponseBuilder, PlainCompletionShowsOnlySampledText) {
   EXPECT_EQ(b.on_event(text(0, Channel::kThinking, "abc")).at(0)["choices"][0]["text"], "abc");
   EXPECT_TRUE(b.on_event(text(0, Channel::kDelimiter, "\n", true)).empty());
   EXPECT_TRUE(b.on_event(text(0, Channel::kDelimiter, "</think>", true)).empty());
-  JobEvent d = done(0, 3, 0, "length");
+  JobEvent d = done(0, 3, 0, FinishReason::kLength);
   d.result.events = {{ForcingKind::kCap, 3, "max_think", "\n</think>", 0}};
   const auto fin = b.on_event(d);
   const json whole = b.response();

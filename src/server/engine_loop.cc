@@ -5,8 +5,10 @@
 namespace s1::server {
 
 SubmitError classify_submit_error(const std::invalid_argument& e) {
-  const bool context = std::string(e.what()).find("context") != std::string::npos;
-  return {400, context ? "context_length_exceeded" : "invalid_request"};
+  const auto* typed = dynamic_cast<const RequestError*>(&e);
+  const bool context = typed && typed->code() == RequestErrorCode::kContextExceeded;
+  return {400, context ? "context_length_exceeded" : "invalid_request",
+          typed ? budget_param(typed->field()) : ""};
 }
 
 bool Job::wait(std::vector<JobEvent>& out, std::chrono::milliseconds timeout) {
@@ -27,12 +29,14 @@ void Job::push(JobEvent event) {
   cv_.notify_all();
 }
 
-void Job::fail(int status, const std::string& code, const std::string& message) {
+void Job::fail(int status, const std::string& code, const std::string& message,
+               const std::string& param) {
   JobEvent e;
   e.kind = JobEvent::Kind::kError;
   e.status = status;
   e.code = code;
   e.message = message;
+  e.param = param;
   push(std::move(e));
 }
 
@@ -47,9 +51,6 @@ EngineLoop::EngineLoop(std::unique_ptr<Backend> backend, Metrics& metrics, int n
   metrics_.declare_counter("s1_samples_total", "Finished samples by finish reason.");
   metrics_.declare_counter("s1_forcing_events_total",
                            "Budget-forcing events by kind (ignore, cap, end) and reason.");
-  if (auto* local = dynamic_cast<LocalBackend*>(backend_.get())) {
-    sequence_context_ = local->scheduler().sequence_context();
-  }
   thread_ = std::thread([this] { run(); });
 }
 
@@ -161,7 +162,7 @@ void EngineLoop::start(const std::shared_ptr<Job>& job) {
     metrics_.add("s1_prompt_tokens_total", sample == 0 ? r.prompt_tokens : 0);
     metrics_.add("s1_reasoning_tokens_total", r.thinking_tokens);
     metrics_.add("s1_answer_tokens_total", r.answer_tokens);
-    metrics_.add("s1_samples_total", 1, "finish_reason=\"" + escape_label(r.finish_reason) + "\"");
+    metrics_.add("s1_samples_total", 1, "finish_reason=\"" + escape_label(to_string(r.finish_reason)) + "\"");
     for (const auto& ev : r.events) {
       metrics_.add("s1_forcing_events_total", 1,
                    std::string("kind=\"") + to_string(ev.kind) + "\",reason=\"" +
@@ -180,7 +181,7 @@ void EngineLoop::start(const std::shared_ptr<Job>& job) {
     active_[job->backend_id_] = job;
   } catch (const std::invalid_argument& e) {
     const SubmitError kind = classify_submit_error(e);
-    job->fail(kind.status, kind.code, e.what());
+    job->fail(kind.status, kind.code, e.what(), kind.param);
   } catch (const std::exception& e) {
     job->fail(500, "internal_error", e.what());
   }
@@ -188,11 +189,11 @@ void EngineLoop::start(const std::shared_ptr<Job>& job) {
 
 void EngineLoop::update_gauges() {
   EngineGauges g;
-  if (auto* local = dynamic_cast<LocalBackend*>(backend_.get())) {
-    g.busy_sequences = local->scheduler().busy_sequences();
-    g.used_cells = local->scheduler().used_cells();
-    g.cached_cells = local->scheduler().cached_cells();
-    g.queued = local->scheduler().queued_requests();
+  if (const auto o = backend_->occupancy()) {
+    g.busy_sequences = o->busy_sequences;
+    g.used_cells = o->used_cells;
+    g.cached_cells = o->cached_cells;
+    g.queued = o->queued_requests;
   } else {
     g.busy_sequences = static_cast<int>(active_.size());
   }

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "engine/backend.h"
+#include "server/api.h"
 #include "server/metrics.h"
 
 namespace s1::server {
@@ -34,9 +35,10 @@ struct JobEvent {
   int sample = 0;
   TextChunk chunk{Channel::kThinking, "", false};  // kText
   SequenceResult result;                           // kDone: one per sample
-  int status = 0;                                  // kError: HTTP status, code, message
-  std::string code;
+  int status = 0;                                  // kError: HTTP status, code, message,
+  std::string code;                                // and the request field at fault ("")
   std::string message;
+  std::string param;
 };
 
 // One request's channel between the loop thread and the HTTP thread that waits on it.
@@ -52,7 +54,8 @@ class Job {
 
   // Loop side.
   void push(JobEvent event);
-  void fail(int status, const std::string& code, const std::string& message);
+  void fail(int status, const std::string& code, const std::string& message,
+            const std::string& param = "");
   // fail() with 503 kShuttingDown.
   void fail_shutting_down() { fail(503, kShuttingDown, kShuttingDownMessage); }
 
@@ -69,11 +72,13 @@ class Job {
 };
 
 // How a request the backend refused (std::invalid_argument) is reported: 400 with
-// "context_length_exceeded" for a prompt or budget beyond the context, else
-// "invalid_request".
+// "context_length_exceeded" for a RequestError of code kContextExceeded (a prompt or
+// budget beyond the context), else "invalid_request". The code decides, never the text;
+// `param` is the request field of the rule at fault (budget_param), if one is.
 struct SubmitError {
   int status;
   std::string code;
+  std::string param;
 };
 SubmitError classify_submit_error(const std::invalid_argument& e);
 
@@ -120,7 +125,7 @@ class EngineLoop {
   BackendInfo info() const { return info_; }
   int n_parallel() const { return n_parallel_; }
   // Tokens one sequence may hold (0 when the backend does not say).
-  int sequence_context() const { return sequence_context_; }
+  int sequence_context() const { return info_.sequence_context; }
 
  private:
   void run();
@@ -131,7 +136,6 @@ class EngineLoop {
   Metrics& metrics_;
   BackendInfo info_;
   int n_parallel_ = 1;
-  int sequence_context_ = 0;
 
   mutable std::mutex mutex_;
   std::condition_variable wake_;

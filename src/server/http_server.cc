@@ -57,6 +57,8 @@ struct HttpServer::Exchange {
   Clock::time_point start = Clock::now();
   bool first_text = false;
   bool finished = false;
+  std::vector<JobEvent> pending;  // a stream's events not yet written (the first one)
+  bool begun = false;             // a stream's first chunks are written
 };
 
 HttpServer::HttpServer(std::unique_ptr<Backend> backend, ServerSettings settings)
@@ -276,76 +278,66 @@ void HttpServer::routes() {
   }
 }
 
+// A handler's steps, in order: refuse while draining, parse, admit, prepare, refuse again
+// if a shutdown began meanwhile, hand to the loop, respond. Each step that refuses
+// throws ApiError; the one catch below answers and counts it.
 void HttpServer::handle_generation(Endpoint endpoint, const httplib::Request& req,
                                    httplib::Response& res) {
-  const std::string name = endpoint == Endpoint::kChat ? "/v1/chat/completions" : "/v1/completions";
-  auto refuse_if_draining = [&] {
-    if (!draining_) return false;
-    send_error(res, ApiError(503, kShuttingDown, kShuttingDownMessage));
-    count(name, 503);
-    return true;
-  };
-  if (refuse_if_draining()) return;
-  ApiRequest request;
+  const std::string name =
+      endpoint == Endpoint::kChat ? "/v1/chat/completions" : "/v1/completions";
+  std::shared_ptr<Exchange> ex;
   try {
-    request = parse_request(endpoint, req.body, settings_.api);
+    refuse_if_draining();
+    ApiRequest request = parse_request(endpoint, req.body, settings_.api);
+    InFlight admitted = admit();
+    BackendRequest backend = to_backend(request);
+    prepare(backend);
+    refuse_if_draining();  // the shutdown began while the prompt was prepared
+    ex = std::make_shared<Exchange>(Exchange{
+        request, nullptr,
+        ResponseBuilder(request, new_response_id(endpoint), static_cast<int64_t>(std::time(nullptr))),
+        name});
+    admitted.release();  // finish() gives it back
+    ex->job = loop_->submit(std::move(backend));
   } catch (const ApiError& e) {
+    if (e.code == "server_busy") res.set_header("Retry-After", "1");
     send_error(res, e);
     count(name, e.status);
     return;
   }
-  // Admission: a bounded number in flight; beyond it, 503 at once (never a hang).
-  if (in_flight_.fetch_add(1) >= settings_.parallel + settings_.max_queue) {
-    in_flight_.fetch_sub(1);
-    res.set_header("Retry-After", "1");
-    send_error(res, ApiError(503, "server_busy", "the server is busy: the request queue is full"));
-    count(name, 503);
-    return;
-  }
-  BackendRequest backend = to_backend(request);
-  if (!prepare(backend, res, name)) {
-    in_flight_.fetch_sub(1);
-    return;
-  }
-  if (refuse_if_draining()) {  // the shutdown began while the prompt was prepared
-    in_flight_.fetch_sub(1);
-    return;
-  }
-  auto ex = std::make_shared<Exchange>(
-      Exchange{request, nullptr,
-               ResponseBuilder(request, new_response_id(endpoint),
-                               static_cast<int64_t>(std::time(nullptr))),
-               name});
-  ex->job = loop_->submit(std::move(backend));
-  if (request.stream) {
+  if (ex->request.stream) {
     respond_stream(ex, req, res);
   } else {
     respond_whole(ex, req, res);
   }
 }
 
-bool HttpServer::prepare(BackendRequest& request, httplib::Response& res, const std::string& name) {
-  std::optional<ApiError> error;
-  {
-    const WorkGate::Pass pass(*preparing_, std::chrono::seconds(settings_.timeout_s));
-    if (!pass.entered()) {
-      res.set_header("Retry-After", "1");
-      error.emplace(503, "server_busy", "the server is busy preparing other prompts");
-    } else {
-      try {
-        loop_->prepare(request);
-      } catch (const std::invalid_argument& e) {
-        const SubmitError kind = classify_submit_error(e);
-        error.emplace(kind.status, kind.code, e.what());
-      } catch (const std::exception& e) {
-        error.emplace(400, "invalid_request", e.what());
-      }
-    }
+void HttpServer::refuse_if_draining() const {
+  if (draining_) throw ApiError(503, kShuttingDown, kShuttingDownMessage);
+}
+
+HttpServer::InFlight HttpServer::admit() {
+  // A bounded number in flight; beyond it, 503 at once (never a hang).
+  if (in_flight_.fetch_add(1) >= settings_.parallel + settings_.max_queue) {
+    in_flight_.fetch_sub(1);
+    throw ApiError(503, "server_busy", "the server is busy: the request queue is full");
   }
-  if (!error) return true;
-  send_error(res, *error);
-  count(name, error->status);
-  return false;
+  return InFlight(in_flight_);
+}
+
+void HttpServer::prepare(BackendRequest& request) {
+  const WorkGate::Pass pass(*preparing_, std::chrono::seconds(settings_.timeout_s));
+  if (!pass.entered()) {
+    throw ApiError(503, "server_busy", "the server is busy preparing other prompts");
+  }
+  try {
+    loop_->prepare(request);
+  } catch (const std::invalid_argument& e) {
+    const SubmitError kind = classify_submit_error(e);
+    throw ApiError(kind.status, kind.code, e.what(), kind.param);
+  } catch (const std::exception& e) {
+    throw ApiError(400, "invalid_request", e.what());
+  }
 }
 
 void HttpServer::finish(Exchange& ex, int status) {
@@ -376,6 +368,11 @@ void HttpServer::client_left(Exchange& ex) {
   finish(ex, 499);
 }
 
+void HttpServer::fail(Exchange& ex, const JobEvent& error, httplib::Response& res) {
+  send_error(res, ApiError(error.status, error.code, error.message, error.param));
+  finish(ex, error.status);
+}
+
 void HttpServer::respond_whole(const std::shared_ptr<Exchange>& ex, const httplib::Request& req,
                                httplib::Response& res) {
   // Nothing is written until the end, so a client that leaves shows only as a closed
@@ -386,78 +383,65 @@ void HttpServer::respond_whole(const std::shared_ptr<Exchange>& ex, const httpli
     events.clear();
     ex->job->wait(events, std::chrono::milliseconds(100));
     std::vector<json> chunks;
-    if (const JobEvent* error = feed(*ex, events, chunks)) {
-      send_error(res, ApiError(error->status, error->code, error->message));
-      finish(*ex, error->status);
-      return;
-    }
-    if (!ex->builder.done() && peer_closed(fd)) {
-      client_left(*ex);
-      return;
-    }
+    if (const JobEvent* error = feed(*ex, events, chunks)) return fail(*ex, *error, res);
+    if (!ex->builder.done() && peer_closed(fd)) return client_left(*ex);
   }
   res.set_content(dump(ex->builder.response()), "application/json");
   finish(*ex, 200);
+}
+
+bool HttpServer::wait_first_event(Exchange& ex, const httplib::Request& req) {
+  const int fd = find_client_socket(req.local_addr, req.local_port, req.remote_addr, req.remote_port);
+  while (ex.pending.empty() && !ex.job->wait(ex.pending, std::chrono::milliseconds(100))) {
+    if (peer_closed(fd)) {
+      client_left(ex);
+      return false;
+    }
+  }
+  return true;
 }
 
 void HttpServer::respond_stream(const std::shared_ptr<Exchange>& ex, const httplib::Request& req,
                                 httplib::Response& res) {
   // Errors found before any text (e.g. a prompt beyond the context, a shutdown while
   // queued) still get their status: wait for the first event to know.
-  const int fd = find_client_socket(req.local_addr, req.local_port, req.remote_addr, req.remote_port);
-  std::vector<JobEvent> first;
-  while (first.empty() && !ex->job->wait(first, std::chrono::milliseconds(100))) {
-    if (peer_closed(fd)) {
-      client_left(*ex);
-      return;
-    }
-  }
-  if (first.front().kind == JobEvent::Kind::kError) {
-    send_error(res, ApiError(first.front().status, first.front().code, first.front().message));
-    finish(*ex, first.front().status);
-    return;
-  }
-  auto pending = std::make_shared<std::vector<JobEvent>>(std::move(first));
-  auto begun = std::make_shared<bool>(false);
+  if (!wait_first_event(*ex, req)) return;
+  if (ex->pending.front().kind == JobEvent::Kind::kError) return fail(*ex, ex->pending.front(), res);
   res.set_header("Cache-Control", "no-cache");
   res.set_chunked_content_provider(
       "text/event-stream",
-      [this, ex, pending, begun](size_t, httplib::DataSink& sink) {
-        auto write = [&](const std::string& s) { return sink.write(s.data(), s.size()); };
-        std::vector<json> chunks;
-        if (!*begun) {
-          *begun = true;
-          chunks = ex->builder.begin();
-        }
-        std::vector<JobEvent> events;
-        events.swap(*pending);
-        if (events.empty()) ex->job->wait(events, std::chrono::milliseconds(100));
-        const JobEvent* error = feed(*ex, events, chunks);
-        for (const auto& c : chunks) {
-          if (!write(sse(c))) return false;  // the client went away: the releaser cancels
-        }
-        if (error) {
-          // Too late for a status: the stream ends with an error object.
-          write(sse(error_json(ApiError(error->status, error->code, error->message))));
-          write("data: [DONE]\n\n");
-          sink.done();
-          finish(*ex, error->status);
-          return true;
-        }
-        if (ex->builder.done()) {
-          for (const auto& c : ex->builder.end()) write(sse(c));
-          write("data: [DONE]\n\n");
-          sink.done();
-          finish(*ex, 200);
-          return true;
-        }
-        // A client that went away shows as a failed write at the next chunk.
-        return true;
-      },
-      [this, ex](bool success) {
-        if (success && ex->finished) return;
-        if (!ex->finished) client_left(*ex);
+      [this, ex](size_t, httplib::DataSink& sink) { return stream_more(*ex, sink); },
+      [this, ex](bool) {
+        if (!ex->finished) client_left(*ex);  // the stream ended before the job did
       });
+}
+
+bool HttpServer::stream_more(Exchange& ex, httplib::DataSink& sink) {
+  auto write = [&](const std::string& s) { return sink.write(s.data(), s.size()); };
+  std::vector<json> chunks;
+  if (!ex.begun) {
+    ex.begun = true;
+    chunks = ex.builder.begin();
+  }
+  std::vector<JobEvent> events;
+  events.swap(ex.pending);
+  if (events.empty()) ex.job->wait(events, std::chrono::milliseconds(100));
+  const JobEvent* error = feed(ex, events, chunks);
+  for (const auto& c : chunks) {
+    if (!write(sse(c))) return false;  // the client went away: the releaser cancels
+  }
+  if (error) {
+    // Too late for a status: the stream ends with an error object.
+    write(sse(error_json(ApiError(error->status, error->code, error->message, error->param))));
+  } else if (ex.builder.done()) {
+    for (const auto& c : ex.builder.end()) write(sse(c));
+  } else {
+    return true;  // a client that went away shows as a failed write at the next chunk
+  }
+  write("data: [DONE]\n\n");
+  sink.done();
+  finish(ex, error ? error->status : 200);
+  return true;
 }
 
 }  // namespace s1::server

@@ -33,6 +33,7 @@
 
 namespace httplib {
 class Server;
+class DataSink;
 struct Request;
 struct Response;
 }
@@ -75,16 +76,45 @@ class HttpServer {
 
  private:
   struct Exchange;
+  // One request's place among those in flight, given back on destruction unless
+  // released (then finish() gives it back).
+  class InFlight {
+   public:
+    explicit InFlight(std::atomic<int>& n) : n_(&n) {}
+    InFlight(InFlight&& o) noexcept : n_(o.n_) { o.n_ = nullptr; }
+    InFlight& operator=(InFlight&&) = delete;
+    ~InFlight() {
+      if (n_) n_->fetch_sub(1);
+    }
+    void release() { n_ = nullptr; }
+
+   private:
+    std::atomic<int>* n_;
+  };
+
   void routes();
+  // POST /v1/chat/completions and /v1/completions: the steps below, then a response.
   void handle_generation(Endpoint endpoint, const httplib::Request& req, httplib::Response& res);
-  // Renders and tokenizes on this thread within the gate; false after an error response.
-  bool prepare(BackendRequest& request, httplib::Response& res, const std::string& name);
+  // Throws ApiError 503 once a shutdown began.
+  void refuse_if_draining() const;
+  // Takes a place in flight; throws ApiError 503 "server_busy" beyond parallel + max_queue.
+  InFlight admit();
+  // Renders and tokenizes on this thread within the gate; throws ApiError (503 when the
+  // gate stays shut, 400 for a prompt that cannot run).
+  void prepare(BackendRequest& request);
   // The whole response once every sample is done; a closed socket cancels the job.
   void respond_whole(const std::shared_ptr<Exchange>& ex, const httplib::Request& req,
                      httplib::Response& res);
   // Server-sent events as the text comes; a failed write cancels the job.
   void respond_stream(const std::shared_ptr<Exchange>& ex, const httplib::Request& req,
                       httplib::Response& res);
+  // Waits for the job's first event into ex.pending; false (and the job cancelled) if the
+  // client left meanwhile.
+  bool wait_first_event(Exchange& ex, const httplib::Request& req);
+  // One turn of a stream: writes what came; false when a write failed.
+  bool stream_more(Exchange& ex, httplib::DataSink& sink);
+  // Answers with the job's error event and counts it.
+  void fail(Exchange& ex, const JobEvent& error, httplib::Response& res);
   // Hands job events to the builder, appending the chunks to stream; returns the error
   // event if one came (nothing after it is fed).
   const JobEvent* feed(Exchange& ex, const std::vector<JobEvent>& events,

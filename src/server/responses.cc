@@ -148,9 +148,9 @@ std::string ResponseBuilder::finish_reason(const Choice& c) const {
       const ForcingKind last = r.events.back().kind;
       return last == ForcingKind::kEnd || last == ForcingKind::kExit ? "stop" : "length";
     }
-    return r.finish_reason == "stop" ? "stop" : "length";
+    return r.finish_reason == FinishReason::kStop ? "stop" : "length";
   }
-  return r.finish_reason == "stop" ? "stop" : "length";
+  return r.finish_reason == FinishReason::kStop ? "stop" : "length";
 }
 
 json ResponseBuilder::s1_info(const Choice& c) const {
@@ -162,7 +162,7 @@ json ResponseBuilder::s1_info(const Choice& c) const {
           {"max_think", r.max_think},
           {"clamped", r.clamped},
           {"thinking_off", r.thinking_off},
-          {"finish_reason", r.finish_reason}};
+          {"finish_reason", to_string(r.finish_reason)}};
   if (!r.probes.empty() || r.probes_skipped > 0) {
     info["probes"] = cli::probes_json(r.probes);
     info["probe_tokens"] = r.probe_tokens;

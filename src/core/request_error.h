@@ -1,0 +1,32 @@
+// Why a request cannot run, as a code the front ends map to their own answers (an HTTP
+// status and error code, a one-line message) without reading the message text.
+#pragma once
+
+#include <stdexcept>
+#include <string>
+#include <utility>
+
+namespace s1 {
+
+enum class RequestErrorCode {
+  kInvalid,          // the request contradicts itself or a limit of the method
+  kContextExceeded,  // the prompt or a budget does not fit a sequence's context
+};
+
+// A request refused before it runs. A std::invalid_argument, so callers that only need
+// "bad request" keep catching that. `field`: the rule at fault in the layer's own names
+// (BudgetRules' members: "max_think", "min_think", "num_ignore", "max_answer",
+// "step_tokens", "max_steps"), or "" when no one field is.
+class RequestError : public std::invalid_argument {
+ public:
+  RequestError(RequestErrorCode code, const std::string& message, std::string field = "")
+      : std::invalid_argument(message), code_(code), field_(std::move(field)) {}
+  RequestErrorCode code() const { return code_; }
+  const std::string& field() const { return field_; }
+
+ private:
+  RequestErrorCode code_;
+  std::string field_;
+};
+
+}  // namespace s1
