@@ -3,6 +3,7 @@
 #include <signal.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -22,6 +23,7 @@ struct ServeArgs {
   ForcingSettings forcing;
   BudgetRules rules;
   SamplingFlags sampling;
+  AdaptiveFlags adaptive;
   server::ServerSettings server;
   std::vector<std::string> aliases;
 };
@@ -31,6 +33,9 @@ int run_serve(ServeArgs& a) {
   server::ServerSettings& s = a.server;
   a.sampling.resolve(s.api.thinking_sampling, s.api.answer_sampling);
   s.api.rules = a.rules;
+  a.adaptive.resolve(s.api.probe, s.api.suppress_words);
+  // Probes use idle sequences unless some are kept for them.
+  a.model.context.context.probe_sequences = std::max(0, a.adaptive.probe_slots);
   s.api.model_names = a.aliases;
   if (s.api.model_names.empty()) {
     const std::string from = !a.model.load.path.empty() ? a.model.load.path : a.model.load.hf_repo;
@@ -84,6 +89,7 @@ void add_serve_command(CLI::App& app, int& exit_code) {
   add_model_flags(*cmd, args->model);
   add_forcing_flags(*cmd, args->forcing, args->rules);
   add_sampling_flags(*cmd, args->sampling);
+  add_adaptive_flags(*cmd, args->adaptive);
   server::ServerSettings& s = args->server;
   cmd->add_option("--host", s.host, "address to listen on")->capture_default_str();
   cmd->add_option("--port", s.port, "port to listen on (0: a free one, printed)")

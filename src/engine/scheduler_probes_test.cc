@@ -177,7 +177,7 @@ TEST_F(ProbeTest, ExitComesAtTheWthAgreeingProbe) {
   EXPECT_LE(e->thinking_tokens, 24 + 3);
   EXPECT_EQ(res.thinking_tokens, e->thinking_tokens);
   EXPECT_EQ(stats.exits, 1);
-  EXPECT_EQ(res.finish_reason, "length");  // then it answered, up to max_answer
+  EXPECT_EQ(res.finish_reason, FinishReason::kLength);  // then it answered, up to max_answer
   EXPECT_EQ(res.answer_tokens, 4);
  }
 }
@@ -236,7 +236,7 @@ TEST_F(ProbeTest, ExitWithTheProbedAnswer) {
   auto r = request("Answer for me.", {200, 0, 0, 50}, p);
   steer_probes(r);
   const auto out = run({std::move(r)}, context(1, 1));
-  EXPECT_EQ(out[0].finish_reason, "stop");
+  EXPECT_EQ(out[0].finish_reason, FinishReason::kStop);
   EXPECT_NE(out[0].answer.find("\\boxed{" + closing_answer_ + "}"), std::string::npos) << out[0].answer;
   EXPECT_EQ(out[0].answer_tokens, 0);  // nothing was sampled after the exit
 }

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <limits>
 
+#include "core/suppress_words.h"
 #include "core/utf8.h"
 #include "methods/prompts.h"
 
@@ -260,6 +261,114 @@ std::string budget_param(const std::string& rule) {
   return "";
 }
 
+// Dynasor's saving-effort levels (dynasor/core/cot.py, effort_level): (W, N).
+bool dynasor_effort(const std::string& level, int* consistent, int* every) {
+  static const std::pair<const char*, std::pair<int, int>> kLevels[] = {
+      {"mild", {8, 64}}, {"low", {5, 64}}, {"mid", {3, 64}}, {"high", {2, 64}}, {"crazy", {2, 32}}};
+  for (const auto& [name, wn] : kLevels) {
+    if (level == name) {
+      *consistent = wn.first;
+      *every = wn.second;
+      return true;
+    }
+  }
+  return false;
+}
+
+// The adaptive-thinking fields: ours, then Dynasor's two request shapes (its OpenAI proxy's
+// "dynasor": {"saving_effort": ...}, sent by the openai client's extra_body, and its SGLang
+// server's "adaptive_compute": {"probe_text", "certainty_window", "token_interval"}).
+// Returns whether any was given.
+bool parse_adaptive(const json& body, ApiRequest& r) {
+  bool given = false;
+  ProbeRules& p = r.probe;
+  const json* dynasor = field(body, "dynasor");
+  if (const json* extra = field(body, "extra_body"); !dynasor && extra && extra->is_object()) {
+    dynasor = field(*extra, "dynasor");
+  }
+  if (dynasor) {
+    if (!dynasor->is_object()) bad("dynasor", "'dynasor' must be an object", "invalid_type");
+    if (const json* e = field(*dynasor, "saving_effort")) {
+      const std::string& level = get_string(*e, "dynasor.saving_effort");
+      if (level != "none" && !dynasor_effort(level, &p.consistent, &p.every)) {
+        bad("dynasor.saving_effort",
+            "'dynasor.saving_effort' must be none, mild, low, mid, high or crazy");
+      }
+      given = given || level != "none";
+    }
+  }
+  if (const json* a = field(body, "adaptive_compute")) {
+    if (!a->is_object()) bad("adaptive_compute", "'adaptive_compute' must be an object", "invalid_type");
+    p.consistent = 2;
+    p.every = 32;
+    if (const json* v = field(*a, "probe_text")) p.suffix = get_string(*v, "adaptive_compute.probe_text");
+    if (const json* v = field(*a, "certainty_window")) {
+      p.consistent = static_cast<int>(get_int(*v, "adaptive_compute.certainty_window", 1, 1 << 20));
+    }
+    if (const json* v = field(*a, "token_interval")) {
+      p.every = static_cast<int>(get_int(*v, "adaptive_compute.token_interval", 1, 1 << 30));
+    }
+    given = true;
+  }
+  if (const json* v = field(body, "probe_every")) {
+    p.every = static_cast<int>(get_int(*v, "probe_every", 0, 1 << 30));
+    given = true;
+  }
+  if (const json* v = field(body, "probe_at_reflection")) {
+    p.at_reflection = get_bool(*v, "probe_at_reflection");
+    given = true;
+  }
+  if (const json* v = field(body, "probe_tokens")) {
+    p.probe_tokens = static_cast<int>(get_int(*v, "probe_tokens", 1, 4096));
+  }
+  if (const json* v = field(body, "probe_suffix")) {
+    p.suffix = get_string(*v, "probe_suffix");
+    if (p.suffix.empty()) bad("probe_suffix", "'probe_suffix' must not be empty");
+  }
+  if (const json* v = field(body, "exit_consistent")) {
+    p.consistent = static_cast<int>(get_int(*v, "exit_consistent", 0, 1 << 20));
+    given = true;
+  }
+  if (const json* v = field(body, "exit_confidence")) {
+    p.confidence = get_number(*v, "exit_confidence", 0.0, 1e9);
+    given = true;
+  }
+  if (const json* v = field(body, "exit_mean")) {
+    const std::string& m = get_string(*v, "exit_mean");
+    if (m != "arithmetic" && m != "geometric") {
+      bad("exit_mean", "'exit_mean' must be arithmetic or geometric");
+    }
+    p.mean = m == "geometric" ? ProbeRules::Mean::kGeometric : ProbeRules::Mean::kArithmetic;
+  }
+  if (const json* v = field(body, "exit_answer")) {
+    p.action = get_bool(*v, "exit_answer") ? ProbeRules::ExitAction::kAnswer
+                                           : ProbeRules::ExitAction::kEndThinking;
+  }
+  if (const json* v = field(body, "allow_hesitation")) {
+    p.require_no_hesitation = !get_bool(*v, "allow_hesitation");
+  }
+  if (const json* v = field(body, "suppress_words")) {
+    try {
+      if (v->is_string()) {
+        r.suppress_words = parse_word_list(v->get<std::string>(), "'suppress_words'");
+      } else {
+        r.suppress_words = get_strings(*v, "suppress_words", 256, false);
+      }
+    } catch (const std::invalid_argument& e) {
+      bad("suppress_words", e.what());
+    }
+    given = true;
+  }
+  try {
+    p.validate();
+  } catch (const std::invalid_argument& e) {
+    // The schedule is what is missing when an exit rule comes alone.
+    bad(p.can_exit() && !p.probing() ? "probe_every" : "probe_tokens", e.what(), "inconsistent_budget");
+  }
+  return given;
+}
+
+
 ApiRequest parse_request(Endpoint endpoint, std::string_view body_text, const ApiDefaults& d) {
   if (!is_valid_utf8(body_text)) bad("", "the request body is not valid UTF-8", "invalid_utf8");
   json body;
@@ -315,8 +424,11 @@ ApiRequest parse_request(Endpoint endpoint, std::string_view body_text, const Ap
   if (const json* v = field(body, "thinking_n_ignore_str")) {
     r.ignore_strings = get_strings(*v, "thinking_n_ignore_str", 64, true);
   }
+  r.probe = d.probe;
+  r.suppress_words = d.suppress_words;
+  const bool adaptive = parse_adaptive(body, r);
   r.plain = endpoint == Endpoint::kCompletion && !max_think && !min_think && !num_ignore &&
-            !r.ignore_strings && !steps && !step_tokens;
+            !r.ignore_strings && !steps && !step_tokens && !adaptive;
   if (r.plain) {
     // A plain continuation: nothing forced; max_tokens bounds the whole of it.
     r.rules = BudgetRules{};

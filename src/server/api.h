@@ -40,6 +40,7 @@
 
 #include "core/budget_forcing.h"
 #include "engine/model.h"
+#include "core/adaptive_exit.h"
 #include "engine/sampling.h"
 
 namespace s1::server {
@@ -67,6 +68,8 @@ struct ApiDefaults {
   SamplingParams answer_sampling;
   int max_n = 16;   // largest "n"
   int n_vocab = 0;  // logit_bias token ids must be below it (0: not checked)
+  ProbeRules probe;                         // adaptive thinking, unless a request says
+  std::vector<std::string> suppress_words;  // otherwise
 };
 
 struct ApiRequest {
@@ -85,6 +88,11 @@ struct ApiRequest {
   bool cache_prompt = true;       // llama-server's field: reuse prefix-cache cells
   bool include_usage = false;     // stream_options.include_usage
   std::vector<std::string> stop;  // up to 4 non-empty strings
+  // Adaptive thinking: probe_every, probe_at_reflection, probe_tokens, probe_suffix,
+  // exit_consistent, exit_confidence, exit_mean, exit_answer, allow_hesitation; also
+  // Dynasor's "dynasor": {"saving_effort"} and "adaptive_compute": {...} fields.
+  ProbeRules probe;
+  std::vector<std::string> suppress_words;  // suppress_words: a list or "a,b,c"
 };
 
 // The request field of a BudgetRules member named in a RequestError ("max_answer" ->

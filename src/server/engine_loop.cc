@@ -147,6 +147,14 @@ EngineGauges EngineLoop::gauges() const {
   return gauges_;
 }
 
+bool EngineLoop::end_thinking(const std::shared_ptr<Job>& job) {
+  bool ended = false;
+  run_on_loop([&](Backend& backend) {
+    if (job->backend_id_ >= 0 && !job->finished()) ended = backend.end_thinking(job->backend_id_, "client");
+  });
+  return ended;
+}
+
 void EngineLoop::start(const std::shared_ptr<Job>& job) {
   BackendRequest& req = job->request_;
   std::weak_ptr<Job> weak = job;
@@ -155,6 +163,15 @@ void EngineLoop::start(const std::shared_ptr<Job>& job) {
       JobEvent e;
       e.sample = sample;
       e.chunk = chunk;
+      j->push(std::move(e));
+    }
+  };
+  req.on_probe = [weak](int sample, const ProbeRecord& p) {
+    if (auto j = weak.lock()) {
+      JobEvent e;
+      e.kind = JobEvent::Kind::kProbe;
+      e.sample = sample;
+      e.probe = p;
       j->push(std::move(e));
     }
   };

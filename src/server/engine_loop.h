@@ -31,9 +31,10 @@ inline constexpr const char* kShuttingDownMessage = "the server is shutting down
 
 // What a Job reports, in order.
 struct JobEvent {
-  enum class Kind { kText, kDone, kError } kind = Kind::kText;
+  enum class Kind { kText, kProbe, kDone, kError } kind = Kind::kText;
   int sample = 0;
   TextChunk chunk{Channel::kThinking, "", false};  // kText
+  ProbeRecord probe;                               // kProbe: a probe of the sample finished
   SequenceResult result;                           // kDone: one per sample
   int status = 0;                                  // kError: HTTP status, code, message,
   std::string code;                                // and the request field at fault ("")
@@ -107,6 +108,10 @@ class EngineLoop {
   std::shared_ptr<Job> submit(BackendRequest request);
   // Asks the loop to cancel `job` (it frees its sequences and cells at its next turn).
   void cancel(const std::shared_ptr<Job>& job);
+  // Ends thinking of `job`'s samples at their next token (Backend::end_thinking, reason
+  // "client"). Waits for the loop; false when the job is not running (not yet started,
+  // finished, or failed) or the backend cannot.
+  bool end_thinking(const std::shared_ptr<Job>& job);
   // Runs `task` on the loop thread, between steps, and waits for it. Rethrows what
   // `task` throws.
   void run_on_loop(const std::function<void(Backend&)>& task);

@@ -43,6 +43,8 @@ BackendRequest to_backend(const ApiRequest& r) {
   b.n_samples = r.n;
   b.cache_prompt = r.cache_prompt;
   b.ignore_strings = r.ignore_strings;
+  b.probe = r.probe;
+  b.suppress_words = r.suppress_words;
   return b;
 }
 
@@ -58,6 +60,7 @@ struct HttpServer::Exchange {
   bool first_text = false;
   bool finished = false;
   std::vector<JobEvent> pending;  // a stream's events not yet written (the first one)
+  std::string id;                 // the response id, by which a client may end thinking
   bool begun = false;             // a stream's first chunks are written
 };
 
@@ -76,6 +79,10 @@ HttpServer::HttpServer(std::unique_ptr<Backend> backend, ServerSettings settings
   metrics_.declare_counter("s1_prefix_cache_reused_tokens_total",
                            "Prompt tokens taken from the prefix cache instead of decoded.");
   metrics_.declare_counter("s1_prefix_cache_evictions_total", "Cached prefixes dropped.");
+  metrics_.declare_counter("s1_probes_total", "Adaptive-thinking probes run to the end.");
+  metrics_.declare_counter("s1_probe_tokens_total", "Tokens decoded for probes.");
+  metrics_.declare_counter("s1_probes_skipped_total",
+                           "Probes due but not run (no free sequence, or no room in it).");
   metrics_.declare_histogram("s1_request_duration_seconds", "Generation request latency.",
                              {0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300});
   metrics_.declare_histogram("s1_time_to_first_text_seconds",
@@ -222,6 +229,9 @@ void HttpServer::routes() {
                        static_cast<double>(g.stats.cache_reused_tokens));
     metrics_.set_total("s1_prefix_cache_evictions_total",
                        static_cast<double>(g.stats.cache_evictions));
+    metrics_.set_total("s1_probes_total", static_cast<double>(g.stats.probes));
+    metrics_.set_total("s1_probe_tokens_total", static_cast<double>(g.stats.probe_tokens));
+    metrics_.set_total("s1_probes_skipped_total", static_cast<double>(g.stats.probes_skipped));
     res.set_content(metrics_.render(), "text/plain; version=0.0.4; charset=utf-8");
     count("/metrics", 200);
   });
@@ -276,6 +286,52 @@ void HttpServer::routes() {
       handle_generation(Endpoint::kCompletion, req, res);
     });
   }
+  s.Post("/v1/chat/completions/control", [this](const httplib::Request& req, httplib::Response& res) {
+    handle_end_thinking(req, res, true);
+  });
+  s.Post("/v1/thinking/end", [this](const httplib::Request& req, httplib::Response& res) {
+    handle_end_thinking(req, res, false);
+  });
+}
+
+void HttpServer::handle_end_thinking(const httplib::Request& req, httplib::Response& res,
+                                     bool control) {
+  const std::string name = control ? "/v1/chat/completions/control" : "/v1/thinking/end";
+  try {
+    const json body = json::parse(req.body, nullptr, false);
+    if (!body.is_object()) throw ApiError(400, "invalid_json", "the body must be a JSON object");
+    const auto id = body.find("id");
+    if (id == body.end() || !id->is_string() || id->get<std::string>().empty()) {
+      throw ApiError(400, "missing_field", "'id' (the completion's id) is required", "id");
+    }
+    if (control) {
+      const auto action = body.find("action");
+      if (action == body.end() || *action != "reasoning_end") {
+        throw ApiError(400, "unsupported_value", "'action' must be \"reasoning_end\"", "action");
+      }
+    }
+    std::shared_ptr<Job> job;
+    {
+      const std::lock_guard<std::mutex> lock(live_mutex_);
+      const auto it = live_.find(id->get<std::string>());
+      if (it != live_.end()) job = it->second.lock();
+    }
+    const bool ended = job && loop_->end_thinking(job);
+    if (control) {
+      // llama-server's answer: success, or why not (a finished completion is a no-op).
+      json out = {{"success", ended}};
+      if (!ended) out["message"] = "no running completion with this id";
+      res.set_content(dump(out), "application/json");
+      count(name, 200);
+      return;
+    }
+    if (!ended) throw ApiError(404, "not_found", "no running completion with this id", "id");
+    res.set_content(dump(json{{"id", id->get<std::string>()}, {"thinking", "ending"}}), "application/json");
+    count(name, 200);
+  } catch (const ApiError& e) {
+    send_error(res, e);
+    count(name, e.status);
+  }
 }
 
 // A handler's steps, in order: refuse while draining, parse, admit, prepare, refuse again
@@ -293,12 +349,15 @@ void HttpServer::handle_generation(Endpoint endpoint, const httplib::Request& re
     BackendRequest backend = to_backend(request);
     prepare(backend);
     refuse_if_draining();  // the shutdown began while the prompt was prepared
+    const std::string id = new_response_id(endpoint);
     ex = std::make_shared<Exchange>(Exchange{
-        request, nullptr,
-        ResponseBuilder(request, new_response_id(endpoint), static_cast<int64_t>(std::time(nullptr))),
+        request, nullptr, ResponseBuilder(request, id, static_cast<int64_t>(std::time(nullptr))),
         name});
+    ex->id = id;
     admitted.release();  // finish() gives it back
     ex->job = loop_->submit(std::move(backend));
+    const std::lock_guard<std::mutex> lock(live_mutex_);
+    live_[id] = ex->job;
   } catch (const ApiError& e) {
     if (e.code == "server_busy") res.set_header("Retry-After", "1");
     send_error(res, e);
@@ -343,6 +402,10 @@ void HttpServer::prepare(BackendRequest& request) {
 void HttpServer::finish(Exchange& ex, int status) {
   if (ex.finished) return;
   ex.finished = true;
+  {
+    const std::lock_guard<std::mutex> lock(live_mutex_);
+    live_.erase(ex.id);
+  }
   in_flight_.fetch_sub(1);
   metrics_.observe("s1_request_duration_seconds", seconds_since(ex.start));
   count(ex.endpoint, status);

@@ -21,6 +21,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -121,6 +122,9 @@ class HttpServer {
                        std::vector<nlohmann::json>& chunks);
   // Counts the request as done with `status` (once).
   void finish(Exchange& ex, int status);
+  // POST /v1/chat/completions/control ({"id", "action": "reasoning_end"}, llama-server's
+  // shape) and POST /v1/thinking/end ({"id"}): ends thinking of a running request.
+  void handle_end_thinking(const httplib::Request& req, httplib::Response& res, bool control);
   // The client went away: cancel its job, count it.
   void client_left(Exchange& ex);
   void count(const std::string& endpoint, int status);
@@ -134,6 +138,9 @@ class HttpServer {
   std::atomic<bool> draining_{false};  // shutting down: no new requests
   std::atomic<bool> stopping_{false};  // listening ends: connections no longer wait
   std::once_flag shutdown_once_;
+  // Running requests by response id, for ending their thinking from another request.
+  std::mutex live_mutex_;
+  std::map<std::string, std::weak_ptr<Job>> live_;
   int port_ = 0;
   int64_t started_ = 0;
 };

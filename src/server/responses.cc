@@ -104,6 +104,19 @@ std::vector<json> ResponseBuilder::on_event(const JobEvent& e) {
     if (!shown.empty()) out.push_back(chunk(text_choice(e.sample, shown, false, t.forced)));
     return out;
   }
+  if (e.kind == JobEvent::Kind::kProbe) {
+    // A probe's answer as it arrives: an empty delta with the probe in the s1 object.
+    if (c.done) return out;
+    json probe = {{"index", e.sample}, {"logprobs", nullptr}, {"finish_reason", nullptr},
+                  {"s1", {{"probe", cli::probe_json(e.probe)}}}};
+    if (chat_) {
+      probe["delta"] = json::object();
+    } else {
+      probe["text"] = "";
+    }
+    out.push_back(chunk(std::move(probe)));
+    return out;
+  }
   if (e.kind != JobEvent::Kind::kDone || c.done) return out;
   c.done = true;
   c.result = e.result;
