@@ -111,7 +111,7 @@ void add_curate_command(CLI::App& app, int& exit_code) {
   f->add_option("--attempt-max-answer", a->attempt_rules.max_answer, "answer cap of an attempt")
       ->capture_default_str()->check(CLI::Range(0, 1 << 24));
   add_context_flags(*f, a->context);  // of the attempt and classify models
-  f->add_option("--chunk", a->chunk, "questions in flight at once (written together)")
+  f->add_option("--chunk", a->chunk, "questions in flight at once (written together; --parallel of their attempts decode at once)")
       ->capture_default_str()->check(CLI::Range(1, 4096));
   f->callback([a, &exit_code] { exit_code = run_featurize(*a); });
 

@@ -142,7 +142,7 @@ void add_generate_command(CLI::App& app, int& exit_code) {
   cmd->add_option("-p,--prompt", args->prompt, "the question");
   cmd->add_option("-f,--file", args->prompt_file, "read the question from a file");
   cmd->add_option("--system", args->system, "system message");
-  cmd->add_option("-n,--n-samples", args->n_samples, "samples of the prompt, decoded together")
+  cmd->add_option("-n,--n-samples", args->n_samples, "samples of the prompt, decoded together (--parallel at once)")
       ->capture_default_str()
       ->check(CLI::Range(1, 4096));
   cmd->add_flag("--json", args->json, "print one JSON object instead of streaming text");
