@@ -4,6 +4,7 @@
 #include <cctype>
 #include <utility>
 
+#include "core/ascii.h"
 #include "core/latex_normalize.h"
 
 namespace s1 {
@@ -12,21 +13,10 @@ namespace {
 constexpr int kMaxDepth = 64;             // nesting, to bound recursion
 constexpr size_t kMaxNumberDigits = 400;  // digits in one literal
 
-bool is_alpha(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-bool is_digit(char c) {
-  return c >= '0' && c <= '9';
-}
-bool is_space(char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
-  return s;
-}
+using ascii::is_alpha;
+using ascii::is_digit;
+using ascii::is_space;
+using ascii::trim;
 
 Expr make(ExprKind kind, std::string text = {}, std::vector<Expr> args = {}) {
   Expr e;
