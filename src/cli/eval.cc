@@ -43,6 +43,7 @@ struct EvalArgs {
   int parallel = 4;
   bool no_plots = false;
   std::string schedule = "continuous";
+  JudgeFlags judge;
 };
 
 std::atomic<bool> g_stop{false};
@@ -175,6 +176,14 @@ int run(EvalArgs& a) {
   }
   plan.info = {{"model_path", a.model.load.path}, {"datasets", dataset_paths}};
 
+  a.judge.check();
+  JudgeRunner judge;
+  if (a.judge.enabled()) {
+    judge = make_judge(a.judge);
+    plan.judge = judge.judge.get();
+    // Only when given, so runs without a judge keep their ids.
+    plan.identity["judge"] = judge.judge->settings().id;
+  }
   const auto backend = make_backend(a.model, forcing, a.parallel);
   struct sigaction sa {};
   sa.sa_handler = on_signal;
@@ -202,6 +211,7 @@ void add_eval_command(CLI::App& app, int& exit_code) {
   cmd->get_option("-c")->description(
       "context size in tokens of each sequence (the whole context is -c x --parallel)");
   add_sampling_flags(*cmd, a->sampling);
+  add_judge_flags(*cmd, a->judge);
   cmd->add_option("--dataset", a->datasets, "NAME=PATH of a JSONL or GPQA CSV set; repeatable")
       ->take_all();
   cmd->add_option("-o,--out", a->out, "run directory (re-run the same command to resume)");

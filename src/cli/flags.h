@@ -15,6 +15,7 @@
 #include "engine/model.h"
 #include "engine/sampling.h"
 #include "engine/scheduler.h"
+#include "methods/judge.h"
 
 namespace s1::cli {
 
@@ -56,5 +57,35 @@ std::unique_ptr<Backend> make_backend(const ModelFlags& flags, const ForcingSett
                                       int n_parallel);
 void add_forcing_flags(CLI::App& cmd, ForcingSettings& forcing, BudgetRules& rules);
 void add_sampling_flags(CLI::App& cmd, SamplingFlags& sampling);
+
+// ---- The LLM judge of `s1 grade` and `s1 eval` (methods/judge.h) ----
+
+struct JudgeFlags {
+  std::string model;              // --judge-model: a GGUF run by the local engine
+  std::string backend = "local";  // --judge-backend: local or openai
+  std::string url;                // --judge-url: the server of --judge-backend openai
+  std::string api_model;          // --judge-api-model
+  std::string api_key;            // --judge-api-key (default $OPENAI_API_KEY)
+  int max_think = 256;            // --judge-max-think: thinking budget of a reasoning judge
+  std::string cache;              // --judge-cache: verdict file ("" : in the user cache dir)
+
+  // Whether a judge was asked for (a model, or the openai backend).
+  bool enabled() const { return !model.empty() || backend == "openai"; }
+  // Throws CommandError (exit status 2) for flags that do not fit together.
+  void check() const;
+};
+
+void add_judge_flags(CLI::App& cmd, JudgeFlags& flags);
+
+// A judge and the backend it runs on.
+struct JudgeRunner {
+  std::unique_ptr<Backend> backend;
+  std::unique_ptr<Judge> judge;
+};
+
+// The judge the flags name; its id (cache key) is the GGUF's size and XXH64, or the
+// server's URL and model, with the thinking budget. Throws CommandError for inconsistent
+// flags and std::exception with a one-line reason when the model cannot load.
+JudgeRunner make_judge(const JudgeFlags& flags);
 
 }  // namespace s1::cli

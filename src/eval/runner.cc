@@ -32,10 +32,10 @@ json events_json(const std::vector<ForcingEvent>& events) {
 // One samples.jsonl line: the key, what was asked and produced, the grade, token counts,
 // forcing events and timings; method-specific fields where they apply.
 json sample_line(const std::string& dataset, const Problem& problem, const MethodConfig& config,
-                 const SampleRun& run) {
+                 const SampleRun& run, Judge* judge) {
   const SequenceResult& r = run.result;
   const ExtractedAnswer extracted = extract_answer(r.answer);
-  const EquivalenceResult eq = check_equivalence(extracted.answer, problem.answer);
+  const EquivalenceResult eq = check_equivalence(extracted.answer, problem.answer, problem.problem);
   json j = {{"dataset", dataset},
             {"problem", problem.id},
             {"config", config.name()},
@@ -61,6 +61,21 @@ json sample_line(const std::string& dataset, const Problem& problem, const Metho
             {"finish_reason", r.finish_reason},
             {"events", events_json(r.events)},
             {"timing", {{"prompt_ms", r.prompt_ms}, {"generation_ms", r.generation_ms}}}};
+  if (*eq.rule) j["rule"] = eq.rule;
+  if (judge) {
+    j["verdict_source"] = "rules";
+    if (judge_applies(eq, extracted.answer)) {
+      // Rare (rule mismatches that are not two numbers) and short: judged on the spot, so
+      // the stored line carries its final verdict.
+      const JudgeVerdict v = judge->judge({{problem.problem, problem.answer, extracted.answer}})[0];
+      if (v.equivalent) {
+        j["correct"] = *v.equivalent;
+        j["verdict_source"] = "judge";
+      } else {
+        j["judge_malformed"] = true;
+      }
+    }
+  }
   if (r.thinking_off) j["thinking_off"] = true;  // the template closed thinking
   if (config.kind == MethodKind::kRejection) {
     j["tries"] = run.tries;
@@ -164,7 +179,7 @@ EvalOutcome run_eval(const EvalPlan& plan, Backend& backend, const std::atomic<b
     const MethodConfig* config = w.config;
     auto done = [&, dataset, problem, config](SampleRun r) {
       if (r.result.finish_reason == "cancelled") return;  // runs again next time
-      json line = sample_line(dataset, *problem, *config, r);
+      json line = sample_line(dataset, *problem, *config, r, plan.judge);
       const bool correct = line["correct"].get<bool>();
       store.append(line);
       ++outcome.written;

@@ -20,6 +20,7 @@
 
 #include "engine/backend.h"
 #include "eval/run_config.h"
+#include "methods/judge.h"
 #include "methods/strategies.h"
 
 namespace s1::eval {
@@ -35,6 +36,9 @@ struct EvalPlan {
   // Emulate the s1 reference's round-based loop (rounds.h) instead of the continuous
   // schedule; for comparison only (budget forcing, local backend).
   bool rounds = false;
+  // An LLM judge for the samples the rules grade "not equal" (methods/judge.h); null:
+  // rules only. Its verdicts go into samples.jsonl ("verdict_source": "judge").
+  Judge* judge = nullptr;
 };
 
 struct EvalOutcome {
