@@ -42,9 +42,14 @@ bool is_filler(std::string_view w) {
                     "option", "choice",   "total"});
 }
 
+// Words that deny or bound what follows ("not 5", "more than 5", "about 5"): the value
+// is then not the answer as stated.
 bool is_negation(std::string_view w) {
-  return one_of(w, {"not", "no", "never", "neither", "nor", "cannot", "none", "t", "doesn",
-                    "don", "isn", "aren", "didn", "won", "wasn", "nobody"});
+  return one_of(w, {"not",    "no",     "never",   "neither",       "nor",     "cannot",
+                    "none",   "t",      "doesn",   "don",           "isn",     "aren",
+                    "didn",   "won",    "wasn",    "nobody",        "than",    "about",
+                    "around", "nearly", "almost",  "approximately", "roughly", "over",
+                    "under",  "between", "exceeds", "above",        "below",   "except"});
 }
 
 // The group of an extreme ("max" / "min"), or "".
@@ -121,7 +126,7 @@ bool is_question_word(std::string_view w) {
                     "is", "are"});
 }
 
-// Offset where the part that asks starts: the first sentence holding a question word.
+// Offset where the part that asks starts: the first question word of a sentence.
 size_t asked_start(std::string_view q) {
   size_t start = 0;
   bool in_math = false;
@@ -135,7 +140,9 @@ size_t asked_start(std::string_view q) {
     // "Is f even?" asks; "is" inside a statement ("AB is 10") does not.
     for (size_t k = 0; k < words.size(); ++k) {
       const std::string& w = words[k].text;
-      if (is_question_word(w) && ((w != "is" && w != "are") || k == 0)) return start;
+      if (is_question_word(w) && ((w != "is" && w != "are") || k == 0)) {
+        return start + words[k].pos;
+      }
     }
     start = i + 1;
   }
@@ -206,12 +213,12 @@ void read_asked(std::string_view asked, QuestionCues& cues) {
     std::string_view group = extreme_group(w);
     // "at least", "greatest common divisor", "least common multiple" name no extreme.
     if (group.empty() || prev == "at" || next == "common") continue;
-    if (std::find(cues.order.begin(), cues.order.end(), group) == cues.order.end()) {
-      cues.order.emplace_back(group);
+    if (std::find(cues.extremes.begin(), cues.extremes.end(), group) == cues.extremes.end()) {
+      cues.extremes.emplace_back(group);
     }
   }
   if (asked.find("\\angle") != std::string_view::npos) cues.angle = true;
-  if (cues.order.size() < 2) cues.order.clear();
+  if (cues.extremes.size() >= 2) cues.order = cues.extremes;
 }
 
 // Words offered as alternatives: quoted ("odd") or beside " or " ("Alice or Bob").
@@ -325,9 +332,13 @@ size_t take_leading_words(std::string_view part, Item& item, bool& negated) {
   }
   // "y - 2 = ..." and "x + 1" start with a variable, not a label.
   if (words.empty() || (!separator && !long_word)) return 0;
-  for (std::string& w : words) {
-    if (is_negation(w)) negated = true;
-    if (!is_filler(w)) item.labels.push_back(std::move(w));
+  // "a = 2" names the variable a, not the article.
+  bool variable = words.size() == 1 && words[0].size() == 1 && separator;
+  for (size_t k = 0; k < words.size(); ++k) {
+    std::string& w = words[k];
+    // "at least 5", "at most 5" bound the value.
+    if (is_negation(w) || (w == "at" && k + 1 < words.size())) negated = true;
+    if (variable || !is_filler(w)) item.labels.push_back(std::move(w));
   }
   return i;
 }
@@ -410,10 +421,15 @@ int label_position(const std::vector<std::string>& labels, const QuestionCues& c
       }
       continue;
     }
-    for (size_t k = 0; k < cues.words.size(); ++k) {
-      const std::string& q = cues.words[k];
+    // Places in the part that asks come first, then those in the rest of the question.
+    const size_t asked = cues.asked_words.size();
+    for (size_t k = 0; k < asked + cues.words.size(); ++k) {
+      const std::string& q = k < asked ? cues.asked_words[k] : cues.words[k - asked];
       bool same = q == label || q + "s" == label || label + "s" == q;
-      if (same && (best < 0 || static_cast<int>(k) < best)) best = static_cast<int>(k);
+      if (same) {
+        if (best < 0 || static_cast<int>(k) < best) best = static_cast<int>(k);
+        break;
+      }
     }
   }
   return best;
@@ -452,6 +468,22 @@ bool has_labels(const Items& items) {
 bool no_labels(const Items& items) {
   return std::none_of(items.items.begin(), items.items.end(),
                       [](const Item& i) { return !i.labels.empty(); });
+}
+
+// False when an item's label names an extreme the question does not ask for ("The
+// minimum is 9" when the maximum is asked).
+bool names_what_is_asked(const Items& items, const QuestionCues& cues) {
+  if (cues.extremes.empty()) return true;
+  for (const Item& item : items.items) {
+    for (const std::string& label : item.labels) {
+      std::string_view group = extreme_group(label);
+      if (!group.empty() &&
+          std::find(cues.extremes.begin(), cues.extremes.end(), group) == cues.extremes.end()) {
+        return false;
+      }
+    }
+  }
+  return true;
 }
 
 std::string joined(const std::vector<std::string>& values) {
@@ -551,11 +583,16 @@ QuestionCues read_question(std::string_view question) {
   std::string lower_q(question);
   for (char& c : lower_q) c = lower(c);
   read_precision(lower_q, cues);
-  read_asked(question.substr(asked_start(question)), cues);
+  const std::string_view asked = question.substr(asked_start(question));
+  read_asked(asked, cues);
   std::vector<Word> words = letter_words(question);
   std::unordered_set<std::string> seen;
   for (const Word& w : words) {
     if (seen.insert(w.text).second) cues.words.push_back(w.text);
+  }
+  seen.clear();
+  for (const Word& w : letter_words(asked)) {
+    if (seen.insert(w.text).second) cues.asked_words.push_back(w.text);
   }
   read_options(question, words, cues);
   return cues;
@@ -605,7 +642,8 @@ EquivalenceResult apply_answer_rules(std::string_view predicted, std::string_vie
     if (sentence_holds(predicted, gold, cues) || sentence_holds(gold, predicted, cues)) {
       return decided(plain, true, "sentence");
     }
-    if (items && (p_items->had_words || g_items->had_words)) {
+    if (items && (p_items->had_words || g_items->had_words) &&
+        names_what_is_asked(*p_items, cues) && names_what_is_asked(*g_items, cues)) {
       std::string p = joined(values_as_written(*p_items));
       std::string g = joined(values_as_written(*g_items));
       if (compare(p, g).equivalent) {

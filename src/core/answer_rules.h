@@ -25,17 +25,22 @@ struct QuestionCues {
   bool degrees = false;  // ... and degrees ("in degrees")
   int decimal_places = -1;       // "to the nearest hundredth": 2; "nearest integer": 0
   int significant_figures = -1;  // "to 3 significant figures": 3
-  // Extremes asked for, in the order asked: "max" and "min" ("largest", "minimum"...).
+  // Extremes asked for ("max", "min": "largest", "minimum"...), in the order asked; and
+  // the same when both are asked (the order a list of two answers them in).
+  std::vector<std::string> extremes;
   std::vector<std::string> order;
   // The question's words (letter runs, lower case, also inside math), in order of first
   // appearance; and those offered as alternatives ("odd" in "\"odd\" or \"even\"").
   std::vector<std::string> words;
   std::vector<std::string> options;
+  // The words of the part that asks, in order of first appearance: the order in which
+  // labelled values are asked for ("if y = 2x, find x and y": x, then y).
+  std::vector<std::string> asked_words;
 };
 
 // Reads `question` (may be empty). The part that asks is the text from the first
-// sentence with a question word ("find", "what", "compute"...) on, so "angle C is 90°.
-// Find the length of AB." asks for a length.
+// question word ("find", "what", "compute"...) on, so "angle C is 90°. Find the length
+// of AB." asks for a length, and "if y = 2x, find x and y" asks for x first.
 QuestionCues read_question(std::string_view question);
 
 // Compares two answers without the rules (the plain comparison of math_equivalence.h).

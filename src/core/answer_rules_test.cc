@@ -32,6 +32,8 @@ constexpr const char* kFruit =
     "there?";
 constexpr const char* kStudents = "How many students are in the class?";
 constexpr const char* kXY = "Find $x$ and $y$.";
+constexpr const char* kPair = "Find the ordered pair $(a, b)$.";
+constexpr const char* kMaxOnly = "Find the maximum value of $f$.";
 constexpr const char* kHundredthKg =
     "How many kilograms of flour are left? Round your answer to the nearest hundredth.";
 constexpr const char* kHundredth = "Express your answer as a decimal to the nearest hundredth.";
@@ -136,6 +138,16 @@ const RulePair kRulePairs[] = {
     {kXY, "y = 5, x = 3", "3, 5", true},
     {kXY, "y = 3, x = 5", "3, 5", false},
     {kXY, "x = 3, y = 5", "(3, 5)", true},
+    {"If $y = 2x$ and $x + y = 3$, find $x$ and $y$.", "y = 2, x = 1", "(1, 2)", true},
+    {"If $y = 2x$ and $x + y = 3$, find $x$ and $y$.", "x = 2, y = 1", "(1, 2)", false},
+    {kPair, "b = 3, a = 2", "(2, 3)", true},
+    {kPair, "b = 2, a = 3", "(2, 3)", false},
+    {kMaxOnly, "The maximum is 9.", "9", true},
+    {kMaxOnly, "The minimum is 9.", "9", false},
+    {kNone, "at least 5", "5", false},
+    {kNone, "more than 5", "5", false},
+    {kNone, "about 5", "5", false},
+    {kNone, "The answer is not 5.", "5", false},
 
     // Counts with their nouns.
     {kFruit, "3 apples and 5 pears", "3, 5", true},
@@ -295,6 +307,11 @@ TEST(QuestionCues, ReadsWhatIsAsked) {
   EXPECT_EQ(read_question(kMinMax).order, (std::vector<std::string>{"min", "max"}));
   EXPECT_EQ(read_question(kMaxMin).order, (std::vector<std::string>{"max", "min"}));
   EXPECT_TRUE(read_question(kAngle).order.empty());
+  EXPECT_EQ(read_question(kMaxOnly).extremes, (std::vector<std::string>{"max"}));
+  EXPECT_TRUE(read_question(kMaxOnly).order.empty());
+  EXPECT_TRUE(read_question("What is the least common multiple of 4 and the greatest "
+                            "common divisor, at least?")
+                  .extremes.empty());
 }
 
 TEST(AnswerRules, LongQuestionsAndAnswersStayBounded) {
