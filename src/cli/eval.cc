@@ -194,6 +194,12 @@ int run(EvalArgs& a) {
       eval::run_eval(plan, *backend, &g_stop, stderr, isatty(fileno(stderr)) != 0);
   std::fprintf(stderr, "s1 eval: run %s: %zu/%zu samples (%zu new); results in %s/results.json\n",
                o.run_id.c_str(), o.resumed + o.written, o.total, o.written, a.out.c_str());
+  if (judge.judge) {
+    const JudgeStats& js = judge.judge->stats();
+    std::fprintf(stderr,
+                 "s1 eval: judge: %zu generated, %zu cached, %zu malformed (rules' verdict kept)\n",
+                 js.asked, js.cached, js.malformed);
+  }
   if (o.interrupted) {
     std::fprintf(stderr, "s1 eval: interrupted; re-run the same command to resume\n");
     return 130;

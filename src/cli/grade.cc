@@ -142,7 +142,7 @@ GradedItem grade_line(const GradeArgs& a, const std::string& file, size_t line,
       break;
     }
   }
-  if (has(row, a.label_field.c_str())) {
+  if (a.agreement && has(row, a.label_field.c_str())) {
     item.label = label_value(row.at(a.label_field), a.label_field, at);
   }
 
@@ -455,7 +455,6 @@ int run_grade(const GradeArgs& a) {
                             {"budget_exceeded", item.budget_exceeded}};
       if (!item.rule.empty()) row["rule"] = item.rule;
       if (item.judge_malformed) row["judge_malformed"] = true;
-      if (item.label) row[a.label_field] = *item.label;
       if (item.thinking_tokens) row["thinking_tokens"] = *item.thinking_tokens;
       rows.push_back(std::move(row));
     }
