@@ -1,6 +1,7 @@
 // End-to-end tests of `s1 eval` on the tiny test model and the shared AIME data: the
-// sweep's sample lines, results recomputed independently from samples.jsonl, the plots,
-// resuming after SIGKILL and after Ctrl-C, and refusing a changed configuration.
+// sweep's sample lines, results from samples.jsonl, the plots, GPQA's prompt and letters,
+// `s1 grade` over an eval's samples, resuming after SIGKILL and after Ctrl-C, and refusing
+// a changed configuration.
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -8,6 +9,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <cmath>
 #include <fstream>
 #include <map>
@@ -19,7 +21,6 @@
 #include <vector>
 
 #include "core/datasets.h"
-#include "core/math_equivalence.h"
 #include "test_util.h"
 
 namespace s1 {
@@ -58,12 +59,17 @@ std::string fresh_dir(const std::string& name) {
 // The model hash cache of these tests, not the user's.
 std::string hash_cache_dir() { return test::temp_dir() + "/s1-cache"; }
 
-std::string eval_command(const std::string& out, const std::string& args,
-                         const std::string& model = test::tiny_model()) {
+// `s1 eval` of `model` on `data` (--dataset and --limit flags) into `out`.
+std::string eval_on(const std::string& data, const std::string& out, const std::string& args,
+                    const std::string& model = test::tiny_model()) {
   // env(1) execs s1 itself, so spawn() below signals s1.
   return "env S1_CACHE=" + shell_quote(hash_cache_dir()) + " " + kS1 + " eval -m " +
-         shell_quote(model) + " -t 1 -c 512 --dataset aime24=" + shell_quote(kAime) +
-         " --limit 3 --out " + shell_quote(out) + " " + args;
+         shell_quote(model) + " -t 1 -c 512 " + data + " --out " + shell_quote(out) + " " + args;
+}
+
+std::string eval_command(const std::string& out, const std::string& args,
+                         const std::string& model = test::tiny_model()) {
+  return eval_on("--dataset aime24=" + shell_quote(kAime) + " --limit 3", out, args, model);
 }
 
 std::string key(const json& l) {
@@ -100,7 +106,7 @@ TEST(EvalCli, SweepWritesTheExpectedSamplesAndResults) {
   EXPECT_EQ(lines.size(), 12u);
   EXPECT_EQ(keys, expected);
 
-  // Per line: budget respected, forcing events as configured, the grade recomputed.
+  // Per line: budget respected, forcing events as configured, the gold answer.
   std::map<std::string, std::vector<const json*>> by_config;
   int ignores_seen = 0;
   for (const auto& l : lines) {
@@ -123,51 +129,33 @@ TEST(EvalCli, SweepWritesTheExpectedSamplesAndResults) {
       if (p.id == l["problem"]) gold = p.answer;
     }
     EXPECT_EQ(l["gold"], gold);
-    const std::string extracted = l["extracted"];
-    EXPECT_EQ(l["correct"].get<bool>(), !extracted.empty() && answers_equivalent(extracted, gold));
+    EXPECT_FALSE(l.contains("choices"));  // free-form: graded by equivalence
     EXPECT_GT(l["timing"]["generation_ms"].get<double>(), 0.0);
   }
   EXPECT_GT(ignores_seen, 0);  // the bias makes the model try to end, and "Wait" is appended
 
-  // results.json against an independent recomputation of the paper's metrics.
+  // results.json: per configuration its samples' mean thinking tokens and Control (the
+  // values of Scaling and Performance are checked where accuracy varies, below).
   const json res = json::parse(slurp(dir + "/results.json"));
   EXPECT_TRUE(res["complete"].get<bool>());
   ASSERT_EQ(res["datasets"].size(), 1u);
   const json& d = res["datasets"][0];
-  std::vector<std::pair<double, double>> points;  // (mean thinking tokens, accuracy)
   size_t within = 0, total = 0;
   for (const auto& c : d["configs"]) {
     const auto& samples = by_config.at(c["name"]);
-    double tokens = 0, correct = 0;
+    double tokens = 0;
     for (const json* l : samples) {
       tokens += (*l)["thinking_tokens"].get<double>();
-      correct += (*l)["correct"].get<bool>() ? 1 : 0;
       within += (*l)["thinking_tokens"].get<int>() <= budgets.at(c["name"]) ? 1 : 0;
       ++total;
     }
-    const double mean = tokens / samples.size(), acc = correct / samples.size();
-    EXPECT_NEAR(c["mean_thinking_tokens"].get<double>(), mean, 1e-9);
-    EXPECT_NEAR(c["accuracy"].get<double>(), acc, 1e-9);
-    EXPECT_LE(c["ci_low"].get<double>(), acc);
-    EXPECT_GE(c["ci_high"].get<double>(), acc);
-    points.emplace_back(mean, acc);
-  }
-  ASSERT_EQ(points.size(), 4u);
-  double slope_sum = 0, best = 0;
-  for (size_t i = 0; i < points.size(); ++i) {
-    best = std::max(best, points[i].second);
-    for (size_t j = 0; j < points.size(); ++j) {
-      if (points[i].first < points[j].first) {
-        slope_sum += (points[j].second - points[i].second) / (points[j].first - points[i].first);
-      }
-    }
+    EXPECT_NEAR(c["mean_thinking_tokens"].get<double>(), tokens / samples.size(), 1e-9);
   }
   ASSERT_EQ(d["methods"].size(), 1u);
   const json& m = d["methods"][0];
   EXPECT_EQ(m["family"], "budget-forcing");
+  EXPECT_EQ(m["points"].size(), 4u);
   EXPECT_NEAR(m["control"].get<double>(), static_cast<double>(within) / total, 1e-9);
-  EXPECT_NEAR(m["scaling"].get<double>(), slope_sum / 6.0, 1e-9);  // C(4, 2) pairs
-  EXPECT_NEAR(m["performance"].get<double>(), best, 1e-9);
 
   // The plots: real PNG and SVG files.
   const std::string png = slurp(dir + "/scaling_aime24.png");
@@ -179,6 +167,220 @@ TEST(EvalCli, SweepWritesTheExpectedSamplesAndResults) {
   const std::string report = slurp(dir + "/report.md");
   EXPECT_NE(report.find("budget-forcing max=32 ignore=1 str=Wait"), std::string::npos);
   EXPECT_NE(report.find("scaling_aime24.png"), std::string::npos);
+}
+
+// Edited sample lines (thinking tokens and grades chosen here) give results.json known
+// values: results come from samples.jsonl, recomputed when the same command runs again.
+TEST(EvalCli, ResultsAreComputedFromTheSampleLines) {
+  const std::string dir = fresh_dir("recomputed");
+  const std::string args = "--max-think 8,16 --max-answer 2 --no-plots";
+  ASSERT_EQ(run_command(eval_command(dir, args)).exit_code, 0);
+  std::vector<json> lines = read_lines(dir + "/samples.jsonl");
+  ASSERT_EQ(lines.size(), 6u);
+  // max=8: 4, 6, 8 tokens (mean 6), one of three correct; max=16: 10, 12, 20 tokens (mean
+  // 14, one over budget), two of three correct.
+  std::map<std::string, int> seen;
+  std::string text;
+  for (json& l : lines) {
+    const bool small = l["config"] == "budget-forcing max=8 ignore=0";
+    const int i = seen[l["config"]]++;
+    l["thinking_tokens"] = small ? 4 + 2 * i : std::vector<int>{10, 12, 20}[i];
+    l["correct"] = small ? i == 0 : i != 0;
+    text += l.dump() + "\n";
+  }
+  test::write_file(dir + "/samples.jsonl", text);
+  const auto again = run_command(eval_command(dir, args));
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_NE(again.err.find("6/6 samples (0 new)"), std::string::npos) << again.err;
+  const json d = json::parse(slurp(dir + "/results.json"))["datasets"][0];
+  EXPECT_DOUBLE_EQ(d["configs"][0]["accuracy"].get<double>(), 1.0 / 3.0);
+  EXPECT_DOUBLE_EQ(d["configs"][0]["mean_thinking_tokens"].get<double>(), 6.0);
+  EXPECT_DOUBLE_EQ(d["configs"][1]["accuracy"].get<double>(), 2.0 / 3.0);
+  EXPECT_DOUBLE_EQ(d["configs"][1]["mean_thinking_tokens"].get<double>(), 14.0);
+  const json& m = d["methods"][0];
+  EXPECT_DOUBLE_EQ(m["control"].get<double>(), 5.0 / 6.0);
+  EXPECT_DOUBLE_EQ(m["scaling"].get<double>(), (2.0 / 3.0 - 1.0 / 3.0) / (14.0 - 6.0));
+  EXPECT_DOUBLE_EQ(m["performance"].get<double>(), 2.0 / 3.0);
+}
+
+// Token ids of the Qwen2 vocabulary (the test model's): single characters.
+const char* kBiasB = "--logit-bias-answer 33+100";  // "B"
+const char* kBiasD = "--logit-bias-answer 35+100";  // "D"
+const char* kBias7 = "--logit-bias-answer 22+100";  // "7"
+
+// A GPQA-layout CSV. With seed 0 the choices show as r1: 6, 5, 3, 4 (right: D);
+// r2: oxygen, "helium, mostly", neon, carbon dioxide (D); r3: 4, 8, 10, 6 (B).
+std::string gpqa_fixture() {
+  const std::string path = test::temp_dir() + "/gpqa_fixture.csv";
+  test::write_file(path,
+                   "Record ID,Question,Correct Answer,Incorrect Answer 1,Incorrect Answer 2,"
+                   "Incorrect Answer 3,Subdomain\n"
+                   "r1,What is 2+2?,4,3,5,6,Arithmetic\n"
+                   "r2,Which gas do plants take in?,carbon dioxide,oxygen,\"helium, mostly\","
+                   "neon,Biology\n"
+                   "r3,\"How many legs\nhas a spider?\",8,6,10,4,Biology\n");
+  return path;
+}
+
+const std::map<std::string, std::string> kGpqaGold = {{"r1", "D"}, {"r2", "D"}, {"r3", "B"}};
+
+TEST(EvalCli, GpqaShowsTheShuffledChoicesAndGradesLetters) {
+  const std::string csv = gpqa_fixture();
+  const std::string dir = fresh_dir("gpqa");
+  // Every answer is the one token "B" (after the forced "Final Answer:").
+  const auto r =
+      run_command(eval_on("--dataset gpqa=" + shell_quote(csv), dir,
+                          std::string("--max-think 4 --max-answer 1 --no-plots ") + kBiasB));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto lines = read_lines(dir + "/samples.jsonl");
+  ASSERT_EQ(lines.size(), 3u);
+  for (const auto& l : lines) {
+    const std::string id = l["problem"];
+    EXPECT_EQ(l["gold"], kGpqaGold.at(id)) << id;
+    EXPECT_EQ(l["choices"], 4) << id;
+    EXPECT_EQ(l["extracted"], "B") << l["answer"];
+    EXPECT_EQ(l["extracted_from"], "choice");
+    EXPECT_EQ(l["equivalence"], "choice");
+    EXPECT_EQ(l["correct"].get<bool>(), id == "r3") << id;
+    if (id == "r3") {
+      EXPECT_EQ(l["prompt"],
+                "Answer the following multiple choice question. The last line of your response "
+                "should be of the following format: 'Answer: $LETTER' (without quotes) where "
+                "LETTER is one of ABCD. Think step by step before answering.\n\nHow many legs\n"
+                "has a spider?\n\nA) 4\nB) 8\nC) 10\nD) 6");
+    }
+  }
+  const json res = json::parse(slurp(dir + "/results.json"));
+  EXPECT_DOUBLE_EQ(res["datasets"][0]["configs"][0]["accuracy"].get<double>(), 1.0 / 3.0);
+
+  // `s1 grade` agrees, from the lines' own gold letters or from the CSV (the same seed).
+  for (const std::string gold : {std::string(), " --gold " + shell_quote(csv)}) {
+    const auto g = run_command(kS1 + " grade --json --predictions " +
+                               shell_quote(dir + "/samples.jsonl") + gold);
+    ASSERT_EQ(g.exit_code, 0) << g.err;
+    const json out = json::parse(g.out);
+    EXPECT_EQ(out["summary"]["correct"], 1) << gold;
+    for (const auto& item : out["items"]) {
+      EXPECT_EQ(item["gold"], kGpqaGold.at(item["id"])) << gold;
+      EXPECT_EQ(item["predicted"], "B") << gold;
+    }
+  }
+  // Another seed is another shuffle: r3's right answer moves.
+  const auto other =
+      run_command(kS1 + " grade --json --seed 3 --predictions " +
+                  shell_quote(dir + "/samples.jsonl") + " --gold " + shell_quote(csv));
+  ASSERT_EQ(other.exit_code, 0) << other.err;
+  for (const auto& item : json::parse(other.out)["items"]) {
+    if (item["id"] == "r3") EXPECT_EQ(item["gold"], "A");
+  }
+}
+
+TEST(EvalCli, FreeFormAnswersAreGradedByEquivalence) {
+  const std::string data = test::temp_dir() + "/sevens.jsonl";
+  test::write_file(data,
+                   "{\"id\": \"a\", \"problem\": \"3+4?\", \"answer\": \"7\"}\n"
+                   "{\"id\": \"b\", \"problem\": \"14/2?\", \"answer\": \"\\\\frac{14}{2}\"}\n"
+                   "{\"id\": \"c\", \"problem\": \"2+3?\", \"answer\": \"5\"}\n");
+  const std::string dir = fresh_dir("sevens");
+  // Every answer is the one token "7".
+  const auto r =
+      run_command(eval_on("--dataset sevens=" + shell_quote(data), dir,
+                          std::string("--max-think 4 --max-answer 1 --no-plots ") + kBias7));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::map<std::string, bool> correct = {{"a", true}, {"b", true}, {"c", false}};
+  const auto lines = read_lines(dir + "/samples.jsonl");
+  ASSERT_EQ(lines.size(), 3u);
+  for (const auto& l : lines) {
+    EXPECT_EQ(l["extracted"], "7") << l["answer"];
+    EXPECT_EQ(l["correct"].get<bool>(), correct.at(l["problem"])) << l["problem"];
+    if (l["problem"] == "b") EXPECT_EQ(l["equivalence"], "numeric");
+  }
+}
+
+// The one grading path: `s1 grade` over an eval's samples.jsonl gives results.json's
+// accuracy, maj@k and pass@k exactly.
+TEST(EvalCli, GradeOfTheSamplesReproducesTheResults) {
+  const std::string csv = gpqa_fixture();
+  const std::string dir = fresh_dir("grade-reproduces");
+  // Each answer is "B" or "D": right or wrong by problem.
+  const auto r = run_command(
+      eval_on("--dataset gpqa=" + shell_quote(csv), dir,
+              std::string("--method majority -n 4 --max-think 4 --max-answer 1 --no-plots ") +
+                  kBiasB + " " + kBiasD));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto lines = read_lines(dir + "/samples.jsonl");
+  ASSERT_EQ(lines.size(), 12u);
+  for (const auto& l : lines) {
+    const std::string letter = l["extracted"];
+    EXPECT_TRUE(letter == "B" || letter == "D") << l["answer"];
+    EXPECT_EQ(l["correct"].get<bool>(), letter == kGpqaGold.at(l["problem"]));
+  }
+  const json c = json::parse(slurp(dir + "/results.json"))["datasets"][0]["configs"][0];
+  const auto g =
+      run_command(kS1 + " grade --json --predictions " + shell_quote(dir + "/samples.jsonl"));
+  ASSERT_EQ(g.exit_code, 0) << g.err;
+  const json s = json::parse(g.out)["summary"];
+  EXPECT_EQ(s["accuracy"], c["accuracy"]);
+  EXPECT_EQ(s["samples_per_problem"], 4);
+  EXPECT_EQ(s["problems_with_all_samples"], c["problems_with_all_samples"]);
+  ASSERT_EQ(c["maj_at_k"].size(), 3u);  // k = 1, 2, 4
+  EXPECT_EQ(s["maj_at_k"], c["maj_at_k"]);
+  EXPECT_EQ(s["pass_at_k"], c["pass_at_k"]);
+}
+
+// With a judge, the samples carry its verdicts and the question, and `s1 grade` with the
+// same judge (its cache, or the same single query on a fresh judge) gives the same grades.
+TEST(EvalCli, GradeWithTheEvalsJudgeReproducesTheResults) {
+  const std::string data = test::temp_dir() + "/judged-sevens.jsonl";
+  test::write_file(data,
+                   // Right only by the question's precision rule.
+                   "{\"id\": \"a\", \"problem\": \"What is x, rounded to the nearest integer?\","
+                   " \"answer\": \"7.2\"}\n"
+                   // Not a plain number against another: the one query for the judge.
+                   "{\"id\": \"b\", \"problem\": \"Which constant is it?\", \"answer\": \"\\\\pi\"}\n"
+                   // Two plain numbers: final.
+                   "{\"id\": \"c\", \"problem\": \"2+3?\", \"answer\": \"5\"}\n");
+  const std::string dir = fresh_dir("judged-sevens");
+  const std::string cache = test::temp_dir() + "/judged-sevens-verdicts.tsv";
+  std::remove(cache.c_str());
+  const std::string judge = " --judge-model " + shell_quote(test::tiny_model()) +
+                            " --judge-max-think 4 --judge-cache " + shell_quote(cache);
+  const auto r = run_command(eval_on("--dataset sevens=" + shell_quote(data), dir,
+                                     std::string("--max-think 4 --max-answer 1 --no-plots ") +
+                                         kBias7 + judge));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto lines = read_lines(dir + "/samples.jsonl");
+  ASSERT_EQ(lines.size(), 3u);
+  std::map<std::string, json> by_id;
+  for (const auto& l : lines) {
+    EXPECT_EQ(l["extracted"], "7") << l["answer"];
+    by_id[l["problem"]] = l;
+  }
+  EXPECT_EQ(by_id["a"]["question"], "What is x, rounded to the nearest integer?");
+  EXPECT_EQ(by_id["a"]["correct"], true);
+  EXPECT_EQ(by_id["a"]["rule"], "precision");
+  EXPECT_EQ(by_id["c"]["verdict_source"], "rules");
+  EXPECT_FALSE(by_id["c"].contains("judge_malformed"));
+  const json& b = by_id["b"];
+  const bool judged = b["verdict_source"] == "judge";
+  EXPECT_NE(judged, b.value("judge_malformed", false)) << b.dump();
+
+  const json c = json::parse(slurp(dir + "/results.json"))["datasets"][0]["configs"][0];
+  const auto g = run_command("env S1_CACHE=" + shell_quote(hash_cache_dir()) + " " + kS1 +
+                             " grade --json --predictions " +
+                             shell_quote(dir + "/samples.jsonl") + judge);
+  ASSERT_EQ(g.exit_code, 0) << g.err;
+  const json out = json::parse(g.out);
+  EXPECT_EQ(out["summary"]["accuracy"], c["accuracy"]);
+  EXPECT_EQ(out["summary"]["correct"], c["correct"]);
+  EXPECT_EQ(out["summary"]["judge"]["judged"], 1);
+  // A valid verdict of the eval is found in the cache; a malformed one is asked again.
+  EXPECT_EQ(out["summary"]["judge"]["cached"], judged ? 1 : 0);
+  ASSERT_EQ(out["items"].size(), lines.size());
+  for (size_t i = 0; i < lines.size(); ++i) {
+    EXPECT_EQ(out["items"][i]["correct"], lines[i]["correct"]) << i;
+    EXPECT_EQ(out["items"][i]["verdict_source"], lines[i]["verdict_source"]) << i;
+  }
 }
 
 TEST(EvalCli, ChangedConfigurationIsRefused) {

@@ -73,29 +73,88 @@ TEST(GradeCli, InlineGoldAndSamplingMetricsInATable) {
   EXPECT_THAT(r.out, HasSubstr("verdict"));
   EXPECT_THAT(r.out, HasSubstr("accuracy: 2/4 = 50.0%"));
   // Problem 1: votes 1/2 then 1/3 (tie: the first wins, correct); problem 2: 7 first (wrong).
-  EXPECT_THAT(r.out, HasSubstr("2 problems x 2 samples: pass@1 50.0%, pass@2 100.0%, maj@2 50.0%"));
+  EXPECT_THAT(r.out, HasSubstr("2 problems x 2 samples: maj@1 50.0%, maj@2 50.0%, "
+                               "pass@1 50.0%, pass@2 100.0%\n"));
 }
 
+TEST(GradeCli, ProblemsWithoutAllSamplesAreLeftOutOfTheCurves) {
+  // Problem 3 has one sample of two, problem 1 its samples out of order ("sample").
+  std::string path =
+      predictions_file("incomplete.jsonl",
+                       "{\"id\": 1, \"sample\": 1, \"prediction\": \"4\", \"gold\": 5}\n"
+                       "{\"id\": 2, \"sample\": 0, \"prediction\": \"6\", \"gold\": 6}\n"
+                       "{\"id\": 1, \"sample\": 0, \"prediction\": \"5\", \"gold\": 5}\n"
+                       "{\"id\": 3, \"sample\": 0, \"prediction\": \"9\", \"gold\": 1}\n"
+                       "{\"id\": 2, \"sample\": 1, \"prediction\": \"6\", \"gold\": 6}\n");
+  test::CommandResult r = run_command(grade("--predictions " + shell_quote(path) + " --json"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const nlohmann::json s = nlohmann::json::parse(r.out)["summary"];
+  EXPECT_EQ(s["correct"], 3);
+  EXPECT_EQ(s["problems"], 3);
+  EXPECT_EQ(s["samples_per_problem"], 2);
+  EXPECT_EQ(s["problems_with_all_samples"], 2);
+  // Over problems 1 (5 right, then 4 wrong: maj@1 right) and 2 (both right).
+  EXPECT_DOUBLE_EQ(s["maj_at_k"]["1"].get<double>(), 1.0);
+  EXPECT_DOUBLE_EQ(s["maj_at_k"]["2"].get<double>(), 1.0);
+  EXPECT_DOUBLE_EQ(s["pass_at_k"]["1"].get<double>(), 0.75);
+  EXPECT_DOUBLE_EQ(s["pass_at_k"]["2"].get<double>(), 1.0);
+  r = run_command(grade("--predictions " + shell_quote(path)));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("3 problems x 2 samples (1 without all of them, left out of "
+                               "maj@k and pass@k): maj@1 100.0%"));
+}
+
+const char* kGpqaCsv =
+    "Record ID,Question,Correct Answer,Incorrect Answer 1,Incorrect Answer 2,Incorrect Answer 3\n"
+    "r1,\"2+2?\",4,3,5,6\n";
+
 TEST(GradeCli, MultipleChoiceFromAGpqaCsv) {
-  std::string csv = predictions_file(
-      "gpqa.csv",
-      "Record ID,Question,Correct Answer,Incorrect Answer 1,Incorrect Answer 2,Incorrect Answer 3\n"
-      "r1,\"2+2?\",4,3,5,6\n");
-  // Find the letter of the correct choice for seed 3 from the JSON of a first run.
-  std::string probe = predictions_file("probe.jsonl", "{\"id\": \"r1\", \"answer\": \"x\"}\n");
-  test::CommandResult first = run_command(grade("--predictions " + shell_quote(probe) + " --gold " +
-                                                shell_quote(csv) + " --seed 3 --json"));
-  ASSERT_EQ(first.exit_code, 0) << first.err;
-  std::string letter = nlohmann::json::parse(first.out)["items"][0]["gold"];
-  ASSERT_EQ(letter.size(), 1u);
-  std::string path = predictions_file(
-      "mc.jsonl", "{\"id\": \"r1\", \"answer\": \"The answer is (" + letter + ").\"}\n");
+  std::string csv = predictions_file("gpqa.csv", kGpqaCsv);
+  // With seed 3, r1's choices show as A) 6 B) 5 C) 4 D) 3: the right one is C; with the
+  // default seed 0, as 6, 5, 3, 4: D.
+  std::string path = predictions_file("mc.jsonl",
+                                      "{\"id\": \"r1\", \"answer\": \"The answer is (C).\"}\n"
+                                      "{\"id\": \"r1\", \"answer\": \"Answer: D\"}\n"
+                                      "{\"id\": \"r1\", \"answer\": \"so \\\\boxed{4}\"}\n");
   test::CommandResult r = run_command(grade("--predictions " + shell_quote(path) + " --gold " +
                                             shell_quote(csv) + " --seed 3 --json"));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   nlohmann::json out = nlohmann::json::parse(r.out);
+  ASSERT_EQ(out["items"].size(), 3u);
+  EXPECT_EQ(out["items"][0]["gold"], "C");
+  EXPECT_EQ(out["items"][0]["predicted"], "C");
   EXPECT_EQ(out["items"][0]["correct"], true);
-  EXPECT_EQ(out["items"][0]["predicted"], letter);
+  EXPECT_EQ(out["items"][1]["predicted"], "D");
+  EXPECT_EQ(out["items"][1]["correct"], false);
+  // The right choice's text is not its letter.
+  EXPECT_EQ(out["items"][2]["predicted"], "");
+  EXPECT_EQ(out["items"][2]["source"], "none");
+  EXPECT_EQ(out["items"][2]["correct"], false);
+  r = run_command(
+      grade("--predictions " + shell_quote(path) + " --gold " + shell_quote(csv) + " --json"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  out = nlohmann::json::parse(r.out);
+  EXPECT_EQ(out["items"][0]["gold"], "D");
+  EXPECT_EQ(out["items"][0]["correct"], false);
+  EXPECT_EQ(out["items"][1]["correct"], true);
+}
+
+TEST(GradeCli, InlineMultipleChoiceByLetter) {
+  std::string path = predictions_file(
+      "inline_mc.jsonl",
+      "{\"id\": \"q\", \"answer\": \"**B**\", \"gold\": \"B\", \"choices\": 4}\n"
+      "{\"id\": \"q\", \"prediction\": \"(A)\", \"gold\": \"B\", \"choices\": [\"x\", \"y\"]}\n"
+      "{\"id\": \"r\", \"answer\": \"B\", \"gold\": \"B\"}\n");
+  test::CommandResult r = run_command(grade("--predictions " + shell_quote(path) + " --json"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  nlohmann::json out = nlohmann::json::parse(r.out);
+  EXPECT_EQ(out["items"][0]["predicted"], "B");
+  EXPECT_EQ(out["items"][0]["correct"], true);
+  EXPECT_EQ(out["items"][1]["predicted"], "A");
+  EXPECT_EQ(out["items"][1]["correct"], false);
+  // Without "choices" a "B" is a free-form answer, found by no extraction rule.
+  EXPECT_EQ(out["items"][2]["source"], "none");
+  EXPECT_EQ(out["items"][2]["correct"], false);
 }
 
 TEST(GradeCli, BadInputIsOneLineAndNonZero) {
@@ -111,6 +170,10 @@ TEST(GradeCli, BadInputIsOneLineAndNonZero) {
       {"{\"id\": 1, \"gold\": \"5\"}\n", "", ":1: no 'prediction', 'answer' or 'output' field"},
       {"{\"id\": \"nope\", \"prediction\": \"5\"}\n", " --gold " + shell_quote(kMath500),
        ":1: no gold answer for id 'nope'"},
+      {"{\"id\": 1, \"prediction\": \"B\", \"gold\": \"B\", \"choices\": 0}\n", "",
+       ":1: 'choices' must be a count or a list of 1 to 26 choices"},
+      {"{\"id\": 1, \"sample\": \"x\", \"prediction\": \"5\", \"gold\": \"5\"}\n", "",
+       ":1: 'sample' must be an integer"},
       {"", "", "no predictions in"},
   };
   int i = 0;

@@ -122,7 +122,7 @@ int run(EvalArgs& a) {
       if (other.spec.name == d.name)
         throw CommandError("dataset name '" + d.name + "' given twice", 2);
     }
-    plan.datasets.push_back(eval::load_dataset(d, a.limit));
+    plan.datasets.push_back(eval::load_dataset(d, a.limit, a.sampling.seed));
     dataset_paths[d.name] = d.path;
   }
   a.sampling.resolve(plan.context.thinking, plan.context.answer);

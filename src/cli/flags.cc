@@ -266,4 +266,55 @@ JudgeRunner make_judge(const JudgeFlags& f) {
   return runner;
 }
 
+void AdaptiveFlags::resolve(ProbeRules& out, std::vector<std::string>& words) const {
+  out = probe;
+  out.mean = exit_mean == "geometric" ? ProbeRules::Mean::kGeometric : ProbeRules::Mean::kArithmetic;
+  out.action = exit_answer ? ProbeRules::ExitAction::kAnswer : ProbeRules::ExitAction::kEndThinking;
+  out.require_no_hesitation = !allow_hesitation;
+  out.validate();
+  words.clear();
+  if (!suppress_words.empty()) words = parse_word_list(suppress_words, "--suppress-words");
+}
+
+void add_adaptive_flags(CLI::App& cmd, AdaptiveFlags& a) {
+  cmd.add_option("--probe-every", a.probe.every,
+                 "adaptive thinking: probe the answer every N thinking tokens (0: off)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 1 << 30));
+  cmd.add_flag("--probe-at-reflection", a.probe.at_reflection,
+               "adaptive thinking: probe at reflection points (an ignore string, or the "
+               "model's own Wait / Alternatively / blank line)");
+  cmd.add_option("--probe-tokens", a.probe.probe_tokens,
+                 "tokens a probe may decode before its answer closes")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 4096));
+  cmd.add_option_function<std::string>(
+      "--probe-suffix", [&a](const std::string& s) { a.probe.suffix = unescape(s); },
+      "text that makes a probe answer (\\n, \\t escapes); default: Dynasor's, ending in "
+      "\"\\boxed{\"");
+  cmd.add_option("--exit-consistent", a.probe.consistent,
+                 "end thinking when the last W probes give the same answer (0: off)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 1 << 20));
+  cmd.add_option("--exit-confidence", a.probe.confidence,
+                 "end thinking when a probe's mean token probability reaches TAU (0: off)")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1e9));
+  cmd.add_option("--exit-mean", a.exit_mean, "mean for --exit-confidence")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"arithmetic", "geometric"}));
+  cmd.add_flag("--exit-answer", a.exit_answer,
+               "on exit, write the probed answer after the final-answer prompt and stop, "
+               "instead of letting the model answer");
+  cmd.add_flag("--allow-hesitation", a.allow_hesitation,
+               "--exit-consistent also counts probes whose text hesitates (wait, hmm, ...)");
+  cmd.add_option("--suppress-words", a.suppress_words,
+                 "mask while thinking every token whose text contains one of these words "
+                 "(comma-separated, ignoring case), e.g. wait,hmm,alternatively");
+  cmd.add_option("--probe-slots", a.probe_slots,
+                 "sequences kept for probes on top of --parallel (default: one per sequence "
+                 "in generate and eval, 0 in serve: probes then use idle sequences)")
+      ->check(CLI::Range(0, 4096));
+}
+
 }  // namespace s1::cli

@@ -88,4 +88,20 @@ struct JudgeRunner {
 // flags and std::exception with a one-line reason when the model cannot load.
 JudgeRunner make_judge(const JudgeFlags& flags);
 
+// Adaptive thinking (core/adaptive_exit.h, core/suppress_words.h): probes, exits and
+// suppressed words, as given on the command line.
+struct AdaptiveFlags {
+  ProbeRules probe;
+  std::string exit_mean = "arithmetic";  // or "geometric"
+  bool exit_answer = false;              // exit by writing the probed answer
+  bool allow_hesitation = false;         // consistency without the hesitation check
+  std::string suppress_words;            // comma-separated; "" none
+  int probe_slots = -1;                  // sequences for probes; -1: the command's default
+
+  // The request's probe rules and suppressed words. Throws std::invalid_argument with a
+  // one-line message for invalid rules or an empty word list.
+  void resolve(ProbeRules& probe, std::vector<std::string>& words) const;
+};
+void add_adaptive_flags(CLI::App& cmd, AdaptiveFlags& adaptive);
+
 }  // namespace s1::cli

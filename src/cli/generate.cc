@@ -14,6 +14,7 @@
 #include "cli/commands.h"
 #include "cli/flags.h"
 #include "cli/output.h"
+#include "cli/result_json.h"
 #include "engine/backend.h"
 #include "engine/prompt.h"
 
@@ -25,6 +26,7 @@ struct GenerateArgs {
   ForcingSettings forcing;
   BudgetRules rules;
   SamplingFlags sampling;
+  AdaptiveFlags adaptive;
   std::string prompt;
   std::string prompt_file;
   std::string system;
@@ -60,10 +62,17 @@ std::string read_prompt(const GenerateArgs& a) {
 int run_generate(GenerateArgs& a) {
   const std::string question = read_prompt(a);
   a.rules.validate();
-  const auto backend =
-      make_backend(a.model, a.forcing, a.parallel > 0 ? a.parallel : a.n_samples);
-
   BackendRequest req;
+  a.adaptive.resolve(req.probe, req.suppress_words);
+  const int parallel = a.parallel > 0 ? a.parallel : a.n_samples;
+  // A probe runs beside its sample: one sequence each, unless told otherwise.
+  a.model.context.probe_sequences =
+      a.adaptive.probe_slots >= 0 ? a.adaptive.probe_slots : req.probe.probing() ? parallel : 0;
+  const auto backend = make_backend(a.model, a.forcing, parallel);
+  const std::vector<SuppressedTokens> suppressed =
+      req.suppress_words.empty() ? std::vector<SuppressedTokens>{}
+                                 : backend->suppressed_tokens(req.suppress_words);
+
   req.messages = question_messages(question, a.system);
   req.rules = a.rules;
   a.sampling.resolve(req.thinking_sampling, req.answer_sampling);
@@ -77,6 +86,11 @@ int run_generate(GenerateArgs& a) {
   if (stream) {
     printer = std::make_unique<TextPrinter>(stdout, isatty(fileno(stdout)) != 0);
     req.on_text = [&](int, const TextChunk& chunk) { printer->print(chunk); };
+    req.on_probe = [](int, const ProbeRecord& p) {
+      std::fprintf(stderr, "[probe at %d thinking tokens: \"%s\" confidence %.2f%s]\n",
+                   p.thinking_tokens, p.answer.c_str(), p.confidence,
+                   p.agreed ? ", agreed" : p.confident ? ", confident" : "");
+    };
   }
   const auto t0 = std::chrono::steady_clock::now();
   backend->submit(std::move(req));
@@ -103,7 +117,9 @@ int run_generate(GenerateArgs& a) {
   const BackendInfo info = backend->info();
   RunSummary summary{info.model, info.format, prompt_tokens, wall_ms, backend->stats()};
   if (a.json) {
-    std::cout << generation_json(summary, results).dump() << "\n";
+    nlohmann::json out = generation_json(summary, results);
+    if (!suppressed.empty()) out["suppressed"] = suppressed_json(suppressed);
+    std::cout << out.dump() << "\n";
   } else {
     if (!stream) {
       for (const auto& r : results) print_result(stdout, r, isatty(fileno(stdout)) != 0);
@@ -121,6 +137,7 @@ void add_generate_command(CLI::App& app, int& exit_code) {
   add_model_flags(*cmd, args->model);
   add_forcing_flags(*cmd, args->forcing, args->rules);
   add_sampling_flags(*cmd, args->sampling);
+  add_adaptive_flags(*cmd, args->adaptive);
   cmd->add_option("-p,--prompt", args->prompt, "the question");
   cmd->add_option("-f,--file", args->prompt_file, "read the question from a file");
   cmd->add_option("--system", args->system, "system message");

@@ -1,14 +1,16 @@
 // `s1 grade`: grades a JSONL of predictions against gold answers.
 //
-// Each line of --predictions is one sample: {"id": ..., then the model's text as
-// "prediction" (a final answer, used as is), or "answer" (the answer section, as written by
-// `s1 generate --json`) or "output"/"response"/"completion" (a whole output; the final
-// answer is extracted), and optionally "gold", "question" (or "problem") and
-// "thinking_tokens"}. Gold answers (and questions) come from --gold DATASET (JSONL or GPQA
-// CSV, matched by id) or from each line's "gold". Lines sharing an id are samples of one
-// problem (for pass@k and maj@k). With --judge-*, an LLM judge revisits the rules' "not
-// equal" verdicts (methods/judge.h); with --agreement, rows carrying someone else's verdict
-// (--label-field) are compared with ours, per file.
+// Each line of --predictions is one sample: {"id" (or "problem"): ..., then the model's text
+// as "prediction" (a final answer, used as is), or "answer" (the answer section, as written
+// by `s1 generate --json` and `s1 eval`) or "output"/"response"/"completion" (a whole output;
+// the final answer is extracted), and optionally "gold", "choices" (multiple choice: the
+// number of choices; then "gold" is the letter), "question", "thinking_tokens" and
+// "sample"}. Gold answers (and questions) come from --gold DATASET (JSONL or GPQA CSV,
+// matched by id) or from each line's "gold" (and "question"). Lines sharing an id (and
+// "dataset" and "config", as in an eval's samples.jsonl) are samples of one problem, in
+// "sample" order when given, else in file order. Grading, the judge (--judge-*), pass@k and
+// maj@k follow core/grading.h, as in `s1 eval`. With --agreement, rows carrying someone
+// else's verdict (--label-field) are compared with ours, per file.
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cctype>
@@ -24,9 +26,8 @@
 
 #include "cli/commands.h"
 #include "cli/flags.h"
-#include "core/answer_extraction.h"
 #include "core/datasets.h"
-#include "core/math_equivalence.h"
+#include "core/grading.h"
 #include "core/metrics.h"
 
 namespace s1::cli {
@@ -46,28 +47,12 @@ struct GradedItem {
   const std::string* file = nullptr;
   size_t line = 0;
   std::string id;
-  std::string question;
-  std::string predicted;  // the extracted final answer (or letter)
-  std::string source;     // where it came from: "given", "boxed", "answer_line", ...
-  std::string gold;
-  bool correct = false;
-  std::string method;
-  std::string rule;                   // the answer rule that decided, if one did
-  std::string verdict_source = "rules";  // "rules" or "judge"
-  bool judge_asked = false;           // the judge may revisit the rules' verdict
-  bool judge_malformed = false;       // the judge answered without a verdict
-  std::optional<bool> label;          // someone else's verdict (--label-field)
-  bool budget_exceeded = false;
+  std::string problem_key;  // the problem's samples share it: id, dataset and config
+  std::optional<long long> sample;
+  GoldAnswer gold;
+  SampleGrade grade;
+  std::optional<bool> label;  // someone else's verdict (--label-field)
   std::optional<double> thinking_tokens;
-  std::string vote_key;
-};
-
-// Gold answers by id, with the multiple-choice letter where there is one.
-struct Gold {
-  std::string answer;
-  char letter = '\0';
-  size_t choices = 0;
-  std::string question;
 };
 
 std::string where(const std::string& file, size_t line) {
@@ -86,15 +71,23 @@ bool has(const nlohmann::json& row, const char* name) {
   return row.contains(name) && !row.at(name).is_null();
 }
 
-std::unordered_map<std::string, Gold> load_gold(const GradeArgs& a) {
-  std::unordered_map<std::string, Gold> gold;
+std::unordered_map<std::string, GoldAnswer> load_gold(const GradeArgs& a) {
+  std::unordered_map<std::string, GoldAnswer> gold;
   if (a.gold.empty()) return gold;
-  for (Problem& p : load_problems(a.gold, a.seed)) {
-    Gold g{std::move(p.answer), p.correct_letter, p.choices.size(), std::move(p.problem)};
-    if (g.letter) g.answer = std::string(1, g.letter);
-    gold[p.id] = std::move(g);
-  }
+  for (const Problem& p : load_problems(a.gold, a.seed)) gold[p.id] = gold_answer(p);
   return gold;
+}
+
+// A line's "choices": the number of choices, or the choices themselves.
+size_t choice_count(const nlohmann::json& row, const std::string& at) {
+  const nlohmann::json& v = row.at("choices");
+  size_t n = 0;
+  if (v.is_number_unsigned()) n = v.get<size_t>();
+  if (v.is_array()) n = v.size();
+  if (n < 1 || n > 26) {
+    throw CommandError(at + "'choices' must be a count or a list of 1 to 26 choices");
+  }
+  return n;
 }
 
 // "label": true/false, 1/0, or "correct"/"incorrect", "true"/"false", "yes"/"no"...
@@ -115,13 +108,27 @@ bool label_value(const nlohmann::json& v, const std::string& name, const std::st
 }
 
 GradedItem grade_line(const GradeArgs& a, const std::string& file, size_t line,
-                      const nlohmann::json& row, const std::unordered_map<std::string, Gold>& golds) {
+                      const nlohmann::json& row,
+                      const std::unordered_map<std::string, GoldAnswer>& golds) {
   const std::string at = where(file, line);
   GradedItem item;
   item.file = &file;
   item.line = line;
-  if (has(row, "id")) item.id = text_field(row, "id", at);
-  Gold gold;
+  if (has(row, "id")) {
+    item.id = text_field(row, "id", at);
+  } else if (has(row, "problem")) {
+    item.id = text_field(row, "problem", at);
+  }
+  item.problem_key = item.id;
+  for (const char* name : {"dataset", "config"}) {
+    if (has(row, name)) item.problem_key += '\x1f' + text_field(row, name, at);
+  }
+  if (has(row, "sample")) {
+    if (!row.at("sample").is_number_integer())
+      throw CommandError(at + "'sample' must be an integer");
+    item.sample = row.at("sample").get<long long>();
+  }
+  GoldAnswer gold;
   if (!a.gold.empty()) {
     if (item.id.empty()) throw CommandError(at + "no 'id' to match against " + a.gold);
     auto it = golds.find(item.id);
@@ -131,17 +138,11 @@ GradedItem grade_line(const GradeArgs& a, const std::string& file, size_t line,
     gold = it->second;
   } else if (has(row, "gold")) {
     gold.answer = text_field(row, "gold", at);
+    if (has(row, "choices")) gold.choices = choice_count(row, at);
   } else {
     throw CommandError(at + "no 'gold' field (or give --gold DATASET)");
   }
-  item.gold = gold.answer;
-  item.question = gold.question;
-  for (const char* name : {"question", "problem"}) {
-    if (has(row, name)) {
-      item.question = text_field(row, name, at);
-      break;
-    }
-  }
+  if (has(row, "question")) gold.question = text_field(row, "question", at);
   if (a.agreement && has(row, a.label_field.c_str())) {
     item.label = label_value(row.at(a.label_field), a.label_field, at);
   }
@@ -170,36 +171,13 @@ GradedItem grade_line(const GradeArgs& a, const std::string& file, size_t line,
     item.thinking_tokens = t.get<double>();
   }
 
-  if (gold.letter) {  // multiple choice: compare letters
-    char last = static_cast<char>('A' + std::max<size_t>(gold.choices, 1) - 1);
-    std::optional<char> letter = extract_choice_letter(text, last);
-    item.source = letter ? "choice" : "none";
-    item.predicted = letter ? std::string(1, *letter) : std::string();
-    item.correct = letter && *letter == gold.letter;
-    item.method = "choice";
-    item.vote_key = item.predicted;
-    return item;
-  }
-  if (extracted_already) {
-    item.predicted = text;
-    item.source = "given";
-  } else {
-    ExtractedAnswer extracted = extract_answer(text);
-    item.predicted = extracted.answer;
-    item.source = answer_source_name(extracted.source);
-  }
-  EquivalenceResult verdict = check_equivalence(item.predicted, gold.answer, item.question);
-  item.correct = verdict.equivalent;
-  item.method = equivalence_method_name(verdict.method);
-  item.rule = verdict.rule;
-  item.budget_exceeded = verdict.budget_exceeded;
-  item.judge_asked = judge_applies(verdict, item.predicted);
-  item.vote_key = answer_key(item.predicted);
+  item.grade = extracted_already ? grade_given(text, gold) : grade_text(text, gold);
+  item.gold = std::move(gold);
   return item;
 }
 
 std::vector<GradedItem> grade_files(const GradeArgs& a) {
-  std::unordered_map<std::string, Gold> golds = load_gold(a);
+  std::unordered_map<std::string, GoldAnswer> golds = load_gold(a);
   std::vector<GradedItem> items;
   for (const std::string& file : a.predictions) {
     std::ifstream in(file, std::ios::binary);
@@ -223,46 +201,38 @@ std::vector<GradedItem> grade_files(const GradeArgs& a) {
   return items;
 }
 
-// The judge's pass over the items the rules graded "not equal": its verdicts replace the
-// rules' (malformed output keeps them). Returns the summary's "judge" object.
+// The judge's pass (core/grading.h's judge_grades()) over all items at once. Returns the
+// summary's "judge" object. The judge is loaded only when some item may be judged.
 nlohmann::json judge_items(const JudgeFlags& flags, std::vector<GradedItem>& items) {
-  std::vector<JudgeQuery> queries;
-  std::vector<GradedItem*> asked;
+  std::vector<GradeToJudge> grades;
   for (GradedItem& item : items) {
-    if (!item.judge_asked) continue;
-    queries.push_back({item.question, item.gold, item.predicted});
-    asked.push_back(&item);
+    if (item.grade.judgeable) grades.push_back({&item.gold, &item.grade});
   }
-  size_t changed = 0, malformed = 0;
+  JudgeCounts counts;
   JudgeStats stats;
-  if (!queries.empty()) {
+  if (!grades.empty()) {
     JudgeRunner runner = make_judge(flags);
-    std::vector<JudgeVerdict> verdicts = runner.judge->judge(queries);
+    counts = judge_grades(grades, *runner.judge);
     stats = runner.judge->stats();
-    for (size_t i = 0; i < asked.size(); ++i) {
-      GradedItem& item = *asked[i];
-      if (!verdicts[i].equivalent) {
-        item.judge_malformed = true;
-        ++malformed;
-        continue;
-      }
-      item.verdict_source = "judge";
-      if (*verdicts[i].equivalent != item.correct) ++changed;
-      item.correct = *verdicts[i].equivalent;
-    }
   }
-  return {{"judged", queries.size()},     {"generated", stats.asked},
-          {"cached", stats.cached},       {"changed", changed},
-          {"malformed", malformed}};
+  return {{"judged", counts.judged},
+          {"generated", stats.asked},
+          {"cached", stats.cached},
+          {"changed", counts.changed},
+          {"malformed", counts.malformed}};
+}
+
+const char* verdict_source(const SampleGrade& g) {
+  return g.judged ? "judge" : "rules";
 }
 
 nlohmann::json summarize(const std::vector<GradedItem>& items) {
   size_t correct = 0, no_answer = 0, gave_up = 0;
   std::vector<double> tokens;
   for (const GradedItem& item : items) {
-    if (item.correct) ++correct;
-    if (item.predicted.empty()) ++no_answer;
-    if (item.budget_exceeded) ++gave_up;
+    if (item.grade.correct) ++correct;
+    if (item.grade.extracted.empty()) ++no_answer;
+    if (item.grade.budget_exceeded) ++gave_up;
     if (item.thinking_tokens) tokens.push_back(*item.thinking_tokens);
   }
   ProportionEstimate acc = accuracy_with_interval(correct, items.size());
@@ -273,30 +243,39 @@ nlohmann::json summarize(const std::vector<GradedItem>& items) {
     TokenStats stats = thinking_token_stats(tokens);
     summary["thinking_tokens"] = {{"mean", stats.mean}, {"median", stats.median}};
   }
-  // Samples grouped by problem, in order of first appearance.
+  // Samples grouped by problem, in order of first appearance, each in sample order.
   std::map<std::string, size_t> index;
-  std::vector<std::vector<Vote>> problems;
+  std::vector<std::vector<const GradedItem*>> grouped;
   for (const GradedItem& item : items) {
-    auto [it, added] = index.emplace(item.id, problems.size());
-    if (added) problems.emplace_back();
-    problems[it->second].push_back({item.vote_key, item.correct});
+    auto [it, added] = index.emplace(item.problem_key, grouped.size());
+    if (added) grouped.emplace_back();
+    grouped[it->second].push_back(&item);
   }
-  size_t n = problems.front().size();
-  for (const auto& votes : problems) n = std::min(n, votes.size());
-  if (n > 1) {
-    double pass1 = 0, pass_n = 0;
-    for (const auto& votes : problems) {
-      size_t c = 0;
-      for (size_t i = 0; i < n; ++i) c += votes[i].correct ? 1 : 0;
-      pass1 += pass_at_k(n, c, 1);
-      pass_n += pass_at_k(n, c, n);
+  std::vector<std::vector<Vote>> problems;
+  size_t n = 0;  // a problem's samples: the most any problem has
+  for (auto& samples : grouped) {
+    std::stable_sort(samples.begin(), samples.end(), [](const GradedItem* x, const GradedItem* y) {
+      return x->sample.value_or(0) < y->sample.value_or(0);
+    });
+    std::vector<Vote> votes;
+    for (const GradedItem* item : samples) {
+      votes.push_back(vote_of(item->grade.extracted, item->grade.correct));
     }
-    double count = static_cast<double>(problems.size());
+    n = std::max(n, votes.size());
+    problems.push_back(std::move(votes));
+  }
+  if (n > 1) {
+    const SamplingCurves curves = sampling_curves(problems, n);
     summary["problems"] = problems.size();
     summary["samples_per_problem"] = n;
-    summary["pass@1"] = pass1 / count;
-    summary["pass@" + std::to_string(n)] = pass_n / count;
-    summary["maj@" + std::to_string(n)] = maj_at_k(problems, n);
+    summary["problems_with_all_samples"] = curves.problems;
+    nlohmann::json maj = nlohmann::json::object(), pass = nlohmann::json::object();
+    for (size_t i = 0; i < curves.maj_at_k.size(); ++i) {
+      maj[std::to_string(curves.ks[i])] = curves.maj_at_k[i];
+      pass[std::to_string(curves.ks[i])] = curves.pass_at_k[i];
+    }
+    summary["maj_at_k"] = maj;
+    summary["pass_at_k"] = pass;
   }
   return summary;
 }
@@ -318,21 +297,22 @@ nlohmann::json agreement(const GradeArgs& a, const std::vector<GradedItem>& item
     for (const GradedItem& item : items) {
       if (item.file != &file || !item.label) continue;
       ++rows;
-      ours_yes += item.correct ? 1 : 0;
+      const bool ours = item.grade.correct;
+      ours_yes += ours ? 1 : 0;
       theirs_yes += *item.label ? 1 : 0;
-      if (item.correct == *item.label) {
+      if (ours == *item.label) {
         ++agree;
         continue;
       }
-      (item.correct ? ours_only : theirs_only) += 1;
+      (ours ? ours_only : theirs_only) += 1;
       disagreements.push_back({{"file", file},
                                {"line", item.line},
                                {"id", item.id},
-                               {"correct", item.correct},
-                               {"verdict_source", item.verdict_source},
+                               {"correct", ours},
+                               {"verdict_source", verdict_source(item.grade)},
                                {"label", *item.label},
-                               {"predicted", item.predicted},
-                               {"gold", item.gold}});
+                               {"predicted", item.grade.extracted},
+                               {"gold", item.gold.answer}});
     }
     nlohmann::json row = {{"file", file},
                           {"rows", rows},
@@ -355,8 +335,8 @@ nlohmann::json agreement(const GradeArgs& a, const std::vector<GradedItem>& item
 
 void print_agreement(const nlohmann::json& agreement) {
   std::printf("agreement with '%s':\n%s  %6s  %6s  %7s  %6s  %9s  %11s\n",
-              agreement["label_field"].get<std::string>().c_str(), cell("file", 30).c_str(),
-              "rows", "agree", "agree%", "kappa", "only ours", "only theirs");
+              agreement["label_field"].get<std::string>().c_str(), cell("file", 30).c_str(), "rows",
+              "agree", "agree%", "kappa", "only ours", "only theirs");
   for (const auto& f : agreement["files"]) {
     char pct[32] = "-", kappa[32] = "-";
     if (!f["agreement"].is_null()) {
@@ -365,8 +345,8 @@ void print_agreement(const nlohmann::json& agreement) {
     if (!f["kappa"].is_null()) std::snprintf(kappa, sizeof kappa, "%.3f", f["kappa"].get<double>());
     std::printf("%s  %6zu  %6zu  %7s  %6s  %9zu  %11zu\n",
                 cell(f["file"].get<std::string>(), 30).c_str(), f["rows"].get<size_t>(),
-                f["agree"].get<size_t>(), pct, kappa,
-                f["only_we_accept"].get<size_t>(), f["only_label_accepts"].get<size_t>());
+                f["agree"].get<size_t>(), pct, kappa, f["only_we_accept"].get<size_t>(),
+                f["only_label_accepts"].get<size_t>());
   }
   const auto& rows = agreement["disagreements"];
   std::printf("\ndisagreements: %zu\n", rows.size());
@@ -391,11 +371,11 @@ void print_table(const std::vector<GradedItem>& items, const nlohmann::json& sum
     std::printf("%s  %-7s  %s  %s\n", cell("id", id_width).c_str(), "verdict",
                 cell("predicted", 30).c_str(), "gold");
     for (const GradedItem& item : items) {
-      std::string gold = cell(item.gold, 30);
+      std::string gold = cell(item.gold.answer, 30);
       gold.erase(gold.find_last_not_of(' ') + 1);
       std::printf("%s  %-7s  %s  %s\n", cell(item.id, id_width).c_str(),
-                  item.correct ? "correct" : "wrong",
-                  cell(item.predicted.empty() ? "(none)" : item.predicted, 30).c_str(),
+                  item.grade.correct ? "correct" : "wrong",
+                  cell(item.grade.extracted.empty() ? "(none)" : item.grade.extracted, 30).c_str(),
                   gold.c_str());
     }
   }
@@ -412,12 +392,25 @@ void print_table(const std::vector<GradedItem>& items, const nlohmann::json& sum
                 summary["thinking_tokens"]["median"].get<double>());
   }
   if (summary.contains("samples_per_problem")) {
-    size_t n = summary["samples_per_problem"].get<size_t>();
-    std::string k = std::to_string(n);
-    std::printf("%zu problems x %zu samples: pass@1 %.1f%%, pass@%s %.1f%%, maj@%s %.1f%%\n",
-                summary["problems"].get<size_t>(), n, 100 * summary["pass@1"].get<double>(),
-                k.c_str(), 100 * summary["pass@" + k].get<double>(), k.c_str(),
-                100 * summary["maj@" + k].get<double>());
+    const size_t problems = summary["problems"].get<size_t>();
+    const size_t complete = summary["problems_with_all_samples"].get<size_t>();
+    std::printf("%zu problems x %zu samples", problems,
+                summary["samples_per_problem"].get<size_t>());
+    if (complete < problems) {
+      std::printf(" (%zu without all of them, left out of maj@k and pass@k)", problems - complete);
+    }
+    std::string curves;
+    for (const char* name : {"maj", "pass"}) {
+      const nlohmann::json& curve = summary[std::string(name) + "_at_k"];
+      for (size_t k : curve_ks(summary["samples_per_problem"].get<size_t>())) {
+        if (!curve.contains(std::to_string(k))) continue;
+        char buf[64];
+        std::snprintf(buf, sizeof buf, "%s%s@%zu %.1f%%", curves.empty() ? ": " : ", ", name, k,
+                      100 * curve[std::to_string(k)].get<double>());
+        curves += buf;
+      }
+    }
+    std::printf("%s\n", curves.c_str());
   }
   if (summary.contains("judge")) {
     const auto& j = summary["judge"];
@@ -446,15 +439,15 @@ int run_grade(const GradeArgs& a) {
       nlohmann::json row = {{"file", *item.file},
                             {"line", item.line},
                             {"id", item.id},
-                            {"predicted", item.predicted},
-                            {"source", item.source},
-                            {"gold", item.gold},
-                            {"correct", item.correct},
-                            {"method", item.method},
-                            {"verdict_source", item.verdict_source},
-                            {"budget_exceeded", item.budget_exceeded}};
-      if (!item.rule.empty()) row["rule"] = item.rule;
-      if (item.judge_malformed) row["judge_malformed"] = true;
+                            {"predicted", item.grade.extracted},
+                            {"source", item.grade.source},
+                            {"gold", item.gold.answer},
+                            {"correct", item.grade.correct},
+                            {"method", item.grade.method},
+                            {"verdict_source", verdict_source(item.grade)},
+                            {"budget_exceeded", item.grade.budget_exceeded}};
+      if (!item.grade.rule.empty()) row["rule"] = item.grade.rule;
+      if (item.grade.judge_malformed) row["judge_malformed"] = true;
       if (item.thinking_tokens) row["thinking_tokens"] = *item.thinking_tokens;
       rows.push_back(std::move(row));
     }
@@ -479,8 +472,9 @@ void add_grade_command(CLI::App& app, int& exit_code) {
       "grade", "Grade a JSONL of predictions against gold answers (per item and summary)");
   cmd->add_option("--predictions", args->predictions,
                   "JSONL, one sample a line: id, and prediction (a final answer) or answer/"
-                  "output (model text to extract it from); optional gold, question, "
-                  "thinking_tokens, label. Several files: graded together, compared per file")
+                  "output (model text to extract it from); optional gold, choices, question, "
+                  "thinking_tokens, sample, label. Several files: graded together, compared "
+                  "per file")
       ->required();
   cmd->add_option("--gold", args->gold,
                   "Gold answers matched by id: a JSONL dataset, or a GPQA .csv (letters)");

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "cli/result_json.h"
+
 namespace s1::cli {
 namespace {
 
@@ -61,7 +63,7 @@ void print_result(FILE* out, const SequenceResult& r, bool color) {
 }
 
 std::string summary_line(const RunSummary& s, const std::vector<SequenceResult>& results) {
-  long thinking = 0, answer = 0, ignores = 0, caps = 0, sampled = 0;
+  long thinking = 0, answer = 0, ignores = 0, caps = 0, exits = 0, probes = 0, sampled = 0;
   double gen_ms = 0;
   for (const auto& r : results) {
     thinking += r.thinking_tokens;
@@ -71,29 +73,27 @@ std::string summary_line(const RunSummary& s, const std::vector<SequenceResult>&
     for (const auto& e : r.events) {
       ignores += e.kind == ForcingKind::kIgnore;
       caps += e.kind == ForcingKind::kCap;
+      exits += e.kind == ForcingKind::kExit;
     }
+    probes += static_cast<long>(r.probes.size());
   }
   const double prompt_ms = results.empty() ? 0 : results.front().prompt_ms;
   char buf[512];
   std::snprintf(buf, sizeof buf,
                 "s1: %zu sample(s): thinking %ld tokens, answer %ld tokens, %ld ignored end(s), "
-                "%ld cap(s); prompt %zu tokens at %.1f t/s, generation %.1f t/s",
-                results.size(), thinking, answer, ignores, caps, s.prompt_tokens,
+                "%ld cap(s)%s; prompt %zu tokens at %.1f t/s, generation %.1f t/s",
+                results.size(), thinking, answer, ignores, caps,
+                probes > 0 || exits > 0
+                    ? (", " + std::to_string(probes) + " probe(s), " + std::to_string(exits) + " exit(s)").c_str()
+                    : "",
+                s.prompt_tokens,
                 per_second(static_cast<double>(s.prompt_tokens), prompt_ms),
                 per_second(static_cast<double>(sampled), gen_ms));
   return buf;
 }
 
 nlohmann::json result_json(const SequenceResult& r) {
-  nlohmann::json events = nlohmann::json::array();
-  for (const auto& e : r.events) {
-    events.push_back({{"kind", to_string(e.kind)},
-                      {"thinking_tokens", e.thinking_tokens},
-                      {"reason", e.reason},
-                      {"text", e.text},
-                      {"retracted", e.retracted}});
-  }
-  return {{"sample", r.sample},
+  nlohmann::json j = {{"sample", r.sample},
           {"thinking", r.thinking},
           {"answer", r.answer},
           {"thinking_tokens", r.thinking_tokens},
@@ -106,11 +106,18 @@ nlohmann::json result_json(const SequenceResult& r) {
           {"max_think", r.max_think},
           {"clamped", r.clamped},
           {"thinking_off", r.thinking_off},
-          {"events", events},
+          {"events", events_json(r.events)},
           {"timings",
            {{"prompt_ms", r.prompt_ms},
             {"generation_ms", r.generation_ms},
             {"generation_tokens_per_s", per_second(r.sampled_tokens, r.generation_ms)}}}};
+  if (!r.probes.empty() || r.probes_skipped > 0) {
+    j["probes"] = probes_json(r.probes);
+    j["probe_tokens"] = r.probe_tokens;
+    j["probes_skipped"] = r.probes_skipped;
+    j["timings"]["probe_ms"] = r.probe_ms;
+  }
+  return j;
 }
 
 nlohmann::json generation_json(const RunSummary& s, const std::vector<SequenceResult>& results) {
@@ -142,7 +149,11 @@ nlohmann::json generation_json(const RunSummary& s, const std::vector<SequenceRe
             {"retracted_tokens", s.stats.retracted_tokens},
             {"decode_calls", s.stats.decode_calls},
             {"cache_hits", s.stats.cache_hits},
-            {"cache_reused_tokens", s.stats.cache_reused_tokens}}}};
+            {"cache_reused_tokens", s.stats.cache_reused_tokens},
+            {"probes", s.stats.probes},
+            {"probe_tokens", s.stats.probe_tokens},
+            {"probes_skipped", s.stats.probes_skipped},
+            {"exits", s.stats.exits}}}};
 }
 
 }  // namespace s1::cli

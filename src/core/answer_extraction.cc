@@ -223,6 +223,8 @@ ExtractedAnswer extract_answer(std::string_view text) {
 std::optional<char> extract_choice_letter(std::string_view text, char max_letter) {
   max_letter = static_cast<char>(std::toupper(static_cast<unsigned char>(max_letter)));
   if (max_letter < 'A' || max_letter > 'Z') max_letter = 'Z';
+  // An answer that is nothing but a letter: "B", "(B)", "B)", "B.".
+  if (auto letter = letter_of(text, max_letter)) return letter;
   std::vector<std::string> boxed = all_boxed(text);
   for (auto it = boxed.rbegin(); it != boxed.rend(); ++it) {
     if (auto letter = letter_of(*it, max_letter)) return letter;

@@ -35,9 +35,10 @@ std::optional<std::string> extract_last_boxed(std::string_view text);
 ExtractedAnswer extract_answer(std::string_view text);
 
 // The multiple-choice letter (A..max_letter, upper case) chosen by `text`, looking in order
-// at: the last \boxed{} holding a letter ("B", "(B)", "\text{B}"); the last "Answer: B" /
-// "answer is (B)" phrase; the last bold "**B**" / "**(B)**"; the last "(B)" on its own.
-// Returns nullopt when none names a letter in range. `max_letter` must be in 'A'..'Z'.
+// at: the whole text being a letter ("B", "(B)", "B)", "B."); the last \boxed{} holding a
+// letter ("B", "(B)", "\text{B}"); the last "Answer: B" / "answer is (B)" phrase; the last
+// bold "**B**" / "**(B)**"; the last "(B)" on its own. Returns nullopt when none names a
+// letter in range. `max_letter` must be in 'A'..'Z'.
 std::optional<char> extract_choice_letter(std::string_view text, char max_letter = 'D');
 
 }  // namespace s1

@@ -73,6 +73,15 @@ TEST(ExtractChoiceLetter, Forms) {
   EXPECT_EQ(extract_choice_letter("The correct option is **C**."), 'C');
   EXPECT_EQ(extract_choice_letter("Options (A) and (B) fail, so (D)"), 'D');
   EXPECT_EQ(extract_choice_letter("answer: c"), 'C');
+  // An answer section that is only the letter.
+  EXPECT_EQ(extract_choice_letter("B"), 'B');
+  EXPECT_EQ(extract_choice_letter(" (C)\n"), 'C');
+  EXPECT_EQ(extract_choice_letter("D."), 'D');
+  EXPECT_EQ(extract_choice_letter("**A**"), 'A');
+  EXPECT_EQ(extract_choice_letter("E"), std::nullopt);
+  // "Final Answer:" (the s1 format's forced answer line) followed by a letter.
+  EXPECT_EQ(extract_choice_letter("\nFinal Answer: $\\boxed{B}$"), 'B');
+  EXPECT_EQ(extract_choice_letter("Final Answer: **D**"), 'D');
 }
 
 TEST(ExtractChoiceLetter, LaterAnswerWinsAndRangeIsChecked) {

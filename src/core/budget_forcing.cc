@@ -42,6 +42,7 @@ const char* to_string(ForcingKind kind) {
     case ForcingKind::kCap: return "cap";
     case ForcingKind::kEnd: return "end";
     case ForcingKind::kStep: return "step";
+    case ForcingKind::kExit: return "exit";
   }
   return "?";
 }
@@ -124,6 +125,40 @@ Decision BudgetForcer::finish(FinishReason reason) {
     finish_reason_ = reason;
   }
   d.done = true;
+  return d;
+}
+
+BudgetForcer::HeldTail BudgetForcer::held_tail_at_exit() const {
+  HeldTail tail;
+  const size_t prefix = trigger_prefix_length();
+  const TokenSeq& delim = vocab_->end_delimiter.tokens;
+  if (prefix > 0 && prefix < delim.size() &&
+      std::equal(held_.end() - static_cast<long>(prefix), held_.end(), delim.begin(),
+                 [](const Held& h, Token t) { return h.token == t; })) {
+    tail.kept = prefix;
+  } else {
+    tail.dropped = std::max(prefix, incomplete_char_tokens());
+  }
+  return tail;
+}
+
+bool BudgetForcer::can_end_thinking() const {
+  if (phase_ != Phase::kThinking) return false;
+  const HeldTail tail = held_tail_at_exit();
+  return thinking_tokens_ - static_cast<int>(tail.kept + tail.dropped) >= rules_.min_think;
+}
+
+Decision BudgetForcer::end_thinking(const std::string& reason, const ForcedText* answer) {
+  Decision d;
+  d.keep_token = false;
+  if (!can_end_thinking()) return d;
+  const HeldTail tail = held_tail_at_exit();
+  const size_t n = tail.kept + tail.dropped;
+  held_.resize(held_.size() - n);
+  thinking_tokens_ -= static_cast<int>(n);
+  d.retract = static_cast<int>(tail.dropped);
+  close_thinking(d, ForcingKind::kExit, reason, static_cast<int>(tail.kept),
+                 static_cast<int>(tail.dropped), answer);
   return d;
 }
 
@@ -244,10 +279,11 @@ Decision BudgetForcer::on_end_attempt(Token sampled, int matched_held, bool end_
 }
 
 void BudgetForcer::close_thinking(Decision& d, ForcingKind kind, const std::string& reason,
-                                  int kept_trigger_tokens, int retracted) {
+                                  int kept_trigger_tokens, int retracted, const ForcedText* answer) {
   release_held(d, true);
   ForcingEvent event{kind, thinking_tokens_, reason, "", retracted};
-  if (kind == ForcingKind::kCap && !ends_with_newline_) {
+  const bool cut_short = kind == ForcingKind::kCap || kind == ForcingKind::kExit;
+  if (cut_short && kept_trigger_tokens == 0 && !ends_with_newline_) {
     // Decoded as before the delimiter, but shown with it: the newline is not thinking.
     append_forced(d, Channel::kDelimiter, vocab_->newline);
     event.text += vocab_->newline.text;
@@ -258,16 +294,20 @@ void BudgetForcer::close_thinking(Decision& d, ForcingKind kind, const std::stri
                   delim.tokens.end());
   d.output.push_back({Channel::kDelimiter, delim.text, kept < delim.tokens.size()});
   if (kept < delim.tokens.size()) event.text += delim.text;
-  if (kind == ForcingKind::kCap) {
+  if (kind == ForcingKind::kCap || answer != nullptr) {
     append_forced(d, Channel::kAnswer, vocab_->cap_suffix);
     event.text += vocab_->cap_suffix.text;
+  }
+  if (answer != nullptr) {
+    append_forced(d, Channel::kAnswer, *answer);
+    event.text += answer->text;
   }
   events_.push_back(std::move(event));
   d.event = static_cast<int>(events_.size()) - 1;
   phase_ = Phase::kAnswer;
-  if (rules_.max_answer == 0) {
+  if (answer != nullptr || rules_.max_answer == 0) {
     phase_ = Phase::kDone;
-    finish_reason_ = FinishReason::kLength;
+    finish_reason_ = answer != nullptr ? FinishReason::kStop : FinishReason::kLength;
     d.done = true;
   }
 }

@@ -25,6 +25,21 @@
 //    (steps_force_end) or the "0" marker is appended and thinking goes on unforced. A
 //    marker is never put inside a character or a possible trigger: it waits for the
 //    next clean token, and later boundaries stay where they were.
+//  - exit (end_thinking): thinking ended from outside, between tokens: an adaptive exit
+//    (adaptive_exit.h: "consistent", "confident") or a client's request ("client").
+//    Thinking was cut where it stood, so as at the cap: "\n" unless the text ends with
+//    one, then the delimiter; then the model answers, as after a natural end. Given an
+//    answer (the probed one), the cap suffix and that answer follow and the sequence ends
+//    (stop): the answer is settled, and more text could only contradict it.
+//    Precedence: never before min_think (a no-op; can_end_thinking() says whether it
+//    would act); only while thinking, so after the cap, a natural end, or with thinking
+//    off it is a no-op; the cap still holds (an exit only comes earlier). An exit and an
+//    end attempt at the same point: the exit wins over ignoring the attempt, because the
+//    answer is settled. The engine applies end_thinking before it feeds that step's
+//    sampled token and drops the token (it was drawn before the delimiter); a token fed
+//    first and ignored leaves its ignore string in the text, then the exit follows it.
+//    Held tokens that begin the delimiter are kept and the rest appended; other held
+//    tokens (a possible trigger, half a character) are taken back.
 //  - answer: ends at an end-of-generation token (not fed) or after max_answer tokens.
 //  - thinking off: a prompt that closes thinking itself (a chat template with thinking
 //    switched off) starts the forcer in the answer phase. There is no thinking to
@@ -87,7 +102,7 @@ struct BudgetRules {
 
 enum class Phase { kThinking, kAnswer, kDone };
 enum class Channel { kThinking, kDelimiter, kAnswer };
-enum class ForcingKind { kIgnore, kCap, kEnd, kStep };
+enum class ForcingKind { kIgnore, kCap, kEnd, kStep, kExit };
 enum class FinishReason { kNone, kStop, kLength };
 
 const char* to_string(ForcingKind kind);
@@ -98,7 +113,8 @@ struct ForcingEvent {
   int thinking_tokens;  // thinking tokens before the event
   std::string reason;   // kIgnore: "num_ignore" | "min_think";
                         // kCap: "max_think" | "max_steps"; kStep: "step_tokens";
-                        // kEnd: "trigger" | "end_of_generation"
+                        // kEnd: "trigger" | "end_of_generation";
+                        // kExit: "consistent" | "confident" | "client" (end_thinking's)
   std::string text;     // what was appended (without a kept trigger)
   int retracted = 0;    // thinking tokens taken back (a trigger's leading tokens, or a split
                         // character's at the cap): they no longer count
@@ -142,6 +158,17 @@ class BudgetForcer {
   // One sampled token and its text piece. Must not be called once phase() is kDone.
   Decision on_token(Token token, std::string_view piece);
 
+  // Ends thinking from outside, between tokens: after the previous decision was carried
+  // out, before the next sampled token is fed (the engine then drops that token). See
+  // "exit" above. `retract` counts decoded tokens, as for on_token; `keep_token` is
+  // false: no sampled token is kept (a draw of this step is dropped). With `answer`,
+  // `done` is set and nothing needs decoding. Unless can_end_thinking(), a no-op: no
+  // event, nothing injected or taken back, not done (and still keep_token false).
+  Decision end_thinking(const std::string& reason, const ForcedText* answer = nullptr);
+  // Whether end_thinking() would act now: thinking, with at least min_think tokens
+  // (not counting held tokens it would take back).
+  bool can_end_thinking() const;
+
   // Ends the sequence from outside (context full, client gone): releases held text.
   Decision finish(FinishReason reason);
 
@@ -167,9 +194,17 @@ class BudgetForcer {
   Decision on_thinking_token(Token token, std::string_view piece);
   Decision on_answer_token(Token token, std::string_view piece);
   Decision on_end_attempt(Token sampled, int matched_held, bool end_of_generation, Decision d);
-  // Closes thinking: optional newline, delimiter (less a kept trigger prefix), suffix.
+  // Closes thinking: optional newline, delimiter (less a kept trigger prefix), suffix,
+  // and with `answer` that answer, ending the sequence.
   void close_thinking(Decision& d, ForcingKind kind, const std::string& reason,
-                      int kept_trigger_tokens, int retracted);
+                      int kept_trigger_tokens, int retracted, const ForcedText* answer = nullptr);
+  // Held tokens at the end that end_thinking keeps as the delimiter's start (`kept`) or
+  // takes back (`dropped`: a possible trigger or half a character); one is 0.
+  struct HeldTail {
+    size_t kept = 0;
+    size_t dropped = 0;
+  };
+  HeldTail held_tail_at_exit() const;
   // Appends the marker for steps_left_ (after a newline if needed), or caps if it would
   // use up max_think.
   void append_step_marker(Decision& d);

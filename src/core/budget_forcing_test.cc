@@ -522,6 +522,166 @@ TEST(BudgetForcer, ThinkingOffKeepsTheAnswerCap) {
   EXPECT_TRUE(none.events().empty());
 }
 
+TEST(BudgetForcer, EndThinkingIsANaturalEndOnceMinThinkIsReached) {
+  const auto v = think_tags_vocab();
+  BudgetForcer f({-1, 3, 0, -1}, v, false);
+  std::vector<Decision> ds;
+  ds.push_back(f.on_token(1, piece(1)));
+  ds.push_back(f.on_token(2, piece(2)));
+  EXPECT_FALSE(f.can_end_thinking());
+  const Decision early = f.end_thinking("consistent");  // before min_think: nothing happens
+  EXPECT_EQ(early.event, -1);
+  EXPECT_FALSE(early.keep_token);
+  EXPECT_EQ(early.retract, 0);
+  EXPECT_TRUE(early.inject.empty());
+  EXPECT_FALSE(early.done);
+  EXPECT_EQ(f.phase(), Phase::kThinking);
+  EXPECT_TRUE(f.events().empty());
+  ds.push_back(f.on_token(3, piece(3)));
+  ASSERT_TRUE(f.can_end_thinking());
+  ds.push_back(f.end_thinking("consistent"));
+  const Decision& d = ds.back();
+  EXPECT_FALSE(d.keep_token);  // no sampled token in play
+  EXPECT_EQ(d.retract, 0);
+  EXPECT_EQ(d.inject, (TokenSeq{kNewline, kThinkEnd}));  // no "Final Answer:": the model answers
+  EXPECT_FALSE(d.done);
+  EXPECT_EQ(f.phase(), Phase::kAnswer);
+  ASSERT_EQ(f.events().size(), 1u);
+  EXPECT_EQ(d.event, 0);
+  EXPECT_EQ(f.events()[0].kind, ForcingKind::kExit);
+  EXPECT_STREQ(to_string(ForcingKind::kExit), "exit");
+  EXPECT_EQ(f.events()[0].reason, "consistent");
+  EXPECT_EQ(f.events()[0].thinking_tokens, 3);
+  EXPECT_EQ(f.events()[0].text, "\n</think>");
+  EXPECT_EQ(text_of(ds, Channel::kThinking), "abc");
+  EXPECT_EQ(text_of(ds, Channel::kDelimiter), "\n</think>");
+  // The answer phase goes on as after the model's own end.
+  ds.push_back(f.on_token(4, piece(4)));
+  EXPECT_EQ(f.answer_tokens(), 1);
+  EXPECT_EQ(text_of(ds, Channel::kAnswer), "d");
+  // Thinking is over: a second exit does nothing.
+  EXPECT_EQ(f.end_thinking("client").event, -1);
+  EXPECT_EQ(f.events().size(), 1u);
+}
+
+TEST(BudgetForcer, EndThinkingAddsNoNewlineAfterOne) {
+  const auto v = think_tags_vocab();
+  BudgetForcer f({-1, 0, 0, -1}, v, false);
+  f.on_token(1, piece(1));
+  f.on_token(kNewline, "\n");
+  EXPECT_EQ(f.end_thinking("confident").inject, TokenSeq{kThinkEnd});
+}
+
+TEST(BudgetForcer, EndThinkingWithTheProbedAnswerEnds) {
+  const auto v = think_tags_vocab();
+  BudgetForcer f({-1, 0, 0, 100}, v, false);
+  std::vector<Decision> ds;
+  ds.push_back(f.on_token(1, piece(1)));
+  const ForcedText answer{" \\boxed{42}", {400, 401}};
+  ds.push_back(f.end_thinking("consistent", &answer));
+  const Decision& d = ds.back();
+  EXPECT_EQ(d.inject, (TokenSeq{kNewline, kThinkEnd, kNewline, 200, 201, 400, 401}));
+  EXPECT_TRUE(d.done);
+  EXPECT_EQ(f.phase(), Phase::kDone);
+  EXPECT_EQ(f.finish_reason(), FinishReason::kStop);
+  EXPECT_EQ(text_of(ds, Channel::kAnswer), "\nFinal Answer: \\boxed{42}");
+  EXPECT_EQ(f.events()[0].text, "\n</think>\nFinal Answer: \\boxed{42}");
+  EXPECT_EQ(f.answer_tokens(), 0);  // forced, not sampled
+}
+
+TEST(BudgetForcer, EndThinkingIsANoOpAfterTheCapOrWithThinkingOff) {
+  const auto v = think_tags_vocab();
+  BudgetForcer capped({2, 0, 0, -1}, v, false);
+  capped.on_token(1, piece(1));
+  capped.on_token(2, piece(2));
+  ASSERT_EQ(capped.phase(), Phase::kAnswer);
+  EXPECT_FALSE(capped.can_end_thinking());
+  EXPECT_EQ(capped.end_thinking("consistent").event, -1);
+  EXPECT_EQ(capped.events().size(), 1u);
+  EXPECT_EQ(capped.events()[0].kind, ForcingKind::kCap);
+  BudgetForcer off({-1, 0, 0, -1}, v, true, Phase::kAnswer);
+  const Decision d = off.end_thinking("client");
+  EXPECT_EQ(d.event, -1);
+  EXPECT_TRUE(d.inject.empty());
+  EXPECT_TRUE(off.events().empty());
+}
+
+TEST(BudgetForcer, EndThinkingTakesBackAHeldTriggerPrefix) {
+  auto v = think_tags_vocab();
+  v.end_triggers = {{60, 61, 62}};  // "</reasoning>" in three tokens; the delimiter differs
+  BudgetForcer f({-1, 0, 0, -1}, v, false);
+  std::vector<Decision> ds;
+  ds.push_back(f.on_token(1, "a"));
+  ds.push_back(f.on_token(60, "</"));
+  ds.push_back(f.on_token(61, "reason"));
+  ds.push_back(f.end_thinking("confident"));
+  EXPECT_EQ(ds.back().retract, 2);
+  EXPECT_EQ(ds.back().inject, (TokenSeq{kNewline, kThinkEnd}));
+  EXPECT_EQ(f.thinking_tokens(), 1);
+  EXPECT_EQ(f.events()[0].retracted, 2);
+  EXPECT_EQ(text_of(ds, Channel::kThinking), "a");
+}
+
+TEST(BudgetForcer, EndThinkingKeepsAHeldDelimiterStart) {
+  auto v = think_tags_vocab();
+  v.end_triggers = {{60, 61, 62}};
+  v.end_delimiter = {"</reasoning>", {60, 61, 62}};
+  BudgetForcer f({-1, 0, 0, -1}, v, false);
+  std::vector<Decision> ds;
+  ds.push_back(f.on_token(1, "a"));
+  ds.push_back(f.on_token(60, "</"));
+  ds.push_back(f.on_token(61, "reason"));
+  ds.push_back(f.end_thinking("consistent"));
+  EXPECT_EQ(ds.back().retract, 0);
+  EXPECT_EQ(ds.back().inject, TokenSeq{62});  // no newline inside the delimiter
+  EXPECT_EQ(f.thinking_tokens(), 1);
+  EXPECT_EQ(text_of(ds, Channel::kThinking), "a");
+  EXPECT_EQ(text_of(ds, Channel::kDelimiter), "</reasoning>");
+}
+
+TEST(BudgetForcer, EndThinkingNeverCutsACharacter) {
+  const auto v = think_tags_vocab();
+  BudgetForcer f({-1, 0, 0, -1}, v, false);
+  std::vector<Decision> ds;
+  ds.push_back(f.on_token(1, "a"));
+  ds.push_back(f.on_token(2, "\xF0\x9F"));  // half of an emoji
+  ds.push_back(f.end_thinking("client"));
+  EXPECT_EQ(ds.back().retract, 1);
+  EXPECT_EQ(f.thinking_tokens(), 1);
+  EXPECT_EQ(text_of(ds, Channel::kThinking), "a");
+}
+
+TEST(BudgetForcer, MinThinkCountsWithoutTheTokensAnExitTakesBack) {
+  const auto v = think_tags_vocab();
+  BudgetForcer f({-1, 2, 0, -1}, v, false);
+  f.on_token(1, "a");
+  f.on_token(2, "\xF0\x9F");  // 2 tokens, but the exit would take one back
+  EXPECT_FALSE(f.can_end_thinking());
+  EXPECT_EQ(f.end_thinking("consistent").event, -1);
+  f.on_token(3, "\x98\x80");
+  EXPECT_TRUE(f.can_end_thinking());
+}
+
+TEST(BudgetForcer, AnExitWinsOverIgnoringAnAttemptAtTheSamePoint) {
+  const auto v = think_tags_vocab();
+  // Applied before the step's sampled token (which the engine then drops): no ignore.
+  BudgetForcer first({-1, 0, 1, -1}, v, false);
+  first.on_token(1, "a");
+  const Decision d = first.end_thinking("consistent");
+  EXPECT_EQ(d.inject, (TokenSeq{kNewline, kThinkEnd}));
+  EXPECT_EQ(first.end_attempts(), 0);
+  ASSERT_EQ(first.events().size(), 1u);
+  EXPECT_EQ(first.events()[0].kind, ForcingKind::kExit);
+  // A token fed first and ignored keeps its ignore string; the exit follows it.
+  BudgetForcer late({-1, 0, 1, -1}, v, false);
+  late.on_token(1, "a");
+  EXPECT_EQ(late.on_token(kThinkEnd, "</think>").inject, TokenSeq{kWait});
+  EXPECT_EQ(late.end_thinking("consistent").inject, (TokenSeq{kNewline, kThinkEnd}));
+  ASSERT_EQ(late.events().size(), 2u);
+  EXPECT_EQ(late.events()[1].kind, ForcingKind::kExit);
+  EXPECT_EQ(late.events()[1].thinking_tokens, 2);  // a Wait
+}
+
 TEST(BudgetForcer, StartsThinkingByDefaultAndNeverFinished) {
   const auto v = think_tags_vocab();
   BudgetForcer f({-1, 0, 0, -1}, v, false);

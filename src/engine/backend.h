@@ -8,12 +8,16 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "core/adaptive_exit.h"
 #include "core/budget_forcing.h"
+#include "core/suppress_words.h"
 #include "core/thinking_format.h"
 #include "engine/forcing_vocab.h"
 #include "engine/model.h"
@@ -41,6 +45,13 @@ struct BackendRequest {
   // Per-request forced strings; unset: the backend's (ForcingSettings).
   std::optional<std::vector<std::string>> ignore_strings;  // {} : drop the trigger, mask it once
   std::optional<std::string> cap_suffix;                   // "\nFinal Answer:" by default
+  // Adaptive thinking: probes of the thinking so far and the exits they decide
+  // (GenerationRequest::probe). Ignored when the prompt switched thinking off.
+  ProbeRules probe;
+  // Words whose tokens (every token whose text contains one, ignoring case) are masked
+  // while thinking. Ignored when the prompt switched thinking off.
+  std::vector<std::string> suppress_words;
+  std::function<void(int, const ProbeRecord&)> on_probe;  // optional: each probe's record
   // The prompt rendered and tokenized ahead by Backend::prepare(); unset: submit() does it.
   std::shared_ptr<const Prompt> prepared;
   std::function<void(int, const TextChunk&)> on_text;         // optional
@@ -86,6 +97,13 @@ class Backend {
     (void)add_bos;
     return std::nullopt;
   }
+  // Owner thread only: ends thinking of every sample of `request_id` at its next token
+  // (Scheduler::end_thinking); `reason` names the exit in events, e.g. "client". False
+  // for an unknown or finished request.
+  virtual bool end_thinking(int request_id, const std::string& reason) = 0;
+  // The tokens suppress_words would mask, per word (thread-safe). Throws
+  // std::invalid_argument where the backend cannot see the vocabulary.
+  virtual std::vector<SuppressedTokens> suppressed_tokens(const std::vector<std::string>& words) const = 0;
   // Owner thread only: whether `request_id` waits for a sequence with none of its samples
   // started (false where the backend does not queue).
   virtual bool waiting(int request_id) const {
@@ -112,6 +130,10 @@ class LocalBackend : public Backend {
   void prepare(BackendRequest& request) const override;
   std::optional<TokenSeq> tokenize(const std::string& text, bool add_bos) const override;
   bool waiting(int request_id) const override { return scheduler_->waiting(request_id); }
+  bool end_thinking(int request_id, const std::string& reason) override {
+    return scheduler_->end_thinking(request_id, reason);
+  }
+  std::vector<SuppressedTokens> suppressed_tokens(const std::vector<std::string>& words) const override;
 
   const Model& model() const { return *model_; }
   const ThinkingFormat& format() const { return format_; }
@@ -128,6 +150,9 @@ class LocalBackend : public Backend {
   ForcingVocab vocab_;
   std::unique_ptr<Scheduler> scheduler_;
   size_t longest_token_bytes_ = 1;  // the longest token's text: bytes / this <= tokens
+  TokenSeq never_suppressed_;       // end-of-generation and end-trigger tokens
+  mutable std::mutex suppress_mutex_;
+  mutable std::map<std::string, std::vector<Token>> suppress_cache_;  // by lowercase word
 };
 
 }  // namespace s1

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "engine/remote_backend.h"
 #include "test_util.h"
 
@@ -120,6 +122,42 @@ TEST(LocalBackend, RequestTemplateVariablesOverrideTheBackendsByName) {
   EXPECT_TRUE(run_one(*b, {}).thinking_off);
   EXPECT_FALSE(run_one(*b, {{"enable_thinking", "true"}}).thinking_off);
   EXPECT_TRUE(run_one(*b, {{"unrelated", "1"}}).thinking_off);
+}
+
+TEST(LocalBackend, SuppressedWordsNeverAppearInThinking) {
+  auto b = backend(1);
+  constexpr Token kThe = 279;  // " the"
+  const auto found = b->suppressed_tokens({"The", "wait"});
+  ASSERT_EQ(found.size(), 2u);
+  EXPECT_EQ(found[0].word, "The");
+  EXPECT_TRUE(std::binary_search(found[0].tokens.begin(), found[0].tokens.end(), kThe));
+  EXPECT_GT(found[0].tokens.size(), 50u);  // "the", " The", "other", "theory", ...
+  for (const auto& f : found) {
+    for (Token t : f.tokens) {
+      EXPECT_NE(ascii_lower(b->model().piece(t)).find(ascii_lower(f.word)), std::string::npos) << t;
+      EXPECT_NE(t, kImStart);  // the ways to end thinking stay open
+    }
+  }
+  // Thinking pulled hard towards " the": with the word suppressed it never shows, while
+  // the answer, which is not suppressed, still says it.
+  auto go = [&](std::vector<std::string> words) {
+    BackendRequest r;
+    r.messages = {{"user", "Say the word."}};
+    r.rules = {24, 0, 0, 4};
+    r.thinking_sampling.logit_bias = {{kThe, 100.0f}};
+    r.answer_sampling.logit_bias = {{kThe, 100.0f}};
+    r.suppress_words = std::move(words);
+    SequenceResult out;
+    r.on_done = [&](int, const SequenceResult& res) { out = res; };
+    b->submit(std::move(r));
+    b->run();
+    return out;
+  };
+  EXPECT_NE(go({}).thinking.find(" the"), std::string::npos);
+  const SequenceResult suppressed = go({"the"});
+  EXPECT_EQ(ascii_lower(suppressed.thinking).find("the"), std::string::npos) << suppressed.thinking;
+  EXPECT_EQ(suppressed.thinking_tokens, 24);
+  EXPECT_NE(suppressed.answer.find(" the"), std::string::npos);
 }
 
 TEST(RemoteBackend, RefusesChatTemplateVariables) {

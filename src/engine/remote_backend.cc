@@ -394,4 +394,15 @@ bool RemoteBackend::cancel(int request_id) {
   return found;
 }
 
+bool RemoteBackend::end_thinking(int request_id, const std::string& reason) {
+  (void)request_id;
+  (void)reason;
+  return false;
+}
+
+std::vector<SuppressedTokens> RemoteBackend::suppressed_tokens(const std::vector<std::string>& words) const {
+  (void)words;
+  throw std::invalid_argument("suppressing words needs the local backend: the server's vocabulary is not visible");
+}
+
 }  // namespace s1

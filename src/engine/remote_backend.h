@@ -62,6 +62,9 @@ class RemoteBackend : public Backend {
   // Asks the server's /tokenize; throws std::runtime_error if it cannot answer.
   int count_prompt_tokens(const BackendRequest& request) const override;
   SchedulerStats stats() const override { return stats_; }
+  bool end_thinking(int request_id, const std::string& reason) override;
+  // Throws std::invalid_argument: the server's vocabulary is not visible from here.
+  std::vector<SuppressedTokens> suppressed_tokens(const std::vector<std::string>& words) const override;
 
   // The prompt sent for `request` (ChatML + thinking opened, or the raw prompt).
   std::string render_prompt(const BackendRequest& request) const;

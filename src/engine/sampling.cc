@@ -98,6 +98,25 @@ Token greedy_token(const float* logits, int n_vocab,
   return best;
 }
 
+double greedy_probability(const float* logits, int n_vocab,
+                          const std::vector<std::pair<Token, float>>& bias, Token token) {
+  const auto biased = biased_values(logits, bias);
+  auto value = [&](Token t) {
+    const auto it = std::lower_bound(biased.begin(), biased.end(), std::pair<Token, float>{t, 0.0f},
+                                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    return it != biased.end() && it->first == t ? it->second : logits[t];
+  };
+  const double top = value(token);
+  if (std::isinf(top) && top < 0) return 0.0;
+  double sum = 0;
+  for (Token t = 0; t < n_vocab; ++t) sum += std::exp(static_cast<double>(logits[t]) - top);
+  // Biased tokens count with their biased values instead.
+  for (const auto& [t, v] : biased) {
+    sum += std::exp(static_cast<double>(v) - top) - std::exp(static_cast<double>(logits[t]) - top);
+  }
+  return 1.0 / sum;
+}
+
 llama_sampler_ptr make_sampler(const SamplingParams& params, int n_vocab) {
   llama_sampler_chain_params cp = llama_sampler_chain_default_params();
   cp.no_perf = true;

@@ -35,6 +35,11 @@ std::pair<Token, float> parse_logit_bias(const std::string& spec);
 Token greedy_token(const float* logits, int n_vocab,
                    const std::vector<std::pair<Token, float>>& bias);
 
+// The probability of `token` under the softmax of `logits` with `bias` added (the
+// distribution greedy_token takes the top of). Reads `logits` only.
+double greedy_probability(const float* logits, int n_vocab,
+                          const std::vector<std::pair<Token, float>>& bias, Token token);
+
 // A new sampler chain for `params` over a vocabulary of `n_vocab` tokens.
 // Throws std::invalid_argument for a bias token outside the vocabulary.
 llama_sampler_ptr make_sampler(const SamplingParams& params, int n_vocab);

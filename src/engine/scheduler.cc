@@ -8,16 +8,9 @@
 #include <stdexcept>
 #include <thread>
 
+#include "engine/scheduler_slot.h"
+
 namespace s1 {
-namespace {
-
-using Clock = std::chrono::steady_clock;
-
-double ms_between(Clock::time_point a, Clock::time_point b) {
-  return std::chrono::duration<double, std::milli>(b - a).count();
-}
-
-}  // namespace
 
 void deliver_chunks(const std::vector<TextChunk>& chunks, int sample, SequenceResult& result,
                     const std::function<void(int, const TextChunk&)>& on_text) {
@@ -27,38 +20,6 @@ void deliver_chunks(const std::vector<TextChunk>& chunks, int sample, SequenceRe
     if (on_text) on_text(sample, chunk);
   }
 }
-
-struct Scheduler::Slot {
-  int seq_id = 0;
-  bool active = false;
-  int request_id = -1;
-  std::shared_ptr<GenerationRequest> request;
-  int sample = 0;
-  int leader = -1;           // followers wait for this slot's prompt, then copy it
-  uint64_t leader_epoch = 0; // ...that admission of it (a sample of the same request, or
-                             // a request with the very same prompt)
-  // A prompt that starts like a running sequence's waits for that sequence to have
-  // decoded the shared part, copies it and decodes only the rest.
-  Slot* source = nullptr;
-  uint64_t source_epoch = 0;
-  int shared = 0;
-  bool prompt_done = false;
-  std::optional<BudgetForcer> forcer;
-  std::optional<TokenSampler> thinking_sampler;
-  std::optional<TokenSampler> answer_sampler;
-  int n_past = 0;
-  TokenSeq decoded;          // the tokens in the sequence's cells, positions 0..n_past-1
-  TokenSeq pending;          // to feed in the next batch
-  int batch_index = -1;      // row of this slot's logits in the current batch
-  bool mask_next = false;
-  bool redraw = false;       // draw again from this step's row, triggers masked
-  bool begun = false;        // BudgetForcer::begin() has run
-  uint64_t epoch = 0;        // which admission this is: a reused slot is a new sequence
-  uint64_t last_used = 0;    // when it finished (idle with a cache: the LRU order)
-  bool cacheable = false;    // its cells may stay cached when it finishes
-  SequenceResult result;
-  Clock::time_point admitted, first_token;
-};
 
 Scheduler::Scheduler(const Model& model, const ForcingVocab& vocab, const ContextSettings& settings)
     : model_(model), vocab_(vocab), settings_(settings) {
@@ -71,7 +32,9 @@ Scheduler::Scheduler(const Model& model, const ForcingVocab& vocab, const Contex
   cp.n_ctx = static_cast<uint32_t>(settings.n_ctx);
   cp.n_batch = static_cast<uint32_t>(settings.n_batch);
   cp.n_ubatch = static_cast<uint32_t>(std::min(settings.n_ubatch, settings.n_batch));
-  cp.n_seq_max = static_cast<uint32_t>(settings.n_parallel);
+  if (settings.probe_sequences < 0) throw std::invalid_argument("probe sequences cannot be negative");
+  const int sequences = settings.n_parallel + settings.probe_sequences;
+  cp.n_seq_max = static_cast<uint32_t>(sequences);
   // One KV stream per sequence: attention then reads only the sequence's own cells (in
   // one shared stream every query scans all sequences' cells, masked, which grows with
   // every sample). Shared prompts are copied, not shared, at the cost of memory copies.
@@ -86,10 +49,12 @@ Scheduler::Scheduler(const Model& model, const ForcingVocab& vocab, const Contex
   ctx_.reset(llama_init_from_model(model.get(), cp));
   if (!ctx_) throw std::runtime_error("cannot create the llama.cpp context");
   // llama.cpp may round the context and bound the batch by it.
-  n_ctx_seq_ = static_cast<int>(llama_n_ctx(ctx_.get())) / settings.n_parallel;
+  // (One KV buffer: a probe shares its sample's cells, so only requests divide it.)
+  n_ctx_seq_ = static_cast<int>(llama_n_ctx(ctx_.get())) /
+               (settings.unified_kv ? settings.n_parallel : sequences);
   settings_.n_batch = static_cast<int>(llama_n_batch(ctx_.get()));
   batch_ = llama_batch_init(settings_.n_batch, 0, 1);
-  for (int i = 0; i < settings.n_parallel; ++i) {
+  for (int i = 0; i < sequences; ++i) {
     slots_.push_back(std::make_unique<Slot>());
     slots_.back()->seq_id = i;
   }
@@ -139,9 +104,14 @@ int Scheduler::submit(GenerationRequest request) {
                                 ") is beyond what the context leaves for thinking (" +
                                 std::to_string(rules.max_think) + ")");
   }
+  std::shared_ptr<const TokenSeq> probe_suffix;
+  if (request.probe.probing()) {
+    request.probe.validate();
+    probe_suffix = std::make_shared<const TokenSeq>(model_.tokenize(request.probe.suffix, false));
+  }
   const int id = next_id_++;
   auto shared = std::make_shared<GenerationRequest>(std::move(request));
-  queue_.push_back({id, shared, 0, shared->n_samples, rules, clamped});
+  queue_.push_back({id, shared, 0, shared->n_samples, rules, clamped, std::move(probe_suffix), {}});
   admit();
   return id;
 }
@@ -167,7 +137,7 @@ std::vector<Scheduler::Slot*> Scheduler::pick_free_slots(const GenerationRequest
                                                          size_t n, size_t* reuse) {
   std::vector<Slot*> free;
   for (auto& s : slots_) {
-    if (!s->active) free.push_back(s.get());
+    if (!s->active()) free.push_back(s.get());
   }
   std::stable_sort(free.begin(), free.end(),
                    [](const Slot* a, const Slot* b) { return worth_less(*a, *b); });
@@ -206,7 +176,7 @@ void Scheduler::trim_cache(int needed) {
     Slot* oldest = nullptr;
     int64_t cached = 0;
     for (auto& s : slots_) {
-      if (s->active || s->decoded.empty()) continue;
+      if (s->active() || s->decoded.empty()) continue;
       cached += static_cast<int64_t>(s->decoded.size());
       if (!oldest || s->last_used < oldest->last_used) oldest = s.get();
     }
@@ -226,7 +196,7 @@ Scheduler::Slot* Scheduler::running_prefix(const TokenSeq& prompt, size_t* share
   for (auto& sp : slots_) {
     Slot& a = *sp;
     // Only a sequence that decodes its own prompt (not a sample waiting for a copy).
-    if (!a.active || a.source || a.leader >= 0) continue;
+    if (a.state != SlotState::kPrompt && a.state != SlotState::kGenerating) continue;
     const size_t lcp = common_prefix(a.request->prompt, prompt);
     if (lcp > *shared) *shared = lcp, best = &a;
   }
@@ -239,24 +209,26 @@ void Scheduler::copy_shared_prefixes() {
   llama_memory_t mem = llama_get_memory(ctx_.get());
   for (auto& sp : slots_) {
     Slot& s = *sp;
-    if (s.active && s.leader >= 0 && !s.prompt_done) {
+    if (s.state == SlotState::kFollowing) {
       // A follower whose leader is gone (another request's, cancelled) decodes alone.
       const bool alive = std::any_of(slots_.begin(), slots_.end(), [&](const auto& l) {
-        return l->active && l->seq_id == s.leader && l->epoch == s.leader_epoch;
+        return l->active() && l->seq_id == s.leader && l->epoch == s.leader_epoch;
       });
       if (!alive) {
         s.leader = -1;
+        s.state = SlotState::kPrompt;
         s.pending = s.request->prompt;
       }
       continue;
     }
-    if (!s.active || !s.source) continue;
+    if (s.state != SlotState::kCopying) continue;
     Slot& a = *s.source;
     const TokenSeq& prompt = s.request->prompt;
     const auto shared = static_cast<size_t>(s.shared);
-    if (!a.active || a.epoch != s.source_epoch) {
+    if (!a.active() || a.epoch != s.source_epoch) {
       // The source ended first: decode the whole prompt.
       s.source = nullptr;
+      s.state = SlotState::kPrompt;
       s.pending = prompt;
       continue;
     }
@@ -278,6 +250,7 @@ void Scheduler::copy_shared_prefixes() {
     s.pending.assign(prompt.begin() + static_cast<long>(shared), prompt.end());
     s.result.cached_tokens = static_cast<int>(shared);
     s.source = nullptr;
+    s.state = SlotState::kPrompt;
     ++stats_.cache_hits;
     stats_.cache_reused_tokens += static_cast<int64_t>(shared);
   }
@@ -287,7 +260,12 @@ void Scheduler::admit() {
   while (!queue_.empty()) {
     Pending& p = queue_.front();
     size_t reuse = 0;
-    std::vector<Slot*> free = pick_free_slots(*p.request, static_cast<size_t>(p.count), &reuse);
+    // Requests hold at most n_parallel sequences; probes may use the rest.
+    const auto serving = static_cast<int>(std::count_if(
+        slots_.begin(), slots_.end(), [](const auto& s) { return s->serves_request(); }));
+    const int room = std::min(p.count, settings_.n_parallel - serving);
+    if (room <= 0) return;
+    std::vector<Slot*> free = pick_free_slots(*p.request, static_cast<size_t>(room), &reuse);
     if (free.empty()) return;
     // A running sequence that shares more of the prompt than any cache: copy from it.
     size_t shared = 0;
@@ -296,7 +274,7 @@ void Scheduler::admit() {
     if (source) reuse = 0;
     // The very same prompt, still being decoded: its samples follow that sequence and
     // draw from its prompt's logits, as a request's own samples do.
-    Slot* same = source && !source->prompt_done && source->request->prompt == p.request->prompt
+    Slot* same = source && !source->generating() && source->request->prompt == p.request->prompt
                      ? source
                      : nullptr;
     if (same) source = nullptr;
@@ -311,7 +289,6 @@ void Scheduler::admit() {
         if (keep == 0) ++stats_.cache_evictions;
         s.decoded.resize(keep);
       }
-      s.active = true;
       s.request_id = p.id;
       s.request = p.request;
       s.sample = p.first_sample + i;
@@ -320,7 +297,9 @@ void Scheduler::admit() {
       s.source = i == 0 ? source : nullptr;
       s.source_epoch = source ? source->epoch : 0;
       s.shared = i == 0 && source ? static_cast<int>(shared) : 0;
-      s.prompt_done = false;
+      s.state = same || i > 0 ? SlotState::kFollowing
+                : source    ? SlotState::kCopying
+                            : SlotState::kPrompt;
       s.cacheable = settings_.cache_tokens != 0;
       s.forcer.emplace(p.rules, p.request->vocab ? *p.request->vocab : vocab_,
                        p.request->prompt_ends_with_newline,
@@ -349,6 +328,16 @@ void Scheduler::admit() {
       s.result.clamped = p.clamped;
       s.result.thinking_off = p.request->thinking_off;
       s.admitted = now;
+      s.adaptive.reset();
+      s.reflections.reset();
+      if (p.probe_suffix) {
+        s.adaptive.emplace(p.request->probe, p.rules.min_think);
+        s.reflections.emplace(p.request->probe);
+      }
+      s.probe_suffix = p.probe_suffix;
+      s.probe = nullptr;
+      s.exit_reason = p.exit_reason;
+      s.exit_answer.clear();
     }
     if (reuse > 0) {  // (a copy from a running sequence counts when it happens)
       ++stats_.cache_hits;
@@ -365,25 +354,40 @@ bool Scheduler::step() {
   compact();
   admit();
   copy_shared_prefixes();
+  int64_t prompt_in_batch = 0;
+  if (!build_batch(&prompt_in_batch)) return busy_sequences() > 0 || !queue_.empty();
+  decode_batch(prompt_in_batch);
+  // Sampling in three passes: forced decisions and logits rows in slot order, the draws
+  // (a full-vocabulary softmax each) on all threads, then the decisions in order again.
+  std::vector<Draw> draws = collect_draws();
+  draw_tokens(draws);
+  apply_draws(draws);
+  redraw_masked(std::move(draws));
+  admit();
+  return true;
+}
+
+bool Scheduler::build_batch(int64_t* prompt_tokens) {
   batch_.n_tokens = 0;
   for (auto& s : slots_) s->batch_index = -1;
   // Generating sequences first, whole, in rotating order; then prompt chunks.
   const size_t n_slots = slots_.size();
   std::vector<int> take(n_slots, 0);
   int in_batch = 0;
-  int64_t prompt_in_batch = 0;
+  *prompt_tokens = 0;
   for (int pass = 0; pass < 2; ++pass) {
     for (size_t j = 0; j < n_slots; ++j) {
       const size_t i = (round_robin_ + j) % n_slots;
       const Slot& s = *slots_[i];
-      if (!s.active || s.pending.empty() || s.prompt_done != (pass == 0)) continue;
+      if ((pass == 0 ? !s.drawing() : s.state != SlotState::kPrompt) || s.pending.empty()) continue;
       const int room = settings_.n_batch - in_batch;
       if (room <= 0) break;
       take[i] = std::min(room, static_cast<int>(s.pending.size()));
       in_batch += take[i];
-      if (pass == 1) prompt_in_batch += take[i];
+      if (pass == 1) *prompt_tokens += take[i];
     }
   }
+  round_robin_ = (round_robin_ + 1) % n_slots;
   // The batch in sequence order: with a KV stream per sequence, llama.cpp puts only
   // consecutive sequences in one micro-batch.
   for (size_t i = 0; i < n_slots; ++i) {
@@ -402,61 +406,80 @@ bool Scheduler::step() {
     s.decoded.insert(s.decoded.end(), s.pending.begin(), s.pending.begin() + n);
     s.pending.erase(s.pending.begin(), s.pending.begin() + n);
     s.n_past += n;
+    s.in_batch = true;
+    if (s.state == SlotState::kProbing) {
+      stats_.probe_tokens += n;
+      s.parent->result.probe_tokens += n;
+    }
     if (last_has_logits) s.batch_index = batch_.n_tokens - 1;
   }
-  round_robin_ = (round_robin_ + 1) % n_slots;
-  if (batch_.n_tokens == 0) return busy_sequences() > 0 || !queue_.empty();
+  return batch_.n_tokens > 0;
+}
 
+void Scheduler::decode_batch(int64_t prompt_tokens) {
   trim_cache(batch_.n_tokens);
   const auto t0 = Clock::now();
   const int32_t ret = llama_decode(ctx_.get(), batch_);
   stats_.decode_ms += ms_between(t0, Clock::now());
+  for (auto& s : slots_) {
+    // The batch's cells are not what `decoded` says when it failed: never cache them.
+    if (ret != 0 && s->in_batch) s->cacheable = false;
+    s->in_batch = false;
+  }
   if (ret != 0) {
-    // The batch's cells are not what `decoded` says: never cache them.
-    for (size_t i = 0; i < n_slots; ++i) {
-      if (take[i] > 0) slots_[i]->cacheable = false;
-    }
     throw std::runtime_error("llama_decode failed (" + std::to_string(ret) + ")" +
                              (ret == 1 ? ": no room left in the KV cache" : ""));
   }
   ++stats_.decode_calls;
   stats_.decoded_tokens += batch_.n_tokens;
-  stats_.prompt_tokens += prompt_in_batch;
+  stats_.prompt_tokens += prompt_tokens;
+}
 
-  // Sampling in three passes: forced decisions and logits rows in slot order, the draws
-  // (a full-vocabulary softmax each) on all threads, then the decisions in order again.
+std::vector<Scheduler::Draw> Scheduler::collect_draws() {
   std::vector<Draw> draws;
   for (auto& sp : slots_) {
     Slot& s = *sp;
-    if (!s.active || s.batch_index < 0) continue;
-    const int index = s.batch_index;
-    if (!s.prompt_done) {
-      // The prompt is in: its followers copy it and sample from the same logits.
-      s.prompt_done = true;
+    if (!s.active() || s.batch_index < 0) continue;
+    if (s.state == SlotState::kProbing) {
+      advance_probe(s);
+      continue;
+    }
+    if (s.state == SlotState::kPrompt) {
+      s.state = SlotState::kGenerating;
       s.first_token = Clock::now();
       s.result.prompt_ms = ms_between(s.admitted, s.first_token);
-      for (auto& fp : slots_) {
-        Slot& f = *fp;
-        if (!f.active || f.leader != s.seq_id || f.leader_epoch != s.epoch) continue;
-        llama_memory_seq_cp(llama_get_memory(ctx_.get()), s.seq_id, f.seq_id, -1, -1);
-        f.n_past = s.n_past;
-        f.decoded = s.decoded;
-        f.prompt_done = true;
-        f.leader = -1;
-        if (f.request_id != s.request_id) {  // another request's prompt, taken whole
-          f.result.cached_tokens = static_cast<int>(f.request->prompt.size());
-          ++stats_.cache_hits;
-          stats_.cache_reused_tokens += static_cast<int64_t>(f.request->prompt.size());
-        }
-        f.first_token = s.first_token;
-        f.result.prompt_ms = s.result.prompt_ms;
-        prepare_draw(f, index, draws);
-      }
+      start_followers(s, draws);
     }
-    prepare_draw(s, index, draws);
+    prepare_draw(s, s.batch_index, draws);
   }
-  draw_tokens(draws);
-  apply_draws(draws);
+  return draws;
+}
+
+void Scheduler::start_followers(Slot& leader, std::vector<Draw>& draws) {
+  // The prompt is in: its followers copy it and sample from the same logits.
+  for (auto& fp : slots_) {
+    Slot& f = *fp;
+    if (f.state != SlotState::kFollowing || f.leader != leader.seq_id ||
+        f.leader_epoch != leader.epoch) {
+      continue;
+    }
+    llama_memory_seq_cp(llama_get_memory(ctx_.get()), leader.seq_id, f.seq_id, -1, -1);
+    f.n_past = leader.n_past;
+    f.decoded = leader.decoded;
+    f.state = SlotState::kGenerating;
+    f.leader = -1;
+    if (f.request_id != leader.request_id) {  // another request's prompt, taken whole
+      f.result.cached_tokens = static_cast<int>(f.request->prompt.size());
+      ++stats_.cache_hits;
+      stats_.cache_reused_tokens += static_cast<int64_t>(f.request->prompt.size());
+    }
+    f.first_token = leader.first_token;
+    f.result.prompt_ms = leader.result.prompt_ms;
+    prepare_draw(f, leader.batch_index, draws);
+  }
+}
+
+void Scheduler::redraw_masked(std::vector<Draw> draws) {
   // An ignored end with nothing to append masks the triggers and draws again from the
   // same row, so the sequence has a token to feed. The mask keeps a redraw from being
   // another end attempt, so this ends; the bound only guards against a broken vocabulary.
@@ -464,7 +487,7 @@ bool Scheduler::step() {
     std::vector<Draw> again;
     for (const Draw& d : draws) {
       Slot& s = *d.slot;
-      if (!s.active || s.epoch != d.epoch || !s.redraw) continue;
+      if (!s.active() || s.epoch != d.epoch || !s.redraw) continue;
       s.redraw = false;
       s.mask_next = false;
       mask_triggers(d.logits);
@@ -474,15 +497,26 @@ bool Scheduler::step() {
     apply_draws(again);
     draws.swap(again);
   }
-  admit();
-  return true;
 }
 
 void Scheduler::apply_draws(const std::vector<Draw>& draws) {
   for (const Draw& d : draws) {
     Slot& s = *d.slot;
-    if (!s.active || s.epoch != d.epoch) continue;  // a callback cancelled it meanwhile
-    apply(s, d.token, s.forcer->on_token(d.token, model_.piece(d.token)));
+    if (!s.active() || s.epoch != d.epoch) continue;  // a callback cancelled it meanwhile
+    const int thinking_before = s.forcer->thinking_tokens();
+    const Decision decision = s.forcer->on_token(d.token, model_.piece(d.token));
+    apply(s, d.token, decision);
+    if (!s.adaptive || !s.active() || s.epoch != d.epoch ||
+        s.forcer->phase() != Phase::kThinking || s.forcer->thinking_tokens() <= thinking_before) {
+      continue;
+    }
+    // An ignore string appended, or the model turning to check its work itself.
+    bool reflection = decision.event >= 0 &&
+                      s.forcer->events()[static_cast<size_t>(decision.event)].kind == ForcingKind::kIgnore;
+    for (const TextChunk& chunk : decision.output) {
+      if (chunk.channel == Channel::kThinking && s.reflections->on_text(chunk.text)) reflection = true;
+    }
+    maybe_probe(s, reflection);
   }
 }
 
@@ -493,7 +527,7 @@ void Scheduler::mask_triggers(float* row) const {
 void Scheduler::end_now(Slot& slot, const std::string& reason) {
   deliver_chunks(slot.forcer->finish(FinishReason::kLength).output, slot.sample, slot.result,
                  slot.request->on_text);
-  if (slot.active) finish(slot, reason);
+  if (slot.active()) finish(slot, reason);
 }
 
 void Scheduler::end_stalled() {
@@ -502,7 +536,12 @@ void Scheduler::end_stalled() {
   // loop that never ends), so it is ended instead of waited on.
   for (auto& sp : slots_) {
     Slot& s = *sp;
-    if (s.active && s.prompt_done && s.pending.empty()) end_now(s, "cancelled");
+    if (!s.drawing() || !s.pending.empty()) continue;
+    if (s.state == SlotState::kProbing) {
+      finish_probe(s, false);
+    } else {
+      end_now(s, "cancelled");
+    }
   }
 }
 
@@ -515,28 +554,12 @@ void Scheduler::compact() {
   llama_memory_t mem = llama_get_memory(ctx_.get());
   for (;;) {
     size_t to = 0;  // the lowest free stream
-    while (to < slots_.size() && slots_[to]->active) ++to;
+    while (to < slots_.size() && slots_[to]->active()) ++to;
     size_t busy = slots_.size();
-    while (busy > to + 1 && !(slots_[busy - 1]->active && slots_[busy - 1]->prompt_done)) --busy;
+    while (busy > to + 1 && !slots_[busy - 1]->drawing()) --busy;
     if (to >= slots_.size() || busy <= to + 1) return;
     const size_t from = busy - 1;  // the highest movable sequence above it
-    Slot& target = *slots_[to];
-    if (!target.decoded.empty()) {
-      Slot* keep = nullptr;
-      for (size_t k = to + 1; k < slots_.size(); ++k) {
-        Slot& c = *slots_[k];
-        if (!c.active && (!keep || worth_less(c, *keep))) keep = &c;
-      }
-      if (keep && worth_less(*keep, target)) {
-        if (!keep->decoded.empty()) ++stats_.cache_evictions;
-        llama_memory_seq_cp(mem, target.seq_id, keep->seq_id, -1, -1);
-        keep->decoded = std::move(target.decoded);
-        keep->last_used = target.last_used;
-      } else {
-        ++stats_.cache_evictions;
-      }
-      target.decoded.clear();
-    }
+    vacate(to);
     llama_memory_seq_cp(mem, static_cast<llama_seq_id>(from), static_cast<llama_seq_id>(to), -1, -1);
     llama_memory_seq_rm(mem, static_cast<llama_seq_id>(from), -1, -1);
     std::swap(slots_[from], slots_[to]);
@@ -546,13 +569,35 @@ void Scheduler::compact() {
   }
 }
 
+void Scheduler::vacate(size_t to) {
+  Slot& target = *slots_[to];
+  if (target.decoded.empty()) return;
+  llama_memory_t mem = llama_get_memory(ctx_.get());
+  Slot* keep = nullptr;
+  for (size_t k = to + 1; k < slots_.size(); ++k) {
+    Slot& c = *slots_[k];
+    if (!c.active() && (!keep || worth_less(c, *keep))) keep = &c;
+  }
+  if (keep && worth_less(*keep, target)) {
+    if (!keep->decoded.empty()) ++stats_.cache_evictions;
+    llama_memory_seq_rm(mem, keep->seq_id, -1, -1);
+    llama_memory_seq_cp(mem, target.seq_id, keep->seq_id, -1, -1);
+    keep->decoded = std::move(target.decoded);
+    keep->last_used = target.last_used;
+  } else {
+    ++stats_.cache_evictions;
+  }
+  llama_memory_seq_rm(mem, target.seq_id, -1, -1);
+  target.decoded.clear();
+}
+
 void Scheduler::run() {
   while (step()) {
   }
 }
 
 void Scheduler::prepare_draw(Slot& slot, int batch_index, std::vector<Draw>& draws) {
-  if (!slot.active) return;
+  if (!slot.active()) return;
   BudgetForcer& forcer = *slot.forcer;
   if (!slot.begun) {
     // Before the first sample: a cap of 0 closes thinking at once, and the answer is
@@ -565,6 +610,7 @@ void Scheduler::prepare_draw(Slot& slot, int batch_index, std::vector<Draw>& dra
       return;
     }
   }
+  if (exit_if_due(slot)) return;
   float* logits = llama_get_logits_ith(ctx_.get(), batch_index);
   if (slot.request->on_logits) slot.request->on_logits(slot.sample, logits, model_.n_vocab());
   if (slot.mask_next) {
@@ -663,6 +709,7 @@ void Scheduler::apply(Slot& slot, Token token, const Decision& d) {
 }
 
 void Scheduler::finish(Slot& slot, const std::string& reason) {
+  if (slot.probe) finish_probe(*slot.probe, false);
   SequenceResult& r = slot.result;
   r.finish_reason = reason;
   r.thinking_tokens = slot.forcer->thinking_tokens();
@@ -677,7 +724,7 @@ void Scheduler::finish(Slot& slot, const std::string& reason) {
     llama_memory_seq_rm(llama_get_memory(ctx_.get()), slot.seq_id, -1, -1);
     slot.decoded.clear();
   }
-  slot.active = false;
+  slot.state = SlotState::kFree;
   slot.pending.clear();
   auto request = std::move(slot.request);
   slot.request.reset();
@@ -701,8 +748,8 @@ bool Scheduler::cancel(int request_id) {
   bool found = !waiting.empty();
   for (auto& sp : slots_) {
     Slot& s = *sp;
-    if (s.active && s.request_id == request_id) {
-      if (!s.prompt_done) s.first_token = Clock::now();
+    if (s.active() && s.request_id == request_id) {
+      if (!s.generating()) s.first_token = Clock::now();
       end_now(s, "cancelled");
       found = true;
     }
@@ -730,7 +777,7 @@ bool Scheduler::waiting(int request_id) const {
 
 int Scheduler::busy_sequences() const {
   int n = 0;
-  for (const auto& s : slots_) n += s->active ? 1 : 0;
+  for (const auto& s : slots_) n += s->active() ? 1 : 0;
   return n;
 }
 
@@ -738,7 +785,7 @@ int Scheduler::cells_held(bool running) const {
   int n = 0;
   llama_memory_t mem = llama_get_memory(ctx_.get());
   for (const auto& s : slots_) {
-    if (s->active != running) continue;
+    if (s->active() != running) continue;
     const llama_pos hi = llama_memory_seq_pos_max(mem, s->seq_id);
     if (hi >= 0) n += static_cast<int>(hi - llama_memory_seq_pos_min(mem, s->seq_id) + 1);
   }
@@ -747,8 +794,9 @@ int Scheduler::cells_held(bool running) const {
 
 int Scheduler::cached_tokens() const {
   int n = 0;
-  for (const auto& s : slots_) n += s->active ? 0 : static_cast<int>(s->decoded.size());
+  for (const auto& s : slots_) n += s->active() ? 0 : static_cast<int>(s->decoded.size());
   return n;
 }
 
 }  // namespace s1
+

@@ -26,6 +26,7 @@
 #include <string>
 #include <vector>
 
+#include "core/adaptive_exit.h"
 #include "core/budget_forcing.h"
 #include "engine/model.h"
 #include "engine/sampling.h"
@@ -42,6 +43,10 @@ struct ContextSettings {
   // One KV buffer for all sequences (shared prompts share cells) instead of a stream per
   // sequence (attention reads only the sequence's own cells; prompts are copied).
   bool unified_kv = false;
+  // Sequences for probes (adaptive thinking) on top of n_parallel: requests never hold
+  // them, probes also use any other free sequence. Without a unified KV cache each
+  // sequence's share of n_ctx shrinks accordingly.
+  int probe_sequences = 0;
   // Prefix cache: tokens that finished sequences keep in their cells for later prompts
   // that start the same way (a chat's next turn, requests sharing a system prompt, a
   // retry). -1: as many as the idle sequences hold; 0: off. Least recently used goes first.
@@ -70,6 +75,15 @@ struct GenerationRequest {
   std::function<void(int, const TextChunk&)> on_text;
   // Called once per sample when it finishes. Optional.
   std::function<void(int, const struct SequenceResult&)> on_done;
+  // Adaptive thinking: when to probe the thinking so far and when a probe's answer ends
+  // it (ProbeRules::probing() false: no probes). A probe decodes the sequence's cells
+  // copied to a free sequence plus the probe suffix, greedily under the answer phase's
+  // logit biases (it is an answer attempt), keeping each drawn token's probability under
+  // that distribution, until its box closes, an end-of-generation token or
+  // probe.probe_tokens; then its cells are freed. Its tokens never enter the sample.
+  ProbeRules probe;
+  // Each probe as it finishes: (sample index, record). Optional.
+  std::function<void(int, const ProbeRecord&)> on_probe;
   // Each row of logits a sample draws from, as the model computed it (before masks and
   // biases): (sample index, row, n_vocab). Optional; for tests and diagnostics, which
   // compare logits across KV layouts within a tolerance where texts may differ.
@@ -92,6 +106,10 @@ struct SequenceResult {
   int max_think = -1;         // the cap that applied (after clamping to the context)
   bool clamped = false;       // the budget was lowered to fit the context
   bool thinking_off = false;  // the prompt closed thinking: no thinking rule applied
+  std::vector<ProbeRecord> probes;  // in thinking order
+  int probe_tokens = 0;       // tokens decoded for probes (suffixes and drawn answers)
+  int probes_skipped = 0;     // due but not run: no free sequence, or no room in it
+  double probe_ms = 0;        // probes' wall time (they run alongside the sample)
   double prompt_ms = 0;       // from admission to the first sampled token
   double generation_ms = 0;   // from the first sampled token to the end
 };
@@ -114,6 +132,10 @@ struct SchedulerStats {
   int64_t cache_hits = 0;       // prompts that found a cached prefix
   int64_t cache_reused_tokens = 0;  // prompt tokens taken from the cache instead of decoded
   int64_t cache_evictions = 0;  // cached prefixes dropped (bound, room, or overwritten)
+  int64_t probes = 0;           // probes run to the end (adaptive thinking)
+  int64_t probe_tokens = 0;     // tokens decoded for them
+  int64_t probes_skipped = 0;   // probes due but not run (no free sequence or no room)
+  int64_t exits = 0;            // thinking ended by a probe or from outside (end_thinking)
   double decode_ms = 0;
 };
 
@@ -148,6 +170,13 @@ class Scheduler {
   // finished request.
   bool cancel(int request_id);
 
+  // Ends thinking of every running sample of `request_id` at its next token, as a
+  // natural end (the end delimiter, then the answer): `reason` is the event's reason
+  // (e.g. "client"). Samples already answering are unaffected; the floor (min_think)
+  // still holds, so a sample below it ends thinking once it reaches it. Returns false
+  // for an unknown or finished request.
+  bool end_thinking(int request_id, const std::string& reason);
+
   // Tokens each sequence may hold.
   int sequence_context() const { return n_ctx_seq_; }
   // Sequences decoding now / requests waiting for a sequence.
@@ -172,6 +201,8 @@ class Scheduler {
     int count;
     BudgetRules rules;  // after clamping
     bool clamped;
+    std::shared_ptr<const TokenSeq> probe_suffix;  // tokenized; null without probes
+    std::string exit_reason;  // end_thinking() called before its samples started
   };
 
   // One token to draw from a row of logits with the slot's sampler for its phase.
@@ -209,8 +240,26 @@ class Scheduler {
   void trim_cache(int needed);
   // Ends sequences that have nothing to decode (see step()).
   void end_stalled();
+  // step()'s parts, in order. build_batch lists pending tokens (generating sequences
+  // whole, then prompt chunks) in sequence order and returns false when there are none;
+  // it counts the prompt tokens it took.
+  bool build_batch(int64_t* prompt_tokens);
+  // Decodes the batch (throws std::runtime_error on failure; the batch's cells are then
+  // never cached).
+  void decode_batch(int64_t prompt_tokens);
+  // The draws this batch's rows allow: sequences whose prompt just finished start
+  // generating, with their followers.
+  std::vector<Draw> collect_draws();
+  // A leader's prompt is decoded: its followers copy its cells and draw from its row.
+  void start_followers(Slot& leader, std::vector<Draw>& draws);
+  // Draws again, triggers masked, for sequences whose end was ignored with nothing to
+  // append (Slot::redraw).
+  void redraw_masked(std::vector<Draw> draws);
   // Without a unified KV cache: moves running sequences into lower free streams.
   void compact();
+  // Empties the free slot at `to`: its cache goes up into the free slot whose cache is
+  // worth least (if that one is worth less), else it is dropped.
+  void vacate(size_t to);
   // Runs the forcer's begin() on a fresh sequence (which may inject instead of sampling)
   // or queues the draw of its next token.
   void prepare_draw(Slot& slot, int batch_index, std::vector<Draw>& draws);
@@ -219,6 +268,16 @@ class Scheduler {
   // Hands each drawn token to its sequence's forcer and carries out the decision.
   void apply_draws(const std::vector<Draw>& draws);
   void apply(Slot& slot, Token token, const Decision& d);
+  // Adaptive thinking. After a kept thinking token (or an ignore string): starts a probe
+  // of `slot` when one is due and a free sequence has room for it.
+  void maybe_probe(Slot& slot, bool reflection_point);
+  // A probe's row: its greedy token and that token's probability; ends it when done.
+  void advance_probe(Slot& probe);
+  // Frees a probe's cells and hands its result to the sample it probed (which may then
+  // exit thinking at its next draw).
+  void finish_probe(Slot& probe, bool completed);
+  // Ends thinking now if an exit waits and the sample is past its floor; true if it did.
+  bool exit_if_due(Slot& slot);
   void finish(Slot& slot, const std::string& reason);
 
   const Model& model_;

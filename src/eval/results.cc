@@ -5,7 +5,7 @@
 #include <map>
 #include <set>
 
-#include "core/math_equivalence.h"
+#include "core/grading.h"
 #include "core/metrics.h"
 #include "methods/prompts.h"
 
@@ -17,15 +17,8 @@ using nlohmann::json;
 // Sample lines of one configuration on one dataset, by problem, in sample order.
 using ByProblem = std::map<std::string, std::vector<const json*>>;
 
-std::vector<size_t> k_values(int n) {
-  std::vector<size_t> ks;
-  for (size_t k = 1; k < static_cast<size_t>(n); k *= 2) ks.push_back(k);
-  ks.push_back(static_cast<size_t>(n));
-  return ks;
-}
-
-Vote vote_of(const json& line) {
-  return {answer_key(line.value("extracted", std::string())), line.value("correct", false)};
+Vote line_vote(const json& line) {
+  return vote_of(line.value("extracted", std::string()), line.value("correct", false));
 }
 
 // Best-of-k by self-verification for one problem's candidates (in sample order).
@@ -33,7 +26,7 @@ bool best_of_k_correct(const std::vector<const json*>& samples, size_t k) {
   std::vector<Vote> judged_yes;
   std::vector<Vote> all;
   for (size_t i = 0; i < k && i < samples.size(); ++i) {
-    const Vote v = vote_of(*samples[i]);
+    const Vote v = line_vote(*samples[i]);
     all.push_back(v);
     if (samples[i]->value("verdict", -1) == 1) judged_yes.push_back(v);
   }
@@ -87,34 +80,31 @@ json config_results(const MethodConfig& c, const ByProblem& by_problem, size_t n
     j["fits"] = static_cast<double>(fits) / static_cast<double>(thinking.size());
   }
   if (c.kind == MethodKind::kMajority || c.kind == MethodKind::kBestOfN) {
-    // Only problems with all n samples count for the k-curves.
+    // The k-curves count only problems with all n samples (core/grading.h).
+    const size_t n = static_cast<size_t>(c.n);
     std::vector<std::vector<Vote>> votes;
     std::vector<const std::vector<const json*>*> full;
     for (const auto& [id, samples] : by_problem) {
-      if (static_cast<int>(samples.size()) != c.n) continue;
-      full.push_back(&samples);
       std::vector<Vote> v;
-      for (const json* s : samples) v.push_back(vote_of(*s));
+      for (const json* s : samples) v.push_back(line_vote(*s));
       votes.push_back(std::move(v));
+      if (has_all_samples(samples.size(), n)) full.push_back(&samples);
     }
-    j["problems_with_all_samples"] = votes.size();
+    const SamplingCurves curves = sampling_curves(votes, n);
+    j["problems_with_all_samples"] = curves.problems;
     if (!verify_thinking.empty()) {
       j["mean_verify_thinking_tokens"] = thinking_token_stats(verify_thinking).mean;
     }
-    if (!votes.empty()) {
+    if (curves.problems > 0) {
       json maj = json::object(), pass = json::object(), best = json::object();
-      for (size_t k : k_values(c.n)) {
-        maj[std::to_string(k)] = maj_at_k(votes, k);
-        double p = 0, b = 0;
-        for (size_t i = 0; i < votes.size(); ++i) {
-          size_t cor = 0;
-          for (const Vote& v : votes[i]) cor += v.correct ? 1 : 0;
-          p += pass_at_k(votes[i].size(), cor, k);
-          b += best_of_k_correct(*full[i], k) ? 1 : 0;
-        }
-        pass[std::to_string(k)] = p / static_cast<double>(votes.size());
-        if (c.kind == MethodKind::kBestOfN)
-          best[std::to_string(k)] = b / static_cast<double>(votes.size());
+      for (size_t i = 0; i < curves.ks.size(); ++i) {
+        const std::string k = std::to_string(curves.ks[i]);
+        maj[k] = curves.maj_at_k[i];
+        pass[k] = curves.pass_at_k[i];
+        if (c.kind != MethodKind::kBestOfN) continue;
+        double b = 0;
+        for (const auto* samples : full) b += best_of_k_correct(*samples, curves.ks[i]) ? 1 : 0;
+        best[k] = b / static_cast<double>(full.size());
       }
       j["maj_at_k"] = maj;
       j["pass_at_k"] = pass;

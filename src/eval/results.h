@@ -7,7 +7,9 @@
 //  - a configuration's compute is the mean thinking tokens of its samples; its accuracy
 //    the share of correct samples;
 //  - majority n=N contributes a point per k in 1, 2, 4, ..., N: compute k * mean
-//    thinking tokens, accuracy maj@k (first k samples of each problem);
+//    thinking tokens, accuracy maj@k (first k samples of each problem); maj@k, pass@k and
+//    best-of-k count only the problems with all N samples (the rule of core/grading.h,
+//    which `s1 grade` applies too);
 //  - best-of-n contributes a point per k: compute k * (mean thinking + mean judge
 //    thinking tokens), accuracy of the majority answer among the candidates the model
 //    judged correct (all candidates when none was);

@@ -90,6 +90,25 @@ TEST(Results, MajorityCurveAndBestOfVerdicts) {
   EXPECT_DOUBLE_EQ(points[2]["compute"].get<double>(), 3 * 15.0);
 }
 
+TEST(Results, ProblemsWithoutAllSamplesAreLeftOutOfTheCurves) {
+  MethodConfig maj;
+  maj.kind = MethodKind::kMajority;
+  maj.n = 2;
+  // Problem 0: 0 (right), then 3 (wrong). Problem 1 has one sample of two: it counts for the
+  // accuracy, not for maj@k and pass@k.
+  const std::vector<json> lines = {line(maj.name(), 0, 1, 10, "3", false),
+                                   line(maj.name(), 0, 0, 10, "0", true),
+                                   line(maj.name(), 1, 0, 10, "1", true)};
+  const json c =
+      compute_results("id", {dataset(2)}, {maj}, lines, false)["datasets"][0]["configs"][0];
+  EXPECT_DOUBLE_EQ(c["accuracy"].get<double>(), 2.0 / 3.0);
+  EXPECT_EQ(c["problems_with_all_samples"], 1);
+  EXPECT_DOUBLE_EQ(c["maj_at_k"]["1"].get<double>(), 1.0);  // sample 0 votes first
+  EXPECT_DOUBLE_EQ(c["maj_at_k"]["2"].get<double>(), 1.0);  // a 1-1 tie: the earlier, 0
+  EXPECT_DOUBLE_EQ(c["pass_at_k"]["1"].get<double>(), 0.5);
+  EXPECT_DOUBLE_EQ(c["pass_at_k"]["2"].get<double>(), 1.0);
+}
+
 TEST(SampleStore, DropsATornLastLineAndRefusesDuplicates) {
   const std::string path = test::temp_dir() + "/store.jsonl";
   test::write_file(path, line("c", 0, 0, 1, "", false).dump() + "\n" + "{\"dataset\":\"to");
@@ -157,6 +176,16 @@ TEST(RunConfig, GridExpansionAndRunDirectory) {
     EXPECT_NE(std::string(e.what()).find("/identity/model differs"), std::string::npos) << e.what();
   }
   EXPECT_NE(run_id(run), run_id(other));
+}
+
+TEST(RunConfig, MultipleChoiceSetsAreMarked) {
+  LoadedDataset math = dataset(1);
+  LoadedDataset gpqa = dataset(1);
+  gpqa.problems[0].choices = {"6", "5", "3", "4"};
+  gpqa.problems[0].correct_letter = 'D';
+  const json run = run_json({}, {math, gpqa}, {});
+  EXPECT_FALSE(run["datasets"][0].contains("multiple_choice"));
+  EXPECT_EQ(run["datasets"][1]["multiple_choice"], "letters");
 }
 
 }  // namespace

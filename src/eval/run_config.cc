@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -211,10 +212,10 @@ DatasetSpec parse_dataset_spec(const std::string& spec) {
   return d;
 }
 
-LoadedDataset load_dataset(const DatasetSpec& spec, size_t limit) {
+LoadedDataset load_dataset(const DatasetSpec& spec, size_t limit, uint64_t choice_seed) {
   LoadedDataset d;
   d.spec = spec;
-  d.problems = load_problems(spec.path);
+  d.problems = load_problems(spec.path, choice_seed);
   d.content_hash = hex64(fnv1a64(slurp(spec.path)));
   if (limit > 0 && d.problems.size() > limit) d.problems.resize(limit);
   std::set<std::string> ids;
@@ -230,8 +231,15 @@ nlohmann::json run_json(const nlohmann::json& identity, const std::vector<Loaded
                         const std::vector<MethodConfig>& configs) {
   nlohmann::json ds = nlohmann::json::array();
   for (const auto& d : datasets) {
-    ds.push_back(
-        {{"name", d.spec.name}, {"content_hash", d.content_hash}, {"problems", d.problems.size()}});
+    nlohmann::json entry = {
+        {"name", d.spec.name}, {"content_hash", d.content_hash}, {"problems", d.problems.size()}};
+    // Multiple-choice sets are asked with their lettered choices and graded by letter; a run
+    // that asked the bare question is another run.
+    if (std::any_of(d.problems.begin(), d.problems.end(),
+                    [](const Problem& p) { return !p.choices.empty(); })) {
+      entry["multiple_choice"] = "letters";
+    }
+    ds.push_back(std::move(entry));
   }
   nlohmann::json cs = nlohmann::json::array();
   for (const auto& c : configs) {

@@ -48,12 +48,14 @@ struct LoadedDataset {
   std::string content_hash;       // of the file's bytes, hex
 };
 
-// Reads the dataset (datasets.h) and keeps its first `limit` problems (0: all). Throws
-// std::runtime_error for a missing or malformed file or duplicate problem ids.
-LoadedDataset load_dataset(const DatasetSpec& spec, size_t limit);
+// Reads the dataset (datasets.h) and keeps its first `limit` problems (0: all); a GPQA
+// CSV's choices are shuffled with `choice_seed` (the run's --seed, as `s1 grade --seed`).
+// Throws std::runtime_error for a missing or malformed file or duplicate problem ids.
+LoadedDataset load_dataset(const DatasetSpec& spec, size_t limit, uint64_t choice_seed = 0);
 
 // The run's canonical description: `identity` (model, context, sampling... as the
-// front end knows them), the datasets by name and content hash, and the configurations.
+// front end knows them), the datasets by name and content hash (multiple-choice sets
+// marked "multiple_choice": "letters"), and the configurations.
 // Dataset paths are not part of it (the same data elsewhere is the same run).
 nlohmann::json run_json(const nlohmann::json& identity, const std::vector<LoadedDataset>& datasets,
                         const std::vector<MethodConfig>& configs);

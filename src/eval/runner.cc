@@ -4,51 +4,44 @@
 #include <map>
 #include <stdexcept>
 
-#include "core/answer_extraction.h"
-#include "core/math_equivalence.h"
+#include "cli/result_json.h"
+#include "core/grading.h"
 #include "eval/plot.h"
 #include "eval/progress.h"
 #include "eval/results.h"
 #include "eval/rounds.h"
 #include "eval/sample_store.h"
+#include "methods/prompts.h"
 
 namespace s1::eval {
 namespace {
 
 using nlohmann::json;
 
-json events_json(const std::vector<ForcingEvent>& events) {
-  json out = json::array();
-  for (const auto& e : events) {
-    out.push_back({{"kind", to_string(e.kind)},
-                   {"thinking_tokens", e.thinking_tokens},
-                   {"reason", e.reason},
-                   {"text", e.text},
-                   {"retracted", e.retracted}});
-  }
-  return out;
-}
-
 // One samples.jsonl line: the key, what was asked and produced, the grade, token counts,
 // forcing events and timings; method-specific fields where they apply.
 json sample_line(const std::string& dataset, const Problem& problem, const MethodConfig& config,
-                 const SampleRun& run, Judge* judge) {
+                 const SampleRun& run, AnswerJudge* judge) {
   const SequenceResult& r = run.result;
-  const ExtractedAnswer extracted = extract_answer(r.answer);
-  const EquivalenceResult eq = check_equivalence(extracted.answer, problem.answer, problem.problem);
+  const GoldAnswer gold = gold_answer(problem);
+  SampleGrade grade = grade_text(r.answer, gold);
+  // Rare (rule mismatches that are not two numbers) and short: judged on the spot, so the
+  // stored line carries its final verdict.
+  if (judge) judge_grades({{&gold, &grade}}, *judge);
   json j = {{"dataset", dataset},
             {"problem", problem.id},
             {"config", config.name()},
             {"method", config.family()},
             {"sample", run.sample},
             {"prompt", run.prompt},
+            {"question", gold.question},  // what the answer rules (and a judge) were told
             {"thinking", r.thinking},
             {"answer", r.answer},
-            {"extracted", extracted.answer},
-            {"extracted_from", answer_source_name(extracted.source)},
-            {"gold", problem.answer},
-            {"correct", !extracted.answer.empty() && eq.equivalent},
-            {"equivalence", equivalence_method_name(eq.method)},
+            {"extracted", grade.extracted},
+            {"extracted_from", grade.source},
+            {"gold", gold.answer},
+            {"correct", grade.correct},
+            {"equivalence", grade.method},
             {"prompt_tokens", r.prompt_tokens},
             {"cached_tokens", r.cached_tokens},
             {"thinking_tokens", r.thinking_tokens},
@@ -59,22 +52,13 @@ json sample_line(const std::string& dataset, const Problem& problem, const Metho
             {"max_think", r.max_think},
             {"clamped", r.clamped},
             {"finish_reason", r.finish_reason},
-            {"events", events_json(r.events)},
+            {"events", cli::events_json(r.events)},
             {"timing", {{"prompt_ms", r.prompt_ms}, {"generation_ms", r.generation_ms}}}};
-  if (*eq.rule) j["rule"] = eq.rule;
+  if (gold.choices > 0) j["choices"] = gold.choices;  // multiple choice: graded by letter
+  if (!grade.rule.empty()) j["rule"] = grade.rule;
   if (judge) {
-    j["verdict_source"] = "rules";
-    if (judge_applies(eq, extracted.answer)) {
-      // Rare (rule mismatches that are not two numbers) and short: judged on the spot, so
-      // the stored line carries its final verdict.
-      const JudgeVerdict v = judge->judge({{problem.problem, problem.answer, extracted.answer}})[0];
-      if (v.equivalent) {
-        j["correct"] = *v.equivalent;
-        j["verdict_source"] = "judge";
-      } else {
-        j["judge_malformed"] = true;
-      }
-    }
+    j["verdict_source"] = grade.judged ? "judge" : "rules";
+    if (grade.judge_malformed) j["judge_malformed"] = true;
   }
   if (r.thinking_off) j["thinking_off"] = true;  // the template closed thinking
   if (config.kind == MethodKind::kRejection) {
@@ -186,12 +170,13 @@ EvalOutcome run_eval(const EvalPlan& plan, Backend& backend, const std::atomic<b
       progress.sample(correct);
       progress.update(backend.stats().sampled_tokens - sampled_at_start);
     };
+    const std::string question = problem_prompt(*problem);
     if (plan.rounds) {
-      round_items.push_back({config, problem->problem, done});
+      round_items.push_back({config, question, done});
       continue;
     }
     try {
-      start_method(pump, *config, plan.context, problem->problem, w.samples, done);
+      start_method(pump, *config, plan.context, question, w.samples, done);
     } catch (const std::invalid_argument& e) {
       throw std::runtime_error(dataset + " problem " + problem->id + ", " + config->name() + ": " +
                                e.what());

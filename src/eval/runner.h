@@ -18,9 +18,9 @@
 #include <string>
 #include <vector>
 
+#include "core/grading.h"
 #include "engine/backend.h"
 #include "eval/run_config.h"
-#include "methods/judge.h"
 #include "methods/strategies.h"
 
 namespace s1::eval {
@@ -36,9 +36,10 @@ struct EvalPlan {
   // Emulate the s1 reference's round-based loop (rounds.h) instead of the continuous
   // schedule; for comparison only (budget forcing, local backend).
   bool rounds = false;
-  // An LLM judge for the samples the rules grade "not equal" (methods/judge.h); null:
-  // rules only. Its verdicts go into samples.jsonl ("verdict_source": "judge").
-  Judge* judge = nullptr;
+  // A judge for the samples the rules grade "not equal" (core/grading.h; the LLM judge of
+  // methods/judge.h); null: rules only. Its verdicts go into samples.jsonl
+  // ("verdict_source": "judge"), so results.json and `s1 grade` with the same judge agree.
+  AnswerJudge* judge = nullptr;
 };
 
 struct EvalOutcome {

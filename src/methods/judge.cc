@@ -66,10 +66,6 @@ std::optional<bool> parse_judge_verdict(std::string_view answer) {
   return !negated_before(s, at);
 }
 
-bool judge_applies(const EquivalenceResult& rules, std::string_view candidate) {
-  return !rules.equivalent && !rules.plain_numbers && !candidate.empty();
-}
-
 JudgeCache::JudgeCache(std::string path) : path_(std::move(path)) {
   if (path_.empty()) return;
   std::ifstream in(path_);
@@ -108,7 +104,8 @@ void JudgeCache::store(const std::string& key, bool equivalent) {
   std::filesystem::path dir = std::filesystem::path(path_).parent_path();
   if (!dir.empty()) std::filesystem::create_directories(dir, ec);
   FILE* f = std::fopen(path_.c_str(), "ab");
-  if (!f) throw std::runtime_error("cannot write judge cache " + path_ + ": " + std::strerror(errno));
+  if (!f)
+    throw std::runtime_error("cannot write judge cache " + path_ + ": " + std::strerror(errno));
   std::string line = key + (equivalent ? "\tequivalent\n" : "\tnot_equivalent\n");
   bool ok = std::fwrite(line.data(), 1, line.size(), f) == line.size();
   if (std::fclose(f) != 0 || !ok) throw std::runtime_error("cannot write judge cache " + path_);
@@ -163,6 +160,12 @@ std::vector<JudgeVerdict> Judge::judge(const std::vector<JudgeQuery>& queries) {
     }
   }
   return verdicts;
+}
+
+std::vector<std::optional<bool>> Judge::verdicts(const std::vector<JudgeQuery>& queries) {
+  std::vector<std::optional<bool>> out;
+  for (JudgeVerdict& v : judge(queries)) out.push_back(v.equivalent);
+  return out;
 }
 
 }  // namespace s1

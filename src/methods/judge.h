@@ -15,7 +15,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "core/math_equivalence.h"
+#include "core/grading.h"
 #include "engine/backend.h"
 
 namespace s1 {
@@ -29,10 +29,6 @@ std::string judge_prompt(std::string_view question, std::string_view gold,
 // "NOT_EQUIVALENT", "INEQUIVALENT", "NON-EQUIVALENT"), any case, the last one written
 // deciding; nullopt when it names neither (malformed output).
 std::optional<bool> parse_judge_verdict(std::string_view answer);
-
-// Whether the judge is asked about a pair the rules graded `rules`: only a "not equal"
-// verdict on a non-empty candidate, and never a plain number against a different number.
-bool judge_applies(const EquivalenceResult& rules, std::string_view candidate);
 
 // Verdicts on disk: one line "KEY\tequivalent" or "KEY\tnot_equivalent" per verdict,
 // appended as they come (so concurrent or interrupted runs lose at most a line).
@@ -64,12 +60,6 @@ struct JudgeSettings {
   int max_answer = 32;     // answer tokens
 };
 
-struct JudgeQuery {
-  std::string question;
-  std::string gold;
-  std::string candidate;
-};
-
 struct JudgeVerdict {
   std::optional<bool> equivalent;  // nullopt: malformed output (keep the rules' verdict)
   bool cached = false;             // found in the cache, the model not asked
@@ -82,7 +72,8 @@ struct JudgeStats {
   size_t malformed = 0;  // outputs naming no verdict
 };
 
-class Judge {
+// The AnswerJudge of core/grading.h (which decides what it is asked about).
+class Judge : public AnswerJudge {
  public:
   // `backend` must outlive the judge. Throws std::runtime_error for an unwritable cache
   // directory only when a verdict is stored.
@@ -92,6 +83,8 @@ class Judge {
   // together (one request each, greedy; equal queries share one) and cached when valid.
   // Throws std::invalid_argument when the backend refuses a request.
   std::vector<JudgeVerdict> judge(const std::vector<JudgeQuery>& queries);
+  // judge()'s verdicts alone.
+  std::vector<std::optional<bool>> verdicts(const std::vector<JudgeQuery>& queries) override;
 
   const JudgeStats& stats() const { return stats_; }
   const JudgeSettings& settings() const { return settings_; }

@@ -5,45 +5,13 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
-#include <deque>
 #include <memory>
 
+#include "scripted_backend.h"
 #include "test_util.h"
 
 namespace s1 {
 namespace {
-
-// A backend that answers each request with the next scripted text and records prompts.
-class ScriptedBackend : public Backend {
- public:
-  explicit ScriptedBackend(std::deque<std::string> answers) : answers_(std::move(answers)) {}
-
-  int submit(BackendRequest request) override {
-    requests.push_back(request);
-    queued_.push_back(std::move(request));
-    return static_cast<int>(requests.size());
-  }
-  bool step() override {
-    if (queued_.empty()) return false;
-    BackendRequest r = std::move(queued_.front());
-    queued_.pop_front();
-    SequenceResult result;
-    result.answer = answers_.empty() ? "" : answers_.front();
-    if (!answers_.empty()) answers_.pop_front();
-    if (r.on_done) r.on_done(0, result);
-    return !queued_.empty();
-  }
-  bool cancel(int) override { return false; }
-  BackendInfo info() const override { return {"scripted", "s1"}; }
-  int count_prompt_tokens(const BackendRequest&) const override { return 0; }
-  SchedulerStats stats() const override { return {}; }
-
-  std::vector<BackendRequest> requests;
-
- private:
-  std::deque<std::string> answers_;
-  std::deque<BackendRequest> queued_;
-};
 
 std::string cache_file(const std::string& name) {
   std::string path = test::temp_dir() + "/" + name;
@@ -87,16 +55,6 @@ TEST(JudgeVerdictParsing, ReadsTheLastVerdict) {
   for (const Case& c : cases) EXPECT_EQ(parse_judge_verdict(c.text), c.verdict) << c.text;
 }
 
-TEST(JudgeApplies, OnlyToRuleMismatchesThatAreNotTwoNumbers) {
-  EquivalenceResult equal;
-  equal.equivalent = true;
-  EXPECT_FALSE(judge_applies(equal, "5"));
-  EXPECT_FALSE(judge_applies(check_equivalence("5", "7"), "5"));
-  EXPECT_TRUE(judge_applies(check_equivalence("\\sqrt{2}", "7"), "\\sqrt{2}"));
-  EXPECT_TRUE(judge_applies(check_equivalence("Alice loses", "Bob"), "Alice loses"));
-  EXPECT_FALSE(judge_applies(check_equivalence("", "Bob"), ""));
-}
-
 TEST(JudgeCache, KeysDependOnEveryFieldAndSurviveAReload) {
   const std::string k = JudgeCache::key("q", "g", "c", "judge");
   EXPECT_EQ(k.size(), 16u);
@@ -126,7 +84,7 @@ TEST(Judge, SendsThePromptGreedyAndCachesValidVerdicts) {
                                            {"Who wins?", "Alice", "nobody"}};
   JudgeSettings settings{"scripted-judge", path, 64, 16};
   {
-    ScriptedBackend backend({"EQUIVALENT", "NOT EQUIVALENT", "I cannot tell"});
+    test::ScriptedBackend backend({"EQUIVALENT", "NOT EQUIVALENT", "I cannot tell"});
     Judge judge(backend, settings);
     std::vector<JudgeVerdict> v = judge.judge(queries);
     ASSERT_EQ(v.size(), 4u);
@@ -152,12 +110,11 @@ TEST(Judge, SendsThePromptGreedyAndCachesValidVerdicts) {
     EXPECT_EQ(judge.stats().cached, 0u);
   }
   // A re-run finds the valid verdicts on disk and asks only about the malformed one.
-  ScriptedBackend backend({"NOT EQUIVALENT"});
+  test::ScriptedBackend backend({"NOT EQUIVALENT"});
   Judge judge(backend, settings);
   std::vector<JudgeVerdict> v = judge.judge(queries);
   ASSERT_EQ(backend.requests.size(), 1u);
-  EXPECT_EQ(backend.requests[0].messages[0].content,
-            judge_prompt("Who wins?", "Alice", "nobody"));
+  EXPECT_EQ(backend.requests[0].messages[0].content, judge_prompt("Who wins?", "Alice", "nobody"));
   EXPECT_TRUE(v[0].cached);
   EXPECT_EQ(v[0].equivalent, std::optional<bool>(true));
   EXPECT_TRUE(v[1].cached);
@@ -166,7 +123,7 @@ TEST(Judge, SendsThePromptGreedyAndCachesValidVerdicts) {
   EXPECT_EQ(v[3].equivalent, std::optional<bool>(false));
   EXPECT_EQ(judge.stats().cached, 3u);
   // Another judge does not share these verdicts.
-  ScriptedBackend other_backend({"EQUIVALENT", "EQUIVALENT", "EQUIVALENT"});
+  test::ScriptedBackend other_backend({"EQUIVALENT", "EQUIVALENT", "EQUIVALENT"});
   Judge other(other_backend, JudgeSettings{"another-judge", path, 64, 16});
   other.judge(queries);
   EXPECT_EQ(other_backend.requests.size(), 3u);

@@ -31,6 +31,34 @@ bool word_at(const std::string& s, size_t pos, size_t len) {
 
 }  // namespace
 
+std::string multiple_choice_prompt(const std::string& question,
+                                   const std::vector<std::string>& choices) {
+  if (choices.empty() || choices.size() > 26) {
+    throw std::invalid_argument("a multiple-choice question needs 1 to 26 choices, not " +
+                                std::to_string(choices.size()));
+  }
+  std::string letters;
+  for (size_t i = 0; i < choices.size(); ++i) letters += static_cast<char>('A' + i);
+  // QUERY_TEMPLATE_MULTICHOICE of openai/simple-evals (common.py), which the s1 evaluation's
+  // lm-evaluation-harness fork (simplescaling/lm-evaluation-harness,
+  // lm_eval/tasks/gpqa/openai/gpqa_diamond_openai_*.yaml) cites for its doc_to_text; its
+  // active template, "{{Question}}\n\nA) {{choice1}}\nB) ...", lays out the question and
+  // choices the same way.
+  std::string prompt =
+      "Answer the following multiple choice question. The last line of your response should be "
+      "of the following format: 'Answer: $LETTER' (without quotes) where LETTER is one of " +
+      letters + ". Think step by step before answering.\n\n" + question + "\n";
+  for (size_t i = 0; i < choices.size(); ++i) {
+    prompt += "\n" + std::string(1, letters[i]) + ") " + choices[i];
+  }
+  return prompt;
+}
+
+std::string problem_prompt(const Problem& problem) {
+  return problem.choices.empty() ? problem.problem
+                                 : multiple_choice_prompt(problem.problem, problem.choices);
+}
+
 std::string token_conditional_prompt(const std::string& question, int tokens) {
   if (tokens < 0) throw std::invalid_argument("token-conditional budget must be >= 0");
   return question + "\n\nThink for up to " + std::to_string(tokens) + " tokens.";

@@ -6,8 +6,26 @@
 #pragma once
 
 #include <string>
+#include <vector>
+
+#include "core/datasets.h"
 
 namespace s1 {
+
+// A multiple-choice question in the layout of the s1 evaluation's GPQA task
+// (gpqa_diamond_openai: question, blank line, "A) ..." lines), led by the instruction of
+// OpenAI's simple-evals that the task cites:
+//   "Answer the following multiple choice question. The last line of your response should
+//    be of the following format: 'Answer: $LETTER' (without quotes) where LETTER is one of
+//    ABCD. Think step by step before answering.\n\n{question}\n\nA) {A}\nB) {B}\nC) {C}\nD) {D}"
+// With another number of choices the letters run A, B, ... and "ABCD" names them all.
+// Requires 1 to 26 choices (throws std::invalid_argument otherwise).
+std::string multiple_choice_prompt(const std::string& question,
+                                   const std::vector<std::string>& choices);
+
+// What the model is asked for a dataset problem: multiple_choice_prompt() when it has
+// choices (in the order datasets.h shuffled them), else the problem text as it is.
+std::string problem_prompt(const Problem& problem);
 
 // Token-conditional control (s1, section 3.2 / table 3): the question, a blank line, then
 // "Think for up to {tokens} tokens." Requires tokens >= 0.

@@ -204,11 +204,13 @@ TEST(Strategies, ConditionalPromptsCarryTheirInstruction) {
   ctx.thinking.logit_bias = {{kImStart, 100.0f}};
   runs = run(*b, c, ctx, {0});
   ASSERT_EQ(runs.size(), 1u);
-  EXPECT_EQ(runs[0].prompt, class_conditional_prompt("What is 2+2?", "short"));
-  EXPECT_NE(runs[0].prompt.find("short amount of thinking"), std::string::npos);
+  EXPECT_EQ(runs[0].prompt,
+            "What is 2+2?\n\nAnswer after a short amount of thinking. Do not spend excessive "
+            "time double-checking your work.");
 }
 
 TEST(Strategies, BestOfNJudgesEveryCandidate) {
+  constexpr Token kYes = 9693, kNo = 2152;  // "yes", "no"
   auto b = backend(4);
   MethodConfig c;
   c.kind = MethodKind::kBestOfN;
@@ -216,14 +218,21 @@ TEST(Strategies, BestOfNJudgesEveryCandidate) {
   c.budget = 6;
   c.verify_budget = 5;
   MethodContext ctx;
-  ctx.max_answer = 3;
-  const auto runs = run(*b, c, ctx, all(3));
-  ASSERT_EQ(runs.size(), 3u);
-  for (const auto& r : runs) {
-    ASSERT_TRUE(r.verification.has_value());
-    EXPECT_LE(r.verification->thinking_tokens, 5);
-    EXPECT_GE(r.verdict, -1);
-    EXPECT_LE(r.verdict, 1);
+  ctx.max_answer = 1;
+  // The judge's one answer token is pushed to "yes", then to "no": its verdict follows.
+  for (const auto& [word, verdict] : {std::pair{kYes, 1}, std::pair{kNo, 0}}) {
+    ctx.answer.logit_bias = {{word, 100.0f}};
+    const auto runs = run(*b, c, ctx, all(3));
+    ASSERT_EQ(runs.size(), 3u);
+    for (const auto& r : runs) {
+      ASSERT_TRUE(r.verification.has_value());
+      EXPECT_LE(r.verification->thinking_tokens, 5);
+      const std::string said = verdict ? "yes" : "no";
+      const std::string& answer = r.verification->answer;
+      ASSERT_GE(answer.size(), said.size());
+      EXPECT_EQ(answer.substr(answer.size() - said.size()), said) << answer;
+      EXPECT_EQ(r.verdict, verdict);
+    }
   }
 }
 
@@ -246,19 +255,7 @@ TEST(Strategies, CancelledSamplesAreReportedAsCancelled) {
   EXPECT_EQ(out[0].tries, 1);  // no retry after a cancel
 }
 
-TEST(Prompts, VerdictsAndWording) {
-  EXPECT_EQ(parse_verdict("so \\boxed{yes}"), 1);
-  EXPECT_EQ(parse_verdict("\\boxed{\\text{No}}"), 0);
-  EXPECT_EQ(parse_verdict("yes at first, but no."), 0);
-  EXPECT_EQ(parse_verdict("The answer is right: Yes"), 1);
-  EXPECT_EQ(parse_verdict("nothing here"), -1);
-  EXPECT_EQ(parse_verdict("know yesterday"), -1);
-  EXPECT_EQ(token_conditional_prompt("Q", 512), "Q\n\nThink for up to 512 tokens.");
-  EXPECT_EQ(step_conditional_prompt("Q", 5), "Q\n\nThink for up to 5 steps.");
-  EXPECT_EQ(steps_for_budget(1), 1);
-  EXPECT_EQ(steps_for_budget(200), 2);
-  EXPECT_EQ(steps_for_budget(201), 3);
-  EXPECT_THROW(class_conditional_prompt("Q", "medium"), std::invalid_argument);
+TEST(Strategies, MethodNamesParse) {
   EXPECT_EQ(parse_method_kind("rejection-sampling"), MethodKind::kRejection);
   EXPECT_THROW(parse_method_kind("beam"), std::invalid_argument);
 }

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <random>
 
+#include "cli/result_json.h"
+
 namespace s1::server {
 
 using nlohmann::json;
@@ -142,7 +144,10 @@ std::string ResponseBuilder::finish_reason(const Choice& c) const {
   const SequenceResult& r = c.result;
   if (request_.plain) {
     // Ended at its first forcing event: a cap is max_tokens, an end is a stop.
-    if (!r.events.empty()) return r.events.back().kind == ForcingKind::kEnd ? "stop" : "length";
+    if (!r.events.empty()) {
+      const ForcingKind last = r.events.back().kind;
+      return last == ForcingKind::kEnd || last == ForcingKind::kExit ? "stop" : "length";
+    }
     return r.finish_reason == "stop" ? "stop" : "length";
   }
   return r.finish_reason == "stop" ? "stop" : "length";
@@ -150,22 +155,20 @@ std::string ResponseBuilder::finish_reason(const Choice& c) const {
 
 json ResponseBuilder::s1_info(const Choice& c) const {
   const SequenceResult& r = c.result;
-  json events = json::array();
-  for (const auto& e : r.events) {
-    // A plain continuation ends at its first event and shows nothing it would insert.
-    events.push_back({{"kind", to_string(e.kind)},
-                      {"reason", e.reason},
-                      {"thinking_tokens", e.thinking_tokens},
-                      {"text", request_.plain ? std::string() : e.text},
-                      {"retracted", e.retracted}});
-  }
-  return {{"events", std::move(events)},
+  // A plain continuation ends at its first event and shows nothing it would insert.
+  json info = {{"events", cli::events_json(r.events, !request_.plain)},
           {"thinking_tokens", r.thinking_tokens},
           {"answer_tokens", r.answer_tokens},
           {"max_think", r.max_think},
           {"clamped", r.clamped},
           {"thinking_off", r.thinking_off},
           {"finish_reason", r.finish_reason}};
+  if (!r.probes.empty() || r.probes_skipped > 0) {
+    info["probes"] = cli::probes_json(r.probes);
+    info["probe_tokens"] = r.probe_tokens;
+    info["probes_skipped"] = r.probes_skipped;
+  }
+  return info;
 }
 
 json ResponseBuilder::usage() const {

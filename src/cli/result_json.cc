@@ -1,0 +1,41 @@
+#include "cli/result_json.h"
+
+#include <string>
+
+namespace s1::cli {
+
+nlohmann::json events_json(const std::vector<ForcingEvent>& events, bool with_text) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& e : events) {
+    out.push_back({{"kind", to_string(e.kind)},
+                   {"thinking_tokens", e.thinking_tokens},
+                   {"reason", e.reason},
+                   {"text", with_text ? e.text : std::string()},
+                   {"retracted", e.retracted}});
+  }
+  return out;
+}
+
+nlohmann::json probe_json(const ProbeRecord& p) {
+  return {{"thinking_tokens", p.thinking_tokens},
+          {"answer", p.answer},
+          {"closed", p.closed},
+          {"confidence", p.confidence},
+          {"hesitated", p.hesitated},
+          {"agreed", p.agreed},
+          {"confident", p.confident}};
+}
+
+nlohmann::json probes_json(const std::vector<ProbeRecord>& probes) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& p : probes) out.push_back(probe_json(p));
+  return out;
+}
+
+nlohmann::json suppressed_json(const std::vector<SuppressedTokens>& suppressed) {
+  nlohmann::json out = nlohmann::json::object();
+  for (const auto& s : suppressed) out[s.word] = s.tokens;
+  return out;
+}
+
+}  // namespace s1::cli

@@ -1,0 +1,26 @@
+// JSON of a sample's forcing events and probes, one shape for every front end
+// (`s1 generate --json`, the server's `s1` object and stream events, eval's
+// samples.jsonl).
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <vector>
+
+#include "core/adaptive_exit.h"
+#include "core/budget_forcing.h"
+#include "core/suppress_words.h"
+
+namespace s1::cli {
+
+// [{"kind", "thinking_tokens", "reason", "text", "retracted"}, ...]. `with_text` false
+// leaves "text" empty (a plain continuation shows nothing it would insert).
+nlohmann::json events_json(const std::vector<ForcingEvent>& events, bool with_text = true);
+
+// {"thinking_tokens", "answer", "closed", "confidence", "hesitated", "agreed", "confident"}
+nlohmann::json probe_json(const ProbeRecord& probe);
+nlohmann::json probes_json(const std::vector<ProbeRecord>& probes);
+
+// {"word": [token, ...], ...}: the tokens each suppressed word masks.
+nlohmann::json suppressed_json(const std::vector<SuppressedTokens>& suppressed);
+
+}  // namespace s1::cli
