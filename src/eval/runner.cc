@@ -176,7 +176,8 @@ EvalOutcome run_eval(const EvalPlan& plan, Backend& backend, const std::atomic<b
       continue;
     }
     try {
-      start_method(pump, *config, plan.context, question, w.samples, done);
+      start_method(pump, *config, plan.context, {question, gold_answer(*problem).choices},
+                   w.samples, done);
     } catch (const std::invalid_argument& e) {
       throw std::runtime_error(dataset + " problem " + problem->id + ", " + config->name() + ": " +
                                e.what());
