@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <cmath>
 #include <fstream>
 #include <map>
@@ -325,6 +326,61 @@ TEST(EvalCli, GradeOfTheSamplesReproducesTheResults) {
   ASSERT_EQ(c["maj_at_k"].size(), 3u);  // k = 1, 2, 4
   EXPECT_EQ(s["maj_at_k"], c["maj_at_k"]);
   EXPECT_EQ(s["pass_at_k"], c["pass_at_k"]);
+}
+
+// With a judge, the samples carry its verdicts and the question, and `s1 grade` with the
+// same judge (its cache, or the same single query on a fresh judge) gives the same grades.
+TEST(EvalCli, GradeWithTheEvalsJudgeReproducesTheResults) {
+  const std::string data = test::temp_dir() + "/judged-sevens.jsonl";
+  test::write_file(data,
+                   // Right only by the question's precision rule.
+                   "{\"id\": \"a\", \"problem\": \"What is x, rounded to the nearest integer?\","
+                   " \"answer\": \"7.2\"}\n"
+                   // Not a plain number against another: the one query for the judge.
+                   "{\"id\": \"b\", \"problem\": \"Which constant is it?\", \"answer\": \"\\\\pi\"}\n"
+                   // Two plain numbers: final.
+                   "{\"id\": \"c\", \"problem\": \"2+3?\", \"answer\": \"5\"}\n");
+  const std::string dir = fresh_dir("judged-sevens");
+  const std::string cache = test::temp_dir() + "/judged-sevens-verdicts.tsv";
+  std::remove(cache.c_str());
+  const std::string judge = " --judge-model " + shell_quote(test::tiny_model()) +
+                            " --judge-max-think 4 --judge-cache " + shell_quote(cache);
+  const auto r = run_command(eval_on("--dataset sevens=" + shell_quote(data), dir,
+                                     std::string("--max-think 4 --max-answer 1 --no-plots ") +
+                                         kBias7 + judge));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto lines = read_lines(dir + "/samples.jsonl");
+  ASSERT_EQ(lines.size(), 3u);
+  std::map<std::string, json> by_id;
+  for (const auto& l : lines) {
+    EXPECT_EQ(l["extracted"], "7") << l["answer"];
+    by_id[l["problem"]] = l;
+  }
+  EXPECT_EQ(by_id["a"]["question"], "What is x, rounded to the nearest integer?");
+  EXPECT_EQ(by_id["a"]["correct"], true);
+  EXPECT_EQ(by_id["a"]["rule"], "precision");
+  EXPECT_EQ(by_id["c"]["verdict_source"], "rules");
+  EXPECT_FALSE(by_id["c"].contains("judge_malformed"));
+  const json& b = by_id["b"];
+  const bool judged = b["verdict_source"] == "judge";
+  EXPECT_NE(judged, b.value("judge_malformed", false)) << b.dump();
+
+  const json c = json::parse(slurp(dir + "/results.json"))["datasets"][0]["configs"][0];
+  const auto g = run_command("env S1_CACHE=" + shell_quote(hash_cache_dir()) + " " + kS1 +
+                             " grade --json --predictions " +
+                             shell_quote(dir + "/samples.jsonl") + judge);
+  ASSERT_EQ(g.exit_code, 0) << g.err;
+  const json out = json::parse(g.out);
+  EXPECT_EQ(out["summary"]["accuracy"], c["accuracy"]);
+  EXPECT_EQ(out["summary"]["correct"], c["correct"]);
+  EXPECT_EQ(out["summary"]["judge"]["judged"], 1);
+  // A valid verdict of the eval is found in the cache; a malformed one is asked again.
+  EXPECT_EQ(out["summary"]["judge"]["cached"], judged ? 1 : 0);
+  ASSERT_EQ(out["items"].size(), lines.size());
+  for (size_t i = 0; i < lines.size(); ++i) {
+    EXPECT_EQ(out["items"][i]["correct"], lines[i]["correct"]) << i;
+    EXPECT_EQ(out["items"][i]["verdict_source"], lines[i]["verdict_source"]) << i;
+  }
 }
 
 TEST(EvalCli, ChangedConfigurationIsRefused) {

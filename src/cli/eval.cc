@@ -36,6 +36,7 @@ struct EvalArgs {
   size_t limit = 0;
   bool no_plots = false;
   std::string schedule = "continuous";
+  JudgeFlags judge;
 };
 
 std::atomic<bool> g_stop{false};
@@ -135,6 +136,14 @@ int run(EvalArgs& a) {
   }
   plan.info = {{"model_path", a.model.load.path}, {"datasets", dataset_paths}};
 
+  a.judge.check();
+  JudgeRunner judge;
+  if (a.judge.enabled()) {
+    judge = make_judge(a.judge);
+    plan.judge = judge.judge.get();
+    // Only when given, so runs without a judge keep their ids.
+    plan.identity["judge"] = judge.judge->settings().id;
+  }
   const auto backend = make_backend(a.model, forcing, a.model.context.parallel);
   struct sigaction sa {};
   sa.sa_handler = on_signal;
@@ -145,6 +154,12 @@ int run(EvalArgs& a) {
       eval::run_eval(plan, *backend, &g_stop, stderr, isatty(fileno(stderr)) != 0);
   std::fprintf(stderr, "s1 eval: run %s: %zu/%zu samples (%zu new); results in %s/results.json\n",
                o.run_id.c_str(), o.resumed + o.written, o.total, o.written, a.out.c_str());
+  if (judge.judge) {
+    const JudgeStats& js = judge.judge->stats();
+    std::fprintf(stderr,
+                 "s1 eval: judge: %zu generated, %zu cached, %zu malformed (rules' verdict kept)\n",
+                 js.asked, js.cached, js.malformed);
+  }
   if (o.interrupted) {
     std::fprintf(stderr, "s1 eval: interrupted; re-run the same command to resume\n");
     return 130;
@@ -162,6 +177,7 @@ void add_eval_command(CLI::App& app, int& exit_code) {
   add_shared_forcing_flags(*cmd, a->forcing, a->rules);
   add_sweep_flags(*cmd, a->sweep);
   add_sampling_flags(*cmd, a->sampling);
+  add_judge_flags(*cmd, a->judge);
   cmd->add_option("--dataset", a->datasets, "NAME=PATH of a JSONL or GPQA CSV set; repeatable")
       ->take_all();
   cmd->add_option("-o,--out", a->out, "run directory (re-run the same command to resume)");

@@ -1,9 +1,11 @@
 #include "cli/flags.h"
 
+#include <algorithm>
 #include <cstdlib>
 
 #include "cli/commands.h"
 #include "engine/remote_backend.h"
+#include "eval/run_config.h"
 
 namespace s1::cli {
 namespace {
@@ -260,6 +262,70 @@ void add_sampling_flags(CLI::App& cmd, SamplingFlags& s) {
                  "early without biasing the answer); repeatable");
   cmd.add_option("--logit-bias-answer", s.logit_bias_answer,
                  "TOKEN+BIAS or TOKEN-BIAS added while answering only; repeatable");
+}
+
+// ---- The LLM judge ----
+
+void add_judge_flags(CLI::App& cmd, JudgeFlags& f) {
+  cmd.add_option("--judge-model", f.model,
+                 "LLM judge (GGUF, local engine) for answers the rules call different; never "
+                 "asked about two different plain numbers");
+  cmd.add_option("--judge-backend", f.backend,
+                 "where the judge runs: local (--judge-model) or openai (--judge-url)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"local", "openai"}));
+  cmd.add_option("--judge-url", f.url, "--judge-backend openai: the server's base URL");
+  cmd.add_option("--judge-api-model", f.api_model, "--judge-backend openai: the model to request");
+  cmd.add_option("--judge-api-key", f.api_key,
+                 "--judge-backend openai: API key (default: $OPENAI_API_KEY)");
+  cmd.add_option("--judge-max-think", f.max_think,
+                 "thinking budget of each judgement when the judge is a reasoning model")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 1 << 20));
+  cmd.add_option("--judge-cache", f.cache,
+                 "file of cached judge verdicts (default: judge-verdicts.tsv in the user cache "
+                 "directory)");
+}
+
+void JudgeFlags::check() const {
+  if (backend == "openai") {
+    if (url.empty()) throw CommandError("--judge-backend openai needs --judge-url", 2);
+    if (!model.empty()) throw CommandError("--judge-model needs --judge-backend local", 2);
+  } else if (model.empty() && (!url.empty() || !api_model.empty())) {
+    throw CommandError("--judge-url needs --judge-backend openai", 2);
+  }
+}
+
+JudgeRunner make_judge(const JudgeFlags& f) {
+  f.check();
+  ModelFlags m;
+  m.backend = f.backend;
+  m.url = f.url;
+  m.api_model = f.api_model;
+  m.api_key = f.api_key;
+  m.load.path = f.model;
+  JudgeSettings settings;
+  settings.max_think = f.max_think;
+  if (f.backend == "openai") {
+    settings.id = "openai " + f.url + " " + f.api_model;
+  } else {
+    if (f.model.empty()) throw CommandError("--judge-backend local needs --judge-model", 2);
+    settings.id = "gguf " + eval::model_file_identity(f.model, eval::default_model_hash_cache())
+                                .dump();
+  }
+  settings.id += " think=" + std::to_string(f.max_think);
+  settings.cache_path = f.cache;
+  if (settings.cache_path.empty()) {
+    const std::string dir = eval::user_cache_dir();
+    if (!dir.empty()) settings.cache_path = dir + "/judge-verdicts.tsv";
+  }
+  // Per sequence: the prompt, the thinking budget and a verdict.
+  constexpr int kParallel = 4;
+  m.context.n_ctx = kParallel * std::max(2048, f.max_think + 1536);
+  JudgeRunner runner;
+  runner.backend = make_backend(m, ForcingSettings{}, kParallel);
+  runner.judge = std::make_unique<Judge>(*runner.backend, std::move(settings));
+  return runner;
 }
 
 void AdaptiveFlags::resolve(ProbeRules& out, std::vector<std::string>& words) const {

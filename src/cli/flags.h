@@ -15,6 +15,7 @@
 #include "engine/model.h"
 #include "engine/sampling.h"
 #include "engine/scheduler.h"
+#include "methods/judge.h"
 
 namespace s1::cli {
 
@@ -98,6 +99,36 @@ void add_sweep_flags(CLI::App& cmd, SweepFlags& sweep);
 int parse_budget(const std::string& text);
 
 void add_sampling_flags(CLI::App& cmd, SamplingFlags& sampling);
+
+// ---- The LLM judge of `s1 grade` and `s1 eval` (methods/judge.h) ----
+
+struct JudgeFlags {
+  std::string model;              // --judge-model: a GGUF run by the local engine
+  std::string backend = "local";  // --judge-backend: local or openai
+  std::string url;                // --judge-url: the server of --judge-backend openai
+  std::string api_model;          // --judge-api-model
+  std::string api_key;            // --judge-api-key (default $OPENAI_API_KEY)
+  int max_think = 256;            // --judge-max-think: thinking budget of a reasoning judge
+  std::string cache;              // --judge-cache: verdict file ("" : in the user cache dir)
+
+  // Whether a judge was asked for (a model, or the openai backend).
+  bool enabled() const { return !model.empty() || backend == "openai"; }
+  // Throws CommandError (exit status 2) for flags that do not fit together.
+  void check() const;
+};
+
+void add_judge_flags(CLI::App& cmd, JudgeFlags& flags);
+
+// A judge and the backend it runs on.
+struct JudgeRunner {
+  std::unique_ptr<Backend> backend;
+  std::unique_ptr<Judge> judge;
+};
+
+// The judge the flags name; its id (cache key) is the GGUF's size and XXH64, or the
+// server's URL and model, with the thinking budget. Throws CommandError for inconsistent
+// flags and std::exception with a one-line reason when the model cannot load.
+JudgeRunner make_judge(const JudgeFlags& flags);
 
 // Adaptive thinking (core/adaptive_exit.h, core/suppress_words.h): probes, exits and
 // suppressed words, as given on the command line.

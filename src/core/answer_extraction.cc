@@ -6,25 +6,18 @@
 #include <cctype>
 #include <vector>
 
+#include "core/ascii.h"
+
 namespace s1 {
 namespace {
 
-bool is_space(char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
-bool is_digit(char c) {
-  return c >= '0' && c <= '9';
-}
+using ascii::is_digit;
+using ascii::is_space;
+using ascii::trim;
+
 char to_lower(char c) {
   return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
 }
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
-  return s;
-}
-
 
 // Case-insensitive search for `needle` (lower case) in `hay` from `from`.
 size_t find_ci(std::string_view hay, std::string_view needle, size_t from = 0) {

@@ -25,6 +25,10 @@ uint64_t xxh64_file(const std::string& path) {
   return XXH64_digest(state.get());
 }
 
+uint64_t xxh64_bytes(std::string_view data) {
+  return XXH64(data.data(), data.size(), 0);
+}
+
 std::string hex64(uint64_t value) {
   char out[17];
   std::snprintf(out, sizeof out, "%016llx", static_cast<unsigned long long>(value));

@@ -9,28 +9,22 @@
 namespace s1 {
 namespace {
 
-SampleGrade grade_letter(std::string_view text, const GoldAnswer& gold) {
-  const char last = static_cast<char>('A' + std::min<size_t>(gold.choices, 26) - 1);
+// Grades a final answer: by letter for multiple choice, else by equivalence.
+SampleGrade grade_final(FinalAnswer answer, const GoldAnswer& gold) {
   SampleGrade g;
-  if (std::optional<char> letter = extract_choice_letter(text, last)) {
-    g.extracted = std::string(1, *letter);
-    g.source = "choice";
-  } else {
-    g.source = "none";
+  g.extracted = std::move(answer.answer);
+  g.source = std::move(answer.source);
+  if (gold.choices > 0) {
+    g.method = "choice";
+    g.correct = !g.extracted.empty() && g.extracted == gold.answer;
+    return g;
   }
-  g.method = "choice";
-  g.correct = !g.extracted.empty() && g.extracted == gold.answer;
-  return g;
-}
-
-SampleGrade compare(std::string extracted, std::string source, const GoldAnswer& gold) {
-  SampleGrade g;
-  g.extracted = std::move(extracted);
-  g.source = std::move(source);
-  const EquivalenceResult verdict = check_equivalence(g.extracted, gold.answer);
+  const EquivalenceResult verdict = check_equivalence(g.extracted, gold.answer, gold.question);
   g.correct = !g.extracted.empty() && verdict.equivalent;
   g.method = equivalence_method_name(verdict.method);
   g.budget_exceeded = verdict.budget_exceeded;
+  g.rule = verdict.rule;
+  g.judgeable = !g.correct && !g.extracted.empty() && !verdict.plain_numbers;
   return g;
 }
 
@@ -38,19 +32,57 @@ SampleGrade compare(std::string extracted, std::string source, const GoldAnswer&
 
 GoldAnswer gold_answer(const Problem& problem) {
   if (problem.correct_letter)
-    return {std::string(1, problem.correct_letter), problem.choices.size()};
-  return {problem.answer, 0};
+    return {std::string(1, problem.correct_letter), problem.choices.size(), problem.problem};
+  return {problem.answer, 0, problem.problem};
+}
+
+FinalAnswer final_answer(std::string_view text, size_t choices) {
+  if (choices > 0) {
+    const char last = static_cast<char>('A' + std::min<size_t>(choices, 26) - 1);
+    if (std::optional<char> letter = extract_choice_letter(text, last))
+      return {std::string(1, *letter), "choice"};
+    return {"", "none"};
+  }
+  ExtractedAnswer extracted = extract_answer(text);
+  return {std::move(extracted.answer), answer_source_name(extracted.source)};
 }
 
 SampleGrade grade_text(std::string_view text, const GoldAnswer& gold) {
-  if (gold.choices > 0) return grade_letter(text, gold);
-  ExtractedAnswer extracted = extract_answer(text);
-  return compare(std::move(extracted.answer), answer_source_name(extracted.source), gold);
+  return grade_final(final_answer(text, gold.choices), gold);
 }
 
 SampleGrade grade_given(std::string_view answer, const GoldAnswer& gold) {
-  if (gold.choices > 0) return grade_letter(answer, gold);
-  return compare(std::string(answer), "given", gold);
+  if (gold.choices > 0) return grade_final(final_answer(answer, gold.choices), gold);
+  return grade_final({std::string(answer), "given"}, gold);
+}
+
+JudgeCounts judge_grades(const std::vector<GradeToJudge>& grades, AnswerJudge& judge) {
+  JudgeCounts counts;
+  std::vector<JudgeQuery> queries;
+  std::vector<SampleGrade*> asked;
+  for (const GradeToJudge& g : grades) {
+    if (!g.grade->judgeable) continue;
+    queries.push_back({g.gold->question, g.gold->answer, g.grade->extracted});
+    asked.push_back(g.grade);
+  }
+  counts.judged = queries.size();
+  if (queries.empty()) return counts;
+  const std::vector<std::optional<bool>> verdicts = judge.verdicts(queries);
+  if (verdicts.size() != queries.size())
+    throw std::logic_error("a judge gave " + std::to_string(verdicts.size()) + " verdicts for " +
+                           std::to_string(queries.size()) + " queries");
+  for (size_t i = 0; i < asked.size(); ++i) {
+    SampleGrade& grade = *asked[i];
+    if (!verdicts[i]) {
+      grade.judge_malformed = true;
+      ++counts.malformed;
+      continue;
+    }
+    if (*verdicts[i] != grade.correct) ++counts.changed;
+    grade.correct = *verdicts[i];
+    grade.judged = true;
+  }
+  return counts;
 }
 
 Vote vote_of(std::string_view extracted, bool correct) {

@@ -2,7 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <sstream>
+
+#include "core/answer_extraction.h"
 
 namespace s1 {
 namespace {
@@ -67,6 +70,99 @@ TEST(GradeText, MultipleChoiceComparesLetters) {
   EXPECT_EQ(grade_text("Answer: E", GoldAnswer{"E", 5}).extracted, "E");
   // A given prediction is read as a letter too.
   EXPECT_TRUE(grade_given("b", gold).correct);
+}
+
+TEST(GradeText, TheQuestionReachesTheAnswerRules) {
+  GoldAnswer gold{"\\frac{5\\pi}{6}", 0, "Find the measure of angle $A$."};
+  SampleGrade g = grade_given("150^\\circ", gold);
+  EXPECT_TRUE(g.correct);
+  EXPECT_EQ(g.rule, "angle");
+  gold.question = "";
+  g = grade_given("150^\\circ", gold);
+  EXPECT_FALSE(g.correct);
+  EXPECT_EQ(g.rule, "");
+  // A dataset problem's text is its question.
+  Problem p;
+  p.problem = "Find the measure of angle $A$.";
+  p.answer = "\\frac{5\\pi}{6}";
+  EXPECT_TRUE(grade_text("\\boxed{150^\\circ}", gold_answer(p)).correct);
+}
+
+TEST(GradeText, FinalAnswerIsTheLetterForMultipleChoice) {
+  const std::string text = "x = 3.5, so I pick (C).";
+  EXPECT_EQ(final_answer(text, 4).answer, "C");
+  EXPECT_EQ(final_answer(text, 4).source, "choice");
+  EXPECT_EQ(final_answer(text, 2).answer, "");  // C is not among two choices
+  EXPECT_EQ(final_answer(text, 2).source, "none");
+  EXPECT_EQ(final_answer(text, 0).answer, "3.5");
+  EXPECT_EQ(final_answer(text, 0).answer, extract_answer(text).answer);
+  EXPECT_EQ(final_answer(text, 0).source, answer_source_name(extract_answer(text).source));
+}
+
+TEST(GradeText, JudgeableOnlyFreeFormMismatchesThatAreNotTwoNumbers) {
+  EXPECT_FALSE(grade_given("5", {"5", 0}).judgeable);
+  EXPECT_FALSE(grade_given("5", {"7", 0}).judgeable);
+  EXPECT_TRUE(grade_given("\\sqrt{2}", {"7", 0}).judgeable);
+  EXPECT_TRUE(grade_given("Alice loses", {"Bob", 0}).judgeable);
+  EXPECT_FALSE(grade_given("", {"Bob", 0}).judgeable);
+  // A letter mismatch is final.
+  EXPECT_FALSE(grade_given("C", {"B", 4}).judgeable);
+  EXPECT_FALSE(grade_text("The answer is (C), i.e. \\sqrt{2}", {"B", 4}).judgeable);
+}
+
+// A judge that answers from a script and records what it was asked.
+class ScriptedJudge : public AnswerJudge {
+ public:
+  explicit ScriptedJudge(std::vector<std::optional<bool>> script) : script_(std::move(script)) {}
+  std::vector<std::optional<bool>> verdicts(const std::vector<JudgeQuery>& queries) override {
+    ++calls;
+    asked.insert(asked.end(), queries.begin(), queries.end());
+    std::vector<std::optional<bool>> out(script_.begin(), script_.begin() + queries.size());
+    script_.erase(script_.begin(), script_.begin() + queries.size());
+    return out;
+  }
+  int calls = 0;
+  std::vector<JudgeQuery> asked;
+
+ private:
+  std::vector<std::optional<bool>> script_;
+};
+
+TEST(JudgeGrades, AsksOnceAboutJudgeableGradesAndTakesItsVerdicts) {
+  const GoldAnswer alice{"Alice", 0, "Who wins?"};
+  const GoldAnswer seven{"7", 0, "How many?"};
+  const GoldAnswer letter{"B", 4, "Which?"};
+  std::vector<GoldAnswer> golds = {alice, seven, alice, letter, alice};
+  std::vector<SampleGrade> grades = {grade_given("Alice", alice),  // equal: not asked
+                                     grade_given("8", seven),      // two numbers
+                                     grade_given("Alice, surely", alice),
+                                     grade_given("C", letter),  // a letter: final
+                                     grade_given("nobody", alice)};
+  std::vector<GradeToJudge> refs;
+  for (size_t i = 0; i < grades.size(); ++i) refs.push_back({&golds[i], &grades[i]});
+  ScriptedJudge judge({true, std::nullopt});
+  const JudgeCounts counts = judge_grades(refs, judge);
+  EXPECT_EQ(judge.calls, 1);
+  ASSERT_EQ(judge.asked.size(), 2u);
+  EXPECT_EQ(judge.asked[0].question, "Who wins?");
+  EXPECT_EQ(judge.asked[0].gold, "Alice");
+  EXPECT_EQ(judge.asked[0].candidate, "Alice, surely");
+  EXPECT_EQ(judge.asked[1].candidate, "nobody");
+  EXPECT_EQ(counts.judged, 2u);
+  EXPECT_EQ(counts.changed, 1u);
+  EXPECT_EQ(counts.malformed, 1u);
+  EXPECT_TRUE(grades[2].correct);
+  EXPECT_TRUE(grades[2].judged);
+  EXPECT_FALSE(grades[4].correct);  // no verdict: the rules' stands
+  EXPECT_FALSE(grades[4].judged);
+  EXPECT_TRUE(grades[4].judge_malformed);
+  for (size_t i : {0, 1, 3}) EXPECT_FALSE(grades[i].judged || grades[i].judge_malformed) << i;
+
+  // Nothing to ask: no call.
+  ScriptedJudge idle({});
+  std::vector<GradeToJudge> none = {refs[0], refs[1], refs[3]};
+  EXPECT_EQ(judge_grades(none, idle).judged, 0u);
+  EXPECT_EQ(idle.calls, 0);
 }
 
 TEST(Curves, KsAreDoublingsThenN) {

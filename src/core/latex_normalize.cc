@@ -4,32 +4,25 @@
 #include <array>
 #include <cctype>
 #include <cstring>
+#include <optional>
+#include <string>
 #include <vector>
+
+#include "core/ascii.h"
 
 namespace s1 {
 namespace {
 
-bool is_alpha(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-bool is_digit(char c) {
-  return c >= '0' && c <= '9';
-}
-bool is_space(char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
+using ascii::is_alpha;
+using ascii::is_digit;
+using ascii::is_space;
+using ascii::trim;
 
 bool starts_with(std::string_view s, std::string_view prefix) {
   return s.size() >= prefix.size() && s.substr(0, prefix.size()) == prefix;
 }
 bool ends_with(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
-  return s;
 }
 
 void replace_all(std::string& s, std::string_view from, std::string_view to) {
@@ -374,12 +367,35 @@ bool uses_variable(std::string_view s, std::string_view var) {
   return false;
 }
 
-// "x = 5" -> "5", "x \in [1,2]" -> "[1,2]"; other strings unchanged.
+// The variables of a leading "(x, y)", or empty.
+std::vector<std::string_view> leading_variable_tuple(std::string_view v, size_t& length) {
+  std::vector<std::string_view> vars;
+  if (v.empty() || v[0] != '(') return vars;
+  size_t close = v.find(')');
+  if (close == std::string_view::npos) return vars;
+  std::string_view inside = v.substr(1, close - 1);
+  size_t start = 0;
+  for (size_t comma = 0; comma != std::string_view::npos; start = comma + 1) {
+    comma = inside.find(',', start);
+    std::string_view name = trim(inside.substr(start, comma - start));
+    if (name.empty() || leading_variable(name) != name) return {};
+    vars.push_back(name);
+  }
+  if (vars.size() < 2) return {};
+  length = close + 1;
+  return vars;
+}
+
+// "x = 5" -> "5", "x \in [1,2]" -> "[1,2]", "(x, y) = (1, 2)" -> "(1, 2)"; other strings
+// unchanged.
 std::string strip_variable_prefix(std::string_view part) {
   std::string_view v = trim(part);
   std::string_view var = leading_variable(v);
-  if (var.empty()) return std::string(v);
-  std::string_view rest = trim(v.substr(var.size()));
+  size_t length = var.size();
+  std::vector<std::string_view> vars = {var};
+  if (var.empty()) vars = leading_variable_tuple(v, length);
+  if (vars.empty()) return std::string(v);
+  std::string_view rest = trim(v.substr(length));
   std::string_view rhs;
   if (starts_with(rest, "=")) {
     rhs = trim(rest.substr(1));
@@ -388,7 +404,10 @@ std::string strip_variable_prefix(std::string_view part) {
   } else {
     return std::string(v);
   }
-  if (rhs.empty() || rhs.find('=') != std::string_view::npos || uses_variable(rhs, var) ||
+  for (std::string_view name : vars) {
+    if (uses_variable(rhs, name)) return std::string(v);
+  }
+  if (rhs.empty() || rhs.find('=') != std::string_view::npos ||
       rhs.find("\\le") != std::string_view::npos || rhs.find("\\ge") != std::string_view::npos ||
       rhs.find('<') != std::string_view::npos || rhs.find('>') != std::string_view::npos) {
     return std::string(v);
@@ -402,6 +421,154 @@ void words_to_commas(std::string& s) {
     std::string padded = " " + std::string(word) + " ";
     replace_all(s, padded, ",");
   }
+}
+
+// ---- Rewrites of whole-answer notations ----
+
+// Digits of `s` from `begin` to `end` as an integer; false past 18 digits.
+bool digits_value(std::string_view s, uint64_t& out) {
+  if (s.size() > 18) return false;
+  out = 0;
+  for (char c : s) out = out * 10 + static_cast<uint64_t>(c - '0');
+  return true;
+}
+
+uint64_t power_of_ten(size_t n) {
+  uint64_t p = 1;
+  for (size_t i = 0; i < n; ++i) p *= 10;
+  return p;
+}
+
+// "\frac{N}{D}" for the decimal whole.frac followed by `repeat` repeating forever.
+std::optional<std::string> repeating_fraction(std::string_view whole, std::string_view frac,
+                                              std::string_view repeat) {
+  if (repeat.empty() || whole.size() + frac.size() + repeat.size() > 18) return std::nullopt;
+  uint64_t with_repeat = 0, without_repeat = 0;
+  if (!digits_value(std::string(whole) + std::string(frac) + std::string(repeat), with_repeat) ||
+      !digits_value(std::string(whole) + std::string(frac), without_repeat)) {
+    return std::nullopt;
+  }
+  uint64_t den = (power_of_ten(repeat.size()) - 1) * power_of_ten(frac.size());
+  return "\\frac{" + std::to_string(with_repeat - without_repeat) + "}{" + std::to_string(den) +
+         "}";
+}
+
+// Rewrites repeating decimals as fractions: "0.\overline{6}", "1.2\overline{3}",
+// "0.\dot{6}" and "0.666\ldots" (the last digit repeats) become "\frac{N}{D}".
+void rewrite_repeating_decimals(std::string& s) {
+  for (std::string_view mark : {"\\overline", "\\dot"}) {
+    for (size_t at = s.find(mark); at != std::string::npos; at = s.find(mark, at + 1)) {
+      size_t after = at + mark.size();
+      if (after < s.size() && is_alpha(s[after])) continue;  // "\dots"
+      size_t frac_begin = at;
+      while (frac_begin > 0 && is_digit(s[frac_begin - 1])) --frac_begin;
+      if (frac_begin == 0 || s[frac_begin - 1] != '.') continue;
+      size_t whole_begin = frac_begin - 1;
+      while (whole_begin > 0 && is_digit(s[whole_begin - 1])) --whole_begin;
+      while (after < s.size() && is_space(s[after])) ++after;
+      std::string_view repeat;
+      size_t end = after;
+      if (after < s.size() && s[after] == '{') {
+        size_t close = matching_brace(s, after);
+        if (close == std::string::npos) continue;
+        repeat = trim(std::string_view(s).substr(after + 1, close - after - 1));
+        end = close + 1;
+      } else if (after < s.size() && is_digit(s[after])) {
+        repeat = std::string_view(s).substr(after, 1);
+        end = after + 1;
+      }
+      if (repeat.empty() || !std::all_of(repeat.begin(), repeat.end(), is_digit)) continue;
+      std::string_view view(s);
+      auto fraction = repeating_fraction(view.substr(whole_begin, frac_begin - 1 - whole_begin),
+                                         view.substr(frac_begin, at - frac_begin), repeat);
+      if (!fraction) continue;
+      s.replace(whole_begin, end - whole_begin, *fraction);
+      at = whole_begin;
+    }
+  }
+  // "0.666\ldots" at the end of the answer: the repeated last digit goes on forever.
+  std::string_view v = trim(s);
+  for (std::string_view mark : {"\\ldots", "\\cdots", "\\dots", "..."}) {
+    if (!ends_with(v, mark)) continue;
+    std::string_view number = trim(v.substr(0, v.size() - mark.size()));
+    size_t frac_begin = number.size();
+    while (frac_begin > 0 && is_digit(number[frac_begin - 1])) --frac_begin;
+    std::string_view frac = number.substr(frac_begin);
+    if (frac.size() < 2 || frac_begin == 0 || number[frac_begin - 1] != '.' ||
+        frac.back() != frac[frac.size() - 2]) {
+      return;
+    }
+    size_t whole_begin = frac_begin - 1;
+    while (whole_begin > 0 && is_digit(number[whole_begin - 1])) --whole_begin;
+    size_t fixed = frac.size();
+    while (fixed > 0 && frac[fixed - 1] == frac.back()) --fixed;
+    auto fraction = repeating_fraction(number.substr(whole_begin, frac_begin - 1 - whole_begin),
+                                       frac.substr(0, fixed), frac.substr(frac.size() - 1));
+    if (fraction) s = std::string(number.substr(0, whole_begin)) + *fraction;
+    return;
+  }
+}
+
+// Drops a unit written as text after a number: "9.8\,\mathrm{m/s^2}", "20\text{ km/h}".
+void strip_unit_command(std::string& s) {
+  std::string_view v = trim(s);
+  if (v.empty() || v.back() != '}') return;
+  for (std::string_view command : {"\\mathrm{", "\\text{", "\\textrm{", "\\mbox{"}) {
+    size_t at = v.rfind(command);
+    if (at == std::string_view::npos) continue;
+    size_t open = at + command.size() - 1;
+    if (matching_brace(v, open) != v.size() - 1) continue;
+    std::string_view unit = trim(v.substr(open + 1, v.size() - open - 2));
+    bool letter = false;
+    for (char c : unit) {
+      if (is_alpha(c)) {
+        letter = true;
+      } else if (!is_digit(c) && std::string_view("/^{}.- \\").find(c) == std::string_view::npos) {
+        return;
+      }
+    }
+    if (!letter || unit == "i" || unit == "e" || unit.find(" or ") != std::string_view::npos ||
+        unit.find(" and ") != std::string_view::npos) {
+      return;
+    }
+    std::string_view before = v.substr(0, at);
+    for (bool changed = true; changed;) {  // spacing between the number and its unit
+      changed = false;
+      before = trim(before);
+      for (std::string_view space : {"\\,", "\\ ", "\\;", "\\!", "\\quad", "~"}) {
+        if (ends_with(before, space)) {
+          before.remove_suffix(space.size());
+          changed = true;
+        }
+      }
+    }
+    if (before.empty() || (!is_digit(before.back()) && before.back() != '}')) return;
+    s = std::string(before);
+    return;
+  }
+}
+
+// "\emptyset" for the ways of writing an empty set: "\{\}", "none", "no solution"...
+bool is_empty_set(std::string_view s) {
+  if (s == "\\{\\}") return true;
+  if (s.size() > 48) return false;
+  std::string letters;
+  for (char c : s) {
+    if (is_alpha(c)) {
+      letters += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    } else if (c != ' ' && c != '\\' && c != '.') {  // "\{\emptyset\}" is not empty
+      return false;
+    }
+  }
+  static constexpr std::string_view kEmpty[] = {
+      "emptyset",          "none",
+      "nosolution",        "nosolutions",
+      "norealsolution",    "norealsolutions",
+      "thereisnosolution", "therearenosolutions",
+      "therearenorealsolutions", "thereisnorealsolution",
+      "noroots",           "norealroots",
+      "therearenorealroots", "therearenoroots"};
+  return std::find(std::begin(kEmpty), std::end(kEmpty), letters) != std::end(kEmpty);
 }
 
 }  // namespace
@@ -430,7 +597,6 @@ std::vector<size_t> top_level_positions(std::string_view s, std::string_view tok
   }
   return hits;
 }
-
 
 size_t matching_brace(std::string_view s, size_t open) {
   int depth = 0;
@@ -463,6 +629,11 @@ std::string normalize_answer(std::string_view latex, bool strip_variable) {
     }
   }
   replace_unicode(s);
+  if (s.find("\\overline") != std::string::npos || s.find("dot") != std::string::npos ||
+      s.find("...") != std::string::npos) {
+    rewrite_repeating_decimals(s);
+  }
+  strip_unit_command(s);
   // "10,\!080" and "11,\! 111" are thousands separators: drop the comma with the \!.
   for (size_t pos = s.find(",\\!"); pos != std::string::npos; pos = s.find(",\\!", pos)) {
     size_t after = pos + 3;
@@ -501,6 +672,7 @@ std::string normalize_answer(std::string_view latex, bool strip_variable) {
     joined += strip_variable ? strip_variable_prefix(parts[i]) : std::string(trim(parts[i]));
   }
   std::string out = compact_spaces(joined);
+  if (is_empty_set(out)) return "\\emptyset";
   if (out.size() == 3 && out[0] == '(' && out[2] == ')' && out[1] >= 'A' && out[1] <= 'Z') {
     out = std::string(1, out[1]);
   }

@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <optional>
 
+#include "core/answer_rules.h"
 #include "core/latex_normalize.h"
 #include "core/math_parse.h"
 #include "core/symbolic.h"
@@ -149,6 +150,11 @@ Expr hundredth(const Expr& a) {
   return node(ExprKind::kDiv, {a, hundred});
 }
 
+bool is_empty_set(const MathAnswer& a) {
+  return a.kind == AnswerKind::kExpr && a.expr.kind == ExprKind::kSymbol &&
+         a.expr.text == "\\emptyset";
+}
+
 bool is_unordered(AnswerKind kind) {
   return kind == AnswerKind::kList || kind == AnswerKind::kSet || kind == AnswerKind::kUnion;
 }
@@ -196,8 +202,9 @@ class Comparer {
     // "\{5\}" against "5".
     for (const MathAnswer* set : {&a, &b}) {
       const MathAnswer* other = set == &a ? &b : &a;
+      // ("\{\emptyset\}" is not "\emptyset".)
       if (set->kind == AnswerKind::kSet && set->items.size() == 1 &&
-          other->kind == AnswerKind::kExpr) {
+          other->kind == AnswerKind::kExpr && !is_empty_set(set->items[0])) {
         return equal(set->items[0], *other);
       }
     }
@@ -324,7 +331,16 @@ const char* equivalence_method_name(EquivalenceMethod method) {
   return "string";
 }
 
-EquivalenceResult check_equivalence(std::string_view predicted, std::string_view gold,
+namespace {
+
+// Both answers are numbers exact_value() can read.
+bool plain_numbers(const MathAnswer& a, const MathAnswer& b) {
+  return a.kind == AnswerKind::kExpr && b.kind == AnswerKind::kExpr && exact_value(a.expr) &&
+         exact_value(b.expr);
+}
+
+// The comparison without the answer rules.
+EquivalenceResult plain_equivalence(std::string_view predicted, std::string_view gold,
                                     const EquivalenceOptions& options) {
   EquivalenceResult result;
   // Work on bounded inputs only: normalisation is linear, but keep it cheap.
@@ -359,6 +375,7 @@ EquivalenceResult check_equivalence(std::string_view predicted, std::string_view
     Comparer comparer(budget);
     result.equivalent = comparer.equal(pa, ga);
     result.method = comparer.method();
+    if (!result.equivalent) result.plain_numbers = plain_numbers(pa, ga);
     // "y = -2x" lost its "y =" to normalisation; against the equation "2x + y = 0" it
     // needs it back.
     bool one_relation = (pa.kind == AnswerKind::kRelation) != (ga.kind == AnswerKind::kRelation);
@@ -384,6 +401,24 @@ EquivalenceResult check_equivalence(std::string_view predicted, std::string_view
     result.budget_exceeded = true;
   }
   return result;
+}
+
+}  // namespace
+
+EquivalenceResult check_equivalence(std::string_view predicted, std::string_view gold,
+                                    const EquivalenceOptions& options) {
+  return check_equivalence(predicted, gold, {}, options);
+}
+
+EquivalenceResult check_equivalence(std::string_view predicted, std::string_view gold,
+                                    std::string_view question,
+                                    const EquivalenceOptions& options) {
+  EquivalenceResult plain = plain_equivalence(predicted, gold, options);
+  if (plain.budget_exceeded) return plain;
+  return apply_answer_rules(predicted, gold, read_question(question), plain,
+                            [&options](std::string_view p, std::string_view g) {
+                              return plain_equivalence(p, g, options);
+                            });
 }
 
 bool answers_equivalent(std::string_view predicted, std::string_view gold) {

@@ -39,6 +39,12 @@ struct EquivalenceResult {
   // The work budget or a size limit stopped the mathematical comparison; the verdict is
   // then the normalised-string comparison.
   bool budget_exceeded = false;
+  // The answer rule that decided (answer_rules.h): "order", "labels", "sentence", "angle",
+  // "precision"; "" when the plain comparison did.
+  const char* rule = "";
+  // Both answers are plain numbers (no symbols, no structure): a verdict an LLM judge is
+  // not asked to revisit.
+  bool plain_numbers = false;
 };
 
 // Whether the final answer `predicted` means the same as `gold`. Both are final answers in
@@ -47,9 +53,18 @@ struct EquivalenceResult {
 // and closed ends matter; unordered sets, lists and \pm pairs; matrices; equations up to a
 // non-zero factor; one-variable inequalities as intervals) and values: exact numbers
 // exactly, a decimal against an exact value to a relative 1e-4 (3.14 is not \pi),
-// "50%" as 0.5 or 50, expressions symbolically. Deterministic; never throws except
-// std::bad_alloc.
+// "50%" as 0.5 or 50, expressions symbolically; then the answer rules that need no
+// question (answer_rules.h: a sentence or labels around the answer). Deterministic; never
+// throws except std::bad_alloc.
 EquivalenceResult check_equivalence(std::string_view predicted, std::string_view gold,
+                                    const EquivalenceOptions& options = {});
+
+// The same, knowing the question the answers answer ("" : unknown). Some equivalences
+// need it (answer_rules.h): an angle in degrees against radians, the order of labelled
+// values, a stated precision, words of a sentence answer taken from the question. Bounded
+// and deterministic as above.
+EquivalenceResult check_equivalence(std::string_view predicted, std::string_view gold,
+                                    std::string_view question,
                                     const EquivalenceOptions& options = {});
 
 // check_equivalence(predicted, gold).equivalent.

@@ -391,4 +391,22 @@ Comparison symbolic_proportional(const Expr& a, const Expr& b, bool positive_fac
   }
 }
 
+std::optional<double> symbolic_value(const Expr& e, WorkBudget& budget) {
+  GinacSession session;
+  try {
+    std::map<std::string, GiNaC::symbol> symbols;
+    Converter converter(budget, symbols);
+    ex value = converter.convert(e);
+    if (!symbols.empty()) return std::nullopt;
+    budget.charge(50);
+    numeric n;
+    if (!evaluate(value, n) || !n.is_real()) return std::nullopt;
+    return n.to_double();
+  } catch (const WorkBudgetExceeded&) {
+    throw;
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
 }  // namespace s1

@@ -6,6 +6,8 @@
 // parallelism should try cheaper checks first (see math_equivalence.h).
 #pragma once
 
+#include <optional>
+
 #include "core/expression.h"
 #include "core/work_budget.h"
 
@@ -37,5 +39,10 @@ Comparison symbolic_compare(const Expr& a, const Expr& b, const ScalarTolerance&
 // exceptions as symbolic_compare.
 Comparison symbolic_proportional(const Expr& a, const Expr& b, bool positive_factor,
                                  WorkBudget& budget);
+
+// The real value of `e`, which must hold no variables, as a double; nullopt when it has
+// variables, is not real or cannot be evaluated. Same limits and exceptions as
+// symbolic_compare.
+std::optional<double> symbolic_value(const Expr& e, WorkBudget& budget);
 
 }  // namespace s1

@@ -265,18 +265,16 @@ void write_file_atomic(const std::string& path, const std::string& text) {
   }
 }
 
+std::string user_cache_dir() {
+  if (const char* v = std::getenv("S1_CACHE"); v && *v) return v;
+  if (const char* x = std::getenv("XDG_CACHE_HOME"); x && *x) return std::string(x) + "/s1.cpp";
+  if (const char* h = std::getenv("HOME"); h && *h) return std::string(h) + "/.cache/s1.cpp";
+  return "";
+}
+
 std::string default_model_hash_cache() {
-  std::string dir;
-  if (const char* v = std::getenv("S1_CACHE"); v && *v) {
-    dir = v;
-  } else if (const char* x = std::getenv("XDG_CACHE_HOME"); x && *x) {
-    dir = std::string(x) + "/s1.cpp";
-  } else if (const char* h = std::getenv("HOME"); h && *h) {
-    dir = std::string(h) + "/.cache/s1.cpp";
-  } else {
-    return "";
-  }
-  return dir + "/model-hashes.tsv";
+  const std::string dir = user_cache_dir();
+  return dir.empty() ? "" : dir + "/model-hashes.tsv";
 }
 
 nlohmann::json model_file_identity(const std::string& path, const std::string& cache_file,

@@ -80,8 +80,11 @@ void claim_run_dir(const std::string& dir, const nlohmann::json& run, const nloh
 nlohmann::json model_file_identity(const std::string& path, const std::string& cache_file,
                                    FILE* note = nullptr);
 
-// The model hash cache: model-hashes.tsv in $S1_CACHE, else $XDG_CACHE_HOME/s1.cpp, else
+// The user cache directory: $S1_CACHE, else $XDG_CACHE_HOME/s1.cpp, else
 // $HOME/.cache/s1.cpp (the directories of scripts/setup.sh's cache); "" when none is set.
+std::string user_cache_dir();
+
+// The model hash cache: model-hashes.tsv in user_cache_dir() ("" when there is none).
 std::string default_model_hash_cache();
 
 // Writes `text` to `path` through a temporary file and rename(2), so readers never see

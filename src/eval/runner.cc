@@ -21,16 +21,20 @@ using nlohmann::json;
 // One samples.jsonl line: the key, what was asked and produced, the grade, token counts,
 // forcing events and timings; method-specific fields where they apply.
 json sample_line(const std::string& dataset, const Problem& problem, const MethodConfig& config,
-                 const SampleRun& run) {
+                 const SampleRun& run, AnswerJudge* judge) {
   const SequenceResult& r = run.result;
   const GoldAnswer gold = gold_answer(problem);
-  const SampleGrade grade = grade_text(r.answer, gold);
+  SampleGrade grade = grade_text(r.answer, gold);
+  // Rare (rule mismatches that are not two numbers) and short: judged on the spot, so the
+  // stored line carries its final verdict.
+  if (judge) judge_grades({{&gold, &grade}}, *judge);
   json j = {{"dataset", dataset},
             {"problem", problem.id},
             {"config", config.name()},
             {"method", config.family()},
             {"sample", run.sample},
             {"prompt", run.prompt},
+            {"question", gold.question},  // what the answer rules (and a judge) were told
             {"thinking", r.thinking},
             {"answer", r.answer},
             {"extracted", grade.extracted},
@@ -51,7 +55,12 @@ json sample_line(const std::string& dataset, const Problem& problem, const Metho
             {"events", cli::events_json(r.events)},
             {"timing", {{"prompt_ms", r.prompt_ms}, {"generation_ms", r.generation_ms}}}};
   if (gold.choices > 0) j["choices"] = gold.choices;  // multiple choice: graded by letter
-  if (r.thinking_off) j["thinking_off"] = true;       // the template closed thinking
+  if (!grade.rule.empty()) j["rule"] = grade.rule;
+  if (judge) {
+    j["verdict_source"] = grade.judged ? "judge" : "rules";
+    if (grade.judge_malformed) j["judge_malformed"] = true;
+  }
+  if (r.thinking_off) j["thinking_off"] = true;  // the template closed thinking
   if (config.kind == MethodKind::kRejection) {
     j["tries"] = run.tries;
     j["fits"] = run.fits;
@@ -154,7 +163,7 @@ EvalOutcome run_eval(const EvalPlan& plan, Backend& backend, const std::atomic<b
     const MethodConfig* config = w.config;
     auto done = [&, dataset, problem, config](SampleRun r) {
       if (r.result.finish_reason == FinishReason::kCancelled) return;  // runs again next time
-      json line = sample_line(dataset, *problem, *config, r);
+      json line = sample_line(dataset, *problem, *config, r, plan.judge);
       const bool correct = line["correct"].get<bool>();
       store.append(line);
       ++outcome.written;
@@ -167,7 +176,8 @@ EvalOutcome run_eval(const EvalPlan& plan, Backend& backend, const std::atomic<b
       continue;
     }
     try {
-      start_method(pump, *config, plan.context, question, w.samples, done);
+      start_method(pump, *config, plan.context, {question, gold_answer(*problem).choices},
+                   w.samples, done);
     } catch (const std::invalid_argument& e) {
       throw std::runtime_error(dataset + " problem " + problem->id + ", " + config->name() + ": " +
                                e.what());

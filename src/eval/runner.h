@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "core/grading.h"
 #include "engine/backend.h"
 #include "eval/run_config.h"
 #include "methods/strategies.h"
@@ -35,6 +36,10 @@ struct EvalPlan {
   // Emulate the s1 reference's round-based loop (rounds.h) instead of the continuous
   // schedule; for comparison only (budget forcing, local backend).
   bool rounds = false;
+  // A judge for the samples the rules grade "not equal" (core/grading.h; the LLM judge of
+  // methods/judge.h); null: rules only. Its verdicts go into samples.jsonl
+  // ("verdict_source": "judge"), so results.json and `s1 grade` with the same judge agree.
+  AnswerJudge* judge = nullptr;
 };
 
 struct EvalOutcome {

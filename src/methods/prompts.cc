@@ -90,8 +90,9 @@ std::string class_conditional_prompt(const std::string& question,
 }
 
 std::string verification_prompt(const std::string& question, const std::string& solution,
-                                const std::string& final_answer) {
-  return "Here is a math problem and a proposed solution. Check the solution carefully, step by "
+                                const std::string& final_answer, bool multiple_choice) {
+  return std::string("Here is a ") + (multiple_choice ? "multiple-choice" : "math") +
+         " problem and a proposed solution. Check the solution carefully, step by "
          "step. Then say whether its final answer is correct: end with \\boxed{yes} if it is "
          "correct and \\boxed{no} if it is not.\n\nProblem:\n" +
          question + "\n\nProposed solution:\n" + solution +

@@ -55,9 +55,11 @@ std::string class_conditional_prompt(const std::string& question,
 //    by step. Then say whether its final answer is correct: end with \boxed{yes} if it
 //    is correct and \boxed{no} if it is not.\n\nProblem:\n{question}\n\nProposed
 //    solution:\n{solution}\n\nProposed final answer: {final_answer}"
+// For a multiple-choice question (its choices written in `question`), "a math problem" is
+// "a multiple-choice problem" and {final_answer} is the chosen letter.
 // `solution` is the candidate's answer section (its thinking is not shown to the judge).
 std::string verification_prompt(const std::string& question, const std::string& solution,
-                                const std::string& final_answer);
+                                const std::string& final_answer, bool multiple_choice = false);
 
 // The verdict in a judge's answer: the last \boxed{} (else the last "yes"/"no" word),
 // case-insensitive. 1: yes, 0: no, -1: no verdict.

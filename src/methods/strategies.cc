@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <stdexcept>
 
-#include "core/answer_extraction.h"
+#include "core/grading.h"
 #include "methods/prompts.h"
 
 namespace s1 {
@@ -106,11 +106,13 @@ BackendRequest make_request(const Plan& p, const MethodContext& ctx, int sample,
 }
 
 void verify(RequestPump& pump, const MethodConfig& c, const MethodContext& ctx,
-            const std::string& question, SampleRun run, const SampleCallback& done) {
+            const MethodQuestion& question, SampleRun run, const SampleCallback& done) {
   BackendRequest r;
-  const std::string final_answer = extract_answer(run.result.answer).answer;
-  r.messages =
-      question_messages(verification_prompt(question, run.result.answer, final_answer), ctx.system);
+  // The answer as grading reads it: the letter for multiple choice.
+  const FinalAnswer answer = final_answer(run.result.answer, question.choices);
+  r.messages = question_messages(
+      verification_prompt(question.text, run.result.answer, answer.answer, question.choices > 0),
+      ctx.system);
   r.rules.max_think = c.verify_budget;
   r.rules.max_answer = ctx.max_answer;
   r.thinking_sampling = ctx.thinking;  // the judge decodes greedily unless --temp is set
@@ -290,7 +292,7 @@ void RequestPump::cancel_all() {
 }
 
 void start_method(RequestPump& pump, const MethodConfig& config, const MethodContext& ctx,
-                  const std::string& question, const std::vector<int>& samples,
+                  const MethodQuestion& question, const std::vector<int>& samples,
                   SampleCallback done) {
   if (config.n < 1) throw std::invalid_argument("a configuration needs n >= 1 samples");
   if (config.max_tries < 1) throw std::invalid_argument("rejection sampling needs max_tries >= 1");
@@ -298,7 +300,7 @@ void start_method(RequestPump& pump, const MethodConfig& config, const MethodCon
     if (s < 0 || s >= config.n) throw std::invalid_argument("sample index out of range");
   }
   if (samples.empty()) return;
-  auto plan = std::make_shared<const Plan>(make_plan(config, ctx, question));
+  auto plan = std::make_shared<const Plan>(make_plan(config, ctx, question.text));
 
   if (config.kind == MethodKind::kRejection) {
     for (int s : samples) rejection_try(pump, config, ctx, plan, s, 0, 0, done);

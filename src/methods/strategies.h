@@ -110,6 +110,14 @@ class RequestPump {
 
 using SampleCallback = std::function<void(SampleRun)>;
 
+// What a method is asked: the question's text (the user message before the method's
+// additions), and for multiple choice the number of choices, whose letter is then the
+// final answer (core/grading.h's final_answer(); best-of-N shows it to the verifier).
+struct MethodQuestion {
+  std::string text;
+  size_t choices = 0;
+};
+
 // Starts `config` on `question` for the sample indices `samples` (distinct, in [0, n)).
 // `done` is called once per sample when it is final (a cancelled generation is reported
 // with result.finish_reason == FinishReason::kCancelled and must not be kept). Samples get the seeds
@@ -117,7 +125,7 @@ using SampleCallback = std::function<void(SampleRun)>;
 // Throws std::invalid_argument for an invalid configuration or a request the backend
 // refuses. `pump` must outlive the requests (follow-ups are submitted through it).
 void start_method(RequestPump& pump, const MethodConfig& config, const MethodContext& ctx,
-                  const std::string& question, const std::vector<int>& samples,
+                  const MethodQuestion& question, const std::vector<int>& samples,
                   SampleCallback done);
 
 }  // namespace s1

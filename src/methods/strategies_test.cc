@@ -11,6 +11,7 @@
 #include <set>
 
 #include "methods/prompts.h"
+#include "scripted_backend.h"
 #include "test_util.h"
 
 namespace s1 {
@@ -33,7 +34,7 @@ std::vector<SampleRun> run(LocalBackend& b, const MethodConfig& c, const MethodC
                            const std::vector<int>& samples) {
   RequestPump pump(b);
   std::vector<SampleRun> out;
-  start_method(pump, c, ctx, "What is 2+2?", samples,
+  start_method(pump, c, ctx, {"What is 2+2?"}, samples,
                [&](SampleRun r) { out.push_back(std::move(r)); });
   while (pump.step()) {
   }
@@ -236,6 +237,38 @@ TEST(Strategies, BestOfNJudgesEveryCandidate) {
   }
 }
 
+TEST(Strategies, BestOfNShowsTheVerifierTheAnswerGradingReads) {
+  // The candidate names a number and a letter: a math problem's final answer is the
+  // number, a multiple-choice problem's the letter (core/grading.h's final_answer()).
+  const std::string candidate = "x = 3.5, so I pick (C).";
+  MethodConfig c;
+  c.kind = MethodKind::kBestOfN;
+  c.n = 1;
+  for (size_t choices : {size_t{0}, size_t{4}}) {
+    test::ScriptedBackend b({candidate, "\\boxed{yes}"});
+    RequestPump pump(b);
+    std::vector<SampleRun> out;
+    const std::string question = choices ? multiple_choice_prompt("Which?", {"1", "2", "3.5", "4"})
+                                         : std::string("Solve for x.");
+    start_method(pump, c, MethodContext{}, {question, choices}, {0},
+                 [&](SampleRun r) { out.push_back(std::move(r)); });
+    while (pump.step()) {
+    }
+    ASSERT_EQ(out.size(), 1u);
+    EXPECT_EQ(out[0].verdict, 1);
+    ASSERT_EQ(b.requests.size(), 2u);
+    const std::string& prompt = b.requests[1].messages.back().content;
+    EXPECT_EQ(prompt, verification_prompt(question, candidate, choices ? "C" : "3.5", choices > 0));
+    if (choices) {
+      EXPECT_EQ(prompt.rfind("Here is a multiple-choice problem and a proposed solution.", 0), 0u);
+      EXPECT_NE(prompt.find("\n\nProposed final answer: C"), std::string::npos);
+    } else {
+      EXPECT_EQ(prompt.rfind("Here is a math problem and a proposed solution.", 0), 0u);
+      EXPECT_NE(prompt.find("\n\nProposed final answer: 3.5"), std::string::npos);
+    }
+  }
+}
+
 TEST(Strategies, CancelledSamplesAreReportedAsCancelled) {
   auto b = backend(2);
   MethodConfig c;
@@ -245,7 +278,7 @@ TEST(Strategies, CancelledSamplesAreReportedAsCancelled) {
   MethodContext ctx;
   RequestPump pump(*b);
   std::vector<SampleRun> out;
-  start_method(pump, c, ctx, "Q", {0}, [&](SampleRun r) { out.push_back(std::move(r)); });
+  start_method(pump, c, ctx, {"Q"}, {0}, [&](SampleRun r) { out.push_back(std::move(r)); });
   for (int i = 0; i < 5; ++i) pump.step();
   pump.cancel_all();
   while (pump.step()) {

@@ -1,0 +1,666 @@
+#include "core/answer_rules.h"
+
+#include <algorithm>
+#include <cmath>
+#include <optional>
+#include <unordered_set>
+
+#include "core/ascii.h"
+#include "core/latex_normalize.h"
+#include "core/math_equivalence.h"
+#include "core/math_parse.h"
+#include "core/symbolic.h"
+
+namespace s1 {
+namespace {
+
+constexpr size_t kMaxItems = 16;            // labelled values in one answer
+constexpr size_t kMaxAnswerChars = 2000;    // longer answers are left to the plain verdict
+constexpr size_t kMaxQuestionChars = 50000;  // the rest of a longer question is not read
+
+using ascii::is_alpha;
+using ascii::is_digit;
+using ascii::is_space;
+using ascii::trim;
+
+char lower(char c) {
+  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
+bool one_of(std::string_view w, std::initializer_list<std::string_view> list) {
+  return std::find(list.begin(), list.end(), w) != list.end();
+}
+
+// Words that carry no answer: articles, verbs of stating, "answer", "function".
+bool is_filler(std::string_view w) {
+  return one_of(w, {"the",    "a",        "an",      "is",     "are",   "was",    "were",
+                    "be",     "it",       "its",     "this",   "that",  "so",     "thus",
+                    "hence",  "therefore", "answer", "final",  "function", "value", "values",
+                    "result", "we",       "get",     "has",    "have",  "will",   "would",
+                    "there",  "then",     "equals",  "equal",  "to",    "of",     "which",
+                    "wins",   "win",      "winner",  "game",   "winning", "strategy", "correct",
+                    "option", "choice",   "total"});
+}
+
+// Words that deny or bound what follows ("not 5", "more than 5", "about 5"): the value
+// is then not the answer as stated.
+bool is_negation(std::string_view w) {
+  return one_of(w, {"not",    "no",     "never",   "neither",       "nor",     "cannot",
+                    "none",   "t",      "doesn",   "don",           "isn",     "aren",
+                    "didn",   "won",    "wasn",    "nobody",        "than",    "about",
+                    "around", "nearly", "almost",  "approximately", "roughly", "over",
+                    "under",  "between", "exceeds", "above",        "below",   "except"});
+}
+
+// The group of an extreme ("max" / "min"), or "".
+std::string_view extreme_group(std::string_view w) {
+  if (one_of(w, {"max", "maximum", "maximal", "largest", "greatest", "biggest", "highest"})) {
+    return "max";
+  }
+  if (one_of(w, {"min", "minimum", "minimal", "smallest", "least", "lowest"})) return "min";
+  return "";
+}
+
+struct Word {
+  std::string text;  // lower case
+  size_t pos;        // offset in the source
+};
+
+// Letter runs in lower case; a run right after '\' is a command name and skipped.
+std::vector<Word> letter_words(std::string_view s) {
+  std::vector<Word> words;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (!is_alpha(s[i])) continue;
+    size_t j = i;
+    while (j < s.size() && is_alpha(s[j])) ++j;
+    if (i == 0 || s[i - 1] != '\\') {
+      Word w{std::string(), i};
+      for (size_t k = i; k < j; ++k) w.text += lower(s[k]);
+      words.push_back(std::move(w));
+    }
+    i = j - 1;
+  }
+  return words;
+}
+
+// The answer without math delimiters and text wrappers: "$\text{Max}: 9$" -> "Max: 9".
+std::string plain_text(std::string_view raw) {
+  static constexpr std::string_view kWrappers[] = {"\\text{",   "\\textbf{", "\\textit{",
+                                                   "\\textrm{", "\\mathrm{", "\\mbox{",
+                                                   "\\emph{",   "\\boxed{"};
+  std::string s(raw);
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (std::string_view w : kWrappers) {
+      size_t at = s.find(w);
+      if (at == std::string::npos) continue;
+      size_t open = at + w.size() - 1;
+      size_t close = matching_brace(s, open);
+      if (close == std::string::npos) continue;
+      s.erase(close, 1);
+      s.erase(at, w.size());
+      changed = true;
+    }
+  }
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '$') continue;
+    if (s[i] == '~') {
+      out += ' ';
+    } else if (s[i] == '\\' && i + 1 < s.size() && (s[i + 1] == ',' || s[i + 1] == ' ' ||
+                                                     s[i + 1] == ';' || s[i + 1] == '!')) {
+      out += ' ';
+      ++i;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
+// ---- Reading the question ----
+
+bool is_question_word(std::string_view w) {
+  return one_of(w, {"find", "compute", "what", "which", "who", "determine", "calculate",
+                    "evaluate", "express", "give", "how", "solve", "enter", "simplify", "write",
+                    "is", "are"});
+}
+
+// Offset where the part that asks starts: the first question word of a sentence.
+size_t asked_start(std::string_view q) {
+  size_t start = 0;
+  bool in_math = false;
+  for (size_t i = 0; i <= q.size(); ++i) {
+    bool end = i == q.size();
+    if (!end && q[i] == '$') in_math = !in_math;
+    bool stop = !end && !in_math && (q[i] == '.' || q[i] == '?' || q[i] == '!') &&
+                (i + 1 == q.size() || is_space(q[i + 1]));
+    if (!end && !stop) continue;
+    std::vector<Word> words = letter_words(q.substr(start, i - start));
+    // "Is f even?" asks; "is" inside a statement ("AB is 10") does not.
+    for (size_t k = 0; k < words.size(); ++k) {
+      const std::string& w = words[k].text;
+      if (is_question_word(w) && ((w != "is" && w != "are") || k == 0)) {
+        return start + words[k].pos;
+      }
+    }
+    start = i + 1;
+  }
+  return 0;
+}
+
+int number_word(std::string_view w) {
+  static constexpr std::string_view kNumbers[] = {"zero", "one", "two",   "three", "four",
+                                                  "five", "six", "seven", "eight", "nine"};
+  if (w.size() == 1 && is_digit(w[0])) return w[0] - '0';
+  for (int i = 0; i < 10; ++i) {
+    if (w == kNumbers[i]) return i;
+  }
+  return -1;
+}
+
+// The count written just before offset `at` of `q` ("three decimal places", "3 decimal").
+int count_before(std::string_view q, size_t at) {
+  size_t end = at;
+  while (end > 0 && is_space(q[end - 1])) --end;
+  size_t begin = end;
+  while (begin > 0 && (is_alpha(q[begin - 1]) || is_digit(q[begin - 1]))) --begin;
+  std::string w;
+  for (size_t i = begin; i < end; ++i) w += lower(q[i]);
+  return number_word(w);
+}
+
+void read_precision(std::string_view lower_q, QuestionCues& cues) {
+  struct Place {
+    std::string_view phrase;
+    int places;
+  };
+  static constexpr Place kPlaces[] = {
+      {"nearest ten-thousandth", 4}, {"nearest ten thousandth", 4}, {"nearest thousandth", 3},
+      {"nearest hundredth", 2},      {"nearest tenth", 1},          {"nearest whole", 0},
+      {"nearest integer", 0},        {"nearest dollar", 0},         {"nearest degree", 0},
+      {"nearest percent", 0},
+  };
+  for (const Place& p : kPlaces) {
+    if (lower_q.find(p.phrase) != std::string_view::npos) {
+      cues.decimal_places = p.places;
+      return;
+    }
+  }
+  if (size_t at = lower_q.find("decimal place"); at != std::string_view::npos) {
+    cues.decimal_places = count_before(lower_q, at);
+  }
+  for (std::string_view phrase : {"significant figure", "significant digit"}) {
+    if (size_t at = lower_q.find(phrase); at != std::string_view::npos) {
+      cues.significant_figures = count_before(lower_q, at);
+    }
+  }
+  if (cues.significant_figures == 0) cues.significant_figures = -1;
+}
+
+void read_asked(std::string_view asked, QuestionCues& cues) {
+  std::vector<Word> words = letter_words(asked);
+  for (size_t k = 0; k < words.size(); ++k) {
+    const std::string& w = words[k].text;
+    const std::string next = k + 1 < words.size() ? words[k + 1].text : "";
+    const std::string prev = k > 0 ? words[k - 1].text : "";
+    if (w == "angle" || w == "angles" || w == "radian" || w == "radians") cues.angle = true;
+    // Degrees of an angle, not of a polynomial or a temperature.
+    if ((w == "degree" || w == "degrees") &&
+        !one_of(next, {"of", "fahrenheit", "celsius", "kelvin", "f", "c"})) {
+      cues.angle = cues.degrees = true;
+    }
+    std::string_view group = extreme_group(w);
+    // "at least", "greatest common divisor", "least common multiple" name no extreme.
+    if (group.empty() || prev == "at" || next == "common") continue;
+    if (std::find(cues.extremes.begin(), cues.extremes.end(), group) == cues.extremes.end()) {
+      cues.extremes.emplace_back(group);
+    }
+  }
+  if (asked.find("\\angle") != std::string_view::npos) cues.angle = true;
+  if (cues.extremes.size() >= 2) cues.order = cues.extremes;
+}
+
+// Words offered as alternatives: quoted ("odd") or beside " or " ("Alice or Bob").
+void read_options(std::string_view q, const std::vector<Word>& words, QuestionCues& cues) {
+  auto add = [&cues](const std::string& w) {
+    if (!is_filler(w) && std::find(cues.options.begin(), cues.options.end(), w) ==
+                             cues.options.end()) {
+      cues.options.push_back(w);
+    }
+  };
+  bool quoted = false;
+  size_t w = 0;
+  for (size_t i = 0; i < q.size(); ++i) {
+    if (q[i] == '"') quoted = !quoted;
+    while (w < words.size() && words[w].pos < i) ++w;
+    if (quoted && w < words.size() && words[w].pos == i + 1) add(words[w].text);
+  }
+  for (size_t k = 0; k < words.size(); ++k) {
+    if (words[k].text != "or") continue;
+    if (k > 0) add(words[k - 1].text);
+    if (k + 1 < words.size()) add(words[k + 1].text);
+  }
+}
+
+// ---- Sentences and labelled values ----
+
+// The lower-case words of an answer made of words only ("Alice wins the game."), with
+// "neither X nor Y" read as "neither"; nullopt when it holds digits or math.
+std::optional<std::vector<std::string>> sentence_words(std::string_view raw) {
+  std::string text = plain_text(raw);
+  for (char c : text) {
+    if (!is_alpha(c) && !is_space(c) && std::string_view(".,;:!?'\"-()").find(c) ==
+                                            std::string_view::npos) {
+      return std::nullopt;
+    }
+  }
+  std::vector<std::string> words;
+  for (Word& w : letter_words(text)) words.push_back(std::move(w.text));
+  auto neither = std::find(words.begin(), words.end(), "neither");
+  auto nor = std::find(neither, words.end(), "nor");
+  if (neither != words.end() && nor != words.end() && nor + 1 != words.end()) {
+    words.erase(neither + 1, nor + 2);
+  }
+  if (words.empty()) return std::nullopt;
+  return words;
+}
+
+// A word the rest of a sentence answer may hold besides the answer itself.
+bool allowed_extra(const std::string& w, const QuestionCues& cues) {
+  if (is_filler(w)) return true;
+  if (!cues.known) return false;
+  if (std::find(cues.options.begin(), cues.options.end(), w) != cues.options.end()) return false;
+  return std::find_if(cues.words.begin(), cues.words.end(),
+                      [&w](const std::string& q) { return q == w; }) != cues.words.end();
+}
+
+// "Alice wins the game." against "Alice": the gold's words occur in the sentence, and
+// the rest are filler or the question's own words (never an alternative or a negation).
+bool sentence_holds(std::string_view sentence, std::string_view answer, const QuestionCues& cues) {
+  auto s = sentence_words(sentence);
+  auto a = sentence_words(answer);
+  if (!s || !a || s->size() <= a->size()) return false;
+  auto at = std::search(s->begin(), s->end(), a->begin(), a->end());
+  if (at == s->end()) return false;
+  for (auto it = s->begin(); it != s->end(); ++it) {
+    if (it >= at && it < at + static_cast<std::ptrdiff_t>(a->size())) continue;
+    if (is_negation(*it) || !allowed_extra(*it, cues)) return false;
+  }
+  return true;
+}
+
+struct Item {
+  std::vector<std::string> labels;  // words naming the value ("max", "apples"), no filler
+  std::string value;
+};
+
+struct Items {
+  std::vector<Item> items;
+  bool had_words = false;  // words were taken off some value
+  bool negated = false;
+};
+
+// Words at the start of `part` ("The maximum is", "Max:", "y ="), moved into `item`.
+// Returns the offset where the value starts.
+size_t take_leading_words(std::string_view part, Item& item, bool& negated) {
+  size_t i = 0;
+  std::vector<std::string> words;
+  bool separator = false, long_word = false;
+  while (i < part.size()) {
+    while (i < part.size() && is_space(part[i])) ++i;
+    size_t j = i;
+    while (j < part.size() && is_alpha(part[j])) ++j;
+    if (j == i || (j < part.size() && !is_space(part[j]) && part[j] != ':' && part[j] != '=')) {
+      break;
+    }
+    std::string w;
+    for (size_t k = i; k < j; ++k) w += lower(part[k]);
+    long_word = long_word || w.size() >= 3;
+    words.push_back(std::move(w));
+    i = j;
+    while (i < part.size() && is_space(part[i])) ++i;
+    if (i < part.size() && (part[i] == ':' || part[i] == '=')) {
+      ++i;
+      separator = true;
+      break;
+    }
+    if (one_of(words.back(), {"is", "are", "equals", "was"})) {
+      separator = true;
+      break;
+    }
+  }
+  // "y - 2 = ..." and "x + 1" start with a variable, not a label.
+  if (words.empty() || (!separator && !long_word)) return 0;
+  // "a = 2" names the variable a, not the article.
+  bool variable = words.size() == 1 && words[0].size() == 1 && separator;
+  for (size_t k = 0; k < words.size(); ++k) {
+    std::string& w = words[k];
+    // "at least 5", "at most 5" bound the value.
+    if (is_negation(w) || (w == "at" && k + 1 < words.size())) negated = true;
+    if (variable || !is_filler(w)) item.labels.push_back(std::move(w));
+  }
+  return i;
+}
+
+// One comma part: label words, the value, trailing words ("3 apples").
+std::optional<Item> read_item(std::string_view part, bool& negated) {
+  Item item;
+  part = trim(part);
+  size_t start = take_leading_words(part, item, negated);
+  std::string_view value = trim(part.substr(start));
+  // Trailing words of two letters or more ("apples", "students").
+  for (;;) {
+    size_t end = value.size();
+    size_t begin = end;
+    while (begin > 0 && is_alpha(value[begin - 1])) --begin;
+    if (end - begin < 2 || begin == 0 || !is_space(value[begin - 1])) break;
+    std::string w;
+    for (size_t k = begin; k < end; ++k) w += lower(value[k]);
+    if (is_negation(w)) negated = true;
+    if (!is_filler(w)) item.labels.push_back(std::move(w));
+    value = trim(value.substr(0, begin));
+  }
+  if (value.empty()) return std::nullopt;
+  for (const Word& w : letter_words(value)) {
+    if (w.text.size() >= 3) return std::nullopt;  // words inside the value: a sentence
+  }
+  item.value = std::string(value);
+  return item;
+}
+
+// Splits at top-level commas, semicolons and " and ".
+std::vector<std::string_view> split_parts(std::string_view s) {
+  std::vector<size_t> cuts;
+  for (std::string_view token : {",", ";", " and "}) {
+    for (size_t at : top_level_positions(s, token)) cuts.push_back(at);
+  }
+  std::sort(cuts.begin(), cuts.end());
+  std::vector<std::string_view> parts;
+  size_t start = 0;
+  for (size_t at : cuts) {
+    parts.push_back(s.substr(start, at - start));
+    start = at + (s[at] == ' ' ? 5 : 1);
+  }
+  parts.push_back(s.substr(start));
+  return parts;
+}
+
+std::optional<Items> read_items(std::string_view raw) {
+  std::string text = plain_text(raw);
+  std::string_view t = trim(text);
+  while (!t.empty() && (t.back() == '.' || t.back() == ';')) t = trim(t.substr(0, t.size() - 1));
+  // One bracketed tuple "(2, 9)" lists its items.
+  if (t.size() > 2 && t.front() == '(' && t.back() == ')' &&
+      top_level_positions(t, ",").empty()) {
+    std::string_view inside = t.substr(1, t.size() - 2);
+    if (!top_level_positions(inside, ",").empty()) t = inside;
+  }
+  Items out;
+  for (std::string_view part : split_parts(t)) {
+    if (out.items.size() == kMaxItems) return std::nullopt;
+    std::optional<Item> item = read_item(part, out.negated);
+    if (!item) return std::nullopt;
+    if (trim(part).size() != item->value.size()) out.had_words = true;
+    out.items.push_back(std::move(*item));
+  }
+  return out;
+}
+
+// A label's place in the question: its extreme's rank in cues.order, else the index of
+// its word (or its singular/plural) among the question's words; -1 when absent.
+int label_position(const std::vector<std::string>& labels, const QuestionCues& cues) {
+  int best = -1;
+  for (const std::string& label : labels) {
+    std::string_view group = extreme_group(label);
+    if (!group.empty()) {
+      auto it = std::find(cues.order.begin(), cues.order.end(), group);
+      if (it != cues.order.end()) {
+        int rank = static_cast<int>(it - cues.order.begin());
+        if (best < 0 || rank < best) best = rank;
+      }
+      continue;
+    }
+    // Places in the part that asks come first, then those in the rest of the question.
+    const size_t asked = cues.asked_words.size();
+    for (size_t k = 0; k < asked + cues.words.size(); ++k) {
+      const std::string& q = k < asked ? cues.asked_words[k] : cues.words[k - asked];
+      bool same = q == label || q + "s" == label || label + "s" == q;
+      if (same) {
+        if (best < 0 || static_cast<int>(k) < best) best = static_cast<int>(k);
+        break;
+      }
+    }
+  }
+  return best;
+}
+
+// The values in the order the question asks for them, when every item has a label found
+// in the question at distinct places.
+std::optional<std::vector<std::string>> values_in_question_order(const Items& items,
+                                                                 const QuestionCues& cues) {
+  std::vector<std::pair<int, std::string>> placed;
+  for (const Item& item : items.items) {
+    int position = label_position(item.labels, cues);
+    if (position < 0) return std::nullopt;
+    for (const auto& [p, v] : placed) {
+      if (p == position) return std::nullopt;
+    }
+    placed.emplace_back(position, item.value);
+  }
+  std::sort(placed.begin(), placed.end());
+  std::vector<std::string> values;
+  for (auto& [p, v] : placed) values.push_back(std::move(v));
+  return values;
+}
+
+std::vector<std::string> values_as_written(const Items& items) {
+  std::vector<std::string> values;
+  for (const Item& item : items.items) values.push_back(item.value);
+  return values;
+}
+
+bool has_labels(const Items& items) {
+  return std::all_of(items.items.begin(), items.items.end(),
+                     [](const Item& i) { return !i.labels.empty(); });
+}
+
+bool no_labels(const Items& items) {
+  return std::none_of(items.items.begin(), items.items.end(),
+                      [](const Item& i) { return !i.labels.empty(); });
+}
+
+// False when an item's label names an extreme the question does not ask for ("The
+// minimum is 9" when the maximum is asked).
+bool names_what_is_asked(const Items& items, const QuestionCues& cues) {
+  if (cues.extremes.empty()) return true;
+  for (const Item& item : items.items) {
+    for (const std::string& label : item.labels) {
+      std::string_view group = extreme_group(label);
+      if (!group.empty() &&
+          std::find(cues.extremes.begin(), cues.extremes.end(), group) == cues.extremes.end()) {
+        return false;
+      }
+    }
+  }
+  return true;
+}
+
+std::string joined(const std::vector<std::string>& values) {
+  std::string out;
+  for (const std::string& v : values) out += (out.empty() ? "" : ", ") + v;
+  return out;
+}
+
+bool in_order_equal(const std::vector<std::string>& a, const std::vector<std::string>& b,
+                    const AnswerComparer& compare) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (!compare(a[i], b[i]).equivalent) return false;
+  }
+  return true;
+}
+
+// ---- Angles and precision ----
+
+bool has_degree_mark(std::string_view raw) {
+  for (std::string_view mark : {"\\circ", "\u00b0", "\\degree", "degree"}) {
+    if (raw.find(mark) != std::string_view::npos) return true;
+  }
+  return false;
+}
+
+// `degrees` read as degrees, against `other` in radians.
+bool same_angle(std::string_view degrees, std::string_view other, const QuestionCues& cues,
+                const AnswerComparer& compare) {
+  if (!has_degree_mark(degrees) && !cues.degrees) return false;
+  if (has_degree_mark(other)) return false;
+  std::string d = normalize_answer(degrees);
+  // Only a number of degrees: no \pi, no variables.
+  if (d.empty() || d.find("\\pi") != std::string::npos || !letter_words(d).empty()) return false;
+  return compare("\\frac{(" + d + ")\\pi}{180}", other).equivalent;
+}
+
+std::optional<double> value_of(std::string_view raw) {
+  std::string n = normalize_answer(raw);
+  if (n.empty() || n.size() > 200) return std::nullopt;
+  try {
+    WorkBudget budget(5000, std::chrono::milliseconds(1000));
+    MathAnswer a = parse_answer(n, budget);
+    if (a.kind != AnswerKind::kExpr || a.percent) return std::nullopt;
+    return symbolic_value(a.expr, budget);
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
+// `v` rounded to the precision the question states (half away from zero).
+double rounded(double v, const QuestionCues& cues) {
+  int places = cues.decimal_places;
+  if (places < 0) {
+    if (v == 0) return 0;
+    places = cues.significant_figures - 1 - static_cast<int>(std::floor(std::log10(std::fabs(v))));
+  }
+  double scale = std::pow(10.0, places);
+  // The nudge rounds values written exactly at a half ("4.515") away from zero.
+  return std::round(v * scale * (1 + 1e-12)) / scale;
+}
+
+bool same_at_precision(std::string_view a, std::string_view b, const QuestionCues& cues) {
+  auto va = value_of(a), vb = value_of(b);
+  if (!va || !vb || !std::isfinite(*va) || !std::isfinite(*vb)) return false;
+  double ra = rounded(*va, cues), rb = rounded(*vb, cues);
+  return std::fabs(ra - rb) <= 1e-9 * std::max({1.0, std::fabs(ra), std::fabs(rb)});
+}
+
+// A run of two letters or more that is not a command name (no allocation: this gates
+// every comparison).
+bool has_long_word(std::string_view s) {
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (!is_alpha(s[i])) continue;
+    size_t j = i;
+    while (j < s.size() && is_alpha(s[j])) ++j;
+    if (j - i >= 2 && (i == 0 || s[i - 1] != '\\')) return true;
+    i = j;
+  }
+  return false;
+}
+
+EquivalenceResult decided(EquivalenceResult r, bool equivalent, const char* rule) {
+  r.equivalent = equivalent;
+  r.rule = rule;
+  if (equivalent) r.plain_numbers = false;
+  return r;
+}
+
+}  // namespace
+
+QuestionCues read_question(std::string_view question) {
+  QuestionCues cues;
+  if (question.empty()) return cues;
+  question = question.substr(0, std::min(question.size(), kMaxQuestionChars));
+  cues.known = true;
+  std::string lower_q(question);
+  for (char& c : lower_q) c = lower(c);
+  read_precision(lower_q, cues);
+  const std::string_view asked = question.substr(asked_start(question));
+  read_asked(asked, cues);
+  std::vector<Word> words = letter_words(question);
+  std::unordered_set<std::string> seen;
+  for (const Word& w : words) {
+    if (seen.insert(w.text).second) cues.words.push_back(w.text);
+  }
+  seen.clear();
+  for (const Word& w : letter_words(asked)) {
+    if (seen.insert(w.text).second) cues.asked_words.push_back(w.text);
+  }
+  read_options(question, words, cues);
+  return cues;
+}
+
+EquivalenceResult apply_answer_rules(std::string_view predicted, std::string_view gold,
+                                     const QuestionCues& cues, const EquivalenceResult& plain,
+                                     const AnswerComparer& compare) {
+  if ((plain.equivalent && !cues.known) || plain.budget_exceeded || predicted.empty() ||
+      gold.empty() ||
+      predicted.size() > kMaxAnswerChars || gold.size() > kMaxAnswerChars) {
+    return plain;
+  }
+  bool words = has_long_word(predicted) || has_long_word(gold) ||
+               predicted.find(':') != std::string_view::npos ||
+               gold.find(':') != std::string_view::npos;
+  // Labelled values and lists, in the order the question asks: these decide either way.
+  std::optional<Items> p_items, g_items;
+  bool assignments = cues.known && (predicted.find('=') != std::string_view::npos ||
+                                    gold.find('=') != std::string_view::npos);
+  if (words || assignments || !cues.order.empty()) {
+    p_items = read_items(predicted);
+    g_items = read_items(gold);
+  }
+  bool items = p_items && g_items && !p_items->negated && !g_items->negated;
+  if (items && cues.known) {
+    const Items& p = *p_items;
+    const Items& g = *g_items;
+    auto order = [&cues](const Items& side) -> std::optional<std::vector<std::string>> {
+      if (side.items.size() < 2) return std::nullopt;
+      if (has_labels(side)) return values_in_question_order(side, cues);
+      if (no_labels(side)) return values_as_written(side);
+      return std::nullopt;
+    };
+    bool labelled = (has_labels(p) || has_labels(g)) && p.items.size() >= 2;
+    if (labelled) {
+      auto pv = order(p), gv = order(g);
+      if (pv && gv) return decided(plain, in_order_equal(*pv, *gv, compare), "labels");
+    } else if (!cues.order.empty() && no_labels(p) && no_labels(g) &&
+               p.items.size() == cues.order.size() && g.items.size() == cues.order.size()) {
+      bool equal = in_order_equal(values_as_written(p), values_as_written(g), compare);
+      return decided(plain, equal, "order");
+    }
+  }
+  if (plain.equivalent) return plain;
+  if (words) {
+    if (sentence_holds(predicted, gold, cues) || sentence_holds(gold, predicted, cues)) {
+      return decided(plain, true, "sentence");
+    }
+    if (items && (p_items->had_words || g_items->had_words) &&
+        names_what_is_asked(*p_items, cues) && names_what_is_asked(*g_items, cues)) {
+      std::string p = joined(values_as_written(*p_items));
+      std::string g = joined(values_as_written(*g_items));
+      if (compare(p, g).equivalent) {
+        bool labels = !no_labels(*p_items) || !no_labels(*g_items);
+        return decided(plain, true, labels ? "labels" : "sentence");
+      }
+    }
+  }
+  if (cues.angle && (same_angle(predicted, gold, cues, compare) ||
+                     same_angle(gold, predicted, cues, compare))) {
+    return decided(plain, true, "angle");
+  }
+  if ((cues.decimal_places >= 0 || cues.significant_figures > 0) &&
+      same_at_precision(predicted, gold, cues)) {
+    return decided(plain, true, "precision");
+  }
+  return plain;
+}
+
+}  // namespace s1

@@ -1,0 +1,58 @@
+// Question-aware rules for the equivalences that comparing two normalised answers misses
+// (see math_equivalence.h, which applies them): an angle in degrees against radians, the
+// answer inside a sentence or behind labels ("Alice wins.", "Max: 9, Min: 2",
+// "3 apples and 5 pears"), the order a question asks for, and a stated precision
+// ("to the nearest hundredth"). Rewrites that need no question (repeating decimals, empty
+// sets, assignments, units) live in latex_normalize.h.
+//
+// All functions are pure and thread-safe; work is linear in the input sizes plus a bounded
+// number of answer comparisons. They never throw except std::bad_alloc.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace s1 {
+
+struct EquivalenceResult;
+
+// What a question asks, as far as the rules need it.
+struct QuestionCues {
+  bool known = false;    // a question was given
+  bool angle = false;    // the part that asks mentions an angle, radians or degrees
+  bool degrees = false;  // ... and degrees ("in degrees")
+  int decimal_places = -1;       // "to the nearest hundredth": 2; "nearest integer": 0
+  int significant_figures = -1;  // "to 3 significant figures": 3
+  // Extremes asked for ("max", "min": "largest", "minimum"...), in the order asked; and
+  // the same when both are asked (the order a list of two answers them in).
+  std::vector<std::string> extremes;
+  std::vector<std::string> order;
+  // The question's words (letter runs, lower case, also inside math), in order of first
+  // appearance; and those offered as alternatives ("odd" in "\"odd\" or \"even\"").
+  std::vector<std::string> words;
+  std::vector<std::string> options;
+  // The words of the part that asks, in order of first appearance: the order in which
+  // labelled values are asked for ("if y = 2x, find x and y": x, then y).
+  std::vector<std::string> asked_words;
+};
+
+// Reads `question` (may be empty). The part that asks is the text from the first
+// question word ("find", "what", "compute"...) on, so "angle C is 90°. Find the length
+// of AB." asks for a length, and "if y = 2x, find x and y" asks for x first.
+QuestionCues read_question(std::string_view question);
+
+// Compares two answers without the rules (the plain comparison of math_equivalence.h).
+using AnswerComparer = std::function<EquivalenceResult(std::string_view, std::string_view)>;
+
+// Applies the rules to `predicted` and `gold` given `plain`, the plain comparison's result,
+// and returns the verdict, naming the deciding rule in EquivalenceResult::rule
+// ("order", "labels", "sentence", "angle", "precision"). The order and labels rules decide
+// even against an "equal" plain verdict when the question fixes the order; the others
+// only turn "not equal" into "equal". Each rule is symmetric in its two answers.
+EquivalenceResult apply_answer_rules(std::string_view predicted, std::string_view gold,
+                                     const QuestionCues& cues, const EquivalenceResult& plain,
+                                     const AnswerComparer& compare);
+
+}  // namespace s1
