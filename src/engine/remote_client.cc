@@ -39,16 +39,21 @@ int ClientPool::connections_opened() const {
   return opened_;
 }
 
-std::unique_ptr<httplib::Client> ClientPool::acquire() {
+std::unique_ptr<httplib::Client> ClientPool::acquire(bool& reused) {
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    if (!idle_.empty()) {
+    reused = !idle_.empty();
+    if (reused) {
       auto c = std::move(idle_.back());
       idle_.pop_back();
       return c;
     }
     ++opened_;
   }
+  return fresh_client();
+}
+
+std::unique_ptr<httplib::Client> ClientPool::fresh_client() {
   auto c = std::make_unique<httplib::Client>(host_);
   c->set_keep_alive(true);  // one socket per client, reused by the calls that follow
   c->set_connection_timeout(10);
@@ -64,10 +69,20 @@ void ClientPool::release(std::unique_ptr<httplib::Client> client) {
 }
 
 template <typename Call>
-HttpReply ClientPool::with_client(Call&& call) {
-  auto client = acquire();
+HttpReply ClientPool::with_client(Call&& call, const bool* received) {
+  bool reused = false;
+  auto client = acquire(reused);
   HttpReply reply;
   httplib::Result r = call(*client);
+  const bool dropped = !r && (r.error() == httplib::Error::Read || r.error() == httplib::Error::Write);
+  if (dropped && reused && !(received && *received)) {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      ++opened_;
+    }
+    client = fresh_client();
+    r = call(*client);
+  }
   if (!r) {
     reply.error = "cannot reach " + host_ + ": " + httplib::to_string(r.error());
   } else {
@@ -89,6 +104,7 @@ HttpReply ClientPool::post(const std::string& path, const std::string& body) {
 
 HttpReply ClientPool::post_stream(const std::string& path, const std::string& body,
                                   const std::function<bool(std::string_view)>& on_data) {
+  bool received = false;
   return with_client([&](httplib::Client& c) {
     httplib::Request req;
     req.method = "POST";
@@ -96,11 +112,12 @@ HttpReply ClientPool::post_stream(const std::string& path, const std::string& bo
     req.body = body;
     req.set_header("Content-Type", "application/json");
     req.set_header("Accept", "text/event-stream");
-    req.content_receiver = [&on_data](const char* data, size_t n, uint64_t, uint64_t) {
+    req.content_receiver = [&](const char* data, size_t n, uint64_t, uint64_t) {
+      received = true;
       return on_data(std::string_view(data, n));
     };
     return c.send(req);
-  });
+  }, &received);
 }
 
 std::vector<std::string> SseReader::feed(std::string_view bytes) {

@@ -55,10 +55,15 @@ class ClientPool {
   int connections_opened() const;
 
  private:
-  std::unique_ptr<httplib::Client> acquire();
+  // A client from the pool, or a new one (`reused` says which).
+  std::unique_ptr<httplib::Client> acquire(bool& reused);
   void release(std::unique_ptr<httplib::Client> client);
+  // Runs `call` on a pooled client. A reused connection the server has closed meanwhile
+  // (its keep-alive timeout) fails before any answer: the call is made once more on a
+  // new connection, unless part of an answer came (`received`).
   template <typename Call>
-  HttpReply with_client(Call&& call);
+  HttpReply with_client(Call&& call, const bool* received = nullptr);
+  std::unique_ptr<httplib::Client> fresh_client();
 
   std::string host_, api_key_;
   int timeout_s_;
