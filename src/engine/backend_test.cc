@@ -2,7 +2,6 @@
 
 #include <gtest/gtest.h>
 
-#include "engine/remote_backend.h"
 #include "test_util.h"
 
 namespace s1 {
@@ -120,17 +119,6 @@ TEST(LocalBackend, RequestTemplateVariablesOverrideTheBackendsByName) {
   EXPECT_TRUE(run_one(*b, {}).thinking_off);
   EXPECT_FALSE(run_one(*b, {{"enable_thinking", "true"}}).thinking_off);
   EXPECT_TRUE(run_one(*b, {{"unrelated", "1"}}).thinking_off);
-}
-
-TEST(RemoteBackend, RefusesChatTemplateVariables) {
-  RemoteSettings settings;
-  settings.url = "http://127.0.0.1:9";
-  settings.parallel = 1;
-  RemoteBackend remote(settings, ForcingSettings{});
-  BackendRequest r;
-  r.messages = {{"user", "hi"}};
-  r.chat_template_kwargs = {{"enable_thinking", "false"}};
-  EXPECT_THROW(remote.submit(std::move(r)), std::invalid_argument);
 }
 
 }  // namespace
