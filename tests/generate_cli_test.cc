@@ -185,9 +185,10 @@ TEST(GenerateCli, BadChatTemplateKwargs) {
   expect_one_line_error(
       run_command(generate("-p hi --chat-template-kwargs '{\"enable_thinking\": \"no\"}'")),
       "enable_thinking");
+  // The remote backend passes them to a real template; ChatML has no variables.
   expect_one_line_error(run_command(kS1 + " generate --backend openai --url http://127.0.0.1:9 "
-                                          "-p hi --chat-template-kwargs '{\"a\": 1}'"),
-                        "--backend local");
+                                          "--chatml -p hi --chat-template-kwargs '{\"a\": 1}'"),
+                        "ChatML has none");
   expect_one_line_error(
       run_command(kS1 + " make-test-model --chat-template-file /nonexistent.jinja -o x.gguf"),
       "chat-template-file");

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
+#include <algorithm>
+
 #include "engine/backend.h"
 #include "engine/remote_backend.h"
 #include "serve_harness.h"
@@ -131,6 +133,7 @@ TEST(RemoteBackend, AppliesTheBudgetRulesOverS1Serve) {
   s.parallel = 2;
   RemoteBackend remote(s, ForcingSettings{});
   EXPECT_EQ(remote.info().format, "s1");
+  EXPECT_EQ(remote.server_kind(), ServerKind::kS1);  // from /v1/models
   EXPECT_EQ(remote.count_prompt_tokens(request({}, false)),
             local().count_prompt_tokens(request({}, false)));
   expect_same_rules(remote, false);
@@ -146,47 +149,114 @@ TEST(RemoteBackend, AppliesTheBudgetRulesOverS1Serve) {
   remote.submit(std::move(r));
   remote.run();
   EXPECT_EQ(finished, 3);
+  // Every segment above went over the workers' keep-alive connections.
+  EXPECT_LE(remote.connections_opened(), 4);
+}
+
+// A conversation rendered with the GGUF's own template, as the local engine renders it:
+// a Llama-family template (DeepSeek-R1-Distill-Llama) whose BOS the server adds.
+TEST(RemoteBackend, RendersWithTheTokenizerModelsTemplate) {
+  const std::string jinja = test::llama_template("deepseek-ai-DeepSeek-R1-Distill-Llama-8B");
+  if (jinja.empty()) GTEST_SKIP() << "no llama.cpp templates";
+  const std::string gguf = test::tiny_model_with_template(jinja);
+  test::ServerProcess server(test::s1_serve_argv({"-c", "2048"}, gguf), 0,
+                             test::temp_dir() + "/remote-template.log");
+  LoadSettings load;
+  load.path = gguf;
+  load.vocab_only = true;
+  const auto model = Model::load(load);
+  const ThinkingFormat format = resolve_thinking_format(*model, ForcingSettings{});
+  const auto messages = question_messages("What is 2+2?", "");
+  const std::string local_text = build_prompt(*model, format, messages).text;
+  ASSERT_EQ(local_text.find("<|im_start|>"), std::string::npos) << local_text;
+
+  RemoteSettings s;
+  s.url = "http://127.0.0.1:" + std::to_string(server.port());
+  s.tokenizer_model = gguf;
+  RemoteBackend remote(s, ForcingSettings{});
+  EXPECT_EQ(remote.info().format, format.name);
+  BackendRequest r;
+  r.messages = messages;
+  const std::string bos = model->adds_bos() ? model->piece(model->bos()) : "";
+  EXPECT_EQ(bos + remote.render_prompt(r).text, local_text);
+  // The template file alone renders the same, but for the BOS text (bos_token is ""
+  // without a GGUF).
+  RemoteSettings file = s;
+  file.tokenizer_model.clear();
+  file.chat_template_file = jinja;
+  RemoteBackend from_file(file, ForcingSettings{"<think>", "</think>"});
+  std::string no_bos = local_text;
+  if (const std::string b = model->bos() >= 0 ? model->piece(model->bos()) : "";
+      !b.empty() && no_bos.rfind(b, 0) == 0) {
+    no_bos.erase(0, b.size());
+  }
+  EXPECT_EQ(from_file.render_prompt(r).text, no_bos);
+  // And a generation runs on it: cap, delimiter, answer.
+  BudgetRules cap;
+  cap.max_think = 4;
+  cap.max_answer = 2;
+  r.rules = cap;
+  const SequenceResult out = run(remote, r);
+  EXPECT_EQ(kinds(out), (std::vector<std::string>{"cap/max_think"}));
+  EXPECT_EQ(out.thinking_tokens, 4);
 }
 
 TEST(RemoteBackend, AppliesTheBudgetRulesOverLlamaServer) {
   struct stat st;
   if (::stat(test::llama_server_bin().c_str(), &st) != 0) GTEST_SKIP() << "no llama-server";
   const int port = test::free_port();
-  // --special: llama-server shows <|im_start|> as text, so the stop string can catch it.
+  // No --special: each request's preserved_tokens shows <|im_start|> as text, so the
+  // stop string can catch it (checked at start-up with a probe token).
   test::ServerProcess server(
       {test::llama_server_bin(), "-m", test::tiny_model(), "--host", "127.0.0.1", "--port",
-       std::to_string(port), "-c", "2048", "-np", "2", "-t", "1", "--special", "--no-webui"},
+       std::to_string(port), "-c", "2048", "-np", "2", "-t", "1", "--no-webui"},
       port, test::temp_dir() + "/remote-llama.log");
   RemoteSettings s;
   s.url = "http://127.0.0.1:" + std::to_string(port) + "/v1";
   s.parallel = 2;
   RemoteBackend remote(s, ForcingSettings{});
+  EXPECT_EQ(remote.server_kind(), ServerKind::kLlama);
   // llama-server counts the stop token among the completion tokens, as vLLM does.
   expect_same_rules(remote, true);
+  // Conversations rendered by the server's /apply-template, as the local engine does.
+  BackendRequest chat;
+  chat.messages = question_messages("What is 2+2?", "");
+  EXPECT_EQ(remote.render_prompt(chat).text,
+            build_prompt(local().model(), s1_thinking_format(), chat.messages).text);
 }
 
 TEST(RemoteBackend, ReportsAnUnreachableServer) {
   RemoteSettings s;
   s.url = "http://127.0.0.1:" + std::to_string(test::free_port());
   RemoteBackend remote(s, ForcingSettings{});
-  BackendRequest r = request({}, false);
-  FinishReason reason = FinishReason::kNone;
-  r.on_done = [&](int, const SequenceResult& res) { reason = res.finish_reason; };
-  remote.submit(std::move(r));
-  EXPECT_THROW(remote.run(), std::runtime_error);
-  EXPECT_EQ(reason, FinishReason::kError);
+  try {
+    remote.submit(request({}, false));
+    FAIL() << "submitted";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("cannot reach"), std::string::npos) << e.what();
+  }
   EXPECT_THROW(RemoteBackend({}, ForcingSettings{}), std::invalid_argument);
+  s.chatml = true;
+  s.chat_template_file = "x.jinja";
+  EXPECT_THROW(RemoteBackend(s, ForcingSettings{}), std::invalid_argument);
 }
 
 TEST(RemoteBackend, GenerateTakesTheOpenAiBackend) {
   test::ServerProcess server(test::s1_serve_argv({}), 0, test::temp_dir() + "/remote-cli.log");
-  const auto r = test::run_command(
-      std::string(S1_BIN) + " generate --backend openai --url http://127.0.0.1:" +
-      std::to_string(server.port()) + " -p 'What is 2+2?' --max-think 5 --max-answer 3 --json");
+  const std::string base = std::string(S1_BIN) + " generate --backend openai --url http://127.0.0.1:" +
+                           std::to_string(server.port()) +
+                           " -p 'What is 2+2?' --max-think 5 --max-answer 3";
+  const auto r = test::run_command(base + " --json --tokenizer-model " + test::tiny_model());
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const json j = json::parse(r.out);
   EXPECT_EQ(j["samples"][0]["thinking_tokens"], 5);
   EXPECT_EQ(j["samples"][0]["events"][0]["kind"], "cap");
+  // `s1 serve` does not render conversations: without a template, a clear error.
+  const auto bad = test::run_command(base);
+  EXPECT_NE(bad.exit_code, 0);
+  EXPECT_NE(bad.err.find("--chat-template-file"), std::string::npos) << bad.err;
+  EXPECT_EQ(std::count(bad.err.begin(), bad.err.end(), '\n'), 1) << bad.err;
+  EXPECT_EQ(test::run_command(base + " --chatml").exit_code, 0);
 }
 
 }  // namespace

@@ -46,6 +46,14 @@ void on_signal(int) {
 }
 
 nlohmann::json model_identity(const EvalArgs& a) {
+  if (a.model.backend == "openai") {  // the server and how prompts reach it
+    const RemoteFlags& r = a.model.remote;
+    return {{"url", r.url},
+            {"api_model", r.api_model},
+            {"tokenizer_model", r.tokenizer_model},
+            {"chat_template_file", r.chat_template_file},
+            {"chatml", r.chatml}};
+  }
   if (!a.model.load.path.empty()) {
     return eval::model_file_identity(a.model.load.path, eval::default_model_hash_cache(), stderr);
   }

@@ -92,9 +92,6 @@ void add_model_flags(CLI::App& cmd, ModelFlags& f) {
                  "/v1/completions server: vLLM, SGLang, llama-server, s1 serve)")
       ->capture_default_str()
       ->check(CLI::IsMember({"local", "openai"}));
-  cmd.add_option("--url", f.url, "--backend openai: the server, e.g. http://127.0.0.1:8000");
-  cmd.add_option("--api-model", f.api_model, "--backend openai: the model name to request");
-  cmd.add_option("--api-key", f.api_key, "--backend openai: API key (default: $OPENAI_API_KEY)");
   cmd.add_option("-m,--model", f.load.path, "GGUF model file");
   cmd.add_option("--hf,--hf-repo", f.load.hf_repo,
                  "download a model from Hugging Face: user/repo[:quant] (llama.cpp's cache)");
@@ -116,25 +113,62 @@ void add_model_flags(CLI::App& cmd, ModelFlags& f) {
          "false}' (llama-server's and vLLM's chat_template_kwargs)")
       ->type_name("JSON");
   cmd.add_flag("-v,--verbose", f.verbose, "show llama.cpp's log");
+  add_remote_flags(cmd, f.remote);
 }
+
+// --- --backend openai -----------------------------------------------------------------
+void add_remote_flags(CLI::App& cmd, RemoteFlags& r) {
+  cmd.add_option("--url", r.url, "--backend openai: the server, e.g. http://127.0.0.1:8000");
+  cmd.add_option("--api-model", r.api_model, "--backend openai: the model name to request");
+  cmd.add_option("--api-key", r.api_key, "--backend openai: API key (default: $OPENAI_API_KEY)");
+  cmd.add_option("--server-kind", r.server_kind,
+                 "--backend openai: the server, for its own request fields (auto: from "
+                 "/v1/models or /props)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"auto", "openai", "vllm", "sglang", "llama", "s1"}));
+  cmd.add_option("--tokenizer-model", r.tokenizer_model,
+                 "--backend openai: a GGUF of the served model (its vocabulary is enough): "
+                 "chat template, thinking format and token counts from it");
+  cmd.add_option("--chat-template-file", r.chat_template_file,
+                 "--backend openai: the model's Jinja chat template (rendered by llama.cpp, as "
+                 "for local models)");
+  cmd.add_flag("--chatml", r.chatml,
+               "--backend openai: render conversations as ChatML (without a template file, "
+               "tokenizer model or ChatML, the server renders them: llama-server, vLLM)");
+  cmd.add_flag("--remote-estimate-tokens", r.estimate_tokens,
+               "--backend openai: a server without /tokenize counts forced strings as one "
+               "token per 4 bytes (otherwise an error)");
+  cmd.add_flag("!--no-remote-stream", r.stream,
+               "--backend openai: ask for whole segments instead of streams");
+}
+
+RemoteSettings remote_settings(const RemoteFlags& r, const ChatTemplateKwargs& kwargs,
+                               int n_parallel) {
+  if (r.url.empty()) throw CommandError("--backend openai needs --url");
+  RemoteSettings remote;
+  remote.url = r.url;
+  remote.api_model = r.api_model;
+  remote.api_key = r.api_key;
+  if (remote.api_key.empty()) {
+    if (const char* key = std::getenv("OPENAI_API_KEY")) remote.api_key = key;
+  }
+  remote.parallel = n_parallel;
+  remote.server_kind = parse_server_kind(r.server_kind);
+  remote.tokenizer_model = r.tokenizer_model;
+  remote.chat_template_file = r.chat_template_file;
+  remote.chatml = r.chatml;
+  remote.estimate_tokens = r.estimate_tokens;
+  remote.stream = r.stream;
+  remote.chat_template_kwargs = kwargs;
+  return remote;
+}
+// --- end of --backend openai ----------------------------------------------------------
 
 std::unique_ptr<Backend> make_backend(const ModelFlags& flags, const ForcingSettings& forcing,
                                       int n_parallel) {
   if (flags.backend == "openai") {
-    if (flags.url.empty()) throw CommandError("--backend openai needs --url");
-    if (!flags.chat_template_kwargs.empty()) {
-      throw CommandError("--chat-template-kwargs needs --backend local: --backend openai "
-                         "renders conversations as ChatML, without the model's template");
-    }
-    RemoteSettings remote;
-    remote.url = flags.url;
-    remote.api_model = flags.api_model;
-    remote.api_key = flags.api_key;
-    if (remote.api_key.empty()) {
-      if (const char* key = std::getenv("OPENAI_API_KEY")) remote.api_key = key;
-    }
-    remote.parallel = n_parallel;
-    return std::make_unique<RemoteBackend>(remote, forcing);
+    return std::make_unique<RemoteBackend>(
+        remote_settings(flags.remote, flags.chat_template_kwargs, n_parallel), forcing);
   }
   if (flags.load.path.empty() && flags.load.hf_repo.empty()) {
     throw CommandError("no model (-m FILE.gguf or --hf user/repo)");

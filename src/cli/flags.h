@@ -13,6 +13,7 @@
 #include "engine/backend.h"
 #include "engine/forcing_vocab.h"
 #include "engine/model.h"
+#include "engine/remote_backend.h"
 #include "engine/sampling.h"
 #include "engine/scheduler.h"
 #include "methods/judge.h"
@@ -55,11 +56,22 @@ struct ContextFlags {
 // -c, -b, --ubatch-size, -t, --cache-tokens, --kv-unified, --parallel.
 void add_context_flags(CLI::App& cmd, ContextFlags& flags);
 
+// --backend openai: the remote server and how prompts reach it (RemoteSettings).
+struct RemoteFlags {
+  std::string url;                  // the server's base URL
+  std::string api_model;            // "model" in its requests
+  std::string api_key;              // Bearer token (default $OPENAI_API_KEY)
+  std::string server_kind = "auto";  // auto, openai, vllm, sglang, llama, s1
+  std::string tokenizer_model;      // a GGUF: template, vocabulary, thinking format
+  std::string chat_template_file;   // a Jinja template file
+  bool chatml = false;              // ChatML, chosen explicitly
+  bool estimate_tokens = false;     // no /tokenize: one token per 4 bytes
+  bool stream = true;               // segments as SSE streams
+};
+
 struct ModelFlags {
   std::string backend = "local";  // "local": llama.cpp in this process; "openai": a server
-  std::string url;                // --backend openai: the server's base URL
-  std::string api_model;          // --backend openai: "model" in its requests
-  std::string api_key;            // --backend openai: Bearer token (default $OPENAI_API_KEY)
+  RemoteFlags remote;
   LoadSettings load;
   ContextFlags context;
   // --chat-template-kwargs: template variables of every request (a server's requests
@@ -70,6 +82,12 @@ struct ModelFlags {
 
 // The backend and model flags, and add_context_flags.
 void add_model_flags(CLI::App& cmd, ModelFlags& flags);
+// The --backend openai flags (added by add_model_flags).
+void add_remote_flags(CLI::App& cmd, RemoteFlags& remote);
+// RemoteSettings from the flags, with every request's template variables. Throws
+// CommandError without --url.
+RemoteSettings remote_settings(const RemoteFlags& remote, const ChatTemplateKwargs& kwargs,
+                               int n_parallel);
 
 // The backend the flags name, with `n_parallel` concurrent sequences (at most
 // --parallel, e.g. fewer for fewer samples). Throws CommandError / std::exception with a

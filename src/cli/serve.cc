@@ -41,7 +41,7 @@ int run_serve(ServeArgs& a) {
     const std::string from = !a.model.load.path.empty() ? a.model.load.path : a.model.load.hf_repo;
     const std::string name = std::filesystem::path(from).filename().string();
     s.api.model_names.push_back(!name.empty()                ? name
-                                : !a.model.api_model.empty() ? a.model.api_model
+                                : !a.model.remote.api_model.empty() ? a.model.remote.api_model
                                                              : "s1");
   }
   if (!s.playground.empty() && !std::filesystem::is_regular_file(s.playground)) {

@@ -4,7 +4,6 @@
 
 #include <algorithm>
 
-#include "engine/remote_backend.h"
 #include "test_util.h"
 
 namespace s1 {
@@ -159,17 +158,6 @@ TEST(LocalBackend, SuppressedWordsNeverAppearInThinking) {
   EXPECT_EQ(ascii_lower(suppressed.thinking).find("the"), std::string::npos) << suppressed.thinking;
   EXPECT_EQ(suppressed.thinking_tokens, 24);
   EXPECT_NE(suppressed.answer.find(" the"), std::string::npos);
-}
-
-TEST(RemoteBackend, RefusesChatTemplateVariables) {
-  RemoteSettings settings;
-  settings.url = "http://127.0.0.1:9";
-  settings.parallel = 1;
-  RemoteBackend remote(settings, ForcingSettings{});
-  BackendRequest r;
-  r.messages = {{"user", "hi"}};
-  r.chat_template_kwargs = {{"enable_thinking", "false"}};
-  EXPECT_THROW(remote.submit(std::move(r)), std::invalid_argument);
 }
 
 }  // namespace

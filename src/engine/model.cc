@@ -194,25 +194,24 @@ std::string Model::chat_template() const {
   return tmpl ? tmpl : "";
 }
 
-std::string Model::apply_chat_template(const std::vector<ChatMessage>& messages,
-                                       const ChatTemplateKwargs& kwargs,
-                                       bool add_generation_prompt) const {
-  const std::string tmpl = chat_template();
-  if (tmpl.empty()) {
-    if (!is_single_token("<|im_start|>")) {
-      std::string plain;
-      for (const auto& m : messages) plain += m.content + "\n";
-      return plain;
-    }
-    std::string chatml;
-    for (const auto& m : messages) {
-      chatml += "<|im_start|>" + m.role + "\n" + m.content + "<|im_end|>\n";
-    }
-    return add_generation_prompt ? chatml + "<|im_start|>assistant\n" : chatml;
+std::string chatml_conversation(const std::vector<ChatMessage>& messages,
+                                bool add_generation_prompt) {
+  std::string chatml;
+  for (const auto& m : messages) {
+    chatml += "<|im_start|>" + m.role + "\n" + m.content + "<|im_end|>\n";
   }
+  return add_generation_prompt ? chatml + "<|im_start|>assistant\n" : chatml;
+}
+
 #ifdef S1_HAVE_LLAMA_COMMON
+namespace {
+
+// llama.cpp's Jinja engine; `model` (may be null) gives the BOS/EOS text to templates.
+std::string render_jinja(const llama_model* model, const std::string& tmpl,
+                         const std::vector<ChatMessage>& messages,
+                         const ChatTemplateKwargs& kwargs, bool add_generation_prompt) {
   try {
-    auto templates = common_chat_templates_init(model_.get(), chat_template_);
+    auto templates = common_chat_templates_init(model, tmpl);
     common_chat_templates_inputs inputs;
     for (const auto& m : messages) {
       common_chat_msg msg;
@@ -230,6 +229,37 @@ std::string Model::apply_chat_template(const std::vector<ChatMessage>& messages,
   } catch (const std::exception& e) {
     throw std::runtime_error(std::string("cannot render the chat template: ") + e.what());
   }
+}
+
+}  // namespace
+#endif
+
+std::string render_chat_template(const std::string& tmpl,
+                                 const std::vector<ChatMessage>& messages,
+                                 const ChatTemplateKwargs& kwargs, bool add_generation_prompt) {
+#ifdef S1_HAVE_LLAMA_COMMON
+  return render_jinja(nullptr, tmpl, messages, kwargs, add_generation_prompt);
+#else
+  (void)tmpl, (void)messages, (void)kwargs, (void)add_generation_prompt;
+  throw std::runtime_error("a chat template file needs llama.cpp's common library (Jinja "
+                           "templates), which this build lacks");
+#endif
+}
+
+std::string Model::apply_chat_template(const std::vector<ChatMessage>& messages,
+                                       const ChatTemplateKwargs& kwargs,
+                                       bool add_generation_prompt) const {
+  const std::string tmpl = chat_template();
+  if (tmpl.empty()) {
+    if (!is_single_token("<|im_start|>")) {
+      std::string plain;
+      for (const auto& m : messages) plain += m.content + "\n";
+      return plain;
+    }
+    return chatml_conversation(messages, add_generation_prompt);
+  }
+#ifdef S1_HAVE_LLAMA_COMMON
+  return render_jinja(model_.get(), chat_template_, messages, kwargs, add_generation_prompt);
 #else
   if (!kwargs.empty()) {
     throw std::runtime_error("chat template variables need llama.cpp's common library (Jinja "

@@ -55,6 +55,17 @@ bool thinking_disabled(const ChatTemplateKwargs& kwargs);
 ChatTemplateKwargs merge_chat_template_kwargs(ChatTemplateKwargs base,
                                               const ChatTemplateKwargs& over);
 
+// A conversation in ChatML, with the assistant's generation prompt when asked.
+std::string chatml_conversation(const std::vector<ChatMessage>& messages,
+                                bool add_generation_prompt);
+
+// Renders `messages` with the Jinja template text `tmpl` (llama.cpp's engine, as
+// Model::apply_chat_template does, with no model: bos_token and eos_token are empty).
+// Throws std::runtime_error if rendering fails or the build lacks Jinja templates.
+std::string render_chat_template(const std::string& tmpl,
+                                 const std::vector<ChatMessage>& messages,
+                                 const ChatTemplateKwargs& kwargs, bool add_generation_prompt);
+
 // Initializes llama.cpp's backends once per process and routes its log: hidden unless
 // `verbose`, but the last error line is kept for error messages. Thread-safe.
 void init_llama_backend(bool verbose);

@@ -12,9 +12,23 @@ std::string_view trim_whitespace(std::string_view s) {
   return s.substr(first, s.find_last_not_of(ws) - first + 1);
 }
 
+ChatRenderer model_renderer(const Model& model) {
+  return [&model](const std::vector<ChatMessage>& messages, const ChatTemplateKwargs& kwargs,
+                  bool add_generation_prompt) {
+    return model.apply_chat_template(messages, kwargs, add_generation_prompt);
+  };
+}
+
 }  // namespace
 
 std::string thinking_opening(const Model& model, const ThinkingFormat& format,
+                             const std::vector<ChatMessage>& messages,
+                             const ChatTemplateKwargs& kwargs,
+                             const std::string& generation_prompt) {
+  return thinking_opening(model_renderer(model), format, messages, kwargs, generation_prompt);
+}
+
+std::string thinking_opening(const ChatRenderer& render, const ThinkingFormat& format,
                              const std::vector<ChatMessage>& messages,
                              const ChatTemplateKwargs& kwargs,
                              const std::string& generation_prompt) {
@@ -24,7 +38,7 @@ std::string thinking_opening(const Model& model, const ThinkingFormat& format,
   probe.push_back({"assistant", "s1ProbeAnswer", kThinking});
   std::string turn;
   try {
-    turn = model.apply_chat_template(probe, kwargs, false);
+    turn = render(probe, kwargs, false);
   } catch (const std::runtime_error&) {
     return format.start;  // e.g. a template that refuses two assistant turns in a row
   }
@@ -36,19 +50,36 @@ std::string thinking_opening(const Model& model, const ThinkingFormat& format,
   return opening;
 }
 
-Prompt build_prompt(const Model& model, const ThinkingFormat& format,
-                    const std::vector<ChatMessage>& messages, const ChatTemplateKwargs& kwargs) {
-  std::string text = model.apply_chat_template(messages, kwargs);
-  const PromptThinking state = prompt_thinking(text, format);
+RenderedPrompt render_prompt(const ChatRenderer& render, const ThinkingFormat& format,
+                             const std::vector<ChatMessage>& messages,
+                             const ChatTemplateKwargs& kwargs) {
+  RenderedPrompt r;
+  r.text = render(messages, kwargs, true);
+  const PromptThinking state = prompt_thinking(r.text, format);
   // Thinking switched off by a template that then writes nothing about it (Bielik,
   // Reka): not opened either.
-  const bool off = state == PromptThinking::kClosed ||
+  r.thinking_off = state == PromptThinking::kClosed ||
                    (state == PromptThinking::kNone && thinking_disabled(kwargs));
-  if (state == PromptThinking::kNone && !off) {
-    text += thinking_opening(model, format, messages, kwargs, text);
+  if (state == PromptThinking::kNone && !r.thinking_off) {
+    r.text += thinking_opening(render, format, messages, kwargs, r.text);
   }
-  Prompt p = text_prompt(model, std::move(text));
-  p.thinking_off = off;
+  return r;
+}
+
+BudgetRules thinking_off_rules(BudgetRules rules) {
+  rules.max_think = -1;
+  rules.min_think = 0;
+  rules.num_ignore = 0;
+  rules.step_tokens = 0;
+  rules.max_steps = -1;
+  return rules;
+}
+
+Prompt build_prompt(const Model& model, const ThinkingFormat& format,
+                    const std::vector<ChatMessage>& messages, const ChatTemplateKwargs& kwargs) {
+  RenderedPrompt r = render_prompt(model_renderer(model), format, messages, kwargs);
+  Prompt p = text_prompt(model, std::move(r.text));
+  p.thinking_off = r.thinking_off;
   return p;
 }
 

@@ -1,6 +1,7 @@
 // Turns a conversation into the tokens a budget-forced generation starts from.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,26 @@ struct Prompt {
   // budget rules have nothing to act on.
   bool thinking_off = false;
 };
+
+// Renders a conversation: (messages, template variables, add_generation_prompt) -> text.
+// The model's template, a template file, or a server's rendering; throws
+// std::runtime_error when it cannot render.
+using ChatRenderer = std::function<std::string(const std::vector<ChatMessage>&,
+                                               const ChatTemplateKwargs&, bool)>;
+
+// A rendered conversation before tokenizing (see build_prompt).
+struct RenderedPrompt {
+  std::string text;
+  bool thinking_off = false;
+};
+
+// build_prompt's rendering with any renderer: the same rules for opening thinking.
+RenderedPrompt render_prompt(const ChatRenderer& render, const ThinkingFormat& format,
+                             const std::vector<ChatMessage>& messages,
+                             const ChatTemplateKwargs& kwargs);
+
+// The budget rules of a thinking-off request: no thinking rule is left to act.
+BudgetRules thinking_off_rules(BudgetRules rules);
 
 // Renders `messages` with the model's chat template and the template variables
 // `kwargs`. A generation prompt that opens thinking is kept as it is; one that closes
@@ -39,6 +60,10 @@ Prompt build_prompt(const Model& model, const ThinkingFormat& format,
 // else around the delimiter, the opening is `format.start` alone (the s1 format's
 // "<|im_start|>think" on a ChatML template).
 std::string thinking_opening(const Model& model, const ThinkingFormat& format,
+                             const std::vector<ChatMessage>& messages,
+                             const ChatTemplateKwargs& kwargs,
+                             const std::string& generation_prompt);
+std::string thinking_opening(const ChatRenderer& render, const ThinkingFormat& format,
                              const std::vector<ChatMessage>& messages,
                              const ChatTemplateKwargs& kwargs,
                              const std::string& generation_prompt);

@@ -1,11 +1,12 @@
 #include "engine/remote_backend.h"
 
-#include <httplib.h>
-
 #include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <sstream>
 #include <stdexcept>
 
 namespace s1 {
@@ -20,7 +21,7 @@ constexpr Token kTrigger = 1;    // the model stopped at an end trigger
 constexpr Token kEnd = 2;        // the model stopped at an end-of-generation token
 constexpr Token kForced = 3;     // a token of a forced string
 constexpr Token kDelimRest = 4;  // a token of the end delimiter after the trigger
-// Each step marker is counted by one /tokenize call; 1000 steps of ~100 tokens is more
+// Each step marker is counted once (then cached); 1000 steps of ~100 tokens is more
 // thinking than any served context holds.
 constexpr int kMaxRemoteSteps = 1000;
 
@@ -37,6 +38,37 @@ ThinkingFormat format_from(const ForcingSettings& f) {
   return custom_thinking_format(f.think_start, f.think_end);
 }
 
+std::string read_text(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot read the chat template file '" + path + "'");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+json messages_json(const std::vector<ChatMessage>& messages) {
+  json out = json::array();
+  for (const auto& m : messages) {
+    json j = {{"role", m.role}, {"content", m.content}};
+    if (!m.reasoning_content.empty()) j["reasoning_content"] = m.reasoning_content;
+    out.push_back(std::move(j));
+  }
+  return out;
+}
+
+json kwargs_json(const ChatTemplateKwargs& kwargs) {
+  json out = json::object();
+  for (const auto& [name, value] : kwargs) out[name] = json::parse(value);
+  return out;
+}
+
+json parse_reply(const HttpReply& r, const std::string& what) {
+  if (!r.ok()) throw std::runtime_error(r.describe(what));
+  json j = json::parse(r.body, nullptr, false);
+  if (!j.is_object()) throw std::runtime_error(what + ": not a JSON object: " + r.body.substr(0, 200));
+  return j;
+}
+
 }  // namespace
 
 struct RemoteBackend::Sample {
@@ -51,36 +83,57 @@ struct RemoteBackend::Sample {
   bool started = false;
   bool in_flight = false;
   bool done = false;
-  int empty_segments = 0;  // ignored ends that added nothing (a loop guard)
-  Clock::time_point start, first_text;
+  bool mask_trigger = false;  // the forcer masked the trigger for the next token
+  std::shared_ptr<Segment> segment;  // the request in flight, if any
+  int empty_segments = 0;     // ignored ends that added nothing (a loop guard)
+  Clock::time_point start;
 };
 
 struct RemoteBackend::Segment {
   Sample* sample = nullptr;
   json body;
   int asked = 0;  // max_tokens sent
-  bool ok = false;
-  std::string error;
-  std::string text;
-  int tokens = 0;
-  std::string finish_reason;
-  bool stopped_at_end_of_generation = false;
+  // Owner thread only: tokens fed to the forcer while streaming, and text held back
+  // (the last token's, whose count only usage tells).
+  int fed = 0;
+  std::string held;
+  std::atomic<bool> cancelled{false};
+  CompletionReply reply;  // written by the worker before its end event
+};
+
+struct RemoteBackend::Event {
+  std::shared_ptr<Segment> segment;
+  std::string text;  // a streamed piece; empty with `end`
+  bool end = false;
 };
 
 RemoteBackend::RemoteBackend(RemoteSettings settings, const ForcingSettings& forcing)
-    : settings_(std::move(settings)), forcing_(forcing), format_(format_from(forcing)) {
-  const std::string& url = settings_.url;
-  const size_t scheme = url.find("://");
-  if (url.empty() || scheme == std::string::npos) {
-    throw std::invalid_argument("the remote URL must look like http://host:port, not '" + url +
-                                "'");
-  }
-  const size_t slash = url.find('/', scheme + 3);
-  host_ = url.substr(0, slash);
-  path_ = slash == std::string::npos ? "" : url.substr(slash);
-  while (!path_.empty() && path_.back() == '/') path_.pop_back();
-  if (path_.empty()) path_ = "/v1";
+    : settings_(std::move(settings)), forcing_(forcing), address_(parse_remote_url(settings_.url)) {
   if (settings_.parallel < 1) throw std::invalid_argument("the remote backend needs parallel >= 1");
+  if (settings_.chatml &&
+      (!settings_.tokenizer_model.empty() || !settings_.chat_template_file.empty())) {
+    throw std::invalid_argument("ChatML is a template of its own: give it, or a template file "
+                                "or tokenizer model, not both");
+  }
+  if (settings_.chatml && !settings_.chat_template_kwargs.empty()) {
+    throw std::invalid_argument("chat template variables need a real template (ChatML has none)");
+  }
+  if (!settings_.chat_template_file.empty()) {
+    template_text_ = read_text(settings_.chat_template_file);
+  }
+  if (!settings_.tokenizer_model.empty()) {
+    init_llama_backend(false);
+    LoadSettings load;
+    load.path = settings_.tokenizer_model;
+    load.vocab_only = true;
+    load.chat_template = template_text_;
+    tokenizer_ = Model::load(load);
+    format_ = resolve_thinking_format(*tokenizer_, forcing_);
+  } else {
+    format_ = format_from(forcing_);
+  }
+  pool_ = std::make_unique<ClientPool>(address_.host, settings_.api_key, settings_.timeout_s);
+  kind_ = settings_.server_kind;
   for (int i = 0; i < settings_.parallel; ++i) workers_.emplace_back([this] { worker(); });
 }
 
@@ -89,95 +142,273 @@ RemoteBackend::~RemoteBackend() {
     std::lock_guard<std::mutex> lock(mutex_);
     stopping_ = true;
   }
+  for (auto& s : samples_) {
+    if (s->segment) s->segment->cancelled = true;  // streams stop at their next piece
+  }
   work_cv_.notify_all();
   for (auto& t : workers_) t.join();
 }
 
 BackendInfo RemoteBackend::info() const {
   BackendInfo info;
-  info.model =
-      "remote " + host_ + path_ + (settings_.api_model.empty() ? "" : " " + settings_.api_model);
+  info.model = "remote " + address_.host + address_.api_path +
+               (settings_.api_model.empty() ? "" : " " + settings_.api_model);
   info.format = format_.name;
   info.think_end = format_.end;
   return info;
 }
 
-std::string RemoteBackend::render_prompt(const BackendRequest& request) const {
-  if (!request.raw_prompt.empty()) return request.raw_prompt;
-  std::string p;
-  for (const auto& m : request.messages)
-    p += "<|im_start|>" + m.role + "\n" + m.content + "<|im_end|>\n";
-  return p + "<|im_start|>assistant\n" + format_.start;
+ServerKind RemoteBackend::server_kind() const {
+  start_up();
+  std::lock_guard<std::mutex> lock(cache_mutex_);
+  return kind_;
 }
 
-int RemoteBackend::token_count(const std::string& text) const {
-  if (text.empty()) return 0;
-  if (const auto it = token_counts_.find(text); it != token_counts_.end()) return it->second;
-  httplib::Client cli(host_);
-  cli.set_read_timeout(settings_.timeout_s);
-  if (!settings_.api_key.empty()) cli.set_bearer_token_auth(settings_.api_key.c_str());
-  // llama-server and `s1 serve` read "content", vLLM "prompt"; each ignores the other.
-  const json body = {
-      {"content", text}, {"prompt", text}, {"add_special", false}, {"add_special_tokens", false}};
-  int n = -1;
-  if (auto r = cli.Post("/tokenize", body.dump(), "application/json"); r && r->status == 200) {
-    const json j = json::parse(r->body, nullptr, false);
-    if (j.is_object() && j.contains("tokens") && j["tokens"].is_array()) {
-      n = static_cast<int>(j["tokens"].size());
+void RemoteBackend::start_up() const {
+  std::lock_guard<std::mutex> start(start_mutex_);
+  if (started_) return;
+  ServerKind kind = settings_.server_kind;
+  if (kind == ServerKind::kAuto) {
+    const HttpReply models = pool_->get(address_.api_path + "/models");
+    if (models.status == 0) throw std::runtime_error(models.describe("GET /models"));
+    const HttpReply props = pool_->get("/props");
+    kind = detect_server_kind(models.body, props.body);
+  }
+  {
+    std::lock_guard<std::mutex> lock(cache_mutex_);
+    kind_ = kind;
+  }
+  if (kind == ServerKind::kLlama) {
+    // The trigger must come back as text for the stop string to catch it: one probe
+    // token, pushed to be the trigger, with the fields every segment sends.
+    const TokenSeq trigger = token_ids(format_.end_trigger);
+    if (trigger.size() == 1) {
+      json body = {{"prompt", format_.end_trigger}, {"max_tokens", 1}, {"temperature", 0},
+                   {"logit_bias", {{std::to_string(trigger[0]), 100}}}};
+      SegmentStops stops;
+      stops.special_text = {format_.end_trigger};
+      body.update(json::parse(segment_fields(kind, stops)));
+      const CompletionReply r =
+          run_completion(*pool_, address_.api_path + "/completions", body.dump(), false,
+                         [](const std::string&) { return true; });
+      if (!r.ok) throw std::runtime_error("llama-server probe: " + r.error);
+      if (r.text != format_.end_trigger) {
+        throw std::runtime_error("llama-server at " + address_.host + " does not show " +
+                                 format_.end_trigger + " as text (it sent '" + r.text +
+                                 "'): start it with --special");
+      }
     }
   }
-  if (n < 0) n = std::max<int>(1, static_cast<int>(text.size() / 4));  // no /tokenize: estimate
-  token_counts_[text] = n;
-  return n;
+  started_ = true;
 }
 
-ForcingVocab RemoteBackend::vocab_for(const std::vector<std::string>& ignore_strings,
-                                     int max_steps) const {
-  auto forced = [&](const std::string& text) {
-    return ForcedText{text, TokenSeq(static_cast<size_t>(token_count(text)), kForced)};
-  };
-  ForcingVocab v;
-  v.end_triggers = {{kTrigger}};
-  v.end_of_generation = {kEnd};
-  // A trigger that begins the delimiter is its first token, so the forcer keeps it.
-  v.end_delimiter.text = format_.end;
-  const int delim = std::max(1, token_count(format_.end));
-  const bool trigger_first = format_.end.rfind(format_.end_trigger, 0) == 0;
-  v.end_delimiter.tokens.assign(static_cast<size_t>(delim), kDelimRest);
-  if (trigger_first) v.end_delimiter.tokens.front() = kTrigger;
-  v.newline = forced("\n");
-  v.cap_suffix = forced(forcing_.cap_suffix);
-  for (const auto& s : ignore_strings) v.ignore_strings.push_back(forced(s));
-  for (int n = 0; n <= max_steps; ++n) {
-    v.step_markers.push_back(forced(format_step_marker(forcing_.step_marker, n)));
+ChatRenderer RemoteBackend::renderer() const {
+  if (tokenizer_) {
+    return [this](const std::vector<ChatMessage>& m, const ChatTemplateKwargs& k, bool gen) {
+      std::string text = tokenizer_->apply_chat_template(m, k, gen);
+      // The server adds the BOS to a text prompt itself: a template's BOS text would
+      // make it two (a template file alone renders bos_token as "").
+      const std::string bos = tokenizer_->adds_bos() ? tokenizer_->piece(tokenizer_->bos()) : "";
+      if (!bos.empty() && text.rfind(bos, 0) == 0) text.erase(0, bos.size());
+      return text;
+    };
   }
-  return v;
+  if (!template_text_.empty()) {
+    return [this](const std::vector<ChatMessage>& m, const ChatTemplateKwargs& k, bool gen) {
+      return render_chat_template(template_text_, m, k, gen);
+    };
+  }
+  if (settings_.chatml) {
+    return [](const std::vector<ChatMessage>& m, const ChatTemplateKwargs&, bool gen) {
+      return chatml_conversation(m, gen);
+    };
+  }
+  const ServerKind kind = server_kind();
+  if (kind == ServerKind::kLlama) {
+    // llama-server's POST /apply-template (tools/server/README.md): {"prompt": text}.
+    return [this](const std::vector<ChatMessage>& m, const ChatTemplateKwargs& k, bool gen) {
+      json body = {{"messages", messages_json(m)}, {"add_generation_prompt", gen}};
+      if (!k.empty()) body["chat_template_kwargs"] = kwargs_json(k);
+      const json j = parse_reply(pool_->post("/apply-template", body.dump()), "POST /apply-template");
+      if (!j.value("prompt", json()).is_string()) throw std::runtime_error("/apply-template: no prompt");
+      return j["prompt"].get<std::string>();
+    };
+  }
+  if (kind == ServerKind::kVllm) {
+    // vLLM's POST /tokenize takes chat messages (docs.vllm.ai, "Tokenizer API":
+    // messages, add_generation_prompt, chat_template_kwargs) and answers tokens;
+    // POST /detokenize turns them back into the prompt's text.
+    return [this](const std::vector<ChatMessage>& m, const ChatTemplateKwargs& k, bool gen) {
+      json body = {{"messages", messages_json(m)},
+                   {"add_generation_prompt", gen},
+                   {"continue_final_message", false},
+                   {"add_special_tokens", false}};
+      if (!settings_.api_model.empty()) body["model"] = settings_.api_model;
+      if (!k.empty()) body["chat_template_kwargs"] = kwargs_json(k);
+      const json t = parse_reply(pool_->post("/tokenize", body.dump()), "POST /tokenize (messages)");
+      json back = {{"tokens", t.value("tokens", json::array())}};
+      if (!settings_.api_model.empty()) back["model"] = settings_.api_model;
+      const json d = parse_reply(pool_->post("/detokenize", back.dump()), "POST /detokenize");
+      if (!d.value("prompt", json()).is_string()) throw std::runtime_error("/detokenize: no prompt");
+      return d["prompt"].get<std::string>();
+    };
+  }
+  throw std::invalid_argument(
+      std::string("this server (") + to_string(kind) +
+      ") does not render conversations: give --chat-template-file, --tokenizer-model, or "
+      "--chatml for ChatML");
+}
+
+RenderedPrompt RemoteBackend::render_prompt(const BackendRequest& request) const {
+  if (request.prepared) return {request.prepared->text, request.prepared->thinking_off};
+  if (!request.raw_prompt.empty()) return {request.raw_prompt, false};
+  if (request.messages.empty()) throw std::invalid_argument("the request has no messages");
+  if (settings_.chatml && !request.chat_template_kwargs.empty()) {
+    throw std::invalid_argument("chat template variables need a real template (ChatML has none)");
+  }
+  return s1::render_prompt(
+      renderer(), format_, request.messages,
+      merge_chat_template_kwargs(settings_.chat_template_kwargs, request.chat_template_kwargs));
+}
+
+TokenSeq RemoteBackend::token_ids(const std::string& text) const {
+  if (text.empty()) return {};
+  if (tokenizer_) return tokenizer_->tokenize(text, true);
+  {
+    std::lock_guard<std::mutex> lock(cache_mutex_);
+    if (const auto it = token_ids_.find(text); it != token_ids_.end()) return it->second;
+  }
+  // llama-server and `s1 serve` read "content", vLLM and SGLang "prompt"; each ignores
+  // the other (llama-server README POST /tokenize; vLLM "Tokenizer API").
+  const json body = {
+      {"content", text}, {"prompt", text}, {"add_special", false}, {"add_special_tokens", false}};
+  const HttpReply r = pool_->post("/tokenize", body.dump());
+  const json j = r.ok() ? json::parse(r.body, nullptr, false) : json();
+  TokenSeq ids;
+  if (j.is_object() && j.value("tokens", json()).is_array()) {
+    for (const json& t : j["tokens"]) {
+      // llama-server's with_pieces form is {"id", "piece"}.
+      ids.push_back(t.is_object() ? t.value("id", 0) : t.is_number_integer() ? t.get<Token>() : 0);
+    }
+  } else if (settings_.estimate_tokens) {
+    ids.assign(std::max<size_t>(1, text.size() / 4), -1);  // unknown ids: an estimate
+  } else {
+    throw std::runtime_error(
+        r.describe("POST /tokenize") + " — the remote backend counts forced strings with the "
+        "server's /tokenize: give --tokenizer-model M.gguf, or --remote-estimate-tokens for "
+        "one token per 4 bytes");
+  }
+  std::lock_guard<std::mutex> lock(cache_mutex_);
+  token_ids_[text] = ids;
+  return ids;
+}
+
+void RemoteBackend::count_all(const std::vector<std::string>& texts) const {
+  if (tokenizer_) return;
+  std::vector<std::string> missing;
+  {
+    std::lock_guard<std::mutex> lock(cache_mutex_);
+    for (const auto& t : texts) {
+      if (!t.empty() && !token_ids_.count(t)) missing.push_back(t);
+    }
+  }
+  if (missing.size() < 2) {
+    for (const auto& t : missing) token_ids(t);
+    return;
+  }
+  // Many at once (step markers): asked side by side over the pool, each once.
+  std::atomic<size_t> next{0};
+  std::mutex error_mutex;
+  std::string error;
+  auto ask = [&] {
+    for (size_t i; (i = next++) < missing.size();) {
+      try {
+        token_ids(missing[i]);
+      } catch (const std::exception& e) {
+        std::lock_guard<std::mutex> lock(error_mutex);
+        if (error.empty()) error = e.what();
+      }
+    }
+  };
+  std::vector<std::thread> threads;
+  const size_t n = std::min<size_t>(missing.size(), static_cast<size_t>(settings_.parallel));
+  for (size_t i = 1; i < n; ++i) threads.emplace_back(ask);
+  ask();
+  for (auto& t : threads) t.join();
+  if (!error.empty()) throw std::runtime_error(error);
+}
+
+std::shared_ptr<const ForcingVocab> RemoteBackend::vocab_for(const BackendRequest& request) const {
+  const std::vector<std::string>& ignore =
+      request.ignore_strings ? *request.ignore_strings : forcing_.ignore_strings;
+  const std::string& cap_suffix = request.cap_suffix ? *request.cap_suffix : forcing_.cap_suffix;
+  const int max_steps = request.rules.step_tokens > 0 ? request.rules.max_steps : -1;
+  std::string key = cap_suffix + '\x1f' + std::to_string(max_steps);
+  for (const auto& s : ignore) key += '\x1f' + s;
+  {
+    std::lock_guard<std::mutex> lock(cache_mutex_);
+    if (const auto it = vocabs_.find(key); it != vocabs_.end()) return it->second;
+  }
+  std::vector<std::string> texts = {format_.end, "\n", cap_suffix};
+  texts.insert(texts.end(), ignore.begin(), ignore.end());
+  for (int n = 0; n <= max_steps; ++n) texts.push_back(format_step_marker(forcing_.step_marker, n));
+  count_all(texts);
+  auto forced = [&](const std::string& text) {
+    return ForcedText{text, TokenSeq(token_ids(text).size(), kForced)};
+  };
+  auto v = std::make_shared<ForcingVocab>();
+  v->end_triggers = {{kTrigger}};
+  v->end_of_generation = {kEnd};
+  // A trigger that begins the delimiter is its first token, so the forcer keeps it.
+  v->end_delimiter.text = format_.end;
+  const size_t delim = std::max<size_t>(1, token_ids(format_.end).size());
+  v->end_delimiter.tokens.assign(delim, kDelimRest);
+  if (format_.end.rfind(format_.end_trigger, 0) == 0) v->end_delimiter.tokens.front() = kTrigger;
+  v->newline = forced("\n");
+  v->cap_suffix = forced(cap_suffix);
+  for (const auto& s : ignore) v->ignore_strings.push_back(forced(s));
+  for (int n = 0; n <= max_steps; ++n) {
+    v->step_markers.push_back(forced(format_step_marker(forcing_.step_marker, n)));
+  }
+  std::lock_guard<std::mutex> lock(cache_mutex_);
+  return vocabs_.emplace(key, std::move(v)).first->second;
 }
 
 int RemoteBackend::count_prompt_tokens(const BackendRequest& request) const {
-  return token_count(render_prompt(request));
+  start_up();
+  const std::string text = render_prompt(request).text;
+  if (tokenizer_) return static_cast<int>(text_prompt(*tokenizer_, text).tokens.size());
+  return static_cast<int>(token_ids(text).size());
+}
+
+void RemoteBackend::prepare(BackendRequest& request) const {
+  if (request.prepared) return;
+  auto p = std::make_shared<Prompt>();
+  const RenderedPrompt r = render_prompt(request);  // before start_up: a bad request first
+  start_up();
+  p->text = r.text;
+  p->thinking_off = r.thinking_off;
+  p->ends_with_newline = !r.text.empty() && r.text.back() == '\n';
+  request.prepared = std::move(p);
+  vocab_for(request);  // counted here, off the owner thread
 }
 
 int RemoteBackend::submit(BackendRequest request) {
-  if (request.raw_prompt.empty() && request.messages.empty()) {
+  if (request.raw_prompt.empty() && request.messages.empty() && !request.prepared) {
     throw std::invalid_argument("the request has no messages");
   }
   if (request.n_samples < 1)
     throw std::invalid_argument("the number of samples must be at least 1");
-  if (!request.chat_template_kwargs.empty()) {
-    throw std::invalid_argument("chat template variables need the local backend: the remote "
-                                "backend renders conversations as ChatML");
-  }
   request.rules.validate();
   if (request.rules.step_tokens > 0 && request.rules.max_steps > kMaxRemoteSteps) {
     throw std::invalid_argument("max_steps (" + std::to_string(request.rules.max_steps) +
                                 ") is above " + std::to_string(kMaxRemoteSteps));
   }
+  prepare(request);
+  const Prompt& prompt = *request.prepared;
+  if (prompt.thinking_off) request.rules = thinking_off_rules(request.rules);
   auto shared = std::make_shared<BackendRequest>(std::move(request));
-  auto vocab = std::make_shared<const ForcingVocab>(
-      vocab_for(shared->ignore_strings ? *shared->ignore_strings : forcing_.ignore_strings,
-                shared->rules.step_tokens > 0 ? shared->rules.max_steps : -1));
-  const std::string prompt = render_prompt(*shared);
+  auto vocab = vocab_for(*shared);
   const int id = next_id_++;
   for (int i = 0; i < shared->n_samples; ++i) {
     auto s = std::make_unique<Sample>();
@@ -186,10 +417,12 @@ int RemoteBackend::submit(BackendRequest request) {
     s->request = shared;
     s->vocab = vocab;
     s->rules = shared->rules;
-    s->forcer.emplace(s->rules, *vocab, !prompt.empty() && prompt.back() == '\n');
-    s->prompt = prompt;
+    s->forcer.emplace(s->rules, *vocab, prompt.ends_with_newline,
+                      prompt.thinking_off ? Phase::kAnswer : Phase::kThinking);
+    s->prompt = prompt.text;
     s->result.sample = i;
     s->result.max_think = s->rules.max_think;
+    s->result.thinking_off = prompt.thinking_off;
     samples_.push_back(std::move(s));
   }
   return id;
@@ -205,18 +438,27 @@ void RemoteBackend::launch(Sample& s) {
     left = std::min(left, to_step);
   }
   if (!thinking && s.rules.max_answer >= 0) left = s.rules.max_answer - s.forcer->answer_tokens();
-  json stop = json::array();
-  if (thinking) stop.push_back(format_.end_trigger);
-  for (const auto& e : settings_.end_of_generation) {
-    if (e != format_.end_trigger) stop.push_back(e);
+  SegmentStops stops;
+  if (thinking) {
+    stops.stop.push_back(format_.end_trigger);
+    const TokenSeq trigger = token_ids(format_.end_trigger);
+    if (trigger.size() == 1 && trigger[0] >= 0) {
+      stops.stop_token_ids = trigger;
+      stops.special_text = {format_.end_trigger};
+      stops.mask_trigger = s.mask_trigger && stops_at_token_ids(kind_);
+    }
   }
+  for (const auto& e : settings_.end_of_generation) {
+    if (e != format_.end_trigger) stops.stop.push_back(e);
+  }
+  s.mask_trigger = false;
   json body = {{"prompt", s.prompt},
                {"max_tokens", std::max(1, left)},
-               {"stop", stop},
                {"temperature", sp.temperature},
                {"seed", sample_seed(sp.seed, s.index)},
-               {"stream", false},
-               {"skip_special_tokens", false}};  // vLLM: show special triggers as text
+               {"stream", settings_.stream}};
+  if (settings_.stream) body["stream_options"] = {{"include_usage", true}};
+  body.update(json::parse(segment_fields(kind_, stops)));
   if (!settings_.api_model.empty()) body["model"] = settings_.api_model;
   if (sp.top_k > 0) body["top_k"] = sp.top_k;
   if (sp.top_p < 1.0f) body["top_p"] = sp.top_p;
@@ -230,6 +472,7 @@ void RemoteBackend::launch(Sample& s) {
   seg->sample = &s;
   seg->asked = std::max(1, left);
   seg->body = std::move(body);
+  s.segment = seg;
   s.in_flight = true;
   {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -239,6 +482,7 @@ void RemoteBackend::launch(Sample& s) {
 }
 
 void RemoteBackend::worker() {
+  const std::string path = address_.api_path + "/completions";
   for (;;) {
     std::shared_ptr<Segment> seg;
     {
@@ -248,50 +492,32 @@ void RemoteBackend::worker() {
       seg = std::move(work_.front());
       work_.pop_front();
     }
-    httplib::Client cli(host_);
-    cli.set_read_timeout(settings_.timeout_s);
-    cli.set_connection_timeout(10);
-    if (!settings_.api_key.empty()) cli.set_bearer_token_auth(settings_.api_key.c_str());
-    auto r = cli.Post((path_ + "/completions").c_str(), seg->body.dump(), "application/json");
-    if (!r) {
-      seg->error = "cannot reach " + host_ + ": " + httplib::to_string(r.error());
-    } else if (r->status != 200) {
-      seg->error =
-          "the server answered " + std::to_string(r->status) + ": " + r->body.substr(0, 300);
-    } else {
-      const json j = json::parse(r->body, nullptr, false);
-      if (!j.is_object() || !j.contains("choices") || !j["choices"].is_array() ||
-          j["choices"].empty() || !j["choices"][0].value("text", json()).is_string()) {
-        seg->error = "not a completion response: " + r->body.substr(0, 300);
-      } else {
-        const json& c = j["choices"][0];
-        seg->ok = true;
-        seg->text = c["text"].get<std::string>();
-        const json why = c.value("finish_reason", json());
-        seg->finish_reason = why.is_string() ? why.get<std::string>() : "stop";
-        const json usage = j.value("usage", json::object());
-        seg->tokens =
-            usage.is_object() && usage.value("completion_tokens", json()).is_number_integer()
-                ? usage["completion_tokens"].get<int>()
-                : static_cast<int>(seg->text.size() / 4);
-        // vLLM says why it stopped: a matched string, or null / a token id for EOS.
-        if (c.contains("stop_reason")) {
-          const json& why = c["stop_reason"];
-          seg->stopped_at_end_of_generation = !why.is_string() || why != format_.end_trigger;
-        }
+    auto post = [&](Event e) {
+      {
+        std::lock_guard<std::mutex> lock(mutex_);
+        events_.push_back(std::move(e));
       }
+      event_cv_.notify_all();
+    };
+    try {
+      seg->reply = run_completion(*pool_, path, seg->body.dump(), settings_.stream,
+                                  [&](const std::string& text) {
+                                    if (seg->cancelled) return false;
+                                    if (settings_.stream) post({seg, text, false});
+                                    return true;
+                                  });
+    } catch (const std::exception& e) {
+      seg->reply.ok = false;
+      seg->reply.error = e.what();
     }
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      done_.push_back(std::move(seg));
-    }
-    done_cv_.notify_all();
+    post({seg, "", true});
   }
 }
 
 void RemoteBackend::apply(Sample& s, const Decision& d) {
   stats_.injected_tokens += static_cast<int64_t>(d.inject.size());
   s.result.injected_tokens += static_cast<int>(d.inject.size());
+  if (d.mask_triggers) s.mask_trigger = true;
   // The model sees everything shown, forced text included.
   for (const TextChunk& chunk : d.output) s.prompt += chunk.text;
   deliver_chunks(d.output, s.index, s.result, s.request->on_text);
@@ -314,40 +540,57 @@ void RemoteBackend::finish(Sample& s, FinishReason reason) {
   if (s.request->on_done) s.request->on_done(s.index, r);
 }
 
-void RemoteBackend::on_segment(Segment& seg) {
-  Sample& s = *seg.sample;
-  s.in_flight = false;
-  if (s.done) return;  // cancelled while the request ran
-  if (!seg.ok) {
-    finish(s, FinishReason::kError);
-    throw std::runtime_error("remote backend: " + seg.error);
-  }
+void RemoteBackend::feed(Sample& s, int n, const std::string& text) {
   const Phase phase = s.forcer->phase();
-  const int steps_left = s.forcer->steps_left();
-  const int n = std::max(seg.tokens, seg.text.empty() ? 0 : 1);
   stats_.sampled_tokens += n;
   stats_.decoded_tokens += n;
   s.result.sampled_tokens += n;
   for (int i = 0; i < n && s.forcer->phase() == phase && !s.done; ++i) {
-    apply(s, s.forcer->on_token(kText, i == 0 ? std::string_view(seg.text) : std::string_view()));
+    apply(s, s.forcer->on_token(kText, i == 0 ? std::string_view(text) : std::string_view()));
   }
+}
+
+void RemoteBackend::on_end(Segment& seg) {
+  Sample& s = *seg.sample;
+  s.in_flight = false;
+  s.segment.reset();
+  if (s.done) return;  // cancelled while the request ran
+  const CompletionReply& reply = seg.reply;
+  if (!reply.ok) {
+    finish(s, FinishReason::kError);
+    throw std::runtime_error(reply.error);
+  }
+  const Phase phase = s.forcer->phase();
+  const int steps_left = s.forcer->steps_left();
+  // All tokens: usage's count, or one per streamed chunk where the server gives none.
+  const int chunks = settings_.stream ? reply.chunks : (reply.text.empty() ? 0 : 1);
+  const int total = std::max({reply.tokens, chunks, seg.fed + (seg.held.empty() ? 0 : 1)});
+  if (total > seg.fed) feed(s, total - seg.fed, seg.held);
   if (s.done || s.forcer->phase() != phase) return;  // the cap or max_answer closed it
-  const bool stopped = seg.finish_reason == "stop";
+  const bool stopped = reply.finish_reason == "stop";
   if (!stopped && s.forcer->steps_left() != steps_left) return;  // a step ended: go on
   if (!stopped) {
     // The server ended short of what was asked (its own context or limit).
-    finish(s, seg.tokens < seg.asked ? FinishReason::kContext : FinishReason::kLength);
+    finish(s, total < seg.asked ? FinishReason::kContext : FinishReason::kLength);
     return;
   }
   if (phase == Phase::kThinking) {
-    s.empty_segments = n == 0 ? s.empty_segments + 1 : 0;
+    s.empty_segments = total == 0 ? s.empty_segments + 1 : 0;
     if (s.empty_segments > 16) {  // nothing but ignored ends: the model cannot go on
       finish(s, FinishReason::kLength);
       return;
     }
   }
-  apply(s, s.forcer->on_token(
-               seg.stopped_at_end_of_generation || phase == Phase::kAnswer ? kEnd : kTrigger, ""));
+  // vLLM and SGLang say why they stopped: the stop string matched, a token id of
+  // stop_token_ids (only the trigger is there), or null for EOS.
+  bool end_of_generation = phase == Phase::kAnswer;
+  if (!reply.stop_reason.empty()) {
+    const json why = json::parse(reply.stop_reason, nullptr, false);
+    const bool at_trigger =
+        (why.is_string() && why == format_.end_trigger) || why.is_number_integer();
+    end_of_generation = end_of_generation || !at_trigger;
+  }
+  apply(s, s.forcer->on_token(end_of_generation ? kEnd : kTrigger, ""));
 }
 
 bool RemoteBackend::step() {
@@ -362,27 +605,46 @@ bool RemoteBackend::step() {
     }
     launch(s);
   }
-  std::deque<std::shared_ptr<Segment>> arrived;
+  std::deque<Event> arrived;
   {
     std::unique_lock<std::mutex> lock(mutex_);
     const bool waiting =
         std::any_of(samples_.begin(), samples_.end(), [](const auto& s) { return s->in_flight; });
-    if (waiting)
-      done_cv_.wait_for(lock, std::chrono::milliseconds(50), [&] { return !done_.empty(); });
-    arrived.swap(done_);
+    // Woken by the workers' news: every request in flight ends with an end event.
+    if (waiting) event_cv_.wait(lock, [&] { return !events_.empty(); });
+    arrived.swap(events_);
   }
-  std::string error;
-  for (auto& seg : arrived) {
+  std::vector<std::string> errors;
+  for (Event& e : arrived) {
+    Segment& seg = *e.segment;
+    Sample& s = *seg.sample;
+    if (!e.end) {
+      if (s.done) continue;
+      // Each streamed piece is a token, but the last one: its count comes from usage.
+      if (seg.fed + 1 < seg.asked && seg.held.empty()) {
+        ++seg.fed;
+        feed(s, 1, e.text);
+      } else {
+        seg.held += e.text;
+      }
+      continue;
+    }
     try {
-      on_segment(*seg);
-    } catch (const std::runtime_error& e) {
-      error = e.what();
+      on_end(seg);
+    } catch (const std::runtime_error& ex) {
+      errors.push_back(ex.what());
     }
   }
   samples_.erase(std::remove_if(samples_.begin(), samples_.end(),
                                 [](const auto& s) { return s->done && !s->in_flight; }),
                  samples_.end());
-  if (!error.empty()) throw std::runtime_error(error);
+  if (!errors.empty()) {
+    errors_.insert(errors_.end(), errors.begin(), errors.end());
+    std::string message = "remote backend: " + std::to_string(errors.size()) +
+                          (errors.size() == 1 ? " request failed: " : " requests failed: ");
+    for (size_t i = 0; i < errors.size(); ++i) message += (i ? "; " : "") + errors[i];
+    throw std::runtime_error(message);
+  }
   return !samples_.empty();
 }
 
@@ -392,6 +654,7 @@ bool RemoteBackend::cancel(int request_id) {
     if (s->request_id != request_id || s->done) continue;
     if (!s->started) s->start = Clock::now();
     finish(*s, FinishReason::kCancelled);  // an answer still on its way is dropped when it comes
+    if (s->segment) s->segment->cancelled = true;  // a stream stops at its next piece
     found = true;
   }
   return found;

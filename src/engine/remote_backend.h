@@ -2,7 +2,7 @@
 // llama-server, another `s1 serve`): the same budget rules, enforced at the text level
 // as the s1 reference code does with vLLM.
 //
-// Each sample is a chain of plain completion requests on a growing prompt:
+// Each sample is a chain of completion requests ("segments") on a growing prompt:
 //  - thinking: ask for at most the thinking tokens left, stopping at the end trigger(s)
 //    and end-of-generation strings. What comes back is fed to the core BudgetForcer as
 //    that many tokens (the server's usage.completion_tokens), then, if the server
@@ -10,18 +10,27 @@
 //    cap, as for the local engine); its forced text (the ignore string; at the cap "\n",
 //    the end delimiter and "\nFinal Answer:") is appended to the prompt.
 //  - answer: ask for the answer tokens left, stopping at end-of-generation strings.
-// Forced strings count as thinking tokens as they do locally: their length comes from
-// the server's /tokenize (llama-server, vLLM and `s1 serve` have it) or, failing that,
-// an estimate of one token per 4 bytes.
+// Segments stream (SSE): text reaches on_text as the server sends it, each chunk one
+// token until the last, whose count comes from usage.
 //
-// Prompts: a conversation is rendered as ChatML (Qwen, s1 models) and thinking opened
-// with the format's start delimiter (no template: reasoning_content is not shown, and
-// chat template variables are refused); a raw prompt is sent as is. The server must show
-// the trigger as text for a stop string to catch it: run llama-server with --special
-// for the s1 format (<|im_start|> is a special token).
+// Prompts: a conversation is rendered with the model's real chat template, from the
+// first of: a Jinja file (chat_template_file, llama.cpp's engine as for local models),
+// a GGUF's template (tokenizer_model), the server's own rendering (llama-server's
+// /apply-template; vLLM's /tokenize with messages, then /detokenize), or ChatML when
+// asked for (chatml). Thinking is opened as build_prompt does. A raw prompt is sent as is.
+//
+// Token counts of forced strings (ignore strings, delimiter, cap suffix, step markers):
+// from the tokenizer model, else asked once each of the server's /tokenize and cached.
+// A server without /tokenize is an error unless estimate_tokens (one per 4 bytes).
+//
+// Request fields per server kind (server_kind.h), detected from /v1/models or /props
+// unless given. llama-server must show the trigger as text: checked at start-up with
+// one probe token (preserved_tokens does it per request; older servers need --special).
 //
 // Threads: as Backend (one owner thread; callbacks inside step()). HTTP requests run
-// on `parallel` worker threads of its own.
+// on `parallel` worker threads of its own over one pool of keep-alive connections;
+// step() sleeps until a worker has news (no polling). prepare() renders and counts off
+// the owner thread.
 #pragma once
 
 #include <condition_variable>
@@ -34,6 +43,8 @@
 #include <vector>
 
 #include "engine/backend.h"
+#include "engine/remote_client.h"
+#include "engine/server_kind.h"
 
 namespace s1 {
 
@@ -46,12 +57,21 @@ struct RemoteSettings {
   int default_max_tokens = 4096;  // per segment when a budget is unlimited
   // Strings that end generation on the remote side (their tokens are EOS/EOT there).
   std::vector<std::string> end_of_generation = {"<|im_end|>", "<|endoftext|>"};
+  ServerKind server_kind = ServerKind::kAuto;
+  std::string tokenizer_model;     // a GGUF: chat template, vocabulary, thinking format
+  std::string chat_template_file;  // Jinja text (over the GGUF's template if both)
+  bool chatml = false;             // render conversations as ChatML
+  bool estimate_tokens = false;    // no /tokenize: one token per 4 bytes
+  bool stream = true;              // segments as SSE streams
+  ChatTemplateKwargs chat_template_kwargs;  // every request's template variables
 };
 
 class RemoteBackend : public Backend {
  public:
-  // `forcing` gives the delimiters (both empty: the s1 format) and forced strings.
-  // Throws std::invalid_argument for a malformed URL or format. Connects lazily.
+  // `forcing` gives the delimiters (both empty: detected from tokenizer_model, else the
+  // s1 format) and forced strings. Throws std::invalid_argument for a malformed URL or
+  // format, std::runtime_error for an unreadable template file or tokenizer model.
+  // Connects lazily: the first submit(), prepare() or count detects the server.
   RemoteBackend(RemoteSettings settings, const ForcingSettings& forcing);
   ~RemoteBackend() override;
 
@@ -59,42 +79,66 @@ class RemoteBackend : public Backend {
   bool step() override;
   bool cancel(int request_id) override;
   BackendInfo info() const override;
-  // Asks the server's /tokenize; throws std::runtime_error if it cannot answer.
+  // The rendered prompt's tokens (tokenizer model or the server's /tokenize).
   int count_prompt_tokens(const BackendRequest& request) const override;
   SchedulerStats stats() const override { return stats_; }
   bool end_thinking(int request_id, const std::string& reason) override;
   // Throws std::invalid_argument: the server's vocabulary is not visible from here.
   std::vector<SuppressedTokens> suppressed_tokens(const std::vector<std::string>& words) const override;
+  // Renders the prompt and counts the forced strings, so submit() need not.
+  void prepare(BackendRequest& request) const override;
 
-  // The prompt sent for `request` (ChatML + thinking opened, or the raw prompt).
-  std::string render_prompt(const BackendRequest& request) const;
+  // The prompt sent for `request` (rendered, thinking opened), and whether the template
+  // closed thinking.
+  RenderedPrompt render_prompt(const BackendRequest& request) const;
+  // The server kind in use (detected on first use when kAuto).
+  ServerKind server_kind() const;
+  // Every segment error so far, in order.
+  std::vector<std::string> errors() const { return errors_; }
+  // Keep-alive connections opened so far.
+  int connections_opened() const { return pool_->connections_opened(); }
 
  private:
   struct Sample;
-  struct Segment;  // one HTTP request and its outcome
+  struct Segment;  // one completion request and its outcome
+  struct Event;    // a worker's news for the owner thread
+  void start_up() const;  // detect the server and check it (once)
+  ChatRenderer renderer() const;
+  TokenSeq token_ids(const std::string& text) const;
+  void count_all(const std::vector<std::string>& texts) const;
+  std::shared_ptr<const ForcingVocab> vocab_for(const BackendRequest& request) const;
   void worker();
   void launch(Sample& s);
   void apply(Sample& s, const Decision& d);
-  void on_segment(Segment& seg);
+  void feed(Sample& s, int n, const std::string& text);
+  void on_end(Segment& seg);
   void finish(Sample& s, FinishReason reason);
-  // Tokens of `text` on the server (cached).
-  int token_count(const std::string& text) const;
-  ForcingVocab vocab_for(const std::vector<std::string>& ignore_strings, int max_steps) const;
 
   RemoteSettings settings_;
   ForcingSettings forcing_;
+  RemoteAddress address_;
+  std::unique_ptr<ClientPool> pool_;
+  std::unique_ptr<Model> tokenizer_;  // tokenizer_model, vocabulary only
+  std::string template_text_;         // chat_template_file's text without a GGUF
   ThinkingFormat format_;
-  std::string host_;  // scheme://host:port
-  std::string path_;  // "/v1" or the URL's path
 
   std::vector<std::unique_ptr<Sample>> samples_;
   int next_id_ = 0;
   SchedulerStats stats_;
-  mutable std::map<std::string, int> token_counts_;
+  std::vector<std::string> errors_;
+
+  // Shared by the owner thread and prepare() callers.
+  mutable std::mutex cache_mutex_;
+  mutable bool started_ = false;
+  mutable ServerKind kind_ = ServerKind::kAuto;
+  mutable std::map<std::string, TokenSeq> token_ids_;
+  mutable std::map<std::string, std::shared_ptr<const ForcingVocab>> vocabs_;
+  mutable std::mutex start_mutex_;
 
   std::mutex mutex_;
-  std::condition_variable work_cv_, done_cv_;
-  std::deque<std::shared_ptr<Segment>> work_, done_;
+  std::condition_variable work_cv_, event_cv_;
+  std::deque<std::shared_ptr<Segment>> work_;
+  std::deque<Event> events_;
   bool stopping_ = false;
   std::vector<std::thread> workers_;
 };

@@ -1,0 +1,106 @@
+// HTTP for the remote backend: the server's address, one pool of keep-alive
+// connections shared by every call, JSON calls, and /v1/completions requests read as
+// server-sent events while they stream. Thread-safe: any thread may call; each call
+// holds one pooled connection for its duration. JSON crosses this interface as text
+// (see server_kind.h).
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace httplib {
+class Client;
+}
+
+namespace s1 {
+
+struct RemoteAddress {
+  std::string host;      // scheme://host:port
+  std::string api_path;  // "/v1", or the URL's path
+};
+
+// "http://host:port[/path]" (no path: /v1). Throws std::invalid_argument.
+RemoteAddress parse_remote_url(const std::string& url);
+
+struct HttpReply {
+  int status = 0;     // 0: no answer (see error)
+  std::string body;
+  std::string error;  // why there is no answer
+
+  bool ok() const { return status == 200; }
+  // A one-line description of a failed call to `what`.
+  std::string describe(const std::string& what) const;
+};
+
+class ClientPool {
+ public:
+  ClientPool(std::string host, std::string api_key, int timeout_s);
+  ~ClientPool();
+  ClientPool(const ClientPool&) = delete;
+  ClientPool& operator=(const ClientPool&) = delete;
+
+  HttpReply get(const std::string& path);
+  HttpReply post(const std::string& path, const std::string& body);
+  // POST whose answer is handed to `on_data` piece by piece as it arrives (the reply's
+  // body stays empty); `on_data` returning false drops the connection.
+  HttpReply post_stream(const std::string& path, const std::string& body,
+                        const std::function<bool(std::string_view)>& on_data);
+
+  const std::string& host() const { return host_; }
+  // Connections opened so far (each is kept open and reused).
+  int connections_opened() const;
+
+ private:
+  // A client from the pool, or a new one (`reused` says which).
+  std::unique_ptr<httplib::Client> acquire(bool& reused);
+  void release(std::unique_ptr<httplib::Client> client);
+  // Runs `call` on a pooled client. A reused connection the server has closed meanwhile
+  // (its keep-alive timeout) fails before any answer: the call is made once more on a
+  // new connection, unless part of an answer came (`received`).
+  template <typename Call>
+  HttpReply with_client(Call&& call, const bool* received = nullptr);
+  std::unique_ptr<httplib::Client> fresh_client();
+
+  std::string host_, api_key_;
+  int timeout_s_;
+  mutable std::mutex mutex_;
+  std::vector<std::unique_ptr<httplib::Client>> idle_;
+  int opened_ = 0;
+};
+
+// Splits a server-sent-event stream into the payloads of its "data:" lines.
+class SseReader {
+ public:
+  // The payloads completed by `bytes` ("[DONE]" included), in order.
+  std::vector<std::string> feed(std::string_view bytes);
+
+ private:
+  std::string buffer_;
+};
+
+// One /v1/completions answer, whole or assembled from stream chunks.
+struct CompletionReply {
+  bool ok = false;
+  std::string error;
+  std::string text;
+  int tokens = -1;  // usage.completion_tokens; -1: the server did not say
+  int chunks = 0;   // stream chunks that carried text
+  std::string finish_reason = "stop";
+  // vLLM's and SGLang's stop_reason as JSON text: the stop string matched (quoted), a
+  // token id of stop_token_ids, or null for EOS; "" when the server did not say.
+  std::string stop_reason;
+};
+
+// POSTs the JSON `body` to `path`. With `stream` (the body asks for it) the answer is
+// read as SSE and each piece of text goes to `on_text` as it arrives (false: stop
+// reading; the reply then has error "abandoned"); else the whole text goes to it once.
+// Never throws for network or server errors: see `error`.
+CompletionReply run_completion(ClientPool& pool, const std::string& path,
+                               const std::string& body, bool stream,
+                               const std::function<bool(const std::string&)>& on_text);
+
+}  // namespace s1

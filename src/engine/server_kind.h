@@ -1,0 +1,50 @@
+// Which OpenAI-compatible server the remote backend talks to, and the request fields
+// each kind documents for what a budget-forced segment needs: stop at the end trigger
+// with the trigger shown as text, special tokens kept in the output, and (for an empty
+// ignore string) the trigger masked for the first token. Pure: no network here. JSON
+// crosses this interface as text: the engine library and its users may build against
+// different nlohmann::json versions (llama.cpp's common library brings its own).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/budget_forcing.h"
+
+namespace s1 {
+
+enum class ServerKind {
+  kAuto,     // detect from GET /v1/models (and /props)
+  kOpenAi,   // OpenAI's fields only
+  kVllm,     // vLLM
+  kSglang,   // SGLang
+  kLlama,    // llama.cpp's llama-server
+  kS1,       // another `s1 serve`
+};
+
+// "auto", "openai", "vllm", "sglang", "llama", "s1". Throws std::invalid_argument.
+ServerKind parse_server_kind(const std::string& name);
+const char* to_string(ServerKind kind);
+
+// The kind a server's GET /v1/models answer names (owned_by: "vllm", "sglang",
+// "llamacpp", "s1.cpp") or its GET /props answer (llama-server's
+// default_generation_settings. kOpenAi when neither tells.
+ServerKind detect_server_kind(const std::string& models_body, const std::string& props_body);
+
+// What one completion segment asks beyond the prompt and sampling.
+struct SegmentStops {
+  std::vector<std::string> stop;      // stop strings (end trigger, end-of-generation text)
+  std::vector<Token> stop_token_ids;  // the trigger's id, where it is one known token
+  // Text of special tokens that must come back as text (the trigger).
+  std::vector<std::string> special_text;
+  bool mask_trigger = false;  // the first token must not end (an empty ignore string)
+};
+
+// The fields `kind` documents for `stops`, as a JSON object's text, to merge into a
+// /v1/completions request.
+std::string segment_fields(ServerKind kind, const SegmentStops& stops);
+
+// Whether `kind` can stop at a token id (vLLM, SGLang): then a masked trigger holds.
+bool stops_at_token_ids(ServerKind kind);
+
+}  // namespace s1
