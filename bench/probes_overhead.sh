@@ -24,7 +24,7 @@ mkdir -p "$root/build/bench"
 run() {  # n_sequences, extra flags...: prints generation t/s, probes, probe tokens
   local n=$1
   shift
-  "$s1" generate -m "$model" -t "$threads" -c $((2 * n * 1024)) -n "$n" -p "Think it through." \
+  "$s1" generate -m "$model" -t "$threads" -c 1024 --parallel "$n" -n "$n" -p "Think it through." \
     --max-think 512 --max-answer 16 --logit-bias-think 151644-inf "$@" --json |
     python3 -c 'import json,sys
 d = json.load(sys.stdin)

@@ -200,7 +200,7 @@ TEST(RemoteFakeServer, SendsVllmFieldsAndRendersWithItsTokenizeRoute) {
   // Streamed piece by piece, not a segment at once.
   EXPECT_EQ(o.pieces, (std::vector<std::string>{" a", " b", " a", " b"}));
   EXPECT_EQ(o.result.answer, " a b");
-  EXPECT_EQ(o.result.finish_reason, "length");
+  EXPECT_EQ(o.result.finish_reason, FinishReason::kLength);
   // One keep-alive connection per worker (plus the start-up's), not one per request.
   EXPECT_LE(remote.connections_opened(), 3);
   EXPECT_GE(server.requests(), 6);
@@ -286,7 +286,7 @@ TEST(RemoteFakeServer, ReportsEverySegmentError) {
   BackendRequest r = question({});
   r.n_samples = 2;
   std::vector<std::string> reasons;
-  r.on_done = [&](int, const SequenceResult& res) { reasons.push_back(res.finish_reason); };
+  r.on_done = [&](int, const SequenceResult& res) { reasons.push_back(to_string(res.finish_reason)); };
   remote.submit(std::move(r));
   std::string message;
   try {

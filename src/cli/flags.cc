@@ -334,9 +334,9 @@ JudgeRunner make_judge(const JudgeFlags& f) {
   f.check();
   ModelFlags m;
   m.backend = f.backend;
-  m.url = f.url;
-  m.api_model = f.api_model;
-  m.api_key = f.api_key;
+  m.remote.url = f.url;
+  m.remote.api_model = f.api_model;
+  m.remote.api_key = f.api_key;
   m.load.path = f.model;
   JudgeSettings settings;
   settings.max_think = f.max_think;
@@ -355,7 +355,8 @@ JudgeRunner make_judge(const JudgeFlags& f) {
   }
   // Per sequence: the prompt, the thinking budget and a verdict.
   constexpr int kParallel = 4;
-  m.context.n_ctx = kParallel * std::max(2048, f.max_think + 1536);
+  m.context.sequence_context = std::max(2048, f.max_think + 1536);
+  m.context.parallel = kParallel;
   JudgeRunner runner;
   runner.backend = make_backend(m, ForcingSettings{}, kParallel);
   runner.judge = std::make_unique<Judge>(*runner.backend, std::move(settings));
