@@ -251,12 +251,18 @@ TEST(RemoteBackend, GenerateTakesTheOpenAiBackend) {
   const json j = json::parse(r.out);
   EXPECT_EQ(j["samples"][0]["thinking_tokens"], 5);
   EXPECT_EQ(j["samples"][0]["events"][0]["kind"], "cap");
-  // `s1 serve` does not render conversations: without a template, a clear error.
-  const auto bad = test::run_command(base);
+  // Without a template flag `s1 serve` renders the conversation (POST /apply-template):
+  // the same prompt as the tokenizer model's template gives.
+  const auto served = test::run_command(base + " --json");
+  ASSERT_EQ(served.exit_code, 0) << served.err;
+  EXPECT_EQ(json::parse(served.out)["prompt_tokens"], j["prompt_tokens"]);
+  EXPECT_EQ(test::run_command(base + " --chatml").exit_code, 0);
+  // A server that cannot render (here: a template-less answer to /apply-template is not
+  // given by a plain OpenAI server) is a clear one-line error.
+  const auto bad = test::run_command(base + " --server-kind openai");
   EXPECT_NE(bad.exit_code, 0);
   EXPECT_NE(bad.err.find("--chat-template-file"), std::string::npos) << bad.err;
   EXPECT_EQ(std::count(bad.err.begin(), bad.err.end(), '\n'), 1) << bad.err;
-  EXPECT_EQ(test::run_command(base + " --chatml").exit_code, 0);
 }
 
 }  // namespace

@@ -115,6 +115,18 @@ class Backend {
     (void)add_bos;
     return std::nullopt;
   }
+  // The conversation rendered with the model's chat template (the backend's template
+  // variables, then `kwargs` over them), without opening thinking: what llama-server's
+  // /apply-template answers. Thread-safe. nullopt where the backend has no template;
+  // throws std::runtime_error if rendering fails.
+  virtual std::optional<std::string> apply_chat_template(const std::vector<ChatMessage>& messages,
+                                                         const ChatTemplateKwargs& kwargs,
+                                                         bool add_generation_prompt) const {
+    (void)messages;
+    (void)kwargs;
+    (void)add_generation_prompt;
+    return std::nullopt;
+  }
   // Owner thread only: ends thinking of every sample of `request_id` at its next token
   // (Scheduler::end_thinking); `reason` names the exit in events, e.g. "client". False
   // for an unknown or finished request.
@@ -153,6 +165,12 @@ class LocalBackend : public Backend {
     return scheduler_->end_thinking(request_id, reason);
   }
   std::vector<SuppressedTokens> suppressed_tokens(const std::vector<std::string>& words) const override;
+  std::optional<std::string> apply_chat_template(const std::vector<ChatMessage>& messages,
+                                                 const ChatTemplateKwargs& kwargs,
+                                                 bool add_generation_prompt) const override {
+    return model_->apply_chat_template(
+        messages, merge_chat_template_kwargs(chat_template_kwargs_, kwargs), add_generation_prompt);
+  }
 
   // For tests of the engine; front ends use the Backend interface.
   const Model& model() const { return *model_; }

@@ -224,8 +224,9 @@ ChatRenderer RemoteBackend::renderer() const {
     };
   }
   const ServerKind kind = server_kind();
-  if (kind == ServerKind::kLlama) {
-    // llama-server's POST /apply-template (tools/server/README.md): {"prompt": text}.
+  if (kind == ServerKind::kLlama || kind == ServerKind::kS1) {
+    // llama-server's POST /apply-template (tools/server/README.md): {"prompt": text};
+    // s1 serve answers it the same way.
     return [this](const std::vector<ChatMessage>& m, const ChatTemplateKwargs& k, bool gen) {
       json body = {{"messages", messages_json(m)}, {"add_generation_prompt", gen}};
       if (!k.empty()) body["chat_template_kwargs"] = kwargs_json(k);

@@ -478,4 +478,25 @@ ApiRequest parse_request(Endpoint endpoint, std::string_view body_text, const Ap
   return r;
 }
 
+TemplateRequest parse_template_request(std::string_view text) {
+  const json body = json::parse(text, nullptr, false);
+  if (body.is_discarded() || !body.is_object()) {
+    bad("", "the body must be a JSON object", "invalid_json");
+  }
+  TemplateRequest t;
+  t.messages = parse_messages(body);
+  if (const json* v = field(body, "chat_template_kwargs")) {
+    if (!v->is_object()) bad("chat_template_kwargs", "'chat_template_kwargs' must be an object", "invalid_type");
+    try {
+      t.chat_template_kwargs = parse_chat_template_kwargs(v->dump());
+    } catch (const std::invalid_argument& e) {
+      bad("chat_template_kwargs", std::string("'chat_template_kwargs': ") + e.what());
+    }
+  }
+  if (const json* v = field(body, "add_generation_prompt")) {
+    t.add_generation_prompt = get_bool(*v, "add_generation_prompt");
+  }
+  return t;
+}
+
 }  // namespace s1::server

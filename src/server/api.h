@@ -99,6 +99,16 @@ struct ApiRequest {
 // "max_tokens"; its first name where it has several), or "" for anything else.
 std::string budget_param(const std::string& rule);
 
+// POST /apply-template's body, as llama-server's: the conversation, its template
+// variables, and whether to add the assistant's generation prompt (default true).
+struct TemplateRequest {
+  std::vector<ChatMessage> messages;
+  ChatTemplateKwargs chat_template_kwargs;
+  bool add_generation_prompt = true;
+};
+// Throws ApiError 400 naming the field at fault.
+TemplateRequest parse_template_request(std::string_view body);
+
 // Parses and checks one request body. Throws ApiError (status 400, or 404 for an
 // unknown model) naming the field at fault; never anything else.
 ApiRequest parse_request(Endpoint endpoint, std::string_view body, const ApiDefaults& defaults);

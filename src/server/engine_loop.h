@@ -118,6 +118,10 @@ class EngineLoop {
   // Renders and tokenizes a request's prompt on the calling thread (Backend::prepare),
   // so the loop thread never does. Throws std::invalid_argument for a prompt that cannot fit.
   void prepare(BackendRequest& request) const { backend_->prepare(request); }
+  // Backend::apply_chat_template on the calling thread.
+  std::optional<std::string> apply_chat_template(const TemplateRequest& t) const {
+    return backend_->apply_chat_template(t.messages, t.chat_template_kwargs, t.add_generation_prompt);
+  }
   // Backend::tokenize on the calling thread.
   std::optional<TokenSeq> tokenize(const std::string& text, bool add_bos) const {
     return backend_->tokenize(text, add_bos);

@@ -289,6 +289,25 @@ void HttpServer::routes() {
   s.Post("/v1/chat/completions/control", [this](const httplib::Request& req, httplib::Response& res) {
     handle_end_thinking(req, res, true);
   });
+  // llama-server's POST /apply-template: the conversation rendered by the model's template,
+  // so remote clients (s1's own --backend openai) render as the local engine does.
+  s.Post("/apply-template", [this](const httplib::Request& req, httplib::Response& res) {
+    try {
+      const TemplateRequest t = parse_template_request(req.body);
+      std::optional<std::string> prompt;
+      try {
+        prompt = loop_->apply_chat_template(t);
+      } catch (const std::exception& e) {
+        throw ApiError(400, "invalid_request", e.what());
+      }
+      if (!prompt) throw ApiError(501, "not_supported", "this backend has no chat template");
+      res.set_content(dump(json{{"prompt", *prompt}}), "application/json");
+      count("/apply-template", 200);
+    } catch (const ApiError& e) {
+      send_error(res, e);
+      count("/apply-template", e.status);
+    }
+  });
   s.Post("/v1/thinking/end", [this](const httplib::Request& req, httplib::Response& res) {
     handle_end_thinking(req, res, false);
   });
