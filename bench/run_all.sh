@@ -26,6 +26,7 @@ memory=$(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo)
 
 benches=(
   "bench/generate_vs_llama_bench.sh $threads"
+  "bench/probes_overhead.sh $threads"
   "bench/eval_majority_vs_batched_bench.sh $threads"
   "bench/eval_rounds_vs_continuous.sh $threads"
   "bench/serve_vs_llama_server.sh $threads"
