@@ -355,6 +355,7 @@ void Scheduler::admit() {
 }
 
 bool Scheduler::step() {
+  ++steps_;
   end_stalled();
   compact();
   admit();
@@ -564,6 +565,13 @@ void Scheduler::compact() {
     while (busy > to + 1 && !slots_[busy - 1]->drawing()) --busy;
     if (to >= slots_.size() || busy <= to + 1) return;
     const size_t from = busy - 1;  // the highest movable sequence above it
+    // A fresh cache with nowhere to go waits out its grace: its follow-up may be on the
+    // way, and a prompt decoded again costs more than a step in two micro-batches.
+    const Slot& target = *slots_[to];
+    if (!target.decoded.empty() && !keeper(to) &&
+        steps_ - target.finished_step < static_cast<uint64_t>(std::max(0, settings_.cache_grace_steps))) {
+      return;
+    }
     vacate(to);
     llama_memory_seq_cp(mem, static_cast<llama_seq_id>(from), static_cast<llama_seq_id>(to), -1, -1);
     llama_memory_seq_rm(mem, static_cast<llama_seq_id>(from), -1, -1);
@@ -574,16 +582,20 @@ void Scheduler::compact() {
   }
 }
 
-void Scheduler::vacate(size_t to) {
-  Slot& target = *slots_[to];
-  if (target.decoded.empty()) return;
-  llama_memory_t mem = llama_get_memory(ctx_.get());
+Scheduler::Slot* Scheduler::keeper(size_t to) {
   Slot* keep = nullptr;
   for (size_t k = to + 1; k < slots_.size(); ++k) {
     Slot& c = *slots_[k];
     if (!c.active() && (!keep || worth_less(c, *keep))) keep = &c;
   }
-  if (keep && worth_less(*keep, target)) {
+  return keep && worth_less(*keep, *slots_[to]) ? keep : nullptr;
+}
+
+void Scheduler::vacate(size_t to) {
+  Slot& target = *slots_[to];
+  if (target.decoded.empty()) return;
+  llama_memory_t mem = llama_get_memory(ctx_.get());
+  if (Slot* keep = keeper(to)) {
     if (!keep->decoded.empty()) ++stats_.cache_evictions;
     llama_memory_seq_rm(mem, keep->seq_id, -1, -1);
     llama_memory_seq_cp(mem, target.seq_id, keep->seq_id, -1, -1);
@@ -725,6 +737,7 @@ void Scheduler::finish(Slot& slot, FinishReason reason) {
   // can serve a later prompt that starts the same way.
   if (slot.cacheable && !slot.decoded.empty()) {
     slot.last_used = ++finishes_;
+    slot.finished_step = steps_;
   } else {
     llama_memory_seq_rm(llama_get_memory(ctx_.get()), slot.seq_id, -1, -1);
     slot.decoded.clear();

@@ -51,6 +51,12 @@ struct ContextSettings {
   // that start the same way (a chat's next turn, requests sharing a system prompt, a
   // retry). -1: as many as the idle sequences hold; 0: off. Least recently used goes first.
   int cache_tokens = -1;
+  // Without a unified KV cache, running sequences move down into free streams so a batch
+  // stays one micro-batch; a cache in the way moves up into a free stream, or is dropped
+  // when none is free. A cache that would be dropped is kept this many steps first, so a
+  // follow-up that arrives within them (a chat's next turn, a remote client's next
+  // segment) still finds it; meanwhile the batch may take two micro-batches.
+  int cache_grace_steps = 4;
 };
 
 // One generation request: a tokenized prompt (which already opens thinking) and n
@@ -260,6 +266,9 @@ class Scheduler {
   // Empties the free slot at `to`: its cache goes up into the free slot whose cache is
   // worth least (if that one is worth less), else it is dropped.
   void vacate(size_t to);
+  // The free stream above `to` that vacate(to) would move to's cache into, or nullptr
+  // when the cache would be dropped.
+  Slot* keeper(size_t to);
   // Runs the forcer's begin() on a fresh sequence (which may inject instead of sampling)
   // or queues the draw of its next token.
   void prepare_draw(Slot& slot, int batch_index, std::vector<Draw>& draws);
@@ -293,6 +302,7 @@ class Scheduler {
   size_t round_robin_ = 0;
   int n_threads_ = 1;
   uint64_t admissions_ = 0;
+  uint64_t steps_ = 0;     // step() calls: the clock of cache_grace_steps
   uint64_t finishes_ = 0;  // the clock of the cache's least-recently-used order
   SchedulerStats stats_;
 };

@@ -66,6 +66,7 @@ struct Scheduler::Slot {
   bool begun = false;        // BudgetForcer::begin() has run
   uint64_t epoch = 0;        // which admission this is: a reused slot is a new sequence
   uint64_t last_used = 0;    // when it finished (idle with a cache: the LRU order)
+  uint64_t finished_step = 0;  // the step it finished in
   bool cacheable = false;    // its cells may stay cached when it finishes
   SequenceResult result;
   Clock::time_point admitted, first_token;

@@ -483,6 +483,44 @@ TEST_F(SchedulerTest, PrefixCacheSurvivesSequencesMovingDown) {
   EXPECT_EQ(again.thinking_tokens, out[0].thinking_tokens);
 }
 
+TEST_F(SchedulerTest, AFreshCacheWaitsOutItsGraceBeforeCompactionDropsIt) {
+  // Every stream busy: a short request finishes in stream 0 under two long ones, so
+  // moving a long one down would drop its cache. Its follow-up comes one step later (a
+  // client's round trip): within the grace it finds the cache; without one it does not.
+  auto go = [&](int grace, SchedulerStats* stats) {
+    ContextSettings ctx = context(3, 512);
+    ctx.cache_grace_steps = grace;
+    Scheduler s(*model_, *vocab_, ctx);
+    const GenerationRequest short_one = request("Short question?", {2, 0, 0, 1});
+    bool done = false;
+    auto a = short_one;
+    a.on_done = [&](int, const SequenceResult&) { done = true; };
+    s.submit(std::move(a));
+    s.submit(request("A much longer question about many things?", {80, 0, 0, 4}));
+    s.submit(request("Another long question, about other things?", {80, 0, 0, 4}));
+    for (int i = 0; i < 200 && !done; ++i) s.step();
+    EXPECT_TRUE(done);
+    EXPECT_TRUE(s.step());  // the round trip
+    SequenceResult again;
+    auto b = short_one;
+    b.on_done = [&](int, const SequenceResult& r) { again = r; };
+    s.submit(std::move(b));
+    run_bounded(s, 1000);
+    EXPECT_EQ(s.busy_sequences(), 0);
+    EXPECT_EQ(s.cached_cells(), s.cached_tokens());
+    *stats = s.stats();
+    return again;
+  };
+  SchedulerStats kept, dropped;
+  const SequenceResult with_grace = go(4, &kept);
+  EXPECT_EQ(with_grace.cached_tokens, with_grace.prompt_tokens - 1);
+  // Without: at most the chat template's opening, copied from a running sequence.
+  const SequenceResult without = go(0, &dropped);
+  EXPECT_LT(without.cached_tokens, without.prompt_tokens / 2);
+  EXPECT_GE(dropped.moved_sequences, 1);
+  EXPECT_GE(dropped.cache_evictions, 1);
+}
+
 TEST_F(SchedulerTest, PrefixCacheBoundEvictsLeastRecentlyUsed) {
   ContextSettings ctx = context(3, 512);
   ctx.cache_tokens = 60;
