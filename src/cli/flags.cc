@@ -28,6 +28,13 @@ std::string unescape(const std::string& s) {
   return out;
 }
 
+// An --ignore-str value: escapes read, and "none" (the form a comma-separated list can
+// hold) or "" for no string: the end is dropped and the trigger masked once. The same in
+// every command.
+std::string ignore_string_arg(const std::string& s) {
+  return s == "none" ? std::string() : unescape(s);
+}
+
 // --ignore-str's default as one run and a sweep show it.
 const std::string kDefaultIgnoreString = ForcingSettings{}.ignore_strings.front();
 
@@ -230,10 +237,10 @@ void add_forcing_flags(CLI::App& cmd, ForcingSettings& forcing, BudgetRules& rul
       ->check(CLI::Range(0, 1 << 20));
   cmd.add_option("--ignore-str", forcing.ignore_strings,
                  "appended when an attempt to end thinking is ignored; repeat to use several in "
-                 "turn (\"\" masks the end instead); \\n is a newline")
+                 "turn (none or \"\": no string, the end is masked instead); \\n is a newline")
       ->default_str(kDefaultIgnoreString)
       ->take_all()
-      ->transform(unescape);
+      ->transform(ignore_string_arg);
   cmd.add_option("--step-tokens", rules.step_tokens,
                  "step-conditional control: thinking tokens per step, counted down by a "
                  "steps-left marker (0: off; needs --max-steps)")
@@ -263,11 +270,11 @@ void add_sweep_flags(CLI::App& cmd, SweepFlags& sweep) {
       ->default_str(std::to_string(sweep.num_ignores.front()))
       ->check(CLI::Range(0, 1 << 20));
   cmd.add_option("--ignore-str", sweep.ignore_strings,
-                 "budget forcing: ignore strings to sweep, comma-separated (none: no string); "
-                 "\\n is a newline")
+                 "budget forcing: ignore strings to sweep, comma-separated (none: no string, "
+                 "the end is masked instead); \\n is a newline")
       ->delimiter(',')
       ->default_str(kDefaultIgnoreString)
-      ->transform(unescape);
+      ->transform(ignore_string_arg);
 }
 
 void add_sampling_flags(CLI::App& cmd, SamplingFlags& s) {

@@ -143,5 +143,20 @@ TEST(Flags, ForcedStringsUnescapeAlikeEverywhere) {
   EXPECT_EQ(forcing.think_end, "</t>\n");
 }
 
+// "No ignore string" is spelled the same in one run and in a sweep: none (or "").
+TEST(Flags, NoIgnoreStringIsSpelledAlikeEverywhere) {
+  CLI::App one;
+  ForcingSettings forcing;
+  BudgetRules rules;
+  add_forcing_flags(one, forcing, rules);
+  one.parse("--ignore-str none", false);
+  EXPECT_EQ(forcing.ignore_strings, (std::vector<std::string>{""}));
+  CLI::App sweep_app;
+  SweepFlags sweep;
+  add_sweep_flags(sweep_app, sweep);
+  sweep_app.parse("--ignore-str Wait,none", false);
+  EXPECT_EQ(sweep.ignore_strings, (std::vector<std::string>{"Wait", ""}));
+}
+
 }  // namespace
 }  // namespace s1::cli

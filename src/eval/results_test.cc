@@ -141,7 +141,7 @@ TEST(RunConfig, GridExpansionAndRunDirectory) {
   g.methods = {"budget-forcing", "token-conditional+forcing", "class-conditional"};
   g.budgets = {64, -1};
   g.num_ignores = {0, 2};
-  g.ignore_strings = {"Wait", "none"};
+  g.ignore_strings = {"Wait", ""};
   const auto configs = expand_grid(g);
   std::vector<std::string> names;
   for (const auto& c : configs) names.push_back(c.name());

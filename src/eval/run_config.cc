@@ -149,7 +149,7 @@ std::vector<MethodConfig> expand_grid(const GridSpec& g) {
             }
             for (const std::string& s : g.ignore_strings) {
               c.ignore_strings =
-                  s == "none" ? std::vector<std::string>{} : std::vector<std::string>{s};
+                  s.empty() ? std::vector<std::string>{} : std::vector<std::string>{s};
               add(c);
             }
           }

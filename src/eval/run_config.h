@@ -20,7 +20,7 @@ struct GridSpec {
   std::vector<std::string> methods = {"budget-forcing"};  // may end in "+forcing"
   std::vector<int> budgets = {-1};                        // -1: auto
   std::vector<int> num_ignores = {0};
-  std::vector<std::string> ignore_strings = {"Wait"};  // "none": no string
+  std::vector<std::string> ignore_strings = {"Wait"};  // "": no string (--ignore-str none)
   std::vector<std::string> classes = {"short", "long"};
   int n = 8;                // majority / best-of-n samples
   int max_tries = 8;        // rejection sampling
