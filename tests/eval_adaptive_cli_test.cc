@@ -55,6 +55,12 @@ TEST(EvalAdaptive, SweepWritesProbesPerConfigurationRowsAndThePlot) {
                            " " + kProbesClose;
   const auto r = run_command(eval_command(dir, args + " --probe-tokens 4"));
   ASSERT_EQ(r.exit_code, 0) << r.err;
+  // Each adaptive configuration against its baseline, at the end of the run.
+  EXPECT_NE(r.err.find("s1 eval: aime24 adaptive max=32 every=8 consistent=0 confidence=2: "
+                       "accuracy 0.0% (baseline 0.0%), 32.0 thinking tokens (baseline 32.0), "
+                       "0.0 saved (0.0%); 3.00 probes"),
+            std::string::npos)
+      << r.err;
 
   // Five configurations, ids distinct: the baseline and W x tau.
   const std::set<std::string> configs = {kBaseline,

@@ -309,6 +309,28 @@ json compute_results(const std::string& run_id, const std::vector<LoadedDataset>
   return out;
 }
 
+std::string adaptive_summary(const json& results) {
+  std::string out;
+  const json none(nullptr);
+  for (const auto& d : results["datasets"]) {
+    for (const auto& c : d["configs"]) {
+      if (!c.contains("baseline") || c["accuracy"].is_null()) continue;
+      const json& exits = c.value("exits", json::object());
+      out += d["name"].get<std::string>() + " " + c["name"].get<std::string>() + ": accuracy " +
+             pct(c["accuracy"]) + " (baseline " + pct(c.value("baseline_accuracy", none)) + "), " +
+             num(c.value("mean_thinking_tokens", none)) + " thinking tokens (baseline " +
+             num(c.value("baseline_mean_thinking_tokens", none)) + "), " +
+             num(c.value("tokens_saved", none)) + " saved (" +
+             pct(c.value("tokens_saved_fraction", none)) + "); " +
+             num(c.value("mean_probes", none), "%.2f") + " probes, " +
+             num(c.value("mean_probe_tokens", none)) +
+             " probe tokens per sample; exits: " + std::to_string(exits.value("consistent", 0)) +
+             " consistent, " + std::to_string(exits.value("confident", 0)) + " confident\n";
+    }
+  }
+  return out;
+}
+
 std::string render_report(const json& results) {
   std::string md =
       "# Evaluation report\n\nRun `" + results.value("run_id", std::string()) + "`" +

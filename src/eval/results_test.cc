@@ -176,6 +176,17 @@ TEST(Results, AdaptiveRowsCountProbesAndExitsAndTokensSavedAgainstTheCap) {
                     "32.5 | 1 / 0 |"),
             std::string::npos)
       << md;
+  EXPECT_EQ(adaptive_summary(r),
+            "toy " + a.name() +
+                ": accuracy 50.0% (baseline 50.0%), 70.0 thinking tokens (baseline 100.0), 30.0 "
+                "saved (30.0%); 6.50 probes, 32.5 probe tokens per sample; exits: 1 consistent, "
+                "0 confident\n"
+                "toy " +
+                b.name() +
+                ": accuracy 100.0% (baseline 0.0%), 60.0 thinking tokens (baseline 100.0), 40.0 "
+                "saved (40.0%); 6.00 probes, 30.0 probe tokens per sample; exits: 0 consistent, "
+                "1 confident\n");
+  EXPECT_EQ(adaptive_summary(compute_results("id", {dataset(2)}, {base}, lines, true)), "");
 }
 
 TEST(SampleStore, DropsATornLastLineAndRefusesDuplicates) {

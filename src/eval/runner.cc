@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <map>
+#include <sstream>
 #include <stdexcept>
 
 #include "cli/result_json.h"
@@ -228,7 +229,14 @@ EvalOutcome run_eval(const EvalPlan& plan, Backend& backend, const std::atomic<b
         {"cache_hits", st.cache_hits},
         {"cache_reused_tokens", st.cache_reused_tokens},
         {"decode_ms", st.decode_ms}}}};
-  write_outputs(plan, outcome.run_id, store.lines(), complete, this_process);
+  const json results = write_outputs(plan, outcome.run_id, store.lines(), complete, this_process);
+  if (log) {
+    // Adaptive configurations against their baselines, as the report's table has them.
+    std::istringstream summary(adaptive_summary(results));
+    for (std::string line; std::getline(summary, line);) {
+      std::fprintf(log, "s1 eval: %s\n", line.c_str());
+    }
+  }
   return outcome;
 }
 
