@@ -239,6 +239,9 @@ TEST(EvalAdaptive, BadListsAreRefusedInOneLine) {
   expect_one_line_error(run_command(eval_command(dir, "--method adaptive --exit-consistent 2")),
                         "--probe-every");
   expect_one_line_error(run_command(eval_command(dir, "--method adaptive")), "--probe-every");
+  // Probe flags without the method that probes.
+  expect_one_line_error(run_command(eval_command(dir, "--max-think 8 --probe-every 8")),
+                        "--probe-every needs --method adaptive");
 }
 
 }  // namespace

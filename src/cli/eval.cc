@@ -83,6 +83,12 @@ int run(EvalArgs& a) {
   plan.out_dir = a.out;
   plan.plots = !a.no_plots;
   plan.rounds = a.schedule == "rounds";
+  // Probe flags without the method that probes would be silently ignored.
+  const std::string probe_flag = a.adaptive.first_given();
+  if (!probe_flag.empty() &&
+      std::find(a.methods.begin(), a.methods.end(), "adaptive") == a.methods.end()) {
+    throw CommandError(probe_flag + " needs --method adaptive", 2);
+  }
   try {
     std::vector<std::string> no_words;
     a.adaptive.shared.resolve(grid.probe, no_words);

@@ -428,7 +428,15 @@ void add_adaptive_flags(CLI::App& cmd, AdaptiveFlags& a) {
                  "(comma-separated, ignoring case), e.g. wait,hmm,alternatively");
 }
 
+std::string AdaptiveSweepFlags::first_given() const {
+  for (const CLI::Option* o : options) {
+    if (o->count() > 0) return o->get_name();
+  }
+  return "";
+}
+
 void add_adaptive_sweep_flags(CLI::App& cmd, AdaptiveSweepFlags& sweep) {
+  const size_t first = cmd.get_options().size();
   cmd.add_option("--probe-every", sweep.probe_every, std::string(kProbeEveryHelp) + kSweepHelp)
       ->delimiter(',')
       ->default_str(std::to_string(sweep.probe_every.front()))
@@ -444,6 +452,8 @@ void add_adaptive_sweep_flags(CLI::App& cmd, AdaptiveSweepFlags& sweep) {
       ->default_str(CLI::detail::to_string(sweep.exit_confidence.front()))
       ->check(CLI::Range(0.0, 1e9));
   add_shared_probe_flags(cmd, sweep.shared);
+  const auto options = cmd.get_options();  // in the order they were added
+  sweep.options.assign(options.begin() + static_cast<std::ptrdiff_t>(first), options.end());
 }
 
 }  // namespace s1::cli

@@ -178,6 +178,11 @@ struct AdaptiveSweepFlags {
   std::vector<int> probe_every = {ProbeRules{}.every};
   std::vector<int> exit_consistent = {ProbeRules{}.consistent};
   std::vector<double> exit_confidence = {ProbeRules{}.confidence};
+  std::vector<const CLI::Option*> options;  // set by add_adaptive_sweep_flags
+
+  // The first of these flags given on the command line, or "" (after parsing; the
+  // command's CLI::App must still live).
+  std::string first_given() const;
 };
 void add_adaptive_sweep_flags(CLI::App& cmd, AdaptiveSweepFlags& sweep);
 

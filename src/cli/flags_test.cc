@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <memory>
 #include <set>
 
 #include "cli/commands.h"
@@ -149,10 +150,12 @@ TEST(Flags, ForcedStringsUnescapeAlikeEverywhere) {
 
 // The adaptive sweep's lists: comma-separated, each value checked as one run's flag is.
 TEST(Flags, AdaptiveSweepTakesListsOfOneRunsValues) {
-  auto parse = [](const std::string& args, AdaptiveSweepFlags& sweep) {
-    CLI::App app;
-    add_adaptive_sweep_flags(app, sweep);
-    app.parse(args, false);
+  // The app lives on: first_given() reads its options.
+  std::vector<std::unique_ptr<CLI::App>> apps;
+  auto parse = [&apps](const std::string& args, AdaptiveSweepFlags& sweep) {
+    apps.push_back(std::make_unique<CLI::App>());
+    add_adaptive_sweep_flags(*apps.back(), sweep);
+    apps.back()->parse(args, false);
   };
   AdaptiveSweepFlags sweep;
   EXPECT_EQ(sweep.probe_every, std::vector<int>{0});
@@ -162,6 +165,13 @@ TEST(Flags, AdaptiveSweepTakesListsOfOneRunsValues) {
   EXPECT_EQ(sweep.exit_consistent, (std::vector<int>{2, 3}));
   EXPECT_EQ(sweep.exit_confidence, (std::vector<double>{0.9, 1.5}));
   EXPECT_EQ(sweep.shared.probe.probe_tokens, 8);
+  EXPECT_EQ(sweep.first_given(), "--probe-every");
+  AdaptiveSweepFlags quiet;
+  parse("", quiet);
+  EXPECT_EQ(quiet.first_given(), "");
+  AdaptiveSweepFlags one;
+  parse("--exit-mean geometric", one);
+  EXPECT_EQ(one.first_given(), "--exit-mean");
   for (const char* bad : {"--exit-confidence 1.5,x", "--exit-confidence 0.9,-1",
                           "--probe-every 8,-8", "--exit-consistent two"}) {
     AdaptiveSweepFlags s;
