@@ -11,6 +11,12 @@
 # and 16 answer tokens per sequence. The figure is the sequences' own generation speed
 # (sampled tokens / time from the first sampled token to the end); the probes' tokens are
 # extra work on the side. Needs a build (scripts/build.sh).
+#
+# For scale it also prints what the probes' tokens would cost if each cost what one more
+# row of a batch costs (from the same run's 1- and 8-sequence speeds without probes):
+# where decode is compute-bound, as on few CPU cores, an extra row costs nearly a whole
+# step and the probes' share of rows sets the drop; where it is memory-bound (GPUs, many
+# cores, large models) an extra row is nearly free.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 threads=${1:-$(nproc)}
@@ -47,6 +53,11 @@ import statistics, sys
 ref = [float(x) for x in sys.argv[1].split()]
 med = statistics.median
 print(f"llama-bench tg128: median {med(ref):.2f} t/s")
+own = 512 + 16  # each sequence's own tokens
+step1 = 1 / med([float(x) for x in sys.argv[2].split()][0::3])
+step8 = 8 / med([float(x) for x in sys.argv[4].split()][0::3])
+row = (step8 - step1) / 7 / step1  # one more row, in 1-sequence steps
+print(f"one more row in a batch costs {row:.2f} of a 1-sequence step (1 vs 8 sequences)")
 for n, a, b in ((1, sys.argv[2], sys.argv[3]), (8, sys.argv[4], sys.argv[5])):
     plain = [float(x) for x in a.split()][0::3]
     t = [float(x) for x in b.split()]
@@ -55,4 +66,8 @@ for n, a, b in ((1, sys.argv[2], sys.argv[3]), (8, sys.argv[4], sys.argv[5])):
           f"({med(plain) / med(ref):.3f} of llama-bench tg); probing every 64 tokens "
           f"({int(probes[0])} probes, {int(tokens[0])} probe tokens) median {med(probed):.2f} t/s; "
           f"ratio {med(probed) / med(plain):.3f} (drop {100 * (1 - med(probed) / med(plain)):.1f} %)")
+    # At 1 sequence every step is one row (plus the probe's); at 8 the probes' rows join
+    # steps of 8 and cost a row each.
+    extra = tokens[0] / n / own * row * (1 if n == 1 else step1 / (step8 / 8))
+    print(f"    if each probe token cost one more row: ratio {1 / (1 + extra):.3f}")
 PY

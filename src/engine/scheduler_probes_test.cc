@@ -14,17 +14,15 @@
 #include "engine/scheduler.h"
 #include "logit_rows.h"
 #include "test_util.h"
+#include "tiny_model_fixture.h"
 
 namespace s1 {
 namespace {
 
-class ProbeTest : public ::testing::Test {
+class ProbeTest : public test::TinyModelTest {
  protected:
   static void SetUpTestSuite() {
-    init_llama_backend(false);
-    model_ = Model::load({test::tiny_model()}).release();
-    format_ = new ThinkingFormat(resolve_thinking_format(*model_, {}));
-    vocab_ = new ForcingVocab(make_forcing_vocab(*model_, *format_, {}));
+    TinyModelTest::SetUpTestSuite();
     // A single token that closes the box after some text: the probe's whole answer.
     for (const char* text : {")}", "]}", "$}", "+}", "-}"}) {
       const TokenSeq t = model_->tokenize(text, false);
@@ -35,12 +33,6 @@ class ProbeTest : public ::testing::Test {
       }
     }
   }
-  static void TearDownTestSuite() {
-    delete vocab_;
-    delete format_;
-    delete model_;
-  }
-
   static GenerationRequest request(const std::string& question, BudgetRules rules, ProbeRules probe) {
     const Prompt p = build_prompt(*model_, *format_, question_messages(question, ""));
     GenerationRequest r;
@@ -100,18 +92,9 @@ class ProbeTest : public ::testing::Test {
     return nullptr;
   }
 
-  static Model* model_;
-  static ThinkingFormat* format_;
-  static ForcingVocab* vocab_;
-  static Token closing_token_;
-  static std::string closing_answer_;
+  static inline Token closing_token_ = -1;
+  static inline std::string closing_answer_;
 };
-
-Model* ProbeTest::model_ = nullptr;
-ThinkingFormat* ProbeTest::format_ = nullptr;
-ForcingVocab* ProbeTest::vocab_ = nullptr;
-Token ProbeTest::closing_token_ = -1;
-std::string ProbeTest::closing_answer_;
 
 TEST_F(ProbeTest, ProbesThatCannotExitLeaveTheSampleAsItWas) {
   // tau above 1 never fires. The sample's rows of logits match a run without probes

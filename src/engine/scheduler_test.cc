@@ -12,6 +12,7 @@
 #include "engine/prompt.h"
 #include "logit_rows.h"
 #include "test_util.h"
+#include "tiny_model_fixture.h"
 
 namespace s1 {
 namespace {
@@ -20,19 +21,11 @@ using test::expect_rows_close;
 using test::kRowTolerance;
 using test::max_difference;
 
-class SchedulerTest : public ::testing::Test {
+class SchedulerTest : public test::TinyModelTest {
  protected:
   static void SetUpTestSuite() {
-    init_llama_backend(false);
-    model_ = Model::load({test::tiny_model()}).release();
-    format_ = new ThinkingFormat(resolve_thinking_format(*model_, {}));
-    vocab_ = new ForcingVocab(make_forcing_vocab(*model_, *format_, {}));
+    TinyModelTest::SetUpTestSuite();
     trigger_ = model_->tokenize("<|im_start|>", true).at(0);
-  }
-  static void TearDownTestSuite() {
-    delete vocab_;
-    delete format_;
-    delete model_;
   }
 
   static GenerationRequest from_prompt(const Prompt& p, BudgetRules rules) {
@@ -86,16 +79,8 @@ class SchedulerTest : public ::testing::Test {
     return n;
   }
 
-  static Model* model_;
-  static ThinkingFormat* format_;
-  static ForcingVocab* vocab_;
-  static Token trigger_;
+  static inline Token trigger_ = 0;
 };
-
-Model* SchedulerTest::model_ = nullptr;
-ThinkingFormat* SchedulerTest::format_ = nullptr;
-ForcingVocab* SchedulerTest::vocab_ = nullptr;
-Token SchedulerTest::trigger_ = 0;
 
 TEST_F(SchedulerTest, DetectsTheS1Format) {
   EXPECT_EQ(format_->name, "s1");
