@@ -9,8 +9,8 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cstdio>
 #include <cmath>
+#include <cstdio>
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -21,67 +21,13 @@
 #include <vector>
 
 #include "core/datasets.h"
+#include "eval_harness.h"
 #include "test_util.h"
 
 namespace s1 {
 namespace {
 
-using nlohmann::json;
-using test::run_command;
-using test::shell_quote;
-
-const std::string kS1 = S1_BIN;
-const std::string kAime = std::string(S1_SHARED_DATA) + "/aime24.jsonl";
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-std::vector<json> read_lines(const std::string& path) {
-  std::vector<json> out;
-  std::istringstream in(slurp(path));
-  std::string line;
-  while (std::getline(in, line)) {
-    if (!line.empty()) out.push_back(json::parse(line));
-  }
-  return out;
-}
-
-std::string fresh_dir(const std::string& name) {
-  const std::string d = test::temp_dir() + "/" + name;
-  run_command("rm -rf " + shell_quote(d));
-  return d;
-}
-
-// The model hash cache of these tests, not the user's.
-std::string hash_cache_dir() { return test::temp_dir() + "/s1-cache"; }
-
-// `s1 eval` of `model` on `data` (--dataset and --limit flags) into `out`.
-std::string eval_on(const std::string& data, const std::string& out, const std::string& args,
-                    const std::string& model = test::tiny_model()) {
-  // env(1) execs s1 itself, so spawn() below signals s1.
-  return "env S1_CACHE=" + shell_quote(hash_cache_dir()) + " " + kS1 + " eval -m " +
-         shell_quote(model) + " -t 1 -c 512 " + data + " --out " + shell_quote(out) + " " + args;
-}
-
-std::string eval_command(const std::string& out, const std::string& args,
-                         const std::string& model = test::tiny_model()) {
-  return eval_on("--dataset aime24=" + shell_quote(kAime) + " --limit 3", out, args, model);
-}
-
-std::string key(const json& l) {
-  return l["dataset"].get<std::string>() + "|" + l["problem"].get<std::string>() + "|" +
-         l["config"].get<std::string>() + "|" + std::to_string(l["sample"].get<int>());
-}
-
-// The parts of a sample that decoding determines (timings excluded).
-json content(const json& l) {
-  return {l["thinking"], l["answer"],    l["thinking_tokens"], l["answer_tokens"],
-          l["events"],   l["extracted"], l["correct"]};
-}
+using namespace evaltest;
 
 const char* kSweep = "--max-think 16,32 --num-ignore 0,1 --logit-bias 151644+3 --max-answer 8";
 
@@ -202,27 +148,6 @@ TEST(EvalCli, ResultsAreComputedFromTheSampleLines) {
   EXPECT_DOUBLE_EQ(m["scaling"].get<double>(), (2.0 / 3.0 - 1.0 / 3.0) / (14.0 - 6.0));
   EXPECT_DOUBLE_EQ(m["performance"].get<double>(), 2.0 / 3.0);
 }
-
-// Token ids of the Qwen2 vocabulary (the test model's): single characters.
-const char* kBiasB = "--logit-bias-answer 33+100";  // "B"
-const char* kBiasD = "--logit-bias-answer 35+100";  // "D"
-const char* kBias7 = "--logit-bias-answer 22+100";  // "7"
-
-// A GPQA-layout CSV. With seed 0 the choices show as r1: 6, 5, 3, 4 (right: D);
-// r2: oxygen, "helium, mostly", neon, carbon dioxide (D); r3: 4, 8, 10, 6 (B).
-std::string gpqa_fixture() {
-  const std::string path = test::temp_dir() + "/gpqa_fixture.csv";
-  test::write_file(path,
-                   "Record ID,Question,Correct Answer,Incorrect Answer 1,Incorrect Answer 2,"
-                   "Incorrect Answer 3,Subdomain\n"
-                   "r1,What is 2+2?,4,3,5,6,Arithmetic\n"
-                   "r2,Which gas do plants take in?,carbon dioxide,oxygen,\"helium, mostly\","
-                   "neon,Biology\n"
-                   "r3,\"How many legs\nhas a spider?\",8,6,10,4,Biology\n");
-  return path;
-}
-
-const std::map<std::string, std::string> kGpqaGold = {{"r1", "D"}, {"r2", "D"}, {"r3", "B"}};
 
 TEST(EvalCli, GpqaShowsTheShuffledChoicesAndGradesLetters) {
   const std::string csv = gpqa_fixture();
@@ -458,42 +383,6 @@ TEST(EvalCli, ChatTemplateVariablesArePartOfTheRun) {
   EXPECT_NE(changed.err.find("chat_template_kwargs"), std::string::npos) << changed.err;
 }
 
-// Starts `command` in the background; returns its pid.
-pid_t spawn(const std::string& command) {
-  const pid_t pid = fork();
-  if (pid == 0) {
-    execl("/bin/sh", "sh", "-c", ("exec " + command + " >/dev/null 2>&1").c_str(), nullptr);
-    _exit(127);
-  }
-  return pid;
-}
-
-size_t complete_lines(const std::string& path) {
-  const std::string s = slurp(path);
-  return static_cast<size_t>(std::count(s.begin(), s.end(), '\n'));
-}
-
-// Waits until `path` has `n` complete lines or the process ends; then sends `sig`.
-// Returns whether the process was still running when signalled.
-bool signal_after_lines(pid_t pid, const std::string& path, size_t n, int sig) {
-  bool running = true;
-  for (int i = 0; i < 60000; ++i) {
-    int status = 0;
-    if (waitpid(pid, &status, WNOHANG) == pid) {
-      running = false;
-      break;
-    }
-    if (complete_lines(path) >= n) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
-  if (running) {
-    kill(pid, sig);
-    int status = 0;
-    waitpid(pid, &status, 0);
-  }
-  return running;
-}
-
 // Budget forcing and majority (sampled, seeded) samples, with more work than fits
 // between two polls of the file. One sequence at a time: llama.cpp's numerics depend on
 // what else is in the batch, so only then is every token reproducible (with more, a
@@ -511,11 +400,7 @@ TEST(EvalCli, KilledRunResumesToTheSamplesOfAnUninterruptedRun) {
   ASSERT_EQ(ref_lines.size(), 3u * (4 + 2 * 2));
 
   const std::string dir = fresh_dir("resume-killed");
-  const pid_t pid = spawn(eval_command(dir, kOneAtATime));
-  ASSERT_TRUE(signal_after_lines(pid, dir + "/samples.jsonl", 3, SIGKILL));
-  const size_t before = complete_lines(dir + "/samples.jsonl");
-  EXPECT_GE(before, 3u);
-  EXPECT_LT(before, ref_lines.size());
+  kill_after_lines(dir, eval_command(dir, kOneAtATime), 3, ref_lines.size());
   {
     // A write cut short by the kill.
     std::ofstream torn(dir + "/samples.jsonl", std::ios::app | std::ios::binary);
@@ -526,20 +411,7 @@ TEST(EvalCli, KilledRunResumesToTheSamplesOfAnUninterruptedRun) {
   EXPECT_NE(resumed.err.find("torn last line"), std::string::npos) << resumed.err;
   EXPECT_NE(resumed.err.find("resuming"), std::string::npos) << resumed.err;
 
-  const auto lines = read_lines(dir + "/samples.jsonl");
-  ASSERT_EQ(lines.size(), ref_lines.size());
-  std::map<std::string, json> got, want;
-  for (const auto& l : lines) EXPECT_TRUE(got.emplace(key(l), content(l)).second) << key(l);
-  for (const auto& l : ref_lines) want.emplace(key(l), content(l));
-  ASSERT_EQ(got.size(), want.size());
-  for (const auto& [k, v] : want) {
-    ASSERT_TRUE(got.count(k)) << k;
-    EXPECT_EQ(got[k], v) << k;
-  }
-  const json res = json::parse(slurp(dir + "/results.json"));
-  const json ref_res = json::parse(slurp(ref + "/results.json"));
-  EXPECT_TRUE(res["complete"].get<bool>());
-  EXPECT_EQ(res["datasets"][0]["methods"], ref_res["datasets"][0]["methods"]);
+  expect_resumed_like(dir, ref);
 }
 
 TEST(EvalCli, InterruptStopsCleanlyAndTheRunResumes) {

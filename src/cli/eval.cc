@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <atomic>
 #include <csignal>
 #include <cstdio>
@@ -24,6 +25,7 @@ struct EvalArgs {
   ForcingSettings forcing;  // the forced text and delimiters
   BudgetRules rules;        // --min-think and --max-answer; the sweep gives the rest
   SweepFlags sweep;
+  AdaptiveSweepFlags adaptive;
   std::vector<std::string> datasets;
   std::string out;
   std::vector<std::string> methods = {"budget-forcing"};
@@ -73,16 +75,29 @@ int run(EvalArgs& a) {
   grid.n = a.n;
   grid.max_tries = a.max_tries;
   grid.verify_budget = a.verify_budget;
+  grid.probe_every = a.adaptive.probe_every;
+  grid.exit_consistent = a.adaptive.exit_consistent;
+  grid.exit_confidence = a.adaptive.exit_confidence;
 
   eval::EvalPlan plan;
   plan.out_dir = a.out;
   plan.plots = !a.no_plots;
   plan.rounds = a.schedule == "rounds";
+  // Probe flags without the method that probes would be silently ignored.
+  const std::string probe_flag = a.adaptive.first_given();
+  if (!probe_flag.empty() &&
+      std::find(a.methods.begin(), a.methods.end(), "adaptive") == a.methods.end()) {
+    throw CommandError(probe_flag + " needs --method adaptive", 2);
+  }
   try {
+    std::vector<std::string> no_words;
+    a.adaptive.shared.resolve(grid.probe, no_words);
     plan.configs = eval::expand_grid(grid);
   } catch (const std::invalid_argument& e) {
     throw CommandError(e.what(), 2);
   }
+  const bool probing = std::any_of(plan.configs.begin(), plan.configs.end(),
+                                   [](const auto& c) { return c.probe.probing(); });
   nlohmann::json dataset_paths = nlohmann::json::object();
   for (const auto& spec : a.datasets) {
     eval::DatasetSpec d;
@@ -152,7 +167,11 @@ int run(EvalArgs& a) {
     // Only when given, so runs without a judge keep their ids.
     plan.identity["judge"] = judge.judge->settings().id;
   }
-  const auto backend = make_backend(a.model, forcing, a.model.context.parallel);
+  // A probe runs beside its sample: one sequence each, unless told otherwise.
+  const int parallel = a.model.context.parallel;
+  const int slots = a.adaptive.shared.probe_slots;
+  a.model.context.context.probe_sequences = slots >= 0 ? slots : probing ? parallel : 0;
+  const auto backend = make_backend(a.model, forcing, parallel);
   struct sigaction sa {};
   sa.sa_handler = on_signal;
   sigemptyset(&sa.sa_mask);
@@ -185,6 +204,7 @@ void add_eval_command(CLI::App& app, int& exit_code) {
   add_shared_forcing_flags(*cmd, a->forcing, a->rules);
   add_sweep_flags(*cmd, a->sweep);
   add_sampling_flags(*cmd, a->sampling);
+  add_adaptive_sweep_flags(*cmd, a->adaptive);
   add_judge_flags(*cmd, a->judge);
   cmd->add_option("--dataset", a->datasets, "NAME=PATH of a JSONL or GPQA CSV set; repeatable")
       ->take_all();
@@ -192,7 +212,7 @@ void add_eval_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--method", a->methods,
                   "methods, comma-separated: budget-forcing, token-conditional[+forcing], "
                   "step-conditional[+forcing], class-conditional, rejection-sampling, majority, "
-                  "best-of-n")
+                  "best-of-n, adaptive (adds budget forcing at each cap as its baseline)")
       ->delimiter(',')
       ->capture_default_str();
   cmd->add_option("--class", a->classes, "class-conditional: short,long")

@@ -380,11 +380,7 @@ void AdaptiveFlags::resolve(ProbeRules& out, std::vector<std::string>& words) co
   if (!suppress_words.empty()) words = parse_word_list(suppress_words, "--suppress-words");
 }
 
-void add_adaptive_flags(CLI::App& cmd, AdaptiveFlags& a) {
-  cmd.add_option("--probe-every", a.probe.every,
-                 "adaptive thinking: probe the answer every N thinking tokens (0: off)")
-      ->capture_default_str()
-      ->check(CLI::Range(0, 1 << 30));
+void add_shared_probe_flags(CLI::App& cmd, AdaptiveFlags& a) {
   cmd.add_flag("--probe-at-reflection", a.probe.at_reflection,
                "adaptive thinking: probe at reflection points (an ignore string, or the "
                "model's own Wait / Alternatively / blank line)");
@@ -396,14 +392,6 @@ void add_adaptive_flags(CLI::App& cmd, AdaptiveFlags& a) {
       "--probe-suffix", [&a](const std::string& s) { a.probe.suffix = unescape(s); },
       "text that makes a probe answer (\\n, \\t escapes); default: Dynasor's, ending in "
       "\"\\boxed{\"");
-  cmd.add_option("--exit-consistent", a.probe.consistent,
-                 "end thinking when the last W probes give the same answer (0: off)")
-      ->capture_default_str()
-      ->check(CLI::Range(0, 1 << 20));
-  cmd.add_option("--exit-confidence", a.probe.confidence,
-                 "end thinking when a probe's mean token probability reaches TAU (0: off)")
-      ->capture_default_str()
-      ->check(CLI::Range(0.0, 1e9));
   cmd.add_option("--exit-mean", a.exit_mean, "mean for --exit-confidence")
       ->capture_default_str()
       ->check(CLI::IsMember({"arithmetic", "geometric"}));
@@ -412,13 +400,67 @@ void add_adaptive_flags(CLI::App& cmd, AdaptiveFlags& a) {
                "instead of letting the model answer");
   cmd.add_flag("--allow-hesitation", a.allow_hesitation,
                "--exit-consistent also counts probes whose text hesitates (wait, hmm, ...)");
-  cmd.add_option("--suppress-words", a.suppress_words,
-                 "mask while thinking every token whose text contains one of these words "
-                 "(comma-separated, ignoring case), e.g. wait,hmm,alternatively");
   cmd.add_option("--probe-slots", a.probe_slots,
                  "sequences kept for probes on top of --parallel (default: one per sequence "
                  "in generate and eval, 0 in serve: probes then use idle sequences)")
       ->check(CLI::Range(0, 4096));
+}
+
+namespace {
+
+// What --probe-every, --exit-consistent and --exit-confidence mean, in one run or a sweep.
+const char kProbeEveryHelp[] =
+    "adaptive thinking: probe the answer every N thinking tokens (0: off)";
+const char kExitConsistentHelp[] =
+    "end thinking when the last W probes give the same answer (0: off)";
+const char kExitConfidenceHelp[] =
+    "end thinking when a probe's mean token probability reaches TAU (0: off; above 1: never)";
+const char kSweepHelp[] = "; comma-separated values to sweep";
+
+}  // namespace
+
+void add_adaptive_flags(CLI::App& cmd, AdaptiveFlags& a) {
+  cmd.add_option("--probe-every", a.probe.every, kProbeEveryHelp)
+      ->capture_default_str()
+      ->check(CLI::Range(0, 1 << 30));
+  cmd.add_option("--exit-consistent", a.probe.consistent, kExitConsistentHelp)
+      ->capture_default_str()
+      ->check(CLI::Range(0, 1 << 20));
+  cmd.add_option("--exit-confidence", a.probe.confidence, kExitConfidenceHelp)
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1e9));
+  add_shared_probe_flags(cmd, a);
+  cmd.add_option("--suppress-words", a.suppress_words,
+                 "mask while thinking every token whose text contains one of these words "
+                 "(comma-separated, ignoring case), e.g. wait,hmm,alternatively");
+}
+
+std::string AdaptiveSweepFlags::first_given() const {
+  for (const CLI::Option* o : options) {
+    if (o->count() > 0) return o->get_name();
+  }
+  return "";
+}
+
+void add_adaptive_sweep_flags(CLI::App& cmd, AdaptiveSweepFlags& sweep) {
+  const size_t first = cmd.get_options().size();
+  cmd.add_option("--probe-every", sweep.probe_every, std::string(kProbeEveryHelp) + kSweepHelp)
+      ->delimiter(',')
+      ->default_str(std::to_string(sweep.probe_every.front()))
+      ->check(CLI::Range(0, 1 << 30));
+  cmd.add_option("--exit-consistent", sweep.exit_consistent,
+                 std::string(kExitConsistentHelp) + kSweepHelp)
+      ->delimiter(',')
+      ->default_str(std::to_string(sweep.exit_consistent.front()))
+      ->check(CLI::Range(0, 1 << 20));
+  cmd.add_option("--exit-confidence", sweep.exit_confidence,
+                 std::string(kExitConfidenceHelp) + kSweepHelp)
+      ->delimiter(',')
+      ->default_str(CLI::detail::to_string(sweep.exit_confidence.front()))
+      ->check(CLI::Range(0.0, 1e9));
+  add_shared_probe_flags(cmd, sweep.shared);
+  const auto options = cmd.get_options();  // in the order they were added
+  sweep.options.assign(options.begin() + static_cast<std::ptrdiff_t>(first), options.end());
 }
 
 }  // namespace s1::cli

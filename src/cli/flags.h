@@ -162,6 +162,28 @@ struct AdaptiveFlags {
   // one-line message for invalid rules or an empty word list.
   void resolve(ProbeRules& probe, std::vector<std::string>& words) const;
 };
+// The probe flags every command shares, in one form: --probe-at-reflection,
+// --probe-tokens, --probe-suffix, --exit-mean, --exit-answer, --allow-hesitation,
+// --probe-slots.
+void add_shared_probe_flags(CLI::App& cmd, AdaptiveFlags& adaptive);
+// The shared probe flags plus one run's --probe-every, --exit-consistent,
+// --exit-confidence and --suppress-words (generate, serve).
 void add_adaptive_flags(CLI::App& cmd, AdaptiveFlags& adaptive);
+
+// The adaptive configurations a sweep (s1 eval --method adaptive) runs: the shared probe
+// flags, and --probe-every, --exit-consistent and --exit-confidence each taking a
+// comma-separated list (one configuration per combination).
+struct AdaptiveSweepFlags {
+  AdaptiveFlags shared;  // its probe.every, consistent and confidence are unused
+  std::vector<int> probe_every = {ProbeRules{}.every};
+  std::vector<int> exit_consistent = {ProbeRules{}.consistent};
+  std::vector<double> exit_confidence = {ProbeRules{}.confidence};
+  std::vector<const CLI::Option*> options;  // set by add_adaptive_sweep_flags
+
+  // The first of these flags given on the command line, or "" (after parsing; the
+  // command's CLI::App must still live).
+  std::string first_given() const;
+};
+void add_adaptive_sweep_flags(CLI::App& cmd, AdaptiveSweepFlags& sweep);
 
 }  // namespace s1::cli

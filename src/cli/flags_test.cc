@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <memory>
 #include <set>
 
 #include "cli/commands.h"
@@ -54,9 +55,11 @@ std::set<std::string> shared_flag_names() {
   ForcingSettings forcing;
   BudgetRules rules;
   SamplingFlags sampling;
+  AdaptiveFlags adaptive;
   add_model_flags(app, model);
   add_forcing_flags(app, forcing, rules);
   add_sampling_flags(app, sampling);
+  add_adaptive_flags(app, adaptive);
   std::set<std::string> names;
   for (const CLI::Option* o : app.get_options()) {
     if (!o->get_lnames().empty() || !o->get_snames().empty()) names.insert(name_of(o));
@@ -76,7 +79,8 @@ TEST(Flags, ASharedFlagHasOneDefaultAndMeaningInEveryCommand) {
   std::map<std::string, std::vector<const CLI::Option*>> by_command;
   collect(app, "s1", by_command);
   const std::set<std::string> shared = shared_flag_names();
-  const std::set<std::string> sweeps = {"--max-think", "--num-ignore", "--ignore-str"};
+  const std::set<std::string> sweeps = {"--max-think",   "--num-ignore",      "--ignore-str",
+                                        "--probe-every", "--exit-consistent", "--exit-confidence"};
   std::map<std::string, std::pair<std::string, const CLI::Option*>> first;  // name -> command
   int compared = 0;
   for (const auto& [command, options] : by_command) {
@@ -101,8 +105,9 @@ TEST(Flags, ASharedFlagHasOneDefaultAndMeaningInEveryCommand) {
   }
   // -c and --parallel reach the four commands that run a model, the forcing flags three.
   EXPECT_GT(compared, 40);
-  for (const char* name : {"--ctx-size", "--parallel", "--threads", "--min-think",
-                           "--final-answer", "--think-end", "--max-think"}) {
+  for (const char* name :
+       {"--ctx-size", "--parallel", "--threads", "--min-think", "--final-answer", "--think-end",
+        "--max-think", "--probe-every", "--exit-confidence", "--probe-suffix"}) {
     EXPECT_TRUE(first.count(name)) << name;
   }
 }
@@ -156,6 +161,37 @@ TEST(Flags, NoIgnoreStringIsSpelledAlikeEverywhere) {
   add_sweep_flags(sweep_app, sweep);
   sweep_app.parse("--ignore-str Wait,none", false);
   EXPECT_EQ(sweep.ignore_strings, (std::vector<std::string>{"Wait", ""}));
+}
+
+// The adaptive sweep's lists: comma-separated, each value checked as one run's flag is.
+TEST(Flags, AdaptiveSweepTakesListsOfOneRunsValues) {
+  // The app lives on: first_given() reads its options.
+  std::vector<std::unique_ptr<CLI::App>> apps;
+  auto parse = [&apps](const std::string& args, AdaptiveSweepFlags& sweep) {
+    apps.push_back(std::make_unique<CLI::App>());
+    add_adaptive_sweep_flags(*apps.back(), sweep);
+    apps.back()->parse(args, false);
+  };
+  AdaptiveSweepFlags sweep;
+  EXPECT_EQ(sweep.probe_every, std::vector<int>{0});
+  parse("--probe-every 32,64 --exit-consistent 2,3 --exit-confidence 0.9,1.5 --probe-tokens 8",
+        sweep);
+  EXPECT_EQ(sweep.probe_every, (std::vector<int>{32, 64}));
+  EXPECT_EQ(sweep.exit_consistent, (std::vector<int>{2, 3}));
+  EXPECT_EQ(sweep.exit_confidence, (std::vector<double>{0.9, 1.5}));
+  EXPECT_EQ(sweep.shared.probe.probe_tokens, 8);
+  EXPECT_EQ(sweep.first_given(), "--probe-every");
+  AdaptiveSweepFlags quiet;
+  parse("", quiet);
+  EXPECT_EQ(quiet.first_given(), "");
+  AdaptiveSweepFlags one;
+  parse("--exit-mean geometric", one);
+  EXPECT_EQ(one.first_given(), "--exit-mean");
+  for (const char* bad : {"--exit-confidence 1.5,x", "--exit-confidence 0.9,-1",
+                          "--probe-every 8,-8", "--exit-consistent two"}) {
+    AdaptiveSweepFlags s;
+    EXPECT_THROW(parse(bad, s), CLI::ParseError) << bad;
+  }
 }
 
 }  // namespace

@@ -111,10 +111,8 @@ nlohmann::json result_json(const SequenceResult& r) {
            {{"prompt_ms", r.prompt_ms},
             {"generation_ms", r.generation_ms},
             {"generation_tokens_per_s", per_second(r.sampled_tokens, r.generation_ms)}}}};
-  if (!r.probes.empty() || r.probes_skipped > 0) {
-    j["probes"] = probes_json(r.probes);
-    j["probe_tokens"] = r.probe_tokens;
-    j["probes_skipped"] = r.probes_skipped;
+  if (probed(r)) {
+    add_probe_fields(r, j);
     j["timings"]["probe_ms"] = r.probe_ms;
   }
   return j;

@@ -32,6 +32,16 @@ nlohmann::json probes_json(const std::vector<ProbeRecord>& probes) {
   return out;
 }
 
+bool probed(const SequenceResult& r) {
+  return !r.probes.empty() || r.probes_skipped > 0;
+}
+
+void add_probe_fields(const SequenceResult& r, nlohmann::json& j) {
+  j["probes"] = probes_json(r.probes);
+  j["probe_tokens"] = r.probe_tokens;
+  j["probes_skipped"] = r.probes_skipped;
+}
+
 nlohmann::json suppressed_json(const std::vector<SuppressedTokens>& suppressed) {
   nlohmann::json out = nlohmann::json::object();
   for (const auto& s : suppressed) out[s.word] = s.tokens;

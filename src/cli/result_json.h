@@ -9,6 +9,7 @@
 #include "core/adaptive_exit.h"
 #include "core/budget_forcing.h"
 #include "core/suppress_words.h"
+#include "engine/scheduler.h"
 
 namespace s1::cli {
 
@@ -19,6 +20,11 @@ nlohmann::json events_json(const std::vector<ForcingEvent>& events, bool with_te
 // {"thinking_tokens", "answer", "closed", "confidence", "hesitated", "agreed", "confident"}
 nlohmann::json probe_json(const ProbeRecord& probe);
 nlohmann::json probes_json(const std::vector<ProbeRecord>& probes);
+
+// Whether a sample has anything to say about probes (some ran, or some were skipped).
+bool probed(const SequenceResult& r);
+// Sets j["probes"] (probes_json), j["probe_tokens"] and j["probes_skipped"] from `r`.
+void add_probe_fields(const SequenceResult& r, nlohmann::json& j);
 
 // {"word": [token, ...], ...}: the tokens each suppressed word masks.
 nlohmann::json suppressed_json(const std::vector<SuppressedTokens>& suppressed);

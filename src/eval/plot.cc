@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <stdexcept>
 
 namespace s1::eval {
@@ -49,28 +50,48 @@ void draw(const char* device, const std::string& path, const std::string& title,
   int color = 2;
   for (const auto& l : lines) {
     if (l.compute.empty()) continue;
-    std::vector<std::pair<double, double>> pts;
+    struct Point {
+      double x, y;
+      const std::string* label;
+      bool operator<(const Point& o) const { return x < o.x || (x == o.x && y < o.y); }
+    };
+    std::vector<Point> pts;
     for (size_t i = 0; i < l.compute.size() && i < l.accuracy.size(); ++i) {
-      pts.emplace_back(std::log10(std::max(1.0, l.compute[i])), 100.0 * l.accuracy[i]);
+      pts.push_back({std::log10(std::max(1.0, l.compute[i])), 100.0 * l.accuracy[i],
+                     i < l.point_labels.size() ? &l.point_labels[i] : nullptr});
     }
     std::sort(pts.begin(), pts.end());
     std::vector<PLFLT> xs, ys;
-    for (const auto& [x, y] : pts) {
-      xs.push_back(x);
-      ys.push_back(y);
+    for (const auto& p : pts) {
+      xs.push_back(p.x);
+      ys.push_back(p.y);
     }
+    // A cross on a line; an open square for unconnected points, so a line's point under
+    // one stays visible.
+    const char* symbol = l.points_only ? "#(841)" : "#(727)";
     plcol0(color);
     plwidth(2);
-    plline(static_cast<PLINT>(xs.size()), xs.data(), ys.data());
-    plstring(static_cast<PLINT>(xs.size()), xs.data(), ys.data(), "#(727)");
+    if (!l.points_only) plline(static_cast<PLINT>(xs.size()), xs.data(), ys.data());
+    plstring(static_cast<PLINT>(xs.size()), xs.data(), ys.data(), symbol);
+    plschr(0, 0.6);
+    std::map<std::pair<double, double>, int> at;  // labels written at each point so far
+    for (const auto& p : pts) {
+      if (!p.label || p.label->empty()) continue;
+      // Just right of its point, left-aligned; the labels of one point stacked away from
+      // the nearer edge of the frame.
+      const int row = at[{p.x, p.y}]++;
+      const double step = p.y > 50 ? -3.5 : 3.5;
+      plptex(p.x + 0.02, p.y + 1.0 + step * row, 1, 0, 0, p.label->c_str());
+    }
+    plschr(0, 1.0);
     texts.push_back(l.label.c_str());
-    opts.push_back(PL_LEGEND_LINE | PL_LEGEND_SYMBOL);
+    opts.push_back(l.points_only ? PL_LEGEND_SYMBOL : PL_LEGEND_LINE | PL_LEGEND_SYMBOL);
     colors.push_back(color);
     styles.push_back(1);
     widths.push_back(2);
     symbol_numbers.push_back(1);
     symbol_scales.push_back(1);
-    symbols.push_back("#(727)");
+    symbols.push_back(symbol);
     color = color + 1 < kColors ? color + 1 : 2;
   }
   if (!texts.empty()) {

@@ -13,11 +13,15 @@ struct PlotLine {
   std::string label;
   std::vector<double> compute;   // x: mean thinking tokens (values below 1 are drawn at 1)
   std::vector<double> accuracy;  // y: in [0, 1], drawn as percent
+  // Unconnected points (configurations that are not a curve, e.g. adaptive thinking's
+  // rules), each written beside its point when `point_labels` has one for it.
+  bool points_only = false;
+  std::vector<std::string> point_labels;
 };
 
 // Writes `path_svg` and `path_png` (800 x 600). Lines without points are left out; with
-// no point at all an empty frame is drawn. Throws std::runtime_error if PLplot cannot
-// write a file.
+// no point at all an empty frame is drawn. Points-only lines use another marker. Throws
+// std::runtime_error if PLplot cannot write a file.
 void write_scaling_plot(const std::string& title, const std::vector<PlotLine>& lines,
                         const std::string& path_svg, const std::string& path_png);
 

@@ -34,6 +34,76 @@ bool best_of_k_correct(const std::vector<const json*>& samples, size_t k) {
   return majority_vote(pool, pool.size()).correct;
 }
 
+// Adaptive: probes, probe tokens and exits by reason over the samples.
+void add_probe_stats(const ByProblem& by_problem, json& j) {
+  size_t samples = 0, probes = 0, probe_tokens = 0, skipped = 0, exited = 0;
+  json exits = {{"consistent", 0}, {"confident", 0}};
+  for (const auto& [id, lines] : by_problem) {
+    for (const json* s : lines) {
+      ++samples;
+      probes += s->value("probe_count", size_t{0});
+      probe_tokens += s->value("probe_tokens", size_t{0});
+      skipped += s->value("probes_skipped", size_t{0});
+      const json& exit = s->value("exit", json(nullptr));
+      if (!exit.is_string()) continue;
+      ++exited;
+      const std::string reason = exit.get<std::string>();
+      exits[reason] = exits.value(reason, 0) + 1;
+    }
+  }
+  const double n = static_cast<double>(samples);
+  j["probes"] = probes;
+  j["mean_probes"] = static_cast<double>(probes) / n;
+  j["probe_tokens"] = probe_tokens;
+  j["mean_probe_tokens"] = static_cast<double>(probe_tokens) / n;
+  j["probes_skipped"] = skipped;
+  j["exits"] = exits;
+  j["exit_rate"] = static_cast<double>(exited) / n;
+}
+
+// An adaptive row's comparison with its baseline (budget forcing at the same cap), over
+// the samples both have (the same problem and sample index), so a partial run compares
+// like with like: tokens saved = the baseline's mean thinking tokens minus the adaptive
+// configuration's; net of the probes' tokens too; and the change in accuracy.
+void add_savings(const std::string& baseline_name, const ByProblem& adaptive,
+                 const ByProblem* baseline, json& j) {
+  j["baseline"] = baseline_name;
+  std::map<std::pair<std::string, int>, const json*> base;
+  if (baseline) {
+    for (const auto& [id, lines] : *baseline) {
+      for (const json* s : lines) base[{id, s->value("sample", 0)}] = s;
+    }
+  }
+  double n = 0, tokens = 0, base_tokens = 0, probe_tokens = 0, correct = 0, base_correct = 0;
+  for (const auto& [id, lines] : adaptive) {
+    for (const json* s : lines) {
+      const auto it = base.find({id, s->value("sample", 0)});
+      if (it == base.end()) continue;
+      ++n;
+      tokens += s->value("thinking_tokens", 0);
+      base_tokens += it->second->value("thinking_tokens", 0);
+      probe_tokens += s->value("probe_tokens", 0);
+      correct += s->value("correct", false) ? 1 : 0;
+      base_correct += it->second->value("correct", false) ? 1 : 0;
+    }
+  }
+  j["paired_samples"] = static_cast<size_t>(n);
+  if (n == 0) {
+    for (const char* k : {"baseline_mean_thinking_tokens", "baseline_accuracy", "tokens_saved",
+                          "tokens_saved_fraction", "tokens_saved_net", "accuracy_change"}) {
+      j[k] = nullptr;
+    }
+    return;
+  }
+  j["baseline_mean_thinking_tokens"] = base_tokens / n;
+  j["baseline_accuracy"] = base_correct / n;
+  j["tokens_saved"] = (base_tokens - tokens) / n;
+  j["tokens_saved_fraction"] =
+      base_tokens > 0 ? json((base_tokens - tokens) / base_tokens) : json(nullptr);
+  j["tokens_saved_net"] = (base_tokens - tokens - probe_tokens) / n;
+  j["accuracy_change"] = (correct - base_correct) / n;
+}
+
 json config_results(const MethodConfig& c, const ByProblem& by_problem, size_t n_problems) {
   std::vector<double> thinking;
   std::vector<double> verify_thinking;
@@ -75,6 +145,7 @@ json config_results(const MethodConfig& c, const ByProblem& by_problem, size_t n
     j["within_budget"] =
         std::count_if(thinking.begin(), thinking.end(), [&](double t) { return t <= budget; });
   }
+  if (c.kind == MethodKind::kAdaptive) add_probe_stats(by_problem, j);
   if (c.kind == MethodKind::kRejection) {
     j["mean_tries"] = static_cast<double>(tries) / static_cast<double>(thinking.size());
     j["fits"] = static_cast<double>(fits) / static_cast<double>(thinking.size());
@@ -130,7 +201,9 @@ void add_points(const MethodConfig& c, const json& r, json& points) {
     }
     return;
   }
-  points.push_back({{"config", c.name()}, {"compute", mean}, {"accuracy", r["accuracy"]}});
+  json point = {{"config", c.name()}, {"compute", mean}, {"accuracy", r["accuracy"]}};
+  if (c.kind == MethodKind::kAdaptive) point["label"] = c.point_label();
+  points.push_back(std::move(point));
 }
 
 json method_results(const std::string& family, const std::vector<const MethodConfig*>& configs,
@@ -202,15 +275,23 @@ json compute_results(const std::string& run_id, const std::vector<LoadedDataset>
     json rows = json::array();
     std::vector<std::string> families;
     std::map<std::string, std::pair<std::vector<const MethodConfig*>, std::vector<json>>> by_family;
+    std::map<std::string, ByProblem> by_config;
     for (const auto& c : configs) {
-      ByProblem by_problem;
+      ByProblem& by_problem = by_config[c.name()];
       for (const auto& [problem, samples] : index[d.spec.name][c.name()]) {
         if (!ids.count(problem)) continue;
         for (const auto& [s, line] : samples) {
           if (s >= 0 && s < c.n) by_problem[problem].push_back(line);
         }
       }
-      json r = config_results(c, by_problem, d.problems.size());
+    }
+    for (const auto& c : configs) {
+      json r = config_results(c, by_config[c.name()], d.problems.size());
+      if (c.kind == MethodKind::kAdaptive) {
+        const std::string base = adaptive_baseline(c).name();
+        const auto it = by_config.find(base);
+        add_savings(base, by_config[c.name()], it == by_config.end() ? nullptr : &it->second, r);
+      }
       rows.push_back(r);
       if (!by_family.count(c.family())) families.push_back(c.family());
       by_family[c.family()].first.push_back(&c);
@@ -224,6 +305,28 @@ json compute_results(const std::string& run_id, const std::vector<LoadedDataset>
                                {"problems", d.problems.size()},
                                {"configs", rows},
                                {"methods", methods}});
+  }
+  return out;
+}
+
+std::string adaptive_summary(const json& results) {
+  std::string out;
+  const json none(nullptr);
+  for (const auto& d : results["datasets"]) {
+    for (const auto& c : d["configs"]) {
+      if (!c.contains("baseline") || c["accuracy"].is_null()) continue;
+      const json& exits = c.value("exits", json::object());
+      out += d["name"].get<std::string>() + " " + c["name"].get<std::string>() + ": accuracy " +
+             pct(c["accuracy"]) + " (baseline " + pct(c.value("baseline_accuracy", none)) + "), " +
+             num(c.value("mean_thinking_tokens", none)) + " thinking tokens (baseline " +
+             num(c.value("baseline_mean_thinking_tokens", none)) + "), " +
+             num(c.value("tokens_saved", none)) + " saved (" +
+             pct(c.value("tokens_saved_fraction", none)) + "); " +
+             num(c.value("mean_probes", none), "%.2f") + " probes, " +
+             num(c.value("mean_probe_tokens", none)) +
+             " probe tokens per sample; exits: " + std::to_string(exits.value("consistent", 0)) +
+             " consistent, " + std::to_string(exits.value("confident", 0)) + " confident\n";
+    }
   }
   return out;
 }
@@ -274,6 +377,30 @@ std::string render_report(const json& results) {
               (c.contains("best_of_k") ? pct(c["best_of_k"][k]) : std::string("-")) + " |\n";
       }
     }
+    header = false;
+    for (const auto& c : d["configs"]) {
+      if (!c.contains("baseline")) continue;
+      if (!header) {
+        md +=
+            "\n| adaptive configuration | accuracy | mean thinking tokens | baseline accuracy | "
+            "baseline mean thinking tokens | tokens saved | saved | probes per sample | probe "
+            "tokens per sample | exits consistent / confident |\n"
+            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n";
+        header = true;
+      }
+      const json none(nullptr);
+      const json& exits = c.value("exits", json::object());
+      md += "| " + c["name"].get<std::string>() + " | " + pct(c["accuracy"]) + " | " +
+            num(c.value("mean_thinking_tokens", none)) + " | " +
+            pct(c.value("baseline_accuracy", none)) + " | " +
+            num(c.value("baseline_mean_thinking_tokens", none)) + " | " +
+            num(c.value("tokens_saved", none)) + " | " +
+            pct(c.value("tokens_saved_fraction", none)) + " | " +
+            num(c.value("mean_probes", none), "%.2f") + " | " +
+            num(c.value("mean_probe_tokens", none)) + " | " +
+            std::to_string(exits.value("consistent", 0)) + " / " +
+            std::to_string(exits.value("confident", 0)) + " |\n";
+    }
     if (results.contains("plots") && results["plots"].contains(name)) {
       md += "\n![accuracy against thinking tokens](" +
             results["plots"][name]["png"].get<std::string>() + ")\n";
@@ -282,7 +409,10 @@ std::string render_report(const json& results) {
   md +=
       "\nControl: share of samples whose thinking stays within their configuration's budget. "
       "Scaling: mean slope of accuracy against mean thinking tokens over pairs of points. "
-      "Performance: best accuracy. Intervals are Wilson score intervals.\n";
+      "Performance: best accuracy. Intervals are Wilson score intervals. Adaptive: tokens "
+      "saved are the baseline's (budget forcing at the same cap, no ignoring) mean thinking "
+      "tokens minus the configuration's, over the samples both have; probe tokens are not "
+      "thinking tokens and are shown apart.\n";
   return md;
 }
 

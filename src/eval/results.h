@@ -41,6 +41,11 @@ nlohmann::json compute_results(const std::string& run_id,
                                const std::vector<MethodConfig>& configs,
                                const std::vector<nlohmann::json>& lines, bool complete);
 
+// One line per adaptive configuration of `results` (empty without any), for the end of a
+// run: "<dataset> <name>: accuracy A (baseline B), T thinking tokens (baseline U), S saved
+// (P); probes and probe tokens per sample; exits by reason".
+std::string adaptive_summary(const nlohmann::json& results);
+
 // report.md: the tables of `results` in Markdown, with the plot files named in
 // results["plots"] (if any) as images.
 std::string render_report(const nlohmann::json& results);

@@ -109,6 +109,86 @@ TEST(Results, ProblemsWithoutAllSamplesAreLeftOutOfTheCurves) {
   EXPECT_DOUBLE_EQ(c["pass_at_k"]["2"].get<double>(), 1.0);
 }
 
+// An adaptive sample line with its probe counts and exit.
+json adaptive_line(const std::string& config, int problem, int tokens, bool correct, int probes,
+                   int probe_tokens, const char* exit) {
+  json l = line(config, problem, 0, tokens, correct ? std::to_string(problem) : "x", correct);
+  l["probe_count"] = probes;
+  l["probe_tokens"] = probe_tokens;
+  l["probes_skipped"] = 0;
+  l["exit"] = exit ? json(exit) : json(nullptr);
+  return l;
+}
+
+TEST(Results, AdaptiveRowsCountProbesAndExitsAndTokensSavedAgainstTheCap) {
+  MethodConfig a;
+  a.kind = MethodKind::kAdaptive;
+  a.budget = 100;
+  a.probe.every = 10;
+  a.probe.consistent = 2;
+  MethodConfig b = a;  // another rule, with one sample only
+  b.probe.confidence = 0.9;
+  const MethodConfig base = adaptive_baseline(a);
+  EXPECT_EQ(base.name(), "budget-forcing max=100 ignore=0");
+  // The baseline thinks to the cap (100, 100; one of two right); a exits on p0 at 40 tokens
+  // (still right) and thinks to the cap on p1; b exits confidently on p1 at 60.
+  std::vector<json> lines = {line(base.name(), 0, 0, 100, "0", true),
+                             line(base.name(), 1, 0, 100, "7", false),
+                             adaptive_line(a.name(), 0, 40, true, 4, 20, "consistent"),
+                             adaptive_line(a.name(), 1, 100, false, 9, 45, nullptr),
+                             adaptive_line(b.name(), 1, 60, true, 6, 30, "confident")};
+  const json r = compute_results("id", {dataset(2)}, {base, a, b}, lines, true);
+  const json& d = r["datasets"][0];
+  const json& ra = d["configs"][1];
+  EXPECT_EQ(ra["probes"], 13);
+  EXPECT_DOUBLE_EQ(ra["mean_probes"].get<double>(), 6.5);
+  EXPECT_EQ(ra["probe_tokens"], 65);
+  EXPECT_DOUBLE_EQ(ra["mean_probe_tokens"].get<double>(), 32.5);
+  EXPECT_EQ(ra["exits"], json({{"consistent", 1}, {"confident", 0}}));
+  EXPECT_DOUBLE_EQ(ra["exit_rate"].get<double>(), 0.5);
+  EXPECT_EQ(ra["baseline"], base.name());
+  EXPECT_EQ(ra["paired_samples"], 2);
+  EXPECT_DOUBLE_EQ(ra["baseline_mean_thinking_tokens"].get<double>(), 100);
+  EXPECT_DOUBLE_EQ(ra["tokens_saved"].get<double>(), 30);
+  EXPECT_DOUBLE_EQ(ra["tokens_saved_fraction"].get<double>(), 0.3);
+  EXPECT_DOUBLE_EQ(ra["tokens_saved_net"].get<double>(), (200.0 - 140 - 65) / 2);
+  EXPECT_DOUBLE_EQ(ra["accuracy_change"].get<double>(), 0);
+  // b is compared on its one sample only (p1, where the baseline was wrong).
+  const json& rb = d["configs"][2];
+  EXPECT_EQ(rb["exits"], json({{"consistent", 0}, {"confident", 1}}));
+  EXPECT_EQ(rb["paired_samples"], 1);
+  EXPECT_DOUBLE_EQ(rb["tokens_saved"].get<double>(), 40);
+  EXPECT_DOUBLE_EQ(rb["baseline_accuracy"].get<double>(), 0);
+  EXPECT_DOUBLE_EQ(rb["accuracy_change"].get<double>(), 1);
+  EXPECT_FALSE(d["configs"][0].contains("tokens_saved"));  // the baseline itself
+
+  // One plot: the baseline on budget forcing's line, the rules as labeled points.
+  ASSERT_EQ(d["methods"].size(), 2u);
+  EXPECT_EQ(d["methods"][0]["family"], "budget-forcing");
+  const json& m = d["methods"][1];
+  EXPECT_EQ(m["family"], "adaptive");
+  ASSERT_EQ(m["points"].size(), 2u);
+  EXPECT_EQ(m["points"][0]["label"], "N=10 W=2 tau=0.9 max=100");  // b: 60 tokens, first
+  EXPECT_EQ(m["points"][1]["label"], "N=10 W=2 max=100");
+  const std::string md = render_report(r);
+  EXPECT_NE(md.find("| " + a.name() +
+                    " | 50.0% | 70.0 | 50.0% | 100.0 | 30.0 | 30.0% | 6.50 | "
+                    "32.5 | 1 / 0 |"),
+            std::string::npos)
+      << md;
+  EXPECT_EQ(adaptive_summary(r),
+            "toy " + a.name() +
+                ": accuracy 50.0% (baseline 50.0%), 70.0 thinking tokens (baseline 100.0), 30.0 "
+                "saved (30.0%); 6.50 probes, 32.5 probe tokens per sample; exits: 1 consistent, "
+                "0 confident\n"
+                "toy " +
+                b.name() +
+                ": accuracy 100.0% (baseline 0.0%), 60.0 thinking tokens (baseline 100.0), 40.0 "
+                "saved (40.0%); 6.00 probes, 30.0 probe tokens per sample; exits: 0 consistent, "
+                "1 confident\n");
+  EXPECT_EQ(adaptive_summary(compute_results("id", {dataset(2)}, {base}, lines, true)), "");
+}
+
 TEST(SampleStore, DropsATornLastLineAndRefusesDuplicates) {
   const std::string path = test::temp_dir() + "/store.jsonl";
   test::write_file(path, line("c", 0, 0, 1, "", false).dump() + "\n" + "{\"dataset\":\"to");
@@ -176,6 +256,36 @@ TEST(RunConfig, GridExpansionAndRunDirectory) {
     EXPECT_NE(std::string(e.what()).find("/identity/model differs"), std::string::npos) << e.what();
   }
   EXPECT_NE(run_id(run), run_id(other));
+}
+
+TEST(RunConfig, AdaptiveSweepsEveryCombinationBesideItsBaseline) {
+  GridSpec g;
+  g.methods = {"adaptive", "budget-forcing"};
+  g.budgets = {64};
+  g.probe_every = {8, 16};
+  g.exit_consistent = {2};
+  g.exit_confidence = {0, 0.95};
+  std::vector<std::string> names;
+  for (const auto& c : expand_grid(g)) names.push_back(c.name());
+  const std::vector<std::string> want = {"budget-forcing max=64 ignore=0",  // the baseline, once
+                                         "adaptive max=64 every=8 consistent=2 confidence=0",
+                                         "adaptive max=64 every=8 consistent=2 confidence=0.95",
+                                         "adaptive max=64 every=16 consistent=2 confidence=0",
+                                         "adaptive max=64 every=16 consistent=2 confidence=0.95"};
+  EXPECT_EQ(names, want);
+  // Shared probe settings are part of each configuration (so of the run id).
+  g.methods = {"adaptive"};
+  const json one = run_json({}, {}, expand_grid(g));
+  g.probe.probe_tokens = 8;
+  const json other = run_json({}, {}, expand_grid(g));
+  EXPECT_EQ(one["configs"][1]["probe"]["probe_tokens"], 20);
+  EXPECT_NE(run_id(one), run_id(other));
+
+  g.probe_every = {0};  // no probes: not adaptive
+  EXPECT_THROW(expand_grid(g), std::invalid_argument);
+  g.probe_every = {8};
+  g.exit_confidence = {-0.5};
+  EXPECT_THROW(expand_grid(g), std::invalid_argument);
 }
 
 TEST(RunConfig, MultipleChoiceSetsAreMarked) {

@@ -113,7 +113,9 @@ std::vector<MethodConfig> expand_grid(const GridSpec& g) {
   if (g.n < 1) throw std::invalid_argument("-n must be >= 1");
   std::vector<MethodConfig> out;
   std::set<std::string> names;
+  size_t made = 0;  // configurations made, duplicates included (another method's baseline)
   auto add = [&](MethodConfig c) {
+    ++made;
     if (names.insert(c.name()).second) out.push_back(std::move(c));
   };
   for (const std::string& m : g.methods) {
@@ -135,7 +137,7 @@ std::vector<MethodConfig> expand_grid(const GridSpec& g) {
     proto.forcing = forcing;
     proto.max_tries = g.max_tries;
     proto.verify_budget = g.verify_budget;
-    const size_t before = out.size();
+    const size_t before = made;
     switch (proto.kind) {
       case MethodKind::kBudgetForcing:
         for (int b : g.budgets) {
@@ -184,13 +186,49 @@ std::vector<MethodConfig> expand_grid(const GridSpec& g) {
           add(c);
         }
         break;
+      case MethodKind::kAdaptive:
+        for (int b : g.budgets) {
+          MethodConfig c = proto;
+          c.budget = b;
+          add(adaptive_baseline(c));
+          for (int every : g.probe_every) {
+            for (int w : g.exit_consistent) {
+              for (double tau : g.exit_confidence) {
+                c.probe = g.probe;
+                c.probe.every = every;
+                c.probe.consistent = w;
+                c.probe.confidence = tau;
+                if (!c.probe.probing()) {
+                  throw std::invalid_argument(
+                      "--method adaptive needs --probe-every N (N > 0; comma-separated to "
+                      "sweep) or --probe-at-reflection");
+                }
+                try {
+                  c.probe.validate();
+                } catch (const std::invalid_argument& e) {
+                  throw std::invalid_argument("--method adaptive: " + std::string(e.what()));
+                }
+                add(c);
+              }
+            }
+          }
+        }
+        break;
     }
-    if (out.size() == before) {
+    if (made == before) {
       throw std::invalid_argument("method '" + m +
                                   "' has no configuration (it needs numeric --max-think budgets)");
     }
   }
   return out;
+}
+
+MethodConfig adaptive_baseline(const MethodConfig& adaptive) {
+  MethodConfig c;
+  c.kind = MethodKind::kBudgetForcing;
+  c.budget = adaptive.budget;
+  c.num_ignore = 0;
+  return c;
 }
 
 DatasetSpec parse_dataset_spec(const std::string& spec) {

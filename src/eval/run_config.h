@@ -25,12 +25,21 @@ struct GridSpec {
   int n = 8;                // majority / best-of-n samples
   int max_tries = 8;        // rejection sampling
   int verify_budget = 256;  // best-of-n verification thinking cap
+  // Adaptive: what its configurations share, and the lists swept (N, W, tau).
+  ProbeRules probe;
+  std::vector<int> probe_every = {0};
+  std::vector<int> exit_consistent = {0};
+  std::vector<double> exit_confidence = {0};
 };
 
 // The configurations of `grid`, in a fixed order, without duplicates (num_ignore 0 does
 // not multiply by ignore strings). Methods that need a numeric budget (token- and
-// step-conditional, rejection sampling) skip "auto". Throws std::invalid_argument for an
-// unknown method, a bad value, or a method left with no configuration.
+// step-conditional, rejection sampling) skip "auto". Adaptive gives one configuration per
+// budget x every x consistent x confidence, and for each budget its baseline, budget
+// forcing at the same cap without ignoring ("budget-forcing max=B ignore=0"), before
+// them unless already there; it never ignores ends. Throws std::invalid_argument for an
+// unknown method, a bad value (e.g. invalid probe rules, or adaptive without probes), or
+// a method left with no configuration.
 std::vector<MethodConfig> expand_grid(const GridSpec& grid);
 
 struct DatasetSpec {
@@ -57,6 +66,9 @@ LoadedDataset load_dataset(const DatasetSpec& spec, size_t limit, uint64_t choic
 // front end knows them), the datasets by name and content hash (multiple-choice sets
 // marked "multiple_choice": "letters"), and the configurations.
 // Dataset paths are not part of it (the same data elsewhere is the same run).
+// The baseline of an adaptive configuration: its budget under plain budget forcing.
+MethodConfig adaptive_baseline(const MethodConfig& adaptive);
+
 nlohmann::json run_json(const nlohmann::json& identity, const std::vector<LoadedDataset>& datasets,
                         const std::vector<MethodConfig>& configs);
 

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <map>
+#include <sstream>
 #include <stdexcept>
 
 #include "cli/result_json.h"
@@ -66,6 +67,19 @@ json sample_line(const std::string& dataset, const Problem& problem, const Metho
     j["fits"] = run.fits;
     j["rejected_thinking_tokens"] = run.rejected_thinking_tokens;
   }
+  if (config.kind == MethodKind::kAdaptive) {
+    // Each probe (position, answer, confidence, agreement) and the exit, if one ended
+    // thinking; results count them from the scalar fields.
+    cli::add_probe_fields(r, j);
+    j["probe_count"] = r.probes.size();
+    j["exit"] = nullptr;
+    for (const ForcingEvent& e : r.events) {
+      if (e.kind != ForcingKind::kExit) continue;
+      j["exit"] = e.reason;  // one at most: after an exit none exits again
+      break;
+    }
+    j["timing"]["probe_ms"] = r.probe_ms;
+  }
   if (config.kind == MethodKind::kBestOfN) {
     j["verdict"] = run.verdict;
     if (run.verification) {
@@ -93,6 +107,9 @@ json write_outputs(const EvalPlan& plan, const std::string& run_id, const std::v
         for (const auto& p : m["points"]) {
           l.compute.push_back(p["compute"].get<double>());
           l.accuracy.push_back(p["accuracy"].get<double>());
+          // Labeled points (adaptive rules) are not a curve: drawn unconnected.
+          l.points_only = l.points_only || p.contains("label");
+          l.point_labels.push_back(p.value("label", std::string()));
         }
         plot_lines.push_back(std::move(l));
       }
@@ -212,7 +229,14 @@ EvalOutcome run_eval(const EvalPlan& plan, Backend& backend, const std::atomic<b
         {"cache_hits", st.cache_hits},
         {"cache_reused_tokens", st.cache_reused_tokens},
         {"decode_ms", st.decode_ms}}}};
-  write_outputs(plan, outcome.run_id, store.lines(), complete, this_process);
+  const json results = write_outputs(plan, outcome.run_id, store.lines(), complete, this_process);
+  if (log) {
+    // Adaptive configurations against their baselines, as the report's table has them.
+    std::istringstream summary(adaptive_summary(results));
+    for (std::string line; std::getline(summary, line);) {
+      std::fprintf(log, "s1 eval: %s\n", line.c_str());
+    }
+  }
   return outcome;
 }
 

@@ -13,7 +13,7 @@ namespace s1::eval {
 namespace {
 
 nlohmann::json slim(nlohmann::json line) {
-  for (const char* field : {"prompt", "thinking", "answer", "events", "verify_answer"}) {
+  for (const char* field : {"prompt", "thinking", "answer", "events", "probes", "verify_answer"}) {
     line.erase(field);
   }
   return line;

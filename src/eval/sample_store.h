@@ -32,8 +32,8 @@ class SampleStore {
 
   bool has(const std::string& key) const { return keys_.count(key) != 0; }
   // Lines read at open and appended since, in file order, without their bulky text
-  // fields (prompt, thinking, answer, events, verify_answer): results do not need them,
-  // and a long run's texts would not fit in memory.
+  // fields (prompt, thinking, answer, events, probes, verify_answer): results do not
+  // need them, and a long run's texts would not fit in memory.
   const std::vector<nlohmann::json>& lines() const { return lines_; }
   bool dropped_torn_line() const { return dropped_torn_; }
 

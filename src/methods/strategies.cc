@@ -1,6 +1,8 @@
 #include "methods/strategies.h"
 
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 #include <stdexcept>
 
 #include "core/grading.h"
@@ -18,6 +20,21 @@ std::string budget_text(int budget) {
   return budget < 0 ? "auto" : std::to_string(budget);
 }
 
+// The shortest text that reads back as `v` ("0.95", "2", "0"): names stay short and two
+// different thresholds never share one.
+std::string number_text(double v) {
+  char buf[32];
+  for (int precision = 1; precision <= 17; ++precision) {
+    std::snprintf(buf, sizeof buf, "%.*g", precision, v);
+    if (std::strtod(buf, nullptr) == v) break;
+  }
+  return buf;
+}
+
+const char* mean_name(ProbeRules::Mean mean) {
+  return mean == ProbeRules::Mean::kGeometric ? "geometric" : "arithmetic";
+}
+
 bool has_cap(const SequenceResult& r) {
   return std::any_of(r.events.begin(), r.events.end(),
                      [](const ForcingEvent& e) { return e.kind == ForcingKind::kCap; });
@@ -30,6 +47,7 @@ struct Plan {
   SamplingParams thinking;
   SamplingParams answer;
   std::optional<std::vector<std::string>> ignore_strings;
+  ProbeRules probe;  // adaptive only; no probes otherwise
 };
 
 Plan make_plan(const MethodConfig& c, const MethodContext& ctx, const std::string& question) {
@@ -75,6 +93,14 @@ Plan make_plan(const MethodConfig& c, const MethodContext& ctx, const std::strin
       // One token past the budget: a cap then means "did not end within the budget".
       p.rules.max_think = c.budget + 1;
       break;
+    case MethodKind::kAdaptive:
+      // The cap holds as in budget forcing; a probe's exit may end thinking before it.
+      c.probe.validate();
+      if (!c.probe.probing()) {
+        throw std::invalid_argument("adaptive thinking needs probes (every > 0 or at reflection)");
+      }
+      p.probe = c.probe;
+      break;
     case MethodKind::kMajority:
     case MethodKind::kBestOfN:
       break;
@@ -102,6 +128,7 @@ BackendRequest make_request(const Plan& p, const MethodContext& ctx, int sample,
   r.answer_sampling.seed = sample_seed(p.answer.seed, sample) + try_offset;
   r.n_samples = n_samples;
   r.ignore_strings = p.ignore_strings;
+  r.probe = p.probe;
   return r;
 }
 
@@ -174,20 +201,23 @@ const char* method_kind_name(MethodKind kind) {
       return "majority";
     case MethodKind::kBestOfN:
       return "best-of-n";
+    case MethodKind::kAdaptive:
+      return "adaptive";
   }
   return "?";
 }
 
 MethodKind parse_method_kind(const std::string& name) {
-  for (MethodKind k : {MethodKind::kBudgetForcing, MethodKind::kTokenConditional,
-                       MethodKind::kStepConditional, MethodKind::kClassConditional,
-                       MethodKind::kRejection, MethodKind::kMajority, MethodKind::kBestOfN}) {
+  for (MethodKind k :
+       {MethodKind::kBudgetForcing, MethodKind::kTokenConditional, MethodKind::kStepConditional,
+        MethodKind::kClassConditional, MethodKind::kRejection, MethodKind::kMajority,
+        MethodKind::kBestOfN, MethodKind::kAdaptive}) {
     if (name == method_kind_name(k)) return k;
   }
   throw std::invalid_argument(
       "unknown method '" + name +
       "' (budget-forcing, token-conditional, step-conditional, class-conditional, "
-      "rejection-sampling, majority, best-of-n)");
+      "rejection-sampling, majority, best-of-n, adaptive)");
 }
 
 std::string MethodConfig::name() const {
@@ -214,8 +244,22 @@ std::string MethodConfig::name() const {
     case MethodKind::kBestOfN:
       return s + " n=" + std::to_string(n) + " max=" + budget_text(budget) +
              " verify=" + std::to_string(verify_budget);
+    case MethodKind::kAdaptive:
+      return s + " max=" + budget_text(budget) + " every=" + std::to_string(probe.every) +
+             " consistent=" + std::to_string(probe.consistent) +
+             " confidence=" + number_text(probe.confidence) +
+             (probe.at_reflection ? " reflection" : "");
   }
   return s;
+}
+
+std::string MethodConfig::point_label() const {
+  if (kind != MethodKind::kAdaptive) return name().substr(family().size() + 1);
+  std::string label = "N=" + std::to_string(probe.every);
+  if (probe.at_reflection) label += "+refl";
+  if (probe.consistent > 0) label += " W=" + std::to_string(probe.consistent);
+  if (probe.confidence > 0) label += " tau=" + number_text(probe.confidence);
+  return label + " max=" + budget_text(budget);
 }
 
 std::string MethodConfig::family() const {
@@ -251,6 +295,21 @@ nlohmann::json MethodConfig::to_json() const {
       break;
     case MethodKind::kBestOfN:
       j["verify_budget"] = verify_budget;
+      break;
+    case MethodKind::kAdaptive:
+      // Everything that changes a probe's outcome, so a run with other probes is another run.
+      j["probe_every"] = probe.every;
+      j["exit_consistent"] = probe.consistent;
+      j["exit_confidence"] = probe.confidence;
+      j["probe"] = {{"at_reflection", probe.at_reflection},
+                    {"probe_tokens", probe.probe_tokens},
+                    {"suffix", probe.suffix},
+                    {"exit_mean", mean_name(probe.mean)},
+                    {"exit_answer", probe.action == ProbeRules::ExitAction::kAnswer},
+                    {"require_no_hesitation", probe.require_no_hesitation},
+                    {"hesitation_words", probe.hesitation_words},
+                    {"reflection_words", probe.reflection_words},
+                    {"reflection_blank_line", probe.reflection_blank_line}};
       break;
     case MethodKind::kMajority:
       break;

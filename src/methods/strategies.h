@@ -28,10 +28,12 @@ enum class MethodKind {
   kRejection,         // resample (temperature > 0) until thinking fits the budget
   kMajority,          // N samples sharing the prompt; maj@k and pass@k over them
   kBestOfN,           // N samples, each judged by the model (self-verification)
+  kAdaptive,          // cap at max_think; probes of the answer end thinking early
+                      // (core/adaptive_exit.h: Dynasor-CoT consistency, DEER confidence)
 };
 
 // "budget-forcing", "token-conditional", "step-conditional", "class-conditional",
-// "rejection-sampling", "majority", "best-of-n".
+// "rejection-sampling", "majority", "best-of-n", "adaptive".
 const char* method_kind_name(MethodKind kind);
 // The inverse; throws std::invalid_argument naming the accepted names.
 MethodKind parse_method_kind(const std::string& name);
@@ -50,10 +52,19 @@ struct MethodConfig {
   int n = 1;                   // samples per question
   int max_tries = 8;           // rejection sampling: generations per sample at most
   int verify_budget = 256;     // best-of-N: thinking cap of each verification
+  // Adaptive: the probe schedule and exit rules (every = N, consistent = W,
+  // confidence = tau; the rest is shared by a run's adaptive configurations).
+  ProbeRules probe;
 
   // A canonical, unique name, e.g. "budget-forcing max=512 ignore=2 str=Wait",
-  // "majority n=8 max=auto", "class-conditional long".
+  // "majority n=8 max=auto", "class-conditional long",
+  // "adaptive max=512 every=32 consistent=2 confidence=0.95" (" reflection" added when
+  // probing at reflection points).
   std::string name() const;
+  // The short label of its point on the scaling plot: the name without the family; for
+  // adaptive the rules as the papers write them, e.g. "N=32 W=2 tau=0.95 max=512" (off
+  // rules left out, "+refl" for probes at reflection points).
+  std::string point_label() const;
   // The line of the scaling plot this configuration belongs to, e.g. "budget-forcing",
   // "token-conditional+forcing".
   std::string family() const;

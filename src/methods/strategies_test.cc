@@ -290,7 +290,67 @@ TEST(Strategies, CancelledSamplesAreReportedAsCancelled) {
 
 TEST(Strategies, MethodNamesParse) {
   EXPECT_EQ(parse_method_kind("rejection-sampling"), MethodKind::kRejection);
+  EXPECT_EQ(parse_method_kind("adaptive"), MethodKind::kAdaptive);
   EXPECT_THROW(parse_method_kind("beam"), std::invalid_argument);
+}
+
+MethodConfig adaptive(int budget, int every, int consistent, double confidence) {
+  MethodConfig c;
+  c.kind = MethodKind::kAdaptive;
+  c.budget = budget;
+  c.probe.every = every;
+  c.probe.consistent = consistent;
+  c.probe.confidence = confidence;
+  return c;
+}
+
+TEST(Strategies, AdaptiveNamesItsRulesExactly) {
+  MethodConfig c = adaptive(512, 32, 2, 0.95);
+  EXPECT_EQ(c.name(), "adaptive max=512 every=32 consistent=2 confidence=0.95");
+  EXPECT_EQ(c.point_label(), "N=32 W=2 tau=0.95 max=512");
+  MethodConfig near = c;
+  near.probe.confidence = 0.9500001;  // another threshold is another name
+  EXPECT_NE(near.name(), c.name());
+  c.probe.consistent = 0;
+  c.probe.confidence = 0;
+  c.probe.at_reflection = true;
+  c.budget = -1;
+  EXPECT_EQ(c.name(), "adaptive max=auto every=32 consistent=0 confidence=0 reflection");
+  EXPECT_EQ(c.point_label(), "N=32+refl max=auto");
+  EXPECT_EQ(c.family(), "adaptive");
+  EXPECT_FALSE(c.sampled());
+}
+
+// Probes reach the engine with the configuration's rules: a rule that cannot fire
+// (tau above 1) records probes at every N thinking tokens and never exits.
+TEST(Strategies, AdaptiveProbesEveryNTokensUnderTheCap) {
+  init_llama_backend(false);
+  LoadSettings load;
+  load.path = test::tiny_model();
+  ContextSettings ctx;
+  ctx.n_ctx = 512 * 2;
+  ctx.n_parallel = 1;
+  ctx.probe_sequences = 1;
+  ctx.n_threads = 1;
+  LocalBackend b(load, ctx, ForcingSettings{});
+  MethodConfig c = adaptive(24, 8, 0, 2.0);
+  c.probe.probe_tokens = 3;
+  const auto out = run(b, c, MethodContext{}, {0});
+  ASSERT_EQ(out.size(), 1u);
+  const SequenceResult& r = out[0].result;
+  EXPECT_LE(r.thinking_tokens, 24);
+  ASSERT_FALSE(r.probes.empty());
+  for (const auto& p : r.probes) {
+    EXPECT_EQ(p.thinking_tokens % 8, 0) << p.thinking_tokens;
+    EXPECT_FALSE(p.confident);
+  }
+  EXPECT_GT(r.probe_tokens, 0);
+  for (const auto& e : r.events) EXPECT_NE(e.kind, ForcingKind::kExit);
+  // Without probes the configuration is refused.
+  c.probe.every = 0;
+  RequestPump pump(b);
+  EXPECT_THROW(start_method(pump, c, MethodContext{}, {"?"}, {0}, [](SampleRun) {}),
+               std::invalid_argument);
 }
 
 }  // namespace

@@ -176,11 +176,7 @@ json ResponseBuilder::s1_info(const Choice& c) const {
           {"clamped", r.clamped},
           {"thinking_off", r.thinking_off},
           {"finish_reason", to_string(r.finish_reason)}};
-  if (!r.probes.empty() || r.probes_skipped > 0) {
-    info["probes"] = cli::probes_json(r.probes);
-    info["probe_tokens"] = r.probe_tokens;
-    info["probes_skipped"] = r.probes_skipped;
-  }
+  if (cli::probed(r)) cli::add_probe_fields(r, info);
   return info;
 }
 
