@@ -501,6 +501,12 @@ void RemoteBackend::apply(Sample& s, const Decision& d) {
 
 void RemoteBackend::finish(Sample& s, FinishReason reason) {
   if (s.done) return;
+  if (s.probe && reason != FinishReason::kCancelled && reason != FinishReason::kError) {
+    // A probe still out is part of the result (as locally, where it ends within a step or
+    // two): the result waits for it (on_probe_end).
+    s.finish_after_probe = reason;
+    return;
+  }
   s.done = true;
   if (s.forcer->phase() != Phase::kDone) {
     deliver_chunks(s.forcer->finish(FinishReason::kLength).output, s.index, s.result,
@@ -573,7 +579,7 @@ void RemoteBackend::on_end(Segment& seg) {
 bool RemoteBackend::step() {
   for (auto& sp : samples_) {
     Sample& s = *sp;
-    if (s.done || s.segment || s.probe_waits) continue;
+    if (s.done || s.segment || s.probe_waits || s.finish_after_probe != FinishReason::kNone) continue;
     if (!s.started) {
       s.started = true;
       s.start = Clock::now();

@@ -180,6 +180,10 @@ void RemoteBackend::on_probe_end(Segment& seg) {
     }
     if (s.request->on_probe) s.request->on_probe(s.index, record);
   }
+  if (s.finish_after_probe != FinishReason::kNone) {
+    finish(s, s.finish_after_probe);
+    return;
+  }
   exit_if_due(s);
   if (s.probe_waits) {
     s.probe_waits = false;

@@ -60,6 +60,7 @@ struct RemoteBackend::Sample {
   int probe_checked = 0;    // thinking tokens when probes were last considered
   bool reflection = false;  // a reflection point since then
   bool probe_waits = false;  // a probe due at a segment's end waits for the one in flight
+  FinishReason finish_after_probe = FinishReason::kNone;  // finished, the probe still out
   // An exit to carry out once thinking may end (a probe's or a client's), and the probed
   // answer to write for ExitAction::kAnswer.
   std::string exit_reason;
