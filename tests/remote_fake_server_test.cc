@@ -390,6 +390,35 @@ void expect_probes(const std::string& owner) {
 TEST(RemoteFakeServer, ProbesAskVllmForLogprobs) { expect_probes("vllm"); }
 TEST(RemoteFakeServer, ProbesAskSglangForLogprobs) { expect_probes("sglang"); }
 
+// The probabilities the server lists decide an exit by confidence at the first probe.
+TEST(RemoteFakeServer, ExitsByConfidenceFromTheServersLogprobs) {
+  FakeServer server("vllm", true);
+  RemoteSettings s = settings_for(server);
+  s.chatml = true;
+  RemoteBackend remote(s, ForcingSettings{});
+  BudgetRules rules;
+  rules.num_ignore = 50;
+  rules.max_think = 20;
+  rules.max_answer = 2;
+  for (const double tau : {0.4, 0.6}) {
+    BackendRequest r = question(rules);
+    r.probe.every = 2;
+    r.probe.confidence = tau;  // the fake's tokens have probability 0.5
+    r.probe.probe_tokens = 5;
+    const Outcome o = run(remote, std::move(r));
+    ASSERT_FALSE(o.result.probes.empty());
+    EXPECT_EQ(o.result.probes[0].confident, tau < 0.5);
+    if (tau < 0.5) {
+      EXPECT_EQ(o.result.probes.size(), 1u);
+      EXPECT_EQ(o.result.events.back().kind, ForcingKind::kExit);
+      EXPECT_EQ(o.result.events.back().reason, "confident");
+    } else {
+      EXPECT_GT(o.result.probes.size(), 1u);
+      EXPECT_EQ(o.result.events.back().kind, ForcingKind::kCap);
+    }
+  }
+}
+
 TEST(RemoteFakeServer, ConfidenceNeedsAServerThatGivesProbabilities) {
   FakeServer server("s1.cpp", true);
   RemoteSettings s = settings_for(server);
