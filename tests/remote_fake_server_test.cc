@@ -419,6 +419,29 @@ TEST(RemoteFakeServer, ExitsByConfidenceFromTheServersLogprobs) {
   }
 }
 
+// ExitAction::kAnswer: the probed answer is written after the delimiter and the sample
+// ends; no answer segment is asked for.
+TEST(RemoteFakeServer, AnExitCanWriteTheProbedAnswer) {
+  FakeServer server("vllm", true);
+  RemoteSettings s = settings_for(server);
+  s.chatml = true;
+  RemoteBackend remote(s, ForcingSettings{});
+  BudgetRules rules;
+  rules.num_ignore = 50;
+  BackendRequest r = question(rules);
+  r.probe.every = 2;
+  r.probe.consistent = 1;
+  r.probe.action = ProbeRules::ExitAction::kAnswer;
+  const Outcome o = run(remote, std::move(r));
+  EXPECT_EQ(o.result.events.back().reason, "consistent");
+  EXPECT_EQ(o.result.answer, "\nFinal Answer: \\boxed{42}");
+  EXPECT_EQ(o.result.finish_reason, FinishReason::kStop);
+  for (const json& b : server.completions()) {
+    EXPECT_NE(b["prompt"].get<std::string>().find("<|im_start|>think"), std::string::npos);
+    EXPECT_EQ(b["prompt"].get<std::string>().find("<|im_start|>answer"), std::string::npos);
+  }
+}
+
 TEST(RemoteFakeServer, ConfidenceNeedsAServerThatGivesProbabilities) {
   FakeServer server("s1.cpp", true);
   RemoteSettings s = settings_for(server);

@@ -587,7 +587,7 @@ bool RemoteBackend::step() {
       if (s.done) continue;
     }
     exit_if_due(s);
-    if (!s.done) launch(s);
+    if (!s.done && s.forcer->phase() != Phase::kDone) launch(s);
   }
   std::deque<Event> arrived;
   {
@@ -626,7 +626,14 @@ bool RemoteBackend::step() {
     }
   }
   // Exits decided meanwhile (a probe's, a client's) cut the segment in flight short.
-  for (auto& sp : samples_) exit_if_due(*sp);
+  for (auto& sp : samples_) {
+    try {
+      exit_if_due(*sp);
+    } catch (const std::runtime_error& ex) {  // counting the probed answer's tokens
+      finish(*sp, FinishReason::kError);
+      errors.push_back(ex.what());
+    }
+  }
   samples_.erase(std::remove_if(samples_.begin(), samples_.end(),
                                 [](const auto& s) { return s->done && s->outstanding == 0; }),
                  samples_.end());
