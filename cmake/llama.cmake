@@ -11,6 +11,7 @@ set(S1_LLAMA_DIR "" CACHE PATH "llama.cpp source tree to build as a subproject")
 set(S1_HAVE_LLAMA_COMMON OFF)
 set(S1_DEFAULT_VOCAB "")
 set(S1_LLAMA_TEMPLATES "")
+set(S1_LLAMA_SERVER "")
 
 if(S1_LLAMA_DIR)
   if(NOT EXISTS "${S1_LLAMA_DIR}/include/llama.h")
@@ -46,6 +47,10 @@ else()
   endif()
   if(EXISTS "${_s1_llama_prefix}/share/s1.cpp/ggml-vocab-qwen2.gguf")
     set(S1_DEFAULT_VOCAB "${_s1_llama_prefix}/share/s1.cpp/ggml-vocab-qwen2.gguf")
+  endif()
+  # scripts/setup.sh builds llama-server into the install (the remote backend's tests).
+  if(EXISTS "${_s1_llama_prefix}/bin/llama-server")
+    set(S1_LLAMA_SERVER "${_s1_llama_prefix}/bin/llama-server")
   endif()
   # scripts/setup.sh keeps the source it built beside the install.
   if(EXISTS "${CMAKE_SOURCE_DIR}/.deps/llama.cpp/models/templates")

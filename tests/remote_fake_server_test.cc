@@ -1,17 +1,20 @@
 // The remote backend's request fields for vLLM and SGLang, checked by a fake server in
 // the test: it records every request and answers as the documented APIs do (streamed
-// /v1/completions with usage and vLLM's stop_reason, /tokenize, /detokenize). Only the
+// /v1/completions with usage and vLLM's stop_reason, whole probe answers with OpenAI's
+// logprobs, /tokenize, /detokenize). Only the
 // field mapping and the client's handling are tested here; behaviour against real
 // servers is in serve_remote_test.cc.
 #include <gtest/gtest.h>
 #include <httplib.h>
 
 #include <atomic>
+#include <cmath>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <thread>
 
 #include "engine/remote_backend.h"
+#include "test_util.h"
 
 namespace s1 {
 namespace {
@@ -66,6 +69,21 @@ class FakeServer {
       if (fail_completions) {
         res.status = 500;
         res.set_content(R"({"error":{"message":"out of memory"}})", "application/json");
+        return;
+      }
+      if (!b.value("stream", false) && b.contains("logprobs")) {
+        // A probe (adaptive thinking): a box closed after two tokens, then a hesitation
+        // word the backend must not take, as the local engine stops at the closing token;
+        // OpenAI's logprobs per token.
+        const std::vector<std::string> tokens = {"4", "2}", " wait", " no"};
+        json logs = json::array();
+        for (size_t i = 0; i < tokens.size(); ++i) logs.push_back(std::log(0.5));
+        res.set_content(json{{"choices", {{{"text", "42} wait no"},
+                                           {"finish_reason", "length"},
+                                           {"logprobs", {{"tokens", tokens}, {"token_logprobs", logs}}}}}},
+                             {"usage", {{"completion_tokens", 4}}}}
+                            .dump(),
+                        "application/json");
         return;
       }
       if (!b.value("stream", false)) {
@@ -309,6 +327,163 @@ TEST(RemoteFakeServer, ReportsEverySegmentError) {
     EXPECT_NE(e.find("out of memory"), std::string::npos) << e;
   }
   EXPECT_NE(message.find("failed"), std::string::npos) << message;
+}
+
+// Probes are whole greedy requests for the thinking so far plus the suffix, asking for
+// each token's probability in the kind's own field; two agreeing answers end thinking.
+void expect_probes(const std::string& owner) {
+  FakeServer server(owner, true);
+  RemoteSettings s = settings_for(server);
+  s.chatml = true;
+  RemoteBackend remote(s, ForcingSettings{});
+  BudgetRules rules;
+  rules.num_ignore = 50;  // thinking would go on and on
+  rules.max_answer = 2;
+  BackendRequest r = question(rules);
+  r.probe.every = 2;
+  r.probe.consistent = 2;
+  r.probe.probe_tokens = 5;
+  r.answer_sampling.logit_bias = {{17, 5.0f}};
+  std::vector<ProbeRecord> seen;
+  r.on_probe = [&](int, const ProbeRecord& p) { seen.push_back(p); };
+  const Outcome o = run(remote, std::move(r));
+  std::vector<json> probes;
+  for (const json& b : server.completions()) {
+    if (b.contains("logprobs")) probes.push_back(b);
+  }
+  ASSERT_EQ(probes.size(), 2u);
+  for (const json& p : probes) {
+    EXPECT_EQ(p["logprobs"], 1);
+    EXPECT_EQ(p["temperature"], 0);
+    EXPECT_EQ(p["max_tokens"], 5);
+    EXPECT_EQ(p["stream"], false);
+    EXPECT_EQ(p["skip_special_tokens"], false);
+    EXPECT_EQ(p["logit_bias"], json({{"17", 5.0}}));  // the answer phase's biases
+    const std::string prompt = p["prompt"];
+    ASSERT_GE(prompt.size(), std::string(kDynasorProbeSuffix).size());
+    EXPECT_EQ(prompt.substr(prompt.size() - std::string(kDynasorProbeSuffix).size()), kDynasorProbeSuffix);
+    EXPECT_EQ(prompt.rfind(kRendered + "<|im_start|>think", 0), 0u) << prompt;
+  }
+  // Each segment of thinking (" a b", then "Wait" of 4 estimated tokens) passes a
+  // multiple of 2: probes at 6 and 12 thinking tokens, the second agreeing.
+  ASSERT_EQ(o.result.probes.size(), 2u);
+  EXPECT_EQ(o.result.probes[0].thinking_tokens, 6);
+  EXPECT_EQ(o.result.probes[1].thinking_tokens, 12);
+  for (const ProbeRecord& p : o.result.probes) {
+    EXPECT_EQ(p.answer, "42");
+    EXPECT_FALSE(p.hesitated);  // " wait" came after the box closed
+    EXPECT_NEAR(p.confidence, 0.5, 1e-6);  // two tokens of probability 0.5
+  }
+  EXPECT_FALSE(o.result.probes[0].agreed);
+  EXPECT_TRUE(o.result.probes[1].agreed);
+  EXPECT_EQ(seen.size(), 2u);
+  const ForcingEvent& exit = o.result.events.back();
+  EXPECT_EQ(exit.kind, ForcingKind::kExit);
+  EXPECT_EQ(exit.reason, "consistent");
+  EXPECT_GE(exit.thinking_tokens, 12);
+  EXPECT_EQ(o.result.answer, " a b");
+  EXPECT_EQ(remote.stats().probes, 2);
+  EXPECT_EQ(remote.stats().exits, 1);
+  EXPECT_GT(o.result.probe_tokens, 0);
+}
+
+TEST(RemoteFakeServer, ProbesAskVllmForLogprobs) { expect_probes("vllm"); }
+TEST(RemoteFakeServer, ProbesAskSglangForLogprobs) { expect_probes("sglang"); }
+
+// The probabilities the server lists decide an exit by confidence at the first probe.
+TEST(RemoteFakeServer, ExitsByConfidenceFromTheServersLogprobs) {
+  FakeServer server("vllm", true);
+  RemoteSettings s = settings_for(server);
+  s.chatml = true;
+  RemoteBackend remote(s, ForcingSettings{});
+  BudgetRules rules;
+  rules.num_ignore = 50;
+  rules.max_think = 20;
+  rules.max_answer = 2;
+  for (const double tau : {0.4, 0.6}) {
+    BackendRequest r = question(rules);
+    r.probe.every = 2;
+    r.probe.confidence = tau;  // the fake's tokens have probability 0.5
+    r.probe.probe_tokens = 5;
+    const Outcome o = run(remote, std::move(r));
+    ASSERT_FALSE(o.result.probes.empty());
+    EXPECT_EQ(o.result.probes[0].confident, tau < 0.5);
+    if (tau < 0.5) {
+      EXPECT_EQ(o.result.probes.size(), 1u);
+      EXPECT_EQ(o.result.events.back().kind, ForcingKind::kExit);
+      EXPECT_EQ(o.result.events.back().reason, "confident");
+    } else {
+      EXPECT_GT(o.result.probes.size(), 1u);
+      EXPECT_EQ(o.result.events.back().kind, ForcingKind::kCap);
+    }
+  }
+}
+
+// ExitAction::kAnswer: the probed answer is written after the delimiter and the sample
+// ends; no answer segment is asked for.
+TEST(RemoteFakeServer, AnExitCanWriteTheProbedAnswer) {
+  FakeServer server("vllm", true);
+  RemoteSettings s = settings_for(server);
+  s.chatml = true;
+  RemoteBackend remote(s, ForcingSettings{});
+  BudgetRules rules;
+  rules.num_ignore = 50;
+  BackendRequest r = question(rules);
+  r.probe.every = 2;
+  r.probe.consistent = 1;
+  r.probe.action = ProbeRules::ExitAction::kAnswer;
+  const Outcome o = run(remote, std::move(r));
+  EXPECT_EQ(o.result.events.back().reason, "consistent");
+  EXPECT_EQ(o.result.answer, "\nFinal Answer: \\boxed{42}");
+  EXPECT_EQ(o.result.finish_reason, FinishReason::kStop);
+  for (const json& b : server.completions()) {
+    EXPECT_NE(b["prompt"].get<std::string>().find("<|im_start|>think"), std::string::npos);
+    EXPECT_EQ(b["prompt"].get<std::string>().find("<|im_start|>answer"), std::string::npos);
+  }
+}
+
+TEST(RemoteFakeServer, ConfidenceNeedsAServerThatGivesProbabilities) {
+  FakeServer server("s1.cpp", true);
+  RemoteSettings s = settings_for(server);
+  s.chatml = true;
+  RemoteBackend remote(s, ForcingSettings{});
+  BackendRequest r = question({});
+  r.probe.every = 8;
+  r.probe.confidence = 0.9;
+  try {
+    remote.submit(std::move(r));
+    FAIL() << "submitted";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("consistency"), std::string::npos) << e.what();
+  }
+}
+
+// Suppressed words go out as logit biases of the tokenizer model's tokens, while
+// thinking only; without a tokenizer model they are a clear error.
+TEST(RemoteFakeServer, SuppressesWordsThroughLogitBias) {
+  FakeServer server("vllm", true);
+  RemoteSettings s = settings_for(server);
+  s.chatml = true;
+  RemoteBackend blind(s, ForcingSettings{});
+  BackendRequest r = question({});
+  r.suppress_words = {"wait"};
+  EXPECT_THROW(blind.submit(r), std::invalid_argument);
+  s.chatml = false;
+  s.tokenizer_model = test::tiny_model();
+  RemoteBackend remote(s, ForcingSettings{});
+  const auto found = remote.suppressed_tokens({"wait"});
+  ASSERT_EQ(found.size(), 1u);
+  ASSERT_FALSE(found[0].tokens.empty());
+  BudgetRules rules;
+  rules.max_answer = 2;
+  r.rules = rules;
+  run(remote, r);
+  const std::vector<json> sent = server.completions();
+  ASSERT_EQ(sent.size(), 2u);  // thinking, answer
+  ASSERT_TRUE(sent[0].contains("logit_bias"));
+  EXPECT_EQ(sent[0]["logit_bias"].size(), found[0].tokens.size());
+  for (Token t : found[0].tokens) EXPECT_EQ(sent[0]["logit_bias"][std::to_string(t)], -100.0);
+  EXPECT_FALSE(sent[1].contains("logit_bias"));
 }
 
 }  // namespace

@@ -25,11 +25,10 @@
 
 namespace s1::test {
 
-// llama.cpp's server, built from the same source as the linked library.
-inline std::string llama_server_bin() {
-  std::string here = __FILE__;  // <repo>/tests/serve_harness.h
-  return here.substr(0, here.rfind("/tests/")) + "/.deps/llama/bin/llama-server";
-}
+// llama.cpp's server, built from the same source as the linked library (found by
+// cmake/llama.cmake; not from __FILE__, which a compiler cache may make relative), or ""
+// when the install has none.
+inline std::string llama_server_bin() { return S1_LLAMA_SERVER; }
 
 // A free TCP port on 127.0.0.1 (bound, read back, closed), for servers that cannot
 // pick their own.

@@ -50,17 +50,165 @@ std::vector<std::string> kinds(const SequenceResult& r) {
   return k;
 }
 
+LocalBackend* make_local(int n_parallel, int probe_sequences) {
+  init_llama_backend(false);
+  LoadSettings load;
+  load.path = test::tiny_model();
+  ContextSettings ctx;
+  ctx.n_ctx = 2048;
+  ctx.n_parallel = n_parallel;
+  ctx.probe_sequences = probe_sequences;
+  ctx.n_threads = 2;
+  return new LocalBackend(load, ctx, ForcingSettings{});
+}
+
 LocalBackend& local() {
-  static LocalBackend* b = [] {
-    init_llama_backend(false);
-    LoadSettings load;
-    load.path = test::tiny_model();
-    ContextSettings ctx;
-    ctx.n_ctx = 2048;
-    ctx.n_threads = 2;
-    return new LocalBackend(load, ctx, ForcingSettings{});
-  }();
+  static LocalBackend* b = make_local(1, 0);
   return *b;
+}
+
+// The local engine with a sequence for probes.
+LocalBackend& local_probing() {
+  static LocalBackend* b = make_local(1, 1);
+  return *b;
+}
+
+// A token that closes the probe's box after one character: pushed in the answer phase's
+// biases (a probe is an answer attempt), every probe answers the same at once, so the
+// probes' decisions do not hang on the float sums of the server's batches.
+Token closing_token() {
+  for (const char* text : {")}", "]}", "$}", "+}", "-}"}) {
+    const TokenSeq t = local().model().tokenize(text, false);
+    if (t.size() == 1) return t[0];
+  }
+  return -1;
+}
+
+// Thinking pushed to " the" (the same text everywhere), probes every 8 tokens.
+BackendRequest probing(BudgetRules rules, int consistent, double confidence = 0) {
+  rules.max_answer = 2;
+  BackendRequest r = request(rules, false);
+  r.probe.every = 8;
+  r.probe.consistent = consistent;
+  r.probe.confidence = confidence;
+  r.probe.probe_tokens = 4;
+  r.answer_sampling.logit_bias = {{closing_token(), 100.0f}};
+  return r;
+}
+
+const ForcingEvent* exit_event(const SequenceResult& r) {
+  for (const auto& e : r.events) {
+    if (e.kind == ForcingKind::kExit) return &e;
+  }
+  return nullptr;
+}
+
+// The probes' records as the local engine's: positions, answers, agreement.
+void expect_same_probes(const SequenceResult& remote, const SequenceResult& local_result) {
+  ASSERT_EQ(remote.probes.size(), local_result.probes.size());
+  for (size_t i = 0; i < remote.probes.size(); ++i) {
+    const ProbeRecord& a = remote.probes[i];
+    const ProbeRecord& b = local_result.probes[i];
+    EXPECT_EQ(a.thinking_tokens, b.thinking_tokens) << "probe " << i;
+    EXPECT_EQ(a.answer, b.answer) << "probe " << i;
+    EXPECT_EQ(a.closed, b.closed) << "probe " << i;
+    EXPECT_EQ(a.hesitated, b.hesitated) << "probe " << i;
+    EXPECT_EQ(a.agreed, b.agreed) << "probe " << i;
+    EXPECT_EQ(a.confident, b.confident) << "probe " << i;
+  }
+  EXPECT_EQ(remote.probes_skipped, 0);
+}
+
+// Adaptive thinking over a remote server takes the local engine's decisions: the same
+// probes, exits at the same probe for the same reason. Where thinking ends after the
+// deciding probe depends on how fast it came back (locally a step or two, remotely the
+// segment in flight is cut short), so the exit's position is bounded, not compared.
+void expect_same_adaptive_decisions(Backend& remote, bool probabilities) {
+  ASSERT_GE(closing_token(), 0) << "no single-token closing brace in the vocabulary";
+  // Exit at the W-th agreeing probe: W = 2, probes at 8 and 16.
+  BudgetRules rules;
+  rules.max_think = 200;
+  const SequenceResult l1 = run(local_probing(), probing(rules, 2));
+  const SequenceResult r1 = run(remote, probing(rules, 2));
+  expect_same_probes(r1, l1);
+  ASSERT_EQ(r1.probes.size(), 2u);
+  EXPECT_EQ(r1.probes[1].thinking_tokens, 16);
+  EXPECT_EQ(r1.probes[1].answer, l1.probes[1].answer);
+  EXPECT_FALSE(r1.probes[1].answer.empty());
+  ASSERT_NE(exit_event(l1), nullptr);
+  ASSERT_NE(exit_event(r1), nullptr);
+  EXPECT_EQ(exit_event(r1)->reason, "consistent");
+  EXPECT_EQ(exit_event(l1)->reason, "consistent");
+  EXPECT_GE(exit_event(r1)->thinking_tokens, 16);
+  EXPECT_LE(exit_event(r1)->thinking_tokens, 24);
+  EXPECT_EQ(r1.thinking_tokens, exit_event(r1)->thinking_tokens);
+  EXPECT_EQ(r1.answer_tokens, 2);
+  if (probabilities) {
+    for (const ProbeRecord& p : r1.probes) {
+      EXPECT_GT(p.confidence, 0.0);
+      EXPECT_LE(p.confidence, 1.0);
+    }
+  }
+
+  // Rules that never fire (W beyond the probes; tau > 1 where probabilities come): no
+  // exit, the same probes, and the cap holds as without probes.
+  BudgetRules cap;
+  cap.max_think = 28;
+  const SequenceResult l2 = run(local_probing(), probing(cap, 100, probabilities ? 1.5 : 0));
+  const SequenceResult r2 = run(remote, probing(cap, 100, probabilities ? 1.5 : 0));
+  expect_same_probes(r2, l2);
+  EXPECT_EQ(r2.probes.size(), 3u);  // 8, 16, 24
+  EXPECT_EQ(exit_event(r2), nullptr);
+  EXPECT_EQ(kinds(r2), (std::vector<std::string>{"cap/max_think"}));
+  EXPECT_EQ(kinds(r2), kinds(l2));
+  EXPECT_EQ(r2.thinking, l2.thinking);
+  EXPECT_EQ(r2.thinking_tokens, 28);
+
+  // min_think holds exits back: probes before 36 agree but do not exit; the one at 40
+  // does.
+  BudgetRules floor;
+  floor.min_think = 36;
+  floor.max_think = 200;
+  const SequenceResult l3 = run(local_probing(), probing(floor, 2));
+  const SequenceResult r3 = run(remote, probing(floor, 2));
+  expect_same_probes(r3, l3);
+  ASSERT_EQ(r3.probes.size(), 5u);
+  EXPECT_TRUE(r3.probes[3].agreed);  // at 32: agreed, held by the floor
+  ASSERT_NE(exit_event(r3), nullptr);
+  EXPECT_EQ(exit_event(r3)->reason, "consistent");
+  EXPECT_GE(exit_event(r3)->thinking_tokens, 40);
+}
+
+// A client ends thinking of a live remote request: the segment streaming is cut short,
+// the delimiter follows, then the answer.
+void expect_client_end(RemoteBackend& remote) {
+  BudgetRules rules;
+  rules.max_think = 800;
+  rules.max_answer = 3;
+  BackendRequest r = request(rules, false);
+  int pieces = 0;
+  SequenceResult out;
+  r.on_text = [&](int, const TextChunk& c) {
+    if (c.channel == Channel::kThinking) ++pieces;
+  };
+  r.on_done = [&](int, const SequenceResult& res) { out = res; };
+  const int id = remote.submit(std::move(r));
+  EXPECT_FALSE(remote.end_thinking(id + 1, "client"));  // unknown
+  bool ended = false;
+  while (remote.step()) {
+    if (!ended && pieces >= 5) {
+      EXPECT_TRUE(remote.end_thinking(id, "client"));
+      ended = true;
+    }
+  }
+  EXPECT_TRUE(ended);
+  EXPECT_FALSE(remote.end_thinking(id, "client"));  // finished
+  ASSERT_NE(exit_event(out), nullptr);
+  EXPECT_EQ(exit_event(out)->reason, "client");
+  EXPECT_GE(out.thinking_tokens, 5);
+  EXPECT_LT(out.thinking_tokens, 800);
+  EXPECT_EQ(out.answer_tokens, 3);
+  EXPECT_EQ(out.finish_reason, FinishReason::kLength);
 }
 
 // The same rules over a remote server: the forcer's decisions match the local engine's.
@@ -153,6 +301,39 @@ TEST(RemoteBackend, AppliesTheBudgetRulesOverS1Serve) {
   EXPECT_LE(remote.connections_opened(), 4);
 }
 
+TEST(RemoteBackend, TakesTheLocalAdaptiveDecisionsOverS1Serve) {
+  test::ServerProcess server(test::s1_serve_argv({"--parallel", "2", "-c", "1024"}), 0,
+                             test::temp_dir() + "/remote-s1-adaptive.log");
+  RemoteSettings s;
+  s.url = "http://127.0.0.1:" + std::to_string(server.port());
+  s.parallel = 2;
+  RemoteBackend remote(s, ForcingSettings{});
+  // `s1 serve` gives no token probabilities: exits by consistency only.
+  expect_same_adaptive_decisions(remote, false);
+  expect_client_end(remote);
+}
+
+// Suppressed words, found in the tokenizer model's vocabulary, never show in thinking
+// over the remote backend (sent as logit biases), as with the local engine.
+TEST(RemoteBackend, SuppressesWordsWithTheTokenizerModel) {
+  test::ServerProcess server(test::s1_serve_argv({"-c", "1024"}), 0,
+                             test::temp_dir() + "/remote-s1-suppress.log");
+  RemoteSettings s;
+  s.url = "http://127.0.0.1:" + std::to_string(server.port());
+  s.tokenizer_model = test::tiny_model();
+  RemoteBackend remote(s, ForcingSettings{});
+  EXPECT_EQ(remote.suppressed_tokens({"the"})[0].tokens, local().suppressed_tokens({"the"})[0].tokens);
+  BudgetRules rules;
+  rules.max_think = 24;
+  rules.max_answer = 2;
+  BackendRequest pushed = request(rules, false);  // thinking pulled hard towards " the"
+  EXPECT_EQ(run(remote, pushed).thinking.rfind(" the the", 0), 0u);
+  pushed.suppress_words = {"the"};
+  const SequenceResult out = run(remote, pushed);
+  EXPECT_EQ(ascii_lower(out.thinking).find("the"), std::string::npos) << out.thinking;
+  EXPECT_EQ(out.thinking_tokens, 24);
+}
+
 // A conversation rendered with the GGUF's own template, as the local engine renders it:
 // a Llama-family template (DeepSeek-R1-Distill-Llama) whose BOS the server adds.
 TEST(RemoteBackend, RendersWithTheTokenizerModelsTemplate) {
@@ -201,20 +382,33 @@ TEST(RemoteBackend, RendersWithTheTokenizerModelsTemplate) {
   EXPECT_EQ(out.thinking_tokens, 4);
 }
 
-TEST(RemoteBackend, AppliesTheBudgetRulesOverLlamaServer) {
+bool have_llama_server() {
   struct stat st;
-  if (::stat(test::llama_server_bin().c_str(), &st) != 0) GTEST_SKIP() << "no llama-server";
-  const int port = test::free_port();
-  // No --special: each request's preserved_tokens shows <|im_start|> as text, so the
-  // stop string can catch it (checked at start-up with a probe token).
-  test::ServerProcess server(
-      {test::llama_server_bin(), "-m", test::tiny_model(), "--host", "127.0.0.1", "--port",
-       std::to_string(port), "-c", "2048", "-np", "2", "-t", "1", "--no-webui"},
-      port, test::temp_dir() + "/remote-llama.log");
-  RemoteSettings s;
-  s.url = "http://127.0.0.1:" + std::to_string(port) + "/v1";
-  s.parallel = 2;
-  RemoteBackend remote(s, ForcingSettings{});
+  return ::stat(test::llama_server_bin().c_str(), &st) == 0;
+}
+
+// llama-server on the tiny model, two slots. No --special: each request's
+// preserved_tokens shows <|im_start|> as text, so the stop string can catch it (checked
+// at start-up with a probe token).
+struct LlamaServer {
+  int port = test::free_port();
+  test::ServerProcess process;
+  explicit LlamaServer(const std::string& log)
+      : process({test::llama_server_bin(), "-m", test::tiny_model(), "--host", "127.0.0.1", "--port",
+                 std::to_string(port), "-c", "2048", "-np", "2", "-t", "1", "--no-webui"},
+                port, test::temp_dir() + log) {}
+  RemoteSettings settings() const {
+    RemoteSettings s;
+    s.url = "http://127.0.0.1:" + std::to_string(port) + "/v1";
+    s.parallel = 2;
+    return s;
+  }
+};
+
+TEST(RemoteBackend, AppliesTheBudgetRulesOverLlamaServer) {
+  if (!have_llama_server()) GTEST_SKIP() << "no llama-server";
+  LlamaServer server("/remote-llama.log");
+  RemoteBackend remote(server.settings(), ForcingSettings{});
   EXPECT_EQ(remote.server_kind(), ServerKind::kLlama);
   // llama-server counts the stop token among the completion tokens, as vLLM does.
   expect_same_rules(remote, true);
@@ -223,6 +417,16 @@ TEST(RemoteBackend, AppliesTheBudgetRulesOverLlamaServer) {
   chat.messages = question_messages("What is 2+2?", "");
   EXPECT_EQ(remote.render_prompt(chat).text,
             build_prompt(local().model(), s1_thinking_format(), chat.messages).text);
+}
+
+TEST(RemoteBackend, TakesTheLocalAdaptiveDecisionsOverLlamaServer) {
+  if (!have_llama_server()) GTEST_SKIP() << "no llama-server";
+  LlamaServer server("/remote-llama-adaptive.log");
+  RemoteBackend remote(server.settings(), ForcingSettings{});
+  // llama-server lists each probe token's probability (n_probs): confidence is known,
+  // and tau above 1 still never exits.
+  expect_same_adaptive_decisions(remote, true);
+  expect_client_end(remote);
 }
 
 TEST(RemoteBackend, ReportsAnUnreachableServer) {

@@ -19,31 +19,11 @@ LocalBackend::LocalBackend(const LoadSettings& load, const ContextSettings& cont
     longest_token_bytes_ = std::max(longest_token_bytes_, model_->piece(t).size());
   }
   // Suppressing a word must never take away the way to end thinking or generation.
-  never_suppressed_ = vocab_.end_of_generation;
-  for (const TokenSeq& trigger : vocab_.end_triggers) {
-    never_suppressed_.insert(never_suppressed_.end(), trigger.begin(), trigger.end());
-  }
-  never_suppressed_.insert(never_suppressed_.end(), vocab_.end_delimiter.tokens.begin(),
-                           vocab_.end_delimiter.tokens.end());
+  word_tokens_ = std::make_unique<WordTokens>(*model_, never_suppressed(vocab_));
 }
 
 std::vector<SuppressedTokens> LocalBackend::suppressed_tokens(const std::vector<std::string>& words) const {
-  // One pass over the vocabulary for the words not seen before; a server's requests
-  // mostly repeat the same few.
-  std::lock_guard<std::mutex> lock(suppress_mutex_);
-  std::vector<std::string> missing;
-  for (const std::string& w : words) {
-    if (!suppress_cache_.count(ascii_lower(w))) missing.push_back(ascii_lower(w));
-  }
-  if (!missing.empty()) {
-    const auto found = find_tokens_containing(
-        missing, static_cast<size_t>(model_->n_vocab()),
-        [this](Token t) { return model_->piece(t); }, never_suppressed_);
-    for (const SuppressedTokens& f : found) suppress_cache_[ascii_lower(f.word)] = f.tokens;
-  }
-  std::vector<SuppressedTokens> out;
-  for (const std::string& w : words) out.push_back({w, suppress_cache_.at(ascii_lower(w))});
-  return out;
+  return word_tokens_->find(words);
 }
 
 BackendInfo LocalBackend::info() const {

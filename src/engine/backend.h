@@ -24,6 +24,7 @@
 #include "engine/prompt.h"
 #include "engine/sampling.h"
 #include "engine/scheduler.h"
+#include "engine/word_tokens.h"
 
 namespace s1 {
 
@@ -186,9 +187,7 @@ class LocalBackend : public Backend {
   ForcingVocab vocab_;
   std::unique_ptr<Scheduler> scheduler_;
   size_t longest_token_bytes_ = 1;  // the longest token's text: bytes / this <= tokens
-  TokenSeq never_suppressed_;       // end-of-generation and end-trigger tokens
-  mutable std::mutex suppress_mutex_;
-  mutable std::map<std::string, std::vector<Token>> suppress_cache_;  // by lowercase word
+  std::unique_ptr<WordTokens> word_tokens_;  // suppress_words' tokens
 };
 
 }  // namespace s1

@@ -1,4 +1,5 @@
 #include "engine/remote_backend.h"
+#include "engine/remote_sample.h"
 
 #include <algorithm>
 #include <atomic>
@@ -10,24 +11,10 @@
 #include <stdexcept>
 
 namespace s1 {
+
+using namespace remote_detail;
+
 namespace {
-
-using nlohmann::json;
-using Clock = std::chrono::steady_clock;
-
-// Stand-in token ids: the forcer sees the remote text as tokens of these kinds.
-constexpr Token kText = 10;      // a sampled token (its text rides on the first of a segment)
-constexpr Token kTrigger = 1;    // the model stopped at an end trigger
-constexpr Token kEnd = 2;        // the model stopped at an end-of-generation token
-constexpr Token kForced = 3;     // a token of a forced string
-constexpr Token kDelimRest = 4;  // a token of the end delimiter after the trigger
-// Each step marker is counted once (then cached); 1000 steps of ~100 tokens is more
-// thinking than any served context holds.
-constexpr int kMaxRemoteSteps = 1000;
-
-double ms_between(Clock::time_point a, Clock::time_point b) {
-  return std::chrono::duration<double, std::milli>(b - a).count();
-}
 
 ThinkingFormat format_from(const ForcingSettings& f) {
   if (f.think_start.empty() != f.think_end.empty()) {
@@ -71,42 +58,6 @@ json parse_reply(const HttpReply& r, const std::string& what) {
 
 }  // namespace
 
-struct RemoteBackend::Sample {
-  int request_id = 0;
-  int index = 0;
-  std::shared_ptr<BackendRequest> request;
-  std::shared_ptr<const ForcingVocab> vocab;
-  std::optional<BudgetForcer> forcer;
-  BudgetRules rules;
-  std::string prompt;  // grows with every segment and forced string
-  SequenceResult result;
-  bool started = false;
-  bool in_flight = false;
-  bool done = false;
-  bool mask_trigger = false;  // the forcer masked the trigger for the next token
-  std::shared_ptr<Segment> segment;  // the request in flight, if any
-  int empty_segments = 0;     // ignored ends that added nothing (a loop guard)
-  Clock::time_point start;
-};
-
-struct RemoteBackend::Segment {
-  Sample* sample = nullptr;
-  json body;
-  int asked = 0;  // max_tokens sent
-  // Owner thread only: tokens fed to the forcer while streaming, and text held back
-  // (the last token's, whose count only usage tells).
-  int fed = 0;
-  std::string held;
-  std::atomic<bool> cancelled{false};
-  CompletionReply reply;  // written by the worker before its end event
-};
-
-struct RemoteBackend::Event {
-  std::shared_ptr<Segment> segment;
-  std::string text;  // a streamed piece; empty with `end`
-  bool end = false;
-};
-
 RemoteBackend::RemoteBackend(RemoteSettings settings, const ForcingSettings& forcing)
     : settings_(std::move(settings)), forcing_(forcing), address_(parse_remote_url(settings_.url)) {
   if (settings_.parallel < 1) throw std::invalid_argument("the remote backend needs parallel >= 1");
@@ -144,6 +95,7 @@ RemoteBackend::~RemoteBackend() {
   }
   for (auto& s : samples_) {
     if (s->segment) s->segment->cancelled = true;  // streams stop at their next piece
+    if (s->probe) s->probe->cancelled = true;
   }
   work_cv_.notify_all();
   for (auto& t : workers_) t.join();
@@ -392,6 +344,7 @@ void RemoteBackend::prepare(BackendRequest& request) const {
   p->ends_with_newline = !r.text.empty() && r.text.back() == '\n';
   request.prepared = std::move(p);
   vocab_for(request);  // counted here, off the owner thread
+  if (request.probe.probing() && !request.probe.suffix.empty()) token_ids(request.probe.suffix);
 }
 
 int RemoteBackend::submit(BackendRequest request) {
@@ -408,6 +361,7 @@ int RemoteBackend::submit(BackendRequest request) {
   prepare(request);
   const Prompt& prompt = *request.prepared;
   if (prompt.thinking_off) request.rules = thinking_off_rules(request.rules);
+  if (!prompt.thinking_off) adapt(request);
   auto shared = std::make_shared<BackendRequest>(std::move(request));
   auto vocab = vocab_for(*shared);
   const int id = next_id_++;
@@ -424,6 +378,10 @@ int RemoteBackend::submit(BackendRequest request) {
     s->result.sample = i;
     s->result.max_think = s->rules.max_think;
     s->result.thinking_off = prompt.thinking_off;
+    if (!prompt.thinking_off && shared->probe.probing()) {
+      s->adaptive.emplace(shared->probe, s->rules.min_think);
+      s->reflections.emplace(shared->probe);
+    }
     samples_.push_back(std::move(s));
   }
   return id;
@@ -438,6 +396,10 @@ void RemoteBackend::launch(Sample& s) {
   if (const int to_step = s.forcer->tokens_to_next_step(); thinking && to_step >= 0) {
     left = std::min(left, to_step);
   }
+  // A segment may end early where a probe is due (or an exit may act): no end of its own.
+  const int limit = thinking ? adaptive_segment_limit(s) : left;
+  const bool chunk = limit < left;
+  left = std::min(left, limit);
   if (!thinking && s.rules.max_answer >= 0) left = s.rules.max_answer - s.forcer->answer_tokens();
   SegmentStops stops;
   if (thinking) {
@@ -464,17 +426,20 @@ void RemoteBackend::launch(Sample& s) {
   if (sp.top_k > 0) body["top_k"] = sp.top_k;
   if (sp.top_p < 1.0f) body["top_p"] = sp.top_p;
   if (sp.min_p > 0.0f) body["min_p"] = sp.min_p;
-  if (!sp.logit_bias.empty()) {
-    json bias = json::object();
-    for (const auto& [tok, b] : sp.logit_bias) bias[std::to_string(tok)] = b;
-    body["logit_bias"] = bias;
-  }
+  if (!sp.logit_bias.empty()) body["logit_bias"] = json::parse(logit_bias_field(kind_, sp.logit_bias));
   auto seg = std::make_shared<Segment>();
   seg->sample = &s;
+  seg->stream = settings_.stream;
   seg->asked = std::max(1, left);
+  seg->chunk = chunk;
   seg->body = std::move(body);
   s.segment = seg;
-  s.in_flight = true;
+  send(s, std::move(seg));
+}
+
+void RemoteBackend::send(Sample& s, std::shared_ptr<Segment> seg) {
+  ++s.outstanding;
+  seg->sent = Clock::now();
   {
     std::lock_guard<std::mutex> lock(mutex_);
     work_.push_back(std::move(seg));
@@ -501,10 +466,10 @@ void RemoteBackend::worker() {
       event_cv_.notify_all();
     };
     try {
-      seg->reply = run_completion(*pool_, path, seg->body.dump(), settings_.stream,
+      seg->reply = run_completion(*pool_, path, seg->body.dump(), seg->stream,
                                   [&](const std::string& text) {
                                     if (seg->cancelled) return false;
-                                    if (settings_.stream) post({seg, text, false});
+                                    if (seg->stream) post({seg, text, false});
                                     return true;
                                   });
     } catch (const std::exception& e) {
@@ -520,13 +485,28 @@ void RemoteBackend::apply(Sample& s, const Decision& d) {
   s.result.injected_tokens += static_cast<int>(d.inject.size());
   if (d.mask_triggers) s.mask_trigger = true;
   // The model sees everything shown, forced text included.
-  for (const TextChunk& chunk : d.output) s.prompt += chunk.text;
+  for (const TextChunk& chunk : d.output) {
+    s.prompt += chunk.text;
+    // An ignore string appended, or the model turning to check its work itself.
+    if (s.reflections && chunk.channel == Channel::kThinking && s.reflections->on_text(chunk.text)) {
+      s.reflection = true;
+    }
+  }
+  if (d.event >= 0 && s.forcer->events()[static_cast<size_t>(d.event)].kind == ForcingKind::kIgnore) {
+    s.reflection = true;
+  }
   deliver_chunks(d.output, s.index, s.result, s.request->on_text);
   if (d.done) finish(s, s.forcer->finish_reason());
 }
 
 void RemoteBackend::finish(Sample& s, FinishReason reason) {
   if (s.done) return;
+  if (s.probe && reason != FinishReason::kCancelled && reason != FinishReason::kError) {
+    // A probe still out is part of the result (as locally, where it ends within a step or
+    // two): the result waits for it (on_probe_end).
+    s.finish_after_probe = reason;
+    return;
+  }
   s.done = true;
   if (s.forcer->phase() != Phase::kDone) {
     deliver_chunks(s.forcer->finish(FinishReason::kLength).output, s.index, s.result,
@@ -553,7 +533,8 @@ void RemoteBackend::feed(Sample& s, int n, const std::string& text) {
 
 void RemoteBackend::on_end(Segment& seg) {
   Sample& s = *seg.sample;
-  s.in_flight = false;
+  --s.outstanding;
+  if (seg.abandoned) return;  // an exit cut it short; what it streamed was taken
   s.segment.reset();
   if (s.done) return;  // cancelled while the request ran
   const CompletionReply& reply = seg.reply;
@@ -564,12 +545,13 @@ void RemoteBackend::on_end(Segment& seg) {
   const Phase phase = s.forcer->phase();
   const int steps_left = s.forcer->steps_left();
   // All tokens: usage's count, or one per streamed chunk where the server gives none.
-  const int chunks = settings_.stream ? reply.chunks : (reply.text.empty() ? 0 : 1);
+  const int chunks = seg.stream ? reply.chunks : (reply.text.empty() ? 0 : 1);
   const int total = std::max({reply.tokens, chunks, seg.fed + (seg.held.empty() ? 0 : 1)});
   if (total > seg.fed) feed(s, total - seg.fed, seg.held);
   if (s.done || s.forcer->phase() != phase) return;  // the cap or max_answer closed it
   const bool stopped = reply.finish_reason == "stop";
   if (!stopped && s.forcer->steps_left() != steps_left) return;  // a step ended: go on
+  if (!stopped && seg.chunk && total >= seg.asked) return;  // a chunk ended: go on
   if (!stopped) {
     // The server ended short of what was asked (its own context or limit).
     finish(s, total < seg.asked ? FinishReason::kContext : FinishReason::kLength);
@@ -597,20 +579,21 @@ void RemoteBackend::on_end(Segment& seg) {
 bool RemoteBackend::step() {
   for (auto& sp : samples_) {
     Sample& s = *sp;
-    if (s.done || s.in_flight) continue;
+    if (s.done || s.segment || s.probe_waits || s.finish_after_probe != FinishReason::kNone) continue;
     if (!s.started) {
       s.started = true;
       s.start = Clock::now();
       apply(s, s.forcer->begin());  // a cap of 0 closes thinking at once
       if (s.done) continue;
     }
-    launch(s);
+    exit_if_due(s);
+    if (!s.done && s.forcer->phase() != Phase::kDone) launch(s);
   }
   std::deque<Event> arrived;
   {
     std::unique_lock<std::mutex> lock(mutex_);
     const bool waiting =
-        std::any_of(samples_.begin(), samples_.end(), [](const auto& s) { return s->in_flight; });
+        std::any_of(samples_.begin(), samples_.end(), [](const auto& s) { return s->outstanding > 0; });
     // Woken by the workers' news: every request in flight ends with an end event.
     if (waiting) event_cv_.wait(lock, [&] { return !events_.empty(); });
     arrived.swap(events_);
@@ -620,24 +603,39 @@ bool RemoteBackend::step() {
     Segment& seg = *e.segment;
     Sample& s = *seg.sample;
     if (!e.end) {
-      if (s.done) continue;
+      if (s.done || seg.abandoned) continue;
       // Each streamed piece is a token, but the last one: its count comes from usage.
       if (seg.fed + 1 < seg.asked && seg.held.empty()) {
         ++seg.fed;
         feed(s, 1, e.text);
+        consider_probe(s, false);
       } else {
         seg.held += e.text;
       }
       continue;
     }
     try {
-      on_end(seg);
+      if (seg.is_probe) {
+        on_probe_end(seg);
+      } else {
+        on_end(seg);
+        consider_probe(s, true);
+      }
     } catch (const std::runtime_error& ex) {
       errors.push_back(ex.what());
     }
   }
+  // Exits decided meanwhile (a probe's, a client's) cut the segment in flight short.
+  for (auto& sp : samples_) {
+    try {
+      exit_if_due(*sp);
+    } catch (const std::runtime_error& ex) {  // counting the probed answer's tokens
+      finish(*sp, FinishReason::kError);
+      errors.push_back(ex.what());
+    }
+  }
   samples_.erase(std::remove_if(samples_.begin(), samples_.end(),
-                                [](const auto& s) { return s->done && !s->in_flight; }),
+                                [](const auto& s) { return s->done && s->outstanding == 0; }),
                  samples_.end());
   if (!errors.empty()) {
     errors_.insert(errors_.end(), errors.begin(), errors.end());
@@ -656,20 +654,10 @@ bool RemoteBackend::cancel(int request_id) {
     if (!s->started) s->start = Clock::now();
     finish(*s, FinishReason::kCancelled);  // an answer still on its way is dropped when it comes
     if (s->segment) s->segment->cancelled = true;  // a stream stops at its next piece
+    if (s->probe) s->probe->cancelled = true;
     found = true;
   }
   return found;
-}
-
-bool RemoteBackend::end_thinking(int request_id, const std::string& reason) {
-  (void)request_id;
-  (void)reason;
-  return false;
-}
-
-std::vector<SuppressedTokens> RemoteBackend::suppressed_tokens(const std::vector<std::string>& words) const {
-  (void)words;
-  throw std::invalid_argument("suppressing words needs the local backend: the server's vocabulary is not visible");
 }
 
 }  // namespace s1

@@ -45,6 +45,7 @@
 #include "engine/backend.h"
 #include "engine/remote_client.h"
 #include "engine/server_kind.h"
+#include "engine/word_tokens.h"
 
 namespace s1 {
 
@@ -82,8 +83,13 @@ class RemoteBackend : public Backend {
   // The rendered prompt's tokens (tokenizer model or the server's /tokenize).
   int count_prompt_tokens(const BackendRequest& request) const override;
   SchedulerStats stats() const override { return stats_; }
+  // Ends thinking of every sample of `request_id` still thinking, at the next
+  // opportunity: the segment streaming is cut short (what it showed stays), then "\n" and
+  // the delimiter, then the answer; below min_think, once the floor is reached. Returns at
+  // once; false for an unknown request or one no longer thinking.
   bool end_thinking(int request_id, const std::string& reason) override;
-  // Throws std::invalid_argument: the server's vocabulary is not visible from here.
+  // From the tokenizer model's vocabulary (word_tokens.h). Throws std::invalid_argument
+  // without one: the server's vocabulary is not visible from here.
   std::vector<SuppressedTokens> suppressed_tokens(const std::vector<std::string>& words) const override;
   // Renders the prompt and counts the forced strings, so submit() need not.
   void prepare(BackendRequest& request) const override;
@@ -109,10 +115,19 @@ class RemoteBackend : public Backend {
   std::shared_ptr<const ForcingVocab> vocab_for(const BackendRequest& request) const;
   void worker();
   void launch(Sample& s);
+  void send(Sample& s, std::shared_ptr<Segment> seg);  // to the workers
   void apply(Sample& s, const Decision& d);
   void feed(Sample& s, int n, const std::string& text);
   void on_end(Segment& seg);
   void finish(Sample& s, FinishReason reason);
+  // Adaptive thinking, client ends and suppression (remote_probes.cc).
+  void adapt(BackendRequest& request) const;  // checks probes, adds suppression biases
+  int adaptive_segment_limit(const Sample& s) const;  // thinking tokens until a probe is due
+  void consider_probe(Sample& s, bool segment_end);
+  void launch_probe(Sample& s, int thinking_tokens);
+  void on_probe_end(Segment& seg);
+  bool exit_if_due(Sample& s);
+  static void abandon_segment(Sample& s);  // an exit cuts the segment in flight short
 
   RemoteSettings settings_;
   ForcingSettings forcing_;
@@ -121,6 +136,8 @@ class RemoteBackend : public Backend {
   std::unique_ptr<Model> tokenizer_;  // tokenizer_model, vocabulary only
   std::string template_text_;         // chat_template_file's text without a GGUF
   ThinkingFormat format_;
+  mutable std::mutex words_mutex_;
+  mutable std::unique_ptr<WordTokens> word_tokens_;  // the tokenizer model's, made on first use
 
   std::vector<std::unique_ptr<Sample>> samples_;
   int next_id_ = 0;

@@ -1,5 +1,7 @@
 #include "engine/remote_client.h"
 
+#include <cmath>
+
 #include <httplib.h>
 
 #include <nlohmann/json.hpp>
@@ -138,6 +140,33 @@ std::vector<std::string> SseReader::feed(std::string_view bytes) {
 
 namespace {
 
+// A log probability as a probability (null, as OpenAI sends for -inf: 0).
+float probability(const json& logprob) {
+  return logprob.is_number() ? static_cast<float>(std::exp(logprob.get<double>())) : 0.0f;
+}
+
+// Appends the tokens a choice's logprobs list: llama-server's {"content": [{"token",
+// "logprob"}]}, or OpenAI's {"tokens": [...], "token_logprobs": [...]}.
+void take_probabilities(const json& logprobs, CompletionReply& reply) {
+  if (!logprobs.is_object()) return;
+  if (const json content = logprobs.value("content", json()); content.is_array()) {
+    for (const json& t : content) {
+      if (!t.is_object()) continue;
+      const json text = t.value("token", json());
+      reply.token_texts.push_back(text.is_string() ? text.get<std::string>() : "");
+      reply.token_probs.push_back(probability(t.value("logprob", json())));
+    }
+    return;
+  }
+  const json tokens = logprobs.value("tokens", json());
+  const json logs = logprobs.value("token_logprobs", json());
+  if (!tokens.is_array() || !logs.is_array()) return;
+  for (size_t i = 0; i < tokens.size() && i < logs.size(); ++i) {
+    reply.token_texts.push_back(tokens[i].is_string() ? tokens[i].get<std::string>() : "");
+    reply.token_probs.push_back(probability(logs[i]));
+  }
+}
+
 // Takes one completion object (a whole answer or a stream chunk) into `reply`.
 // Returns the text of its first choice ("" if none).
 std::string take_chunk(const json& j, CompletionReply& reply) {
@@ -153,6 +182,7 @@ std::string take_chunk(const json& j, CompletionReply& reply) {
     reply.finish_reason = why.get<std::string>();
   }
   if (c.contains("stop_reason")) reply.stop_reason = c["stop_reason"].dump();
+  take_probabilities(c.value("logprobs", json()), reply);
   const json text = c.value("text", json());
   return text.is_string() ? text.get<std::string>() : "";
 }

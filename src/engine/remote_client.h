@@ -93,6 +93,11 @@ struct CompletionReply {
   // vLLM's and SGLang's stop_reason as JSON text: the stop string matched (quoted), a
   // token id of stop_token_ids, or null for EOS; "" when the server did not say.
   std::string stop_reason;
+  // Each generated token's text and probability, where the server listed them (asked
+  // with probability_fields: llama-server's logprobs.content, OpenAI's
+  // logprobs.tokens / token_logprobs); empty otherwise.
+  std::vector<std::string> token_texts;
+  std::vector<float> token_probs;
 };
 
 // POSTs the JSON `body` to `path`. With `stream` (the body asks for it) the answer is

@@ -1,5 +1,7 @@
 #include "engine/server_kind.h"
 
+#include <algorithm>
+#include <cmath>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
@@ -91,6 +93,48 @@ std::string segment_fields(ServerKind kind, const SegmentStops& stops) {
       break;
   }
   return body.dump();
+}
+
+std::string probability_fields(ServerKind kind) {
+  json body = json::object();
+  switch (kind) {
+    case ServerKind::kLlama:
+      // tools/server/README.md, POST /completion: n_probs > 0 gives each token's
+      // probability (and the top n), before the sampling chain.
+      body["n_probs"] = 1;
+      break;
+    case ServerKind::kVllm:
+    case ServerKind::kSglang:
+    case ServerKind::kOpenAi:
+    case ServerKind::kAuto:
+      // OpenAI's /v1/completions: logprobs = how many top tokens to list beside each
+      // chosen token's log probability (vLLM and SGLang take it alike).
+      body["logprobs"] = 1;
+      break;
+    case ServerKind::kS1:
+      break;
+  }
+  return body.dump();
+}
+
+bool gives_token_probabilities(ServerKind kind) { return kind != ServerKind::kS1; }
+
+std::string logit_bias_field(ServerKind kind, const std::vector<std::pair<Token, float>>& bias) {
+  json out = json::object();
+  for (const auto& [token, b] : bias) {
+    const std::string id = std::to_string(token);
+    if (kind == ServerKind::kLlama) {
+      // llama-server: false bans the token (tools/server/README.md, logit_bias).
+      if (std::isinf(b) && b < 0) {
+        out[id] = false;
+      } else {
+        out[id] = b;
+      }
+    } else {
+      out[id] = std::isnan(b) ? 0.0f : std::clamp(b, -100.0f, 100.0f);
+    }
+  }
+  return out.dump();
 }
 
 }  // namespace s1

@@ -47,4 +47,18 @@ std::string segment_fields(ServerKind kind, const SegmentStops& stops);
 // Whether `kind` can stop at a token id (vLLM, SGLang): then a masked trigger holds.
 bool stops_at_token_ids(ServerKind kind);
 
+// The fields asking `kind` for each generated token's probability (a probe's
+// confidence), as a JSON object's text: llama-server's n_probs (answered as
+// logprobs.content[].logprob, before sampling), OpenAI's, vLLM's and SGLang's integer
+// logprobs (answered as logprobs.token_logprobs). "{}" for `s1 serve`, which gives none.
+std::string probability_fields(ServerKind kind);
+// Whether `kind` answers probability_fields with probabilities.
+bool gives_token_probabilities(ServerKind kind);
+
+// Token biases as `kind`'s logit_bias object's text ({"id": bias}): a bias of -inf
+// (never this token) is llama-server's false and -100 elsewhere (OpenAI's floor, which
+// vLLM, SGLang and `s1 serve` take too); other biases are clamped to [-100, 100] but for
+// llama-server, which takes any.
+std::string logit_bias_field(ServerKind kind, const std::vector<std::pair<Token, float>>& bias);
+
 }  // namespace s1

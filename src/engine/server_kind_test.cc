@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include <nlohmann/json.hpp>
 
 namespace s1 {
@@ -75,6 +77,26 @@ TEST(ServerKind, MapsLlamaServerAndS1Fields) {
   EXPECT_EQ(openai.size(), 1u);  // the stop strings alone
   EXPECT_TRUE(stops_at_token_ids(ServerKind::kVllm));
   EXPECT_FALSE(stops_at_token_ids(ServerKind::kLlama));
+}
+
+TEST(ServerKind, AsksForTokenProbabilitiesInEachKindsField) {
+  EXPECT_EQ(json::parse(probability_fields(ServerKind::kLlama)), json({{"n_probs", 1}}));
+  for (ServerKind k : {ServerKind::kVllm, ServerKind::kSglang, ServerKind::kOpenAi}) {
+    EXPECT_EQ(json::parse(probability_fields(k)), json({{"logprobs", 1}})) << to_string(k);
+    EXPECT_TRUE(gives_token_probabilities(k));
+  }
+  EXPECT_EQ(json::parse(probability_fields(ServerKind::kS1)), json::object());
+  EXPECT_FALSE(gives_token_probabilities(ServerKind::kS1));
+}
+
+TEST(ServerKind, MapsBansToEachKindsLogitBias) {
+  const std::vector<std::pair<Token, float>> bias = {{5, -INFINITY}, {7, 250.0f}, {9, -3.5f}};
+  EXPECT_EQ(json::parse(logit_bias_field(ServerKind::kLlama, bias)),
+            json({{"5", false}, {"7", 250.0}, {"9", -3.5}}));
+  for (ServerKind k : {ServerKind::kVllm, ServerKind::kSglang, ServerKind::kS1, ServerKind::kOpenAi}) {
+    EXPECT_EQ(json::parse(logit_bias_field(k, bias)), json({{"5", -100.0}, {"7", 100.0}, {"9", -3.5}}))
+        << to_string(k);
+  }
 }
 
 }  // namespace
