@@ -421,7 +421,8 @@ TEST(ServeHardening, StormThenSigterm) {
   ASSERT_GE(started.load(), 4);
   const auto t0 = Clock::now();
   EXPECT_EQ(server.stop(), 0);
-  EXPECT_LT(std::chrono::duration<double>(Clock::now() - t0).count(), 1.0 + 3.5);
+  // A hang guard, not a speed claim (the grace is 1 s; a loaded machine may be slow).
+  EXPECT_LT(std::chrono::duration<double>(Clock::now() - t0).count(), 1.0 + 30.0);
   for (auto& t : tail) t.join();
   for (const auto& o : last) {
     if (o.status == 200) {
