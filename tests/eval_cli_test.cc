@@ -483,7 +483,7 @@ TEST(EvalCli, RoundScheduleRunsTheSameSweepWithBarriers) {
   EXPECT_GT(ignores, 0);
   const auto refused = run_command(eval_command(
       fresh_dir("rounds-majority"), "--method majority --max-think 8 --schedule rounds"));
-  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_EQ(refused.exit_code, 2);  // a usage error, found before the model loads
   EXPECT_NE(refused.err.find("budget forcing only"), std::string::npos) << refused.err;
 }
 

@@ -14,6 +14,7 @@
 
 #include "cli/commands.h"
 #include "cli/flags.h"
+#include "eval/rounds.h"
 #include "eval/runner.h"
 
 namespace s1::cli {
@@ -93,6 +94,7 @@ int run(EvalArgs& a) {
     std::vector<std::string> no_words;
     a.adaptive.shared.resolve(grid.probe, no_words);
     plan.configs = eval::expand_grid(grid);
+    if (plan.rounds) eval::check_rounds_configs(plan.configs);  // before the model loads
   } catch (const std::invalid_argument& e) {
     throw CommandError(e.what(), 2);
   }

@@ -25,14 +25,19 @@ struct Seq {
 
 }  // namespace
 
+void check_rounds_configs(const std::vector<MethodConfig>& configs) {
+  for (const MethodConfig& c : configs) {
+    if (c.kind != MethodKind::kBudgetForcing) {
+      throw std::invalid_argument("the round schedule runs budget forcing only, not " + c.name());
+    }
+  }
+}
+
 bool run_rounds(Backend& backend, const MethodContext& ctx, std::vector<RoundsItem> items,
                 const std::atomic<bool>* stop) {
   std::vector<std::unique_ptr<Seq>> seqs;
   for (auto& item : items) {
-    if (item.config->kind != MethodKind::kBudgetForcing) {
-      throw std::invalid_argument("the round schedule runs budget forcing only, not " +
-                                  item.config->name());
-    }
+    check_rounds_configs({*item.config});
     auto s = std::make_unique<Seq>();
     // Each round re-sends the rendered prompt with the thinking so far, so the backend
     // must render it here.

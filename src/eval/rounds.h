@@ -27,6 +27,10 @@ struct RoundsItem {
   std::function<void(SampleRun)> done;  // once, with the combined thinking and the answer
 };
 
+// Throws std::invalid_argument naming the first configuration the round schedule cannot
+// run (it runs budget forcing only), so a command can refuse it before loading a model.
+void check_rounds_configs(const std::vector<MethodConfig>& configs);
+
 // Runs `items` (sample 0 of each) with round barriers on `backend`, which must render and
 // tokenize prompts itself (Backend::prepare, Backend::tokenize: the local backend). Throws
 // std::invalid_argument for a configuration other than budget forcing or a backend that
