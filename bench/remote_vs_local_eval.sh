@@ -29,24 +29,36 @@ out=$(mktemp -d)
 # shellcheck source=bench/servers.sh
 source "$root/bench/servers.sh"  # free_port, wait_health
 port=$(free_port)
-"$s1" serve -m "$model" --host 127.0.0.1 --port "$port" --parallel "$parallel" -t "$threads" \
-  -c "$ctx" --queue 64 >"$root/build/bench/s1-serve-remote.log" 2>&1 &
-serve_pid=$!
-trap 'kill "$serve_pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$out"' EXIT
-wait_health "$port"
+serve_pid=
+trap 'kill $serve_pid 2>/dev/null; wait 2>/dev/null; rm -rf "$out"' EXIT
+# A fresh server for each remote run: the local eval starts cold, so the remote one must
+# not find the last repetition's prompts in the server's prefix cache.
+start_server() {
+  "$s1" serve -m "$model" --host 127.0.0.1 --port "$port" --parallel "$parallel" -t "$threads" \
+    -c "$ctx" --queue 64 >"$root/build/bench/s1-serve-remote.log" 2>&1 &
+  serve_pid=$!
+  wait_health "$port"
+}
+stop_server() {
+  kill "$serve_pid" 2>/dev/null || true
+  wait "$serve_pid" 2>/dev/null || true
+  serve_pid=
+}
 
 run() {  # backend repetition
   local where=(-m "$model" -t "$threads" -c "$ctx")
   if [ "$1" = remote ]; then
     where=(--backend openai --url "http://127.0.0.1:$port" --tokenizer-model "$model")
+    start_server
   fi
   "$s1" eval "${where[@]}" --parallel "$parallel" --dataset "aime24=$data" --limit 16 \
     --max-think "$max_think" --num-ignore 2 --ignore-str Wait --max-answer 16 \
     --logit-bias "151644+$bias" --no-plots --out "$out/$1-$2" >/dev/null 2>"$out/$1-$2.err" ||
     { echo "bench: the $1 eval failed:" >&2; cat "$out/$1-$2.err" >&2; exit 1; }
+  if [ "$1" = remote ]; then stop_server; fi
 }
 # Interleaved repetitions: on a shared machine the load drifts; medians compare better.
-# The server is idle while the local eval runs, and the other way round.
+# No server runs while the local eval runs.
 for rep in $(seq "$reps"); do
   run local "$rep"
   run remote "$rep"
