@@ -168,6 +168,17 @@ Outcome run(RemoteBackend& b, BackendRequest r) {
   return out;
 }
 
+// Submitting `r` is refused with an error of type E whose message names `needle`.
+template <typename E>
+void expect_refused(RemoteBackend& remote, BackendRequest r, const std::string& needle) {
+  try {
+    remote.submit(std::move(r));
+    ADD_FAILURE() << "submitted";
+  } catch (const E& e) {
+    EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << e.what();
+  }
+}
+
 RemoteSettings settings_for(const FakeServer& server) {
   RemoteSettings s;
   s.url = server.url();
@@ -246,12 +257,7 @@ TEST(RemoteFakeServer, SendsSglangFields) {
 TEST(RemoteFakeServer, AServerThatCannotRenderNeedsATemplate) {
   FakeServer server("sglang", true);
   RemoteBackend remote(settings_for(server), ForcingSettings{});
-  try {
-    remote.submit(question({}));
-    FAIL() << "submitted";
-  } catch (const std::invalid_argument& e) {
-    EXPECT_NE(std::string(e.what()).find("--chat-template-file"), std::string::npos) << e.what();
-  }
+  expect_refused<std::invalid_argument>(remote, question({}), "--chat-template-file");
 }
 
 TEST(RemoteFakeServer, NoTokenizeIsAnErrorUnlessEstimatesAreAllowed) {
@@ -259,13 +265,7 @@ TEST(RemoteFakeServer, NoTokenizeIsAnErrorUnlessEstimatesAreAllowed) {
   RemoteSettings s = settings_for(server);
   s.chatml = true;
   RemoteBackend strict(s, ForcingSettings{});
-  try {
-    strict.submit(question({}));
-    FAIL() << "submitted";
-  } catch (const std::runtime_error& e) {
-    EXPECT_NE(std::string(e.what()).find("--remote-estimate-tokens"), std::string::npos)
-        << e.what();
-  }
+  expect_refused<std::runtime_error>(strict, question({}), "--remote-estimate-tokens");
   EXPECT_TRUE(server.completions().empty());
   s.estimate_tokens = true;
   RemoteBackend lenient(s, ForcingSettings{});
@@ -282,13 +282,7 @@ TEST(RemoteFakeServer, ALlamaServerThatHidesTheTriggerIsAClearError) {
   RemoteSettings s = settings_for(server);
   s.chatml = true;
   RemoteBackend remote(s, ForcingSettings{});
-  try {
-    remote.submit(question({}));
-    FAIL() << "submitted";
-  } catch (const std::runtime_error& e) {
-    EXPECT_NE(std::string(e.what()).find("start it with --special"), std::string::npos)
-        << e.what();
-  }
+  expect_refused<std::runtime_error>(remote, question({}), "start it with --special");
   // The probe: one token pushed to be the trigger, asked to come back as text.
   const std::vector<json> sent = server.completions();
   ASSERT_EQ(sent.size(), 1u);
@@ -450,12 +444,7 @@ TEST(RemoteFakeServer, ConfidenceNeedsAServerThatGivesProbabilities) {
   BackendRequest r = question({});
   r.probe.every = 8;
   r.probe.confidence = 0.9;
-  try {
-    remote.submit(std::move(r));
-    FAIL() << "submitted";
-  } catch (const std::invalid_argument& e) {
-    EXPECT_NE(std::string(e.what()).find("consistency"), std::string::npos) << e.what();
-  }
+  expect_refused<std::invalid_argument>(remote, std::move(r), "consistency");
 }
 
 // Suppressed words go out as logit biases of the tokenizer model's tokens, while
