@@ -30,7 +30,7 @@ out=$(mktemp -d)
 source "$root/bench/servers.sh"  # free_port, wait_health
 port=$(free_port)
 serve_pid=
-trap 'kill $serve_pid 2>/dev/null; wait 2>/dev/null; rm -rf "$out"' EXIT
+trap 'if [ -n "$serve_pid" ]; then kill "$serve_pid" 2>/dev/null || true; fi; wait 2>/dev/null || true; rm -rf "$out"' EXIT
 # A fresh server for each remote run: the local eval starts cold, so the remote one must
 # not find the last repetition's prompts in the server's prefix cache.
 start_server() {
