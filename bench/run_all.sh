@@ -92,8 +92,13 @@ else:
         text = text[:a] + text[b:]
     a, b = first
     text = text[:a] + new.rstrip("\n") + "\n" + text[b:]
-text = re.sub(r"\n\(`[^`]*` updated on [^)]*\)\n", "\n", text)
-text = text.replace("\n\nModels:", f"\n\n(`{cmd}` updated on {when})\n\nModels:", 1)
+# One line per updated benchmark above "Models:", this one's replaced.
+text = re.sub(r"\n- \(`" + re.escape(program) + r"[^`]*` updated on [^)]*\)(?=\n)", "", text)
+text = re.sub(r"\n\(`[^`]*` updated on [^)]*\)(?=\n)", "", text)  # the older form
+text = re.sub(r"\n{3,}Models:", "\n\nModels:", text, count=1)
+at = text.index("\n\nModels:")
+sep = "\n" if text[:at].endswith(" UTC)") else "\n\n"
+text = text[:at] + sep + f"- (`{cmd}` updated on {when})" + text[at:]
 open(path, "w").write(text)
 PY
     rm -f "$tmp.section"
