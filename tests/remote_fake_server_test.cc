@@ -179,8 +179,11 @@ void expect_refused(RemoteBackend& remote, BackendRequest r, const std::string& 
   }
 }
 
-RemoteSettings settings_for(const FakeServer& server) {
+// Settings for `server`; `chatml`: render conversations as ChatML (for servers that do
+// not render, or tests that need no template).
+RemoteSettings settings_for(const FakeServer& server, bool chatml = false) {
   RemoteSettings s;
+  s.chatml = chatml;
   s.url = server.url();
   s.parallel = 2;
   s.api_model = "m";
@@ -237,9 +240,8 @@ TEST(RemoteFakeServer, SendsVllmFieldsAndRendersWithItsTokenizeRoute) {
 
 TEST(RemoteFakeServer, SendsSglangFields) {
   FakeServer server("sglang", true);
-  RemoteSettings s = settings_for(server);
-  s.chatml = true;  // SGLang does not render: ChatML, asked for
-  RemoteBackend remote(s, ForcingSettings{});
+  // SGLang does not render: ChatML, asked for.
+  RemoteBackend remote(settings_for(server, true), ForcingSettings{});
   BudgetRules rules;
   rules.max_answer = 2;
   run(remote, question(rules));
@@ -279,9 +281,7 @@ TEST(RemoteFakeServer, NoTokenizeIsAnErrorUnlessEstimatesAreAllowed) {
 
 TEST(RemoteFakeServer, ALlamaServerThatHidesTheTriggerIsAClearError) {
   FakeServer server("llamacpp", true);
-  RemoteSettings s = settings_for(server);
-  s.chatml = true;
-  RemoteBackend remote(s, ForcingSettings{});
+  RemoteBackend remote(settings_for(server, true), ForcingSettings{});
   expect_refused<std::runtime_error>(remote, question({}), "start it with --special");
   // The probe: one token pushed to be the trigger, asked to come back as text.
   const std::vector<json> sent = server.completions();
@@ -327,9 +327,7 @@ TEST(RemoteFakeServer, ReportsEverySegmentError) {
 // each token's probability in the kind's own field; two agreeing answers end thinking.
 void expect_probes(const std::string& owner) {
   FakeServer server(owner, true);
-  RemoteSettings s = settings_for(server);
-  s.chatml = true;
-  RemoteBackend remote(s, ForcingSettings{});
+  RemoteBackend remote(settings_for(server, true), ForcingSettings{});
   BudgetRules rules;
   rules.num_ignore = 50;  // thinking would go on and on
   rules.max_answer = 2;
@@ -387,9 +385,7 @@ TEST(RemoteFakeServer, ProbesAskSglangForLogprobs) { expect_probes("sglang"); }
 // The probabilities the server lists decide an exit by confidence at the first probe.
 TEST(RemoteFakeServer, ExitsByConfidenceFromTheServersLogprobs) {
   FakeServer server("vllm", true);
-  RemoteSettings s = settings_for(server);
-  s.chatml = true;
-  RemoteBackend remote(s, ForcingSettings{});
+  RemoteBackend remote(settings_for(server, true), ForcingSettings{});
   BudgetRules rules;
   rules.num_ignore = 50;
   rules.max_think = 20;
@@ -417,9 +413,7 @@ TEST(RemoteFakeServer, ExitsByConfidenceFromTheServersLogprobs) {
 // ends; no answer segment is asked for.
 TEST(RemoteFakeServer, AnExitCanWriteTheProbedAnswer) {
   FakeServer server("vllm", true);
-  RemoteSettings s = settings_for(server);
-  s.chatml = true;
-  RemoteBackend remote(s, ForcingSettings{});
+  RemoteBackend remote(settings_for(server, true), ForcingSettings{});
   BudgetRules rules;
   rules.num_ignore = 50;
   BackendRequest r = question(rules);
@@ -438,9 +432,7 @@ TEST(RemoteFakeServer, AnExitCanWriteTheProbedAnswer) {
 
 TEST(RemoteFakeServer, ConfidenceNeedsAServerThatGivesProbabilities) {
   FakeServer server("s1.cpp", true);
-  RemoteSettings s = settings_for(server);
-  s.chatml = true;
-  RemoteBackend remote(s, ForcingSettings{});
+  RemoteBackend remote(settings_for(server, true), ForcingSettings{});
   BackendRequest r = question({});
   r.probe.every = 8;
   r.probe.confidence = 0.9;
