@@ -155,25 +155,30 @@ bool EngineLoop::end_thinking(const std::shared_ptr<Job>& job) {
   return ended;
 }
 
+namespace {
+
+// Hands `e` to the job's waiting thread, unless the job is gone (its client left).
+void post(const std::weak_ptr<Job>& weak, JobEvent e) {
+  if (auto j = weak.lock()) j->push(std::move(e));
+}
+
+}  // namespace
+
 void EngineLoop::start(const std::shared_ptr<Job>& job) {
   BackendRequest& req = job->request_;
   std::weak_ptr<Job> weak = job;
   req.on_text = [weak](int sample, const TextChunk& chunk) {
-    if (auto j = weak.lock()) {
-      JobEvent e;
-      e.sample = sample;
-      e.chunk = chunk;
-      j->push(std::move(e));
-    }
+    JobEvent e;
+    e.sample = sample;
+    e.chunk = chunk;
+    post(weak, std::move(e));
   };
   req.on_probe = [weak](int sample, const ProbeRecord& p) {
-    if (auto j = weak.lock()) {
-      JobEvent e;
-      e.kind = JobEvent::Kind::kProbe;
-      e.sample = sample;
-      e.probe = p;
-      j->push(std::move(e));
-    }
+    JobEvent e;
+    e.kind = JobEvent::Kind::kProbe;
+    e.sample = sample;
+    e.probe = p;
+    post(weak, std::move(e));
   };
   req.on_done = [this, weak](int sample, const SequenceResult& r) {
     metrics_.add("s1_prompt_tokens_total", sample == 0 ? r.prompt_tokens : 0);
@@ -185,13 +190,11 @@ void EngineLoop::start(const std::shared_ptr<Job>& job) {
                    std::string("kind=\"") + to_string(ev.kind) + "\",reason=\"" +
                        escape_label(ev.reason) + "\"");
     }
-    if (auto j = weak.lock()) {
-      JobEvent e;
-      e.kind = JobEvent::Kind::kDone;
-      e.sample = sample;
-      e.result = r;
-      j->push(std::move(e));
-    }
+    JobEvent e;
+    e.kind = JobEvent::Kind::kDone;
+    e.sample = sample;
+    e.result = r;
+    post(weak, std::move(e));
   };
   try {
     job->backend_id_ = backend_->submit(std::move(req));
