@@ -496,8 +496,15 @@ TEST_F(SchedulerTest, AFreshCacheWaitsOutItsGraceBeforeCompactionDropsIt) {
     auto a = short_one;
     a.on_done = [&](int, const SequenceResult&) { done = true; };
     s.submit(std::move(a));
-    s.submit(request("A much longer question about many things?", {80, 0, 0, 4}));
-    s.submit(request("Another long question, about other things?", {80, 0, 0, 4}));
+    // The long ones cannot end thinking or generation early: they hold their streams.
+    for (const char* q : {"A much longer question about many things?",
+                          "Another long question, about other things?"}) {
+      GenerationRequest r = request(q, {80, 0, 0, 4});
+      for (const char* t : {"<|im_start|>", "<|im_end|>", "<|endoftext|>"}) {
+        r.thinking_sampling.logit_bias.emplace_back(model_->tokenize(t, true).at(0), -INFINITY);
+      }
+      s.submit(std::move(r));
+    }
     for (int i = 0; i < 200 && !done; ++i) s.step();
     EXPECT_TRUE(done);
     EXPECT_TRUE(s.step());  // the round trip
