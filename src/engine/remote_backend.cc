@@ -130,10 +130,13 @@ void RemoteBackend::start_up() const {
     std::lock_guard<std::mutex> lock(cache_mutex_);
     kind_ = kind;
   }
+  const TokenSeq trigger = kind == ServerKind::kS1 || kind == ServerKind::kLlama
+                               ? token_ids(format_.end_trigger)
+                               : TokenSeq();
+  by_ids_ = kind == ServerKind::kS1 && trigger.size() == 1 && trigger[0] >= 0;
   if (kind == ServerKind::kLlama) {
     // The trigger must come back as text for the stop string to catch it: one probe
     // token, pushed to be the trigger, with the fields every segment sends.
-    const TokenSeq trigger = token_ids(format_.end_trigger);
     if (trigger.size() == 1) {
       json body = {{"prompt", format_.end_trigger}, {"max_tokens", 1}, {"temperature", 0},
                    {"logit_bias", {{std::to_string(trigger[0]), 100}}}};
@@ -142,7 +145,7 @@ void RemoteBackend::start_up() const {
       body.update(json::parse(segment_fields(kind, stops)));
       const CompletionReply r =
           run_completion(*pool_, address_.api_path + "/completions", body.dump(), false,
-                         [](const std::string&) { return true; });
+                         [](const CompletionPiece&) { return true; });
       if (!r.ok) throw std::runtime_error("llama-server probe: " + r.error);
       if (r.text != format_.end_trigger) {
         throw std::runtime_error("llama-server at " + address_.host + " does not show " +
@@ -291,12 +294,14 @@ void RemoteBackend::count_all(const std::vector<std::string>& texts) const {
   if (!error.empty()) throw std::runtime_error(error);
 }
 
-std::shared_ptr<const ForcingVocab> RemoteBackend::vocab_for(const BackendRequest& request) const {
+std::shared_ptr<const ForcingVocab> RemoteBackend::vocab_for(const BackendRequest& request,
+                                                             bool by_ids) const {
   const std::vector<std::string>& ignore =
       request.ignore_strings ? *request.ignore_strings : forcing_.ignore_strings;
   const std::string& cap_suffix = request.cap_suffix ? *request.cap_suffix : forcing_.cap_suffix;
   const int max_steps = request.rules.step_tokens > 0 ? request.rules.max_steps : -1;
-  std::string key = cap_suffix + '\x1f' + std::to_string(max_steps);
+  std::string key = std::string(by_ids ? "ids" : "") + '\x1f' + cap_suffix + '\x1f' +
+                    std::to_string(max_steps);
   for (const auto& s : ignore) key += '\x1f' + s;
   {
     std::lock_guard<std::mutex> lock(cache_mutex_);
@@ -306,17 +311,26 @@ std::shared_ptr<const ForcingVocab> RemoteBackend::vocab_for(const BackendReques
   texts.insert(texts.end(), ignore.begin(), ignore.end());
   for (int n = 0; n <= max_steps; ++n) texts.push_back(format_step_marker(forcing_.step_marker, n));
   count_all(texts);
-  auto forced = [&](const std::string& text) {
-    return ForcedText{text, TokenSeq(token_ids(text).size(), kForced)};
+  // With token ids, forced strings are their real tokens (as the local engine injects
+  // them); else stand-ins of the right count.
+  auto tokens_of = [&](const std::string& text, Token stand_in) {
+    TokenSeq t = token_ids(text);
+    if (!by_ids) t.assign(t.size(), stand_in);
+    return t;
   };
+  auto forced = [&](const std::string& text) { return ForcedText{text, tokens_of(text, kForced)}; };
   auto v = std::make_shared<ForcingVocab>();
-  v->end_triggers = {{kTrigger}};
   v->end_of_generation = {kEnd};
-  // A trigger that begins the delimiter is its first token, so the forcer keeps it.
   v->end_delimiter.text = format_.end;
-  const size_t delim = std::max<size_t>(1, token_ids(format_.end).size());
-  v->end_delimiter.tokens.assign(delim, kDelimRest);
-  if (format_.end.rfind(format_.end_trigger, 0) == 0) v->end_delimiter.tokens.front() = kTrigger;
+  v->end_delimiter.tokens = tokens_of(format_.end, kDelimRest);
+  if (by_ids) {
+    v->end_triggers = {token_ids(format_.end_trigger)};
+  } else {
+    v->end_triggers = {{kTrigger}};
+    // A trigger that begins the delimiter is its first token, so the forcer keeps it.
+    if (v->end_delimiter.tokens.empty()) v->end_delimiter.tokens = {kDelimRest};
+    if (format_.end.rfind(format_.end_trigger, 0) == 0) v->end_delimiter.tokens.front() = kTrigger;
+  }
   v->newline = forced("\n");
   v->cap_suffix = forced(cap_suffix);
   for (const auto& s : ignore) v->ignore_strings.push_back(forced(s));
@@ -343,7 +357,7 @@ void RemoteBackend::prepare(BackendRequest& request) const {
   p->thinking_off = r.thinking_off;
   p->ends_with_newline = !r.text.empty() && r.text.back() == '\n';
   request.prepared = std::move(p);
-  vocab_for(request);  // counted here, off the owner thread
+  vocab_for(request, by_ids_);  // counted here, off the owner thread
   if (request.probe.probing() && !request.probe.suffix.empty()) token_ids(request.probe.suffix);
 }
 
@@ -363,7 +377,7 @@ int RemoteBackend::submit(BackendRequest request) {
   if (prompt.thinking_off) request.rules = thinking_off_rules(request.rules);
   if (!prompt.thinking_off) adapt(request);
   auto shared = std::make_shared<BackendRequest>(std::move(request));
-  auto vocab = vocab_for(*shared);
+  auto vocab = vocab_for(*shared, by_ids_);
   const int id = next_id_++;
   for (int i = 0; i < shared->n_samples; ++i) {
     auto s = std::make_unique<Sample>();
@@ -375,6 +389,8 @@ int RemoteBackend::submit(BackendRequest request) {
     s->forcer.emplace(s->rules, *vocab, prompt.ends_with_newline,
                       prompt.thinking_off ? Phase::kAnswer : Phase::kThinking);
     s->prompt = prompt.text;
+    s->by_ids = by_ids_;
+    if (by_ids_) s->trigger = vocab->end_triggers.front().front();
     s->result.sample = i;
     s->result.max_think = s->rules.max_think;
     s->result.thinking_off = prompt.thinking_off;
@@ -415,8 +431,7 @@ void RemoteBackend::launch(Sample& s) {
     if (e != format_.end_trigger) stops.stop.push_back(e);
   }
   s.mask_trigger = false;
-  json body = {{"prompt", s.prompt},
-               {"max_tokens", std::max(1, left)},
+  json body = {{"max_tokens", std::max(1, left)},
                {"temperature", sp.temperature},
                {"seed", sample_seed(sp.seed, s.index)},
                {"stream", settings_.stream}};
@@ -432,9 +447,22 @@ void RemoteBackend::launch(Sample& s) {
   seg->stream = settings_.stream;
   seg->asked = std::max(1, left);
   seg->chunk = chunk;
+  if (s.by_ids) body["return_token_ids"] = true;
   seg->body = std::move(body);
+  set_prompt(*seg, s);
   s.segment = seg;
   send(s, std::move(seg));
+}
+
+void RemoteBackend::set_prompt(Segment& seg, const Sample& s, const std::string& suffix) const {
+  if (!s.ids_known) {
+    seg.body["prompt"] = s.prompt + suffix;
+    return;
+  }
+  TokenSeq ids = s.ids;
+  const TokenSeq more = token_ids(suffix);
+  ids.insert(ids.end(), more.begin(), more.end());
+  seg.body["prompt"] = ids;
 }
 
 void RemoteBackend::send(Sample& s, std::shared_ptr<Segment> seg) {
@@ -467,20 +495,28 @@ void RemoteBackend::worker() {
     };
     try {
       seg->reply = run_completion(*pool_, path, seg->body.dump(), seg->stream,
-                                  [&](const std::string& text) {
+                                  [&](const CompletionPiece& piece) {
                                     if (seg->cancelled) return false;
-                                    if (seg->stream) post({seg, text, false});
+                                    post({seg, piece, false});
                                     return true;
                                   });
     } catch (const std::exception& e) {
       seg->reply.ok = false;
       seg->reply.error = e.what();
     }
-    post({seg, "", true});
+    post({seg, {}, true});
   }
 }
 
-void RemoteBackend::apply(Sample& s, const Decision& d) {
+void RemoteBackend::apply(Sample& s, const Decision& d, std::optional<Token> sampled) {
+  if (s.ids_known) {
+    // As the local engine keeps its cells: take back, keep the sampled token, inject.
+    s.ids.resize(s.ids.size() - std::min(s.ids.size(), static_cast<size_t>(d.retract)));
+    if (!d.done) {
+      if (sampled && d.keep_token) s.ids.push_back(*sampled);
+      s.ids.insert(s.ids.end(), d.inject.begin(), d.inject.end());
+    }
+  }
   stats_.injected_tokens += static_cast<int64_t>(d.inject.size());
   s.result.injected_tokens += static_cast<int>(d.inject.size());
   if (d.mask_triggers) s.mask_trigger = true;
@@ -522,12 +558,51 @@ void RemoteBackend::finish(Sample& s, FinishReason reason) {
 }
 
 void RemoteBackend::feed(Sample& s, int n, const std::string& text) {
+  // Ids unknown from here on: the server sent text alone.
+  s.by_ids = false;
+  s.ids_known = false;
   const Phase phase = s.forcer->phase();
   stats_.sampled_tokens += n;
   stats_.decoded_tokens += n;
   s.result.sampled_tokens += n;
   for (int i = 0; i < n && s.forcer->phase() == phase && !s.done; ++i) {
     apply(s, s.forcer->on_token(kText, i == 0 ? std::string_view(text) : std::string_view()));
+  }
+}
+
+void RemoteBackend::feed_ids(Sample& s, Segment& seg, const CompletionPiece& piece) {
+  const auto n = static_cast<int>(piece.token_ids.size());
+  seg.fed += n;
+  const Phase phase = s.forcer->phase();
+  stats_.sampled_tokens += n;
+  stats_.decoded_tokens += n;
+  s.result.sampled_tokens += n;
+  for (int i = 0; i < n && s.forcer->phase() == phase && !s.done; ++i) {
+    const Token t = piece.token_ids[static_cast<size_t>(i)];
+    apply(s, s.forcer->on_token(t, i == 0 ? std::string_view(piece.text) : std::string_view()), t);
+  }
+}
+
+void RemoteBackend::take_piece(Sample& s, Segment& seg, const CompletionPiece& piece) {
+  // A segment sent as text tells the prompt's ids: the sample continues from ids.
+  if (s.by_ids && !s.ids_known && piece.has_prompt_token_ids) {
+    s.ids = piece.prompt_token_ids;
+    s.ids_known = true;
+  }
+  if (s.by_ids && piece.has_token_ids && (!piece.token_ids.empty() || piece.text.empty())) {
+    feed_ids(s, seg, piece);
+    return;
+  }
+  // Text alone: each streamed piece is a token, but the last one, whose count comes
+  // from usage.
+  if (piece.text.empty()) return;
+  if (!seg.stream) {
+    seg.held = piece.text;
+  } else if (seg.fed + 1 < seg.asked && seg.held.empty()) {
+    ++seg.fed;
+    feed(s, 1, piece.text);
+  } else {
+    seg.held += piece.text;
   }
 }
 
@@ -544,10 +619,14 @@ void RemoteBackend::on_end(Segment& seg) {
   }
   const Phase phase = s.forcer->phase();
   const int steps_left = s.forcer->steps_left();
-  // All tokens: usage's count, or one per streamed chunk where the server gives none.
-  const int chunks = seg.stream ? reply.chunks : (reply.text.empty() ? 0 : 1);
-  const int total = std::max({reply.tokens, chunks, seg.fed + (seg.held.empty() ? 0 : 1)});
-  if (total > seg.fed) feed(s, total - seg.fed, seg.held);
+  // All tokens: their ids, else usage's count, or one per streamed chunk where the
+  // server gives none.
+  int total = seg.fed;
+  if (!(s.by_ids && reply.has_token_ids)) {
+    const int chunks = seg.stream ? reply.chunks : (reply.text.empty() ? 0 : 1);
+    total = std::max({reply.tokens, chunks, seg.fed + (seg.held.empty() ? 0 : 1)});
+    if (total > seg.fed) feed(s, total - seg.fed, seg.held);
+  }
   if (s.done || s.forcer->phase() != phase) return;  // the cap or max_answer closed it
   const bool stopped = reply.finish_reason == "stop";
   if (!stopped && s.forcer->steps_left() != steps_left) return;  // a step ended: go on
@@ -573,7 +652,8 @@ void RemoteBackend::on_end(Segment& seg) {
         (why.is_string() && why == format_.end_trigger) || why.is_number_integer();
     end_of_generation = end_of_generation || !at_trigger;
   }
-  apply(s, s.forcer->on_token(end_of_generation ? kEnd : kTrigger, ""));
+  const Token stop = end_of_generation ? kEnd : s.trigger;
+  apply(s, s.forcer->on_token(stop, ""), stop);
 }
 
 bool RemoteBackend::step() {
@@ -603,15 +683,9 @@ bool RemoteBackend::step() {
     Segment& seg = *e.segment;
     Sample& s = *seg.sample;
     if (!e.end) {
-      if (s.done || seg.abandoned) continue;
-      // Each streamed piece is a token, but the last one: its count comes from usage.
-      if (seg.fed + 1 < seg.asked && seg.held.empty()) {
-        ++seg.fed;
-        feed(s, 1, e.text);
-        consider_probe(s, false);
-      } else {
-        seg.held += e.text;
-      }
+      if (s.done || seg.abandoned || seg.is_probe) continue;
+      take_piece(s, seg, e.piece);
+      consider_probe(s, false);
       continue;
     }
     try {

@@ -13,6 +13,14 @@
 // Segments stream (SSE): text reaches on_text as the server sends it, each chunk one
 // token until the last, whose count comes from usage.
 //
+// Token ids: where the server takes token prompts and returns the ids it generated
+// (`s1 serve`: vLLM's return_token_ids), the forcer works on real ids and each sample
+// keeps its sequence's ids as the local engine keeps its KV cells (kept sampled tokens,
+// forced tokens, retractions). Later segments and probes send those ids, so the
+// server's prefix cache finds all it holds; text would be tokenized again, and sampled
+// tokens that are not the tokenizer's split of their text would be decoded again. A
+// sample whose server sends no ids goes on as text.
+//
 // Prompts: a conversation is rendered with the model's real chat template, from the
 // first of: a Jinja file (chat_template_file, llama.cpp's engine as for local models),
 // a GGUF's template (tokenizer_model), the server's own rendering (llama-server's
@@ -38,6 +46,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -112,12 +121,19 @@ class RemoteBackend : public Backend {
   ChatRenderer renderer() const;
   TokenSeq token_ids(const std::string& text) const;
   void count_all(const std::vector<std::string>& texts) const;
-  std::shared_ptr<const ForcingVocab> vocab_for(const BackendRequest& request) const;
+  std::shared_ptr<const ForcingVocab> vocab_for(const BackendRequest& request, bool by_ids) const;
   void worker();
   void launch(Sample& s);
   void send(Sample& s, std::shared_ptr<Segment> seg);  // to the workers
-  void apply(Sample& s, const Decision& d);
-  void feed(Sample& s, int n, const std::string& text);
+  // Carries out the forcer's decision; `sampled`: the token it decided on, if any.
+  void apply(Sample& s, const Decision& d, std::optional<Token> sampled = std::nullopt);
+  void feed(Sample& s, int n, const std::string& text);  // n tokens of unknown ids
+  void feed_ids(Sample& s, Segment& seg, const CompletionPiece& piece);
+  // A piece of a segment's answer: its prompt's ids, then its tokens.
+  void take_piece(Sample& s, Segment& seg, const CompletionPiece& piece);
+  // Sets the prompt of `seg`, a request continuing `s`: its token ids where they are
+  // known, else its text; `suffix` appended.
+  void set_prompt(Segment& seg, const Sample& s, const std::string& suffix = "") const;
   void on_end(Segment& seg);
   void finish(Sample& s, FinishReason reason);
   // Adaptive thinking, client ends and suppression (remote_probes.cc).
@@ -147,6 +163,9 @@ class RemoteBackend : public Backend {
   // Shared by the owner thread and prepare() callers.
   mutable std::mutex cache_mutex_;
   mutable bool started_ = false;
+  // Samples continue from token ids: the server takes token prompts and returns the ids
+  // it generated (`s1 serve`), and the end trigger is one token of known id.
+  mutable bool by_ids_ = false;
   mutable ServerKind kind_ = ServerKind::kAuto;
   mutable std::map<std::string, TokenSeq> token_ids_;
   mutable std::map<std::string, std::shared_ptr<const ForcingVocab>> vocabs_;

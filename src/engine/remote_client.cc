@@ -167,24 +167,49 @@ void take_probabilities(const json& logprobs, CompletionReply& reply) {
   }
 }
 
+// Reads a list of token ids (false if `v` is not one).
+bool take_ids(const json& v, std::vector<int32_t>& out) {
+  if (!v.is_array()) return false;
+  for (const json& t : v) {
+    if (!t.is_number_integer()) return false;
+  }
+  for (const json& t : v) out.push_back(t.get<int32_t>());
+  return true;
+}
+
 // Takes one completion object (a whole answer or a stream chunk) into `reply`.
-// Returns the text of its first choice ("" if none).
-std::string take_chunk(const json& j, CompletionReply& reply) {
+// Returns the piece of its first choice (empty if none).
+CompletionPiece take_chunk(const json& j, CompletionReply& reply) {
+  CompletionPiece piece;
   if (const json usage = j.value("usage", json()); usage.is_object()) {
     if (usage.value("completion_tokens", json()).is_number_integer()) {
       reply.tokens = usage["completion_tokens"].get<int>();
     }
   }
   const json choices = j.value("choices", json());
-  if (!choices.is_array() || choices.empty() || !choices[0].is_object()) return "";
+  if (!choices.is_array() || choices.empty() || !choices[0].is_object()) return piece;
   const json& c = choices[0];
   if (const json why = c.value("finish_reason", json()); why.is_string()) {
     reply.finish_reason = why.get<std::string>();
   }
   if (c.contains("stop_reason")) reply.stop_reason = c["stop_reason"].dump();
   take_probabilities(c.value("logprobs", json()), reply);
-  const json text = c.value("text", json());
-  return text.is_string() ? text.get<std::string>() : "";
+  if (const json text = c.value("text", json()); text.is_string()) piece.text = text.get<std::string>();
+  piece.has_token_ids = take_ids(c.value("token_ids", json()), piece.token_ids);
+  piece.has_prompt_token_ids = take_ids(c.value("prompt_token_ids", json()), piece.prompt_token_ids);
+  return piece;
+}
+
+// Adds a piece's ids to the reply's: the reply has ids while every piece with text
+// brought its own.
+void take_piece_ids(const CompletionPiece& piece, CompletionReply& reply) {
+  if (piece.has_token_ids) {
+    reply.has_token_ids = !reply.token_ids_missing;
+    reply.token_ids.insert(reply.token_ids.end(), piece.token_ids.begin(), piece.token_ids.end());
+  } else if (!piece.text.empty()) {
+    reply.token_ids_missing = true;
+    reply.has_token_ids = false;
+  }
 }
 
 bool is_completion(const json& j) {
@@ -196,7 +221,7 @@ bool is_completion(const json& j) {
 
 CompletionReply run_completion(ClientPool& pool, const std::string& path,
                                const std::string& body, bool stream,
-                               const std::function<bool(const std::string&)>& on_text) {
+                               const std::function<bool(const CompletionPiece&)>& on_piece) {
   CompletionReply reply;
   if (!stream) {
     const HttpReply r = pool.post(path, body);
@@ -209,8 +234,10 @@ CompletionReply run_completion(ClientPool& pool, const std::string& path,
       reply.error = "not a completion response: " + r.body.substr(0, 300);
       return reply;
     }
-    reply.text = take_chunk(j, reply);
-    if (!reply.text.empty()) on_text(reply.text);
+    const CompletionPiece piece = take_chunk(j, reply);
+    reply.text = piece.text;
+    take_piece_ids(piece, reply);
+    if (!piece.text.empty() || !piece.token_ids.empty()) on_piece(piece);
     reply.ok = true;
     return reply;
   }
@@ -229,11 +256,12 @@ CompletionReply run_completion(ClientPool& pool, const std::string& path,
         malformed = true;
         return false;
       }
-      std::string text = take_chunk(j, reply);
-      if (text.empty()) continue;
-      ++reply.chunks;
-      reply.text += text;
-      if (!on_text(text)) {
+      const CompletionPiece piece = take_chunk(j, reply);
+      take_piece_ids(piece, reply);
+      if (piece.text.empty() && piece.token_ids.empty()) continue;
+      if (!piece.text.empty()) ++reply.chunks;
+      reply.text += piece.text;
+      if (!on_piece(piece)) {
         abandoned = true;
         return false;
       }

@@ -5,6 +5,7 @@
 // (see server_kind.h).
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -82,6 +83,17 @@ class SseReader {
   std::string buffer_;
 };
 
+// One piece of a /v1/completions answer: a stream chunk's, or a whole answer's.
+// Token ids come where the request asked for them (`return_token_ids`, vLLM's field,
+// which `s1 serve` answers alike) and the server gave them.
+struct CompletionPiece {
+  std::string text;
+  bool has_token_ids = false;
+  std::vector<int32_t> token_ids;  // the tokens of `text` (a stream's delta)
+  bool has_prompt_token_ids = false;
+  std::vector<int32_t> prompt_token_ids;  // the prompt as the server holds it
+};
+
 // One /v1/completions answer, whole or assembled from stream chunks.
 struct CompletionReply {
   bool ok = false;
@@ -98,14 +110,20 @@ struct CompletionReply {
   // logprobs.tokens / token_logprobs); empty otherwise.
   std::vector<std::string> token_texts;
   std::vector<float> token_probs;
+  // Every piece's token ids: has_token_ids when some piece brought ids and none with
+  // text came without them.
+  bool has_token_ids = false;
+  bool token_ids_missing = false;
+  std::vector<int32_t> token_ids;
 };
 
 // POSTs the JSON `body` to `path`. With `stream` (the body asks for it) the answer is
-// read as SSE and each piece of text goes to `on_text` as it arrives (false: stop
-// reading; the reply then has error "abandoned"); else the whole text goes to it once.
-// Never throws for network or server errors: see `error`.
+// read as SSE and each piece with text or token ids goes to `on_piece` as it arrives
+// (false: stop reading; the reply then has error "abandoned"); else the whole answer
+// goes to it once (if it has text or ids). Never throws for network or server errors:
+// see `error`.
 CompletionReply run_completion(ClientPool& pool, const std::string& path,
                                const std::string& body, bool stream,
-                               const std::function<bool(const std::string&)>& on_text);
+                               const std::function<bool(const CompletionPiece&)>& on_piece);
 
 }  // namespace s1

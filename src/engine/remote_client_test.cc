@@ -32,7 +32,7 @@ TEST(RemoteClient, SplitsServerSentEventsAcrossPieces) {
 TEST(RemoteClient, ReportsAnUnreachableServer) {
   ClientPool pool("http://127.0.0.1:1", "", 5);
   const CompletionReply r = run_completion(pool, "/v1/completions", R"({"stream": true})", true,
-                                           [](const std::string&) { return true; });
+                                           [](const CompletionPiece&) { return true; });
   EXPECT_FALSE(r.ok);
   EXPECT_NE(r.error.find("cannot reach http://127.0.0.1:1"), std::string::npos) << r.error;
   const HttpReply g = pool.get("/v1/models");

@@ -130,8 +130,7 @@ void RemoteBackend::launch_probe(Sample& s, int thinking_tokens) {
   // token's probability; it ends at end of generation or after probe_tokens.
   SegmentStops stops;
   for (const auto& e : settings_.end_of_generation) stops.stop.push_back(e);
-  json body = {{"prompt", s.prompt + rules.suffix},
-               {"max_tokens", rules.probe_tokens},
+  json body = {{"max_tokens", rules.probe_tokens},
                {"temperature", 0},
                {"stream", false}};
   body.update(json::parse(segment_fields(kind_, stops)));
@@ -145,6 +144,7 @@ void RemoteBackend::launch_probe(Sample& s, int thinking_tokens) {
   seg->probe_at = thinking_tokens;
   seg->asked = rules.probe_tokens;
   seg->body = std::move(body);
+  set_prompt(*seg, s, rules.suffix);
   s.probe = seg;
   send(s, std::move(seg));
 }
@@ -204,7 +204,8 @@ bool RemoteBackend::exit_if_due(Sample& s) {
   if (!s.exit_answer.empty()) {
     answer.emplace();
     answer->text = probed_answer_text(s.exit_answer);
-    answer->tokens.assign(std::max<size_t>(1, token_ids(answer->text).size()), kForced);
+    answer->tokens = token_ids(answer->text);
+    if (!s.by_ids) answer->tokens.assign(std::max<size_t>(1, answer->tokens.size()), kForced);
   }
   const Decision d = forcer.end_thinking(s.exit_reason, answer ? &*answer : nullptr);
   s.exit_reason.clear();

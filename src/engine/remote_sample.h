@@ -22,12 +22,14 @@ inline double ms_between(Clock::time_point a, Clock::time_point b) {
   return std::chrono::duration<double, std::milli>(b - a).count();
 }
 
-// Stand-in token ids: the forcer sees the remote text as tokens of these kinds.
-constexpr Token kText = 10;      // a sampled token (its text rides on the first of a segment)
-constexpr Token kTrigger = 1;    // the model stopped at an end trigger
-constexpr Token kEnd = 2;        // the model stopped at an end-of-generation token
-constexpr Token kForced = 3;     // a token of a forced string
-constexpr Token kDelimRest = 4;  // a token of the end delimiter after the trigger
+// Stand-in token ids, where the real ones are unknown: the forcer sees the remote text
+// as tokens of these kinds. Negative, so never a real id (with token ids, the forcer
+// sees real ids and these only where the server sent none).
+constexpr Token kText = -10;      // a sampled token (its text rides on the first of a segment)
+constexpr Token kTrigger = -1;    // the model stopped at an end trigger
+constexpr Token kEnd = -2;        // the model stopped at an end-of-generation token
+constexpr Token kForced = -3;     // a token of a forced string
+constexpr Token kDelimRest = -4;  // a token of the end delimiter after the trigger
 // Each step marker is counted once (then cached); 1000 steps of ~100 tokens is more
 // thinking than any served context holds.
 constexpr int kMaxRemoteSteps = 1000;
@@ -42,6 +44,14 @@ struct RemoteBackend::Sample {
   std::optional<BudgetForcer> forcer;
   BudgetRules rules;
   std::string prompt;  // grows with every segment and forced string
+  // Continuing from token ids (RemoteBackend::by_ids_): the forcer's vocabulary has real
+  // ids, and once the server told the prompt's ids (`ids_known`), `ids` is the sequence
+  // as the server holds it (prompt, kept sampled tokens, forced tokens; kept as the
+  // local engine keeps its KV cells) and segments send it instead of the text.
+  bool by_ids = false;
+  bool ids_known = false;
+  TokenSeq ids;
+  Token trigger = remote_detail::kTrigger;  // fed when the server stopped at the trigger
   SequenceResult result;
   bool started = false;
   bool done = false;
@@ -88,7 +98,7 @@ struct RemoteBackend::Segment {
 
 struct RemoteBackend::Event {
   std::shared_ptr<Segment> segment;
-  std::string text;  // a streamed piece; empty with `end`
+  CompletionPiece piece;  // a streamed piece; empty with `end`
   bool end = false;
 };
 

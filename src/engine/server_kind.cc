@@ -87,6 +87,8 @@ std::string segment_fields(ServerKind kind, const SegmentStops& stops) {
       break;
     case ServerKind::kS1:
       body["cache_prompt"] = true;  // `s1 serve` takes llama-server's field
+      // ... and vLLM's stop_token_ids: the trigger ends a segment as one token.
+      if (!stops.stop_token_ids.empty()) body["stop_token_ids"] = stops.stop_token_ids;
       break;
     case ServerKind::kAuto:
     case ServerKind::kOpenAi:

@@ -72,6 +72,7 @@ TEST(ServerKind, MapsLlamaServerAndS1Fields) {
   EXPECT_FALSE(llama.contains("min_tokens"));
   const json s1 = json::parse(segment_fields(ServerKind::kS1, trigger_stops(false)));
   EXPECT_EQ(s1["cache_prompt"], true);
+  EXPECT_EQ(s1["stop_token_ids"], json({151644}));  // `s1 serve` takes vLLM's field
   EXPECT_FALSE(s1.contains("skip_special_tokens"));
   const json openai = json::parse(segment_fields(ServerKind::kOpenAi, trigger_stops(true)));
   EXPECT_EQ(openai.size(), 1u);  // the stop strings alone
