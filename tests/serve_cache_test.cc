@@ -14,13 +14,6 @@ namespace {
 using nlohmann::json;
 using test::ServerProcess;
 
-double metric(const std::string& exposition, const std::string& series) {
-  const std::string text = "\n" + exposition;
-  const std::string key = "\n" + series + " ";
-  const size_t at = text.find(key);
-  return at == std::string::npos ? -1 : std::stod(text.substr(at + key.size()));
-}
-
 json post(const ServerProcess& server, const std::string& path, const json& body) {
   auto c = server.client(60);
   auto r = c.Post(path.c_str(), body.dump(), "application/json");
@@ -58,13 +51,13 @@ TEST(ServeCache, ChatTurnsReuseTheConversationSoFar) {
     auto m = server.client().Get("/metrics");
     ASSERT_TRUE(m);
     text = m->body;
-    if (metric(text, "s1_kv_cells_used") == 0) break;
+    if (test::metric(text, "s1_kv_cells_used") == 0) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
-  EXPECT_GE(metric(text, "s1_prefix_cache_hits_total"), 5) << text;
-  EXPECT_GT(metric(text, "s1_prefix_cache_reused_tokens_total"), 0) << text;
-  EXPECT_GT(metric(text, "s1_kv_cells_cached"), 0) << text;
-  EXPECT_EQ(metric(text, "s1_kv_cells_used"), 0) << text;
+  EXPECT_GE(test::metric(text, "s1_prefix_cache_hits_total"), 5) << text;
+  EXPECT_GT(test::metric(text, "s1_prefix_cache_reused_tokens_total"), 0) << text;
+  EXPECT_GT(test::metric(text, "s1_kv_cells_cached"), 0) << text;
+  EXPECT_EQ(test::metric(text, "s1_kv_cells_used"), 0) << text;
 }
 
 TEST(ServeCache, RawContinuationsHitAndCachePromptFalseOptsOut) {

@@ -22,30 +22,15 @@ constexpr int kImStart = 151644;  // <|im_start|>: the s1 format's end trigger
 constexpr int kImEnd = 151645;    // end-of-generation tokens of the tiny model
 constexpr int kEndOfText = 151643;
 
-// The value of a Prometheus series (`name` with its labels, if any) or -1.
-double metric(const std::string& exposition, const std::string& series) {
-  const std::string text = "\n" + exposition;
-  const std::string key = "\n" + series + " ";
-  const size_t at = text.find(key);
-  if (at == std::string::npos) return -1;
-  return std::stod(text.substr(at + key.size()));
-}
-
-std::string metrics(const ServerProcess& server) {
-  auto c = server.client(10);
-  auto r = c.Get("/metrics");
-  return r && r->status == 200 ? r->body : "";
-}
-
 // Polls /metrics until nothing runs, is queued or holds a KV cell (up to `timeout_s`);
 // returns the last exposition.
 std::string wait_idle(const ServerProcess& server, int timeout_s = 20) {
   std::string text;
   const auto deadline = Clock::now() + std::chrono::seconds(timeout_s);
   while (Clock::now() < deadline) {
-    text = metrics(server);
-    if (metric(text, "s1_busy_sequences") == 0 && metric(text, "s1_kv_cells_used") == 0 &&
-        metric(text, "s1_requests_in_flight") == 0 && metric(text, "s1_queue_depth") == 0) {
+    text = test::metrics(server);
+    if (test::metric(text, "s1_busy_sequences") == 0 && test::metric(text, "s1_kv_cells_used") == 0 &&
+        test::metric(text, "s1_requests_in_flight") == 0 && test::metric(text, "s1_queue_depth") == 0) {
       break;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
@@ -160,8 +145,8 @@ TEST(ServeHardening, EmptyIgnoreStringAnswers) {
   EXPECT_EQ(events[0]["text"], "");
   EXPECT_EQ(events[1]["kind"], "end");
   const std::string text = wait_idle(server);
-  EXPECT_EQ(metric(text, "s1_busy_sequences"), 0) << text;
-  EXPECT_EQ(metric(text, "s1_kv_cells_used"), 0) << text;
+  EXPECT_EQ(test::metric(text, "s1_busy_sequences"), 0) << text;
+  EXPECT_EQ(test::metric(text, "s1_kv_cells_used"), 0) << text;
 }
 
 TEST(ServeHardening, ANonStreamingClientThatLeavesFreesItsSequence) {
@@ -172,17 +157,17 @@ TEST(ServeHardening, ANonStreamingClientThatLeavesFreesItsSequence) {
     ASSERT_TRUE(raw.send(http_post("/v1/chat/completions", long_chat(6000, false).dump())));
     // Once it runs, leave.
     const auto deadline = Clock::now() + std::chrono::seconds(20);
-    while (Clock::now() < deadline && metric(metrics(server), "s1_busy_sequences") != 1) {
+    while (Clock::now() < deadline && test::metric(test::metrics(server), "s1_busy_sequences") != 1) {
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
-    ASSERT_EQ(metric(metrics(server), "s1_busy_sequences"), 1);
+    ASSERT_EQ(test::metric(test::metrics(server), "s1_busy_sequences"), 1);
   }
   const std::string text = wait_idle(server);
-  EXPECT_EQ(metric(text, "s1_busy_sequences"), 0) << text;
-  EXPECT_EQ(metric(text, "s1_kv_cells_used"), 0) << text;
+  EXPECT_EQ(test::metric(text, "s1_busy_sequences"), 0) << text;
+  EXPECT_EQ(test::metric(text, "s1_kv_cells_used"), 0) << text;
   // Cancelled, not run to its 6000-token cap.
-  EXPECT_EQ(metric(text, "s1_samples_total{finish_reason=\"cancelled\"}"), 1) << text;
-  EXPECT_EQ(metric(text, "s1_client_disconnects_total"), 1) << text;
+  EXPECT_EQ(test::metric(text, "s1_samples_total{finish_reason=\"cancelled\"}"), 1) << text;
+  EXPECT_EQ(test::metric(text, "s1_client_disconnects_total"), 1) << text;
 }
 
 TEST(ServeHardening, TricklingClientsDoNotBlockHealthOrMetrics) {
@@ -291,10 +276,10 @@ TEST(ServeHardening, SigtermAnswersQueuedClientsAndEndsRunningStreams) {
     }
   }
   const auto deadline = Clock::now() + std::chrono::seconds(20);
-  while (Clock::now() < deadline && metric(metrics(server), "s1_queue_depth") < 4) {
+  while (Clock::now() < deadline && test::metric(test::metrics(server), "s1_queue_depth") < 4) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
-  ASSERT_EQ(metric(metrics(server), "s1_queue_depth"), 4);
+  ASSERT_EQ(test::metric(test::metrics(server), "s1_queue_depth"), 4);
   const auto t0 = Clock::now();
   const int status = server.stop();  // SIGTERM, then (after 5 s) SIGKILL
   const double took = std::chrono::duration<double>(Clock::now() - t0).count();
@@ -404,10 +389,10 @@ TEST(ServeHardening, StormThenSigterm) {
   EXPECT_GT(answered.load(), kClients);
   EXPECT_GT(cut.load(), 0);
   const std::string text = wait_idle(server, 30);
-  EXPECT_EQ(metric(text, "s1_busy_sequences"), 0) << text;
-  EXPECT_EQ(metric(text, "s1_kv_cells_used"), 0) << text;
-  EXPECT_EQ(metric(text, "s1_requests_in_flight"), 0) << text;
-  EXPECT_EQ(metric(text, "s1_queue_depth"), 0) << text;
+  EXPECT_EQ(test::metric(text, "s1_busy_sequences"), 0) << text;
+  EXPECT_EQ(test::metric(text, "s1_kv_cells_used"), 0) << text;
+  EXPECT_EQ(test::metric(text, "s1_requests_in_flight"), 0) << text;
+  EXPECT_EQ(test::metric(text, "s1_queue_depth"), 0) << text;
 
   // SIGTERM with streams running and queued: each ends cleanly, the process exits 0.
   std::atomic<int> started{0};

@@ -181,4 +181,20 @@ inline std::vector<std::string> sse_payloads(const std::string& body) {
   return out;
 }
 
+// The value of a series (its name with its labels, if any) in a Prometheus
+// exposition, or -1 if absent.
+inline double metric(const std::string& exposition, const std::string& series) {
+  const std::string text = "\n" + exposition;
+  const std::string key = "\n" + series + " ";
+  const size_t at = text.find(key);
+  return at == std::string::npos ? -1 : std::stod(text.substr(at + key.size()));
+}
+
+// A server's GET /metrics ("" if it did not answer).
+inline std::string metrics(const ServerProcess& server) {
+  auto c = server.client(10);
+  auto r = c.Get("/metrics");
+  return r && r->status == 200 ? r->body : "";
+}
+
 }  // namespace s1::test

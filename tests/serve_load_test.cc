@@ -14,14 +14,6 @@ namespace {
 
 using nlohmann::json;
 
-// The value of an unlabelled series in a Prometheus exposition (-1 if absent).
-double metric(const std::string& text, const std::string& name) {
-  const std::string key = "\n" + name + " ";
-  const size_t at = text.find(key);
-  if (at == std::string::npos) return -1;
-  return std::stod(text.substr(at + key.size()));
-}
-
 TEST(ServeLoad, DisconnectingStreamsFreeTheirSequencesAndCells) {
   test::ServerProcess server(
       test::s1_serve_argv({"--parallel", "8", "-c", "512", "--queue", "64"}), 0,
@@ -81,17 +73,17 @@ TEST(ServeLoad, DisconnectingStreamsFreeTheirSequencesAndCells) {
     auto r = c.Get("/metrics");
     ASSERT_TRUE(r);
     text = "\n" + r->body;
-    if (metric(text, "s1_busy_sequences") == 0 && metric(text, "s1_kv_cells_used") == 0 &&
-        metric(text, "s1_requests_in_flight") == 0) {
+    if (test::metric(text, "s1_busy_sequences") == 0 && test::metric(text, "s1_kv_cells_used") == 0 &&
+        test::metric(text, "s1_requests_in_flight") == 0) {
       break;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
-  EXPECT_EQ(metric(text, "s1_busy_sequences"), 0) << text;
-  EXPECT_EQ(metric(text, "s1_kv_cells_used"), 0) << text;
-  EXPECT_EQ(metric(text, "s1_requests_in_flight"), 0) << text;
-  EXPECT_EQ(metric(text, "s1_queue_depth"), 0) << text;
-  EXPECT_GE(metric(text, "s1_client_disconnects_total"), 1) << text;
+  EXPECT_EQ(test::metric(text, "s1_busy_sequences"), 0) << text;
+  EXPECT_EQ(test::metric(text, "s1_kv_cells_used"), 0) << text;
+  EXPECT_EQ(test::metric(text, "s1_requests_in_flight"), 0) << text;
+  EXPECT_EQ(test::metric(text, "s1_queue_depth"), 0) << text;
+  EXPECT_GE(test::metric(text, "s1_client_disconnects_total"), 1) << text;
   auto h = c.Get("/health");
   ASSERT_TRUE(h);
   EXPECT_EQ(h->status, 200);
