@@ -509,6 +509,15 @@ void Scheduler::apply_draws(const std::vector<Draw>& draws) {
   for (const Draw& d : draws) {
     Slot& s = *d.slot;
     if (!s.active() || s.epoch != d.epoch) continue;  // a callback cancelled it meanwhile
+    const TokenSeq& stops = s.request->stop_tokens;
+    if (std::find(stops.begin(), stops.end(), d.token) != stops.end()) {
+      // A client's stop token: the end, before any rule sees it (held text is shown).
+      Decision stop = s.forcer->finish(FinishReason::kStop);
+      stop.keep_token = false;
+      s.result.stop_token = d.token;
+      apply(s, d.token, stop);
+      continue;
+    }
     const int thinking_before = s.forcer->thinking_tokens();
     const Decision decision = s.forcer->on_token(d.token, model_.piece(d.token));
     apply(s, d.token, decision);
