@@ -130,6 +130,16 @@ TEST_F(ServeTokens, StopTokenIdsEndAtTheToken) {
   const auto ids = stopped["token_ids"].get<std::vector<int>>();
   EXPECT_EQ(std::find(ids.begin(), ids.end(), kThe), ids.end());
   EXPECT_EQ(stopped["text"].get<std::string>().find(" the"), std::string::npos);
+  // A plain continuation that ends at the end trigger says so as vLLM given it as a stop
+  // token would; one that runs out of tokens says nothing.
+  body.erase("stop_token_ids");
+  body["logit_bias"] = {{std::to_string(kImStart), 100}};
+  const json at_trigger = ok("/v1/completions", body)["choices"][0];
+  EXPECT_EQ(at_trigger["finish_reason"], "stop");
+  EXPECT_EQ(at_trigger["stop_reason"], kImStart);
+  EXPECT_TRUE(at_trigger["token_ids"].empty());
+  EXPECT_TRUE(free_run["stop_reason"].is_null());
+  body["logit_bias"] = {{std::to_string(kThe), 100}};
   // Chat takes stop_token_ids too.
   const auto [status, chat] = post(
       "/v1/chat/completions",

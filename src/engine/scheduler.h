@@ -112,7 +112,10 @@ struct SequenceResult {
   int retracted_tokens = 0;
   std::vector<ForcingEvent> events;
   FinishReason finish_reason = FinishReason::kNone;  // kStop, kLength, kContext, kCancelled
-  Token stop_token = -1;      // the GenerationRequest::stop_tokens token that ended it, or -1
+  // The sampled token that stopped it: one of GenerationRequest::stop_tokens, or the end
+  // trigger's last token when thinking ended there with no answer to follow (max_answer
+  // 0, e.g. a plain continuation); -1 otherwise (end of generation, a budget, ...).
+  Token stop_token = -1;
   int max_think = -1;         // the cap that applied (after clamping to the context)
   bool clamped = false;       // the budget was lowered to fit the context
   bool thinking_off = false;  // the prompt closed thinking: no thinking rule applied

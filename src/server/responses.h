@@ -19,8 +19,9 @@
 //    completion_tokens, and its one event (what ended it) has empty text, as nothing
 //    forced is shown.
 //  - stop_reason on every choice (vLLM's): the token id (an integer) when one of
-//    stop_token_ids ended it, the stop string when one of `stop` did, else null. Streams
-//    carry it on the finishing chunk.
+//    stop_token_ids ended it, or when a plain completion ended at the end trigger (as if
+//    the trigger were one of them); the stop string when one of `stop` did; else null
+//    (end of generation, a budget). Streams carry it on the finishing chunk.
 //  - completions with return_token_ids (vLLM's): choices[i].prompt_token_ids (the prompt
 //    as decoded: a token prompt as given, a text prompt's tokens with its BOS; null where
 //    the backend does not tokenize) and choices[i].token_ids, the tokens whose text is in
