@@ -55,10 +55,10 @@ void print_result(FILE* out, const SequenceResult& r, bool color) {
                to_string(r.finish_reason), color ? kReset : "");
   TextPrinter p(out, color);
   if (!r.thinking_off) {
-    p.print({Channel::kThinking, r.thinking, false});
-    p.print({Channel::kDelimiter, "", false});
+    p.print({Channel::kThinking, r.thinking, false, {}});
+    p.print({Channel::kDelimiter, "", false, {}});
   }
-  p.print({Channel::kAnswer, r.answer, false});
+  p.print({Channel::kAnswer, r.answer, false, {}});
   p.end();
 }
 

@@ -298,7 +298,8 @@ void BudgetForcer::close_thinking(Decision& d, ForcingKind kind, const std::stri
   const auto kept = static_cast<size_t>(kept_trigger_tokens);
   d.inject.insert(d.inject.end(), delim.tokens.begin() + static_cast<long>(kept),
                   delim.tokens.end());
-  d.output.push_back({Channel::kDelimiter, delim.text, kept < delim.tokens.size()});
+  // The kept trigger's tokens were held, never shown: the delimiter's text is theirs too.
+  d.output.push_back({Channel::kDelimiter, delim.text, kept < delim.tokens.size(), delim.tokens});
   if (kept < delim.tokens.size()) event.text += delim.text;
   if (kind == ForcingKind::kCap || answer != nullptr) {
     append_forced(d, Channel::kAnswer, vocab_->cap_suffix);
@@ -343,19 +344,22 @@ Decision BudgetForcer::on_answer_token(Token token, std::string_view piece) {
 
 void BudgetForcer::append_forced(Decision& d, Channel channel, const ForcedText& text) {
   d.inject.insert(d.inject.end(), text.tokens.begin(), text.tokens.end());
+  if (text.text.empty() && text.tokens.empty()) return;
+  d.output.push_back({channel, text.text, true, text.tokens});
   if (text.text.empty()) return;
-  d.output.push_back({channel, text.text, true});
   if (channel == Channel::kThinking) ends_with_newline_ = text.text.back() == '\n';
 }
 
-void BudgetForcer::emit(Decision& d, Channel channel, std::string_view text) {
-  if (text.empty()) return;
+void BudgetForcer::emit(Decision& d, Channel channel, std::string_view text,
+                        const TokenSeq& tokens) {
+  if (text.empty() && tokens.empty()) return;
   if (!d.output.empty() && d.output.back().channel == channel && !d.output.back().forced) {
     d.output.back().text += sanitize_utf8(text);
+    d.output.back().tokens.insert(d.output.back().tokens.end(), tokens.begin(), tokens.end());
   } else {
-    d.output.push_back({channel, sanitize_utf8(text), false});
+    d.output.push_back({channel, sanitize_utf8(text), false, tokens});
   }
-  if (channel == Channel::kThinking) ends_with_newline_ = text.back() == '\n';
+  if (channel == Channel::kThinking && !text.empty()) ends_with_newline_ = text.back() == '\n';
 }
 
 void BudgetForcer::release_held(Decision& d, bool all) {
@@ -368,9 +372,13 @@ void BudgetForcer::release_held(Decision& d, bool all) {
   const size_t n = held_.size() - hold;
   if (n == 0) return;
   std::string text;
-  for (size_t i = 0; i < n; ++i) text += held_[i].piece;
+  TokenSeq tokens;
+  for (size_t i = 0; i < n; ++i) {
+    text += held_[i].piece;
+    tokens.push_back(held_[i].token);
+  }
   held_.erase(held_.begin(), held_.begin() + static_cast<long>(n));
-  emit(d, phase_ == Phase::kThinking ? Channel::kThinking : Channel::kAnswer, text);
+  emit(d, phase_ == Phase::kThinking ? Channel::kThinking : Channel::kAnswer, text, tokens);
 }
 
 bool BudgetForcer::is_end_of_generation(Token token) const {

@@ -126,10 +126,17 @@ struct ForcingEvent {
                         // character's at the cap): they no longer count
 };
 
+// Text to show and the tokens that make it, as the sequence holds them: released
+// sampled tokens, a forced string's tokens, or for the end delimiter all of its tokens (a
+// kept trigger included). A decision's chunks, over a sequence's life, hold exactly the
+// tokens after the prompt that the engine holds once it has carried the decisions out
+// (keep_token, retract, inject), the last kept token included even when it ends the
+// sequence undecoded. A chunk may have tokens and no text (a token whose piece is empty).
 struct TextChunk {
   Channel channel;
   std::string text;
   bool forced;  // inserted by a rule, not sampled
+  TokenSeq tokens;
 };
 
 // What the engine does after one step, in this order: drop the sampled token unless
@@ -217,7 +224,7 @@ class BudgetForcer {
   // Thinking tokens at which the current step ends.
   int next_step_boundary() const;
   void append_forced(Decision& d, Channel channel, const ForcedText& text);
-  void emit(Decision& d, Channel channel, std::string_view text);
+  void emit(Decision& d, Channel channel, std::string_view text, const TokenSeq& tokens);
   // Releases held tokens from the front that can no longer be part of a trigger or a
   // split character; `all` releases everything.
   void release_held(Decision& d, bool all);

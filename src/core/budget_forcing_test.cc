@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <string>
 
 namespace s1 {
@@ -709,6 +710,78 @@ TEST(BudgetForcer, AnExitWinsOverIgnoringAnAttemptAtTheSamePoint) {
   ASSERT_EQ(late.events().size(), 2u);
   EXPECT_EQ(late.events()[1].kind, ForcingKind::kExit);
   EXPECT_EQ(late.events()[1].thinking_tokens, 2);  // a Wait
+}
+
+// The engine's sequence after the prompt, built by carrying decisions out as the
+// scheduler does (take back `retract` decoded tokens, keep the sampled token or not, feed
+// `inject`), beside the tokens of every chunk shown: the two must be the same.
+struct TokenTrail {
+  TokenSeq held, shown;
+  void apply(const Decision& d, const Token* sampled = nullptr) {
+    held.resize(held.size() - static_cast<size_t>(d.retract));
+    if (sampled && d.keep_token) held.push_back(*sampled);
+    held.insert(held.end(), d.inject.begin(), d.inject.end());
+    for (const auto& chunk : d.output) shown.insert(shown.end(), chunk.tokens.begin(), chunk.tokens.end());
+  }
+  void token(BudgetForcer& f, Token t, const std::string& text) { apply(f.on_token(t, text), &t); }
+};
+
+TEST(BudgetForcer, ChunkTokensAreTheTokensTheSequenceHolds) {
+  auto multi = think_tags_vocab();
+  multi.end_triggers = {{60, 61, 62}};  // "</reasoning>" in three tokens
+  multi.end_delimiter = {"</reasoning>", {60, 61, 62}};
+  auto s1 = s1_vocab();
+  const auto tags = think_tags_vocab();
+  const auto steps = steps_vocab(2);
+  const ForcedText answer{"42", {4, 2}};
+  auto check = [](const char* name, BudgetForcer f, const std::function<void(BudgetForcer&, TokenTrail&)>& run) {
+    SCOPED_TRACE(name);
+    TokenTrail trail;
+    trail.apply(f.begin());
+    run(f, trail);
+    if (f.phase() != Phase::kDone) trail.apply(f.finish(FinishReason::kLength));
+    EXPECT_FALSE(trail.held.empty());
+    EXPECT_EQ(trail.shown, trail.held);
+  };
+  // Ignored once (the trigger dropped, "Wait" fed), then a natural end keeping "</think>".
+  check("ignore", BudgetForcer({-1, 0, 1, -1}, tags, false), [](BudgetForcer& f, TokenTrail& t) {
+    for (Token x : {1, 2, kThinkEnd, 3, kThinkEnd, 4, 5}) t.token(f, x, piece(x));
+    t.token(f, kEog, "");
+  });
+  // The cap lands inside a character: its tokens are taken back, then the closing is fed.
+  check("cap", BudgetForcer({3, 0, 0, 3}, tags, false), [](BudgetForcer& f, TokenTrail& t) {
+    t.token(f, 1, "a");
+    t.token(f, 2, "\xE4");
+    t.token(f, 3, "\xBD");
+    for (Token x : {4, 5, 6}) t.token(f, x, piece(x));
+  });
+  // A three-token trigger ignored (taken back), a prefix that is not one, then kept.
+  check("multi-token trigger", BudgetForcer({-1, 0, 1, 2}, multi, false), [](BudgetForcer& f, TokenTrail& t) {
+    for (Token x : {1, 60, 61, 62, 60, 2, 60, 61, 62, 4, 5}) t.token(f, x, x >= 60 ? "<" : piece(x));
+  });
+  // The s1 trigger begins a two-token delimiter; an end-of-generation token gets all of it.
+  check("kept trigger", BudgetForcer({-1, 0, 1, -1}, s1, false), [](BudgetForcer& f, TokenTrail& t) {
+    for (Token x : {1, kEog, 2, kImStart, 3}) t.token(f, x, piece(x));
+  });
+  check("step markers", BudgetForcer(step_rules(2, 2), steps, false), [](BudgetForcer& f, TokenTrail& t) {
+    for (Token x : {1, 2, 3, 4, 5, 6}) t.token(f, x, piece(x));
+  });
+  // Exits: keeping a held delimiter start, dropping half a character, giving an answer.
+  check("exit keeps", BudgetForcer({-1, 0, 0, -1}, multi, false), [](BudgetForcer& f, TokenTrail& t) {
+    for (Token x : {1, 60, 61}) t.token(f, x, x >= 60 ? "<" : piece(x));
+    t.apply(f.end_thinking("client"));
+    t.token(f, 7, piece(7));
+  });
+  check("exit drops", BudgetForcer({-1, 0, 0, -1}, tags, false), [](BudgetForcer& f, TokenTrail& t) {
+    t.token(f, 1, "a");
+    t.token(f, 2, "\xF0\x9F");
+    t.apply(f.end_thinking("client"));
+    t.token(f, 7, piece(7));
+  });
+  check("exit answers", BudgetForcer({-1, 0, 0, -1}, tags, false), [&answer](BudgetForcer& f, TokenTrail& t) {
+    t.token(f, 1, "a");
+    t.apply(f.end_thinking("consistent", &answer));
+  });
 }
 
 TEST(BudgetForcer, StartsThinkingByDefaultAndNeverFinished) {

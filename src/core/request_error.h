@@ -16,7 +16,8 @@ enum class RequestErrorCode {
 // A request refused before it runs. A std::invalid_argument, so callers that only need
 // "bad request" keep catching that. `field`: the rule at fault in the layer's own names
 // (BudgetRules' members: "max_think", "min_think", "num_ignore", "max_answer",
-// "step_tokens", "max_steps"), or "" when no one field is.
+// "step_tokens", "max_steps"; a request's token ids: "prompt_tokens", "stop_tokens"),
+// or "" when no one field is.
 class RequestError : public std::invalid_argument {
  public:
   RequestError(RequestErrorCode code, const std::string& message, std::string field = "")

@@ -45,8 +45,32 @@ std::optional<BackendOccupancy> LocalBackend::occupancy() const {
   return o;
 }
 
+namespace {
+
+// Token ids a request gives must be ids of this model.
+void check_token_ids(const TokenSeq& tokens, int n_vocab, const char* field, const char* what) {
+  for (Token t : tokens) {
+    if (t < 0 || t >= n_vocab) {
+      throw RequestError(RequestErrorCode::kInvalid,
+                         std::string(what) + " holds the token id " + std::to_string(t) +
+                             ", which is not below the vocabulary size (" +
+                             std::to_string(n_vocab) + ")",
+                         field);
+    }
+  }
+}
+
+}  // namespace
+
 void LocalBackend::prepare(BackendRequest& request) const {
+  check_token_ids(request.stop_tokens, model_->n_vocab(), "stop_tokens", "the stop tokens");
   if (request.prepared) return;
+  if (!request.prompt_tokens.empty()) {
+    // Its length is checked against the context where a text prompt's tokens are.
+    check_token_ids(request.prompt_tokens, model_->n_vocab(), "prompt_tokens", "the prompt");
+    request.prepared = std::make_shared<const Prompt>(prompt_for(request));
+    return;
+  }
   // No token holds more bytes than the longest one, and a template only adds text: a
   // prompt whose text alone needs more tokens than a sequence holds is refused before
   // anything is rendered or tokenized.
@@ -75,6 +99,7 @@ std::optional<TokenSeq> LocalBackend::tokenize(const std::string& text, bool add
 }
 
 Prompt LocalBackend::prompt_for(const BackendRequest& request) const {
+  if (!request.prompt_tokens.empty()) return token_prompt(*model_, request.prompt_tokens);
   if (!request.raw_prompt.empty()) return text_prompt(*model_, request.raw_prompt);
   return build_prompt(*model_, format_, request.messages,
                       merge_chat_template_kwargs(chat_template_kwargs_,
@@ -103,6 +128,7 @@ int LocalBackend::submit(BackendRequest request) {
   g.answer_sampling = std::move(request.answer_sampling);
   g.n_samples = request.n_samples;
   g.cache_prompt = request.cache_prompt;
+  g.stop_tokens = std::move(request.stop_tokens);
   if (!prompt.thinking_off) {
     g.probe = request.probe;
     for (const SuppressedTokens& s : suppressed_tokens(request.suppress_words)) {

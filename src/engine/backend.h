@@ -30,10 +30,19 @@ namespace s1 {
 
 struct BackendRequest {
   // The conversation; the backend renders it with the model's chat template and opens
-  // thinking. Ignored when `raw_prompt` is set.
+  // thinking. Ignored when `raw_prompt` or `prompt_tokens` is set.
   std::vector<ChatMessage> messages;
   // A prompt already rendered (thinking opened), e.g. to continue a transcript.
+  // Ignored when `prompt_tokens` is set.
   std::string raw_prompt;
+  // A prompt as token ids (thinking opened), taken as they are: no BOS added, nothing
+  // tokenized, so a client continuing a generation sends exactly the tokens the
+  // sequence held (and finds them in the prefix cache). Each must be below n_vocab.
+  TokenSeq prompt_tokens;
+  // Sampling one of these ends the sample at once (FinishReason::kStop,
+  // SequenceResult::stop_token); the token is neither shown nor kept. Each must be
+  // below n_vocab.
+  TokenSeq stop_tokens;
   // Chat template variables (e.g. enable_thinking), over the backend's own name by name.
   // A prompt left without thinking (Prompt::thinking_off) makes the request
   // thinking-off: no thinking rule applies and results say so.
@@ -107,7 +116,8 @@ class Backend {
   // Renders and tokenizes `request`'s prompt into request.prepared, so submit() does not
   // (no-op where the backend does not tokenize: request.prepared stays unset). Throws
   // RequestError as submit() does: kContextExceeded for a prompt that cannot fit, found
-  // from its length in bytes before any tokenizing where possible.
+  // from its length in bytes before any tokenizing where possible; kInvalid for a token
+  // id beyond the vocabulary, naming "prompt_tokens" or "stop_tokens".
   virtual void prepare(BackendRequest& request) const { (void)request; }
   // `text`'s tokens (special tokens parsed; a BOS first with `add_bos` where the model
   // takes one), or nullopt when this backend cannot tokenize.

@@ -160,5 +160,88 @@ TEST(LocalBackend, SuppressedWordsNeverAppearInThinking) {
   EXPECT_NE(suppressed.answer.find(" the"), std::string::npos);
 }
 
+// A run's result and the tokens of every chunk it showed, in order.
+struct Traced {
+  SequenceResult result;
+  TokenSeq chunk_tokens;
+};
+
+Traced run_traced(Backend& b, BackendRequest r) {
+  Traced t;
+  r.on_text = [&](int, const TextChunk& c) {
+    t.chunk_tokens.insert(t.chunk_tokens.end(), c.tokens.begin(), c.tokens.end());
+  };
+  r.on_done = [&](int, const SequenceResult& res) { t.result = res; };
+  b.submit(std::move(r));
+  b.run();
+  return t;
+}
+
+std::string field_refused(Backend& b, BackendRequest r) {
+  try {
+    b.prepare(r);
+  } catch (const RequestError& e) {
+    return e.field();
+  }
+  return "(accepted)";
+}
+
+TEST(LocalBackend, TokenPromptIsTakenAsItIs) {
+  auto b = backend(1);
+  const std::string text = "<|im_start|>user\nhi<|im_end|>\n<|im_start|>assistant\n<|im_start|>think";
+  BackendRequest by_text;
+  by_text.raw_prompt = text;
+  by_text.rules = {6, 0, 0, 3};
+  by_text.cache_prompt = false;  // both decode the whole prompt: the same batch shapes
+  b->prepare(by_text);
+  const TokenSeq tokens = by_text.prepared->tokens;
+  BackendRequest by_tokens = by_text;
+  by_tokens.prepared.reset();
+  by_tokens.raw_prompt.clear();
+  by_tokens.prompt_tokens = tokens;
+  EXPECT_EQ(b->count_prompt_tokens(by_tokens), static_cast<int>(tokens.size()));
+  b->prepare(by_tokens);
+  EXPECT_EQ(by_tokens.prepared->tokens, tokens);  // no second BOS, nothing re-tokenized
+  EXPECT_EQ(by_tokens.prepared->text.substr(by_tokens.prepared->text.size() - 5), "think");
+  // The same tokens, the same greedy run, and the chunks' tokens are those it sampled.
+  const Traced a = run_traced(*b, std::move(by_text));
+  const Traced c = run_traced(*b, std::move(by_tokens));
+  EXPECT_EQ(c.result.thinking, a.result.thinking);
+  EXPECT_EQ(c.result.answer, a.result.answer);
+  EXPECT_EQ(c.chunk_tokens, a.chunk_tokens);
+  EXPECT_FALSE(c.chunk_tokens.empty());
+
+  BackendRequest bad;
+  bad.prompt_tokens = {1, b->info().n_vocab};
+  EXPECT_EQ(field_refused(*b, bad), "prompt_tokens");
+  bad.prompt_tokens = {-1};
+  EXPECT_EQ(field_refused(*b, bad), "prompt_tokens");
+  bad.prompt_tokens = {1};
+  bad.stop_tokens = {b->info().n_vocab};
+  EXPECT_EQ(field_refused(*b, bad), "stop_tokens");
+  EXPECT_THROW(b->submit(bad), RequestError);
+}
+
+TEST(LocalBackend, StopTokenEndsTheSampleAtOnce) {
+  auto b = backend(1);
+  constexpr Token kThe = 279;  // " the"
+  BackendRequest r;
+  r.messages = {{"user", "Say the word."}};
+  r.rules = {24, 0, 0, 4};
+  r.thinking_sampling.logit_bias = {{kThe, 100.0f}};
+  r.stop_tokens = {kThe};
+  const Traced t = run_traced(*b, r);
+  EXPECT_EQ(t.result.finish_reason, FinishReason::kStop);
+  EXPECT_EQ(t.result.stop_token, kThe);
+  EXPECT_EQ(t.result.thinking, "");  // not shown
+  EXPECT_EQ(t.result.sampled_tokens, 0);  // not fed
+  EXPECT_TRUE(t.chunk_tokens.empty());
+  // Without it the token is what thinking says.
+  r.stop_tokens.clear();
+  const Traced free_run = run_traced(*b, r);
+  EXPECT_EQ(free_run.result.stop_token, -1);
+  EXPECT_NE(free_run.result.thinking.find(" the"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace s1

@@ -96,6 +96,14 @@ Prompt text_prompt(const Model& model, std::string text) {
   return p;
 }
 
+Prompt token_prompt(const Model& model, TokenSeq tokens) {
+  Prompt p;
+  for (Token t : tokens) p.text += model.piece(t);
+  p.ends_with_newline = !p.text.empty() && p.text.back() == '\n';
+  p.tokens = std::move(tokens);
+  return p;
+}
+
 std::vector<ChatMessage> question_messages(const std::string& question, const std::string& system) {
   std::vector<ChatMessage> m;
   if (!system.empty()) m.push_back({"system", system});

@@ -72,6 +72,10 @@ std::string thinking_opening(const ChatRenderer& render, const ThinkingFormat& f
 // continue): tokenized as build_prompt does, never judged open or closed.
 Prompt text_prompt(const Model& model, std::string text);
 
+// A prompt given as token ids (each below the vocabulary size), taken as they are: no
+// BOS added; its text is the tokens' pieces. Never judged open or closed.
+Prompt token_prompt(const Model& model, TokenSeq tokens);
+
 // The usual conversation: an optional system message and one user question.
 std::vector<ChatMessage> question_messages(const std::string& question, const std::string& system);
 

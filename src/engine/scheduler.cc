@@ -509,8 +509,23 @@ void Scheduler::apply_draws(const std::vector<Draw>& draws) {
   for (const Draw& d : draws) {
     Slot& s = *d.slot;
     if (!s.active() || s.epoch != d.epoch) continue;  // a callback cancelled it meanwhile
+    const TokenSeq& stops = s.request->stop_tokens;
+    if (std::find(stops.begin(), stops.end(), d.token) != stops.end()) {
+      // A client's stop token: the end, before any rule sees it (held text is shown).
+      Decision stop = s.forcer->finish(FinishReason::kStop);
+      stop.keep_token = false;
+      s.result.stop_token = d.token;
+      apply(s, d.token, stop);
+      continue;
+    }
     const int thinking_before = s.forcer->thinking_tokens();
     const Decision decision = s.forcer->on_token(d.token, model_.piece(d.token));
+    if (decision.done && decision.event >= 0) {
+      // Thinking ended at a trigger with nothing after it (no answer budget): the trigger
+      // stopped the sample as a stop token would.
+      const ForcingEvent& e = s.forcer->events()[static_cast<size_t>(decision.event)];
+      if (e.kind == ForcingKind::kEnd && e.reason == "trigger") s.result.stop_token = d.token;
+    }
     apply(s, d.token, decision);
     if (!s.adaptive || !s.active() || s.epoch != d.epoch ||
         s.forcer->phase() != Phase::kThinking || s.forcer->thinking_tokens() <= thinking_before) {

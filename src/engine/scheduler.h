@@ -71,6 +71,9 @@ struct GenerationRequest {
   SamplingParams thinking_sampling;
   SamplingParams answer_sampling;
   int n_samples = 1;
+  // Sampling one of these ends the sample at once (kStop, SequenceResult::stop_token): the
+  // token is neither fed nor shown, held text is handed over first.
+  TokenSeq stop_tokens;
   // Reuse cells cached by (or being decoded for) other requests for this prompt (false:
   // decode it all, as llama-server's cache_prompt). Its cells stay in the cache either way.
   bool cache_prompt = true;
@@ -109,6 +112,10 @@ struct SequenceResult {
   int retracted_tokens = 0;
   std::vector<ForcingEvent> events;
   FinishReason finish_reason = FinishReason::kNone;  // kStop, kLength, kContext, kCancelled
+  // The sampled token that stopped it: one of GenerationRequest::stop_tokens, or the end
+  // trigger's last token when thinking ended there with no answer to follow (max_answer
+  // 0, e.g. a plain continuation); -1 otherwise (end of generation, a budget, ...).
+  Token stop_token = -1;
   int max_think = -1;         // the cap that applied (after clamping to the context)
   bool clamped = false;       // the budget was lowered to fit the context
   bool thinking_off = false;  // the prompt closed thinking: no thinking rule applied

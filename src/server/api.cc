@@ -1,5 +1,6 @@
 #include "server/api.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -146,20 +147,35 @@ std::vector<ChatMessage> parse_messages(const json& body) {
   return out;
 }
 
-std::string parse_prompt(const json& body) {
+// A token id of this model (below n_vocab; unchecked when 0).
+Token get_token_id(const json& v, const std::string& name, int n_vocab) {
+  if (!v.is_number_integer() && !v.is_number_float()) {
+    bad(name, "'" + name + "' must hold token ids (integers)", "invalid_type");
+  }
+  const int64_t top = n_vocab > 0 ? n_vocab - 1 : std::numeric_limits<Token>::max();
+  return static_cast<Token>(get_int(v, name, 0, top));
+}
+
+// `prompt`: a string, a list of one string, or a non-empty list of token ids.
+void parse_prompt(const json& body, int n_vocab, ApiRequest& r) {
   const json* p = field(body, "prompt");
   if (!p) bad("prompt", "'prompt' is required", "missing_field");
   if (p->is_array()) {
-    if (p->size() != 1 || !(*p)[0].is_string()) {
+    if (p->size() == 1 && (*p)[0].is_string()) {
+      r.prompt = (*p)[0].get<std::string>();
+    } else if (!p->empty() && std::all_of(p->begin(), p->end(), [](const json& x) { return x.is_number(); })) {
+      for (const json& x : *p) r.prompt_tokens.push_back(get_token_id(x, "prompt", n_vocab));
+      return;
+    } else {
       bad("prompt",
-          "'prompt' must be one string (lists of prompts and token lists are not supported)",
+          "'prompt' must be one string or one non-empty list of token ids (lists of prompts are "
+          "not supported)",
           "unsupported_value");
     }
-    return (*p)[0].get<std::string>();
+  } else {
+    r.prompt = get_string(*p, "prompt");
   }
-  const std::string& s = get_string(*p, "prompt");
-  if (s.empty()) bad("prompt", "'prompt' must not be empty");
-  return s;
+  if (r.prompt.empty()) bad("prompt", "'prompt' must not be empty");
 }
 
 // A {"token id": bias} object, as OpenAI's logit_bias (biases in [-100, 100]).
@@ -254,7 +270,8 @@ std::string budget_param(const std::string& rule) {
   static const std::pair<const char*, const char*> kNames[] = {
       {"max_think", "max_tokens_thinking"}, {"min_think", "min_tokens_thinking"},
       {"num_ignore", "thinking_n_ignore"},  {"max_answer", "max_tokens"},
-      {"step_tokens", "thinking_step_tokens"}, {"max_steps", "thinking_steps"}};
+      {"step_tokens", "thinking_step_tokens"}, {"max_steps", "thinking_steps"},
+      {"prompt_tokens", "prompt"}, {"stop_tokens", "stop_token_ids"}};
   for (const auto& [member, param] : kNames) {
     if (rule == member) return param;
   }
@@ -399,6 +416,10 @@ ApiRequest parse_request(Endpoint endpoint, std::string_view body_text, const Ap
   }
   if (endpoint == Endpoint::kChat) {
     r.messages = parse_messages(body);
+    if (const json* v = field(body, "return_token_ids"); v && get_bool(*v, "return_token_ids")) {
+      bad("return_token_ids", "'return_token_ids' is supported by /v1/completions only",
+          "unsupported_value");
+    }
     if (const json* v = field(body, "chat_template_kwargs")) {
       if (!v->is_object()) {
         bad("chat_template_kwargs", "'chat_template_kwargs' must be an object", "invalid_type");
@@ -410,7 +431,18 @@ ApiRequest parse_request(Endpoint endpoint, std::string_view body_text, const Ap
       }
     }
   } else {
-    r.prompt = parse_prompt(body);
+    parse_prompt(body, d.n_vocab, r);
+    if (const json* v = field(body, "return_token_ids")) {
+      r.return_token_ids = get_bool(*v, "return_token_ids");
+    }
+  }
+  if (const json* v = field(body, "stop_token_ids")) {
+    if (!v->is_array()) bad("stop_token_ids", "'stop_token_ids' must be a list of token ids", "invalid_type");
+    if (v->size() > kMaxStopTokenIds) {
+      bad("stop_token_ids",
+          "'stop_token_ids' holds at most " + std::to_string(kMaxStopTokenIds) + " token ids");
+    }
+    for (const json& x : *v) r.stop_token_ids.push_back(get_token_id(x, "stop_token_ids", d.n_vocab));
   }
 
   constexpr int64_t kMax = 1 << 30;

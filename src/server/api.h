@@ -23,6 +23,12 @@
 // and reasoning_content on assistant messages (a string or null: earlier thinking, for
 // templates that show it).
 //
+// Token ids (vLLM's fields): /v1/completions takes `prompt` as a list of token ids too,
+// taken as they are (no BOS, no tokenizing), and with return_token_ids returns the ids
+// of the prompt and of the text (responses.h). stop_token_ids (both endpoints, at most
+// kMaxStopTokenIds) end a choice when one is sampled; it is not shown. Ids must be below
+// the vocabulary size (ApiDefaults::n_vocab).
+//
 // /v1/completions continues a raw prompt that already opens thinking. With any budget
 // field it is budget-forced like chat; without one it is a plain continuation (what a
 // text-level client such as the remote backend needs): it ends at the first attempt to
@@ -77,7 +83,10 @@ struct ApiRequest {
   std::string model;                  // as given, or the default name
   std::vector<ChatMessage> messages;  // chat
   ChatTemplateKwargs chat_template_kwargs;  // chat: this request's template variables
-  std::string prompt;                 // completions
+  std::string prompt;                 // completions: a text prompt, or
+  TokenSeq prompt_tokens;             // ...a prompt as token ids (no BOS added)
+  bool return_token_ids = false;      // completions: token_ids, prompt_token_ids (vLLM's)
+  TokenSeq stop_token_ids;            // a sampled one ends the choice (stop_reason: its id)
   bool plain = false;                 // completions without budget fields
   BudgetRules rules;
   std::optional<std::vector<std::string>> ignore_strings;  // thinking_n_ignore_str
@@ -95,8 +104,12 @@ struct ApiRequest {
   std::vector<std::string> suppress_words;  // suppress_words: a list or "a,b,c"
 };
 
-// The request field of a BudgetRules member named in a RequestError ("max_answer" ->
-// "max_tokens"; its first name where it has several), or "" for anything else.
+// Most stop_token_ids a request may give.
+inline constexpr size_t kMaxStopTokenIds = 16;
+
+// The request field of a BudgetRules (or BackendRequest token) member named in a
+// RequestError ("max_answer" -> "max_tokens", "prompt_tokens" -> "prompt"; its first name
+// where it has several), or "" for anything else.
 std::string budget_param(const std::string& rule);
 
 // POST /apply-template's body, as llama-server's: the conversation, its template

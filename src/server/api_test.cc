@@ -240,7 +240,43 @@ TEST(ServerApi, CompletionsWithoutBudgetFieldsArePlain) {
   EXPECT_EQ(r.rules.num_ignore, 2);
   EXPECT_EQ(r.rules.max_think, 100);
   EXPECT_EQ(error_of(Endpoint::kCompletion, R"({"prompt": ["a", "b"]})").code, "unsupported_value");
-  EXPECT_EQ(error_of(Endpoint::kCompletion, R"({"prompt": [1, 2]})").code, "unsupported_value");
+}
+
+ApiError completion_error(const json& body) { return error_of(Endpoint::kCompletion, body.dump()); }
+
+TEST(ServerApi, TokenPromptsAndStopTokenIds) {
+  ApiRequest r = parse_request(
+      Endpoint::kCompletion,
+      R"({"prompt": [1, 999, 0], "return_token_ids": true, "stop_token_ids": [7, 8]})", defaults());
+  EXPECT_EQ(r.prompt_tokens, (TokenSeq{1, 999, 0}));
+  EXPECT_EQ(r.prompt, "");
+  EXPECT_TRUE(r.return_token_ids);
+  EXPECT_EQ(r.stop_token_ids, (TokenSeq{7, 8}));
+  r = parse_request(Endpoint::kCompletion, R"({"prompt": "abc"})", defaults());
+  EXPECT_TRUE(r.prompt_tokens.empty());
+  EXPECT_FALSE(r.return_token_ids);
+  EXPECT_TRUE(r.stop_token_ids.empty());
+  EXPECT_EQ(chat({{"stop_token_ids", {5}}}).stop_token_ids, TokenSeq{5});
+  // Ids beyond the vocabulary, lists of lists, mixed lists: 400 naming the field.
+  for (const json& bad : {json{1, 1000}, json{-1}, json::array({json{1, 2}}), json{1, "a"},
+                          json::array(), json{1.5}, json{true}}) {
+    const ApiError e = completion_error({{"prompt", bad}});
+    EXPECT_EQ(e.status, 400) << bad;
+    EXPECT_EQ(e.param, "prompt") << bad;
+    EXPECT_EQ(std::string(e.what()).find('\n'), std::string::npos);
+  }
+  EXPECT_EQ(completion_error({{"prompt", {"a", "b"}}}).code, "unsupported_value");
+  for (const json& bad : {json{1000}, json{-2}, json(3), json{"3"},
+                          json(std::vector<int>(kMaxStopTokenIds + 1, 3))}) {
+    const ApiError e = completion_error({{"prompt", "p"}, {"stop_token_ids", bad}});
+    EXPECT_EQ(e.status, 400) << bad;
+    EXPECT_EQ(e.param, "stop_token_ids") << bad;
+  }
+  EXPECT_EQ(completion_error({{"prompt", "p"}, {"return_token_ids", 1}}).param, "return_token_ids");
+  EXPECT_EQ(chat_error({{"return_token_ids", true}}).param, "return_token_ids");
+  // The engine's names for them, in its RequestErrors.
+  EXPECT_EQ(budget_param("prompt_tokens"), "prompt");
+  EXPECT_EQ(budget_param("stop_tokens"), "stop_token_ids");
 }
 
 TEST(ServerApi, StreamOptionsAndStop) {
@@ -309,10 +345,11 @@ TEST(StopMatcher, HoldsPrefixesAndCutsAtTheFirstMatch) {
   EXPECT_EQ(tail.flush(), "EN");
 }
 
-JobEvent text(int sample, Channel channel, const std::string& t, bool forced = false) {
+JobEvent text(int sample, Channel channel, const std::string& t, bool forced = false,
+              TokenSeq tokens = {}) {
   JobEvent e;
   e.sample = sample;
-  e.chunk = {channel, t, forced};
+  e.chunk = {channel, t, forced, std::move(tokens)};
   return e;
 }
 
@@ -428,6 +465,87 @@ TEST(ResponseBuilder, PlainCompletionShowsOnlySampledText) {
   EXPECT_EQ(whole["choices"][0]["s1"]["events"][0]["kind"], "cap");
   EXPECT_EQ(whole["choices"][0]["s1"]["events"][0]["text"], "");
   EXPECT_EQ(fin.at(0)["choices"][0]["s1"], whole["choices"][0]["s1"]);
+}
+
+// The ids of every chunk of a stream, in order.
+TokenSeq stream_ids(const std::vector<json>& chunks) {
+  TokenSeq ids;
+  for (const auto& c : chunks) {
+    for (const auto& choice : c["choices"]) {
+      EXPECT_TRUE(choice.contains("token_ids")) << c;
+      for (Token t : choice["token_ids"]) ids.push_back(t);
+    }
+  }
+  return ids;
+}
+
+TEST(ResponseBuilder, CompletionTokenIdsFollowTheirText) {
+  const ApiRequest r = parse_request(
+      Endpoint::kCompletion,
+      R"({"prompt": "p", "stream": true, "return_token_ids": true, "stop": "END",
+          "max_tokens_thinking": 50})",
+      defaults());
+  ResponseBuilder b(r, "cmpl-x", 1, {1, 2, 3});
+  std::vector<json> chunks;
+  for (const JobEvent& e :
+       {text(0, Channel::kThinking, "ab", false, {10, 11}), text(0, Channel::kThinking, "", false, {12}),
+        text(0, Channel::kThinking, "cE", false, {13}), text(0, Channel::kThinking, "N", false, {14}),
+        text(0, Channel::kDelimiter, "</think>", true, {20}), text(0, Channel::kAnswer, "x", false, {30})}) {
+    for (auto& c : b.on_event(e)) chunks.push_back(c);
+  }
+  ASSERT_EQ(chunks.size(), 4u);  // "ab"; "c" with 12 and 13; "EN" held; then "EN</think>"
+  EXPECT_EQ(chunks[0]["choices"][0]["prompt_token_ids"], json({1, 2, 3}));
+  EXPECT_EQ(chunks[0]["choices"][0]["token_ids"], json({10, 11}));
+  EXPECT_FALSE(chunks[1]["choices"][0].contains("prompt_token_ids"));
+  EXPECT_EQ(chunks[1]["choices"][0]["text"], "c");
+  EXPECT_EQ(chunks[1]["choices"][0]["token_ids"], json({12, 13}));
+  EXPECT_EQ(chunks[2]["choices"][0]["text"], "EN</think>");
+  EXPECT_EQ(chunks[2]["choices"][0]["token_ids"], json({14, 20}));
+  for (auto& c : b.on_event(done(0, 5, 1, FinishReason::kStop))) chunks.push_back(c);
+  const json whole = b.response();
+  EXPECT_EQ(whole["choices"][0]["text"], "abcEN</think>x");
+  EXPECT_EQ(whole["choices"][0]["prompt_token_ids"], json({1, 2, 3}));
+  EXPECT_EQ(whole["choices"][0]["token_ids"], json({10, 11, 12, 13, 14, 20, 30}));
+  EXPECT_EQ(stream_ids(chunks), whole["choices"][0]["token_ids"].get<TokenSeq>());
+  EXPECT_TRUE(whole["choices"][0]["stop_reason"].is_null());
+
+  // A piece's ids go with the first of its text sent; a stop string sends those that made it.
+  ResponseBuilder s(r, "cmpl-y", 1);
+  std::vector<json> held = s.on_event(text(0, Channel::kThinking, "aE", false, {1, 2}));
+  ASSERT_EQ(held.size(), 1u);
+  EXPECT_TRUE(held[0]["choices"][0]["prompt_token_ids"].is_null());  // unknown
+  EXPECT_EQ(held[0]["choices"][0]["token_ids"], json({1, 2}));  // with the first of their text
+  held = s.on_event(text(0, Channel::kThinking, "NDzz", false, {3, 4}));
+  ASSERT_EQ(held.size(), 1u);
+  EXPECT_EQ(held[0]["choices"][0]["text"], "");
+  EXPECT_EQ(held[0]["choices"][0]["token_ids"], json({3, 4}));
+  EXPECT_TRUE(s.should_cancel());
+  s.on_event(done(0, 2, 0, FinishReason::kCancelled));
+  EXPECT_EQ(s.response()["choices"][0]["text"], "a");
+  EXPECT_EQ(s.response()["choices"][0]["token_ids"], json({1, 2, 3, 4}));
+  EXPECT_EQ(s.response()["choices"][0]["stop_reason"], "END");
+  EXPECT_EQ(s.response()["choices"][0]["finish_reason"], "stop");
+}
+
+TEST(ResponseBuilder, StopReasonNamesWhatEndedIt) {
+  const ApiRequest r = parse_request(Endpoint::kCompletion, R"({"prompt": "p", "n": 2})", defaults());
+  ResponseBuilder b(r, "cmpl-x", 1);
+  JobEvent by_token = done(0, 1, 0, FinishReason::kStop);
+  by_token.result.events.clear();
+  by_token.result.stop_token = 42;
+  const auto fin = b.on_event(by_token);
+  ASSERT_EQ(fin.size(), 1u);
+  EXPECT_EQ(fin[0]["choices"][0]["stop_reason"], 42);
+  b.on_event(done(1, 1, 0, FinishReason::kLength));
+  const json whole = b.response();
+  EXPECT_EQ(whole["choices"][0]["stop_reason"], 42);
+  EXPECT_EQ(whole["choices"][0]["finish_reason"], "stop");
+  EXPECT_TRUE(whole["choices"][1]["stop_reason"].is_null());
+  EXPECT_FALSE(whole["choices"][0].contains("token_ids"));  // not asked for
+  const ApiRequest c = chat({{"stop_token_ids", {42}}});
+  ResponseBuilder cb(c, "chatcmpl-x", 1);
+  cb.on_event(by_token);
+  EXPECT_EQ(cb.response()["choices"][0]["stop_reason"], 42);
 }
 
 TEST(Metrics, RendersPrometheusText) {

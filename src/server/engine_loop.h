@@ -33,7 +33,7 @@ inline constexpr const char* kShuttingDownMessage = "the server is shutting down
 struct JobEvent {
   enum class Kind { kText, kProbe, kDone, kError } kind = Kind::kText;
   int sample = 0;
-  TextChunk chunk{Channel::kThinking, "", false};  // kText
+  TextChunk chunk{Channel::kThinking, "", false, {}};  // kText
   ProbeRecord probe;                               // kProbe: a probe of the sample finished
   SequenceResult result;                           // kDone: one per sample
   int status = 0;                                  // kError: HTTP status, code, message,

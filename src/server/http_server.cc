@@ -36,7 +36,9 @@ BackendRequest to_backend(const ApiRequest& r) {
     b.chat_template_kwargs = r.chat_template_kwargs;
   } else {
     b.raw_prompt = r.prompt;
+    b.prompt_tokens = r.prompt_tokens;
   }
+  b.stop_tokens = r.stop_token_ids;
   b.rules = r.rules;
   b.thinking_sampling = r.thinking_sampling;
   b.answer_sampling = r.answer_sampling;
@@ -369,8 +371,14 @@ void HttpServer::handle_generation(Endpoint endpoint, const httplib::Request& re
     prepare(backend);
     refuse_if_draining();  // the shutdown began while the prompt was prepared
     const std::string id = new_response_id(endpoint);
+    // The prompt as the backend decodes it (a remote backend may not tokenize).
+    TokenSeq prompt_ids = backend.prompt_tokens;
+    if (request.return_token_ids && backend.prepared && !backend.prepared->tokens.empty()) {
+      prompt_ids = backend.prepared->tokens;
+    }
     ex = std::make_shared<Exchange>(Exchange{
-        request, nullptr, ResponseBuilder(request, id, static_cast<int64_t>(std::time(nullptr))),
+        request, nullptr,
+        ResponseBuilder(request, id, static_cast<int64_t>(std::time(nullptr)), std::move(prompt_ids)),
         name});
     ex->id = id;
     admitted.release();  // finish() gives it back

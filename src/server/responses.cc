@@ -16,6 +16,9 @@ std::string StopMatcher::push(std::string_view text) {
   for (const auto& s : stops_) first = std::min(first, held_.find(s));
   if (first != std::string::npos) {
     matched_ = true;
+    for (const auto& s : stops_) {
+      if (held_.find(s) == first && s.size() > match_.size()) match_ = s;
+    }
     std::string out = held_.substr(0, first);
     held_.clear();
     return out;
@@ -41,13 +44,34 @@ std::string StopMatcher::flush() {
   return matched_ ? "" : out;
 }
 
-ResponseBuilder::ResponseBuilder(const ApiRequest& request, std::string id, int64_t created)
+ResponseBuilder::ResponseBuilder(const ApiRequest& request, std::string id, int64_t created,
+                                 TokenSeq prompt_token_ids)
     : request_(request),
       chat_(request.endpoint == Endpoint::kChat),
       id_(std::move(id)),
-      created_(created) {
+      created_(created),
+      prompt_token_ids_(std::move(prompt_token_ids)) {
   for (int i = 0; i < request.n; ++i)
-    choices_.push_back({"", "", StopMatcher(request.stop), false, false, {}});
+    choices_.push_back({"", "", StopMatcher(request.stop), false, false, {}, {}, {}, false});
+}
+
+json ResponseBuilder::prompt_ids() const {
+  return prompt_token_ids_.empty() ? json(nullptr) : json(prompt_token_ids_);
+}
+
+void ResponseBuilder::add_ids(Choice& c, json& choice) {
+  if (!request_.return_token_ids) return;
+  if (!c.begun) choice["prompt_token_ids"] = prompt_ids();
+  c.begun = true;
+  choice["token_ids"] = c.pending_ids;
+  c.token_ids.insert(c.token_ids.end(), c.pending_ids.begin(), c.pending_ids.end());
+  c.pending_ids.clear();
+}
+
+json ResponseBuilder::completion_chunk(Choice& c, int index, const std::string& text, bool forced) {
+  json choice = text_choice(index, text, false, forced);
+  add_ids(c, choice);
+  return chunk(std::move(choice));
 }
 
 json ResponseBuilder::chunk(json choice) const {
@@ -98,10 +122,13 @@ std::vector<json> ResponseBuilder::on_event(const JobEvent& e) {
     if (chat_ && t.channel == Channel::kDelimiter) return out;
     // A plain continuation shows only what the model sampled before it tried to end.
     if (request_.plain && (t.forced || t.channel != Channel::kThinking)) return out;
+    c.pending_ids.insert(c.pending_ids.end(), t.tokens.begin(), t.tokens.end());
     const std::string shown = c.stop.push(t.text);
     c.stopped = c.stop.matched();
     c.content += shown;
-    if (!shown.empty()) out.push_back(chunk(text_choice(e.sample, shown, false, t.forced)));
+    // Text held back keeps its ids waiting; a stop string sends the ids that completed it.
+    const bool ids_due = request_.return_token_ids && c.stopped && !c.pending_ids.empty();
+    if (!shown.empty() || ids_due) out.push_back(completion_chunk(c, e.sample, shown, t.forced));
     return out;
   }
   if (e.kind == JobEvent::Kind::kProbe) {
@@ -113,6 +140,7 @@ std::vector<json> ResponseBuilder::on_event(const JobEvent& e) {
       probe["delta"] = json::object();
     } else {
       probe["text"] = "";
+      add_ids(c, probe);
     }
     out.push_back(chunk(std::move(probe)));
     return out;
@@ -121,18 +149,21 @@ std::vector<json> ResponseBuilder::on_event(const JobEvent& e) {
   c.done = true;
   c.result = e.result;
   const std::string rest = c.stop.flush();
-  if (!rest.empty()) {
+  if (!rest.empty() || (request_.return_token_ids && !c.pending_ids.empty())) {
     c.content += rest;
-    out.push_back(chunk(text_choice(e.sample, rest, false, false)));
+    out.push_back(chat_ ? chunk(text_choice(e.sample, rest, false, false))
+                        : completion_chunk(c, e.sample, rest, false));
   }
   json fin = {{"index", e.sample},
               {"logprobs", nullptr},
               {"finish_reason", finish_reason(c)},
+              {"stop_reason", stop_reason(c)},
               {"s1", s1_info(c)}};
   if (chat_) {
     fin["delta"] = json::object();
   } else {
     fin["text"] = "";
+    add_ids(c, fin);
   }
   out.push_back(chunk(std::move(fin)));
   return out;
@@ -155,6 +186,7 @@ bool ResponseBuilder::should_cancel() const {
 std::string ResponseBuilder::finish_reason(const Choice& c) const {
   if (c.stopped) return "stop";
   const SequenceResult& r = c.result;
+  if (r.stop_token >= 0) return "stop";
   if (request_.plain) {
     // Ended at its first forcing event: a cap is max_tokens, an end is a stop.
     if (!r.events.empty()) {
@@ -164,6 +196,12 @@ std::string ResponseBuilder::finish_reason(const Choice& c) const {
     return r.finish_reason == FinishReason::kStop ? "stop" : "length";
   }
   return r.finish_reason == FinishReason::kStop ? "stop" : "length";
+}
+
+json ResponseBuilder::stop_reason(const Choice& c) const {
+  if (c.stopped) return c.stop.match();
+  if (c.result.stop_token >= 0) return c.result.stop_token;
+  return nullptr;
 }
 
 json ResponseBuilder::s1_info(const Choice& c) const {
@@ -212,6 +250,7 @@ json ResponseBuilder::response() const {
     json choice = {{"index", static_cast<int>(i)},
                    {"logprobs", nullptr},
                    {"finish_reason", finish_reason(c)},
+                   {"stop_reason", stop_reason(c)},
                    {"s1", s1_info(c)}};
     if (chat_) {
       choice["message"] = {{"role", "assistant"},
@@ -220,6 +259,10 @@ json ResponseBuilder::response() const {
                            {"refusal", nullptr}};
     } else {
       choice["text"] = c.content;
+    }
+    if (request_.return_token_ids) {
+      choice["prompt_token_ids"] = prompt_ids();
+      choice["token_ids"] = c.token_ids;
     }
     choices.push_back(std::move(choice));
   }

@@ -18,6 +18,19 @@
 //  - a plain completion (api.h) is thinking only: reasoning_tokens = s1.thinking_tokens =
 //    completion_tokens, and its one event (what ended it) has empty text, as nothing
 //    forced is shown.
+//  - stop_reason on every choice (vLLM's): the token id (an integer) when one of
+//    stop_token_ids ended it, or when a plain completion ended at the end trigger (as if
+//    the trigger were one of them); the stop string when one of `stop` did; else null
+//    (end of generation, a budget). Streams carry it on the finishing chunk.
+//  - completions with return_token_ids (vLLM's): choices[i].prompt_token_ids (the prompt
+//    as decoded: a token prompt as given, a text prompt's tokens with its BOS; null where
+//    the backend does not tokenize) and choices[i].token_ids, the tokens whose text is in
+//    `text`, in order (sampled and forced alike). Streamed: the first chunk of each
+//    choice carries prompt_token_ids, every chunk token_ids, the ids of its own text: the
+//    engine's pieces' ids go out with the first of the piece's text that is sent (text
+//    held back as a possible stop string keeps a whole piece's ids waiting), and ids left
+//    at the end in a chunk with empty text. When a stop string cuts the text, token_ids
+//    also hold the tokens of the piece that completed it (as vLLM's do).
 //
 // Threads: one builder per request, used by one thread.
 #pragma once
@@ -44,17 +57,22 @@ class StopMatcher {
   // What is still held (nothing after a match).
   std::string flush();
   bool matched() const { return matched_; }
+  // The stop string that matched ("" before a match).
+  const std::string& match() const { return match_; }
 
  private:
   std::vector<std::string> stops_;
   std::string held_;
   bool matched_ = false;
+  std::string match_;
 };
 
 class ResponseBuilder {
  public:
-  // `id` e.g. "chatcmpl-…", `created` in Unix seconds.
-  ResponseBuilder(const ApiRequest& request, std::string id, int64_t created);
+  // `id` e.g. "chatcmpl-…", `created` in Unix seconds; `prompt_token_ids` the prompt's
+  // tokens as the backend decodes them (empty: unknown).
+  ResponseBuilder(const ApiRequest& request, std::string id, int64_t created,
+                  TokenSeq prompt_token_ids = {});
 
   // The stream's first chunks (chat: the role of every choice).
   std::vector<nlohmann::json> begin();
@@ -77,10 +95,19 @@ class ResponseBuilder {
     bool stopped = false;
     bool done = false;
     SequenceResult result;
+    TokenSeq token_ids;    // the ids of the text sent so far
+    TokenSeq pending_ids;  // ids whose text is not sent yet
+    bool begun = false;    // its first chunk is out
   };
   nlohmann::json chunk(nlohmann::json choice) const;
   nlohmann::json text_choice(int index, const std::string& text, bool reasoning, bool forced) const;
+  // A completion choice's chunk of `text`: with return_token_ids, the ids waiting for it
+  // go with it (and the prompt's on the choice's first chunk).
+  nlohmann::json completion_chunk(Choice& c, int index, const std::string& text, bool forced);
+  void add_ids(Choice& c, nlohmann::json& choice);
   std::string finish_reason(const Choice& c) const;
+  nlohmann::json stop_reason(const Choice& c) const;
+  nlohmann::json prompt_ids() const;
   nlohmann::json s1_info(const Choice& c) const;
   nlohmann::json usage() const;
 
@@ -88,6 +115,7 @@ class ResponseBuilder {
   bool chat_;
   std::string id_;
   int64_t created_;
+  TokenSeq prompt_token_ids_;
   std::vector<Choice> choices_;
 };
 
