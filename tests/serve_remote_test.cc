@@ -313,6 +313,46 @@ TEST(RemoteBackend, TakesTheLocalAdaptiveDecisionsOverS1Serve) {
   expect_client_end(remote);
 }
 
+// Over `s1 serve` the remote backend continues from token ids: each segment sends the
+// tokens the server holds (prompt, sampled and forced tokens), so its prefix cache takes
+// all of them. As text, thinking of repeated "a" tokens comes back from the server's
+// tokenizer as other tokens ("aaaa" is one token), the prefix match stops at the first
+// of them, and every continuation decodes the thinking so far again.
+TEST(RemoteBackend, ContinuesFromTokenIdsOverS1Serve) {
+  test::ServerProcess server(test::s1_serve_argv({"-c", "1024"}), 0,
+                             test::temp_dir() + "/remote-s1-ids.log");
+  RemoteSettings s;
+  s.url = "http://127.0.0.1:" + std::to_string(server.port());
+  RemoteBackend remote(s, ForcingSettings{});
+  const TokenSeq a = local().model().tokenize("a", false);
+  ASSERT_EQ(a.size(), 1u);
+  BudgetRules steps;
+  steps.step_tokens = 48;
+  steps.max_steps = 3;
+  steps.max_answer = 2;
+  BackendRequest r = request(steps, false);
+  r.thinking_sampling.logit_bias = {{a[0], 100.0f}};
+  const int prompt_tokens = remote.count_prompt_tokens(r);
+  const std::string before = test::metrics(server);
+  const SequenceResult remote_result = run(remote, r);
+  const SequenceResult local_result = run(local(), r);
+  EXPECT_EQ(kinds(remote_result), (std::vector<std::string>{"step/step_tokens", "step/step_tokens",
+                                                             "step/step_tokens", "cap/max_steps"}));
+  EXPECT_EQ(remote_result.thinking, local_result.thinking);  // pushed: the same by construction
+  EXPECT_EQ(remote_result.thinking_tokens, local_result.thinking_tokens);
+  const std::string after = test::metrics(server);
+  auto grew = [&](const std::string& series) {
+    return test::metric(after, series) - std::max(0.0, test::metric(before, series));
+  };
+  // Four requests (three steps and the answer): the prompt once, then per continuation
+  // only the forced tokens (markers, the delimiter, "Final Answer:") and at most the
+  // last sampled token, which the server had not decoded yet.
+  const double fresh = grew("s1_prompt_tokens_total") - grew("s1_prefix_cache_reused_tokens_total");
+  EXPECT_GE(grew("s1_prefix_cache_hits_total"), 3);
+  EXPECT_LE(fresh, prompt_tokens + remote_result.injected_tokens + 3)
+      << "prompt " << prompt_tokens << ", injected " << remote_result.injected_tokens ;
+}
+
 // Suppressed words, found in the tokenizer model's vocabulary, never show in thinking
 // over the remote backend (sent as logit biases), as with the local engine.
 TEST(RemoteBackend, SuppressesWordsWithTheTokenizerModel) {

@@ -217,6 +217,17 @@ ChatRenderer RemoteBackend::renderer() const {
 
 RenderedPrompt RemoteBackend::render_prompt(const BackendRequest& request) const {
   if (request.prepared) return {request.prepared->text, request.prepared->thinking_off};
+  // Not passed on: segments are the backend's own prompts and stops.
+  if (!request.prompt_tokens.empty()) {
+    throw RequestError(RequestErrorCode::kInvalid,
+                       "token prompts are not supported over the remote backend: send text",
+                       "prompt_tokens");
+  }
+  if (!request.stop_tokens.empty()) {
+    throw RequestError(RequestErrorCode::kInvalid,
+                       "stop token ids are not supported over the remote backend",
+                       "stop_tokens");
+  }
   if (!request.raw_prompt.empty()) return {request.raw_prompt, false};
   if (request.messages.empty()) throw std::invalid_argument("the request has no messages");
   if (settings_.chatml && !request.chat_template_kwargs.empty()) {
@@ -362,7 +373,8 @@ void RemoteBackend::prepare(BackendRequest& request) const {
 }
 
 int RemoteBackend::submit(BackendRequest request) {
-  if (request.raw_prompt.empty() && request.messages.empty() && !request.prepared) {
+  if (request.raw_prompt.empty() && request.messages.empty() && request.prompt_tokens.empty() &&
+      !request.prepared) {
     throw std::invalid_argument("the request has no messages");
   }
   if (request.n_samples < 1)
@@ -447,6 +459,8 @@ void RemoteBackend::launch(Sample& s) {
   seg->stream = settings_.stream;
   seg->asked = std::max(1, left);
   seg->chunk = chunk;
+  seg->phase = s.forcer->phase();
+  seg->steps_left = s.forcer->steps_left();
   if (s.by_ids) body["return_token_ids"] = true;
   seg->body = std::move(body);
   set_prompt(*seg, s);
@@ -617,8 +631,9 @@ void RemoteBackend::on_end(Segment& seg) {
     finish(s, FinishReason::kError);
     throw std::runtime_error(reply.error);
   }
-  const Phase phase = s.forcer->phase();
-  const int steps_left = s.forcer->steps_left();
+  // As when the segment was sent: streamed tokens may have moved the forcer on already.
+  const Phase phase = seg.phase;
+  const int steps_left = seg.steps_left;
   // All tokens: their ids, else usage's count, or one per streamed chunk where the
   // server gives none.
   int total = seg.fed;
@@ -685,7 +700,9 @@ bool RemoteBackend::step() {
     if (!e.end) {
       if (s.done || seg.abandoned || seg.is_probe) continue;
       take_piece(s, seg, e.piece);
-      consider_probe(s, false);
+      // A probe due at the segment's last token is considered at its end (where it may
+      // wait for the one in flight), as in text, where that token's count comes last.
+      if (seg.fed < seg.asked) consider_probe(s, false);
       continue;
     }
     try {

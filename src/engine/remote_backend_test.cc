@@ -84,6 +84,22 @@ TEST(RemoteBackend, RefusesWhatCannotWorkBeforeAnyRequest) {
     EXPECT_NE(std::string(e.what()).find("cannot reach http://127.0.0.1:9"), std::string::npos)
         << e.what();
   }
+  // Token prompts and stop ids are not passed on (segments are the backend's own): each
+  // is refused in one line, naming its field, before any request.
+  BackendRequest tokens;
+  tokens.prompt_tokens = {1, 2, 3};
+  BackendRequest stops = question();
+  stops.stop_tokens = {2};
+  for (BackendRequest* r : {&tokens, &stops}) {
+    try {
+      remote.submit(*r);
+      FAIL() << "submitted";
+    } catch (const RequestError& e) {
+      EXPECT_EQ(e.field(), r == &tokens ? "prompt_tokens" : "stop_tokens");
+      EXPECT_NE(std::string(e.what()).find("not supported over the remote backend"),
+                std::string::npos) << e.what();
+    }
+  }
 }
 
 }  // namespace

@@ -118,7 +118,7 @@ struct CompletionReply {
 };
 
 // POSTs the JSON `body` to `path`. With `stream` (the body asks for it) the answer is
-// read as SSE and each piece with text or token ids goes to `on_piece` as it arrives
+// read as SSE and each piece with text or ids goes to `on_piece` as it arrives
 // (false: stop reading; the reply then has error "abandoned"); else the whole answer
 // goes to it once (if it has text or ids). Never throws for network or server errors:
 // see `error`.

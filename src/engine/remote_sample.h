@@ -87,6 +87,9 @@ struct RemoteBackend::Segment {
   // (the last token's, whose count only usage tells).
   int fed = 0;
   std::string held;
+  // The forcer's phase and steps left when the segment was sent.
+  Phase phase = Phase::kThinking;
+  int steps_left = -1;
   bool abandoned = false;  // owner thread: no longer its sample's (an exit cut it short)
   // A probe: the thinking position it forked from, and when it was sent.
   bool is_probe = false;
