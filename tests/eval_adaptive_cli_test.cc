@@ -223,6 +223,10 @@ TEST(EvalAdaptive, KilledRunResumesToTheSamplesOfAnUninterruptedRun) {
   EXPECT_NE(resumed.err.find("resuming"), std::string::npos) << resumed.err;
 
   expect_resumed_like(dir, ref);  // probes and exits included
+
+  // Fewer probe sequences skip probes, so exits may differ: another run, refused here.
+  const auto fewer = run_command(eval_command(ref, std::string(kResumeArgs) + " --probe-slots 0"));
+  expect_one_line_error(fewer, "holds run");
 }
 
 TEST(EvalAdaptive, BadListsAreRefusedInOneLine) {

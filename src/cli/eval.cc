@@ -173,6 +173,9 @@ int run(EvalArgs& a) {
   const int parallel = a.model.context.parallel;
   const int slots = a.adaptive.shared.probe_slots;
   a.model.context.context.probe_sequences = slots >= 0 ? slots : probing ? parallel : 0;
+  // Fewer probe sequences than samples skip probes that come due together, which changes
+  // exits: part of the run, but only when given otherwise, so default runs keep their ids.
+  if (probing && slots >= 0 && slots != parallel) plan.identity["probe_slots"] = slots;
   const auto backend = make_backend(a.model, forcing, parallel);
   struct sigaction sa {};
   sa.sa_handler = on_signal;
