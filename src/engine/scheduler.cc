@@ -158,8 +158,12 @@ std::vector<Scheduler::Slot*> Scheduler::pick_free_slots(const GenerationRequest
     if (best > 0 && best * 10 >= request.prompt.size()) {
       std::rotate(free.begin(), free.begin() + static_cast<long>(at),
                   free.begin() + static_cast<long>(at) + 1);
-      // The last prompt token is decoded again: its row gives the first sample.
-      *reuse = std::min(best, request.prompt.size() - 1);
+    }
+    // Whatever chose the slot, the prefix its cache shares with the prompt is kept (as
+    // llama-server keeps a slot's); the last prompt token is decoded again: its row
+    // gives the first sample.
+    if (!free.empty()) {
+      *reuse = std::min(common_prefix(free[0]->decoded, request.prompt), request.prompt.size() - 1);
     }
   }
   if (free.size() > n) free.resize(n);

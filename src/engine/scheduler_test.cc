@@ -463,6 +463,34 @@ TEST_F(SchedulerTest, PrefixCacheReusesAFinishedConversation) {
   }
 }
 
+// A cache that shares less than a tenth of the prompt is not worth choosing over an
+// empty sequence, but the sequence that is taken keeps what its cache shares: with one
+// sequence, a new conversation under the same system prompt decodes only what differs.
+TEST_F(SchedulerTest, TheTakenSequenceKeepsTheFewTokensItsCacheShares) {
+  Scheduler s(*model_, *vocab_, context(1, 1024));
+  auto conversation = [](const std::string& user) {
+    GenerationRequest r;
+    r.prompt = model_->tokenize("<|im_start|>system\nBe brief.<|im_end|>\n<|im_start|>user\n" +
+                                    user + "<|im_end|>\n<|im_start|>assistant\n<|im_start|>think",
+                                true);
+    r.rules = {4, 0, 0, 2};
+    return r;
+  };
+  std::string long_a, long_b;
+  for (int i = 0; i < 200; ++i) long_a += " apples", long_b += " pears";
+  const GenerationRequest a = conversation(long_a);
+  const GenerationRequest b = conversation(long_b);
+  size_t shared = 0;
+  while (a.prompt[shared] == b.prompt[shared]) ++shared;
+  ASSERT_GT(shared, 0u);
+  ASSERT_LT(shared * 10, b.prompt.size());  // below the tenth that makes a cache worth choosing
+  run_on(s, a);
+  const int64_t decoded_before = s.stats().prompt_tokens;
+  const SequenceResult r = run_on(s, b);
+  EXPECT_EQ(r.cached_tokens, static_cast<int>(shared));
+  EXPECT_EQ(s.stats().prompt_tokens - decoded_before, static_cast<int64_t>(b.prompt.size() - shared));
+}
+
 TEST_F(SchedulerTest, PrefixCacheSurvivesSequencesMovingDown) {
   Scheduler s(*model_, *vocab_, context(3, 512));
   // A short request finishes in stream 0 while a long one runs above it: the long one
