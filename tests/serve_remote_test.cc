@@ -350,7 +350,7 @@ TEST(RemoteBackend, ContinuesFromTokenIdsOverS1Serve) {
   const double fresh = grew("s1_prompt_tokens_total") - grew("s1_prefix_cache_reused_tokens_total");
   EXPECT_GE(grew("s1_prefix_cache_hits_total"), 3);
   EXPECT_LE(fresh, prompt_tokens + remote_result.injected_tokens + 3)
-      << "prompt " << prompt_tokens << ", injected " << remote_result.injected_tokens ;
+      << "prompt " << prompt_tokens << ", injected " << remote_result.injected_tokens;
 }
 
 // Suppressed words, found in the tokenizer model's vocabulary, never show in thinking

@@ -197,6 +197,8 @@ class BudgetForcer {
   int steps_left() const { return steps_left_; }
   // Thinking tokens until the next steps-left marker is due, or -1 when none is.
   int tokens_to_next_step() const;
+  // Whether `token` is one of the vocabulary's end-of-generation tokens.
+  bool is_end_of_generation(Token token) const;
 
  private:
   struct Held {
@@ -228,7 +230,6 @@ class BudgetForcer {
   // Releases held tokens from the front that can no longer be part of a trigger or a
   // split character; `all` releases everything.
   void release_held(Decision& d, bool all);
-  bool is_end_of_generation(Token token) const;
   // Length of a trigger matching the end of held tokens + `token`, or 0.
   int trigger_match(Token token) const;
   // Number of trailing held tokens that form a proper prefix of some trigger.

@@ -571,30 +571,23 @@ void RemoteBackend::finish(Sample& s, FinishReason reason) {
   if (s.request->on_done) s.request->on_done(s.index, r);
 }
 
-void RemoteBackend::feed(Sample& s, int n, const std::string& text) {
-  // Ids unknown from here on: the server sent text alone.
-  s.by_ids = false;
-  s.ids_known = false;
+void RemoteBackend::feed(Sample& s, const TokenSeq& tokens, const std::string& text) {
+  const auto n = static_cast<int>(tokens.size());
   const Phase phase = s.forcer->phase();
   stats_.sampled_tokens += n;
   stats_.decoded_tokens += n;
   s.result.sampled_tokens += n;
   for (int i = 0; i < n && s.forcer->phase() == phase && !s.done; ++i) {
-    apply(s, s.forcer->on_token(kText, i == 0 ? std::string_view(text) : std::string_view()));
+    const Token t = tokens[static_cast<size_t>(i)];
+    apply(s, s.forcer->on_token(t, i == 0 ? std::string_view(text) : std::string_view()), t);
   }
 }
 
-void RemoteBackend::feed_ids(Sample& s, Segment& seg, const CompletionPiece& piece) {
-  const auto n = static_cast<int>(piece.token_ids.size());
-  seg.fed += n;
-  const Phase phase = s.forcer->phase();
-  stats_.sampled_tokens += n;
-  stats_.decoded_tokens += n;
-  s.result.sampled_tokens += n;
-  for (int i = 0; i < n && s.forcer->phase() == phase && !s.done; ++i) {
-    const Token t = piece.token_ids[static_cast<size_t>(i)];
-    apply(s, s.forcer->on_token(t, i == 0 ? std::string_view(piece.text) : std::string_view()), t);
-  }
+void RemoteBackend::feed_text(Sample& s, int n, const std::string& text) {
+  // Ids unknown from here on: the server sent text alone.
+  s.by_ids = false;
+  s.ids_known = false;
+  feed(s, TokenSeq(static_cast<size_t>(n), kText), text);
 }
 
 void RemoteBackend::take_piece(Sample& s, Segment& seg, const CompletionPiece& piece) {
@@ -604,7 +597,8 @@ void RemoteBackend::take_piece(Sample& s, Segment& seg, const CompletionPiece& p
     s.ids_known = true;
   }
   if (s.by_ids && piece.has_token_ids && (!piece.token_ids.empty() || piece.text.empty())) {
-    feed_ids(s, seg, piece);
+    seg.fed += static_cast<int>(piece.token_ids.size());
+    feed(s, piece.token_ids, piece.text);
     return;
   }
   // Text alone: each streamed piece is a token, but the last one, whose count comes
@@ -614,7 +608,7 @@ void RemoteBackend::take_piece(Sample& s, Segment& seg, const CompletionPiece& p
     seg.held = piece.text;
   } else if (seg.fed + 1 < seg.asked && seg.held.empty()) {
     ++seg.fed;
-    feed(s, 1, piece.text);
+    feed_text(s, 1, piece.text);
   } else {
     seg.held += piece.text;
   }
@@ -640,7 +634,7 @@ void RemoteBackend::on_end(Segment& seg) {
   if (!(s.by_ids && reply.has_token_ids)) {
     const int chunks = seg.stream ? reply.chunks : (reply.text.empty() ? 0 : 1);
     total = std::max({reply.tokens, chunks, seg.fed + (seg.held.empty() ? 0 : 1)});
-    if (total > seg.fed) feed(s, total - seg.fed, seg.held);
+    if (total > seg.fed) feed_text(s, total - seg.fed, seg.held);
   }
   if (s.done || s.forcer->phase() != phase) return;  // the cap or max_answer closed it
   const bool stopped = reply.finish_reason == "stop";

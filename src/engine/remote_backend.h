@@ -127,8 +127,9 @@ class RemoteBackend : public Backend {
   void send(Sample& s, std::shared_ptr<Segment> seg);  // to the workers
   // Carries out the forcer's decision; `sampled`: the token it decided on, if any.
   void apply(Sample& s, const Decision& d, std::optional<Token> sampled = std::nullopt);
-  void feed(Sample& s, int n, const std::string& text);  // n tokens of unknown ids
-  void feed_ids(Sample& s, Segment& seg, const CompletionPiece& piece);
+  // Sampled tokens to the forcer, `text` riding on the first.
+  void feed(Sample& s, const TokenSeq& tokens, const std::string& text);
+  void feed_text(Sample& s, int n, const std::string& text);  // n tokens of unknown ids
   // A piece of a segment's answer: its prompt's ids, then its tokens.
   void take_piece(Sample& s, Segment& seg, const CompletionPiece& piece);
   // Sets the prompt of `seg`, a request continuing `s`: its token ids where they are

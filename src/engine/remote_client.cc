@@ -237,7 +237,7 @@ CompletionReply run_completion(ClientPool& pool, const std::string& path,
     const CompletionPiece piece = take_chunk(j, reply);
     reply.text = piece.text;
     take_piece_ids(piece, reply);
-    if (!piece.text.empty() || !piece.token_ids.empty() || piece.has_prompt_token_ids) on_piece(piece);
+    if (!piece.empty()) on_piece(piece);
     reply.ok = true;
     return reply;
   }
@@ -258,7 +258,7 @@ CompletionReply run_completion(ClientPool& pool, const std::string& path,
       }
       const CompletionPiece piece = take_chunk(j, reply);
       take_piece_ids(piece, reply);
-      if (piece.text.empty() && piece.token_ids.empty() && !piece.has_prompt_token_ids) continue;
+      if (piece.empty()) continue;
       if (!piece.text.empty()) ++reply.chunks;
       reply.text += piece.text;
       if (!on_piece(piece)) {

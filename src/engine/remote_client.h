@@ -92,6 +92,8 @@ struct CompletionPiece {
   std::vector<int32_t> token_ids;  // the tokens of `text` (a stream's delta)
   bool has_prompt_token_ids = false;
   std::vector<int32_t> prompt_token_ids;  // the prompt as the server holds it
+
+  bool empty() const { return text.empty() && token_ids.empty() && !has_prompt_token_ids; }
 };
 
 // One /v1/completions answer, whole or assembled from stream chunks.

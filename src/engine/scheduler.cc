@@ -384,7 +384,9 @@ void Scheduler::apply_draws(const std::vector<Draw>& draws) {
       // Thinking ended at a trigger with nothing after it (no answer budget): the trigger
       // stopped the sample as a stop token would.
       const ForcingEvent& e = s.forcer->events()[static_cast<size_t>(decision.event)];
-      if (e.kind == ForcingKind::kEnd && e.reason == "trigger") s.result.stop_token = d.token;
+      if (e.kind == ForcingKind::kEnd && !s.forcer->is_end_of_generation(d.token)) {
+        s.result.stop_token = d.token;
+      }
     }
     apply(s, d.token, decision);
     if (!s.adaptive || !s.active() || s.epoch != d.epoch ||

@@ -372,10 +372,8 @@ void HttpServer::handle_generation(Endpoint endpoint, const httplib::Request& re
     refuse_if_draining();  // the shutdown began while the prompt was prepared
     const std::string id = new_response_id(endpoint);
     // The prompt as the backend decodes it (a remote backend may not tokenize).
-    TokenSeq prompt_ids = backend.prompt_tokens;
-    if (request.return_token_ids && backend.prepared && !backend.prepared->tokens.empty()) {
-      prompt_ids = backend.prepared->tokens;
-    }
+    TokenSeq prompt_ids;
+    if (request.return_token_ids && backend.prepared) prompt_ids = backend.prepared->tokens;
     ex = std::make_shared<Exchange>(Exchange{
         request, nullptr,
         ResponseBuilder(request, id, static_cast<int64_t>(std::time(nullptr)), std::move(prompt_ids)),

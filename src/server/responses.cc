@@ -122,12 +122,14 @@ std::vector<json> ResponseBuilder::on_event(const JobEvent& e) {
     if (chat_ && t.channel == Channel::kDelimiter) return out;
     // A plain continuation shows only what the model sampled before it tried to end.
     if (request_.plain && (t.forced || t.channel != Channel::kThinking)) return out;
-    c.pending_ids.insert(c.pending_ids.end(), t.tokens.begin(), t.tokens.end());
+    if (request_.return_token_ids) {
+      c.pending_ids.insert(c.pending_ids.end(), t.tokens.begin(), t.tokens.end());
+    }
     const std::string shown = c.stop.push(t.text);
     c.stopped = c.stop.matched();
     c.content += shown;
     // Text held back keeps its ids waiting; a stop string sends the ids that completed it.
-    const bool ids_due = request_.return_token_ids && c.stopped && !c.pending_ids.empty();
+    const bool ids_due = c.stopped && !c.pending_ids.empty();
     if (!shown.empty() || ids_due) out.push_back(completion_chunk(c, e.sample, shown, t.forced));
     return out;
   }
