@@ -30,7 +30,12 @@ class ScriptedBackend : public Backend {
     return !queued_.empty();
   }
   bool cancel(int) override { return false; }
-  BackendInfo info() const override { return {"scripted", "s1"}; }
+  BackendInfo info() const override {
+    BackendInfo info;
+    info.model = "scripted";
+    info.format = "s1";
+    return info;
+  }
   int count_prompt_tokens(const BackendRequest&) const override { return 0; }
   SchedulerStats stats() const override { return {}; }
   bool end_thinking(int, const std::string&) override { return false; }

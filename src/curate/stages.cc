@@ -8,7 +8,7 @@
 #include "core/answer_extraction.h"
 #include "core/curation.h"
 #include "core/datasets.h"
-#include "core/math_equivalence.h"
+#include "core/grading.h"
 #include "curate/jsonl.h"
 #include "curate/plots.h"
 
@@ -124,13 +124,14 @@ StageCounts featurize(const std::string& in, const std::string& out, const Featu
         const std::string model_name = o.attempt_models[m].first;
         nlohmann::json* target = &record;
         req.on_done = [target, model_name](int, const SequenceResult& r) {
-          const std::string gold = gold_of(*target);
-          const ExtractedAnswer extracted = extract_answer(r.answer);
+          // Graded as `s1 grade` and `s1 eval` grade (core/grading.h): extraction, then
+          // equivalence under the answer rules, which read the question.
+          const GoldAnswer gold{gold_of(*target), 0, question_of(*target)};
+          const SampleGrade grade = grade_text(r.answer, gold);
           nlohmann::json attempt = {{"model", model_name},
                                     {"answer", r.answer},
-                                    {"extracted", extracted.answer},
-                                    {"correct", !gold.empty() && !extracted.answer.empty() &&
-                                                    answers_equivalent(extracted.answer, gold)}};
+                                    {"extracted", grade.extracted},
+                                    {"correct", !gold.answer.empty() && grade.correct}};
           if (r.clamped) attempt["max_think"] = r.max_think;  // lowered to fit the context
           (*target)["attempts"].push_back(std::move(attempt));
         };
