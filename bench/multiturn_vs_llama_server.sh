@@ -4,22 +4,31 @@
 # the same threads, slots and context, in one run: time per turn and in all.
 #
 #   bench/multiturn_vs_llama_server.sh [threads] [turns] [gen_tokens] [repetitions]
-#                                      (defaults: all cores, 8, 16, 3)
+#                                      (defaults: all cores, 8, 16, 6)
 #
 # Each turn sends the whole conversation so far as a raw prompt to /v1/completions
 # (greedy, max_tokens = gen_tokens): the turn before's prompt, a fixed assistant reply
-# and a new user message of about 150 tokens. Both servers get the same prompts, turn by
-# turn alternating, so load on the machine affects both alike. A server that reuses the
-# cells of the turn before decodes only the new part. The conversation runs
-# `repetitions` times (each with its own system prompt, so nothing is cached across
-# them); per turn the median time is shown. Needs a build (scripts/build.sh;
-# S1_BUILD=dir for another build directory); the model is written once to build/bench/.
+# and a new user message of about 150 tokens. A server that reuses the cells of the turn
+# before decodes only the new part. The conversation runs `repetitions` times (each with
+# its own system prompt, so nothing is cached across them).
+#
+# Three servers get the same prompts, turn by turn, in an order that rotates from turn to
+# turn and from conversation to conversation (with a multiple of 3 repetitions, each
+# server comes first, second and third equally often on every turn): `s1 serve`,
+# llama-server, and a second llama-server with the same flags. The
+# second one does exactly the work of the first, so its ratio to the first shows what the
+# machine's noise alone makes of a ratio; a turn counts as slower only if s1 serve's
+# ratio falls below 1 by more than the largest such gap of the run. Per turn the table
+# shows median times and the median of the ratios taken within each conversation (the
+# three requests of a turn run back to back, so load on the machine affects them alike).
+# Needs a build (scripts/build.sh; S1_BUILD=dir for another build directory); the model
+# is written once to build/bench/.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 threads=${1:-$(nproc)}
 turns=${2:-8}
 n_gen=${3:-16}
-reps=${4:-3}
+reps=${4:-6}
 ctx=8192
 s1="${S1_BUILD:-$root/build}/bin/s1"
 llama_server="$root/.deps/llama/bin/llama-server"
@@ -30,11 +39,12 @@ mkdir -p "$root/build/bench"
 # shellcheck source=bench/servers.sh
 source "$root/bench/servers.sh"
 start_servers 1 "$threads" "$ctx" -multiturn
+start_second_llama_server 1 "$threads" "$ctx" -multiturn
 
-python3 - "$s1_port" "$ll_port" "$turns" "$n_gen" "$reps" <<'PY'
+python3 - "$s1_port" "$ll_port" "$ll2_port" "$turns" "$n_gen" "$reps" <<'PY'
 import http.client, json, statistics, sys, time
 
-s1_port, ll_port, turns, n_gen, reps = (int(a) for a in sys.argv[1:6])
+s1_port, ll_port, ll2_port, turns, n_gen, reps = (int(a) for a in sys.argv[1:7])
 words = ("the quick brown fox jumps over a lazy dog while seven wizards quietly judge "
          "each box of mixed jugs and every number from one to twenty is counted twice ").split()
 
@@ -55,31 +65,47 @@ def post(port, prompt):
     assert r.status == 200, data
     return time.perf_counter() - t0, data["usage"]
 
-post(s1_port, "<|im_start|>user\nwarm up<|im_end|>\n"); post(ll_port, "<|im_start|>user\nwarm up<|im_end|>\n")
-times = {"ll": [[] for _ in range(turns)], "s1": [[] for _ in range(turns)]}
-info = [None] * turns
+servers = (("ll", ll_port), ("s1", s1_port), ("ll2", ll2_port))
+for _, port in servers:
+    post(port, "<|im_start|>user\nwarm up<|im_end|>\n")
+times = {name: [[] for _ in range(turns)] for name, _ in servers}
+cached = {name: [[] for _ in range(turns)] for name, _ in servers}
+prompt_tokens = [0] * turns
 for rep in range(reps):
     prompt = (f"<|im_start|>system\nYou are careful assistant number {rep}, "
               "who checks every step.<|im_end|>\n")
     for k in range(turns):
         prompt += user(k)
-        order = (("ll", ll_port), ("s1", s1_port)) if (rep + k) % 2 == 0 else (("s1", s1_port), ("ll", ll_port))
-        for name, port in order:
+        shift = (rep + k) % len(servers)
+        for name, port in servers[shift:] + servers[:shift]:
             t, u = post(port, prompt)
             times[name][k].append(t)
-            if name == "s1":
-                info[k] = (u["prompt_tokens"], u.get("prompt_tokens_details", {}).get("cached_tokens", 0))
+            cached[name][k].append(u.get("prompt_tokens_details", {}).get("cached_tokens", 0))
+            prompt_tokens[k] = u["prompt_tokens"]
         prompt += reply(k)
-print(f"{'turn':>4} {'prompt tok':>10} {'llama-server s':>14} {'s1 serve s':>10} {'s1 cached':>9} {'llama / s1':>10}")
-total_ll = total_s1 = 0.0
-slower = 0
+
+def ratio(k, a, b):  # median over conversations of a's time / b's time on turn k
+    return statistics.median(x / y for x, y in zip(times[a][k], times[b][k]))
+
+med = {name: [statistics.median(t) for t in times[name]] for name in times}
+noise = max(abs(1 - ratio(k, "ll", "ll2")) for k in range(turns))
+print(f"{'turn':>4} {'prompt tok':>10} {'cached: llama':>13} {'s1':>5} {'llama-server s':>14} "
+      f"{'s1 serve s':>10} {'llama / s1':>10} {'llama / llama #2':>16}")
+slower = beyond = more_work = 0
 for k in range(turns):
-    t_ll = statistics.median(times["ll"][k])
-    t_s1 = statistics.median(times["s1"][k])
-    total_ll += t_ll
-    total_s1 += t_s1
-    slower += t_s1 > t_ll
-    print(f"{k + 1:>4} {info[k][0]:>10} {t_ll:>14.3f} {t_s1:>10.3f} {info[k][1]:>9} {t_ll / t_s1:>9.2f}x")
-print(f"{'all':>4} {'':>10} {total_ll:>14.3f} {total_s1:>10.3f} {'':>9} {total_ll / total_s1:>9.2f}x")
-print(f"medians of {reps} conversations; turns where s1 serve was slower: {slower} of {turns}")
+    r, r_aa = ratio(k, "ll", "s1"), ratio(k, "ll", "ll2")
+    slower += r < 1
+    beyond += r < 1 - noise
+    # A turn's work: the prompt tokens a server decodes, i.e. those it did not reuse.
+    more_work += any(c_s1 < c_ll for c_s1, c_ll in zip(cached["s1"][k], cached["ll"][k]))
+    print(f"{k + 1:>4} {prompt_tokens[k]:>10} {min(cached['ll'][k]):>13} {min(cached['s1'][k]):>5} "
+          f"{med['ll'][k]:>14.3f} {med['s1'][k]:>10.3f} {r:>9.3f}x {r_aa:>15.3f}x")
+total = {name: sum(med[name]) for name in med}
+print(f"{'all':>4} {'':>10} {'':>13} {'':>5} {total['ll']:>14.3f} {total['s1']:>10.3f} "
+      f"{total['ll'] / total['s1']:>9.3f}x {total['ll'] / total['ll2']:>15.3f}x")
+print(f"ratios: medians over {reps} conversations of the ratio within each; "
+      f"llama-server against itself is off by up to {noise:.1%} on a turn")
+print(f"turns where s1 serve decoded more prompt tokens than llama-server: {more_work} of {turns}")
+print(f"turns where s1 serve was slower: {slower} of {turns}; "
+      f"by more than llama-server differs from itself: {beyond} of {turns}")
 PY

@@ -5,6 +5,10 @@
 #   start_servers SLOTS THREADS CTX LOG_SUFFIX [extra s1 serve flags...]
 #     CTX is the whole context (llama-server's -c); s1's -c is each slot's share of it.
 #     sets s1_port and ll_port. Needs $root, $s1, $llama_server and $model.
+#   start_second_llama_server SLOTS THREADS CTX LOG_SUFFIX
+#     after start_servers: one more llama-server with the same flags, for a comparison
+#     of llama-server with itself (what the machine's noise alone makes of a ratio);
+#     sets ll2_port and stops it with the others.
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
@@ -28,7 +32,17 @@ start_servers() {
   "$llama_server" -m "$model" --host 127.0.0.1 --port "$ll_port" -np "$slots" -t "$threads" \
     -c "$ctx" --no-webui >"$root/build/bench/llama-server$suffix.log" 2>&1 &
   ll_pid=$!
-  trap 'kill "$s1_pid" "$ll_pid" 2>/dev/null; wait 2>/dev/null' EXIT
+  server_pids=("$s1_pid" "$ll_pid")
+  trap 'kill "${server_pids[@]}" 2>/dev/null; wait 2>/dev/null' EXIT
   wait_health "$s1_port"
   wait_health "$ll_port"
+}
+
+start_second_llama_server() {
+  local slots=$1 threads=$2 ctx=$3 suffix=$4
+  ll2_port=$(free_port)
+  "$llama_server" -m "$model" --host 127.0.0.1 --port "$ll2_port" -np "$slots" -t "$threads" \
+    -c "$ctx" --no-webui >"$root/build/bench/llama-server-2$suffix.log" 2>&1 &
+  server_pids+=("$!")
+  wait_health "$ll2_port"
 }
