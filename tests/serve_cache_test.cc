@@ -23,6 +23,21 @@ json post(const ServerProcess& server, const std::string& path, const json& body
   return json::parse(r->body, nullptr, false);
 }
 
+// /metrics once no sequence runs: the loop updates its gauges after the step that
+// answered, so they may lag the answer a little.
+std::string settled_metrics(const ServerProcess& server) {
+  std::string text;
+  for (int i = 0; i < 100; ++i) {
+    auto m = server.client().Get("/metrics");
+    EXPECT_TRUE(m);
+    if (!m) return "";
+    text = m->body;
+    if (test::metric(text, "s1_kv_cells_used") == 0) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return text;
+}
+
 TEST(ServeCache, ChatTurnsReuseTheConversationSoFar) {
   ServerProcess server(test::s1_serve_argv({"--parallel", "2", "-c", "4096"}), 0,
                        test::temp_dir() + "/serve-cache-chat.log");
@@ -45,15 +60,7 @@ TEST(ServeCache, ChatTurnsReuseTheConversationSoFar) {
     previous_prompt = prompt;
     messages.push_back({{"role", "assistant"}, {"content", r["choices"][0]["message"]["content"]}});
   }
-  // The loop updates its gauges after the step that answered: wait for them.
-  std::string text;
-  for (int i = 0; i < 100; ++i) {
-    auto m = server.client().Get("/metrics");
-    ASSERT_TRUE(m);
-    text = m->body;
-    if (test::metric(text, "s1_kv_cells_used") == 0) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
+  const std::string text = settled_metrics(server);
   EXPECT_GE(test::metric(text, "s1_prefix_cache_hits_total"), 5) << text;
   EXPECT_GT(test::metric(text, "s1_prefix_cache_reused_tokens_total"), 0) << text;
   EXPECT_GT(test::metric(text, "s1_kv_cells_cached"), 0) << text;
@@ -80,6 +87,46 @@ TEST(ServeCache, RawContinuationsHitAndCachePromptFalseOptsOut) {
                                   "application/json");
   ASSERT_TRUE(bad);
   EXPECT_EQ(bad->status, 400);
+}
+
+// More conversations than sequences: each new one overwrites the one sequence's cache,
+// which goes to host memory (--cache-ram, on by default) and comes back when its
+// conversation does; with --cache-ram 0 it is decoded again.
+TEST(ServeCache, ConversationsBeyondTheSequencesComeBackFromHostMemory) {
+  auto conversation = [](const std::string& word) {
+    std::string text;
+    for (int i = 0; i < 40; ++i) text += " " + word;
+    return "<|im_start|>user\nCount the" + text + ".<|im_end|>\n<|im_start|>assistant\n<|im_start|>think";
+  };
+  for (const bool host_memory : {true, false}) {
+    SCOPED_TRACE(host_memory ? "--cache-ram default" : "--cache-ram 0");
+    std::vector<std::string> argv = {"--parallel", "1", "-c", "2048"};
+    if (!host_memory) argv.insert(argv.end(), {"--cache-ram", "0"});
+    ServerProcess server(test::s1_serve_argv(argv), 0,
+                         test::temp_dir() + (host_memory ? "/serve-cache-ram.log" : "/serve-cache-ram-0.log"));
+    const std::string apples = conversation("apples");
+    const json first = post(server, "/v1/completions", {{"prompt", apples}, {"max_tokens", 4}});
+    const int prompt_tokens = first["usage"]["prompt_tokens"];
+    for (const char* other : {"pears", "plums"}) {
+      post(server, "/v1/completions", {{"prompt", conversation(other)}, {"max_tokens", 4}});
+    }
+    const std::string next = apples + first["choices"][0]["text"].get<std::string>() + " And plums?";
+    const json back = post(server, "/v1/completions", {{"prompt", next}, {"max_tokens", 4}});
+    const int cached = back["usage"]["prompt_tokens_details"]["cached_tokens"];
+    const std::string text = settled_metrics(server);
+    if (host_memory) {
+      EXPECT_GE(cached, prompt_tokens);
+      EXPECT_EQ(test::metric(text, "s1_prompt_store_restores_total"), 1) << text;
+      EXPECT_GE(test::metric(text, "s1_prompt_store_saves_total"), 3) << text;
+      // pears and plums wait there now (apples is back in the sequence).
+      EXPECT_EQ(test::metric(text, "s1_prompt_store_prompts"), 2) << text;
+      EXPECT_GT(test::metric(text, "s1_prompt_store_bytes"), 0) << text;
+    } else {
+      EXPECT_LT(cached, prompt_tokens / 2);  // the chat template's opening, shared with plums
+      EXPECT_EQ(test::metric(text, "s1_prompt_store_saves_total"), 0) << text;
+      EXPECT_EQ(test::metric(text, "s1_prompt_store_prompts"), 0) << text;
+    }
+  }
 }
 
 }  // namespace

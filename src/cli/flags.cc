@@ -88,6 +88,12 @@ void add_context_flags(CLI::App& cmd, ContextFlags& f) {
                  "the same way (-1: all their cells hold, 0: off)")
       ->capture_default_str()
       ->check(CLI::Range(-1, 1 << 30));
+  cmd.add_option("--cache-ram", f.context.cache_ram_mib,
+                 "host memory in MiB for caches the prefix cache drops: a later prompt that "
+                 "starts like one gets it back instead of decoding it (llama-server's "
+                 "--cache-ram; -1: no limit, 0: off)")
+      ->capture_default_str()
+      ->check(CLI::Range(-1, 1 << 30));
   cmd.add_flag("--kv-unified", f.context.unified_kv,
                "one KV buffer for all sequences (shared prompts share cells) instead of one "
                "per sequence (attention reads only its own cells; prompts are copied)");

@@ -53,7 +53,11 @@ struct ContextFlags {
   ContextSettings resolve(int n_parallel) const;
 };
 
-// -c, -b, --ubatch-size, -t, --cache-tokens, --kv-unified, --parallel.
+// Host memory for dropped caches in `s1 serve` (--cache-ram, MiB), llama-server's
+// default; other commands' prompts seldom come back after their cache is dropped (0).
+inline constexpr int kServeCacheRamMib = 8192;
+
+// -c, -b, --ubatch-size, -t, --cache-tokens, --cache-ram, --kv-unified, --parallel.
 void add_context_flags(CLI::App& cmd, ContextFlags& flags);
 
 // --backend openai: the remote server and how prompts reach it (RemoteSettings).

@@ -93,8 +93,15 @@ TEST(Flags, ASharedFlagHasOneDefaultAndMeaningInEveryCommand) {
       if (fresh) continue;
       const CLI::Option* other = it->second.second;
       ++compared;
-      EXPECT_EQ(o->get_default_str(), other->get_default_str())
-          << name << " in " << command << " and " << it->second.first;
+      // The one default a command sets apart (flags.h, kServeCacheRamMib): a server's
+      // conversations come back after their cache is dropped, other commands' prompts
+      // seldom do, and host memory spent on them would grow for nothing.
+      const bool own_default = name == "--cache-ram" && (command == "s1 serve" ||
+                                                         it->second.first == "s1 serve");
+      if (!own_default) {
+        EXPECT_EQ(o->get_default_str(), other->get_default_str())
+            << name << " in " << command << " and " << it->second.first;
+      }
       EXPECT_EQ(o->get_lnames(), other->get_lnames()) << name << " in " << command;
       EXPECT_EQ(o->get_snames(), other->get_snames()) << name << " in " << command;
       if (!sweeps.count(name)) {

@@ -86,6 +86,7 @@ void add_serve_command(CLI::App& app, int& exit_code) {
   auto args = std::make_shared<ServeArgs>();
   CLI::App* cmd =
       app.add_subcommand("serve", "OpenAI-compatible server with per-request thinking budgets");
+  args->model.context.context.cache_ram_mib = kServeCacheRamMib;
   add_model_flags(*cmd, args->model);
   add_forcing_flags(*cmd, args->forcing, args->rules);
   add_sampling_flags(*cmd, args->sampling);

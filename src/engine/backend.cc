@@ -42,6 +42,8 @@ std::optional<BackendOccupancy> LocalBackend::occupancy() const {
   o.used_cells = scheduler_->used_cells();
   o.cached_cells = scheduler_->cached_cells();
   o.queued_requests = scheduler_->queued_requests();
+  o.stored_prompts = static_cast<int>(scheduler_->prompt_store().entries());
+  o.stored_bytes = scheduler_->prompt_store().bytes();
   return o;
 }
 

@@ -83,6 +83,9 @@ struct BackendOccupancy {
   int used_cells = 0;       // held by running sequences
   int cached_cells = 0;     // held by idle ones for the prefix cache
   int queued_requests = 0;  // waiting for a sequence
+  // Host memory for dropped caches (ContextSettings::cache_ram_mib): prompts and bytes.
+  int stored_prompts = 0;
+  int64_t stored_bytes = 0;
 };
 
 class Backend {

@@ -22,7 +22,10 @@ void deliver_chunks(const std::vector<TextChunk>& chunks, int sample, SequenceRe
 }
 
 Scheduler::Scheduler(const Model& model, const ForcingVocab& vocab, const ContextSettings& settings)
-    : model_(model), vocab_(vocab), settings_(settings) {
+    : model_(model),
+      vocab_(vocab),
+      settings_(settings),
+      store_(settings.cache_tokens == 0 ? 0 : int64_t{settings.cache_ram_mib} * 1024 * 1024) {
   if (settings.n_parallel < 1) throw std::invalid_argument("--parallel must be at least 1");
   if (settings.n_ctx < 16) throw std::invalid_argument("the context must hold at least 16 tokens");
   if (settings.n_batch < 1 || settings.n_ubatch < 1) {
@@ -33,6 +36,7 @@ Scheduler::Scheduler(const Model& model, const ForcingVocab& vocab, const Contex
   cp.n_batch = static_cast<uint32_t>(settings.n_batch);
   cp.n_ubatch = static_cast<uint32_t>(std::min(settings.n_ubatch, settings.n_batch));
   if (settings.probe_sequences < 0) throw std::invalid_argument("probe sequences cannot be negative");
+  if (settings.cache_ram_mib < -1) throw std::invalid_argument("--cache-ram must be -1 or more");
   const int sequences = settings.n_parallel + settings.probe_sequences;
   cp.n_seq_max = static_cast<uint32_t>(sequences);
   // One KV stream per sequence: attention then reads only the sequence's own cells (in
@@ -143,6 +147,12 @@ void Scheduler::admit() {
                      ? source
                      : nullptr;
     if (same) source = nullptr;
+    // Host memory may hold more of the prompt than the sequence taken.
+    const size_t resident = reuse;
+    if (!source && !same && p.request->cache_prompt) {
+      reuse = restore_from_store(*free[0], p.request->prompt, reuse);
+    }
+    const bool restored = reuse != resident;
     const int n = static_cast<int>(free.size());
     const auto now = Clock::now();
     const int leader = free[0]->seq_id;
@@ -150,6 +160,9 @@ void Scheduler::admit() {
       Slot& s = *free[static_cast<size_t>(i)];
       const size_t keep = i == 0 ? reuse : 0;
       if (keep < s.decoded.size()) {
+        // As llama-server: a cache about to lose more than half of itself is worth
+        // keeping in host memory (the first sequence's; the others hold samples).
+        if (i == 0 && !restored && keep * 2 < s.decoded.size()) save_to_store(s);
         llama_memory_seq_rm(llama_get_memory(ctx_.get()), s.seq_id, static_cast<llama_pos>(keep), -1);
         if (keep == 0) ++stats_.cache_evictions;
         s.decoded.resize(keep);
@@ -473,12 +486,16 @@ void Scheduler::vacate(size_t to) {
   if (target.decoded.empty()) return;
   llama_memory_t mem = llama_get_memory(ctx_.get());
   if (Slot* keep = keeper(to)) {
-    if (!keep->decoded.empty()) ++stats_.cache_evictions;
+    if (!keep->decoded.empty()) {
+      save_to_store(*keep);
+      ++stats_.cache_evictions;
+    }
     llama_memory_seq_rm(mem, keep->seq_id, -1, -1);
     llama_memory_seq_cp(mem, target.seq_id, keep->seq_id, -1, -1);
     keep->decoded = std::move(target.decoded);
     keep->last_used = target.last_used;
   } else {
+    save_to_store(target);
     ++stats_.cache_evictions;
   }
   llama_memory_seq_rm(mem, target.seq_id, -1, -1);

@@ -29,6 +29,7 @@
 #include "core/adaptive_exit.h"
 #include "core/budget_forcing.h"
 #include "engine/model.h"
+#include "engine/prompt_store.h"
 #include "engine/sampling.h"
 
 namespace s1 {
@@ -57,6 +58,11 @@ struct ContextSettings {
   // follow-up that arrives within them (a chat's next turn, a remote client's next
   // segment) still finds it; meanwhile the batch may take two micro-batches.
   int cache_grace_steps = 4;
+  // Host memory for caches the prefix cache drops (llama-server's --cache-ram), in MiB:
+  // a cache about to be overwritten is copied there, and a later prompt that starts like
+  // it gets it copied back instead of decoding it again (prompt_store.h). 0: off; -1: no
+  // limit. Needs the prefix cache (cache_tokens != 0).
+  int cache_ram_mib = 0;
 };
 
 // One generation request: a tokenized prompt (which already opens thinking) and n
@@ -145,6 +151,9 @@ struct SchedulerStats {
   int64_t cache_hits = 0;       // prompts that found a cached prefix
   int64_t cache_reused_tokens = 0;  // prompt tokens taken from the cache instead of decoded
   int64_t cache_evictions = 0;  // cached prefixes dropped (bound, room, or overwritten)
+  int64_t store_saves = 0;      // dropped caches copied to host memory (cache_ram_mib)
+  int64_t store_restores = 0;   // prompts whose prefix came back from host memory (these
+                                // count as cache hits, their tokens as reused)
   int64_t probes = 0;           // probes run to the end (adaptive thinking)
   int64_t probe_tokens = 0;     // tokens decoded for them
   int64_t probes_skipped = 0;   // probes due but not run (no free sequence or no room)
@@ -203,6 +212,8 @@ class Scheduler {
   // tokens the scheduler knows them to hold (the two agree).
   int cached_cells() const { return cells_held(false); }
   int cached_tokens() const;
+  // Host memory for dropped caches (ContextSettings::cache_ram_mib).
+  const PromptStore& prompt_store() const { return store_; }
   const SchedulerStats& stats() const { return stats_; }
 
  private:
@@ -246,8 +257,14 @@ class Scheduler {
   // Sequences waiting on a running one's prompt copy the shared cells once they are
   // decoded, and queue the rest of their prompt.
   void copy_shared_prefixes();
-  // Drops the cache of an idle slot.
+  // Drops the cache of an idle slot (to host memory first, when that is on).
   void evict(Slot& slot);
+  // Copies an idle slot's cache to host memory, when that is on and wants it.
+  void save_to_store(const Slot& slot);
+  // For `prompt`, about to take `slot` whose cache shares `reuse` tokens with it: when
+  // host memory holds a state more worth keeping (PromptStore::best), the slot's cache
+  // goes there and that state comes into the slot. Returns the tokens to reuse now.
+  size_t restore_from_store(Slot& slot, const TokenSeq& prompt, size_t reuse);
   // Keeps the cache within settings_.cache_tokens, and (one KV buffer) leaves room for
   // `needed` more cells.
   void trim_cache(int needed);
@@ -311,6 +328,7 @@ class Scheduler {
   uint64_t admissions_ = 0;
   uint64_t steps_ = 0;     // step() calls: the clock of cache_grace_steps
   uint64_t finishes_ = 0;  // the clock of the cache's least-recently-used order
+  PromptStore store_;
   SchedulerStats stats_;
 };
 

@@ -4,20 +4,10 @@
 #include <algorithm>
 
 #include "engine/scheduler.h"
+#include "engine/prompt_store.h"
 #include "engine/scheduler_slot.h"
 
 namespace s1 {
-
-namespace {
-
-size_t common_prefix(const TokenSeq& a, const TokenSeq& b) {
-  const size_t n = std::min(a.size(), b.size());
-  size_t i = 0;
-  while (i < n && a[i] == b[i]) ++i;
-  return i;
-}
-
-}  // namespace
 
 bool Scheduler::worth_less(const Slot& a, const Slot& b) {
   // Empty first, then the least recently used cache.
@@ -59,6 +49,7 @@ std::vector<Scheduler::Slot*> Scheduler::pick_free_slots(const GenerationRequest
 
 void Scheduler::evict(Slot& slot) {
   if (slot.decoded.empty()) return;
+  save_to_store(slot);
   llama_memory_seq_rm(llama_get_memory(ctx_.get()), slot.seq_id, -1, -1);
   slot.decoded.clear();
   ++stats_.cache_evictions;
@@ -83,6 +74,36 @@ void Scheduler::trim_cache(int needed) {
     if (!over_bound && !no_room) return;
     evict(*oldest);
   }
+}
+
+void Scheduler::save_to_store(const Slot& slot) {
+  if (!store_.enabled() || slot.decoded.empty()) return;
+  llama_context* ctx = ctx_.get();
+  const size_t size = llama_state_seq_get_size_ext(ctx, slot.seq_id, 0);
+  if (!store_.wants(slot.decoded, size)) return;
+  PromptStore::Entry entry{slot.decoded, std::vector<uint8_t>(size)};
+  if (llama_state_seq_get_data_ext(ctx, entry.state.data(), size, slot.seq_id, 0) != size) return;
+  if (store_.put(std::move(entry))) ++stats_.store_saves;
+}
+
+size_t Scheduler::restore_from_store(Slot& slot, const TokenSeq& prompt, size_t reuse) {
+  const auto match = store_.best(prompt, reuse, slot.decoded.size());
+  if (!match) return reuse;
+  // Taken out first: saving the slot's cache may make room by dropping old entries.
+  PromptStore::Entry entry = store_.take(match->index);
+  save_to_store(slot);
+  if (!slot.decoded.empty()) ++stats_.cache_evictions;
+  slot.decoded.clear();
+  // llama.cpp empties the sequence before it writes the state (and on failure).
+  const size_t read =
+      llama_state_seq_set_data_ext(ctx_.get(), entry.state.data(), entry.state.size(), slot.seq_id, 0);
+  if (read != entry.state.size()) {
+    llama_memory_seq_rm(llama_get_memory(ctx_.get()), slot.seq_id, -1, -1);
+    return 0;
+  }
+  slot.decoded = std::move(entry.tokens);
+  ++stats_.store_restores;
+  return std::min(match->shared, prompt.size() - 1);
 }
 
 Scheduler::Slot* Scheduler::running_prefix(const TokenSeq& prompt, size_t* shared) {

@@ -11,6 +11,7 @@
 #include "engine/forcing_vocab.h"
 #include "engine/prompt.h"
 #include "logit_rows.h"
+#include "scheduler_runs.h"
 #include "test_util.h"
 #include "tiny_model_fixture.h"
 
@@ -20,6 +21,8 @@ namespace {
 using test::expect_rows_close;
 using test::kRowTolerance;
 using test::max_difference;
+using test::run_bounded;
+using test::run_on;
 
 class SchedulerTest : public test::TinyModelTest {
  protected:
@@ -336,14 +339,6 @@ TEST_F(SchedulerTest, CancelFreesTheSequence) {
   EXPECT_FALSE(s.cancel(id));
 }
 
-// Steps `s` until it has nothing left, failing the test (instead of hanging) after
-// `bound` steps.
-void run_bounded(Scheduler& s, int bound) {
-  int steps = 0;
-  while (s.step()) {
-    ASSERT_LT(++steps, bound) << "the scheduler is still busy after " << bound << " steps";
-  }
-}
 
 TEST_F(SchedulerTest, EmptyIgnoreStringDrawsAgainInTheSameStep) {
   // An ignored end with nothing to append used to leave the sequence with nothing to
@@ -415,24 +410,6 @@ TEST_F(SchedulerTest, EmptyIgnoreStringAfterAMultiTokenTrigger) {
   EXPECT_EQ(s.used_cells(), 0);
 }
 
-// Runs `req` on `s` to the end and returns its first sample.
-SequenceResult run_on(Scheduler& s, GenerationRequest req, std::vector<std::vector<float>>* rows = nullptr) {
-  SequenceResult out;
-  req.on_done = [&](int i, const SequenceResult& r) {
-    if (i == 0) out = r;
-  };
-  if (rows) {
-    req.on_logits = [rows](int i, const float* row, int n) {
-      if (i == 0) rows->emplace_back(row, row + n);
-    };
-  }
-  s.submit(std::move(req));
-  run_bounded(s, 1000);
-  EXPECT_EQ(s.busy_sequences(), 0);
-  EXPECT_EQ(s.used_cells(), 0);
-  EXPECT_EQ(s.cached_cells(), s.cached_tokens());  // the cache holds what it says
-  return out;
-}
 
 TEST_F(SchedulerTest, PrefixCacheReusesAFinishedConversation) {
   for (bool unified : {false, true}) {
@@ -469,12 +446,7 @@ TEST_F(SchedulerTest, PrefixCacheReusesAFinishedConversation) {
 TEST_F(SchedulerTest, TheTakenSequenceKeepsTheFewTokensItsCacheShares) {
   Scheduler s(*model_, *vocab_, context(1, 1024));
   auto conversation = [](const std::string& user) {
-    GenerationRequest r;
-    r.prompt = model_->tokenize("<|im_start|>system\nBe brief.<|im_end|>\n<|im_start|>user\n" +
-                                    user + "<|im_end|>\n<|im_start|>assistant\n<|im_start|>think",
-                                true);
-    r.rules = {4, 0, 0, 2};
-    return r;
+    return test::raw_conversation(*model_, user, {4, 0, 0, 2});
   };
   std::string long_a, long_b;
   for (int i = 0; i < 200; ++i) long_a += " apples", long_b += " pears";

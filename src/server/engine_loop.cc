@@ -213,6 +213,8 @@ void EngineLoop::update_gauges() {
     g.busy_sequences = o->busy_sequences;
     g.used_cells = o->used_cells;
     g.cached_cells = o->cached_cells;
+    g.stored_prompts = o->stored_prompts;
+    g.stored_bytes = o->stored_bytes;
     g.queued = o->queued_requests;
   } else {
     g.busy_sequences = static_cast<int>(active_.size());

@@ -87,6 +87,8 @@ struct EngineGauges {
   int busy_sequences = 0;
   int used_cells = 0;    // held by running sequences
   int cached_cells = 0;  // held by idle ones for the prefix cache
+  int stored_prompts = 0;    // dropped caches kept in host memory
+  int64_t stored_bytes = 0;  // ...and their bytes
   SchedulerStats stats;  // the backend's counters
   int queued = 0;     // waiting for the loop or for a sequence
   int in_flight = 0;  // submitted and not finished

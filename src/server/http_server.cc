@@ -81,6 +81,12 @@ HttpServer::HttpServer(std::unique_ptr<Backend> backend, ServerSettings settings
   metrics_.declare_counter("s1_prefix_cache_reused_tokens_total",
                            "Prompt tokens taken from the prefix cache instead of decoded.");
   metrics_.declare_counter("s1_prefix_cache_evictions_total", "Cached prefixes dropped.");
+  metrics_.declare_gauge("s1_prompt_store_prompts",
+                         "Dropped caches kept in host memory (--cache-ram).");
+  metrics_.declare_gauge("s1_prompt_store_bytes", "Bytes of KV state kept in host memory.");
+  metrics_.declare_counter("s1_prompt_store_saves_total", "Dropped caches copied to host memory.");
+  metrics_.declare_counter("s1_prompt_store_restores_total",
+                           "Prompts whose prefix was copied back from host memory.");
   metrics_.declare_counter("s1_probes_total", "Adaptive-thinking probes run to the end.");
   metrics_.declare_counter("s1_probe_tokens_total", "Tokens decoded for probes.");
   metrics_.declare_counter("s1_probes_skipped_total",
@@ -231,6 +237,11 @@ void HttpServer::routes() {
                        static_cast<double>(g.stats.cache_reused_tokens));
     metrics_.set_total("s1_prefix_cache_evictions_total",
                        static_cast<double>(g.stats.cache_evictions));
+    metrics_.set("s1_prompt_store_prompts", g.stored_prompts);
+    metrics_.set("s1_prompt_store_bytes", static_cast<double>(g.stored_bytes));
+    metrics_.set_total("s1_prompt_store_saves_total", static_cast<double>(g.stats.store_saves));
+    metrics_.set_total("s1_prompt_store_restores_total",
+                       static_cast<double>(g.stats.store_restores));
     metrics_.set_total("s1_probes_total", static_cast<double>(g.stats.probes));
     metrics_.set_total("s1_probe_tokens_total", static_cast<double>(g.stats.probe_tokens));
     metrics_.set_total("s1_probes_skipped_total", static_cast<double>(g.stats.probes_skipped));
