@@ -3,14 +3,17 @@
 # prompt caches on (their defaults), on the shape-true Qwen2.5-0.5B Q8_0 test model, with
 # the same threads, slots and context, in one run: time per turn and in all.
 #
-#   bench/multiturn_vs_llama_server.sh [threads] [turns] [gen_tokens] [repetitions]
-#                                      (defaults: all cores, 8, 16, 6)
+#   bench/multiturn_vs_llama_server.sh [threads] [turns] [gen_tokens] [repetitions] [conversations]
+#                                      (defaults: all cores, 8, 16, 6, 1)
 #
 # Each turn sends the whole conversation so far as a raw prompt to /v1/completions
 # (greedy, max_tokens = gen_tokens): the turn before's prompt, a fixed assistant reply
 # and a new user message of about 150 tokens. A server that reuses the cells of the turn
 # before decodes only the new part. The conversation runs `repetitions` times (each with
-# its own system prompt, so nothing is cached across them).
+# its own system prompt, so nothing is cached across them). With `conversations` > 1,
+# that many conversations run interleaved turn by turn on the servers' one slot, so each
+# turn finds another conversation's cells in it: only a server that keeps dropped caches
+# in host memory (llama-server's --cache-ram, on by default in both) reuses its history.
 #
 # Three servers get the same prompts, turn by turn, in an order that rotates from turn to
 # turn and from conversation to conversation (with a multiple of 3 repetitions, each
@@ -29,6 +32,7 @@ threads=${1:-$(nproc)}
 turns=${2:-8}
 n_gen=${3:-16}
 reps=${4:-6}
+conversations=${5:-1}
 ctx=8192
 s1="${S1_BUILD:-$root/build}/bin/s1"
 llama_server="$root/.deps/llama/bin/llama-server"
@@ -41,10 +45,10 @@ source "$root/bench/servers.sh"
 start_servers 1 "$threads" "$ctx" -multiturn
 start_second_llama_server 1 "$threads" "$ctx" -multiturn
 
-python3 - "$s1_port" "$ll_port" "$ll2_port" "$turns" "$n_gen" "$reps" <<'PY'
+python3 - "$s1_port" "$ll_port" "$ll2_port" "$turns" "$n_gen" "$reps" "$conversations" <<'PY'
 import http.client, json, statistics, sys, time
 
-s1_port, ll_port, ll2_port, turns, n_gen, reps = (int(a) for a in sys.argv[1:7])
+s1_port, ll_port, ll2_port, turns, n_gen, reps, conversations = (int(a) for a in sys.argv[1:8])
 words = ("the quick brown fox jumps over a lazy dog while seven wizards quietly judge "
          "each box of mixed jugs and every number from one to twenty is counted twice ").split()
 
@@ -72,17 +76,18 @@ times = {name: [[] for _ in range(turns)] for name, _ in servers}
 cached = {name: [[] for _ in range(turns)] for name, _ in servers}
 prompt_tokens = [0] * turns
 for rep in range(reps):
-    prompt = (f"<|im_start|>system\nYou are careful assistant number {rep}, "
-              "who checks every step.<|im_end|>\n")
+    prompts = [(f"<|im_start|>system\nYou are careful assistant number {rep * conversations + c}, "
+                "who checks every step.<|im_end|>\n") for c in range(conversations)]
     for k in range(turns):
-        prompt += user(k)
-        shift = (rep + k) % len(servers)
-        for name, port in servers[shift:] + servers[:shift]:
-            t, u = post(port, prompt)
-            times[name][k].append(t)
-            cached[name][k].append(u.get("prompt_tokens_details", {}).get("cached_tokens", 0))
-            prompt_tokens[k] = u["prompt_tokens"]
-        prompt += reply(k)
+        for c in range(conversations):
+            prompts[c] += user(k)
+            shift = (rep + k + c) % len(servers)
+            for name, port in servers[shift:] + servers[:shift]:
+                t, u = post(port, prompts[c])
+                times[name][k].append(t)
+                cached[name][k].append(u.get("prompt_tokens_details", {}).get("cached_tokens", 0))
+                prompt_tokens[k] = u["prompt_tokens"]
+            prompts[c] += reply(k)
 
 def ratio(k, a, b):  # median over conversations of a's time / b's time on turn k
     return statistics.median(x / y for x, y in zip(times[a][k], times[b][k]))
@@ -103,7 +108,9 @@ for k in range(turns):
 total = {name: sum(med[name]) for name in med}
 print(f"{'all':>4} {'':>10} {'':>13} {'':>5} {total['ll']:>14.3f} {total['s1']:>10.3f} "
       f"{total['ll'] / total['s1']:>9.3f}x {total['ll'] / total['ll2']:>15.3f}x")
-print(f"ratios: medians over {reps} conversations of the ratio within each; "
+print(f"ratios: medians over {reps * conversations} conversations"
+      + (f" ({conversations} at a time, interleaved)" if conversations > 1 else "")
+      + " of the ratio within each; "
       f"llama-server against itself is off by up to {noise:.1%} on a turn")
 print(f"turns where s1 serve decoded more prompt tokens than llama-server: {more_work} of {turns}")
 print(f"turns where s1 serve was slower: {slower} of {turns}; "

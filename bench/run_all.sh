@@ -31,6 +31,7 @@ benches=(
   "bench/eval_rounds_vs_continuous.sh $threads"
   "bench/serve_vs_llama_server.sh $threads"
   "bench/multiturn_vs_llama_server.sh $threads"
+  "bench/interleaved_conversations_vs_llama_server.sh $threads"
   "bench/remote_vs_local_eval.sh $threads"
   "bench/curate_59k.sh"
   "build/bench/s1-grader-bench --benchmark_min_time=0.5"
