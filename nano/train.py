@@ -93,6 +93,8 @@ def main():
     p.add_argument("--heads", type=int, default=4)
     p.add_argument("--ffn", type=int, default=352)
     p.add_argument("--log-every", type=int, default=50)
+    p.add_argument("--init", help="start from this checkpoint's weights (a second phase: a warm "
+                   "restart of the schedule; the architecture flags are then the checkpoint's)")
     a = p.parse_args()
 
     import os
@@ -108,8 +110,12 @@ def main():
     print(f"train: {len(examples)} conversations, {n_tok} tokens, "
           f"longest {max(len(x) for x, _ in examples)}", flush=True)
 
-    cfg = nano.Config(dim=a.dim, n_layers=a.layers, n_heads=a.heads, ffn_dim=a.ffn)
-    model = nano.NanoModel(cfg)
+    if a.init:
+        model = nano.load(a.init)
+        cfg = model.cfg
+    else:
+        cfg = nano.Config(dim=a.dim, n_layers=a.layers, n_heads=a.heads, ffn_dim=a.ffn)
+        model = nano.NanoModel(cfg)
     n_params = sum(p.numel() for p in model.parameters())
     print(f"train: model {n_params} parameters ({cfg.to_dict()})", flush=True)
     decay = [p for p in model.parameters() if p.dim() == 2]
