@@ -9,27 +9,17 @@
 namespace s1 {
 namespace {
 
+using ascii::ends_with;
 using ascii::is_alpha;
 using ascii::is_digit;
 using ascii::is_space;
+using ascii::replace_all;
+using ascii::starts_with;
 using ascii::trim;
-
-bool starts_with(std::string_view s, std::string_view prefix) {
-  return s.size() >= prefix.size() && s.substr(0, prefix.size()) == prefix;
-}
-bool ends_with(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
-}
 
 struct Replacement {
   std::string_view from, to;
 };
-
-void replace_each(std::string& s, std::string_view from, std::string_view to) {
-  for (size_t pos = s.find(from); pos != std::string::npos; pos = s.find(from, pos + to.size())) {
-    s.replace(pos, from.size(), to);
-  }
-}
 
 // Circled numbers U+2460..U+2473 ("①".."⑳"): E2 91 A0..B3 in UTF-8. Runs of them (with
 // spaces, commas or "、" between) become "2,3".
@@ -141,7 +131,7 @@ void replace_unicode(std::string& s) {
       {"\uff0e", "."},       {"<sup>", "^{"},          {"</sup>", "}"},        {"<sub>", "_{"},
       {"</sub>", "}"},
   };
-  for (const Replacement& r : kUnicode) replace_each(s, r.from, r.to);
+  for (const Replacement& r : kUnicode) replace_all(s, r.from, r.to);
   // Full-width digits U+FF10..U+FF19: EF BC 90..99.
   for (size_t pos = s.find("\xef\xbc"); pos != std::string::npos; pos = s.find("\xef\xbc", pos)) {
     unsigned char last = pos + 2 < s.size() ? static_cast<unsigned char>(s[pos + 2]) : 0;

@@ -14,29 +14,16 @@
 namespace s1 {
 namespace {
 
+using ascii::ends_with;
 using ascii::is_alpha;
 using ascii::is_digit;
 using ascii::is_space;
+using ascii::replace_all;
+using ascii::starts_with;
 using ascii::trim;
 
 bool is_upper(char c) {
   return c >= 'A' && c <= 'Z';
-}
-
-bool starts_with(std::string_view s, std::string_view prefix) {
-  return s.size() >= prefix.size() && s.substr(0, prefix.size()) == prefix;
-}
-bool ends_with(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
-}
-
-void replace_all(std::string& s, std::string_view from, std::string_view to) {
-  if (from.empty()) return;
-  size_t pos = 0;
-  while ((pos = s.find(from, pos)) != std::string::npos) {
-    s.replace(pos, from.size(), to);
-    pos += to.size();
-  }
 }
 
 // Commands removed with nothing left behind.
