@@ -71,7 +71,8 @@ TEST(GradeRulesCli, TheQuestionFieldEnablesQuestionAwareRules) {
       " \"question\": \"Find the measure of angle $A$.\"}\n"
       "{\"id\": 2, \"prediction\": \"150^\\\\circ\", \"gold\": \"\\\\frac{5\\\\pi}{6}\","
       " \"question\": \"Find the length of the arc.\"}\n"
-      "{\"id\": 3, \"prediction\": \"150^\\\\circ\", \"gold\": \"\\\\frac{5\\\\pi}{6}\"}\n");
+      // Without a question, a bare 150 is not read as degrees.
+      "{\"id\": 3, \"prediction\": \"150\", \"gold\": \"\\\\frac{5\\\\pi}{6}\"}\n");
   test::CommandResult r = run_command(grade("--predictions " + shell_quote(rows) + " --json"));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   json out = json::parse(r.out);

@@ -6,6 +6,7 @@
 #include <unordered_set>
 
 #include "core/ascii.h"
+#include "core/latex_forms.h"
 #include "core/latex_normalize.h"
 #include "core/math_equivalence.h"
 #include "core/math_parse.h"
@@ -49,7 +50,16 @@ bool is_negation(std::string_view w) {
                     "none",   "t",      "doesn",   "don",           "isn",     "aren",
                     "didn",   "won",    "wasn",    "nobody",        "than",    "about",
                     "around", "nearly", "almost",  "approximately", "roughly", "over",
-                    "under",  "between", "exceeds", "above",        "below",   "except"});
+                    "under",  "between", "exceeds", "above",        "below",   "except",
+                    "lose",   "loses",  "lost",    "losing",        "loser",   "fail",
+                    "fails",  "failed", "false",   "impossible"});
+}
+
+// Words that join another claim to a sentence answer or make it conditional ("even and
+// odd", "Alice if n is even"): the sentence then says more than the answer.
+bool is_qualifier(std::string_view w) {
+  return one_of(w, {"and", "or", "either", "both", "if", "when", "unless", "only", "sometimes",
+                    "otherwise", "but", "whereas", "while"});
 }
 
 // The group of an extreme ("max" / "min"), or "".
@@ -205,6 +215,10 @@ void read_asked(std::string_view asked, QuestionCues& cues) {
     const std::string next = k + 1 < words.size() ? words[k + 1].text : "";
     const std::string prev = k > 0 ? words[k - 1].text : "";
     if (w == "angle" || w == "angles" || w == "radian" || w == "radians") cues.angle = true;
+    if (one_of(w, {"length", "lengths", "area", "distance", "perimeter", "volume", "arc",
+                   "radius", "height", "side", "speed", "time", "long", "far", "circumference"})) {
+      cues.other_measure = true;
+    }
     // Degrees of an angle, not of a polynomial or a temperature.
     if ((w == "degree" || w == "degrees") &&
         !one_of(next, {"of", "fahrenheit", "celsius", "kelvin", "f", "c"})) {
@@ -245,47 +259,65 @@ void read_options(std::string_view q, const std::vector<Word>& words, QuestionCu
 
 // ---- Sentences and labelled values ----
 
-// The lower-case words of an answer made of words only ("Alice wins the game."), with
-// "neither X nor Y" read as "neither"; nullopt when it holds digits or math.
-std::optional<std::vector<std::string>> sentence_words(std::string_view raw) {
+// The lower-case words of an answer made of words ("Alice wins the game."), with "neither X
+// nor Y" read as "neither"; nullopt when it holds digits or math, except that with
+// `math_words` each token holding math ("f(x+1)-1") is kept as an empty word.
+std::optional<std::vector<std::string>> sentence_words(std::string_view raw, bool math_words) {
   std::string text = plain_text(raw);
-  for (char c : text) {
-    if (!is_alpha(c) && !is_space(c) && std::string_view(".,;:!?'\"-()").find(c) ==
-                                            std::string_view::npos) {
-      return std::nullopt;
-    }
-  }
   std::vector<std::string> words;
-  for (Word& w : letter_words(text)) words.push_back(std::move(w.text));
+  for (size_t i = 0; i < text.size();) {
+    while (i < text.size() && is_space(text[i])) ++i;
+    size_t j = i;
+    while (j < text.size() && !is_space(text[j])) ++j;
+    std::string_view token = std::string_view(text).substr(i, j - i);
+    i = j;
+    if (token.empty()) continue;
+    bool math = std::any_of(token.begin(), token.end(), [](char c) {
+      return !is_alpha(c) && std::string_view(".,;:!?'\"-()").find(c) == std::string_view::npos;
+    });
+    if (math && !math_words) return std::nullopt;
+    if (math) {
+      words.emplace_back();
+      continue;
+    }
+    for (Word& w : letter_words(token)) words.push_back(std::move(w.text));
+  }
   auto neither = std::find(words.begin(), words.end(), "neither");
   auto nor = std::find(neither, words.end(), "nor");
   if (neither != words.end() && nor != words.end() && nor + 1 != words.end()) {
     words.erase(neither + 1, nor + 2);
   }
-  if (words.empty()) return std::nullopt;
+  if (std::all_of(words.begin(), words.end(), [](const std::string& w) { return w.empty(); })) {
+    return std::nullopt;
+  }
   return words;
 }
 
-// A word the rest of a sentence answer may hold besides the answer itself.
+// A word the rest of a sentence answer may hold besides the answer itself: filler; with
+// the question known, any word but an alternative it offers.
 bool allowed_extra(const std::string& w, const QuestionCues& cues) {
   if (is_filler(w)) return true;
   if (!cues.known) return false;
-  if (std::find(cues.options.begin(), cues.options.end(), w) != cues.options.end()) return false;
-  return std::find_if(cues.words.begin(), cues.words.end(),
-                      [&w](const std::string& q) { return q == w; }) != cues.words.end();
+  return std::find(cues.options.begin(), cues.options.end(), w) == cues.options.end();
 }
 
-// "Alice wins the game." against "Alice": the gold's words occur in the sentence, and
-// the rest are filler or the question's own words (never an alternative or a negation).
+// "Alice wins the game." against "Alice": the gold's words occur in the sentence, and the
+// rest are filler or, with the question known, other words (never an alternative the
+// question offers, a negation or a qualifier); math only before the answer, as the subject
+// ("The function f(x+1)-1 is odd.").
 bool sentence_holds(std::string_view sentence, std::string_view answer, const QuestionCues& cues) {
-  auto s = sentence_words(sentence);
-  auto a = sentence_words(answer);
+  auto s = sentence_words(sentence, true);
+  auto a = sentence_words(answer, false);
   if (!s || !a || s->size() <= a->size()) return false;
   auto at = std::search(s->begin(), s->end(), a->begin(), a->end());
   if (at == s->end()) return false;
   for (auto it = s->begin(); it != s->end(); ++it) {
     if (it >= at && it < at + static_cast<std::ptrdiff_t>(a->size())) continue;
-    if (is_negation(*it) || !allowed_extra(*it, cues)) return false;
+    if (it->empty()) {
+      if (it > at) return false;
+      continue;
+    }
+    if (is_negation(*it) || is_qualifier(*it) || !allowed_extra(*it, cues)) return false;
   }
   return true;
 }
@@ -504,10 +536,15 @@ bool in_order_equal(const std::vector<std::string>& a, const std::vector<std::st
 // ---- Angles and precision ----
 
 bool has_degree_mark(std::string_view raw) {
-  for (std::string_view mark : {"\\circ", "\u00b0", "\\degree", "degree"}) {
+  for (std::string_view mark : {"\\circ", "\u00b0", "\\degree", "degree", "\\textcirc"}) {
     if (raw.find(mark) != std::string_view::npos) return true;
   }
   return false;
+}
+
+bool has_pi(std::string_view raw) {
+  return raw.find("\\pi") != std::string_view::npos ||
+         raw.find("\u03c0") != std::string_view::npos;
 }
 
 // `degrees` read as degrees, against `other` in radians.
@@ -551,6 +588,65 @@ bool same_at_precision(std::string_view a, std::string_view b, const QuestionCue
   if (!va || !vb || !std::isfinite(*va) || !std::isfinite(*vb)) return false;
   double ra = rounded(*va, cues), rb = rounded(*vb, cues);
   return std::fabs(ra - rb) <= 1e-9 * std::max({1.0, std::fabs(ra), std::fabs(rb)});
+}
+
+// The decimal places of a plain decimal of three significant digits or more ("6.46",
+// "-0.125"), else -1: "4.5" may well be exact (9/2) rather than rounded.
+int rounded_decimal_places(std::string_view normalized) {
+  size_t i = !normalized.empty() && normalized[0] == '-' ? 1 : 0;
+  size_t dot = normalized.find('.');
+  if (dot == std::string_view::npos || dot == i || dot + 1 == normalized.size() ||
+      normalized.size() > 18) {
+    return -1;
+  }
+  int significant = 0;
+  for (size_t k = i; k < normalized.size(); ++k) {
+    if (k == dot) continue;
+    if (!is_digit(normalized[k])) return -1;
+    if (significant > 0 || normalized[k] != '0') ++significant;
+  }
+  return significant >= 3 ? static_cast<int>(normalized.size() - dot - 1) : -1;
+}
+
+// "\frac{84}{13}" for the gold answer "6.46": a gold decimal of three significant digits or
+// more asks for the digits it has, and an exact value (no decimal in it) that rounds to it
+// at those digits is that answer.
+bool rounds_to_gold(std::string_view predicted, std::string_view gold) {
+  if (gold.find('.') == std::string_view::npos) return false;
+  std::string g = normalize_answer(gold);
+  QuestionCues places;
+  places.decimal_places = rounded_decimal_places(g);
+  if (places.decimal_places < 0) return false;
+  std::string p = normalize_answer(predicted);
+  if (p.empty() || p.size() > 200 || p.find('.') != std::string::npos) return false;
+  auto exact = value_of(p), decimal = value_of(g);
+  if (!exact || !decimal || !std::isfinite(*exact) || std::fabs(*exact) > 1e12) return false;
+  double r = rounded(*exact, places);
+  return std::fabs(r - *decimal) <= 1e-9 * std::max(1.0, std::fabs(r));
+}
+
+// Whether `raw` defines a named function of one letter: "f(z) = ...".
+bool has_function_head(std::string_view raw) {
+  for (size_t at = raw.find(')'); at != std::string_view::npos; at = raw.find(')', at + 1)) {
+    if (at < 3 || raw[at - 2] != '(' || !is_alpha(raw[at - 1]) || !is_alpha(raw[at - 3])) continue;
+    std::string_view rest = trim(raw.substr(at + 1));
+    if (!rest.empty() && rest[0] == '=') return true;
+  }
+  return false;
+}
+
+// The same answer with its one variable renamed: a function's argument ("f(z) = z" for
+// "f(x) = x") or, beside \pi, an integer parameter k, m or n ("x = n\pi" for "x = k\pi").
+bool same_after_renaming(std::string_view predicted, std::string_view gold,
+                         const AnswerComparer& compare) {
+  bool function = has_function_head(predicted) || has_function_head(gold);
+  if (!function && !(has_pi(predicted) && has_pi(gold))) return false;
+  std::string p = normalize_answer(predicted), g = normalize_answer(gold);
+  std::string lp = free_letters(p), lg = free_letters(g);
+  if (lp.size() != 1 || lg.size() != 1 || lp == lg) return false;
+  auto parameter = [](const std::string& l) { return l == "k" || l == "m" || l == "n"; };
+  if (!function && !(parameter(lp) && parameter(lg))) return false;
+  return compare(rename_letter(p, lp[0], lg[0]), g).equivalent;
 }
 
 // A run of two letters or more that is not a command name (no allocation: this gates
@@ -652,14 +748,20 @@ EquivalenceResult apply_answer_rules(std::string_view predicted, std::string_vie
       }
     }
   }
-  if (cues.angle && (same_angle(predicted, gold, cues, compare) ||
-                     same_angle(gold, predicted, cues, compare))) {
+  // A degree mark against a multiple of \pi is an angle unless another measure is asked.
+  bool marked_angle = !cues.other_measure &&
+                      ((has_degree_mark(predicted) && has_pi(gold)) ||
+                       (has_degree_mark(gold) && has_pi(predicted)));
+  if ((cues.angle || marked_angle) && (same_angle(predicted, gold, cues, compare) ||
+                                       same_angle(gold, predicted, cues, compare))) {
     return decided(plain, true, "angle");
   }
   if ((cues.decimal_places >= 0 || cues.significant_figures > 0) &&
       same_at_precision(predicted, gold, cues)) {
     return decided(plain, true, "precision");
   }
+  if (rounds_to_gold(predicted, gold)) return decided(plain, true, "rounding");
+  if (same_after_renaming(predicted, gold, compare)) return decided(plain, true, "rename");
   return plain;
 }
 

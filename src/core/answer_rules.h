@@ -1,9 +1,11 @@
 // Question-aware rules for the equivalences that comparing two normalised answers misses
 // (see math_equivalence.h, which applies them): an angle in degrees against radians, the
 // answer inside a sentence or behind labels ("Alice wins.", "Max: 9, Min: 2",
-// "3 apples and 5 pears"), the order a question asks for, and a stated precision
-// ("to the nearest hundredth"). Rewrites that need no question (repeating decimals, empty
-// sets, assignments, units) live in latex_normalize.h.
+// "3 apples and 5 pears"), the order a question asks for, a stated precision
+// ("to the nearest hundredth"), a gold decimal's own precision ("6.46" for
+// "\frac{84}{13}") and a renamed variable ("f(z) = z" for "f(x) = x"). Rewrites that need
+// no question (repeating decimals, empty sets, assignments, units, ratios, set-builder
+// sets, Unicode) live in latex_normalize.h and latex_forms.h.
 //
 // All functions are pure and thread-safe; work is linear in the input sizes plus a bounded
 // number of answer comparisons. They never throw except std::bad_alloc.
@@ -23,6 +25,7 @@ struct QuestionCues {
   bool known = false;    // a question was given
   bool angle = false;    // the part that asks mentions an angle, radians or degrees
   bool degrees = false;  // ... and degrees ("in degrees")
+  bool other_measure = false;  // the part that asks names a length, an area, a time...
   int decimal_places = -1;       // "to the nearest hundredth": 2; "nearest integer": 0
   int significant_figures = -1;  // "to 3 significant figures": 3
   // Extremes asked for ("max", "min": "largest", "minimum"...), in the order asked; and
@@ -47,10 +50,23 @@ QuestionCues read_question(std::string_view question);
 using AnswerComparer = std::function<EquivalenceResult(std::string_view, std::string_view)>;
 
 // Applies the rules to `predicted` and `gold` given `plain`, the plain comparison's result,
-// and returns the verdict, naming the deciding rule in EquivalenceResult::rule
-// ("order", "labels", "sentence", "angle", "precision"). The order and labels rules decide
-// even against an "equal" plain verdict when the question fixes the order; the others
-// only turn "not equal" into "equal". Each rule is symmetric in its two answers.
+// and returns the verdict, naming the deciding rule in EquivalenceResult::rule:
+//  - "order", "labels": values put in the order the question asks for them;
+//  - "sentence": the gold's words inside a sentence answer (or the other way round) whose
+//    other words are filler or, with the question known, any words but an alternative the
+//    question offers, a negation ("not", "loses") or a qualifier ("and", "if"); math only
+//    before the answer ("The function f(x+1)-1 is odd.");
+//  - "angle": degrees against radians when the question asks for an angle, or when one side
+//    is marked in degrees and the other is a multiple of \pi and the question asks for no
+//    other measure (a length, an area, a time...);
+//  - "precision": both rounded to the precision the question states;
+//  - "rounding": the gold answer is a decimal and `predicted` an exact value (no decimal)
+//    that rounds to it at the gold's decimal places (never a looser tolerance);
+//  - "rename": each side has one variable, named differently, and one defines a function
+//    of it ("f(z) = z") or both are \pi families in k, m or n ("n\pi" for "k\pi").
+// The order and labels rules decide even against an "equal" plain verdict when the
+// question fixes the order; the others only turn "not equal" into "equal". Each rule is
+// symmetric in its two answers except "rounding", which reads the gold's digits.
 EquivalenceResult apply_answer_rules(std::string_view predicted, std::string_view gold,
                                      const QuestionCues& cues, const EquivalenceResult& plain,
                                      const AnswerComparer& compare);

@@ -41,6 +41,13 @@ constexpr const char* kWhole = "How far did she walk? Round to the nearest whole
 constexpr const char* kTenth = "Give the area to the nearest tenth.";
 constexpr const char* kThreePlaces = "Give your answer to three decimal places.";
 constexpr const char* kSigFigs = "Express the result to 3 significant figures.";
+constexpr const char* kWrappers =
+    "Petya and Vasya take candy wrappers in turns. Who will get the last, sixth wrapper?";
+constexpr const char* kTransformed =
+    "Let $f(x) = (x-1)^3 + 1$. Is the function $f(x+1) - 1$ odd, even, or neither?";
+constexpr const char* kTournament =
+    "In a round-robin chess tournament without draws, how many participants must there be "
+    "for every player to finish with the same number of points?";
 
 struct RulePair {
   const char* question;
@@ -79,8 +86,16 @@ const RulePair kRulePairs[] = {
     {kArcLength, "60", "\\frac{\\pi}{3}", false},
     {kLengthAfterAngle, "60^\\circ", "\\frac{\\pi}{3}", false},
     {kMinutes, "60", "\\frac{\\pi}{3}", false},
-    {kNone, "150^\\circ", "\\frac{5\\pi}{6}", false},
+    // A degree mark against a multiple of \pi needs no cue in the question.
+    {kNone, "150^\\circ", "\\frac{5\\pi}{6}", true},
     {kNone, "90", "\\frac{\\pi}{2}", false},
+    {kNone, "\\frac{\\pi}{6}", "30^\\circ", true},
+    {kNone, "\\frac{\\pi}{6}", "60^\\circ", false},
+    {kNone, "\\frac{\\pi}{6}", "30", false},
+    {kNone, "C = \\frac{2\\pi}{3}", "120^\\circ", true},
+    {kNone, "C = \\frac{2\\pi}{3}", "150^\\circ", false},
+    {kNone, "30^\\textcirc", "\\frac{\\pi}{6}", true},
+    {kMinutes, "60^\\circ", "\\frac{\\pi}{3}", true},
 
     // The answer inside a sentence.
     {kGame, "Alice wins the game.", "Alice", true},
@@ -253,7 +268,146 @@ const RulePair kRulePairs[] = {
     {kNone, "0.666\\ldots", "\\frac{2}{3}", true},
     {kNone, "0.666\\ldots", "0.666", false},
     {kNone, "0.\\overline{6}", "0.6", false},
+
+    // Ratios.
+    {kNone, "2:1", "2", true},
+    {kNone, "5:8", "\\frac{5}{8}", true},
+    {kNone, "1 : (4/3)", "\\frac{3}{4}", true},
+    {kNone, "10:16", "5:8", true},
+    {kNone, "5:8", "\\frac{8}{5}", false},
+    {kNone, "2:1", "\\frac{1}{2}", false},
+    {kNone, "3:2", "2", false},
+    {kNone, "1:2:3", "\\frac{1}{6}", false},
+
+    // Set-builder sets against intervals.
+    {kNone, "\\{x \\mid 2 < x < 3\\}", "(2, 3)", true},
+    {kNone, "\\Big\\{x | 2 < x < 3\\Big\\}", "(2, 3)", true},
+    {kNone, "\\{x|-2<x<3\\}", "(-2,\\ 3)", true},
+    {kNone, "\\{x \\in \\mathbb{R} : x > 0\\}", "(0, \\infty)", true},
+    {kNone, "\\{x \\mid 2 < x < 3\\}", "(2, 4)", false},
+    {kNone, "\\{x \\mid 2 \\le x < 3\\}", "(2, 3)", false},
+    {kNone, "\\{x \\mid x < -1 \\text{ or } x > 2\\}", "(-\\infty, -1) \\cup (2, \\infty)", true},
+    {kNone, "\\{x \\mid x < -1 \\text{ or } x > 2\\}", "(-\\infty, -1] \\cup (2, \\infty)", false},
+    {kNone, "\\{x \\mid x \\neq 1\\}", "(-\\infty, 1) \\cup (1, \\infty)", true},
+    {kNone, "\\{x \\mid x \\neq 1\\}", "(-\\infty, 2) \\cup (2, \\infty)", false},
+    {kNone, "\\{x \\mid x \\neq 1\\}", "(-\\infty, 1] \\cup (1, \\infty)", false},
+
+    // Decimals of another precision stay unequal without a stated precision.
+    {kNone, "165.5", "165.47", false},
+    {kNone, "117.95\\%", "118\\%", false},
+    {kNone, "2.65", "2.653", false},
+    {kTenth, "165.47", "165.5", true},
+    {kNone, "17 + 10\\sqrt{6}", "41.495", true},  // the rounding rule one way, 1e-4 the other
+
+    // "\approx" trailers and chains of equalities.
+    {kNone, "\\frac{1+\\sqrt{97}}{8} \\approx 1.36", "\\frac{1 + \\sqrt{97}}{8}", true},
+    {kNone, "\\frac{1+\\sqrt{97}}{8} \\approx 1.36", "\\frac{1 + \\sqrt{98}}{8}", false},
+    {kNone, "\\frac{6^6 - 5^6}{6^5} \\approx 3.99", "\\frac{31031}{7776}", true},
+    {kNone, "\\frac{6^6 - 5^6}{6^5} \\approx 3.99", "\\frac{31031}{7777}", false},
+    {kNone, "\\approx 1.36", "1.36", true},
+    {kNone, "x = y = z = \\frac{\\sqrt 2}{2}", "\\frac{\\sqrt 2}{2}", true},
+    {kNone, "x = y = z = \\frac{\\sqrt 2}{2}", "\\frac{\\sqrt 3}{2}", false},
+    {kNone, "x = y = 2x", "2", false},
+
+    // Unicode and HTML math.
+    {kNone, "(-\u221e, -3) \u222a (3, +\u221e)", "(-\\infty, -3) \\cup (3, \\infty)", true},
+    {kNone, "(-\u221e, -3) \u222a (3, +\u221e)", "(-\\infty, -3) \\cup [3, \\infty)", false},
+    {kNone, "2 \u00d7 10^(-10)", "2 \\times 10^{-10}", true},
+    {kNone, "2 \u00d7 10^(-10)", "2 \\times 10^{-9}", false},
+    {kNone, "3<sup>x</sup>", "3^x", true},
+    {kNone, "3<sup>x</sup>", "3x", false},
+    {kNone, "x \uff1e 2", "(2, \\infty)", true},
+    {kNone, "x \u2265 2", "[2, \\infty)", true},
+    {kNone, "x \u2265 2", "(2, \\infty)", false},
+    {kNone, "[k\u03c0 - \\frac{5\u03c0}{12}, k\u03c0 + \\frac{\u03c0}{12}]",
+     "[k\\pi - \\frac{5\\pi}{12}, k\\pi + \\frac{\\pi}{12}]", true},
+    {kNone, "\u2461\u2462", "2, 3", true},
+    {kNone, "\u2460 \u2462", "1, 3", true},
+    {kNone, "\u2461\u2462", "2, 4", false},
+    {kNone, "\u2461\u2462", "23", false},
+    {kNone, "\\tan^{-1} x", "\\arctan x", true},
+    {kNone, "\\tan^{-1} x", "\\cot x", false},
+    {kNone, "\\sin^{-1}(\\frac{1}{2})", "\\frac{\\pi}{6}", true},
+    {kNone, "-x + \\frac{4}{\\sqrt{5}} \\tan^{-1}\\left( \\frac{\\tan x}{\\sqrt{5}} \\right) + C",
+     "-x + \\frac{4}{\\sqrt{5}} \\arctan \\left( \\frac{\\tan x}{\\sqrt{5}} \\right) + C", true},
+
+    // Named functions, wrappers and renamed variables.
+    {kNone, "f(z) = z", "f(x) = x", true},
+    {kNone, "f(z) = 2z", "f(x) = x", false},
+    {kNone, "g(x) = x^2 - 2x + 2", "x^2 - 2x + 2", true},
+    {kNone, "g(x) = x^2 - 2x + 2", "x^2 - 2x + 3", false},
+    {kNone, "\\[ f(x) = x + 1 \\]", "x + 1", true},
+    {kNone, "\\[ f(x) = x + 1 \\]", "x - 1", false},
+    {kNone, "f(x) = 1 \\text{ for all } x \\in \\mathbb{Q}_{>0}", "f(x)=1", true},
+    {kNone, "f(x) = 2 \\text{ for all } x", "f(x)=1", false},
+    {kNone, "x = k\\pi", "n\\pi", true},
+    {kNone, "x = k\\pi, k \\in \\mathbb{Z}", "n\\pi", true},
+    {kNone, "x = \\frac{k\\pi}{2} \\ (k \\in \\mathbb{Z})", "\\frac{n\\pi}{2}", true},
+    {kNone, "x = k\\pi", "2n\\pi", false},
+    {kNone, "x = k\\pi", "x\\pi", false},
+    {kNone, "z", "x", false},
+    {kNone, "x + y", "x + z", false},
+
+    // Ordinals and units in words.
+    {kNone, "12^{\\mathrm{th}}", "12", true},
+    {kNone, "12^{\\mathrm{th}}", "11", false},
+    {kNone, "15th Day", "15", true},
+    {kNone, "15th Day", "16", false},
+    {kNone, "21st", "21", true},
+
+    // Sentences with words of their own, and a math subject.
+    {kWrappers, "Petya will receive the last token.", "Petya", true},
+    {kWrappers, "Petya will not receive the last token.", "Petya", false},
+    {kWrappers, "Vasya will receive the last token.", "Petya", false},
+    {kWrappers, "Petya and Vasya", "Petya", false},
+    {kWrappers, "Petya, if the numbers are positive.", "Petya", false},
+    {kWrappers, "Petya loses the last token.", "Petya", false},
+    {kTransformed, "The transformed function f(x+1)-1 is odd.", "odd", true},
+    {kTransformed, "The transformed function $f(x+1)-1$ is odd.", "odd", true},
+    {kTransformed, "The transformed function f(x+1)-1 is even.", "odd", false},
+    {kTransformed, "The function is odd for x > 0.", "odd", false},
+    {kTransformed, "The function is odd or even.", "odd", false},
+    {kTournament, "\\text{Any odd number of participants}", "odd", true},
+    {kTournament, "\\text{Any even number of participants}", "odd", false},
+    {kTournament, "\\text{No odd number of participants}", "odd", false},
+    // A "\t" that became a tab when the answer was written to JSON.
+    {kTournament, "\x09" "ext{Any odd number of participants}", "odd", true},
 };
+
+struct DirectedPair {
+  const char* predicted;
+  const char* gold;
+  bool equivalent;  // predicted against gold; the other way round is never equal
+};
+
+// Rounded decimals: a gold decimal asks for its own digits, so an exact answer that rounds
+// to it is right; a decimal answer against an exact gold keeps the strict comparison
+// (3.14 is not \pi).
+const DirectedPair kGoldDecimalPairs[] = {
+    {"\\frac{84}{13}", "6.46", true},
+    {"\\dfrac{84}{13}\\text{ days}", "6.46", true},
+    {"\\pi", "3.14", true},
+    {"\\frac13", "0.333", true},
+    {"\\sqrt{2}", "1.41", true},
+    {"\\frac{2}{3}", "0.667", true},
+    {"\\frac{84}{13}", "6.47", false},
+    {"\\frac{84}{13}", "6.45", false},
+    {"17 + 10\\sqrt{6}", "41.494", false},  // 41.4949 truncated, not rounded
+    {"\\pi", "3.15", false},
+    {"\\frac{2}{3}", "0.666", false},
+    {"\\frac{2}{3}", "-0.667", false},
+    {"\\frac{84}{13}", "6.5", false},  // two significant digits: "6.5" may be exact
+    {"2\\sqrt{5}", "4.5", false},
+};
+
+TEST(RoundedDecimals, GoldDecimalAcceptsExactValuesThatRoundToIt) {
+  for (const DirectedPair& p : kGoldDecimalPairs) {
+    EXPECT_EQ(check_equivalence(p.predicted, p.gold).equivalent, p.equivalent)
+        << "predicted: " << p.predicted << "\ngold: " << p.gold;
+    EXPECT_FALSE(check_equivalence(p.gold, p.predicted).equivalent)
+        << "predicted: " << p.gold << "\ngold: " << p.predicted;
+  }
+}
 
 class RulePairs : public ::testing::TestWithParam<RulePair> {};
 
@@ -280,6 +434,8 @@ TEST(AnswerRules, TheDecidingRuleIsNamed) {
   EXPECT_STREQ(check_equivalence("Min: 2, Max: 9", "9, 2", kMaxMin).rule, "labels");
   EXPECT_STREQ(check_equivalence("2, 9", "9, 2", kMaxMin).rule, "order");
   EXPECT_STREQ(check_equivalence("4.517", "4.52", kHundredthKg).rule, "precision");
+  EXPECT_STREQ(check_equivalence("\\frac{84}{13}", "6.46").rule, "rounding");
+  EXPECT_STREQ(check_equivalence("f(z) = z", "f(x) = x").rule, "rename");
   EXPECT_STREQ(check_equivalence("5", "5", kAngle).rule, "");
 }
 
@@ -320,7 +476,7 @@ TEST(AnswerRules, LongQuestionsAndAnswersStayBounded) {
   std::string sentence;
   for (int i = 0; i < 5000; ++i) sentence += "word ";
   EXPECT_FALSE(check_equivalence(sentence, "Alice", question).equivalent);
-  EXPECT_FALSE(check_equivalence("150^\\circ", "\\frac{5\\pi}{6}", question).equivalent);
+  EXPECT_FALSE(check_equivalence("30", "\\frac{\\pi}{6}", question).equivalent);
 }
 
 }  // namespace

@@ -193,10 +193,17 @@ class ExprParser {
   }
 
   // A superscript or a one-token LaTeX argument: "{...}", one digit, one letter, a command
-  // ("\pi"), or a sign followed by one of those ("^-1").
+  // ("\pi"), a parenthesised expression ("10^(-10)"), or a sign followed by one of those
+  // ("^-1").
   Expr parse_script() {
     DepthGuard guard(*this);
     char c = peek();
+    if (c == '(') {
+      ++pos_;
+      Expr inner = parse_sum();
+      expect(')');
+      return inner;
+    }
     if (c == '-' || c == '+') {
       ++pos_;
       Expr operand = parse_script();
@@ -400,7 +407,12 @@ class ExprParser {
     std::vector<Expr> args;
     args.push_back(std::move(arg));
     if (has_base) args.push_back(std::move(base));
-    Expr call = make(ExprKind::kFunction, name, std::move(args));
+    // "\tan^{-1} x" is the inverse function, \arctan x.
+    bool inverse = has_power && power.kind == ExprKind::kNeg &&
+                   power.args[0].kind == ExprKind::kNumber && power.args[0].text == "1" &&
+                   (name == "sin" || name == "cos" || name == "tan");
+    Expr call = make(ExprKind::kFunction, inverse ? "arc" + name : name, std::move(args));
+    if (inverse) return call;
     if (has_power) call = make(ExprKind::kPow, {}, {std::move(call), std::move(power)});
     return call;
   }

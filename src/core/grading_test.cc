@@ -77,7 +77,7 @@ TEST(GradeText, TheQuestionReachesTheAnswerRules) {
   SampleGrade g = grade_given("150^\\circ", gold);
   EXPECT_TRUE(g.correct);
   EXPECT_EQ(g.rule, "angle");
-  gold.question = "";
+  gold.question = "Find the length of the arc.";
   g = grade_given("150^\\circ", gold);
   EXPECT_FALSE(g.correct);
   EXPECT_EQ(g.rule, "");
@@ -135,7 +135,7 @@ TEST(JudgeGrades, AsksOnceAboutJudgeableGradesAndTakesItsVerdicts) {
   std::vector<GoldAnswer> golds = {alice, seven, alice, letter, alice};
   std::vector<SampleGrade> grades = {grade_given("Alice", alice),  // equal: not asked
                                      grade_given("8", seven),      // two numbers
-                                     grade_given("Alice, surely", alice),
+                                     grade_given("Alice or Bob", alice),
                                      grade_given("C", letter),  // a letter: final
                                      grade_given("nobody", alice)};
   std::vector<GradeToJudge> refs;
@@ -146,7 +146,7 @@ TEST(JudgeGrades, AsksOnceAboutJudgeableGradesAndTakesItsVerdicts) {
   ASSERT_EQ(judge.asked.size(), 2u);
   EXPECT_EQ(judge.asked[0].question, "Who wins?");
   EXPECT_EQ(judge.asked[0].gold, "Alice");
-  EXPECT_EQ(judge.asked[0].candidate, "Alice, surely");
+  EXPECT_EQ(judge.asked[0].candidate, "Alice or Bob");
   EXPECT_EQ(judge.asked[1].candidate, "nobody");
   EXPECT_EQ(counts.judged, 2u);
   EXPECT_EQ(counts.changed, 1u);

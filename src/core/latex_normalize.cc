@@ -9,29 +9,21 @@
 #include <vector>
 
 #include "core/ascii.h"
+#include "core/latex_forms.h"
 
 namespace s1 {
 namespace {
 
+using ascii::ends_with;
 using ascii::is_alpha;
 using ascii::is_digit;
 using ascii::is_space;
+using ascii::replace_all;
+using ascii::starts_with;
 using ascii::trim;
 
-bool starts_with(std::string_view s, std::string_view prefix) {
-  return s.size() >= prefix.size() && s.substr(0, prefix.size()) == prefix;
-}
-bool ends_with(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
-}
-
-void replace_all(std::string& s, std::string_view from, std::string_view to) {
-  if (from.empty()) return;
-  size_t pos = 0;
-  while ((pos = s.find(from, pos)) != std::string::npos) {
-    s.replace(pos, from.size(), to);
-    pos += to.size();
-  }
+bool is_upper(char c) {
+  return c >= 'A' && c <= 'Z';
 }
 
 // Commands removed with nothing left behind.
@@ -66,6 +58,8 @@ constexpr Rename kRenamedCommands[] = {
     {"infinity", "\\infty"},
     {"degree", ""},
     {"circ", ""},
+    {"textcirc", ""},
+    {"textdegree", ""},
     {"cdotp", "\\cdot"},
     {"ast", "*"},
     {"div", "/"},
@@ -83,16 +77,6 @@ constexpr Rename kRenamedCommands[] = {
 template <size_t N>
 bool contains(const std::array<std::string_view, N>& list, std::string_view name) {
   return std::find(list.begin(), list.end(), name) != list.end();
-}
-
-// Unicode characters models often write instead of LaTeX.
-void replace_unicode(std::string& s) {
-  static constexpr Rename kUnicode[] = {
-      {"\u2212", "-"},      {"\u00d7", "\\times "}, {"\u00b7", "\\cdot "}, {"\u2264", "\\le "},
-      {"\u2265", "\\ge "},  {"\u2260", "\\ne "},    {"\u03c0", "\\pi "},   {"\u221e", "\\infty "},
-      {"\u221a", "\\sqrt"}, {"\u00b0", ""},         {"\u2013", "-"},       {"\u00a0", " "},
-  };
-  for (const Rename& r : kUnicode) replace_all(s, r.from, r.to);
 }
 
 // One pass over the commands: drops, renames and unwraps. Braces that closed an unwrapped
@@ -271,7 +255,7 @@ constexpr std::string_view kUnitWords[] = {
     "sq",     "cubic",   "cents",    "cent",    "dollars", "dollar",  "degrees", "degree", "hours",
     "hour",   "minutes", "minute",   "seconds", "second",  "mph",     "kg",      "grams",  "gram",
     "pounds", "lbs",     "days",     "weeks",   "years",   "ounces",  "liters",  "litres", "mL",
-    "ml",     "people",  "students", "ways",    "points",  "radians",
+    "ml",     "people",  "students", "ways",    "points",  "radians", "day",
 };
 
 // Strips one trailing unit word (with an optional ^2 / ^{3}) when something precedes it.
@@ -289,7 +273,10 @@ bool strip_trailing_unit(std::string& s) {
   while (start > 0 && is_alpha(v[start - 1])) --start;
   if (start == end) return false;
   std::string_view word = v.substr(start, end - start);
-  if (std::find(std::begin(kUnitWords), std::end(kUnitWords), word) == std::end(kUnitWords)) {
+  std::string lower(word);  // "15th Day"
+  if (is_upper(lower[0])) lower[0] = static_cast<char>(lower[0] - 'A' + 'a');
+  if (std::find(std::begin(kUnitWords), std::end(kUnitWords), word) == std::end(kUnitWords) &&
+      std::find(std::begin(kUnitWords), std::end(kUnitWords), lower) == std::end(kUnitWords)) {
     return false;
   }
   // The word must stand apart from the quantity: "5 m", "5\,m" but not "5m" (a product)
@@ -386,10 +373,32 @@ std::vector<std::string_view> leading_variable_tuple(std::string_view v, size_t&
   return vars;
 }
 
-// "x = 5" -> "5", "x \in [1,2]" -> "[1,2]", "(x, y) = (1, 2)" -> "(1, 2)"; other strings
-// unchanged.
+// The body of a function definition "f(x) = x + 1" (a named function of one variable),
+// or empty.
+std::string_view function_body(std::string_view v) {
+  std::string_view name = leading_variable(v);
+  if (name.empty() || name.size() >= v.size() || v[name.size()] != '(') return {};
+  std::string_view rest = v.substr(name.size() + 1);
+  size_t close = rest.find(')');
+  if (close == std::string_view::npos) return {};
+  std::string_view var = trim(rest.substr(0, close));
+  if (var.empty() || leading_variable(var) != var) return {};
+  rest = trim(rest.substr(close + 1));
+  if (!starts_with(rest, "=")) return {};
+  std::string_view body = trim(rest.substr(1));
+  if (body.find('=') != std::string_view::npos || body.find('<') != std::string_view::npos ||
+      body.find('>') != std::string_view::npos || body.find("\le") != std::string_view::npos ||
+      body.find("\ge") != std::string_view::npos) {
+    return {};
+  }
+  return body;
+}
+
+// "x = 5" -> "5", "x \in [1,2]" -> "[1,2]", "(x, y) = (1, 2)" -> "(1, 2)", a chain
+// "x = y = 5" -> "5", a function "f(x) = x + 1" -> "x + 1"; other strings unchanged.
 std::string strip_variable_prefix(std::string_view part) {
   std::string_view v = trim(part);
+  if (std::string_view body = function_body(v); !body.empty()) return std::string(body);
   std::string_view var = leading_variable(v);
   size_t length = var.size();
   std::vector<std::string_view> vars = {var};
@@ -399,6 +408,14 @@ std::string strip_variable_prefix(std::string_view part) {
   std::string_view rhs;
   if (starts_with(rest, "=")) {
     rhs = trim(rest.substr(1));
+    // A chain of variables: "x = y = z = 5".
+    for (std::string_view next = leading_variable(rhs); !next.empty();
+         next = leading_variable(rhs)) {
+      std::string_view after = trim(rhs.substr(next.size()));
+      if (!starts_with(after, "=")) break;
+      vars.push_back(next);
+      rhs = trim(after.substr(1));
+    }
   } else if (starts_with(rest, "\\in") && (rest.size() == 3 || !is_alpha(rest[3]))) {
     rhs = trim(rest.substr(3));
   } else {
@@ -612,7 +629,9 @@ size_t matching_brace(std::string_view s, size_t open) {
 }
 
 std::string normalize_answer(std::string_view latex, bool strip_variable) {
-  std::string s(trim(latex));
+  std::string s(latex);
+  repair_control_escapes(s);
+  s.assign(trim(s));
   // Math delimiters around the whole answer.
   for (bool changed = true; changed;) {
     changed = false;
@@ -650,6 +669,9 @@ std::string normalize_answer(std::string_view latex, bool strip_variable) {
   remove_empty_superscripts(s);
   replace_all(s, "\\$", "");
   s.erase(std::remove(s.begin(), s.end(), '$'), s.end());
+  drop_approx_trailer(s);
+  drop_qualifiers(s);
+  rewrite_set_builder(s);
   words_to_commas(s);
   if (ends_with(trim(s), "percent")) s = std::string(trim(s).substr(0, trim(s).size() - 7)) + "%";
   // Trailing punctuation and units, repeatedly ("15 cm^2.", "5 square units").
@@ -661,7 +683,7 @@ std::string normalize_answer(std::string_view latex, bool strip_variable) {
       changed = true;
     }
     s.assign(v);
-    if (strip_trailing_unit(s)) changed = true;
+    if (strip_trailing_unit(s) || strip_trailing_ordinal(s)) changed = true;
   }
   if (is_thousands_number(trim(s))) s.erase(std::remove(s.begin(), s.end(), ','), s.end());
   // Leading "x =" in the whole answer and in each element of a top-level list.
@@ -672,6 +694,7 @@ std::string normalize_answer(std::string_view latex, bool strip_variable) {
     joined += strip_variable ? strip_variable_prefix(parts[i]) : std::string(trim(parts[i]));
   }
   std::string out = compact_spaces(joined);
+  rewrite_ratio(out);
   if (is_empty_set(out)) return "\\emptyset";
   if (out.size() == 3 && out[0] == '(' && out[2] == ')' && out[1] >= 'A' && out[1] <= 'Z') {
     out = std::string(1, out[1]);

@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "core/answer_rules.h"
+#include "core/latex_forms.h"
 #include "core/latex_normalize.h"
 #include "core/math_parse.h"
 #include "core/symbolic.h"
@@ -415,7 +416,12 @@ EquivalenceResult check_equivalence(std::string_view predicted, std::string_view
                                     const EquivalenceOptions& options) {
   EquivalenceResult plain = plain_equivalence(predicted, gold, options);
   if (plain.budget_exceeded) return plain;
-  return apply_answer_rules(predicted, gold, read_question(question), plain,
+  // The rules read the answers as written, with backslashes that JSON turned into control
+  // characters put back (normalize_answer() does the same for the plain comparison).
+  std::string p(predicted), g(gold);
+  repair_control_escapes(p);
+  repair_control_escapes(g);
+  return apply_answer_rules(p, g, read_question(question), plain,
                             [&options](std::string_view p, std::string_view g) {
                               return plain_equivalence(p, g, options);
                             });

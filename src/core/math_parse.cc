@@ -158,6 +158,29 @@ bool relation_to_interval(const MathAnswer& rel, MathAnswer& interval) {
   return true;
 }
 
+// "x \ne 1" -> (-\infty, 1) \cup (1, \infty), the set it describes.
+bool relation_to_union(const MathAnswer& rel, MathAnswer& both) {
+  if (rel.relations.size() != 1 || rel.relations[0] != "\\ne") return false;
+  const MathAnswer& var = rel.items[0];
+  const MathAnswer& point = rel.items[1];
+  if (var.kind != AnswerKind::kExpr || var.expr.kind != ExprKind::kSymbol ||
+      point.kind != AnswerKind::kExpr || point.expr.kind == ExprKind::kSymbol) {
+    return false;
+  }
+  both = MathAnswer{};
+  both.kind = AnswerKind::kUnion;
+  for (int side = 0; side < 2; ++side) {
+    MathAnswer interval;
+    interval.kind = AnswerKind::kTuple;
+    interval.open = '(';
+    interval.close = ')';
+    interval.items.push_back(side == 0 ? make_expr_answer(infinity(true)) : point);
+    interval.items.push_back(side == 0 ? point : make_expr_answer(infinity(false)));
+    both.items.push_back(std::move(interval));
+  }
+  return true;
+}
+
 MathAnswer parse_relation(std::vector<std::string_view>& sides, std::vector<std::string>& ops,
                           WorkBudget& budget, int depth) {
   // Write every ordering with '<' / '\le': "a > b > c" is "c < b < a".
@@ -180,7 +203,7 @@ MathAnswer parse_relation(std::vector<std::string_view>& sides, std::vector<std:
   }
   rel.relations = ops;
   MathAnswer interval;
-  if (relation_to_interval(rel, interval)) return interval;
+  if (relation_to_interval(rel, interval) || relation_to_union(rel, interval)) return interval;
   return rel;
 }
 

@@ -38,7 +38,8 @@ struct MathAnswer {
 };
 
 // Parses a normalised answer into its structure. A simple inequality in one variable
-// ("x > 5", "-2 \le x < 7") becomes the equivalent interval (a kTuple, with \infty ends).
+// ("x > 5", "-2 \le x < 7") becomes the equivalent interval (a kTuple, with \infty ends),
+// and "x \ne 1" the union of the two intervals beside the point.
 // Throws std::invalid_argument on a syntax error and WorkBudgetExceeded when out of budget.
 MathAnswer parse_answer(std::string_view normalized, WorkBudget& budget);
 

@@ -1,0 +1,55 @@
+// Rewrites of whole-answer notations that normalize_answer() (latex_normalize.h) applies,
+// each turning one way of writing an answer into the form the comparison reads:
+// Unicode and HTML math, set-builder sets, ratios, ordinals, "\approx" trailers and
+// qualifiers ("for all x", "k \in \mathbb{Z}"). Also the free letters of an answer and
+// renaming one, for the answer rules (answer_rules.h).
+//
+// All functions are pure and thread-safe, linear in the input size; they never throw
+// except std::bad_alloc.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace s1 {
+
+// Repairs LaTeX commands whose backslash became a control character when a JSON string
+// was written without escaping it: TAB "ext{" is "\text{", form feed "rac" is "\frac",
+// backspace "oxed" is "\boxed", carriage return "ight" is "\right" (a control character
+// directly followed by a letter). Other text is unchanged.
+void repair_control_escapes(std::string& s);
+
+// Unicode and HTML math as LaTeX: "−" "×" "·" "÷" "≤" "≥" "≠" "≈" "±" "∞" "∪" "∩" "∈" "∅"
+// "π" and a few Greek letters, "√", "°", "²" "³", full-width forms ("＞", "（", "０"),
+// "<sup>x</sup>" as "^{x}", "<sub>" as "_{"; circled numbers "②③" as the list "2,3".
+void replace_unicode(std::string& s);
+
+// "A \approx 1.36" -> "A" (what is approximated is the answer); "\approx 1.36" -> "1.36".
+// Runs on the output of the command rewrite (no "\left", "\dfrac").
+void drop_approx_trailer(std::string& s);
+
+// Drops a trailing qualifier at top level: " for all ..." / "\forall ..." and a final
+// "k \in \mathbb{Z}" (also "(k \in \mathbb{Z})", "\mathbb{N}", "Z") naming a parameter.
+void drop_qualifiers(std::string& s);
+
+// A set-builder set "\{x \mid 2 < x < 3\}" ("|", ":" and "x \in \mathbb{R} |" too) as its
+// condition "2 < x < 3", which the parser reads as an interval; "x < 1 or x > 2" becomes a
+// list of intervals (see words_to_commas), "x \ne 1" two intervals (math_parse.h).
+void rewrite_set_builder(std::string& s);
+
+// Strips an ordinal suffix after a number at the end: "12^{th}", "12^th", "21st" -> "12",
+// "21". Returns whether it did.
+bool strip_trailing_ordinal(std::string& s);
+
+// A ratio of two numbers "5:8", "1:(4/3)" as the fraction "\frac{5}{8}" ("a:b:c", ratios
+// of letters and labels "Max: 9" are left alone). Runs on compacted text.
+void rewrite_ratio(std::string& s);
+
+// The letters of `s` that are variables: single letters outside command names and words
+// (not "e" or "i", which are constants), sorted, each once. "\frac{k\pi}{2}" gives "k".
+std::string free_letters(std::string_view s);
+
+// `s` with the variable letter `from` (as free_letters() finds it) replaced by `to`.
+std::string rename_letter(std::string_view s, char from, char to);
+
+}  // namespace s1
