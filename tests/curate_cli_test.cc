@@ -1,11 +1,20 @@
 // End-to-end tests of `s1 curate` on a pool built from the shared evaluation problems
 // with synthetic traces and attempts.
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
+#include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <random>
 #include <set>
+#include <thread>
 #include <string>
 
 #include "core/datasets.h"
@@ -250,6 +259,146 @@ TEST(CurateCli, FeaturizeDefaultsFitAndATooLongQuestionIsSkipped) {
                   "--attempt-model " + shell_quote(test::tiny_model()));
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("no room for a question"), std::string::npos) << r.err;
+}
+
+// No stage truncates a file it reads, whatever name the output gives it.
+TEST(CurateCli, OutputsThatAreAnInputAreRefused) {
+  const std::string dir = test::temp_dir();
+  const std::string in = dir + "/same-in.jsonl", link = dir + "/same-link.jsonl";
+  std::string content;
+  for (int i = 0; i < 4; ++i) {
+    content += nlohmann::json{{"id", "s" + std::to_string(i)}, {"question", "What is " + std::to_string(i) + "+2?"},
+                              {"trace", "adding two gives the answer " + std::to_string(i)},
+                              {"answer", std::to_string(i + 2)}}.dump() + "\n";
+  }
+  test::write_file(in, content);
+  std::filesystem::remove(link);
+  std::filesystem::create_hard_link(in, link);
+  const std::string other = dir + "/same-other.jsonl";
+  const std::vector<std::string> commands = {
+      kS1 + " curate filter -i " + in + " -o " + in + " --dropped " + other,
+      kS1 + " curate filter -i " + in + " -o " + other + " --dropped " + link,
+      kS1 + " curate filter -i " + in + " -o " + other + " --dropped " + other,
+      kS1 + " curate export -i " + in + " -o " + dir + "/../" + std::filesystem::path(dir).filename().string() +
+          "/same-in.jsonl",
+      kS1 + " curate export -i " + in + " -o " + other + " --conversations " + link,
+      kS1 + " curate export -i " + in + " -o " + other + " --conversations " + other,
+      kS1 + " curate select -i " + in + " -o " + link + " -n 2",
+      kS1 + " curate select -i " + in + " -o " + other + " -n 2 --report " + in,
+      kS1 + " curate featurize -i " + in + " -o " + in,
+      kS1 + " curate featurize -i " + link + " -o " + in};
+  for (const auto& cmd : commands) {
+    std::filesystem::remove(other);
+    const auto r = run_command(cmd);
+    EXPECT_NE(r.exit_code, 0) << cmd;
+    EXPECT_NE(r.err.find("same file"), std::string::npos) << cmd << "\n" << r.err;
+    EXPECT_EQ(test::read_file(in), content) << cmd;
+    EXPECT_FALSE(std::filesystem::exists(other)) << cmd;
+  }
+}
+
+// A stage that fails part way leaves the previous output as it was and nothing partial.
+TEST(CurateCli, AFailedStageLeavesNoPartialOutput) {
+  const std::string dir = test::temp_dir();
+  const std::string bad = dir + "/partial-bad.jsonl";
+  std::string content;
+  for (int i = 0; i < 3; ++i) {
+    content += nlohmann::json{{"id", "p" + std::to_string(i)}, {"question", i == 1 ? "" : "What is 2+2?"},
+                              {"trace", "two and two"}, {"answer", "4"}}.dump() + "\n";
+  }
+  test::write_file(bad, content + "not json\n");
+  const std::string kept = dir + "/partial-kept.jsonl", dropped = dir + "/partial-dropped.jsonl";
+  test::write_file(kept, "old kept\n");
+  std::filesystem::remove(dropped);
+  auto r = run_command(kS1 + " curate filter -i " + bad + " -o " + kept + " --dropped " + dropped);
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("partial-bad.jsonl:4: not JSON"), std::string::npos) << r.err;
+  EXPECT_EQ(test::read_file(kept), "old kept\n");
+  EXPECT_FALSE(std::filesystem::exists(dropped));
+  EXPECT_FALSE(std::filesystem::exists(kept + ".partial"));
+  EXPECT_FALSE(std::filesystem::exists(dropped + ".partial"));
+  const std::string sft = dir + "/partial-sft.jsonl";
+  r = run_command(kS1 + " curate export -i " + bad + " -o " + sft);
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_FALSE(std::filesystem::exists(sft));
+  EXPECT_FALSE(std::filesystem::exists(sft + ".partial"));
+}
+
+// Starts `args` (stdout and stderr to /dev/null) and SIGKILLs it after `delay` unless it
+// exited first.
+void run_and_kill(const std::vector<std::string>& args, std::chrono::microseconds delay) {
+  std::vector<char*> argv;
+  for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
+  pid_t pid = 0;
+  ASSERT_EQ(posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ), 0);
+  posix_spawn_file_actions_destroy(&actions);
+  const auto until = std::chrono::steady_clock::now() + delay;
+  int status = 0;
+  while (std::chrono::steady_clock::now() < until) {
+    if (waitpid(pid, &status, WNOHANG) == pid) return;
+    std::this_thread::sleep_for(std::chrono::microseconds(200));
+  }
+  kill(pid, SIGKILL);
+  waitpid(pid, &status, 0);
+}
+
+// Each stage SIGKILLed at random points: the input is intact, and an output's name holds
+// either nothing or the whole output; featurize then resumes to the same output.
+TEST(CurateCli, KilledStagesLoseNothingAndLeaveNoPartialOutput) {
+  const std::string dir = test::temp_dir() + "/kill";
+  std::filesystem::create_directories(dir);
+  const Pool pool = make_pool(dir);
+  const std::string input = test::read_file(pool.path);
+  const std::string out = dir + "/out.jsonl", dropped = dir + "/dropped.jsonl";
+  struct Stage {
+    std::vector<std::string> args;
+    std::vector<std::string> outputs;
+  };
+  const std::vector<Stage> stages = {
+      {{kS1, "curate", "featurize", "-i", pool.path, "-o", out}, {out}},
+      {{kS1, "curate", "filter", "-i", pool.path, "-o", out, "--dropped", dropped}, {out, dropped}},
+      {{kS1, "curate", "select", "-i", pool.path, "-o", out, "-n", "300"}, {out}},
+      {{kS1, "curate", "export", "-i", pool.path, "-o", out, "--conversations", dropped}, {out, dropped}}};
+  std::mt19937 rng(24);
+  for (const auto& stage : stages) {
+    auto clear = [&] {
+      for (const auto& o : stage.outputs) {
+        std::filesystem::remove(o);
+        std::filesystem::remove(o + ".partial");
+      }
+    };
+    clear();
+    const auto t0 = std::chrono::steady_clock::now();
+    run_and_kill(stage.args, std::chrono::seconds(60));
+    const auto took = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0);
+    std::vector<std::string> whole;
+    for (const auto& o : stage.outputs) {
+      ASSERT_TRUE(std::filesystem::exists(o)) << stage.args[2] << " did not finish";
+      whole.push_back(test::read_file(o));
+    }
+    for (int trial = 0; trial < 5; ++trial) {
+      clear();
+      const auto delay = std::chrono::microseconds(std::uniform_int_distribution<long>(0, took.count())(rng));
+      run_and_kill(stage.args, delay);
+      EXPECT_EQ(test::read_file(pool.path), input) << stage.args[2];
+      for (size_t i = 0; i < stage.outputs.size(); ++i) {
+        if (std::filesystem::exists(stage.outputs[i])) {
+          EXPECT_EQ(test::read_file(stage.outputs[i]), whole[i])
+              << stage.args[2] << " killed after " << delay.count() << " us left a partial " << stage.outputs[i];
+        }
+      }
+      if (stage.args[2] == "featurize") {  // resumes from what the killed run left
+        run_and_kill(stage.args, std::chrono::seconds(60));
+        EXPECT_EQ(test::read_file(out), whole[0]) << "featurize resumed after " << delay.count() << " us";
+        EXPECT_FALSE(std::filesystem::exists(out + ".partial"));
+      }
+    }
+  }
 }
 
 TEST(CurateCli, BadInput) {

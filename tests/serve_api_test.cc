@@ -338,11 +338,84 @@ TEST_F(ServeApi, CompletionsPlainAndBudgetForced) {
   EXPECT_EQ(json::parse(payloads[0])["object"], "text_completion");
 }
 
-TEST_F(ServeApi, StopStringsCutTheAnswer) {
-  const auto [s, j] = chat({{"max_tokens_thinking", 4}, {"max_tokens", 8}, {"stop", {"Answer"}}});
+// Stop strings and stop tokens end only what the model samples (the reference's forced
+// text is prompt): the cap's "\nFinal Answer:" never matches, on chat and completions,
+// streamed or not, and a stop string sampled after it still cuts the answer there.
+TEST_F(ServeApi, StopStringsMatchSampledTextOnly) {
+  auto tokens_of = [](const std::string& text) {
+    const auto [s, j] = post("/tokenize", json{{"content", text}}.dump());
+    EXPECT_EQ(s, 200) << j.dump();
+    return j["tokens"].get<std::vector<int>>();
+  };
+  const std::vector<int> answer = tokens_of("Answer");
+  const std::vector<int> seven = tokens_of("7");
+  ASSERT_EQ(answer.size(), 1u);
+  ASSERT_EQ(seven.size(), 1u);
+  auto streamed = [](const json& body, const std::string& path) {
+    json b = body;
+    b["stream"] = true;
+    auto r = server_->client().Post(path.c_str(), b.dump(), "application/json");
+    std::string text;
+    json last;
+    EXPECT_TRUE(r);
+    if (!r) return std::make_pair(text, last);
+    for (const auto& p : test::sse_payloads(r->body)) {
+      if (p == "[DONE]") continue;
+      const json c = json::parse(p);
+      if (c["choices"].empty()) continue;
+      const json& ch = c["choices"][0];
+      if (ch.contains("text")) text += ch["text"].get<std::string>();
+      if (ch.contains("delta") && ch["delta"].contains("content")) text += ch["delta"]["content"].get<std::string>();
+      if (!ch["finish_reason"].is_null()) last = ch;
+    }
+    return std::make_pair(text, last);
+  };
+  const std::string prompt = "<|im_start|>user\nWhat is 2+2?<|im_end|>\n<|im_start|>assistant\n";
+  for (const std::vector<std::string> stop : {std::vector<std::string>{"\n"}, {"a"}, {"Answer"}, {"Final", ":"}}) {
+    // Every sampled token is "7", which no stop string matches, or "Answer", so that a
+    // stop string "Answer" ends the answer at its first sampled token, after the forced text.
+    const bool sampled_stop = stop[0] == "Answer";
+    json bias = json::object();
+    bias[std::to_string(sampled_stop ? answer[0] : seven[0])] = 100;
+    const json extra = {{"max_tokens_thinking", 3}, {"max_tokens", 4}, {"stop", stop}, {"logit_bias", bias}};
+    const auto [s, j] = chat(extra);
+    ASSERT_EQ(s, 200) << j.dump();
+    const std::string content = j["choices"][0]["message"]["content"];
+    EXPECT_EQ(content.rfind("\nFinal Answer:", 0), 0u) << stop[0] << ": " << j.dump();
+    if (sampled_stop) {
+      EXPECT_EQ(content, "\nFinal Answer:") << j.dump();
+      EXPECT_EQ(j["choices"][0]["finish_reason"], "stop");
+      EXPECT_EQ(j["choices"][0]["stop_reason"], "Answer");
+    }
+    const auto [chat_text, chat_last] = streamed(chat_body(extra), "/v1/chat/completions");
+    EXPECT_EQ(chat_text.rfind("\nFinal Answer:", 0), 0u) << stop[0] << ": " << chat_text;
+    if (sampled_stop) EXPECT_EQ(chat_text, "\nFinal Answer:");
+    json body = extra;
+    body["prompt"] = prompt;
+    const auto [cs, cj] = post("/v1/completions", body.dump());
+    ASSERT_EQ(cs, 200) << cj.dump();
+    const std::string text = cj["choices"][0]["text"];
+    const size_t forced = text.find("<|im_start|>answer\nFinal Answer:");
+    if (sampled_stop) {
+      // The thinking is sampled too: the first "Answer" ends it all.
+      EXPECT_EQ(text, "") << cj.dump();
+      continue;
+    }
+    EXPECT_NE(forced, std::string::npos) << stop[0] << ": " << cj.dump();
+    const auto [stream_text, stream_last] = streamed(body, "/v1/completions");
+    EXPECT_NE(stream_text.find("<|im_start|>answer\nFinal Answer:"), std::string::npos)
+        << stop[0] << ": " << stream_text;
+  }
+  // A stop token that is in the forced text only never ends the sample.
+  const std::vector<int> forced_ids = tokens_of("\nFinal Answer:");
+  json bias = json::object();
+  for (int t : forced_ids) bias[std::to_string(t)] = -100;
+  const auto [s, j] = chat({{"max_tokens_thinking", 3}, {"max_tokens", 4}, {"stop_token_ids", forced_ids},
+                            {"logit_bias", bias}});
   ASSERT_EQ(s, 200) << j.dump();
-  EXPECT_EQ(j["choices"][0]["message"]["content"], "\nFinal ");
-  EXPECT_EQ(j["choices"][0]["finish_reason"], "stop");
+  EXPECT_EQ(j["choices"][0]["message"]["content"].get<std::string>().rfind("\nFinal Answer:", 0), 0u)
+      << j.dump();
+  EXPECT_TRUE(j["choices"][0]["stop_reason"].is_null()) << j.dump();
 }
 
 TEST_F(ServeApi, ErrorsHaveStatusAndOpenAiJson) {

@@ -4,6 +4,8 @@
 // hanging the suite.
 #include <gtest/gtest.h>
 
+#include <poll.h>
+
 #include <atomic>
 #include <mutex>
 #include <random>
@@ -301,6 +303,129 @@ TEST(ServeHardening, SigtermAnswersQueuedClientsAndEndsRunningStreams) {
   }
   EXPECT_EQ(ended, 2);
   EXPECT_EQ(refused, 4);
+}
+
+// An upstream that accepts connections and never answers a byte.
+class BlackHole {
+ public:
+  BlackHole() {
+    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof addr;
+    if (fd_ < 0 || ::bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+        ::listen(fd_, 64) != 0 || ::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+      throw std::runtime_error("no black hole");
+    }
+    port_ = ntohs(addr.sin_port);
+    thread_ = std::thread([this] {
+      while (!stop_) {
+        pollfd p{fd_, POLLIN, 0};
+        if (::poll(&p, 1, 50) <= 0) continue;
+        const int c = ::accept(fd_, nullptr, nullptr);
+        if (c < 0) continue;
+        std::lock_guard<std::mutex> lock(mutex_);
+        held_.push_back(c);
+      }
+    });
+  }
+  ~BlackHole() {
+    stop_ = true;
+    thread_.join();
+    for (int c : held_) ::close(c);
+    ::close(fd_);
+  }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  size_t accepted() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return held_.size();
+  }
+  // Waits (up to 20 s) until `n` connections came.
+  bool wait_for(size_t n) {
+    const auto deadline = Clock::now() + std::chrono::seconds(20);
+    while (accepted() < n && Clock::now() < deadline) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    return accepted() >= n;
+  }
+
+ private:
+  int fd_ = -1;
+  int port_ = 0;
+  std::atomic<bool> stop_{false};
+  std::mutex mutex_;
+  std::vector<int> held_;
+  std::thread thread_;
+};
+
+std::vector<std::string> remote_serve_argv(const BlackHole& hole, const std::vector<std::string>& extra) {
+  std::vector<std::string> argv = {S1_BIN, "serve", "--backend", "openai", "--url", hole.url(),
+                                   "--server-kind", "openai", "--port", "0", "--parallel", "4",
+                                   "--shutdown-grace", "2"};
+  argv.insert(argv.end(), extra.begin(), extra.end());
+  return argv;
+}
+
+// The remote backend against a server that accepts and never answers: a SIGTERM still
+// ends `s1 serve` within the grace (+ 1 s; the bound leaves room for a loaded machine),
+// and every client gets an answer: segments in flight and prompts being prepared (their
+// token counts asked of the upstream) alike.
+TEST(ServeHardening, ARemoteBackendWithABlackHoleUpstreamShutsDownWithinTheGrace) {
+  const double grace = 2.0;
+  for (const bool local_tokenizer : {true, false}) {
+    BlackHole hole;
+    const std::vector<std::string> extra =
+        local_tokenizer ? std::vector<std::string>{"--tokenizer-model", test::tiny_model()}
+                        : std::vector<std::string>{"--chatml"};
+    ServerProcess server(remote_serve_argv(hole, extra), 0,
+                         test::temp_dir() + "/hard-blackhole-" + std::to_string(local_tokenizer) + ".log");
+    std::vector<StreamOutcome> streams(2);
+    std::vector<int> plain(2, -1);
+    std::vector<std::thread> clients;
+    for (int i = 0; i < 2; ++i) {
+      clients.emplace_back([&, i] { streams[static_cast<size_t>(i)] = stream_chat(server, long_chat(50, true)); });
+      clients.emplace_back([&, i] {
+        auto c = server.client(60);
+        auto r = i == 0 ? c.Post("/v1/chat/completions", long_chat(50, false).dump(), "application/json")
+                        : c.Post("/v1/completions", json{{"prompt", "Once"}, {"max_tokens", 5}}.dump(),
+                                 "application/json");
+        plain[static_cast<size_t>(i)] = r ? r->status : -1;
+      });
+    }
+    // Every request waits on the upstream (a segment, or a /tokenize for the prompt).
+    ASSERT_TRUE(hole.wait_for(local_tokenizer ? 4 : 1)) << hole.accepted();
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    const auto t0 = Clock::now();
+    const int status = server.stop();
+    const double took = std::chrono::duration<double>(Clock::now() - t0).count();
+    for (auto& t : clients) t.join();
+    EXPECT_EQ(status, 0) << "local tokenizer " << local_tokenizer;
+    EXPECT_LT(took, grace + 3.5) << "local tokenizer " << local_tokenizer;
+    for (const auto& o : streams) {
+      if (o.status == 200) {
+        EXPECT_TRUE(o.done) << "local tokenizer " << local_tokenizer;
+      } else {
+        EXPECT_EQ(o.status, 503) << "local tokenizer " << local_tokenizer;
+        EXPECT_EQ(o.error_code, "shutting_down");
+      }
+    }
+    for (int p : plain) EXPECT_TRUE(p == 200 || p == 503) << p << " local tokenizer " << local_tokenizer;
+  }
+}
+
+// The remote backend's waits are bounded by its flags, each named when it ends a call.
+TEST(ServeHardening, RemoteTimeoutsAreFlagsNamedInTheirErrors) {
+  BlackHole hole;
+  const std::string base = std::string(S1_BIN) + " generate --backend openai --url " + hole.url() +
+                           " --server-kind openai --tokenizer-model " + test::tiny_model() +
+                           " -p hi --max-think 4 --max-answer 2";
+  auto r = test::run_command(base + " --remote-read-timeout 0.5");
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("--remote-read-timeout"), std::string::npos) << r.err;
+  r = test::run_command(base + " --remote-timeout 0.5");
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("within 0.5 s (--remote-timeout)"), std::string::npos) << r.err;
+  r = test::run_command(base + " --remote-connect-timeout 0");
+  EXPECT_EQ(r.exit_code, 2) << r.err;
 }
 
 TEST(ServeHardening, StormThenSigterm) {

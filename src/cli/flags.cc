@@ -153,6 +153,19 @@ void add_remote_flags(CLI::App& cmd, RemoteFlags& r) {
                "token per 4 bytes (otherwise an error)");
   cmd.add_flag("!--no-remote-stream", r.stream,
                "--backend openai: ask for whole segments instead of streams");
+  cmd.add_option("--remote-connect-timeout", r.timeouts.connect_s,
+                 "--backend openai: seconds to open a connection to the server")
+      ->capture_default_str()
+      ->check(CLI::Range(0.001, 3600.0));
+  cmd.add_option("--remote-read-timeout", r.timeouts.read_s,
+                 "--backend openai: seconds the server may stay silent within an answer "
+                 "(between bytes; a whole segment's generation without --no-remote-stream)")
+      ->capture_default_str()
+      ->check(CLI::Range(0.001, 86400.0));
+  cmd.add_option("--remote-timeout", r.timeouts.total_s,
+                 "--backend openai: seconds one request to the server may take in all (0: no limit)")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 86400.0));
 }
 
 RemoteSettings remote_settings(const RemoteFlags& r, const ChatTemplateKwargs& kwargs,
@@ -172,6 +185,7 @@ RemoteSettings remote_settings(const RemoteFlags& r, const ChatTemplateKwargs& k
   remote.chatml = r.chatml;
   remote.estimate_tokens = r.estimate_tokens;
   remote.stream = r.stream;
+  remote.timeouts = r.timeouts;
   remote.chat_template_kwargs = kwargs;
   return remote;
 }

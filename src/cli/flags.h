@@ -71,6 +71,7 @@ struct RemoteFlags {
   bool chatml = false;              // ChatML, chosen explicitly
   bool estimate_tokens = false;     // no /tokenize: one token per 4 bytes
   bool stream = true;               // segments as SSE streams
+  RemoteTimeouts timeouts;          // connect, between bytes, whole request
 };
 
 struct ModelFlags {

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <memory>
 #include <thread>
@@ -64,18 +65,27 @@ int run_serve(ServeArgs& a) {
   std::atomic<bool> listening_ended{false};
   std::printf("s1 serve: listening on http://%s:%d\n", s.host.c_str(), http.bound_port());
   std::fflush(stdout);
+  // The first signal shuts down within the grace; a second one exits at once.
+  std::thread shutter;
   std::thread watcher([&] {
     int sig = 0;
     sigwait(&set, &sig);
-    if (!listening_ended) {
-      std::fprintf(stderr, "s1 serve: shutting down (grace %.1f s)\n", s.shutdown_grace_s);
+    if (listening_ended) return;
+    std::fprintf(stderr, "s1 serve: shutting down (grace %.1f s; a second signal exits now)\n",
+                 s.shutdown_grace_s);
+    shutter = std::thread([&] {
       http.shutdown(std::chrono::milliseconds(static_cast<int64_t>(s.shutdown_grace_s * 1000)));
-    }
+    });
+    sigwait(&set, &sig);
+    if (listening_ended) return;
+    std::fprintf(stderr, "s1 serve: second signal: exiting now\n");
+    std::_Exit(1);
   });
   const bool ok = http.listen();
   listening_ended = true;
   pthread_kill(watcher.native_handle(), SIGTERM);  // wakes it when listen() ended by itself
   watcher.join();
+  if (shutter.joinable()) shutter.join();
   if (!ok) throw CommandError("the server stopped with an error");
   return 0;
 }

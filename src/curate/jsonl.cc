@@ -1,5 +1,7 @@
 #include "curate/jsonl.h"
 
+#include <sys/stat.h>
+
 #include <filesystem>
 #include <stdexcept>
 
@@ -55,17 +57,70 @@ bool JsonlReader::next(nlohmann::json& record) {
   return false;
 }
 
-JsonlWriter::JsonlWriter(const std::string& path, bool append) : path_(path) {
-  if (append) drop_torn_tail(path);
-  out_.open(path, std::ios::binary | (append ? std::ios::app : std::ios::trunc));
-  if (!out_) throw std::runtime_error("cannot write " + path);
+std::string partial_path(const std::string& path) { return path + ".partial"; }
+
+JsonlWriter::JsonlWriter(const std::string& path, Mode mode)
+    : path_(path), partial_(curate::partial_path(path)), mode_(mode) {
+  std::error_code ec;
+  if (mode == Mode::kResume) {
+    if (!std::filesystem::exists(partial_, ec) && std::filesystem::exists(path_, ec)) {
+      std::filesystem::copy_file(path_, partial_, ec);
+      if (ec) throw std::runtime_error("cannot write " + partial_ + ": " + ec.message());
+    }
+    drop_torn_tail(partial_);
+  }
+  out_.open(partial_, std::ios::binary | (mode == Mode::kResume ? std::ios::app : std::ios::trunc));
+  if (!out_) throw std::runtime_error("cannot write " + partial_);
+}
+
+JsonlWriter::~JsonlWriter() {
+  if (committed_ || mode_ == Mode::kResume) return;
+  out_.close();
+  std::error_code ec;
+  std::filesystem::remove(partial_, ec);
 }
 
 void JsonlWriter::write(const nlohmann::json& record) {
   out_ << record.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
   out_.flush();
-  if (!out_) throw std::runtime_error("cannot write " + path_);
+  if (!out_) throw std::runtime_error("cannot write " + partial_);
   ++written_;
+}
+
+void JsonlWriter::commit() {
+  out_.close();
+  if (!out_) throw std::runtime_error("cannot write " + partial_);
+  std::error_code ec;
+  std::filesystem::rename(partial_, path_, ec);
+  if (ec) throw std::runtime_error("cannot move " + partial_ + " to " + path_ + ": " + ec.message());
+  committed_ = true;
+}
+
+void check_outputs(const std::vector<std::string>& inputs, const std::vector<std::string>& outputs) {
+  struct stat in_st {}, out_st {};
+  auto same = [&](const std::string& a, const std::string& b) {
+    return ::stat(a.c_str(), &in_st) == 0 && ::stat(b.c_str(), &out_st) == 0 &&
+           in_st.st_dev == out_st.st_dev && in_st.st_ino == out_st.st_ino;
+  };
+  for (size_t i = 0; i < outputs.size(); ++i) {
+    const std::string& out = outputs[i];
+    for (const auto& in : inputs) {
+      for (const std::string& written : {out, partial_path(out)}) {
+        if (same(in, written)) {
+          throw std::invalid_argument("output " + written + " is the input " + in +
+                                      " (the same file): choose another output path");
+        }
+      }
+    }
+    for (size_t j = 0; j < i; ++j) {
+      std::error_code ec1, ec2;
+      if (same(out, outputs[j]) ||
+          std::filesystem::weakly_canonical(out, ec1) == std::filesystem::weakly_canonical(outputs[j], ec2)) {
+        throw std::invalid_argument("outputs " + outputs[j] + " and " + out +
+                                    " are the same file: choose two output paths");
+      }
+    }
+  }
 }
 
 std::unordered_set<std::string> finished_ids(const std::string& path) {

@@ -106,9 +106,10 @@ std::string parse_msc_reply(const std::string& reply) {
 StageCounts featurize(const std::string& in, const std::string& out, const FeaturizeOptions& o,
                       const Progress& progress) {
   StageCounts counts;
-  const auto done = finished_ids(out);
+  check_outputs({in}, {out});
   JsonlReader reader(in);
-  JsonlWriter writer(out, true);
+  JsonlWriter writer(out, JsonlWriter::Mode::kResume);
+  const auto done = finished_ids(writer.partial_path());
   std::string areas;
   for (const auto& d : msc_domains()) areas += d + "\n";
 
@@ -192,11 +193,15 @@ StageCounts featurize(const std::string& in, const std::string& out, const Featu
     if (static_cast<int>(chunk.size()) >= std::max(1, o.chunk)) flush_chunk();
   }
   flush_chunk();
+  writer.commit();
   return counts;
 }
 
 StageCounts filter(const std::string& in, const std::string& out, const std::string& dropped,
                    const FilterOptions& o, const Progress& progress) {
+  std::vector<std::string> inputs = o.eval_sets;
+  inputs.push_back(in);
+  check_outputs(inputs, {out, dropped});
   NgramIndex eval_grams(o.ngram);
   for (const auto& path : o.eval_sets) {
     const std::string name = path.substr(path.find_last_of('/') + 1);
@@ -204,8 +209,8 @@ StageCounts filter(const std::string& in, const std::string& out, const std::str
   }
   StageCounts counts;
   JsonlReader reader(in);
-  JsonlWriter kept(out, false);
-  JsonlWriter rejected(dropped, false);
+  JsonlWriter kept(out, JsonlWriter::Mode::kReplace);
+  JsonlWriter rejected(dropped, JsonlWriter::Mode::kReplace);
   std::unordered_map<uint64_t, std::string> exact;  // question hash -> first id
   NearDuplicateIndex near(o.near_duplicate_threshold);
   auto drop = [&](nlohmann::json& record, const std::string& reason) {
@@ -245,10 +250,15 @@ StageCounts filter(const std::string& in, const std::string& out, const std::str
     }
     if (progress) progress(counts);
   }
+  kept.commit();
+  rejected.commit();
   return counts;
 }
 
 StageCounts select(const std::string& in, const std::string& out, const SelectOptions& o) {
+  std::vector<std::string> outputs = {out};
+  if (!o.report.empty()) outputs.push_back(o.report);
+  check_outputs({in}, outputs);
   StageCounts counts;
   std::vector<SelectionCandidate> pool;
   {
@@ -275,8 +285,9 @@ StageCounts select(const std::string& in, const std::string& out, const SelectOp
       selected[it->second] = std::move(record);
     }
   }
-  JsonlWriter writer(out, false);
+  JsonlWriter writer(out, JsonlWriter::Mode::kReplace);
   for (const auto& r : selected) writer.write(r);
+  writer.commit();
   counts.written = writer.written();
 
   if (!o.report.empty() || !o.plot.empty()) {
@@ -299,11 +310,16 @@ StageCounts export_sft(const std::string& in, const std::string& out, const Expo
     throw std::invalid_argument("unknown export format '" + o.format + "' (s1 or think-tags)");
   }
   const bool s1 = o.format == "s1";
+  std::vector<std::string> outputs = {out};
+  if (!o.conversations.empty()) outputs.push_back(o.conversations);
+  check_outputs({in}, outputs);
   StageCounts counts;
   JsonlReader reader(in);
-  JsonlWriter writer(out, false);
+  JsonlWriter writer(out, JsonlWriter::Mode::kReplace);
   std::unique_ptr<JsonlWriter> conversations;
-  if (!o.conversations.empty()) conversations = std::make_unique<JsonlWriter>(o.conversations, false);
+  if (!o.conversations.empty()) {
+    conversations = std::make_unique<JsonlWriter>(o.conversations, JsonlWriter::Mode::kReplace);
+  }
   nlohmann::json record;
   while (reader.next(record)) {
     ++counts.read;
@@ -331,6 +347,8 @@ StageCounts export_sft(const std::string& in, const std::string& out, const Expo
     }
     ++counts.written;
   }
+  writer.commit();
+  if (conversations) conversations->commit();
   return counts;
 }
 

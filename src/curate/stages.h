@@ -4,6 +4,9 @@
 //   filter     quality, exact and near duplicates, decontamination, difficulty
 //   select     the s1 paper's diversity sampling, with a report
 //   export     SFT records in the s1 chat format, and a conversation JSONL
+// Outputs are written whole or not at all (curate/jsonl.h): records go to "<out>.partial",
+// renamed to <out> when the stage succeeds, and an output that is an input (the same
+// file under any name) is refused before anything is written.
 // Record fields read (first found wins): id (id, ID, unique_id, question_id), question
 // (question, problem, Problem, prompt), trace (trace, thinking, reasoning, thinking_trajectory,
 // cot), answer (answer, attempt, solution, response), gold (gold, answer, solution's
@@ -44,8 +47,9 @@ struct FeaturizeOptions {
 // correct}] graded against the gold answer (with max_think when the thinking cap was
 // lowered to fit the context). A question too long for a model's context is not fatal:
 // its attempt is {model, skipped: reason} (or its domain "unknown" with domain_skipped),
-// counted in attempts_skipped. Resumes: records whose id is already in `out` are
-// skipped. Throws std::runtime_error on unreadable input.
+// counted in attempts_skipped. Resumes: records whose id is already in `out` (or in
+// "<out>.partial", which an interrupted run leaves) are skipped. Throws
+// std::runtime_error on unreadable input.
 StageCounts featurize(const std::string& in, const std::string& out, const FeaturizeOptions& o,
                       const Progress& progress = {});
 

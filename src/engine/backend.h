@@ -104,6 +104,12 @@ class Backend {
   }
   // Finishes a request now ("cancelled"); false if unknown or finished.
   virtual bool cancel(int request_id) = 0;
+  // Any thread: a step() waiting on the network returns soon, so that its owner can take
+  // cancels and new work (the remote backend; no-op where step() only computes).
+  virtual void wake() {}
+  // Any thread, when shutting down: every wait on the network ends at once and later
+  // ones fail (their requests end with errors); no-op for a local backend.
+  virtual void abort() {}
   virtual BackendInfo info() const = 0;
   // Tokens in a rendered prompt (the local tokenizer), for reports.
   virtual int count_prompt_tokens(const BackendRequest& request) const = 0;

@@ -83,7 +83,7 @@ RemoteBackend::RemoteBackend(RemoteSettings settings, const ForcingSettings& for
   } else {
     format_ = format_from(forcing_);
   }
-  pool_ = std::make_unique<ClientPool>(address_.host, settings_.api_key, settings_.timeout_s);
+  pool_ = std::make_unique<ClientPool>(address_.host, settings_.api_key, settings_.timeouts);
   kind_ = settings_.server_kind;
   for (int i = 0; i < settings_.parallel; ++i) workers_.emplace_back([this] { worker(); });
 }
@@ -97,8 +97,22 @@ RemoteBackend::~RemoteBackend() {
     if (s->segment) s->segment->cancelled = true;  // streams stop at their next piece
     if (s->probe) s->probe->cancelled = true;
   }
+  pool_->abort();  // calls in flight end now, whatever the server does
   work_cv_.notify_all();
   for (auto& t : workers_) t.join();
+}
+
+void RemoteBackend::wake() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    woken_ = true;
+  }
+  event_cv_.notify_all();
+}
+
+void RemoteBackend::abort() {
+  pool_->abort();
+  wake();
 }
 
 BackendInfo RemoteBackend::info() const {
@@ -513,7 +527,8 @@ void RemoteBackend::worker() {
                                     if (seg->cancelled) return false;
                                     post({seg, piece, false});
                                     return true;
-                                  });
+                                  },
+                                  &seg->cancelled);
     } catch (const std::exception& e) {
       seg->reply.ok = false;
       seg->reply.error = e.what();
@@ -683,8 +698,10 @@ bool RemoteBackend::step() {
     std::unique_lock<std::mutex> lock(mutex_);
     const bool waiting =
         std::any_of(samples_.begin(), samples_.end(), [](const auto& s) { return s->outstanding > 0; });
-    // Woken by the workers' news: every request in flight ends with an end event.
-    if (waiting) event_cv_.wait(lock, [&] { return !events_.empty(); });
+    // Woken by the workers' news (every request in flight ends with an end event), or by
+    // wake() for the owner's own news (a cancel, a shutdown).
+    if (waiting) event_cv_.wait(lock, [&] { return !events_.empty() || woken_; });
+    woken_ = false;
     arrived.swap(events_);
   }
   std::vector<std::string> errors;
@@ -738,10 +755,11 @@ bool RemoteBackend::cancel(int request_id) {
     if (s->request_id != request_id || s->done) continue;
     if (!s->started) s->start = Clock::now();
     finish(*s, FinishReason::kCancelled);  // an answer still on its way is dropped when it comes
-    if (s->segment) s->segment->cancelled = true;  // a stream stops at its next piece
+    if (s->segment) s->segment->cancelled = true;  // its HTTP call ends (interrupt below)
     if (s->probe) s->probe->cancelled = true;
     found = true;
   }
+  if (found) pool_->interrupt();
   return found;
 }
 

@@ -63,7 +63,7 @@ struct RemoteSettings {
   std::string api_model;          // "model" sent with each request ("" : left out)
   std::string api_key;            // sent as a Bearer token if set
   int parallel = 4;               // requests in flight at once
-  int timeout_s = 600;            // per HTTP request
+  RemoteTimeouts timeouts;         // of every HTTP request (connect, between bytes, total)
   int default_max_tokens = 4096;  // per segment when a budget is unlimited
   // Strings that end generation on the remote side (their tokens are EOS/EOT there).
   std::vector<std::string> end_of_generation = {"<|im_end|>", "<|endoftext|>"};
@@ -87,7 +87,10 @@ class RemoteBackend : public Backend {
 
   int submit(BackendRequest request) override;
   bool step() override;
+  // Also ends the request's HTTP calls in flight at once.
   bool cancel(int request_id) override;
+  void wake() override;
+  void abort() override;
   BackendInfo info() const override;
   // The rendered prompt's tokens (tokenizer model or the server's /tokenize).
   int count_prompt_tokens(const BackendRequest& request) const override;
@@ -144,7 +147,7 @@ class RemoteBackend : public Backend {
   void launch_probe(Sample& s, int thinking_tokens);
   void on_probe_end(Segment& seg);
   bool exit_if_due(Sample& s);
-  static void abandon_segment(Sample& s);  // an exit cuts the segment in flight short
+  void abandon_segment(Sample& s);  // an exit cuts the segment in flight short
 
   RemoteSettings settings_;
   ForcingSettings forcing_;
@@ -177,6 +180,7 @@ class RemoteBackend : public Backend {
   std::deque<std::shared_ptr<Segment>> work_;
   std::deque<Event> events_;
   bool stopping_ = false;
+  bool woken_ = false;  // wake(): step() returns without news
   std::vector<std::thread> workers_;
 };
 

@@ -1,6 +1,11 @@
 #include "engine/remote_client.h"
 
+#include <sys/socket.h>
+#include <sys/stat.h>
+
+#include <algorithm>
 #include <cmath>
+#include <sstream>
 
 #include <httplib.h>
 
@@ -31,17 +36,58 @@ std::string HttpReply::describe(const std::string& what) const {
   return what + ": the server answered " + std::to_string(status) + ": " + body.substr(0, 300);
 }
 
-ClientPool::ClientPool(std::string host, std::string api_key, int timeout_s)
-    : host_(std::move(host)), api_key_(std::move(api_key)), timeout_s_(timeout_s) {}
+struct ClientPool::Conn {
+  std::unique_ptr<httplib::Client> client;
+  // The socket the client opened last (by its inode, as the number may be reused once
+  // the client closes it), and the call running on it: guarded by the pool's mutex.
+  int fd = -1;
+  ino_t inode = 0;
+  Active* call = nullptr;
+};
 
-ClientPool::~ClientPool() = default;
+struct ClientPool::Active {
+  const std::atomic<bool>* cancelled = nullptr;
+  std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
+  std::string ended;  // why it was ended early ("" : it was not)
+};
+
+namespace {
+
+// Shuts down `fd` if it is still the socket of inode `inode`: a blocked connect or read
+// on it returns at once.
+void shut(int fd, ino_t inode) {
+  struct stat st {};
+  if (fd >= 0 && ::fstat(fd, &st) == 0 && st.st_ino == inode) ::shutdown(fd, SHUT_RDWR);
+}
+
+std::string seconds_text(double s) {
+  std::ostringstream out;
+  out << s;
+  return out.str();
+}
+
+}  // namespace
+
+ClientPool::ClientPool(std::string host, std::string api_key, RemoteTimeouts timeouts)
+    : host_(std::move(host)), api_key_(std::move(api_key)), timeouts_(timeouts) {
+  if (timeouts_.total_s > 0) watcher_ = std::thread([this] { watch(); });
+}
+
+ClientPool::~ClientPool() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    closing_ = true;
+  }
+  watch_cv_.notify_all();
+  if (watcher_.joinable()) watcher_.join();
+}
 
 int ClientPool::connections_opened() const {
   std::lock_guard<std::mutex> lock(mutex_);
   return opened_;
 }
 
-std::unique_ptr<httplib::Client> ClientPool::acquire(bool& reused) {
+std::unique_ptr<ClientPool::Conn> ClientPool::acquire(bool& reused) {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     reused = !idle_.empty();
@@ -50,62 +96,155 @@ std::unique_ptr<httplib::Client> ClientPool::acquire(bool& reused) {
       idle_.pop_back();
       return c;
     }
-    ++opened_;
   }
   return fresh_client();
 }
 
-std::unique_ptr<httplib::Client> ClientPool::fresh_client() {
-  auto c = std::make_unique<httplib::Client>(host_);
-  c->set_keep_alive(true);  // one socket per client, reused by the calls that follow
-  c->set_connection_timeout(10);
-  c->set_read_timeout(timeout_s_);
-  c->set_write_timeout(timeout_s_);
-  if (!api_key_.empty()) c->set_bearer_token_auth(api_key_.c_str());
-  return c;
+std::unique_ptr<ClientPool::Conn> ClientPool::fresh_client() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    ++opened_;
+  }
+  auto conn = std::make_unique<Conn>();
+  conn->client = std::make_unique<httplib::Client>(host_);
+  httplib::Client& c = *conn->client;
+  c.set_keep_alive(true);  // one socket per client, reused by the calls that follow
+  auto split = [](double s, auto set) {
+    const auto us = static_cast<int64_t>(s * 1e6);
+    set(static_cast<time_t>(us / 1000000), static_cast<time_t>(us % 1000000));
+  };
+  split(timeouts_.connect_s, [&](time_t s, time_t us) { c.set_connection_timeout(s, us); });
+  split(timeouts_.read_s, [&](time_t s, time_t us) { c.set_read_timeout(s, us); });
+  split(timeouts_.read_s, [&](time_t s, time_t us) { c.set_write_timeout(s, us); });
+  if (!api_key_.empty()) c.set_bearer_token_auth(api_key_.c_str());
+  // Called with each new socket before it connects: the pool can then shut it down.
+  Conn* raw = conn.get();
+  c.set_socket_options([this, raw](socket_t sock) {
+    struct stat st {};
+    std::lock_guard<std::mutex> lock(mutex_);
+    raw->fd = sock;
+    raw->inode = ::fstat(sock, &st) == 0 ? st.st_ino : 0;
+    if (raw->call && !raw->call->ended.empty()) ::shutdown(sock, SHUT_RDWR);
+  });
+  return conn;
 }
 
-void ClientPool::release(std::unique_ptr<httplib::Client> client) {
+void ClientPool::end_due_calls() {
+  const auto now = std::chrono::steady_clock::now();
+  for (Conn* c : busy_) {
+    Active& a = *c->call;
+    if (!a.ended.empty()) continue;
+    if (aborted_ || (a.cancelled && a.cancelled->load())) {
+      a.ended = "cancelled";
+    } else if (now >= a.deadline) {
+      a.ended = "no complete answer within " + seconds_text(timeouts_.total_s) +
+                " s (--remote-timeout)";
+    } else {
+      continue;
+    }
+    shut(c->fd, c->inode);
+  }
+}
+
+void ClientPool::interrupt() {
   std::lock_guard<std::mutex> lock(mutex_);
-  idle_.push_back(std::move(client));
+  end_due_calls();
+}
+
+void ClientPool::abort() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  aborted_ = true;
+  end_due_calls();
+}
+
+void ClientPool::watch() {
+  std::unique_lock<std::mutex> lock(mutex_);
+  while (!closing_) {
+    auto next = std::chrono::steady_clock::time_point::max();
+    for (Conn* c : busy_) {
+      if (c->call->ended.empty()) next = std::min(next, c->call->deadline);
+    }
+    if (next == std::chrono::steady_clock::time_point::max()) {
+      watch_cv_.wait(lock);
+    } else {
+      watch_cv_.wait_until(lock, next);
+    }
+    end_due_calls();
+  }
 }
 
 template <typename Call>
-HttpReply ClientPool::with_client(Call&& call, const bool* received) {
-  bool reused = false;
-  auto client = acquire(reused);
+HttpReply ClientPool::with_client(Call&& call, const std::atomic<bool>* cancelled,
+                                  const bool* received) {
   HttpReply reply;
-  httplib::Result r = call(*client);
-  const bool dropped = !r && (r.error() == httplib::Error::Read || r.error() == httplib::Error::Write);
-  if (dropped && reused && !(received && *received)) {
+  Active active;
+  active.cancelled = cancelled;
+  if (timeouts_.total_s > 0) {
+    active.deadline = std::chrono::steady_clock::now() +
+                      std::chrono::microseconds(static_cast<int64_t>(timeouts_.total_s * 1e6));
+  }
+  bool reused = false;
+  std::unique_ptr<Conn> conn = acquire(reused);
+  // Runs `call` on `conn` as the active call; false when it was ended (or due) before.
+  auto run = [&](httplib::Result& r) {
     {
       std::lock_guard<std::mutex> lock(mutex_);
-      ++opened_;
+      if (aborted_ || (cancelled && cancelled->load())) active.ended = "cancelled";
+      if (!active.ended.empty()) return false;
+      conn->call = &active;
+      busy_.push_back(conn.get());
     }
-    client = fresh_client();
-    r = call(*client);
+    watch_cv_.notify_all();
+    r = call(*conn->client);
+    std::lock_guard<std::mutex> lock(mutex_);
+    conn->call = nullptr;
+    busy_.erase(std::find(busy_.begin(), busy_.end(), conn.get()));
+    return true;
+  };
+  httplib::Result r{nullptr, httplib::Error::Canceled};
+  run(r);
+  const bool dropped = !r && (r.error() == httplib::Error::Read || r.error() == httplib::Error::Write);
+  if (dropped && reused && !(received && *received) && active.ended.empty()) {
+    conn = fresh_client();
+    run(r);
+  }
+  if (!active.ended.empty()) {
+    reply.error = active.ended;
+    return reply;  // its socket is shut: the connection is not kept
   }
   if (!r) {
     reply.error = "cannot reach " + host_ + ": " + httplib::to_string(r.error());
+    if (r.error() == httplib::Error::Read) {
+      reply.error += " (closed, or silent for " + seconds_text(timeouts_.read_s) +
+                     " s: --remote-read-timeout)";
+    } else if (r.error() == httplib::Error::Connection ||
+               r.error() == httplib::Error::ConnectionTimeout) {
+      reply.error += " (or no connection within " + seconds_text(timeouts_.connect_s) +
+                     " s: --remote-connect-timeout)";
+    }
   } else {
     reply.status = r->status;
     reply.body = std::move(r->body);
   }
-  release(std::move(client));
+  std::lock_guard<std::mutex> lock(mutex_);
+  idle_.push_back(std::move(conn));
   return reply;
 }
 
-HttpReply ClientPool::get(const std::string& path) {
-  return with_client([&](httplib::Client& c) { return c.Get(path.c_str()); });
+HttpReply ClientPool::get(const std::string& path, const std::atomic<bool>* cancelled) {
+  return with_client([&](httplib::Client& c) { return c.Get(path.c_str()); }, cancelled);
 }
 
-HttpReply ClientPool::post(const std::string& path, const std::string& body) {
+HttpReply ClientPool::post(const std::string& path, const std::string& body,
+                           const std::atomic<bool>* cancelled) {
   return with_client(
-      [&](httplib::Client& c) { return c.Post(path.c_str(), body, "application/json"); });
+      [&](httplib::Client& c) { return c.Post(path.c_str(), body, "application/json"); },
+      cancelled);
 }
 
 HttpReply ClientPool::post_stream(const std::string& path, const std::string& body,
-                                  const std::function<bool(std::string_view)>& on_data) {
+                                  const std::function<bool(std::string_view)>& on_data,
+                                  const std::atomic<bool>* cancelled) {
   bool received = false;
   return with_client([&](httplib::Client& c) {
     httplib::Request req;
@@ -119,7 +258,7 @@ HttpReply ClientPool::post_stream(const std::string& path, const std::string& bo
       return on_data(std::string_view(data, n));
     };
     return c.send(req);
-  }, &received);
+  }, cancelled, &received);
 }
 
 std::vector<std::string> SseReader::feed(std::string_view bytes) {
@@ -221,10 +360,11 @@ bool is_completion(const json& j) {
 
 CompletionReply run_completion(ClientPool& pool, const std::string& path,
                                const std::string& body, bool stream,
-                               const std::function<bool(const CompletionPiece&)>& on_piece) {
+                               const std::function<bool(const CompletionPiece&)>& on_piece,
+                               const std::atomic<bool>* cancelled) {
   CompletionReply reply;
   if (!stream) {
-    const HttpReply r = pool.post(path, body);
+    const HttpReply r = pool.post(path, body, cancelled);
     if (!r.ok()) {
       reply.error = r.describe("POST " + path);
       return reply;
@@ -267,7 +407,7 @@ CompletionReply run_completion(ClientPool& pool, const std::string& path,
       }
     }
     return true;
-  });
+  }, cancelled);
   if (abandoned) {
     reply.error = "abandoned";
   } else if (r.status != 200 && !malformed) {

@@ -3,14 +3,23 @@
 // server-sent events while they stream. Thread-safe: any thread may call; each call
 // holds one pooled connection for its duration. JSON crosses this interface as text
 // (see server_kind.h).
+//
+// Every wait on the network is bounded (RemoteTimeouts) and can be ended at once: a
+// call's own `cancelled` flag with interrupt(), or every call with abort(). Ending a
+// call shuts its socket down (also one still connecting), so a server that accepts and
+// never answers holds nobody.
 #pragma once
 
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 namespace httplib {
@@ -37,40 +46,67 @@ struct HttpReply {
   std::string describe(const std::string& what) const;
 };
 
+// Bounds of every call, in seconds (the --remote-*-timeout flags): setting up a
+// connection, waiting for the next byte of an answer, and a whole call (0: no bound).
+struct RemoteTimeouts {
+  double connect_s = 10;
+  double read_s = 600;
+  double total_s = 0;
+};
+
 class ClientPool {
  public:
-  ClientPool(std::string host, std::string api_key, int timeout_s);
+  ClientPool(std::string host, std::string api_key, RemoteTimeouts timeouts = {});
   ~ClientPool();
   ClientPool(const ClientPool&) = delete;
   ClientPool& operator=(const ClientPool&) = delete;
 
-  HttpReply get(const std::string& path);
-  HttpReply post(const std::string& path, const std::string& body);
+  // A call ended early fails with status 0 and error "cancelled" (its flag or abort())
+  // or "no complete answer within N s" (total_s).
+  HttpReply get(const std::string& path, const std::atomic<bool>* cancelled = nullptr);
+  HttpReply post(const std::string& path, const std::string& body,
+                 const std::atomic<bool>* cancelled = nullptr);
   // POST whose answer is handed to `on_data` piece by piece as it arrives (the reply's
   // body stays empty); `on_data` returning false drops the connection.
   HttpReply post_stream(const std::string& path, const std::string& body,
-                        const std::function<bool(std::string_view)>& on_data);
+                        const std::function<bool(std::string_view)>& on_data,
+                        const std::atomic<bool>* cancelled = nullptr);
+  // Ends at once every call in flight whose `cancelled` flag is set (any thread; set the
+  // flag first).
+  void interrupt();
+  // Ends every call in flight at once and fails every later one (any thread; shutdown).
+  void abort();
 
   const std::string& host() const { return host_; }
   // Connections opened so far (each is kept open and reused).
   int connections_opened() const;
 
  private:
+  struct Conn;    // a client and the socket it holds
+  struct Active;  // a call in flight
   // A client from the pool, or a new one (`reused` says which).
-  std::unique_ptr<httplib::Client> acquire(bool& reused);
-  void release(std::unique_ptr<httplib::Client> client);
+  std::unique_ptr<Conn> acquire(bool& reused);
   // Runs `call` on a pooled client. A reused connection the server has closed meanwhile
   // (its keep-alive timeout) fails before any answer: the call is made once more on a
   // new connection, unless part of an answer came (`received`).
   template <typename Call>
-  HttpReply with_client(Call&& call, const bool* received = nullptr);
-  std::unique_ptr<httplib::Client> fresh_client();
+  HttpReply with_client(Call&& call, const std::atomic<bool>* cancelled,
+                        const bool* received = nullptr);
+  std::unique_ptr<Conn> fresh_client();
+  // mutex_ held: ends the calls that are due (cancelled, aborted, past their deadline).
+  void end_due_calls();
+  void watch();  // the deadline thread (total_s > 0)
 
   std::string host_, api_key_;
-  int timeout_s_;
+  RemoteTimeouts timeouts_;
   mutable std::mutex mutex_;
-  std::vector<std::unique_ptr<httplib::Client>> idle_;
+  std::vector<std::unique_ptr<Conn>> idle_;
+  std::vector<Conn*> busy_;  // with a call in flight
   int opened_ = 0;
+  bool aborted_ = false;
+  bool closing_ = false;
+  std::condition_variable watch_cv_;
+  std::thread watcher_;
 };
 
 // Splits a server-sent-event stream into the payloads of its "data:" lines.
@@ -124,8 +160,10 @@ struct CompletionReply {
 // (false: stop reading; the reply then has error "abandoned"); else the whole answer
 // goes to it once (if it has text or ids). Never throws for network or server errors:
 // see `error`.
+// `cancelled` ends the call as ClientPool's do.
 CompletionReply run_completion(ClientPool& pool, const std::string& path,
                                const std::string& body, bool stream,
-                               const std::function<bool(const CompletionPiece&)>& on_piece);
+                               const std::function<bool(const CompletionPiece&)>& on_piece,
+                               const std::atomic<bool>* cancelled = nullptr);
 
 }  // namespace s1

@@ -2,6 +2,9 @@
 
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -29,8 +32,23 @@ TEST(RemoteClient, SplitsServerSentEventsAcrossPieces) {
   EXPECT_EQ(sse.feed("event: x\ndata: [DONE]\n\n"), (std::vector<std::string>{"[DONE]"}));
 }
 
+// A socket listening on 127.0.0.1 at a free port (stored in `port`), or -1.
+int listen_on_loopback(int& port) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof addr;
+  if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+      ::listen(fd, 8) != 0 || ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+    return -1;
+  }
+  port = ntohs(addr.sin_port);
+  return fd;
+}
+
 TEST(RemoteClient, ReportsAnUnreachableServer) {
-  ClientPool pool("http://127.0.0.1:1", "", 5);
+  ClientPool pool("http://127.0.0.1:1", "", RemoteTimeouts{5, 5, 0});
   const CompletionReply r = run_completion(pool, "/v1/completions", R"({"stream": true})", true,
                                            [](const CompletionPiece&) { return true; });
   EXPECT_FALSE(r.ok);
@@ -44,14 +62,9 @@ TEST(RemoteClient, ReportsAnUnreachableServer) {
 // next request with "Read" instead of reconnecting. This server answers a connection's
 // first request as keep-alive, then reads the next one and closes without a word.
 TEST(RemoteClient, ReconnectsWhenTheServerDroppedAKeptConnection) {
-  const int listener = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof addr;
-  ASSERT_EQ(::bind(listener, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
-  ASSERT_EQ(::listen(listener, 4), 0);
-  ASSERT_EQ(::getsockname(listener, reinterpret_cast<sockaddr*>(&addr), &len), 0);
+  int port = 0;
+  const int listener = listen_on_loopback(port);
+  ASSERT_GE(listener, 0);
   int served = 0;
   std::thread server([&] {
     const std::string ok =
@@ -68,7 +81,7 @@ TEST(RemoteClient, ReconnectsWhenTheServerDroppedAKeptConnection) {
       ::close(fd);
     }
   });
-  ClientPool pool("http://127.0.0.1:" + std::to_string(ntohs(addr.sin_port)), "", 5);
+  ClientPool pool("http://127.0.0.1:" + std::to_string(port), "", RemoteTimeouts{5, 5, 0});
   EXPECT_TRUE(pool.get("/v1/models").ok());
   const HttpReply again = pool.get("/v1/models");
   EXPECT_TRUE(again.ok()) << again.error;
@@ -77,6 +90,30 @@ TEST(RemoteClient, ReconnectsWhenTheServerDroppedAKeptConnection) {
   ::close(listener);
   EXPECT_EQ(served, 2);
   EXPECT_EQ(pool.connections_opened(), 2);
+}
+
+// A server that accepts and never answers holds a call only until it is cancelled (its
+// flag and interrupt()) or the pool aborts; later calls then fail at once.
+TEST(RemoteClient, CallsToASilentServerEndWhenCancelledOrAborted) {
+  int port = 0;
+  const int listener = listen_on_loopback(port);  // the kernel accepts; nobody answers
+  ASSERT_GE(listener, 0);
+  ClientPool pool("http://127.0.0.1:" + std::to_string(port), "", RemoteTimeouts{5, 600, 0});
+  std::atomic<bool> cancelled{false};
+  HttpReply one, other;
+  std::thread a([&] { one = pool.post("/v1/completions", "{}", &cancelled); });
+  std::thread b([&] { other = pool.get("/v1/models"); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  cancelled = true;
+  pool.interrupt();
+  a.join();  // a hang here is the failure
+  EXPECT_EQ(one.status, 0);
+  EXPECT_EQ(one.error, "cancelled");
+  pool.abort();
+  b.join();
+  EXPECT_EQ(other.error, "cancelled");
+  EXPECT_EQ(pool.get("/v1/models").error, "cancelled");
+  ::close(listener);
 }
 
 }  // namespace

@@ -49,6 +49,7 @@ void RemoteBackend::abandon_segment(Sample& s) {
   s.segment->abandoned = true;
   s.segment->cancelled = true;
   s.segment.reset();
+  pool_->interrupt();
 }
 
 void RemoteBackend::adapt(BackendRequest& request) const {

@@ -65,6 +65,7 @@ void EngineLoop::stop() {
     stopping_ = true;
   }
   wake_.notify_all();
+  backend_->wake();
 }
 
 std::shared_ptr<Job> EngineLoop::submit(BackendRequest request) {
@@ -81,6 +82,7 @@ std::shared_ptr<Job> EngineLoop::submit(BackendRequest request) {
     ++gauges_.queued;
   }
   wake_.notify_all();
+  backend_->wake();
   return job;
 }
 
@@ -91,6 +93,7 @@ void EngineLoop::cancel(const std::shared_ptr<Job>& job) {
     cancels_.push_back(job);
   }
   wake_.notify_all();
+  backend_->wake();
 }
 
 void EngineLoop::run_on_loop(const std::function<void(Backend&)>& task) {
@@ -113,6 +116,7 @@ void EngineLoop::run_on_loop(const std::function<void(Backend&)>& task) {
     });
   }
   wake_.notify_all();
+  backend_->wake();
   std::unique_lock<std::mutex> lock(m);
   cv.wait(lock, [&] { return done; });
   if (error) std::rethrow_exception(error);
@@ -277,11 +281,13 @@ void EngineLoop::run() {
       });
     }
   }
-  // Shutting down: finish what runs so waiting HTTP threads are released.
+  // Shutting down: finish what runs so waiting HTTP threads are released, and end every
+  // wait on the network (also prompts being prepared on HTTP threads).
   for (auto& [id, job] : active_) {
     if (!job->finished()) backend_->cancel(id);
   }
   active_.clear();
+  backend_->abort();
   std::lock_guard<std::mutex> lock(mutex_);
   for (auto& job : inbox_) job->fail_shutting_down();
   inbox_.clear();

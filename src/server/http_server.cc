@@ -431,6 +431,7 @@ void HttpServer::prepare(BackendRequest& request) {
     const SubmitError kind = classify_submit_error(e);
     throw ApiError(kind.status, kind.code, e.what(), kind.param);
   } catch (const std::exception& e) {
+    refuse_if_draining();  // a shutdown ended its wait on the network
     throw ApiError(400, "invalid_request", e.what());
   }
 }

@@ -122,10 +122,16 @@ std::vector<json> ResponseBuilder::on_event(const JobEvent& e) {
     if (chat_ && t.channel == Channel::kDelimiter) return out;
     // A plain continuation shows only what the model sampled before it tried to end.
     if (request_.plain && (t.forced || t.channel != Channel::kThinking)) return out;
+    if (t.forced) {
+      // Stop strings match sampled text only: what was held as a possible one goes first.
+      const std::string held = c.stop.flush();
+      c.content += held;
+      if (!held.empty()) out.push_back(completion_chunk(c, e.sample, held, false));
+    }
     if (request_.return_token_ids) {
       c.pending_ids.insert(c.pending_ids.end(), t.tokens.begin(), t.tokens.end());
     }
-    const std::string shown = c.stop.push(t.text);
+    const std::string shown = t.forced ? t.text : c.stop.push(t.text);
     c.stopped = c.stop.matched();
     c.content += shown;
     // Text held back keeps its ids waiting; a stop string sends the ids that completed it.

@@ -47,14 +47,16 @@
 namespace s1::server {
 
 // Cuts text at the first of some stop strings, holding back a tail that may still
-// become one. Not thread-safe.
+// become one. Not thread-safe. Stop strings match only sampled text (as in the reference,
+// where forced text is part of the prompt): ResponseBuilder pushes only sampled text and
+// flushes what is held before forced text, so no match spans it.
 class StopMatcher {
  public:
   explicit StopMatcher(std::vector<std::string> stops) : stops_(std::move(stops)) {}
   // Appends `text`; returns what may be shown now. Once a stop string completes,
   // `matched()` is true, the text before it is returned and everything later dropped.
   std::string push(std::string_view text);
-  // What is still held (nothing after a match).
+  // What is still held (nothing after a match); holds nothing afterwards.
   std::string flush();
   bool matched() const { return matched_; }
   // The stop string that matched ("" before a match).
