@@ -120,5 +120,19 @@ if [ ! -f "$prefix/.complete" ]; then
   cp "$src/models/ggml-vocab-qwen2.gguf" "$prefix/share/s1.cpp/"
   echo "$want" >"$prefix/.complete"
 fi
+# llama.cpp's common library compiles in the cpp-httplib and nlohmann-json it vendors and
+# exports them; s1.cpp builds on the same copies (one of each per process), so their
+# headers and cpp-httplib's compile definitions go beside the install. Done apart from
+# the build above, so that caches built before this step gain it under the same key.
+vendor="$prefix/include/llama-vendor"
+if [ ! -f "$vendor/cpp-httplib/definitions.txt" ]; then
+  flags="$cache/build-${want:0:12}-$key/vendor/cpp-httplib/CMakeFiles/cpp-httplib.dir/flags.make"
+  [ -f "$flags" ] || die "$flags is missing: remove $prefix and run scripts/setup.sh again"
+  mkdir -p "$vendor/cpp-httplib"
+  cp -r "$src/vendor/nlohmann" "$vendor/"
+  cp "$src/vendor/cpp-httplib/httplib.h" "$vendor/cpp-httplib/"
+  sed -n 's/^CXX_DEFINES = //p' "$flags" | tr ' ' '\n' | sed -n 's/^-D//p' >"$vendor/cpp-httplib/definitions.tmp"
+  mv "$vendor/cpp-httplib/definitions.tmp" "$vendor/cpp-httplib/definitions.txt"
+fi
 ln -sfn "$prefix" "$root/.deps/llama"
 say "llama.cpp ${want:0:12} ready at .deps/llama -> $prefix"

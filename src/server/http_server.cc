@@ -123,8 +123,9 @@ HttpServer::HttpServer(std::unique_ptr<Backend> backend, ServerSettings settings
     throw std::runtime_error("cannot listen on " + settings_.host + ":" +
                              std::to_string(settings_.port));
   }
-  // cpp-httplib 0.11 listens with a backlog of 5: a burst of clients overflows it and
-  // some connections are reset. Listening again on the socket raises the backlog.
+  // cpp-httplib's listen backlog may be small (5 in 0.11; llama.cpp's build sets 512): a
+  // burst of clients overflows it and some connections are reset. Listening again on the
+  // socket raises it to the system's limit.
   if (*listener != INVALID_SOCKET) ::listen(*listener, SOMAXCONN);
 }
 
