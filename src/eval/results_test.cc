@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -256,6 +257,16 @@ TEST(RunConfig, GridExpansionAndRunDirectory) {
     EXPECT_NE(std::string(e.what()).find("/identity/model differs"), std::string::npos) << e.what();
   }
   EXPECT_NE(run_id(run), run_id(other));
+}
+
+TEST(RunConfig, ClaimingARunDirCreatesItsParentFolders) {
+  const std::string dir = test::temp_dir() + "/runs/nested/bf";
+  GridSpec g;
+  g.methods = {"budget-forcing"};
+  g.budgets = {64};
+  const json run = run_json({{"model", "m"}}, {}, expand_grid(g));
+  ASSERT_NO_THROW(claim_run_dir(dir, run, {}));
+  EXPECT_TRUE(std::filesystem::exists(dir + "/config.json"));
 }
 
 TEST(RunConfig, AdaptiveSweepsEveryCombinationBesideItsBaseline) {

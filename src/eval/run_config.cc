@@ -360,6 +360,11 @@ nlohmann::json model_file_identity(const std::string& path, const std::string& c
 }
 
 void claim_run_dir(const std::string& dir, const nlohmann::json& run, const nlohmann::json& info) {
+  // Parent folders first (`--out runs/bf` in a fresh clone); a failure there shows as
+  // mkdir's own error below.
+  const std::filesystem::path parent = std::filesystem::path(dir).parent_path();
+  std::error_code ec;
+  if (!parent.empty()) std::filesystem::create_directories(parent, ec);
   if (::mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) {
     throw std::runtime_error("cannot create " + dir + ": " + std::strerror(errno));
   }

@@ -75,10 +75,11 @@ nlohmann::json run_json(const nlohmann::json& identity, const std::vector<Loaded
 // 16 hex digits: FNV-1a of the canonical JSON text.
 std::string run_id(const nlohmann::json& run);
 
-// Creates `dir` if needed and checks or writes DIR/config.json. If the directory holds
-// another run (a different canonical JSON), throws std::runtime_error naming the first
-// differing field and suggesting another --out; if it holds samples without a
-// config.json, also throws. `info` (paths, command line) is stored but not compared.
+// Creates `dir` (and its parent folders) if needed and checks or writes DIR/config.json.
+// If the directory holds another run (a different canonical JSON), throws
+// std::runtime_error naming the first differing field (and the flag that sets it) and
+// suggesting another --out; if it holds samples without a config.json, also throws.
+// `info` (paths, command line) is stored but not compared.
 void claim_run_dir(const std::string& dir, const nlohmann::json& run, const nlohmann::json& info);
 
 // A model file by content: {"bytes": its size, "xxh64": XXH64 of every byte (hex)}, so
