@@ -103,6 +103,22 @@ TEST(EvalCli, SweepWritesTheExpectedSamplesAndResults) {
   EXPECT_EQ(m["points"].size(), 4u);
   EXPECT_NEAR(m["control"].get<double>(), static_cast<double>(within) / total, 1e-9);
 
+  // `s1 grade` of the samples shows each configuration's results.
+  const auto g =
+      run_command(kS1 + " grade --json --predictions " + shell_quote(dir + "/samples.jsonl"));
+  ASSERT_EQ(g.exit_code, 0) << g.err;
+  const json graded = json::parse(g.out)["summary"]["configs"];
+  ASSERT_EQ(graded.size(), d["configs"].size());
+  for (const auto& c : d["configs"]) {
+    const auto it = std::find_if(graded.begin(), graded.end(),
+                                 [&](const json& x) { return x["config"] == c["name"]; });
+    ASSERT_NE(it, graded.end()) << c["name"];
+    EXPECT_EQ((*it)["dataset"], "aime24");
+    EXPECT_EQ((*it)["accuracy"], c["accuracy"]);
+    EXPECT_NEAR((*it)["thinking_tokens"]["mean"].get<double>(),
+                c["mean_thinking_tokens"].get<double>(), 1e-9);
+  }
+
   // The plots: real PNG and SVG files.
   const std::string png = slurp(dir + "/scaling_aime24.png");
   ASSERT_GT(png.size(), 8u);
