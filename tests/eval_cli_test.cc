@@ -430,6 +430,26 @@ TEST(EvalCli, KilledRunResumesToTheSamplesOfAnUninterruptedRun) {
   expect_resumed_like(dir, ref);
 }
 
+// A budget beyond the context: a warning before the run, and the budget the samples
+// actually had in results.json and report.md.
+TEST(EvalCli, BudgetsBeyondTheContextAreSaidAndReported) {
+  const std::string dir = fresh_dir("beyond-context");
+  const auto r = run_command(eval_command(dir, "--max-think 5000 --max-answer 4 --no-plots"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("warning: --max-think 5000 is beyond the context (512 tokens per sequence"),
+            std::string::npos)
+      << r.err;
+  const json c = json::parse(slurp(dir + "/results.json"))["datasets"][0]["configs"][0];
+  EXPECT_EQ(c["clamped_samples"], 3);
+  const int effective = c["effective_max_think"].get<int>();
+  EXPECT_GT(effective, 0);
+  EXPECT_LT(effective, 512);
+  EXPECT_LE(c["max_thinking_tokens"].get<double>(), effective);
+  EXPECT_NE(slurp(dir + "/report.md")
+                .find("3 of 3 samples could think for at most " + std::to_string(effective)),
+            std::string::npos);
+}
+
 TEST(EvalCli, InterruptStopsCleanlyAndTheRunResumes) {
   const std::string dir = fresh_dir("interrupt");
   const std::string args = std::string(kResumeArgs) + " --parallel 2";

@@ -177,6 +177,9 @@ int run(EvalArgs& a) {
   // exits: part of the run, but only when given otherwise, so default runs keep their ids.
   if (probing && slots >= 0 && slots != parallel) plan.identity["probe_slots"] = slots;
   const auto backend = make_backend(a.model, forcing, parallel);
+  warn_budgets_beyond_context("eval", a.sweep.budgets, *backend,
+                              "thinking is cut to what the context leaves after the prompt "
+                              "(report.md names the budgets used)");
   struct sigaction sa {};
   sa.sa_handler = on_signal;
   sigemptyset(&sa.sa_mask);

@@ -1,6 +1,7 @@
 #include "cli/flags.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 
 #include "cli/commands.h"
@@ -189,6 +190,20 @@ std::unique_ptr<Backend> make_backend(const ModelFlags& flags, const ForcingSett
   init_llama_backend(flags.verbose);
   return std::make_unique<LocalBackend>(flags.load, flags.context.resolve(n_parallel), forcing,
                                         flags.chat_template_kwargs);
+}
+
+void warn_budgets_beyond_context(const std::string& command, const std::vector<int>& budgets,
+                                 const Backend& backend, const std::string& consequence) {
+  const int context = backend.info().sequence_context;
+  std::string beyond;
+  for (int b : budgets) {
+    if (context > 0 && b >= context) beyond += (beyond.empty() ? "" : ",") + std::to_string(b);
+  }
+  if (beyond.empty()) return;
+  std::fprintf(stderr,
+               "s1 %s: warning: --max-think %s is beyond the context (%d tokens per sequence, "
+               "-c): %s\n",
+               command.c_str(), beyond.c_str(), context, consequence.c_str());
 }
 
 int parse_budget(const std::string& text) {

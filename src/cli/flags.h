@@ -99,6 +99,13 @@ RemoteSettings remote_settings(const RemoteFlags& remote, const ChatTemplateKwar
 std::unique_ptr<Backend> make_backend(const ModelFlags& flags, const ForcingSettings& forcing,
                                       int n_parallel);
 
+// Budgets the context cannot hold are lowered per request: says so once, before any
+// work, on stderr ("s1 COMMAND: warning: --max-think B is beyond the context (N tokens
+// per sequence, -c): CONSEQUENCE") when any of `budgets` is at or above the backend's
+// tokens per sequence (nothing when that is unknown).
+void warn_budgets_beyond_context(const std::string& command, const std::vector<int>& budgets,
+                                 const Backend& backend, const std::string& consequence);
+
 // --final-answer, --step-marker, --think-start, --think-end: the forced text and the
 // delimiters, and --min-think, --max-answer: the rules every configuration of a sweep
 // shares too.
