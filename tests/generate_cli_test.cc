@@ -142,6 +142,18 @@ TEST(GenerateCli, BudgetBeyondTheContextIsClampedWithAWarning) {
   EXPECT_LT(j["samples"][0]["max_think"].get<int>(), 256);
 }
 
+// llama.cpp pads the context to 256 cells: said once, with the context actually used.
+TEST(GenerateCli, AContextRoundedUpIsSaidOnce) {
+  const auto r = run_command(generate("-p hi -c 128 --max-think 4 --max-answer 2 --json"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string note = "note: -c 128 gives each sequence 256 tokens";
+  EXPECT_NE(r.err.find(note), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find(note), r.err.rfind(note)) << r.err;
+  const auto exact = run_command(generate("-p hi -c 256 --max-think 4 --max-answer 2 --json"));
+  ASSERT_EQ(exact.exit_code, 0) << exact.err;
+  EXPECT_EQ(exact.err.find("note: -c"), std::string::npos) << exact.err;
+}
+
 // Issue: thinking closed by the template was reopened and budgeted.
 TEST(GenerateCli, ChatTemplateKwargsSwitchThinkingOffAndSaySo) {
   const std::string tmpl = test::llama_template("Qwen-Qwen3-0.6B");

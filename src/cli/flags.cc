@@ -188,8 +188,18 @@ std::unique_ptr<Backend> make_backend(const ModelFlags& flags, const ForcingSett
     throw CommandError("no model (-m FILE.gguf or --hf user/repo)");
   }
   init_llama_backend(flags.verbose);
-  return std::make_unique<LocalBackend>(flags.load, flags.context.resolve(n_parallel), forcing,
-                                        flags.chat_template_kwargs);
+  auto backend = std::make_unique<LocalBackend>(flags.load, flags.context.resolve(n_parallel),
+                                                forcing, flags.chat_template_kwargs);
+  // llama.cpp pads its context (to a multiple of 256 cells): say once what -c became, so
+  // that budgets lowered to fit it make sense.
+  const int given = flags.context.sequence_context, used = backend->info().sequence_context;
+  if (used != given) {
+    std::fprintf(stderr,
+                 "s1: note: -c %d gives each sequence %d tokens (llama.cpp rounds its context "
+                 "up to a multiple of 256)\n",
+                 given, used);
+  }
+  return backend;
 }
 
 void warn_budgets_beyond_context(const std::string& command, const std::vector<int>& budgets,
