@@ -59,6 +59,9 @@ int run_serve(ServeArgs& a) {
 
   s.parallel = a.model.context.parallel;
   auto backend = make_backend(a.model, a.forcing, s.parallel);
+  warn_budgets_beyond_context("serve", {a.rules.max_think}, *backend,
+                              "requests without their own budget think for what the context "
+                              "leaves after their prompt");
   s.api.n_vocab = backend->info().n_vocab;
   server::HttpServer http(std::move(backend), s);
   std::atomic<bool> listening_ended{false};
