@@ -92,6 +92,8 @@ int Scheduler::submit(GenerationRequest request) {
                            " tokens per sequence)");
   }
   const int room = n_ctx_seq_ - prompt - closing - 1;
+  const bool answer_clamped = rules.max_answer > room && request.fit_answer_to_context;
+  if (answer_clamped) rules.max_answer = -1;
   if (rules.max_answer > room) {
     throw RequestError(RequestErrorCode::kContextExceeded,
                        "the answer budget (" + std::to_string(rules.max_answer) +
@@ -120,7 +122,8 @@ int Scheduler::submit(GenerationRequest request) {
   }
   const int id = next_id_++;
   auto shared = std::make_shared<GenerationRequest>(std::move(request));
-  queue_.push_back({id, shared, 0, shared->n_samples, rules, clamped, std::move(probe_suffix), {}});
+  queue_.push_back({id, shared, 0, shared->n_samples, rules, clamped, answer_clamped,
+                    std::move(probe_suffix), {}});
   admit();
   return id;
 }
@@ -204,6 +207,7 @@ void Scheduler::admit() {
       s.result.cached_tokens = static_cast<int>(keep);
       s.result.max_think = p.rules.max_think;
       s.result.clamped = p.clamped;
+      s.result.answer_clamped = p.answer_clamped;
       s.result.thinking_off = p.request->thinking_off;
       s.admitted = now;
       s.adaptive.reset();
@@ -673,6 +677,7 @@ bool Scheduler::cancel(int request_id) {
       r.prompt_tokens = static_cast<int>(p.request->prompt.size());
       r.max_think = p.rules.max_think;
       r.clamped = p.clamped;
+      r.answer_clamped = p.answer_clamped;
       r.finish_reason = FinishReason::kCancelled;
       if (p.request->on_done) p.request->on_done(r.sample, r);
     }

@@ -44,6 +44,7 @@ BackendRequest to_backend(const ApiRequest& r) {
   b.answer_sampling = r.answer_sampling;
   b.n_samples = r.n;
   b.cache_prompt = r.cache_prompt;
+  b.fit_answer_to_context = true;  // max_tokens beyond the context: as llama-server, not a 400
   b.ignore_strings = r.ignore_strings;
   b.probe = r.probe;
   b.suppress_words = r.suppress_words;
