@@ -93,7 +93,9 @@ int run(EvalArgs& a) {
   try {
     std::vector<std::string> no_words;
     a.adaptive.shared.resolve(grid.probe, no_words);
-    plan.configs = eval::expand_grid(grid);
+    std::vector<std::string> notes;
+    plan.configs = eval::expand_grid(grid, &notes);
+    for (const std::string& n : notes) std::fprintf(stderr, "s1 eval: note: %s\n", n.c_str());
     if (plan.rounds) eval::check_rounds_configs(plan.configs);  // before the model loads
   } catch (const std::invalid_argument& e) {
     throw CommandError(e.what(), 2);

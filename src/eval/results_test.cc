@@ -239,6 +239,25 @@ TEST(RunConfig, GridExpansionAndRunDirectory) {
   g.methods = {"rejection-sampling"};
   g.budgets = {-1};
   EXPECT_THROW(expand_grid(g), std::invalid_argument);
+  // "auto" that no method of the grid can take is refused, not dropped...
+  g.methods = {"token-conditional"};
+  g.budgets = {64, 128, -1};
+  try {
+    expand_grid(g);
+    FAIL() << "auto was dropped";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("--max-think auto: token-conditional need numeric"),
+              std::string::npos)
+        << e.what();
+  }
+  // ...and left out, said in a note, where another method takes it.
+  GridSpec mixed;
+  mixed.methods = {"budget-forcing", "token-conditional"};
+  mixed.budgets = {64, 128, -1};
+  std::vector<std::string> notes;
+  EXPECT_EQ(expand_grid(mixed, &notes).size(), 5u);  // 3 budget forcing, 2 token-conditional
+  ASSERT_EQ(notes.size(), 1u);
+  EXPECT_EQ(notes[0], "auto is left out for token-conditional (numeric budgets only)");
   g.methods = {"majority+forcing"};
   EXPECT_THROW(expand_grid(g), std::invalid_argument);
 

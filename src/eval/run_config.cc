@@ -101,7 +101,7 @@ std::vector<HashEntry> read_hash_cache(const std::string& cache_file) {
 
 }  // namespace
 
-std::vector<MethodConfig> expand_grid(const GridSpec& g) {
+std::vector<MethodConfig> expand_grid(const GridSpec& g, std::vector<std::string>* notes) {
   if (g.methods.empty()) throw std::invalid_argument("no method");
   if (g.budgets.empty()) throw std::invalid_argument("no thinking budget");
   for (int b : g.budgets) {
@@ -114,6 +114,7 @@ std::vector<MethodConfig> expand_grid(const GridSpec& g) {
   std::vector<MethodConfig> out;
   std::set<std::string> names;
   size_t made = 0;  // configurations made, duplicates included (another method's baseline)
+  std::vector<std::string> auto_left_out;  // methods that cannot take an "auto" budget given
   auto add = [&](MethodConfig c) {
     ++made;
     if (names.insert(c.name()).second) out.push_back(std::move(c));
@@ -161,7 +162,11 @@ std::vector<MethodConfig> expand_grid(const GridSpec& g) {
       case MethodKind::kStepConditional:
       case MethodKind::kRejection:
         for (int b : g.budgets) {
-          if (b < 0) continue;
+          // The prompt (or the check) names the budget: "auto" has no number to name.
+          if (b < 0) {
+            auto_left_out.push_back(m);
+            continue;
+          }
           MethodConfig c = proto;
           c.budget = b;
           add(c);
@@ -216,9 +221,24 @@ std::vector<MethodConfig> expand_grid(const GridSpec& g) {
         break;
     }
     if (made == before) {
-      throw std::invalid_argument("method '" + m +
-                                  "' has no configuration (it needs numeric --max-think budgets)");
+      throw std::invalid_argument("method '" + m + "' has no configuration" +
+                                  (auto_left_out.empty() || auto_left_out.back() != m
+                                       ? std::string()
+                                       : ": it needs numeric --max-think budgets, not auto"));
     }
+  }
+  if (!auto_left_out.empty()) {
+    const bool any_auto = std::any_of(out.begin(), out.end(), [](const MethodConfig& c) {
+      return c.budget < 0 && c.kind != MethodKind::kClassConditional;
+    });
+    std::string methods;
+    for (const std::string& m : auto_left_out) methods += (methods.empty() ? "" : ", ") + m;
+    if (!any_auto) {
+      throw std::invalid_argument("--max-think auto: " + methods +
+                                  " need numeric budgets (the prompt or check names the "
+                                  "number); drop auto or add a method that takes it");
+    }
+    if (notes) notes->push_back("auto is left out for " + methods + " (numeric budgets only)");
   }
   return out;
 }
