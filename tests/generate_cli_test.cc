@@ -65,6 +65,26 @@ TEST(GenerateCli, StreamsSectionsAndMarksForcedText) {
   EXPECT_NE(r.err.find("1 cap(s)"), std::string::npos) << r.err;
 }
 
+// Several samples: each shown once it ends, with its forced text marked as one sample's.
+TEST(GenerateCli, SeveralSamplesAreShownWithMarkedInsertions) {
+  const auto r = run_command(generate("-p 'What is 2+2?' -n 2 --num-ignore 1 --logit-bias " +
+                                      std::to_string(kImStart) + "+100 --max-answer 2"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("2 samples decode together; each is shown when it ends"), std::string::npos)
+      << r.err;
+  for (const char* header : {"### sample 0 (", "### sample 1 ("}) {
+    EXPECT_NE(r.out.find(header), std::string::npos) << r.out;
+  }
+  size_t marks = 0;
+  for (size_t at = r.out.find("\xC2\xABWait\xC2\xBB"); at != std::string::npos;
+       at = r.out.find("\xC2\xABWait\xC2\xBB", at + 1)) {
+    ++marks;
+  }
+  EXPECT_EQ(marks, 2u) << r.out;
+  // Each sample has its own answer section.
+  EXPECT_NE(r.out.find("=== answer ==="), r.out.rfind("=== answer ===")) << r.out;
+}
+
 TEST(GenerateCli, SeveralSamplesShareOnePrompt) {
   const auto r = run_command(generate("-p hi -n 4 --temp 0.8 --max-think 10 --max-answer 3 --json"));
   ASSERT_EQ(r.exit_code, 0) << r.err;

@@ -50,16 +50,14 @@ void TextPrinter::end() {
   std::fflush(out_);
 }
 
-void print_result(FILE* out, const SequenceResult& r, bool color) {
+void print_result(FILE* out, const SequenceResult& r, const std::vector<TextChunk>& chunks,
+                  bool color) {
   std::fprintf(out, "%s### sample %d (%s)%s\n", color ? kDim : "", r.sample,
                to_string(r.finish_reason), color ? kReset : "");
   TextPrinter p(out, color);
-  if (!r.thinking_off) {
-    p.print({Channel::kThinking, r.thinking, false, {}});
-    p.print({Channel::kDelimiter, "", false, {}});
-  }
-  p.print({Channel::kAnswer, r.answer, false, {}});
+  for (const TextChunk& c : chunks) p.print(c);
   p.end();
+  std::fflush(out);
 }
 
 std::string summary_line(const RunSummary& s, const std::vector<SequenceResult>& results) {
