@@ -85,6 +85,25 @@ TEST(GenerateCli, SeveralSamplesAreShownWithMarkedInsertions) {
   EXPECT_NE(r.out.find("=== answer ==="), r.out.rfind("=== answer ===")) << r.out;
 }
 
+// A probe cut off by the end of its sample (thinking capped at 4 tokens, one answer
+// token, while the probe still decodes) is a record like any other: every probe that
+// decoded tokens has one, and the totals count the same probes.
+TEST(GenerateCli, CutOffProbesAreRecordedAndCounted) {
+  const auto r = run_command(generate(
+      "-p hi --max-think 4 --max-answer 1 --probe-every 2 --probe-tokens 20 --json"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  const auto& s = j["samples"][0];
+  ASSERT_TRUE(s.contains("probes")) << s.dump();
+  EXPECT_GT(s["probe_tokens"].get<int>(), 0) << s.dump();
+  EXPECT_EQ(j["decode"]["probes"].get<size_t>(), s["probes"].size()) << j.dump();
+  EXPECT_EQ(j["decode"]["probe_tokens"], s["probe_tokens"]);
+  ASSERT_FALSE(s["probes"].empty()) << s.dump();
+  const auto& last = s["probes"].back();
+  EXPECT_EQ(last.value("cut", false), true) << s.dump();
+  EXPECT_EQ(last["answer"], "");
+}
+
 TEST(GenerateCli, SeveralSamplesShareOnePrompt) {
   const auto r = run_command(generate("-p hi -n 4 --temp 0.8 --max-think 10 --max-answer 3 --json"));
   ASSERT_EQ(r.exit_code, 0) << r.err;

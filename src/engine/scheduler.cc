@@ -293,6 +293,7 @@ bool Scheduler::build_batch(int64_t* prompt_tokens) {
     if (s.state == SlotState::kProbing) {
       stats_.probe_tokens += n;
       s.parent->result.probe_tokens += n;
+      s.probe_decoded += n;
     }
     if (last_has_logits) s.batch_index = batch_.n_tokens - 1;
   }
