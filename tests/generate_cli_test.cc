@@ -256,6 +256,9 @@ TEST(GenerateCli, BadInput) {
   expect_one_line_error(run_command(generate("-p hi --no-such-flag")), "no-such-flag");
   expect_one_line_error(run_command(generate("")), "no prompt");
   expect_one_line_error(run_command(generate("-p hi --min-think 50 --max-think 10")), "min_think");
+  // A step no longer than its marker ("1 steps left\n" and a newline) is refused.
+  expect_one_line_error(run_command(generate("-p hi --step-tokens 5 --max-steps 2")),
+                        "steps of 5 tokens are not longer than their step marker");
   expect_one_line_error(run_command(generate("-p hi --max-think -5")), "max-think");
   expect_one_line_error(run_command(generate("-p hi --logit-bias 12x3")), "logit bias");
   expect_one_line_error(run_command(generate("-p hi --logit-bias 99999999+1")), "outside");

@@ -78,10 +78,7 @@ int Scheduler::submit(GenerationRequest request) {
   if (vocab.end_delimiter.tokens != vocab_.end_delimiter.tokens) {
     throw std::invalid_argument("a request cannot change the thinking end delimiter");
   }
-  if (rules.step_tokens > 0 && vocab.step_markers.size() < static_cast<size_t>(rules.max_steps) + 1) {
-    throw std::invalid_argument("the request has " + std::to_string(rules.max_steps) +
-                                " steps but no step markers for them");
-  }
+  check_step_markers(rules, vocab);
   const int closing = static_cast<int>(vocab.newline.tokens.size() +
                                        vocab.end_delimiter.tokens.size() +
                                        vocab.cap_suffix.tokens.size());
