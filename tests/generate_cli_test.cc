@@ -255,7 +255,11 @@ TEST(GenerateCli, BadInput) {
   expect_one_line_error(run_command(kS1 + " generate -m " + truncated + " -p hi"), "cannot load");
   expect_one_line_error(run_command(generate("-p hi --no-such-flag")), "no-such-flag");
   expect_one_line_error(run_command(generate("")), "no prompt");
-  expect_one_line_error(run_command(generate("-p hi --min-think 50 --max-think 10")), "min_think");
+  // Rules are named by their flags.
+  expect_one_line_error(run_command(generate("-p hi --min-think 50 --max-think 10")),
+                        "--min-think (50) is above --max-think (10)");
+  expect_one_line_error(run_command(generate("-p hi --max-steps 2")),
+                        "--max-steps needs a step length (--step-tokens > 0)");
   // A step no longer than its marker ("1 steps left\n" and a newline) is refused.
   expect_one_line_error(run_command(generate("-p hi --step-tokens 5 --max-steps 2")),
                         "steps of 5 tokens are not longer than their step marker");

@@ -216,6 +216,14 @@ void warn_budgets_beyond_context(const std::string& command, const std::vector<i
                command.c_str(), beyond.c_str(), context, consequence.c_str());
 }
 
+const std::vector<std::pair<std::string, std::string>>& rule_flags() {
+  static const std::vector<std::pair<std::string, std::string>> kFlags = {
+      {"max_think", "--max-think"},     {"min_think", "--min-think"},
+      {"num_ignore", "--num-ignore"},   {"max_answer", "--max-answer"},
+      {"step_tokens", "--step-tokens"}, {"max_steps", "--max-steps"}};
+  return kFlags;
+}
+
 int parse_budget(const std::string& text) {
   if (text == "auto") return -1;
   size_t used = 0;

@@ -123,6 +123,10 @@ struct SweepFlags {
 };
 void add_sweep_flags(CLI::App& cmd, SweepFlags& sweep);
 
+// The flag of each budget rule (BudgetRules' members, RequestError::field's names), for
+// messages: {"max_steps", "--max-steps"}, ...
+const std::vector<std::pair<std::string, std::string>>& rule_flags();
+
 // A --max-think value: a token count, or "auto" (also -1): what the context leaves.
 // Throws CLI::ValidationError otherwise.
 int parse_budget(const std::string& text);

@@ -268,6 +268,14 @@ TEST(RunConfig, GridExpansionAndRunDirectory) {
   const json run = run_json({{"model", "m"}}, {}, configs);
   claim_run_dir(dir, run, {{"path", "here"}});
   EXPECT_NO_THROW(claim_run_dir(dir, run, {{"path", "elsewhere"}}));
+  try {
+    claim_run_dir(dir, run_json({{"model", "m"}, {"max_answer", 8}}, {}, configs), {});
+    FAIL() << "a different answer budget was accepted";
+  } catch (const std::runtime_error& e) {  // named by the flag that sets it
+    EXPECT_NE(std::string(e.what()).find("/identity/max_answer differs: --max-answer"),
+              std::string::npos)
+        << e.what();
+  }
   const json other = run_json({{"model", "m2"}}, {}, configs);
   try {
     claim_run_dir(dir, other, {});

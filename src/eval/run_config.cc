@@ -56,6 +56,56 @@ std::string first_difference(const nlohmann::json& a, const nlohmann::json& b,
   return a == b ? "" : (at.empty() ? "/" : at);
 }
 
+// The flag that sets the part of a run at JSON pointer `at` (first_difference's), or "".
+// The identity's keys are s1 eval's (cli/eval.cc); the configurations and datasets come
+// from the sweep and --dataset flags.
+std::string flag_at(const std::string& at) {
+  static const std::pair<const char*, const char*> kFlags[] = {
+      {"/identity/backend", "--backend"},
+      {"/identity/model", "-m (the model)"},
+      {"/identity/sequence_context", "-c"},
+      {"/identity/think_start", "--think-start"},
+      {"/identity/think_end", "--think-end"},
+      {"/identity/final_answer", "--final-answer"},
+      {"/identity/step_marker", "--step-marker"},
+      {"/identity/min_think", "--min-think"},
+      {"/identity/max_answer", "--max-answer"},
+      {"/identity/system", "--system"},
+      {"/identity/limit", "--limit"},
+      {"/identity/schedule", "--schedule"},
+      {"/identity/sampling/sample_temp", "--sample-temp"},
+      {"/identity/sampling/temp_think", "--temp-think"},
+      {"/identity/sampling/temp_answer", "--temp-answer"},
+      {"/identity/sampling/temp", "--temp"},
+      {"/identity/sampling/top_k", "--top-k"},
+      {"/identity/sampling/top_p", "--top-p"},
+      {"/identity/sampling/min_p", "--min-p"},
+      {"/identity/sampling/seed", "--seed"},
+      {"/identity/sampling/logit_bias_think", "--logit-bias-think"},
+      {"/identity/sampling/logit_bias_answer", "--logit-bias-answer"},
+      {"/identity/sampling/logit_bias", "--logit-bias"},
+      {"/identity/chat_template_kwargs", "--chat-template-kwargs"},
+      {"/identity/judge", "the --judge-* flags"},
+      {"/identity/probe_slots", "--probe-slots"},
+      {"/datasets", "--dataset"},
+      {"/configs", "--method and its budget flags"},
+  };
+  // A dataset's entry: "/datasets/<i>/<field>".
+  if (at.compare(0, 10, "/datasets/") == 0) {
+    const size_t slash = at.find('/', 10);
+    const std::string field = slash == std::string::npos ? "" : at.substr(slash + 1);
+    if (field == "problems") return "--limit (or the dataset's problems)";
+    if (field == "content_hash") return "the dataset file's content";
+  }
+  for (const auto& [prefix, flag] : kFlags) {
+    const std::string p = prefix;
+    if (at.compare(0, p.size(), p) == 0 && (at.size() == p.size() || at[p.size()] == '/')) {
+      return flag;
+    }
+  }
+  return "";
+}
+
 // One cached model hash: "<xxh64>\t<bytes>\t<mtime>\t<absolute path>".
 struct HashEntry {
   std::string hash;
@@ -398,10 +448,12 @@ void claim_run_dir(const std::string& dir, const nlohmann::json& run, const nloh
     }
     const nlohmann::json old_run = old.value("run", nlohmann::json());
     if (old_run != run) {
+      const std::string at = first_difference(old_run, run, "");
+      const std::string flag = flag_at(at);
       throw std::runtime_error(dir + " holds run " + old.value("run_id", std::string("?")) +
-                               " with a different configuration (" +
-                               first_difference(old_run, run, "") +
-                               " differs); use another --out for a new run");
+                               " with a different configuration (" + at + " differs" +
+                               (flag.empty() ? "" : ": " + flag) +
+                               "); use another --out for a new run");
     }
     return;
   }
