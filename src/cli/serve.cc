@@ -26,11 +26,13 @@ struct ServeArgs {
   AdaptiveFlags adaptive;
   server::ServerSettings server;
   std::vector<std::string> aliases;
+  bool quiet = false;
 };
 
 int run_serve(ServeArgs& a) {
   a.rules.validate();
   server::ServerSettings& s = a.server;
+  s.log_requests = !a.quiet;
   a.sampling.resolve(s.api.thinking_sampling, s.api.answer_sampling);
   s.api.rules = a.rules;
   a.adaptive.resolve(s.api.probe, s.api.suppress_words);
@@ -118,6 +120,8 @@ void add_serve_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--max-n", s.api.max_n, "largest 'n' (samples per request)")
       ->capture_default_str()
       ->check(CLI::Range(1, 4096));
+  cmd->add_flag("--quiet", args->quiet,
+               "no line per request on stderr (method, path, status, time, tokens)");
   cmd->add_option("--playground", s.playground,
                   "serve this HTML file at / instead of the built-in page");
   cmd->callback([args, &exit_code] { exit_code = run_serve(*args); });

@@ -87,6 +87,8 @@ class ResponseBuilder {
   std::vector<nlohmann::json> end();
   // The whole response, once done().
   nlohmann::json response() const;
+  // The usage object (OpenAI's) of the choices so far.
+  nlohmann::json usage() const;
 
  private:
   struct Choice {
@@ -110,7 +112,6 @@ class ResponseBuilder {
   nlohmann::json stop_reason(const Choice& c) const;
   nlohmann::json prompt_ids() const;
   nlohmann::json s1_info(const Choice& c) const;
-  nlohmann::json usage() const;
 
   ApiRequest request_;
   bool chat_;
