@@ -53,6 +53,9 @@ struct ContextFlags {
   ContextSettings resolve(int n_parallel) const;
 };
 
+// Jobs shorter than this show no progress line (s1 generate, s1 curate).
+inline constexpr double kProgressDelaySeconds = 3;
+
 // Host memory for dropped caches in `s1 serve` (--cache-ram, MiB), llama-server's
 // default; other commands' prompts seldom come back after their cache is dropped (0).
 inline constexpr int kServeCacheRamMib = 8192;

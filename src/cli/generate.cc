@@ -18,6 +18,7 @@
 #include "cli/result_json.h"
 #include "engine/backend.h"
 #include "engine/prompt.h"
+#include "eval/progress.h"
 
 namespace s1::cli {
 namespace {
@@ -86,9 +87,15 @@ int run_generate(GenerateArgs& a) {
   const bool color = isatty(fileno(stdout)) != 0;
   const bool stream = !a.json && a.n_samples == 1;
   std::vector<std::vector<TextChunk>> chunks(static_cast<size_t>(a.n_samples));
+  // Without streamed text, progress on stderr once the run takes a few seconds.
+  eval::Progress progress(stderr, isatty(fileno(stderr)) != 0,
+                          static_cast<size_t>(a.n_samples), 0, 0,
+                          {"s1 generate", false, "samples", kProgressDelaySeconds});
   req.on_done = [&](int sample, const SequenceResult& r) {
     results[static_cast<size_t>(sample)] = r;
+    progress.sample(false);
     if (a.json || stream) return;
+    progress.clear();
     print_result(stdout, r, chunks[static_cast<size_t>(sample)], color);
     chunks[static_cast<size_t>(sample)].clear();
   };
@@ -111,7 +118,10 @@ int run_generate(GenerateArgs& a) {
   }
   const auto t0 = std::chrono::steady_clock::now();
   backend->submit(std::move(req));
-  backend->run();
+  while (backend->step()) {
+    if (!stream) progress.update(backend->stats().sampled_tokens);
+  }
+  if (!stream) progress.finish(backend->stats().sampled_tokens);
   const double wall_ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
   if (printer) printer->end();
