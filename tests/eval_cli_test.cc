@@ -430,6 +430,21 @@ TEST(EvalCli, KilledRunResumesToTheSamplesOfAnUninterruptedRun) {
   expect_resumed_like(dir, ref);
 }
 
+// The README's first example from a fresh clone: the sample set that ships, and an --out
+// whose parent folders do not exist yet.
+TEST(EvalCli, TheShippedSampleSetRunsIntoANewNestedFolder) {
+  const std::string out = fresh_dir("fresh-clone") + "/runs/bf";
+  const std::string sample = std::string(S1_SOURCE_DIR) + "/data/sample.jsonl";
+  const auto r = run_command(eval_on("--dataset sample=" + shell_quote(sample) + " --limit 2", out,
+                                     "--max-think 8 --max-answer 2 --no-plots"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const json res = json::parse(slurp(out + "/results.json"));
+  EXPECT_EQ(res["datasets"][0]["problems"], 2);
+  const auto g = run_command(kS1 + " grade --predictions " + shell_quote(out + "/samples.jsonl") +
+                             " --gold " + shell_quote(sample));
+  EXPECT_EQ(g.exit_code, 0) << g.err;
+}
+
 // A budget beyond the context: a warning before the run, and the budget the samples
 // actually had in results.json and report.md.
 TEST(EvalCli, BudgetsBeyondTheContextAreSaidAndReported) {
