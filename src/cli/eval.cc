@@ -243,7 +243,9 @@ void add_eval_command(CLI::App& app, int& exit_code) {
       ->capture_default_str()
       ->check(CLI::Range(0.0f, 100.0f));
   cmd->add_option("--system", a->system, "system message");
-  cmd->add_option("--limit", a->limit, "the first N problems of each dataset (0: all)")
+  cmd->add_option("--limit", a->limit,
+                  "the first N problems of each dataset (0: all); part of the run, so a larger "
+                  "N is a new run (another --out)")
       ->capture_default_str();
   cmd->add_flag("--no-plots", a->no_plots, "do not draw the scaling plots");
   cmd->add_option("--schedule", a->schedule,
