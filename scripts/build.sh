@@ -8,5 +8,5 @@ generator=()
 command -v ninja >/dev/null && generator=(-G Ninja)
 [ -f "$root/build/CMakeCache.txt" ] && generator=()
 # shellcheck disable=SC2086
-cmake -S "$root" -B "$root/build" "${generator[@]}" -DCMAKE_BUILD_TYPE=Release ${S1_CMAKE_ARGS:-} >/dev/null
-cmake --build "$root/build" -j "$(nproc 2>/dev/null || echo 2)"
+cmake -S "$root" -B "$root/build" ${generator[@]+"${generator[@]}"} -DCMAKE_BUILD_TYPE=Release ${S1_CMAKE_ARGS:-} >/dev/null
+cmake --build "$root/build" -j "$(nproc 2>/dev/null || sysctl -n hw.ncpu 2>/dev/null || echo 2)"

@@ -14,7 +14,9 @@
 #   S1_LLAMA_CMAKE_ARGS  extra CMake flags for llama.cpp, e.g. "-DGGML_CUDA=ON" or
 #                        "-DGGML_METAL=ON"; they are part of the cache key.
 #   S1_CACHE             cache root (default ${XDG_CACHE_HOME:-$HOME/.cache}/s1.cpp).
-#   S1_SKIP_APT=1        do not install Debian packages (they are already there).
+#   S1_SKIP_APT=1        do not install Debian packages (they are already there, or this
+#                        is not Debian). Without apt-get (macOS) the packages are not
+#                        installed either: docs/build.md lists Homebrew's names for them.
 set -euo pipefail
 
 NLC_VERSION=3.21.1
@@ -27,7 +29,7 @@ command -v npm >/dev/null || APT_PACKAGES+=(nodejs npm)
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 cache=${S1_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/s1.cpp}
-jobs=$(nproc 2>/dev/null || echo 2)
+jobs=$(nproc 2>/dev/null || sysctl -n hw.ncpu 2>/dev/null || echo 2)
 say() { echo "setup: $*" >&2; }
 die() { echo "setup: error: $*" >&2; exit 1; }
 
@@ -44,14 +46,22 @@ install_apt() {
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
-[ "${S1_SKIP_APT:-0}" = 1 ] || install_apt
+if [ "${S1_SKIP_APT:-0}" = 1 ]; then
+  :
+elif ! command -v apt-get >/dev/null || ! command -v dpkg-query >/dev/null; then
+  say "no apt-get here: install the packages yourself (docs/build.md names them), then go on"
+else
+  install_apt
+fi
+# Tools that differ between Linux and macOS: SHA-256 and base64 without line breaks.
+sha256() { if command -v sha256sum >/dev/null; then sha256sum; else shasum -a 256; fi; }
 
 # --- 2. node-llama-cpp tarball, integrity-checked ------------------------------
 mkdir -p "$cache" "$root/.deps"
 tarball="$cache/node-llama-cpp-$NLC_VERSION.tgz"
 check_integrity() {
   local got
-  got="sha512-$(openssl dgst -sha512 -binary "$1" | base64 -w0)"
+  got="sha512-$(openssl dgst -sha512 -binary "$1" | base64 | tr -d '\n')"
   [ "$got" = "$NLC_INTEGRITY" ]
 }
 if [ ! -f "$tarball" ] || ! check_integrity "$tarball"; then
@@ -94,13 +104,13 @@ if [ "$(uname -m)" = x86_64 ] && [ "${S1_LLAMA_AMX:-0}" != 1 ]; then
 fi
 # shellcheck disable=SC2206
 extra=(${S1_LLAMA_CMAKE_ARGS:-})
-key=$(printf '%s\n' "$want" "${llama_args[@]}" "${extra[@]}" | sha256sum | cut -c1-10)
+key=$(printf '%s\n' "$want" "${llama_args[@]}" ${extra[@]+"${extra[@]}"} | sha256 | cut -c1-10)
 prefix="$cache/llama-${want:0:12}-$key"
 tools=(llama-bench llama-batched-bench llama-server)
 if [ ! -f "$prefix/.complete" ]; then
   say "building llama.cpp into $prefix (once per version; takes a while)"
   build="$cache/build-${want:0:12}-$key"
-  cmake -S "$src" -B "$build" -G "Unix Makefiles" "${llama_args[@]}" "${extra[@]}" \
+  cmake -S "$src" -B "$build" -G "Unix Makefiles" "${llama_args[@]}" ${extra[@]+"${extra[@]}"} \
     -DCMAKE_INSTALL_PREFIX="$prefix" -DCMAKE_INSTALL_RPATH="$prefix/lib" >"$cache/cmake-configure.log" 2>&1 ||
     { tail -20 "$cache/cmake-configure.log" >&2; die "llama.cpp configure failed"; }
   cmake --build "$build" -j "$jobs" --target llama llama-common "${tools[@]}" >"$cache/cmake-build.log" 2>&1 ||
@@ -119,6 +129,20 @@ if [ ! -f "$prefix/.complete" ]; then
   for t in "${tools[@]}"; do ln -sfn "$build/bin/$t" "$prefix/bin/$t"; done
   cp "$src/models/ggml-vocab-qwen2.gguf" "$prefix/share/s1.cpp/"
   echo "$want" >"$prefix/.complete"
+fi
+# llama.cpp's common library compiles in the cpp-httplib and nlohmann-json it vendors and
+# exports them; s1.cpp builds on the same copies (one of each per process), so their
+# headers and cpp-httplib's compile definitions go beside the install. Done apart from
+# the build above, so that caches built before this step gain it under the same key.
+vendor="$prefix/include/llama-vendor"
+if [ ! -f "$vendor/cpp-httplib/definitions.txt" ]; then
+  flags="$cache/build-${want:0:12}-$key/vendor/cpp-httplib/CMakeFiles/cpp-httplib.dir/flags.make"
+  [ -f "$flags" ] || die "$flags is missing: remove $prefix and run scripts/setup.sh again"
+  mkdir -p "$vendor/cpp-httplib"
+  cp -r "$src/vendor/nlohmann" "$vendor/"
+  cp "$src/vendor/cpp-httplib/httplib.h" "$vendor/cpp-httplib/"
+  sed -n 's/^CXX_DEFINES = //p' "$flags" | tr ' ' '\n' | sed -n 's/^-D//p' >"$vendor/cpp-httplib/definitions.tmp"
+  mv "$vendor/cpp-httplib/definitions.tmp" "$vendor/cpp-httplib/definitions.txt"
 fi
 ln -sfn "$prefix" "$root/.deps/llama"
 say "llama.cpp ${want:0:12} ready at .deps/llama -> $prefix"

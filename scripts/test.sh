@@ -27,4 +27,4 @@ else
 fi
 
 cd "$root/build"
-ctest --output-on-failure -j "$(nproc 2>/dev/null || echo 2)" --timeout 600
+ctest --output-on-failure -j "$(nproc 2>/dev/null || sysctl -n hw.ncpu 2>/dev/null || echo 2)" --timeout 600

@@ -103,6 +103,22 @@ TEST(EvalCli, SweepWritesTheExpectedSamplesAndResults) {
   EXPECT_EQ(m["points"].size(), 4u);
   EXPECT_NEAR(m["control"].get<double>(), static_cast<double>(within) / total, 1e-9);
 
+  // `s1 grade` of the samples shows each configuration's results.
+  const auto g =
+      run_command(kS1 + " grade --json --predictions " + shell_quote(dir + "/samples.jsonl"));
+  ASSERT_EQ(g.exit_code, 0) << g.err;
+  const json graded = json::parse(g.out)["summary"]["configs"];
+  ASSERT_EQ(graded.size(), d["configs"].size());
+  for (const auto& c : d["configs"]) {
+    const auto it = std::find_if(graded.begin(), graded.end(),
+                                 [&](const json& x) { return x["config"] == c["name"]; });
+    ASSERT_NE(it, graded.end()) << c["name"];
+    EXPECT_EQ((*it)["dataset"], "aime24");
+    EXPECT_EQ((*it)["accuracy"], c["accuracy"]);
+    EXPECT_NEAR((*it)["thinking_tokens"]["mean"].get<double>(),
+                c["mean_thinking_tokens"].get<double>(), 1e-9);
+  }
+
   // The plots: real PNG and SVG files.
   const std::string png = slurp(dir + "/scaling_aime24.png");
   ASSERT_GT(png.size(), 8u);
@@ -412,6 +428,41 @@ TEST(EvalCli, KilledRunResumesToTheSamplesOfAnUninterruptedRun) {
   EXPECT_NE(resumed.err.find("resuming"), std::string::npos) << resumed.err;
 
   expect_resumed_like(dir, ref);
+}
+
+// The README's first example from a fresh clone: the sample set that ships, and an --out
+// whose parent folders do not exist yet.
+TEST(EvalCli, TheShippedSampleSetRunsIntoANewNestedFolder) {
+  const std::string out = fresh_dir("fresh-clone") + "/runs/bf";
+  const std::string sample = std::string(S1_SOURCE_DIR) + "/data/sample.jsonl";
+  const auto r = run_command(eval_on("--dataset sample=" + shell_quote(sample) + " --limit 2", out,
+                                     "--max-think 8 --max-answer 2 --no-plots"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const json res = json::parse(slurp(out + "/results.json"));
+  EXPECT_EQ(res["datasets"][0]["problems"], 2);
+  const auto g = run_command(kS1 + " grade --predictions " + shell_quote(out + "/samples.jsonl") +
+                             " --gold " + shell_quote(sample));
+  EXPECT_EQ(g.exit_code, 0) << g.err;
+}
+
+// A budget beyond the context: a warning before the run, and the budget the samples
+// actually had in results.json and report.md.
+TEST(EvalCli, BudgetsBeyondTheContextAreSaidAndReported) {
+  const std::string dir = fresh_dir("beyond-context");
+  const auto r = run_command(eval_command(dir, "--max-think 5000 --max-answer 4 --no-plots"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("warning: --max-think 5000 is beyond the context (512 tokens per sequence"),
+            std::string::npos)
+      << r.err;
+  const json c = json::parse(slurp(dir + "/results.json"))["datasets"][0]["configs"][0];
+  EXPECT_EQ(c["clamped_samples"], 3);
+  const int effective = c["effective_max_think"].get<int>();
+  EXPECT_GT(effective, 0);
+  EXPECT_LT(effective, 512);
+  EXPECT_LE(c["max_thinking_tokens"].get<double>(), effective);
+  EXPECT_NE(slurp(dir + "/report.md")
+                .find("3 of 3 samples could think for at most " + std::to_string(effective)),
+            std::string::npos);
 }
 
 TEST(EvalCli, InterruptStopsCleanlyAndTheRunResumes) {

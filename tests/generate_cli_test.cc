@@ -65,6 +65,45 @@ TEST(GenerateCli, StreamsSectionsAndMarksForcedText) {
   EXPECT_NE(r.err.find("1 cap(s)"), std::string::npos) << r.err;
 }
 
+// Several samples: each shown once it ends, with its forced text marked as one sample's.
+TEST(GenerateCli, SeveralSamplesAreShownWithMarkedInsertions) {
+  const auto r = run_command(generate("-p 'What is 2+2?' -n 2 --num-ignore 1 --logit-bias " +
+                                      std::to_string(kImStart) + "+100 --max-answer 2"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("2 samples decode together; each is shown when it ends"), std::string::npos)
+      << r.err;
+  for (const char* header : {"### sample 0 (", "### sample 1 ("}) {
+    EXPECT_NE(r.out.find(header), std::string::npos) << r.out;
+  }
+  size_t marks = 0;
+  for (size_t at = r.out.find("\xC2\xABWait\xC2\xBB"); at != std::string::npos;
+       at = r.out.find("\xC2\xABWait\xC2\xBB", at + 1)) {
+    ++marks;
+  }
+  EXPECT_EQ(marks, 2u) << r.out;
+  // Each sample has its own answer section.
+  EXPECT_NE(r.out.find("=== answer ==="), r.out.rfind("=== answer ===")) << r.out;
+}
+
+// A probe cut off by the end of its sample (thinking capped at 4 tokens, one answer
+// token, while the probe still decodes) is a record like any other: every probe that
+// decoded tokens has one, and the totals count the same probes.
+TEST(GenerateCli, CutOffProbesAreRecordedAndCounted) {
+  const auto r = run_command(generate(
+      "-p hi --max-think 4 --max-answer 1 --probe-every 2 --probe-tokens 20 --json"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  const auto& s = j["samples"][0];
+  ASSERT_TRUE(s.contains("probes")) << s.dump();
+  EXPECT_GT(s["probe_tokens"].get<int>(), 0) << s.dump();
+  EXPECT_EQ(j["decode"]["probes"].get<size_t>(), s["probes"].size()) << j.dump();
+  EXPECT_EQ(j["decode"]["probe_tokens"], s["probe_tokens"]);
+  ASSERT_FALSE(s["probes"].empty()) << s.dump();
+  const auto& last = s["probes"].back();
+  EXPECT_EQ(last.value("cut", false), true) << s.dump();
+  EXPECT_EQ(last["answer"], "");
+}
+
 TEST(GenerateCli, SeveralSamplesShareOnePrompt) {
   const auto r = run_command(generate("-p hi -n 4 --temp 0.8 --max-think 10 --max-answer 3 --json"));
   ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -142,6 +181,18 @@ TEST(GenerateCli, BudgetBeyondTheContextIsClampedWithAWarning) {
   EXPECT_LT(j["samples"][0]["max_think"].get<int>(), 256);
 }
 
+// llama.cpp pads the context to 256 cells: said once, with the context actually used.
+TEST(GenerateCli, AContextRoundedUpIsSaidOnce) {
+  const auto r = run_command(generate("-p hi -c 128 --max-think 4 --max-answer 2 --json"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string note = "note: -c 128 gives each sequence 256 tokens";
+  EXPECT_NE(r.err.find(note), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find(note), r.err.rfind(note)) << r.err;
+  const auto exact = run_command(generate("-p hi -c 256 --max-think 4 --max-answer 2 --json"));
+  ASSERT_EQ(exact.exit_code, 0) << exact.err;
+  EXPECT_EQ(exact.err.find("note: -c"), std::string::npos) << exact.err;
+}
+
 // Issue: thinking closed by the template was reopened and budgeted.
 TEST(GenerateCli, ChatTemplateKwargsSwitchThinkingOffAndSaySo) {
   const std::string tmpl = test::llama_template("Qwen-Qwen3-0.6B");
@@ -204,7 +255,14 @@ TEST(GenerateCli, BadInput) {
   expect_one_line_error(run_command(kS1 + " generate -m " + truncated + " -p hi"), "cannot load");
   expect_one_line_error(run_command(generate("-p hi --no-such-flag")), "no-such-flag");
   expect_one_line_error(run_command(generate("")), "no prompt");
-  expect_one_line_error(run_command(generate("-p hi --min-think 50 --max-think 10")), "min_think");
+  // Rules are named by their flags.
+  expect_one_line_error(run_command(generate("-p hi --min-think 50 --max-think 10")),
+                        "--min-think (50) is above --max-think (10)");
+  expect_one_line_error(run_command(generate("-p hi --max-steps 2")),
+                        "--max-steps needs a step length (--step-tokens > 0)");
+  // A step no longer than its marker ("1 steps left\n" and a newline) is refused.
+  expect_one_line_error(run_command(generate("-p hi --step-tokens 5 --max-steps 2")),
+                        "steps of 5 tokens are not longer than their step marker");
   expect_one_line_error(run_command(generate("-p hi --max-think -5")), "max-think");
   expect_one_line_error(run_command(generate("-p hi --logit-bias 12x3")), "logit bias");
   expect_one_line_error(run_command(generate("-p hi --logit-bias 99999999+1")), "outside");

@@ -157,6 +157,91 @@ TEST(GradeCli, InlineMultipleChoiceByLetter) {
   EXPECT_EQ(out["items"][2]["correct"], false);
 }
 
+// A dataset of two problems, written here.
+std::string two_problem_dataset() {
+  return predictions_file("two-problems.jsonl",
+                          "{\"id\": \"p/1\", \"problem\": \"What is  $1+1$?\\nAnswer.\", "
+                          "\"answer\": \"2\"}\n"
+                          "{\"id\": \"p/2\", \"problem\": \"What is $2+2$?\", \"answer\": \"4\"}\n");
+}
+
+// Lines are matched by id, then by problem text; a line's own gold wins; a line with no
+// gold answer anywhere is reported and skipped, and the rest are graded.
+TEST(GradeCli, LinesMatchByIdThenProblemTextAndUnmatchedOnesAreSkipped) {
+  const std::string gold = two_problem_dataset();
+  const std::string path = predictions_file(
+      "mixed.jsonl",
+      "{\"id\": \"p/1\", \"prediction\": \"2\"}\n"
+      "{\"problem\": \" What is $1+1$? Answer. \", \"prediction\": \"2\"}\n"
+      "{\"problem\": \"p/2\", \"prediction\": \"5\"}\n"
+      "{\"id\": \"2024-I-1\", \"prediction\": \"204\"}\n"
+      "{\"id\": \"2024-I-2\", \"prediction\": \"55\", \"gold\": \"55\"}\n"
+      "{\"id\": \"p/2\", \"prediction\": \"7\", \"gold\": \"7\"}\n");
+  const auto r = run_command(
+      grade("--predictions " + shell_quote(path) + " --gold " + shell_quote(gold) + " --json"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.err, HasSubstr(":4: no gold answer in " + gold + " for '2024-I-1': skipped"));
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  const auto out = nlohmann::json::parse(r.out);
+  ASSERT_EQ(out["items"].size(), 5u);
+  EXPECT_EQ(out["items"][0]["correct"], true);
+  EXPECT_EQ(out["items"][1]["id"], "p/1");  // by its problem text
+  EXPECT_EQ(out["items"][1]["correct"], true);
+  EXPECT_EQ(out["items"][2]["gold"], "4");  // "problem" holding an id, as eval writes it
+  EXPECT_EQ(out["items"][3]["gold"], "55");  // its own gold: not in the dataset
+  EXPECT_EQ(out["items"][4]["gold"], "7");   // its own gold, over the dataset's
+  EXPECT_EQ(out["items"][4]["correct"], true);
+  EXPECT_EQ(out["summary"]["skipped"], 1);
+  EXPECT_EQ(out["summary"]["correct"], 4);
+
+  const auto table = run_command(
+      grade("--predictions " + shell_quote(path) + " --gold " + shell_quote(gold)));
+  ASSERT_EQ(table.exit_code, 0) << table.err;
+  EXPECT_THAT(table.out, HasSubstr("lines skipped (no gold answer): 1"));
+
+  const std::string none = predictions_file("none-match.jsonl", "{\"id\": \"x\", \"prediction\": \"1\"}\n");
+  const auto r2 = run_command(
+      grade("--predictions " + shell_quote(none) + " --gold " + shell_quote(gold)));
+  EXPECT_NE(r2.exit_code, 0);
+  EXPECT_THAT(r2.err, HasSubstr("no line has a gold answer in"));
+}
+
+// Lines of an eval's samples.jsonl are summarized per configuration and dataset.
+TEST(GradeCli, SummariesPerConfigurationAndDataset) {
+  const std::string path = predictions_file(
+      "configs.jsonl",
+      "{\"problem\": \"a\", \"dataset\": \"d1\", \"config\": \"max=8\", \"gold\": \"1\","
+      " \"prediction\": \"1\", \"thinking_tokens\": 8}\n"
+      "{\"problem\": \"b\", \"dataset\": \"d1\", \"config\": \"max=8\", \"gold\": \"1\","
+      " \"prediction\": \"2\", \"thinking_tokens\": 6}\n"
+      "{\"problem\": \"a\", \"dataset\": \"d1\", \"config\": \"max=16\", \"gold\": \"1\","
+      " \"prediction\": \"1\", \"thinking_tokens\": 16}\n"
+      "{\"problem\": \"b\", \"dataset\": \"d1\", \"config\": \"max=16\", \"gold\": \"1\","
+      " \"prediction\": \"1\", \"thinking_tokens\": 12}\n"
+      "{\"problem\": \"a\", \"dataset\": \"d2\", \"config\": \"max=8\", \"gold\": \"3\","
+      " \"prediction\": \"1\", \"thinking_tokens\": 8}\n");
+  const auto r = run_command(grade("--predictions " + shell_quote(path) + " --json"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto out = nlohmann::json::parse(r.out);
+  EXPECT_EQ(out["items"][0]["config"], "max=8");
+  EXPECT_EQ(out["items"][0]["dataset"], "d1");
+  const auto& c = out["summary"]["configs"];
+  ASSERT_EQ(c.size(), 3u);
+  EXPECT_EQ(c[0]["dataset"], "d1");
+  EXPECT_EQ(c[0]["config"], "max=8");
+  EXPECT_DOUBLE_EQ(c[0]["accuracy"].get<double>(), 0.5);
+  EXPECT_DOUBLE_EQ(c[0]["thinking_tokens"]["mean"].get<double>(), 7);
+  EXPECT_EQ(c[1]["config"], "max=16");
+  EXPECT_DOUBLE_EQ(c[1]["accuracy"].get<double>(), 1.0);
+  EXPECT_EQ(c[2]["dataset"], "d2");
+  EXPECT_DOUBLE_EQ(c[2]["accuracy"].get<double>(), 0.0);
+
+  const auto table = run_command(grade("--predictions " + shell_quote(path)));
+  ASSERT_EQ(table.exit_code, 0) << table.err;
+  EXPECT_THAT(table.out, HasSubstr("max=16"));
+  EXPECT_THAT(table.out, ::testing::ContainsRegex("d1 +max=16 +2 +100\\.0%"));
+}
+
 TEST(GradeCli, BadInputIsOneLineAndNonZero) {
   struct Case {
     std::string content;
@@ -168,8 +253,6 @@ TEST(GradeCli, BadInputIsOneLineAndNonZero) {
       {"[1]\n", "", ":1: expected a JSON object"},
       {"{\"id\": 1, \"prediction\": \"5\"}\n", "", ":1: no 'gold' field"},
       {"{\"id\": 1, \"gold\": \"5\"}\n", "", ":1: no 'prediction', 'answer' or 'output' field"},
-      {"{\"id\": \"nope\", \"prediction\": \"5\"}\n", " --gold " + shell_quote(kMath500),
-       ":1: no gold answer for id 'nope'"},
       {"{\"id\": 1, \"prediction\": \"B\", \"gold\": \"B\", \"choices\": 0}\n", "",
        ":1: 'choices' must be a count or a list of 1 to 26 choices"},
       {"{\"id\": 1, \"sample\": \"x\", \"prediction\": \"5\", \"gold\": \"5\"}\n", "",

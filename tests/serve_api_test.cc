@@ -448,10 +448,14 @@ TEST_F(ServeApi, ErrorsHaveStatusAndOpenAiJson) {
   expect_error(post("/v1/chat/completions", big_stream.dump()), 400, "context_length_exceeded");
   // A body beyond the limit (8 MiB).
   expect_error(post("/v1/chat/completions", std::string(9 << 20, ' ')), 413, "payload_too_large");
-  // An answer budget beyond the context, named by its field.
-  const auto beyond = chat({{"max_tokens", 100000}});
-  expect_error(beyond, 400, "context_length_exceeded");
-  EXPECT_EQ(beyond.second["error"]["param"], "max_tokens") << beyond.second.dump();
+  // An answer budget beyond the context is lifted, as llama-server does, and said: the
+  // answer may run until the context is full.
+  const auto beyond = chat({{"max_tokens", 100000}, {"max_tokens_thinking", 2}});
+  ASSERT_EQ(beyond.first, 200) << beyond.second.dump();
+  EXPECT_EQ(beyond.second["choices"][0]["s1"]["max_tokens_clamped"], true) << beyond.second.dump();
+  const auto within = chat({{"max_tokens", 2}, {"max_tokens_thinking", 2}});
+  ASSERT_EQ(within.first, 200) << within.second.dump();
+  EXPECT_FALSE(within.second["choices"][0]["s1"].contains("max_tokens_clamped"));
   auto h = server_->client().Get("/health");
   ASSERT_TRUE(h);
   EXPECT_EQ(h->status, 200);

@@ -3,11 +3,15 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <fstream>
+#include <functional>
 #include <memory>
+#include <string>
 
 #include "cli/commands.h"
 #include "cli/flags.h"
 #include "curate/stages.h"
+#include "eval/progress.h"
 
 namespace s1::cli {
 namespace {
@@ -41,11 +45,32 @@ void print_counts(const char* stage, const curate::StageCounts& c) {
   std::fputc('\n', stderr);
 }
 
-// Progress every 1000 records on a terminal, silent otherwise.
-curate::Progress progress_line(const char* stage) {
-  if (!isatty(fileno(stderr))) return {};
-  return [stage](const curate::StageCounts& c) {
-    if (c.read % 1000 == 0) std::fprintf(stderr, "\rs1 curate %s: %ld read, %ld written", stage, c.read, c.written);
+// Records in a JSONL file (its non-blank lines), for progress.
+size_t count_records(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  size_t n = 0;
+  for (std::string line; std::getline(in, line);) {
+    n += line.find_first_not_of(" \t\r") != std::string::npos ? 1 : 0;
+  }
+  return n;
+}
+
+// The progress of a stage over `path`'s records on stderr (eval's progress line), once
+// it takes a few seconds.
+eval::Progress stage_progress(const std::string& stage, const std::string& path) {
+  return eval::Progress(
+      stderr, isatty(fileno(stderr)) != 0, count_records(path), 0, 0,
+      eval::ProgressStyle{"s1 curate " + stage, false, "records", kProgressDelaySeconds});
+}
+
+// The stage's callback that moves `progress` on; `generated` gives the tokens its models
+// sampled so far (none: no rate).
+curate::Progress progress_line(eval::Progress& progress,
+                               std::function<int64_t()> generated = {}) {
+  auto last = std::make_shared<long>(0);
+  return [&progress, last, generated](const curate::StageCounts& c) {
+    for (; *last < c.read; ++*last) progress.sample(false);
+    progress.update(generated ? generated() : -1);
   };
 }
 
@@ -81,7 +106,14 @@ int run_featurize(CurateArgs& a) {
   a.attempt_rules.validate();
   o.attempt_rules = a.attempt_rules;
   o.chunk = a.chunk;
-  const auto counts = curate::featurize(a.in, a.out, o, progress_line("featurize"));
+  auto sampled = [&backends] {
+    int64_t n = 0;
+    for (const auto& b : backends) n += b->stats().sampled_tokens;
+    return n;
+  };
+  eval::Progress progress = stage_progress("featurize", a.in);
+  const auto counts = curate::featurize(a.in, a.out, o, progress_line(progress, sampled));
+  progress.finish(sampled());
   print_counts("featurize", counts);
   return 0;
 }
@@ -127,7 +159,10 @@ void add_curate_command(CLI::App& app, int& exit_code) {
   fl->add_flag("--keep-easy", a->keep_easy, "keep questions that every attempt solved");
   fl->callback([a, &exit_code] {
     a->filter.difficulty = !a->keep_easy;
-    print_counts("filter", curate::filter(a->in, a->out, a->dropped, a->filter, progress_line("filter")));
+    eval::Progress progress = stage_progress("filter", a->in);
+    const auto counts = curate::filter(a->in, a->out, a->dropped, a->filter, progress_line(progress));
+    progress.finish(-1);
+    print_counts("filter", counts);
     exit_code = 0;
   });
 

@@ -93,7 +93,9 @@ int run(EvalArgs& a) {
   try {
     std::vector<std::string> no_words;
     a.adaptive.shared.resolve(grid.probe, no_words);
-    plan.configs = eval::expand_grid(grid);
+    std::vector<std::string> notes;
+    plan.configs = eval::expand_grid(grid, &notes);
+    for (const std::string& n : notes) std::fprintf(stderr, "s1 eval: note: %s\n", n.c_str());
     if (plan.rounds) eval::check_rounds_configs(plan.configs);  // before the model loads
   } catch (const std::invalid_argument& e) {
     throw CommandError(e.what(), 2);
@@ -177,6 +179,9 @@ int run(EvalArgs& a) {
   // exits: part of the run, but only when given otherwise, so default runs keep their ids.
   if (probing && slots >= 0 && slots != parallel) plan.identity["probe_slots"] = slots;
   const auto backend = make_backend(a.model, forcing, parallel);
+  warn_budgets_beyond_context("eval", a.sweep.budgets, *backend,
+                              "thinking is cut to what the context leaves after the prompt "
+                              "(report.md names the budgets used)");
   struct sigaction sa {};
   sa.sa_handler = on_signal;
   sigemptyset(&sa.sa_mask);
@@ -238,7 +243,9 @@ void add_eval_command(CLI::App& app, int& exit_code) {
       ->capture_default_str()
       ->check(CLI::Range(0.0f, 100.0f));
   cmd->add_option("--system", a->system, "system message");
-  cmd->add_option("--limit", a->limit, "the first N problems of each dataset (0: all)")
+  cmd->add_option("--limit", a->limit,
+                  "the first N problems of each dataset (0: all); part of the run, so a larger "
+                  "N is a new run (another --out)")
       ->capture_default_str();
   cmd->add_flag("--no-plots", a->no_plots, "do not draw the scaling plots");
   cmd->add_option("--schedule", a->schedule,

@@ -1,6 +1,7 @@
 #include "cli/flags.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 
 #include "cli/commands.h"
@@ -201,8 +202,40 @@ std::unique_ptr<Backend> make_backend(const ModelFlags& flags, const ForcingSett
     throw CommandError("no model (-m FILE.gguf or --hf user/repo)");
   }
   init_llama_backend(flags.verbose);
-  return std::make_unique<LocalBackend>(flags.load, flags.context.resolve(n_parallel), forcing,
-                                        flags.chat_template_kwargs);
+  auto backend = std::make_unique<LocalBackend>(flags.load, flags.context.resolve(n_parallel),
+                                                forcing, flags.chat_template_kwargs);
+  // llama.cpp pads its context (to a multiple of 256 cells): say once what -c became, so
+  // that budgets lowered to fit it make sense.
+  const int given = flags.context.sequence_context, used = backend->info().sequence_context;
+  if (used != given) {
+    std::fprintf(stderr,
+                 "s1: note: -c %d gives each sequence %d tokens (llama.cpp rounds its context "
+                 "up to a multiple of 256)\n",
+                 given, used);
+  }
+  return backend;
+}
+
+void warn_budgets_beyond_context(const std::string& command, const std::vector<int>& budgets,
+                                 const Backend& backend, const std::string& consequence) {
+  const int context = backend.info().sequence_context;
+  std::string beyond;
+  for (int b : budgets) {
+    if (context > 0 && b >= context) beyond += (beyond.empty() ? "" : ",") + std::to_string(b);
+  }
+  if (beyond.empty()) return;
+  std::fprintf(stderr,
+               "s1 %s: warning: --max-think %s is beyond the context (%d tokens per sequence, "
+               "-c): %s\n",
+               command.c_str(), beyond.c_str(), context, consequence.c_str());
+}
+
+const std::vector<std::pair<std::string, std::string>>& rule_flags() {
+  static const std::vector<std::pair<std::string, std::string>> kFlags = {
+      {"max_think", "--max-think"},     {"min_think", "--min-think"},
+      {"num_ignore", "--num-ignore"},   {"max_answer", "--max-answer"},
+      {"step_tokens", "--step-tokens"}, {"max_steps", "--max-steps"}};
+  return kFlags;
 }
 
 int parse_budget(const std::string& text) {

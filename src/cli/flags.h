@@ -53,6 +53,9 @@ struct ContextFlags {
   ContextSettings resolve(int n_parallel) const;
 };
 
+// Jobs shorter than this show no progress line (s1 generate, s1 curate).
+inline constexpr double kProgressDelaySeconds = 3;
+
 // Host memory for dropped caches in `s1 serve` (--cache-ram, MiB), llama-server's
 // default; other commands' prompts seldom come back after their cache is dropped (0).
 inline constexpr int kServeCacheRamMib = 8192;
@@ -100,6 +103,13 @@ RemoteSettings remote_settings(const RemoteFlags& remote, const ChatTemplateKwar
 std::unique_ptr<Backend> make_backend(const ModelFlags& flags, const ForcingSettings& forcing,
                                       int n_parallel);
 
+// Budgets the context cannot hold are lowered per request: says so once, before any
+// work, on stderr ("s1 COMMAND: warning: --max-think B is beyond the context (N tokens
+// per sequence, -c): CONSEQUENCE") when any of `budgets` is at or above the backend's
+// tokens per sequence (nothing when that is unknown).
+void warn_budgets_beyond_context(const std::string& command, const std::vector<int>& budgets,
+                                 const Backend& backend, const std::string& consequence);
+
 // --final-answer, --step-marker, --think-start, --think-end: the forced text and the
 // delimiters, and --min-think, --max-answer: the rules every configuration of a sweep
 // shares too.
@@ -116,6 +126,10 @@ struct SweepFlags {
   std::vector<std::string> ignore_strings = ForcingSettings{}.ignore_strings;
 };
 void add_sweep_flags(CLI::App& cmd, SweepFlags& sweep);
+
+// The flag of each budget rule (BudgetRules' members, RequestError::field's names), for
+// messages: {"max_steps", "--max-steps"}, ...
+const std::vector<std::pair<std::string, std::string>>& rule_flags();
 
 // A --max-think value: a token count, or "auto" (also -1): what the context leaves.
 // Throws CLI::ValidationError otherwise.

@@ -18,6 +18,7 @@
 #include "cli/result_json.h"
 #include "engine/backend.h"
 #include "engine/prompt.h"
+#include "eval/progress.h"
 
 namespace s1::cli {
 namespace {
@@ -79,13 +80,35 @@ int run_generate(GenerateArgs& a) {
   a.sampling.resolve(req.thinking_sampling, req.answer_sampling);
   req.n_samples = a.n_samples;
   std::vector<SequenceResult> results(static_cast<size_t>(a.n_samples));
-  req.on_done = [&](int sample, const SequenceResult& r) { results[static_cast<size_t>(sample)] = r; };
   const size_t prompt_tokens = static_cast<size_t>(backend->count_prompt_tokens(req));
 
+  // One sample streams as it comes; several decode together, so each is shown whole
+  // (forced text marked the same way) as soon as it ends.
+  const bool color = isatty(fileno(stdout)) != 0;
   const bool stream = !a.json && a.n_samples == 1;
+  std::vector<std::vector<TextChunk>> chunks(static_cast<size_t>(a.n_samples));
+  // Without streamed text, progress on stderr once the run takes a few seconds.
+  eval::Progress progress(stderr, isatty(fileno(stderr)) != 0,
+                          static_cast<size_t>(a.n_samples), 0, 0,
+                          {"s1 generate", false, "samples", kProgressDelaySeconds});
+  req.on_done = [&](int sample, const SequenceResult& r) {
+    results[static_cast<size_t>(sample)] = r;
+    progress.sample(false);
+    if (a.json || stream) return;
+    progress.clear();
+    print_result(stdout, r, chunks[static_cast<size_t>(sample)], color);
+    chunks[static_cast<size_t>(sample)].clear();
+  };
+  if (!a.json && !stream) {
+    std::fprintf(stderr, "s1 generate: %d samples decode together; each is shown when it ends\n",
+                 a.n_samples);
+    req.on_text = [&](int sample, const TextChunk& chunk) {
+      chunks[static_cast<size_t>(sample)].push_back(chunk);
+    };
+  }
   std::unique_ptr<TextPrinter> printer;
   if (stream) {
-    printer = std::make_unique<TextPrinter>(stdout, isatty(fileno(stdout)) != 0);
+    printer = std::make_unique<TextPrinter>(stdout, color);
     req.on_text = [&](int, const TextChunk& chunk) { printer->print(chunk); };
     req.on_probe = [](int, const ProbeRecord& p) {
       std::fprintf(stderr, "[probe at %d thinking tokens: \"%s\" confidence %.2f%s]\n",
@@ -95,7 +118,10 @@ int run_generate(GenerateArgs& a) {
   }
   const auto t0 = std::chrono::steady_clock::now();
   backend->submit(std::move(req));
-  backend->run();
+  while (backend->step()) {
+    if (!stream) progress.update(backend->stats().sampled_tokens);
+  }
+  if (!stream) progress.finish(backend->stats().sampled_tokens);
   const double wall_ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
   if (printer) printer->end();
@@ -122,9 +148,6 @@ int run_generate(GenerateArgs& a) {
     if (!suppressed.empty()) out["suppressed"] = suppressed_json(suppressed);
     std::cout << out.dump() << "\n";
   } else {
-    if (!stream) {
-      for (const auto& r : results) print_result(stdout, r, isatty(fileno(stdout)) != 0);
-    }
     std::fprintf(stderr, "%s\n", summary_line(summary, results).c_str());
   }
   return 0;

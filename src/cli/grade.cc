@@ -5,10 +5,14 @@
 // by `s1 generate --json` and `s1 eval`) or "output"/"response"/"completion" (a whole output;
 // the final answer is extracted), and optionally "gold", "choices" (multiple choice: the
 // number of choices; then "gold" is the letter), "question", "thinking_tokens" and
-// "sample"}. Gold answers (and questions) come from --gold DATASET (JSONL or GPQA CSV,
-// matched by id) or from each line's "gold" (and "question"). Lines sharing an id (and
-// "dataset" and "config", as in an eval's samples.jsonl) are samples of one problem, in
-// "sample" order when given, else in file order. Grading, the judge (--judge-*), pass@k and
+// "sample"}. Gold answers (and questions) come from each line's "gold" (and "question")
+// when it has one, else from --gold DATASET (JSONL or GPQA CSV): the record whose id is the
+// line's id (or "problem"), else the one whose problem text is the line's "problem" or
+// "question" (whitespace aside). A line with no gold answer there is reported on stderr
+// and skipped. Lines sharing an id (and "dataset" and "config", as in an eval's
+// samples.jsonl) are samples of one problem, in "sample" order when given, else in file
+// order. Lines naming a "config" or "dataset" are also summarized per configuration and
+// dataset, as `s1 eval`'s results.json is. Grading, the judge (--judge-*), pass@k and
 // maj@k follow core/grading.h, as in `s1 eval`. With --agreement, rows carrying someone
 // else's verdict (--label-field) are compared with ours, per file.
 #include <CLI/CLI.hpp>
@@ -47,6 +51,7 @@ struct GradedItem {
   const std::string* file = nullptr;
   size_t line = 0;
   std::string id;
+  std::string config, dataset;  // an eval's configuration and dataset, when the line names them
   std::string problem_key;  // the problem's samples share it: id, dataset and config
   std::optional<long long> sample;
   GoldAnswer gold;
@@ -71,10 +76,48 @@ bool has(const nlohmann::json& row, const char* name) {
   return row.contains(name) && !row.at(name).is_null();
 }
 
-std::unordered_map<std::string, GoldAnswer> load_gold(const GradeArgs& a) {
-  std::unordered_map<std::string, GoldAnswer> gold;
+// Problem text with runs of whitespace as one space and none at either end.
+std::string squeeze(const std::string& text) {
+  std::string out;
+  bool space = false;
+  for (char c : text) {
+    if (std::isspace(static_cast<unsigned char>(c))) {
+      space = !out.empty();
+      continue;
+    }
+    if (space) out += ' ';
+    space = false;
+    out += c;
+  }
+  return out;
+}
+
+// --gold's records, by id and by problem text.
+struct GoldSet {
+  struct Entry {
+    std::string id;
+    GoldAnswer gold;
+  };
+  std::vector<Entry> entries;
+  std::unordered_map<std::string, size_t> by_id, by_text;
+
+  // The record with this id, else the one with this problem text, else null.
+  const Entry* find(const std::string& id, const std::string& text) const {
+    if (auto it = by_id.find(id); it != by_id.end()) return &entries[it->second];
+    if (text.empty()) return nullptr;
+    if (auto it = by_text.find(squeeze(text)); it != by_text.end()) return &entries[it->second];
+    return nullptr;
+  }
+};
+
+GoldSet load_gold(const GradeArgs& a) {
+  GoldSet gold;
   if (a.gold.empty()) return gold;
-  for (const Problem& p : load_problems(a.gold, a.seed)) gold[p.id] = gold_answer(p);
+  for (const Problem& p : load_problems(a.gold, a.seed)) {
+    gold.by_id.emplace(p.id, gold.entries.size());
+    gold.by_text.emplace(squeeze(p.problem), gold.entries.size());
+    gold.entries.push_back({p.id, gold_answer(p)});
+  }
   return gold;
 }
 
@@ -107,9 +150,11 @@ bool label_value(const nlohmann::json& v, const std::string& name, const std::st
   throw CommandError(at + "field '" + name + "' must be true/false, 1/0 or correct/incorrect");
 }
 
-GradedItem grade_line(const GradeArgs& a, const std::string& file, size_t line,
-                      const nlohmann::json& row,
-                      const std::unordered_map<std::string, GoldAnswer>& golds) {
+// Grades one line. Malformed lines throw CommandError; a line without a gold answer in
+// --gold returns nothing and says why in `skipped`.
+std::optional<GradedItem> grade_line(const GradeArgs& a, const std::string& file, size_t line,
+                                     const nlohmann::json& row, const GoldSet& golds,
+                                     std::string& skipped) {
   const std::string at = where(file, line);
   GradedItem item;
   item.file = &file;
@@ -119,29 +164,40 @@ GradedItem grade_line(const GradeArgs& a, const std::string& file, size_t line,
   } else if (has(row, "problem")) {
     item.id = text_field(row, "problem", at);
   }
-  item.problem_key = item.id;
-  for (const char* name : {"dataset", "config"}) {
-    if (has(row, name)) item.problem_key += '\x1f' + text_field(row, name, at);
-  }
+  if (has(row, "config")) item.config = text_field(row, "config", at);
+  if (has(row, "dataset")) item.dataset = text_field(row, "dataset", at);
   if (has(row, "sample")) {
     if (!row.at("sample").is_number_integer())
       throw CommandError(at + "'sample' must be an integer");
     item.sample = row.at("sample").get<long long>();
   }
   GoldAnswer gold;
+  const GoldSet::Entry* match = nullptr;
   if (!a.gold.empty()) {
-    if (item.id.empty()) throw CommandError(at + "no 'id' to match against " + a.gold);
-    auto it = golds.find(item.id);
-    if (it == golds.end()) {
-      throw CommandError(at + "no gold answer for id '" + item.id + "' in " + a.gold);
+    std::string text;
+    for (const char* name : {"problem", "question"}) {
+      if (text.empty() && has(row, name)) text = text_field(row, name, at);
     }
-    gold = it->second;
-  } else if (has(row, "gold")) {
+    match = golds.find(item.id, text);
+    // A line keyed by its problem text takes the record's id.
+    if (match && golds.by_id.count(item.id) == 0) item.id = match->id;
+  }
+  if (has(row, "gold")) {
     gold.answer = text_field(row, "gold", at);
     if (has(row, "choices")) gold.choices = choice_count(row, at);
+    if (match) gold.question = match->gold.question;
+  } else if (match) {
+    gold = match->gold;
+  } else if (!a.gold.empty()) {
+    skipped = at + "no gold answer in " + a.gold + " for " +
+              (item.id.empty() ? std::string("a line without id or problem")
+                               : "'" + item.id.substr(0, 60) + "'") +
+              ": skipped";
+    return std::nullopt;
   } else {
     throw CommandError(at + "no 'gold' field (or give --gold DATASET)");
   }
+  item.problem_key = item.id + '\x1f' + item.dataset + '\x1f' + item.config;
   if (has(row, "question")) gold.question = text_field(row, "question", at);
   if (a.agreement && has(row, a.label_field.c_str())) {
     item.label = label_value(row.at(a.label_field), a.label_field, at);
@@ -176,14 +232,18 @@ GradedItem grade_line(const GradeArgs& a, const std::string& file, size_t line,
   return item;
 }
 
-std::vector<GradedItem> grade_files(const GradeArgs& a) {
-  std::unordered_map<std::string, GoldAnswer> golds = load_gold(a);
+// Every file's graded lines; lines without a gold answer are reported on stderr (the
+// first few, then a count) and counted in `skipped`.
+std::vector<GradedItem> grade_files(const GradeArgs& a, size_t& skipped) {
+  constexpr size_t kReported = 5;
+  const GoldSet golds = load_gold(a);
   std::vector<GradedItem> items;
+  skipped = 0;
   for (const std::string& file : a.predictions) {
     std::ifstream in(file, std::ios::binary);
     if (!in) throw CommandError("cannot open predictions file " + file);
     std::string text;
-    size_t line = 0, before = items.size();
+    size_t line = 0, before = items.size(), skipped_before = skipped;
     while (std::getline(in, text)) {
       ++line;
       if (text.find_first_not_of(" \t\r") == std::string::npos) continue;
@@ -194,10 +254,22 @@ std::vector<GradedItem> grade_files(const GradeArgs& a) {
         throw CommandError(where(file, line) + "invalid JSON");
       }
       if (!row.is_object()) throw CommandError(where(file, line) + "expected a JSON object");
-      items.push_back(grade_line(a, file, line, row, golds));
+      std::string why;
+      std::optional<GradedItem> item = grade_line(a, file, line, row, golds, why);
+      if (item) {
+        items.push_back(std::move(*item));
+        continue;
+      }
+      if (++skipped <= kReported) std::fprintf(stderr, "s1 grade: %s\n", why.c_str());
     }
-    if (items.size() == before) throw CommandError("no predictions in " + file);
+    if (items.size() == before && skipped == skipped_before) {
+      throw CommandError("no predictions in " + file);
+    }
   }
+  if (skipped > kReported) {
+    std::fprintf(stderr, "s1 grade: ... %zu lines skipped in all\n", skipped);
+  }
+  if (items.empty()) throw CommandError("no line has a gold answer in " + a.gold);
   return items;
 }
 
@@ -278,6 +350,27 @@ nlohmann::json summarize(const std::vector<GradedItem>& items) {
     summary["pass_at_k"] = pass;
   }
   return summary;
+}
+
+// summarize() per configuration and dataset, in order of first appearance, each with its
+// "dataset" and "config"; empty when no line names either.
+nlohmann::json summarize_configs(const std::vector<GradedItem>& items) {
+  std::vector<std::pair<std::string, std::string>> keys;
+  std::map<std::pair<std::string, std::string>, std::vector<GradedItem>> groups;
+  for (const GradedItem& item : items) {
+    if (item.config.empty() && item.dataset.empty()) continue;
+    auto key = std::make_pair(item.dataset, item.config);
+    auto [it, added] = groups.try_emplace(key);
+    if (added) keys.push_back(key);
+    it->second.push_back(item);
+  }
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& key : keys) {
+    nlohmann::json g = {{"dataset", key.first}, {"config", key.second}};
+    g.update(summarize(groups.at(key)));
+    out.push_back(std::move(g));
+  }
+  return out;
 }
 
 std::string cell(const std::string& s, size_t width) {
@@ -362,19 +455,53 @@ void print_agreement(const nlohmann::json& agreement) {
   }
 }
 
+// One row per configuration and dataset: items, accuracy, mean thinking tokens and the
+// curves at the most samples.
+void print_configs(const nlohmann::json& configs) {
+  size_t width = 6;
+  for (const auto& g : configs) width = std::max(width, g["config"].get<std::string>().size());
+  width = std::min<size_t>(width, 48);
+  std::printf("\n%s  %s  %6s  %8s  %8s  %s\n", cell("dataset", 12).c_str(),
+              cell("config", width).c_str(), "items", "accuracy", "thinking", "maj@k / pass@k");
+  for (const auto& g : configs) {
+    char tokens[32] = "-", curves[64] = "";
+    if (g.contains("thinking_tokens")) {
+      std::snprintf(tokens, sizeof tokens, "%.1f", g["thinking_tokens"]["mean"].get<double>());
+    }
+    if (g.contains("samples_per_problem")) {
+      const std::string k = std::to_string(g["samples_per_problem"].get<size_t>());
+      if (g["maj_at_k"].contains(k)) {
+        std::snprintf(curves, sizeof curves, "maj@%s %.1f%% / pass@%s %.1f%%", k.c_str(),
+                      100 * g["maj_at_k"][k].get<double>(), k.c_str(),
+                      100 * g["pass_at_k"][k].get<double>());
+      }
+    }
+    std::printf("%s  %s  %6zu  %7.1f%%  %8s  %s\n", cell(g["dataset"].get<std::string>(), 12).c_str(),
+                cell(g["config"].get<std::string>(), width).c_str(), g["items"].get<size_t>(),
+                100 * g["accuracy"].get<double>(), tokens, curves);
+  }
+}
+
 void print_table(const std::vector<GradedItem>& items, const nlohmann::json& summary,
                  bool item_rows) {
-  size_t id_width = 2;
-  for (const GradedItem& item : items) id_width = std::max(id_width, item.id.size());
+  size_t id_width = 2, config_width = 0;
+  for (const GradedItem& item : items) {
+    id_width = std::max(id_width, item.id.size());
+    config_width = std::max(config_width, item.config.size());
+  }
   id_width = std::min<size_t>(id_width, 40);
+  config_width = config_width ? std::clamp<size_t>(config_width, 6, 40) : 0;
+  auto config_cell = [&](const std::string& text) {
+    return config_width ? cell(text, config_width) + "  " : std::string();
+  };
   if (item_rows) {
-    std::printf("%s  %-7s  %s  %s\n", cell("id", id_width).c_str(), "verdict",
-                cell("predicted", 30).c_str(), "gold");
+    std::printf("%s  %s%-7s  %s  %s\n", cell("id", id_width).c_str(), config_cell("config").c_str(),
+                "verdict", cell("predicted", 30).c_str(), "gold");
     for (const GradedItem& item : items) {
       std::string gold = cell(item.gold.answer, 30);
       gold.erase(gold.find_last_not_of(' ') + 1);
-      std::printf("%s  %-7s  %s  %s\n", cell(item.id, id_width).c_str(),
-                  item.grade.correct ? "correct" : "wrong",
+      std::printf("%s  %s%-7s  %s  %s\n", cell(item.id, id_width).c_str(),
+                  config_cell(item.config).c_str(), item.grade.correct ? "correct" : "wrong",
                   cell(item.grade.extracted.empty() ? "(none)" : item.grade.extracted, 30).c_str(),
                   gold.c_str());
     }
@@ -418,13 +545,18 @@ void print_table(const std::vector<GradedItem>& items, const nlohmann::json& sum
                 j["judged"].get<size_t>(), j["cached"].get<size_t>(), j["changed"].get<size_t>(),
                 j["malformed"].get<size_t>());
   }
+  if (summary["skipped"].get<size_t>() > 0) {
+    std::printf("lines skipped (no gold answer): %zu\n", summary["skipped"].get<size_t>());
+  }
+  if (summary.contains("configs")) print_configs(summary["configs"]);
 }
 
 int run_grade(const GradeArgs& a) {
   a.judge.check();
   std::vector<GradedItem> items;
+  size_t skipped = 0;
   try {
-    items = grade_files(a);
+    items = grade_files(a, skipped);
   } catch (const CommandError&) {
     throw;
   } catch (const std::runtime_error& e) {  // dataset errors carry their own location
@@ -432,6 +564,10 @@ int run_grade(const GradeArgs& a) {
   }
   nlohmann::json judge = a.judge.enabled() ? judge_items(a.judge, items) : nlohmann::json();
   nlohmann::json summary = summarize(items);
+  summary["skipped"] = skipped;
+  if (nlohmann::json configs = summarize_configs(items); !configs.empty()) {
+    summary["configs"] = std::move(configs);
+  }
   if (!judge.is_null()) summary["judge"] = judge;
   if (a.json) {
     nlohmann::json rows = nlohmann::json::array();
@@ -446,6 +582,8 @@ int run_grade(const GradeArgs& a) {
                             {"method", item.grade.method},
                             {"verdict_source", verdict_source(item.grade)},
                             {"budget_exceeded", item.grade.budget_exceeded}};
+      if (!item.dataset.empty()) row["dataset"] = item.dataset;
+      if (!item.config.empty()) row["config"] = item.config;
       if (!item.grade.rule.empty()) row["rule"] = item.grade.rule;
       if (item.grade.judge_malformed) row["judge_malformed"] = true;
       if (item.thinking_tokens) row["thinking_tokens"] = *item.thinking_tokens;
@@ -477,7 +615,9 @@ void add_grade_command(CLI::App& app, int& exit_code) {
                   "per file")
       ->required();
   cmd->add_option("--gold", args->gold,
-                  "Gold answers matched by id: a JSONL dataset, or a GPQA .csv (letters)");
+                  "Gold answers for lines without their own 'gold', matched by id, else by "
+                  "problem text: a JSONL dataset, or a GPQA .csv (letters). Lines it has no "
+                  "answer for are reported and skipped");
   cmd->add_option("--seed", args->seed, "Choice-shuffle seed for a GPQA .csv (default 0)");
   cmd->add_flag("--json", args->json, "Print JSON instead of a table");
   cmd->add_flag("--agreement", args->agreement,

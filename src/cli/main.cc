@@ -5,6 +5,8 @@
 #include <exception>
 
 #include "cli/commands.h"
+#include "cli/flags.h"
+#include "core/request_error.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"s1.cpp: budget forcing and test-time scaling for reasoning models", "s1"};
@@ -39,6 +41,13 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "s1 %s: error: %s\n", app.get_subcommands().front()->get_name().c_str(),
                  e.what());
     return e.exit_code;
+  } catch (const s1::RequestError& e) {
+    // The rules' own names are the flags' on the command line.
+    const auto subs = app.get_subcommands();
+    std::fprintf(stderr, "s1%s%s: error: %s\n", subs.empty() ? "" : " ",
+                 subs.empty() ? "" : subs.front()->get_name().c_str(),
+                 s1::with_field_names(e.what(), s1::cli::rule_flags()).c_str());
+    return 1;
   } catch (const std::exception& e) {
     const auto subs = app.get_subcommands();
     std::fprintf(stderr, "s1%s%s: error: %s\n", subs.empty() ? "" : " ",

@@ -50,16 +50,14 @@ void TextPrinter::end() {
   std::fflush(out_);
 }
 
-void print_result(FILE* out, const SequenceResult& r, bool color) {
+void print_result(FILE* out, const SequenceResult& r, const std::vector<TextChunk>& chunks,
+                  bool color) {
   std::fprintf(out, "%s### sample %d (%s)%s\n", color ? kDim : "", r.sample,
                to_string(r.finish_reason), color ? kReset : "");
   TextPrinter p(out, color);
-  if (!r.thinking_off) {
-    p.print({Channel::kThinking, r.thinking, false, {}});
-    p.print({Channel::kDelimiter, "", false, {}});
-  }
-  p.print({Channel::kAnswer, r.answer, false, {}});
+  for (const TextChunk& c : chunks) p.print(c);
   p.end();
+  std::fflush(out);
 }
 
 std::string summary_line(const RunSummary& s, const std::vector<SequenceResult>& results) {
@@ -78,17 +76,23 @@ std::string summary_line(const RunSummary& s, const std::vector<SequenceResult>&
     probes += static_cast<long>(r.probes.size());
   }
   const double prompt_ms = results.empty() ? 0 : results.front().prompt_ms;
+  // A rate only where it was counted and timed (a remote server's prompt time is unknown).
+  auto rate = [](const char* what, double count, double ms) {
+    char r[64];
+    std::snprintf(r, sizeof r, "%s%.1f t/s", what, per_second(count, ms));
+    return ms > 0 && count > 0 ? std::string(r) : std::string();
+  };
   char buf[512];
   std::snprintf(buf, sizeof buf,
                 "s1: %zu sample(s): thinking %ld tokens, answer %ld tokens, %ld ignored end(s), "
-                "%ld cap(s)%s; prompt %zu tokens at %.1f t/s, generation %.1f t/s",
+                "%ld cap(s)%s; prompt %zu tokens%s%s",
                 results.size(), thinking, answer, ignores, caps,
                 probes > 0 || exits > 0
                     ? (", " + std::to_string(probes) + " probe(s), " + std::to_string(exits) + " exit(s)").c_str()
                     : "",
                 s.prompt_tokens,
-                per_second(static_cast<double>(s.prompt_tokens), prompt_ms),
-                per_second(static_cast<double>(sampled), gen_ms));
+                rate(" at ", static_cast<double>(s.prompt_tokens), prompt_ms).c_str(),
+                rate(", generation ", static_cast<double>(sampled), gen_ms).c_str());
   return buf;
 }
 

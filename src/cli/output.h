@@ -39,8 +39,10 @@ struct RunSummary {
   SchedulerStats stats;
 };
 
-// The result of one sample, printed whole (for -n > 1).
-void print_result(FILE* out, const SequenceResult& r, bool color);
+// One sample of several (-n > 1), printed whole once it ends: a "### sample N (finish
+// reason)" line, then its text chunks as TextPrinter shows them (forced text marked).
+void print_result(FILE* out, const SequenceResult& r, const std::vector<TextChunk>& chunks,
+                  bool color);
 // One line: token counts, forcing events and speeds.
 std::string summary_line(const RunSummary& s, const std::vector<SequenceResult>& results);
 nlohmann::json result_json(const SequenceResult& r);

@@ -17,13 +17,15 @@ nlohmann::json events_json(const std::vector<ForcingEvent>& events, bool with_te
 }
 
 nlohmann::json probe_json(const ProbeRecord& p) {
-  return {{"thinking_tokens", p.thinking_tokens},
-          {"answer", p.answer},
-          {"closed", p.closed},
-          {"confidence", p.confidence},
-          {"hesitated", p.hesitated},
-          {"agreed", p.agreed},
-          {"confident", p.confident}};
+  nlohmann::json j = {{"thinking_tokens", p.thinking_tokens},
+                      {"answer", p.answer},
+                      {"closed", p.closed},
+                      {"confidence", p.confidence},
+                      {"hesitated", p.hesitated},
+                      {"agreed", p.agreed},
+                      {"confident", p.confident}};
+  if (p.cut) j["cut"] = true;
+  return j;
 }
 
 nlohmann::json probes_json(const std::vector<ProbeRecord>& probes) {
@@ -33,7 +35,7 @@ nlohmann::json probes_json(const std::vector<ProbeRecord>& probes) {
 }
 
 bool probed(const SequenceResult& r) {
-  return !r.probes.empty() || r.probes_skipped > 0;
+  return !r.probes.empty() || r.probes_skipped > 0 || r.probe_tokens > 0;
 }
 
 void add_probe_fields(const SequenceResult& r, nlohmann::json& j) {

@@ -27,11 +27,13 @@ struct ServeArgs {
   AdaptiveFlags adaptive;
   server::ServerSettings server;
   std::vector<std::string> aliases;
+  bool quiet = false;
 };
 
 int run_serve(ServeArgs& a) {
   a.rules.validate();
   server::ServerSettings& s = a.server;
+  s.log_requests = !a.quiet;
   a.sampling.resolve(s.api.thinking_sampling, s.api.answer_sampling);
   s.api.rules = a.rules;
   a.adaptive.resolve(s.api.probe, s.api.suppress_words);
@@ -60,6 +62,9 @@ int run_serve(ServeArgs& a) {
 
   s.parallel = a.model.context.parallel;
   auto backend = make_backend(a.model, a.forcing, s.parallel);
+  warn_budgets_beyond_context("serve", {a.rules.max_think}, *backend,
+                              "requests without their own budget think for what the context "
+                              "leaves after their prompt");
   s.api.n_vocab = backend->info().n_vocab;
   server::HttpServer http(std::move(backend), s);
   std::atomic<bool> listening_ended{false};
@@ -125,6 +130,8 @@ void add_serve_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--max-n", s.api.max_n, "largest 'n' (samples per request)")
       ->capture_default_str()
       ->check(CLI::Range(1, 4096));
+  cmd->add_flag("--quiet", args->quiet,
+               "no line per request on stderr (method, path, status, time, tokens)");
   cmd->add_option("--playground", s.playground,
                   "serve this HTML file at / instead of the built-in page");
   cmd->callback([args, &exit_code] { exit_code = run_serve(*args); });

@@ -100,6 +100,9 @@ struct ProbeRecord {
   bool hesitated = false;  // the text holds a hesitation word
   bool agreed = false;     // this probe completes W agreeing probes (consistency holds)
   bool confident = false;  // non-empty answer and confidence >= tau
+  // Cut off: its sample ended (or left thinking and stopped) before the probe finished.
+  // Its tokens are counted; it has no answer and decided nothing.
+  bool cut = false;
 };
 
 struct ProbeOutcome {

@@ -28,6 +28,29 @@ void BudgetRules::validate() const {
   }
 }
 
+void check_step_markers(const BudgetRules& rules, const ForcingVocab& vocab) {
+  if (rules.step_tokens <= 0) return;
+  if (vocab.step_markers.size() < static_cast<size_t>(rules.max_steps) + 1) {
+    throw RequestError(RequestErrorCode::kInvalid,
+                       "the request has " + std::to_string(rules.max_steps) +
+                           " steps but no step markers for them",
+                       "max_steps");
+  }
+  size_t longest = 0;
+  for (int n = 0; n <= rules.max_steps; ++n) {
+    longest = std::max(longest, vocab.step_markers[static_cast<size_t>(n)].tokens.size());
+  }
+  longest += vocab.newline.tokens.size();
+  if (rules.max_steps > 0 && static_cast<size_t>(rules.step_tokens) <= longest) {
+    throw RequestError(RequestErrorCode::kInvalid,
+                       "steps of " + std::to_string(rules.step_tokens) +
+                           " tokens are not longer than their step marker (" +
+                           std::to_string(longest) +
+                           " tokens with its newline): step_tokens must be above it",
+                       "step_tokens");
+  }
+}
+
 std::string format_step_marker(const std::string& pattern, int steps) {
   const size_t at = pattern.find("{n}");
   if (at == std::string::npos) {
@@ -75,11 +98,8 @@ BudgetForcer::BudgetForcer(const BudgetRules& rules, const ForcingVocab& vocab,
     max_trigger_length_ = std::max(max_trigger_length_, t.size());
   }
   if (rules_.step_tokens > 0) {
-    if (vocab.step_markers.size() < static_cast<size_t>(rules_.max_steps) + 1) {
-      throw std::invalid_argument("the vocabulary has " + std::to_string(vocab.step_markers.size()) +
-                                  " step markers; " + std::to_string(rules_.max_steps) +
-                                  " steps need " + std::to_string(rules_.max_steps + 1));
-    }
+    // Thinking off (below): no thinking rule applies, so none is refused.
+    if (start != Phase::kAnswer) check_step_markers(rules_, vocab);
     steps_left_ = rules_.max_steps;
   }
   if (start == Phase::kAnswer) {
@@ -208,6 +228,9 @@ Decision BudgetForcer::on_thinking_token(Token token, std::string_view piece) {
 }
 
 void BudgetForcer::append_step_marker(Decision& d) {
+  // What the model wrote goes out first: whether the marker needs a newline before it
+  // depends on that text's end.
+  release_held(d, true);
   const ForcedText& marker = vocab_->step_markers[static_cast<size_t>(steps_left_)];
   const bool newline = !ends_with_newline_;
   const int n = static_cast<int>(marker.tokens.size() + (newline ? vocab_->newline.tokens.size() : 0));
@@ -216,7 +239,6 @@ void BudgetForcer::append_step_marker(Decision& d) {
     close_thinking(d, ForcingKind::kCap, "max_think", 0, 0);
     return;
   }
-  release_held(d, true);
   ForcingEvent event{ForcingKind::kStep, thinking_tokens_, "step_tokens", "", 0};
   if (newline) {
     append_forced(d, Channel::kThinking, vocab_->newline);

@@ -86,6 +86,13 @@ struct ForcingVocab {
 // Throws std::invalid_argument if the pattern has no "{n}".
 std::string format_step_marker(const std::string& pattern, int steps);
 
+// Throws RequestError (kInvalid, field "step_tokens") when `rules` take steps that
+// `vocab` has no markers for, or a step that is not longer than its marker with the
+// newline put before it (markers count as thinking, so the model would get no token of
+// its own in such a step). No-op without steps.
+struct BudgetRules;
+void check_step_markers(const BudgetRules& rules, const ForcingVocab& vocab);
+
 // Per-sequence budget. Negative max values mean "no limit".
 struct BudgetRules {
   int max_think = -1;

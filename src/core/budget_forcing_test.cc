@@ -387,8 +387,39 @@ TEST(StepMarker, FormatsTheCount) {
 
 TEST(BudgetForcer, StepsNeedAMarkerForEveryCount) {
   const auto v = steps_vocab(2);
-  EXPECT_THROW(BudgetForcer(step_rules(3, 3), v, true), std::invalid_argument);
-  EXPECT_NO_THROW(BudgetForcer(step_rules(3, 2), v, true));
+  EXPECT_THROW(BudgetForcer(step_rules(4, 3), v, true), std::invalid_argument);
+  EXPECT_NO_THROW(BudgetForcer(step_rules(4, 2), v, true));
+}
+
+// A step no longer than its marker ("\n1 left\n": 3 tokens) would leave the model no
+// token of its own: refused, naming the step length.
+TEST(BudgetForcer, StepsMustBeLongerThanTheirMarkers) {
+  const auto v = steps_vocab(2);
+  try {
+    check_step_markers(step_rules(3, 2), v);
+    FAIL() << "a step as long as its marker was accepted";
+  } catch (const RequestError& e) {
+    EXPECT_EQ(e.field(), "step_tokens");
+    EXPECT_NE(std::string(e.what()).find("not longer than their step marker (3 tokens"),
+              std::string::npos)
+        << e.what();
+  }
+  EXPECT_NO_THROW(check_step_markers(step_rules(4, 2), v));
+  EXPECT_NO_THROW(check_step_markers(step_rules(1, 0), v));  // no step to take
+}
+
+// The model's one token of a step is shown before the next marker, which starts on a new
+// line of its own.
+TEST(BudgetForcer, AMarkerAfterOneModelTokenStartsOnANewLine) {
+  const auto v = steps_vocab(3);
+  BudgetForcer f(step_rules(4, 3), v, true);
+  std::vector<Decision> ds;
+  ds.push_back(f.begin());
+  for (Token t : {1, 2, 3}) ds.push_back(f.on_token(t, piece(t)));
+  EXPECT_EQ(text_of(ds, Channel::kThinking), "3 left\nab\n2 left\nc\n1 left\n");
+  ASSERT_EQ(f.events().size(), 3u);
+  EXPECT_EQ(f.events()[2].thinking_tokens, 8);  // at the step boundary
+  EXPECT_EQ(f.events()[2].text, "\n1 left\n");
 }
 
 TEST(BudgetForcer, StepsCountDownAndCloseAtZero) {
@@ -763,8 +794,8 @@ TEST(BudgetForcer, ChunkTokensAreTheTokensTheSequenceHolds) {
   check("kept trigger", BudgetForcer({-1, 0, 1, -1}, s1, false), [](BudgetForcer& f, TokenTrail& t) {
     for (Token x : {1, kEog, 2, kImStart, 3}) t.token(f, x, piece(x));
   });
-  check("step markers", BudgetForcer(step_rules(2, 2), steps, false), [](BudgetForcer& f, TokenTrail& t) {
-    for (Token x : {1, 2, 3, 4, 5, 6}) t.token(f, x, piece(x));
+  check("step markers", BudgetForcer(step_rules(4, 2), steps, false), [](BudgetForcer& f, TokenTrail& t) {
+    for (Token x : {1, 2, 3, 4, 5, 6, 7, 8}) t.token(f, x, piece(x));
   });
   // Exits: keeping a held delimiter start, dropping half a character, giving an answer.
   check("exit keeps", BudgetForcer({-1, 0, 0, -1}, multi, false), [](BudgetForcer& f, TokenTrail& t) {

@@ -2,9 +2,11 @@
 // status and error code, a one-line message) without reading the message text.
 #pragma once
 
+#include <cctype>
 #include <stdexcept>
 #include <string>
 #include <utility>
+#include <vector>
 
 namespace s1 {
 
@@ -29,5 +31,25 @@ class RequestError : public std::invalid_argument {
   RequestErrorCode code_;
   std::string field_;
 };
+
+// `message` with each whole-word occurrence of a rule's name (the names of
+// RequestError::field) that `names` maps replaced by the front end's own name for it (a
+// flag such as "--max-steps", an API field such as "thinking_steps").
+inline std::string with_field_names(std::string message,
+                                    const std::vector<std::pair<std::string, std::string>>& names) {
+  auto word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
+  for (const auto& [from, to] : names) {
+    for (size_t at = message.find(from); at != std::string::npos; at = message.find(from, at)) {
+      const size_t end = at + from.size();
+      if ((at > 0 && word(message[at - 1])) || (end < message.size() && word(message[end]))) {
+        at = end;
+        continue;
+      }
+      message.replace(at, from.size(), to);
+      at += to.size();
+    }
+  }
+  return message;
+}
 
 }  // namespace s1

@@ -130,6 +130,7 @@ int LocalBackend::submit(BackendRequest request) {
   g.answer_sampling = std::move(request.answer_sampling);
   g.n_samples = request.n_samples;
   g.cache_prompt = request.cache_prompt;
+  g.fit_answer_to_context = request.fit_answer_to_context;
   g.stop_tokens = std::move(request.stop_tokens);
   if (!prompt.thinking_off) {
     g.probe = request.probe;

@@ -52,6 +52,9 @@ struct BackendRequest {
   SamplingParams answer_sampling;
   int n_samples = 1;
   bool cache_prompt = true;  // reuse prefix-cache cells (GenerationRequest::cache_prompt)
+  // An answer budget beyond the context is lifted instead of refused
+  // (GenerationRequest::fit_answer_to_context; s1 serve's max_tokens, as llama-server).
+  bool fit_answer_to_context = false;
   // Per-request forced strings; unset: the backend's (ForcingSettings).
   std::optional<std::vector<std::string>> ignore_strings;  // {} : drop the trigger, mask it once
   std::optional<std::string> cap_suffix;                   // "\nFinal Answer:" by default

@@ -78,10 +78,7 @@ int Scheduler::submit(GenerationRequest request) {
   if (vocab.end_delimiter.tokens != vocab_.end_delimiter.tokens) {
     throw std::invalid_argument("a request cannot change the thinking end delimiter");
   }
-  if (rules.step_tokens > 0 && vocab.step_markers.size() < static_cast<size_t>(rules.max_steps) + 1) {
-    throw std::invalid_argument("the request has " + std::to_string(rules.max_steps) +
-                                " steps but no step markers for them");
-  }
+  check_step_markers(rules, vocab);
   const int closing = static_cast<int>(vocab.newline.tokens.size() +
                                        vocab.end_delimiter.tokens.size() +
                                        vocab.cap_suffix.tokens.size());
@@ -92,6 +89,8 @@ int Scheduler::submit(GenerationRequest request) {
                            " tokens per sequence)");
   }
   const int room = n_ctx_seq_ - prompt - closing - 1;
+  const bool answer_clamped = rules.max_answer > room && request.fit_answer_to_context;
+  if (answer_clamped) rules.max_answer = -1;
   if (rules.max_answer > room) {
     throw RequestError(RequestErrorCode::kContextExceeded,
                        "the answer budget (" + std::to_string(rules.max_answer) +
@@ -120,7 +119,8 @@ int Scheduler::submit(GenerationRequest request) {
   }
   const int id = next_id_++;
   auto shared = std::make_shared<GenerationRequest>(std::move(request));
-  queue_.push_back({id, shared, 0, shared->n_samples, rules, clamped, std::move(probe_suffix), {}});
+  queue_.push_back({id, shared, 0, shared->n_samples, rules, clamped, answer_clamped,
+                    std::move(probe_suffix), {}});
   admit();
   return id;
 }
@@ -204,6 +204,7 @@ void Scheduler::admit() {
       s.result.cached_tokens = static_cast<int>(keep);
       s.result.max_think = p.rules.max_think;
       s.result.clamped = p.clamped;
+      s.result.answer_clamped = p.answer_clamped;
       s.result.thinking_off = p.request->thinking_off;
       s.admitted = now;
       s.adaptive.reset();
@@ -289,6 +290,7 @@ bool Scheduler::build_batch(int64_t* prompt_tokens) {
     if (s.state == SlotState::kProbing) {
       stats_.probe_tokens += n;
       s.parent->result.probe_tokens += n;
+      s.probe_decoded += n;
     }
     if (last_has_logits) s.batch_index = batch_.n_tokens - 1;
   }
@@ -673,6 +675,7 @@ bool Scheduler::cancel(int request_id) {
       r.prompt_tokens = static_cast<int>(p.request->prompt.size());
       r.max_think = p.rules.max_think;
       r.clamped = p.clamped;
+      r.answer_clamped = p.answer_clamped;
       r.finish_reason = FinishReason::kCancelled;
       if (p.request->on_done) p.request->on_done(r.sample, r);
     }

@@ -83,6 +83,10 @@ struct GenerationRequest {
   // Reuse cells cached by (or being decoded for) other requests for this prompt (false:
   // decode it all, as llama-server's cache_prompt). Its cells stay in the cache either way.
   bool cache_prompt = true;
+  // An answer budget (rules.max_answer) beyond what the context leaves: refused unless
+  // set; then lifted, as llama-server treats n_predict: the answer runs until the
+  // context is full (result.answer_clamped says so).
+  bool fit_answer_to_context = false;
   // Forced strings for this request only (e.g. other ignore strings); null: the
   // scheduler's. Its end delimiter must be the scheduler's too.
   std::shared_ptr<const ForcingVocab> vocab;
@@ -124,6 +128,7 @@ struct SequenceResult {
   Token stop_token = -1;
   int max_think = -1;         // the cap that applied (after clamping to the context)
   bool clamped = false;       // the budget was lowered to fit the context
+  bool answer_clamped = false;  // max_answer beyond the context, lifted (fit_answer_to_context)
   bool thinking_off = false;  // the prompt closed thinking: no thinking rule applied
   std::vector<ProbeRecord> probes;  // in thinking order
   int probe_tokens = 0;       // tokens decoded for probes (suffixes and drawn answers)
@@ -171,8 +176,9 @@ class Scheduler {
 
   // Queues a request and returns its id. Its budget is checked against the context: a
   // missing or too large max_think is lowered to what the context leaves (result.clamped),
-  // and a prompt that does not fit, an answer budget beyond the context, or a min_think
-  // above what is left throws std::invalid_argument with a one-line reason.
+  // and a prompt that does not fit, an answer budget beyond the context (unless
+  // fit_answer_to_context), or a min_think above what is left throws
+  // std::invalid_argument with a one-line reason.
   int submit(GenerationRequest request);
 
   // Decodes one batch and samples every sequence that has logits. Returns false when
@@ -225,6 +231,7 @@ class Scheduler {
     int count;
     BudgetRules rules;  // after clamping
     bool clamped;
+    bool answer_clamped;
     std::shared_ptr<const TokenSeq> probe_suffix;  // tokenized; null without probes
     std::string exit_reason;  // end_thinking() called before its samples started
   };

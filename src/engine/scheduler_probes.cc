@@ -54,6 +54,7 @@ void Scheduler::maybe_probe(Slot& slot, bool reflection_point) {
   probe.probe_at = slot.forcer->thinking_tokens();
   probe.probe_text.clear();
   probe.probe_probs.clear();
+  probe.probe_decoded = 0;
   probe.probe_started = Clock::now();
   slot.probe = &probe;
   slot.probe_epoch = probe.epoch;
@@ -90,7 +91,17 @@ void Scheduler::finish_probe(Slot& probe, bool completed) {
   if (!parent || parent->probe != &probe || parent->probe_epoch != probe.epoch) return;
   parent->probe = nullptr;
   parent->result.probe_ms += ms_between(probe.probe_started, Clock::now());
-  if (!completed || !parent->active() || parent->epoch != probe.parent_epoch) return;
+  if (parent->epoch != probe.parent_epoch) return;
+  if (!completed || !parent->active()) {
+    // Its tokens are counted already: one record per probe that decoded any.
+    if (probe.probe_decoded == 0) return;
+    ProbeRecord cut;
+    cut.thinking_tokens = probe.probe_at;
+    cut.cut = true;
+    ++stats_.probes;
+    parent->result.probes.push_back(cut);
+    return;
+  }
   ++stats_.probes;
   ProbeResult result;
   result.thinking_tokens = probe.probe_at;

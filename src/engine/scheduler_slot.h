@@ -83,6 +83,7 @@ struct Scheduler::Slot {
   Slot* parent = nullptr;
   uint64_t parent_epoch = 0;
   int probe_at = 0;            // the parent's thinking tokens when it was probed
+  int probe_decoded = 0;       // tokens this probe decoded (counted as probe tokens)
   std::string probe_text;
   std::vector<float> probe_probs;
   Clock::time_point probe_started;

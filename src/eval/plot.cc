@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <map>
 #include <stdexcept>
 
@@ -16,6 +17,37 @@ constexpr int kPalette[][3] = {{255, 255, 255}, {0, 0, 0},       {31, 119, 180},
                                {44, 160, 44},   {214, 39, 40},   {148, 103, 189}, {140, 86, 75},
                                {227, 119, 194}, {127, 127, 127}, {188, 189, 34},  {23, 190, 207}};
 constexpr int kColors = sizeof kPalette / sizeof kPalette[0];
+
+// Tick labels of the log x axis from xmin to xmax (log10 values): the values 1, 2 and 5
+// (or 1 to 9) times a power of ten in range, the coarsest set with three or more; decades
+// alone when they are many.
+std::vector<double> tick_values(double xmin, double xmax) {
+  static const std::vector<std::vector<int>> kSets = {{1}, {1, 2, 5}, {1, 2, 3, 4, 5, 6, 7, 8, 9}};
+  std::vector<double> values;
+  for (const auto& set : kSets) {
+    values.clear();
+    for (int e = static_cast<int>(std::floor(xmin)); e <= static_cast<int>(std::ceil(xmax)); ++e) {
+      for (int m : set) {
+        const double v = m * std::pow(10.0, e);
+        if (std::log10(v) >= xmin && std::log10(v) <= xmax) values.push_back(v);
+      }
+    }
+    if (values.size() >= 3) break;
+  }
+  return values;
+}
+
+std::string tick_text(double v) {
+  char buf[32];
+  if (v >= 1e6) {
+    std::snprintf(buf, sizeof buf, "%gM", v / 1e6);
+  } else if (v >= 1e4) {
+    std::snprintf(buf, sizeof buf, "%gk", v / 1e3);
+  } else {
+    std::snprintf(buf, sizeof buf, "%g", v);
+  }
+  return buf;
+}
 
 void draw(const char* device, const std::string& path, const std::string& title,
           const std::vector<PlotLine>& lines) {
@@ -39,8 +71,22 @@ void draw(const char* device, const std::string& path, const std::string& title,
   if (!(lo <= hi)) lo = 0, hi = 3;
   // At least a decade wide, with a margin, so single points are not on the frame.
   const double mid = (lo + hi) / 2, half = std::max(0.5, (hi - lo) / 2 + 0.1);
+  const double xmin = mid - half, xmax = mid + half;
+  // Labeled points (adaptive rules) are numbered on the plot and listed in a key on the
+  // right, where their labels have room; the frame leaves that room.
+  size_t labeled = 0;
+  for (const auto& l : lines) {
+    for (const auto& t : l.point_labels) labeled += t.empty() ? 0 : 1;
+  }
   plcol0(1);
-  plenv(mid - half, mid + half, -2, 102, 0, 10);  // axis 10: logarithmic x
+  pladv(0);
+  plvpor(0.1, labeled > 0 ? 0.7 : 0.95, 0.1, 0.9);
+  plwind(xmin, xmax, -2, 102);
+  // Log ticks on x with labels of our own (PLplot's log axis labels decades only).
+  plbox("bclst", 0, 0, "bcnstv", 0, 0);
+  for (double v : tick_values(xmin, xmax)) {
+    plmtex("b", 1.5, (std::log10(v) - xmin) / (xmax - xmin), 0.5, tick_text(v).c_str());
+  }
   pllab("mean thinking tokens (log scale)", "accuracy (%)", title.c_str());
 
   std::vector<const char*> texts;
@@ -48,6 +94,7 @@ void draw(const char* device, const std::string& path, const std::string& title,
   std::vector<PLFLT> widths, symbol_scales;
   std::vector<const char*> symbols;
   int color = 2;
+  size_t number = 0;  // labeled points so far: their numbers on the plot and in the key
   for (const auto& l : lines) {
     if (l.compute.empty()) continue;
     struct Point {
@@ -74,14 +121,21 @@ void draw(const char* device, const std::string& path, const std::string& title,
     if (!l.points_only) plline(static_cast<PLINT>(xs.size()), xs.data(), ys.data());
     plstring(static_cast<PLINT>(xs.size()), xs.data(), ys.data(), symbol);
     plschr(0, 0.6);
-    std::map<std::pair<double, double>, int> at;  // labels written at each point so far
+    std::map<std::pair<double, double>, int> at;  // numbers written at each point so far
     for (const auto& p : pts) {
       if (!p.label || p.label->empty()) continue;
-      // Just right of its point, left-aligned; the labels of one point stacked away from
-      // the nearer edge of the frame.
+      const std::string n = std::to_string(++number);
+      // Beside its point, inside the frame; the numbers of one point stacked away from
+      // the nearer edge.
       const int row = at[{p.x, p.y}]++;
       const double step = p.y > 50 ? -3.5 : 3.5;
-      plptex(p.x + 0.02, p.y + 1.0 + step * row, 1, 0, 0, p.label->c_str());
+      const bool right_half = p.x > (xmin + xmax) / 2;
+      plptex(p.x + (right_half ? -0.02 : 0.02), p.y + 1.0 + step * row, 1, 0,
+             right_half ? 1.0 : 0.0, n.c_str());
+      // Its line in the key: one row per labeled point, top down.
+      const double rows = std::max<double>(static_cast<double>(labeled), 20);
+      plmtex("rv", 1.0, 1.0 - (static_cast<double>(number) - 0.5) / rows, 0.0,
+             (n + "  " + *p.label).c_str());
     }
     plschr(0, 1.0);
     texts.push_back(l.label.c_str());

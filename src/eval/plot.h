@@ -20,8 +20,10 @@ struct PlotLine {
 };
 
 // Writes `path_svg` and `path_png` (800 x 600). Lines without points are left out; with
-// no point at all an empty frame is drawn. Points-only lines use another marker. Throws
-// std::runtime_error if PLplot cannot write a file.
+// no point at all an empty frame is drawn. Points-only lines use another marker. The x
+// axis is labeled at 1-2-5 (or 1 to 9) times powers of ten, three labels or more.
+// Labeled points are numbered beside the point and listed, number and label, in a key
+// right of the frame. Throws std::runtime_error if PLplot cannot write a file.
 void write_scaling_plot(const std::string& title, const std::vector<PlotLine>& lines,
                         const std::string& path_svg, const std::string& path_png);
 

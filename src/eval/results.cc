@@ -110,8 +110,14 @@ json config_results(const MethodConfig& c, const ByProblem& by_problem, size_t n
   size_t correct = 0;
   size_t tries = 0;
   size_t fits = 0;
+  size_t clamped = 0;
+  int effective = 0;  // the largest budget the context left a clamped sample
   for (const auto& [id, samples] : by_problem) {
     for (const json* s : samples) {
+      if (s->value("clamped", false)) {
+        ++clamped;
+        effective = std::max(effective, s->value("max_think", 0));
+      }
       thinking.push_back(s->value("thinking_tokens", 0));
       correct += s->value("correct", false) ? 1 : 0;
       tries += static_cast<size_t>(s->value("tries", 1));
@@ -128,6 +134,10 @@ json config_results(const MethodConfig& c, const ByProblem& by_problem, size_t n
   j["correct"] = correct;
   const int budget = control_budget(c);
   j["control_budget"] = budget < 0 ? json(nullptr) : json(budget);
+  if (clamped > 0) {
+    j["clamped_samples"] = clamped;
+    j["effective_max_think"] = effective;
+  }
   if (thinking.empty()) {
     j["accuracy"] = nullptr;
     return j;
@@ -349,6 +359,15 @@ std::string render_report(const json& results) {
             (c.contains("ci_low") ? pct(c["ci_low"]) + " - " + pct(c["ci_high"]) : "-") + " | " +
             num(c.value("mean_thinking_tokens", json(nullptr))) + " | " +
             pct(c.value("control", json(nullptr))) + " |\n";
+    }
+    for (const auto& c : d["configs"]) {
+      if (!c.contains("clamped_samples")) continue;
+      md += "\nThe context (-c) cut the budget of `" + c["name"].get<std::string>() + "`: " +
+            std::to_string(c["clamped_samples"].get<size_t>()) + " of " +
+            std::to_string(c["samples"].get<size_t>()) +
+            " samples could think for at most " +
+            std::to_string(c["effective_max_think"].get<int>()) +
+            " tokens (what the context left after the prompt).\n";
     }
     md +=
         "\n| method | points | Control | Scaling | Performance |\n| --- | ---: | ---: | ---: | "

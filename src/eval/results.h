@@ -16,6 +16,9 @@
 //  - Control is the share of samples of budgeted configurations whose thinking stays
 //    within the budget (0 <= tokens <= budget; step-conditional: steps * 100); null when
 //    no configuration of the method has a budget;
+//  - a configuration whose budget the context (-c) cut for some samples names how many
+//    (clamped_samples) and the largest budget they had (effective_max_think), and
+//    report.md says so under its table;
 //  - Scaling is the mean slope over pairs of points; null below two points;
 //    Performance the best accuracy among the points.
 //

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -238,6 +239,25 @@ TEST(RunConfig, GridExpansionAndRunDirectory) {
   g.methods = {"rejection-sampling"};
   g.budgets = {-1};
   EXPECT_THROW(expand_grid(g), std::invalid_argument);
+  // "auto" that no method of the grid can take is refused, not dropped...
+  g.methods = {"token-conditional"};
+  g.budgets = {64, 128, -1};
+  try {
+    expand_grid(g);
+    FAIL() << "auto was dropped";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("--max-think auto: token-conditional need numeric"),
+              std::string::npos)
+        << e.what();
+  }
+  // ...and left out, said in a note, where another method takes it.
+  GridSpec mixed;
+  mixed.methods = {"budget-forcing", "token-conditional"};
+  mixed.budgets = {64, 128, -1};
+  std::vector<std::string> notes;
+  EXPECT_EQ(expand_grid(mixed, &notes).size(), 5u);  // 3 budget forcing, 2 token-conditional
+  ASSERT_EQ(notes.size(), 1u);
+  EXPECT_EQ(notes[0], "auto is left out for token-conditional (numeric budgets only)");
   g.methods = {"majority+forcing"};
   EXPECT_THROW(expand_grid(g), std::invalid_argument);
 
@@ -248,6 +268,14 @@ TEST(RunConfig, GridExpansionAndRunDirectory) {
   const json run = run_json({{"model", "m"}}, {}, configs);
   claim_run_dir(dir, run, {{"path", "here"}});
   EXPECT_NO_THROW(claim_run_dir(dir, run, {{"path", "elsewhere"}}));
+  try {
+    claim_run_dir(dir, run_json({{"model", "m"}, {"max_answer", 8}}, {}, configs), {});
+    FAIL() << "a different answer budget was accepted";
+  } catch (const std::runtime_error& e) {  // named by the flag that sets it
+    EXPECT_NE(std::string(e.what()).find("/identity/max_answer differs: --max-answer"),
+              std::string::npos)
+        << e.what();
+  }
   const json other = run_json({{"model", "m2"}}, {}, configs);
   try {
     claim_run_dir(dir, other, {});
@@ -256,6 +284,16 @@ TEST(RunConfig, GridExpansionAndRunDirectory) {
     EXPECT_NE(std::string(e.what()).find("/identity/model differs"), std::string::npos) << e.what();
   }
   EXPECT_NE(run_id(run), run_id(other));
+}
+
+TEST(RunConfig, ClaimingARunDirCreatesItsParentFolders) {
+  const std::string dir = test::temp_dir() + "/runs/nested/bf";
+  GridSpec g;
+  g.methods = {"budget-forcing"};
+  g.budgets = {64};
+  const json run = run_json({{"model", "m"}}, {}, expand_grid(g));
+  ASSERT_NO_THROW(claim_run_dir(dir, run, {}));
+  EXPECT_TRUE(std::filesystem::exists(dir + "/config.json"));
 }
 
 TEST(RunConfig, AdaptiveSweepsEveryCombinationBesideItsBaseline) {

@@ -56,6 +56,56 @@ std::string first_difference(const nlohmann::json& a, const nlohmann::json& b,
   return a == b ? "" : (at.empty() ? "/" : at);
 }
 
+// The flag that sets the part of a run at JSON pointer `at` (first_difference's), or "".
+// The identity's keys are s1 eval's (cli/eval.cc); the configurations and datasets come
+// from the sweep and --dataset flags.
+std::string flag_at(const std::string& at) {
+  static const std::pair<const char*, const char*> kFlags[] = {
+      {"/identity/backend", "--backend"},
+      {"/identity/model", "-m (the model)"},
+      {"/identity/sequence_context", "-c"},
+      {"/identity/think_start", "--think-start"},
+      {"/identity/think_end", "--think-end"},
+      {"/identity/final_answer", "--final-answer"},
+      {"/identity/step_marker", "--step-marker"},
+      {"/identity/min_think", "--min-think"},
+      {"/identity/max_answer", "--max-answer"},
+      {"/identity/system", "--system"},
+      {"/identity/limit", "--limit"},
+      {"/identity/schedule", "--schedule"},
+      {"/identity/sampling/sample_temp", "--sample-temp"},
+      {"/identity/sampling/temp_think", "--temp-think"},
+      {"/identity/sampling/temp_answer", "--temp-answer"},
+      {"/identity/sampling/temp", "--temp"},
+      {"/identity/sampling/top_k", "--top-k"},
+      {"/identity/sampling/top_p", "--top-p"},
+      {"/identity/sampling/min_p", "--min-p"},
+      {"/identity/sampling/seed", "--seed"},
+      {"/identity/sampling/logit_bias_think", "--logit-bias-think"},
+      {"/identity/sampling/logit_bias_answer", "--logit-bias-answer"},
+      {"/identity/sampling/logit_bias", "--logit-bias"},
+      {"/identity/chat_template_kwargs", "--chat-template-kwargs"},
+      {"/identity/judge", "the --judge-* flags"},
+      {"/identity/probe_slots", "--probe-slots"},
+      {"/datasets", "--dataset"},
+      {"/configs", "--method and its budget flags"},
+  };
+  // A dataset's entry: "/datasets/<i>/<field>".
+  if (at.compare(0, 10, "/datasets/") == 0) {
+    const size_t slash = at.find('/', 10);
+    const std::string field = slash == std::string::npos ? "" : at.substr(slash + 1);
+    if (field == "problems") return "--limit (or the dataset's problems)";
+    if (field == "content_hash") return "the dataset file's content";
+  }
+  for (const auto& [prefix, flag] : kFlags) {
+    const std::string p = prefix;
+    if (at.compare(0, p.size(), p) == 0 && (at.size() == p.size() || at[p.size()] == '/')) {
+      return flag;
+    }
+  }
+  return "";
+}
+
 // One cached model hash: "<xxh64>\t<bytes>\t<mtime>\t<absolute path>".
 struct HashEntry {
   std::string hash;
@@ -101,7 +151,7 @@ std::vector<HashEntry> read_hash_cache(const std::string& cache_file) {
 
 }  // namespace
 
-std::vector<MethodConfig> expand_grid(const GridSpec& g) {
+std::vector<MethodConfig> expand_grid(const GridSpec& g, std::vector<std::string>* notes) {
   if (g.methods.empty()) throw std::invalid_argument("no method");
   if (g.budgets.empty()) throw std::invalid_argument("no thinking budget");
   for (int b : g.budgets) {
@@ -114,6 +164,7 @@ std::vector<MethodConfig> expand_grid(const GridSpec& g) {
   std::vector<MethodConfig> out;
   std::set<std::string> names;
   size_t made = 0;  // configurations made, duplicates included (another method's baseline)
+  std::vector<std::string> auto_left_out;  // methods that cannot take an "auto" budget given
   auto add = [&](MethodConfig c) {
     ++made;
     if (names.insert(c.name()).second) out.push_back(std::move(c));
@@ -161,7 +212,11 @@ std::vector<MethodConfig> expand_grid(const GridSpec& g) {
       case MethodKind::kStepConditional:
       case MethodKind::kRejection:
         for (int b : g.budgets) {
-          if (b < 0) continue;
+          // The prompt (or the check) names the budget: "auto" has no number to name.
+          if (b < 0) {
+            auto_left_out.push_back(m);
+            continue;
+          }
           MethodConfig c = proto;
           c.budget = b;
           add(c);
@@ -216,9 +271,24 @@ std::vector<MethodConfig> expand_grid(const GridSpec& g) {
         break;
     }
     if (made == before) {
-      throw std::invalid_argument("method '" + m +
-                                  "' has no configuration (it needs numeric --max-think budgets)");
+      throw std::invalid_argument("method '" + m + "' has no configuration" +
+                                  (auto_left_out.empty() || auto_left_out.back() != m
+                                       ? std::string()
+                                       : ": it needs numeric --max-think budgets, not auto"));
     }
+  }
+  if (!auto_left_out.empty()) {
+    const bool any_auto = std::any_of(out.begin(), out.end(), [](const MethodConfig& c) {
+      return c.budget < 0 && c.kind != MethodKind::kClassConditional;
+    });
+    std::string methods;
+    for (const std::string& m : auto_left_out) methods += (methods.empty() ? "" : ", ") + m;
+    if (!any_auto) {
+      throw std::invalid_argument("--max-think auto: " + methods +
+                                  " need numeric budgets (the prompt or check names the "
+                                  "number); drop auto or add a method that takes it");
+    }
+    if (notes) notes->push_back("auto is left out for " + methods + " (numeric budgets only)");
   }
   return out;
 }
@@ -360,6 +430,11 @@ nlohmann::json model_file_identity(const std::string& path, const std::string& c
 }
 
 void claim_run_dir(const std::string& dir, const nlohmann::json& run, const nlohmann::json& info) {
+  // Parent folders first (`--out runs/bf` in a fresh clone); a failure there shows as
+  // mkdir's own error below.
+  const std::filesystem::path parent = std::filesystem::path(dir).parent_path();
+  std::error_code ec;
+  if (!parent.empty()) std::filesystem::create_directories(parent, ec);
   if (::mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) {
     throw std::runtime_error("cannot create " + dir + ": " + std::strerror(errno));
   }
@@ -373,10 +448,12 @@ void claim_run_dir(const std::string& dir, const nlohmann::json& run, const nloh
     }
     const nlohmann::json old_run = old.value("run", nlohmann::json());
     if (old_run != run) {
+      const std::string at = first_difference(old_run, run, "");
+      const std::string flag = flag_at(at);
       throw std::runtime_error(dir + " holds run " + old.value("run_id", std::string("?")) +
-                               " with a different configuration (" +
-                               first_difference(old_run, run, "") +
-                               " differs); use another --out for a new run");
+                               " with a different configuration (" + at + " differs" +
+                               (flag.empty() ? "" : ": " + flag) +
+                               "); use another --out for a new run");
     }
     return;
   }

@@ -34,13 +34,16 @@ struct GridSpec {
 
 // The configurations of `grid`, in a fixed order, without duplicates (num_ignore 0 does
 // not multiply by ignore strings). Methods that need a numeric budget (token- and
-// step-conditional, rejection sampling) skip "auto". Adaptive gives one configuration per
+// step-conditional, rejection sampling) leave "auto" out, which `notes` (when given) then
+// says; when no configuration of the grid takes "auto" at all, an "auto" budget is
+// refused instead of dropped. Adaptive gives one configuration per
 // budget x every x consistent x confidence, and for each budget its baseline, budget
 // forcing at the same cap without ignoring ("budget-forcing max=B ignore=0"), before
 // them unless already there; it never ignores ends. Throws std::invalid_argument for an
 // unknown method, a bad value (e.g. invalid probe rules, or adaptive without probes), or
 // a method left with no configuration.
-std::vector<MethodConfig> expand_grid(const GridSpec& grid);
+std::vector<MethodConfig> expand_grid(const GridSpec& grid,
+                                      std::vector<std::string>* notes = nullptr);
 
 struct DatasetSpec {
   std::string name;  // how results name it, e.g. "aime24"
@@ -75,10 +78,11 @@ nlohmann::json run_json(const nlohmann::json& identity, const std::vector<Loaded
 // 16 hex digits: FNV-1a of the canonical JSON text.
 std::string run_id(const nlohmann::json& run);
 
-// Creates `dir` if needed and checks or writes DIR/config.json. If the directory holds
-// another run (a different canonical JSON), throws std::runtime_error naming the first
-// differing field and suggesting another --out; if it holds samples without a
-// config.json, also throws. `info` (paths, command line) is stored but not compared.
+// Creates `dir` (and its parent folders) if needed and checks or writes DIR/config.json.
+// If the directory holds another run (a different canonical JSON), throws
+// std::runtime_error naming the first differing field (and the flag that sets it) and
+// suggesting another --out; if it holds samples without a config.json, also throws.
+// `info` (paths, command line) is stored but not compared.
 void claim_run_dir(const std::string& dir, const nlohmann::json& run, const nlohmann::json& info);
 
 // A model file by content: {"bytes": its size, "xxh64": XXH64 of every byte (hex)}, so

@@ -1,5 +1,5 @@
-// The socket of the connection a request came on. cpp-httplib (0.11, Debian's) does not
-// hand it to handlers, but a handler that waits long without writing (a non-streaming
+// The socket of the connection a request came on. cpp-httplib does not hand it to
+// handlers, but a handler that waits long without writing (a non-streaming
 // generation) must notice a client that went away, as a stream notices a failed write.
 #pragma once
 

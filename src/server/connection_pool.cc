@@ -12,7 +12,7 @@ ConnectionPool::ConnectionPool(size_t max_threads, const std::atomic<bool>& stop
 
 ConnectionPool::~ConnectionPool() { shutdown(); }
 
-void ConnectionPool::enqueue(std::function<void()> fn) {
+EnqueueResult ConnectionPool::enqueue(std::function<void()> fn) {
   std::unique_lock<std::mutex> lock(mutex_);
   auto room = [&] {
     return stopping_ || shutting_down_ || idle_ > jobs_.size() || threads_.size() < max_threads_;
@@ -25,6 +25,7 @@ void ConnectionPool::enqueue(std::function<void()> fn) {
   if (idle_ < jobs_.size()) threads_.emplace_back([this] { work(); });
   lock.unlock();
   work_ready_.notify_one();
+  return static_cast<EnqueueResult>(true);
 }
 
 void ConnectionPool::work() {

@@ -17,9 +17,15 @@
 #include <functional>
 #include <mutex>
 #include <thread>
+#include <utility>
 #include <vector>
 
 namespace s1::server {
+
+// What TaskQueue::enqueue returns: void up to cpp-httplib 0.11, whether the connection was
+// taken (bool) since.
+using EnqueueResult =
+    decltype(std::declval<httplib::TaskQueue&>().enqueue(std::function<void()>()));
 
 class ConnectionPool : public httplib::TaskQueue {
  public:
@@ -30,7 +36,8 @@ class ConnectionPool : public httplib::TaskQueue {
 
   // Runs `fn` (one connection) on an idle thread, a new one below the limit, or waits for
   // one; once the server is stopping, runs it on a thread of its own rather than wait.
-  void enqueue(std::function<void()> fn) override;
+  // Always takes it.
+  EnqueueResult enqueue(std::function<void()> fn) override;
   // Waits for every running connection to end, then joins the threads.
   void shutdown() override;
   // Connections being served now.

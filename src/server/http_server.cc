@@ -3,6 +3,7 @@
 #include <httplib.h>
 
 #include <chrono>
+#include <cstdio>
 #include <ctime>
 #include <fstream>
 #include <sstream>
@@ -22,6 +23,20 @@ using Clock = std::chrono::steady_clock;
 
 double seconds_since(Clock::time_point t) {
   return std::chrono::duration<double>(Clock::now() - t).count();
+}
+
+// The request this connection thread serves (set before routing), for its log line. A
+// stream's last chunk is written by the same thread, so its end finds it here too.
+struct RequestSeen {
+  Clock::time_point start;
+  std::string method, path;
+};
+thread_local RequestSeen t_request;
+
+void log_request(int status, const std::string& tokens) {
+  std::fprintf(stderr, "s1 serve: %s %s %d %.3f s%s\n", t_request.method.c_str(),
+               sanitize_utf8(t_request.path).c_str(), status, seconds_since(t_request.start),
+               tokens.empty() ? "" : (", " + tokens).c_str());
 }
 
 void send_error(httplib::Response& res, const ApiError& e) {
@@ -44,6 +59,7 @@ BackendRequest to_backend(const ApiRequest& r) {
   b.answer_sampling = r.answer_sampling;
   b.n_samples = r.n;
   b.cache_prompt = r.cache_prompt;
+  b.fit_answer_to_context = true;  // max_tokens beyond the context: as llama-server, not a 400
   b.ignore_strings = r.ignore_strings;
   b.probe = r.probe;
   b.suppress_words = r.suppress_words;
@@ -123,8 +139,9 @@ HttpServer::HttpServer(std::unique_ptr<Backend> backend, ServerSettings settings
     throw std::runtime_error("cannot listen on " + settings_.host + ":" +
                              std::to_string(settings_.port));
   }
-  // cpp-httplib 0.11 listens with a backlog of 5: a burst of clients overflows it and
-  // some connections are reset. Listening again on the socket raises the backlog.
+  // cpp-httplib's listen backlog may be small (5 in 0.11; llama.cpp's build sets 512): a
+  // burst of clients overflows it and some connections are reset. Listening again on the
+  // socket raises it to the system's limit.
   if (*listener != INVALID_SOCKET) ::listen(*listener, SOMAXCONN);
 }
 
@@ -162,7 +179,8 @@ void HttpServer::shutdown(std::chrono::milliseconds grace) {
   });
 }
 
-void HttpServer::count(const std::string& endpoint, int status) {
+void HttpServer::count(const std::string& endpoint, int status, const std::string& tokens) {
+  if (settings_.log_requests) log_request(status, tokens);
   metrics_.add(
       "s1_http_requests_total", 1,
       "endpoint=\"" + escape_label(endpoint) + "\",status=\"" + std::to_string(status) + "\"");
@@ -170,6 +188,10 @@ void HttpServer::count(const std::string& endpoint, int status) {
 
 void HttpServer::routes() {
   httplib::Server& s = *http_;
+  s.set_pre_routing_handler([](const httplib::Request& req, httplib::Response&) {
+    t_request = {Clock::now(), req.method, req.path};
+    return httplib::Server::HandlerResponse::Unhandled;
+  });
   s.set_exception_handler(
       [this](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
         std::string what = "internal error";
@@ -182,8 +204,14 @@ void HttpServer::routes() {
         send_error(res, ApiError(500, "internal_error", what));
         count(req.path, 500);
       });
-  s.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
+  s.set_error_handler([this](const httplib::Request& req, httplib::Response& res) {
     if (!res.body.empty()) return;  // a handler's own error
+    if (settings_.log_requests) {  // not counted in the metrics: any path may come
+      if (t_request.path != req.path || t_request.method != req.method) {
+        t_request = {Clock::now(), req.method, req.path};  // refused before routing
+      }
+      log_request(res.status, "");
+    }
     if (res.status == 404) {
       send_error(res, ApiError(404, "not_found",
                                "no route for " + req.method + " " + sanitize_utf8(req.path)));
@@ -200,6 +228,7 @@ void HttpServer::routes() {
       res.status = 503;
       res.set_content(R"({"status":"shutting_down"})", "application/json");
     } else {
+      res.status = 200;  // set before counting and logging (it is set after handlers otherwise)
       res.set_content(R"({"status":"ok"})", "application/json");
     }
     count("/health", res.status);
@@ -445,7 +474,11 @@ void HttpServer::finish(Exchange& ex, int status) {
   }
   in_flight_.fetch_sub(1);
   metrics_.observe("s1_request_duration_seconds", seconds_since(ex.start));
-  count(ex.endpoint, status);
+  const json u = ex.builder.usage();
+  count(ex.endpoint, status,
+        "prompt " + u["prompt_tokens"].dump() + " + completion " + u["completion_tokens"].dump() +
+            " tokens (reasoning " +
+            u["completion_tokens_details"]["reasoning_tokens"].dump() + ")");
 }
 
 const JobEvent* HttpServer::feed(Exchange& ex, const std::vector<JobEvent>& events,

@@ -52,6 +52,10 @@ struct ServerSettings {
   int max_preparing = 0;      // prompts rendered and tokenized at once (0: the machine's cores)
   double shutdown_grace_s = 10;  // how long running requests may finish after a shutdown
   std::string playground;     // a file to serve at / instead of the built-in page
+  // One line per request on stderr when it ends ("s1 serve: POST /v1/chat/completions 200
+  // 1.234 s, prompt 12 + completion 40 tokens (reasoning 30)"), as llama-server and vLLM
+  // log; false: none (--quiet).
+  bool log_requests = true;
   ApiDefaults api;
 };
 
@@ -127,7 +131,9 @@ class HttpServer {
   void handle_end_thinking(const httplib::Request& req, httplib::Response& res, bool control);
   // The client went away: cancel its job, count it.
   void client_left(Exchange& ex);
-  void count(const std::string& endpoint, int status);
+  // Counts a request as answered with `status` in the metrics and logs its line
+  // (ServerSettings::log_requests), `tokens` saying what a generation used.
+  void count(const std::string& endpoint, int status, const std::string& tokens = "");
 
   ServerSettings settings_;
   Metrics metrics_;

@@ -222,6 +222,9 @@ json ResponseBuilder::s1_info(const Choice& c) const {
           {"clamped", r.clamped},
           {"thinking_off", r.thinking_off},
           {"finish_reason", to_string(r.finish_reason)}};
+  // max_tokens beyond the context, lifted as llama-server does (the answer ran until the
+  // context was full).
+  if (r.answer_clamped) info["max_tokens_clamped"] = true;
   if (cli::probed(r)) cli::add_probe_fields(r, info);
   return info;
 }

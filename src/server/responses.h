@@ -13,7 +13,8 @@
 //    of every choice. Streams carry it in a last chunk with no choices when
 //    stream_options.include_usage is true.
 //  - extensions: choices[i].s1 {events, thinking_tokens, answer_tokens, max_think,
-//    clamped, finish_reason} on the response and on a stream's finishing chunk, and
+//    clamped, finish_reason, and max_tokens_clamped: true when max_tokens was beyond
+//    the context and lifted) on the response and on a stream's finishing chunk, and
 //    choices[i].s1.forced = true on stream chunks whose text a rule inserted.
 //  - a plain completion (api.h) is thinking only: reasoning_tokens = s1.thinking_tokens =
 //    completion_tokens, and its one event (what ended it) has empty text, as nothing
@@ -88,6 +89,8 @@ class ResponseBuilder {
   std::vector<nlohmann::json> end();
   // The whole response, once done().
   nlohmann::json response() const;
+  // The usage object (OpenAI's) of the choices so far.
+  nlohmann::json usage() const;
 
  private:
   struct Choice {
@@ -111,7 +114,6 @@ class ResponseBuilder {
   nlohmann::json stop_reason(const Choice& c) const;
   nlohmann::json prompt_ids() const;
   nlohmann::json s1_info(const Choice& c) const;
-  nlohmann::json usage() const;
 
   ApiRequest request_;
   bool chat_;
