@@ -219,6 +219,8 @@ void read_asked(std::string_view asked, QuestionCues& cues) {
                    "radius", "height", "side", "speed", "time", "long", "far", "circumference"})) {
       cues.other_measure = true;
     }
+    // A count ("how many", "the number of") is no angle either.
+    if ((w == "many" && prev == "how") || (w == "number" && next == "of")) cues.other_measure = true;
     // Degrees of an angle, not of a polynomial or a temperature.
     if ((w == "degree" || w == "degrees") &&
         !one_of(next, {"of", "fahrenheit", "celsius", "kelvin", "f", "c"})) {

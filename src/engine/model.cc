@@ -11,6 +11,7 @@
 #include "arg.h"
 #include "chat.h"
 #include "common.h"
+#include "log.h"
 #endif
 
 namespace s1 {
@@ -46,13 +47,19 @@ std::string download_from_hf(const LoadSettings& settings) {
 #ifdef S1_HAVE_LLAMA_COMMON
   common_params params;
   params.model.hf_repo = settings.hf_repo;
+  // Where from, for the message: llama.cpp's endpoint (MODEL_ENDPOINT, HF_ENDPOINT).
+  const std::string from = "cannot download " + settings.hf_repo + " from " +
+                           common_get_model_endpoint();
   try {
     auto handler = common_models_handler_init(params, LLAMA_EXAMPLE_COMMON);
     common_models_handler_apply(handler, params);
   } catch (const std::exception& e) {
-    throw std::runtime_error("cannot download " + settings.hf_repo + ": " + e.what());
+    throw std::runtime_error(from + ": " + e.what());
   }
-  if (params.model.path.empty()) throw std::runtime_error("cannot download " + settings.hf_repo);
+  if (params.model.path.empty()) {
+    throw std::runtime_error(from + " (no network, or no such model or file; --verbose shows "
+                                    "llama.cpp's log)");
+  }
   return params.model.path;
 #else
   (void)settings;
@@ -103,6 +110,11 @@ void init_llama_backend(bool verbose) {
   g_verbose = verbose;
   std::call_once(once, [] {
     llama_log_set(log_callback, nullptr);
+#ifdef S1_HAVE_LLAMA_COMMON
+    // The common library (downloads, chat templates) logs on a thread of its own to
+    // stderr: shown with --verbose only, as llama.cpp's own log is.
+    if (!g_verbose) common_log_pause(common_log_main());
+#endif
     llama_backend_init();
   });
 }

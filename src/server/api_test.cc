@@ -493,14 +493,18 @@ TEST(ResponseBuilder, CompletionTokenIdsFollowTheirText) {
         text(0, Channel::kDelimiter, "</think>", true, {20}), text(0, Channel::kAnswer, "x", false, {30})}) {
     for (auto& c : b.on_event(e)) chunks.push_back(c);
   }
-  ASSERT_EQ(chunks.size(), 4u);  // "ab"; "c" with 12 and 13; "EN" held; then "EN</think>"
+  // "ab"; "c" with 12 and 13; "EN" held, then sent on its own before the forced "</think>"
+  // (a stop string never spans forced text); then "x".
+  ASSERT_EQ(chunks.size(), 5u);
   EXPECT_EQ(chunks[0]["choices"][0]["prompt_token_ids"], json({1, 2, 3}));
   EXPECT_EQ(chunks[0]["choices"][0]["token_ids"], json({10, 11}));
   EXPECT_FALSE(chunks[1]["choices"][0].contains("prompt_token_ids"));
   EXPECT_EQ(chunks[1]["choices"][0]["text"], "c");
   EXPECT_EQ(chunks[1]["choices"][0]["token_ids"], json({12, 13}));
-  EXPECT_EQ(chunks[2]["choices"][0]["text"], "EN</think>");
-  EXPECT_EQ(chunks[2]["choices"][0]["token_ids"], json({14, 20}));
+  EXPECT_EQ(chunks[2]["choices"][0]["text"], "EN");
+  EXPECT_EQ(chunks[2]["choices"][0]["token_ids"], json({14}));
+  EXPECT_EQ(chunks[3]["choices"][0]["text"], "</think>");
+  EXPECT_EQ(chunks[3]["choices"][0]["token_ids"], json({20}));
   for (auto& c : b.on_event(done(0, 5, 1, FinishReason::kStop))) chunks.push_back(c);
   const json whole = b.response();
   EXPECT_EQ(whole["choices"][0]["text"], "abcEN</think>x");
