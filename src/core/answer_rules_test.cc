@@ -95,7 +95,8 @@ const RulePair kRulePairs[] = {
     {kNone, "C = \\frac{2\\pi}{3}", "120^\\circ", true},
     {kNone, "C = \\frac{2\\pi}{3}", "150^\\circ", false},
     {kNone, "30^\\textcirc", "\\frac{\\pi}{6}", true},
-    {kMinutes, "60^\\circ", "\\frac{\\pi}{3}", true},
+    // A count ("how many minutes") asks for no angle, degree mark or not.
+    {kMinutes, "60^\\circ", "\\frac{\\pi}{3}", false},
 
     // The answer inside a sentence.
     {kGame, "Alice wins the game.", "Alice", true},
