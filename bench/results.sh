@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# The s1 paper's experiments on s1-nano (models/s1-nano.gguf, the project's small
+# reasoning model), on its committed test set (data/s1-nano-test.jsonl), written to
+# RESULTS.md and results/*.svg|png by bench/results_report.py from the runs' own files.
+#
+#   bench/results.sh [threads] [--quick]
+#
+# Every run is an `s1 eval` run under build/results/ (resumable: re-running the script
+# continues where it stopped, and a finished run is only read). Greedy decoding except
+# where a method samples (rejection sampling, majority vote: fixed seeds), so two runs of
+# the script give the same tables. --quick runs a subset (fewer problems and
+# configurations) into build/results-quick/ and writes RESULTS-quick.md, for development.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+threads=$(nproc)
+quick=0
+for a in "$@"; do
+  case "$a" in
+    --quick) quick=1 ;;
+    *[!0-9]*) echo "results: usage: bench/results.sh [threads] [--quick]" >&2; exit 2 ;;
+    *) threads=$a ;;
+  esac
+done
+s1="$root/build/bin/s1"
+model="$root/models/s1-nano.gguf"
+data="$root/data/s1-nano-test.jsonl"
+py=/usr/bin/python3
+[ -x "$py" ] || py=python3
+[ -x "$s1" ] || { echo "results: build s1 first (scripts/build.sh)" >&2; exit 1; }
+
+if [ "$quick" = 1 ]; then
+  out="$root/build/results-quick"; report="$root/RESULTS-quick.md"; plots="$root/build/results-quick/plots"
+  all=50; heavy=50; caps=0,60,120,auto; waits=0,1,2; nmaj=4
+  probe_every=16; consistent=0,2,3; confidence=0,0.95
+else
+  out="$root/build/results"; report="$root/RESULTS.md"; plots="$root/results"
+  all=500; heavy=200; caps=0,30,60,90,120,160,200,260,auto; waits=0,1,2,4,6; nmaj=16
+  probe_every=16,32; consistent=0,2,3,4; confidence=0,0.9,0.95,0.99
+fi
+mkdir -p "$out" "$plots"
+log="$out/commands.txt"
+: >"$log"
+start=$(date +%s)
+
+# The model's own cap string and the start of its box: a probe suffix it understands.
+nano_suffix='\n</think>\nFinal Answer: \\boxed{'
+common=(-m "$model" --dataset "nano=$data" -c 1024 --parallel 8 -t "$threads" --seed 0)
+
+run() {  # run NAME LIMIT ARGS...: one s1 eval run, its command logged
+  local name=$1 limit=$2
+  shift 2
+  local cmd=("$s1" eval "${common[@]}" --limit "$limit" --out "$out/$name" "$@")
+  printf '%s\n' "$name: build/bin/s1 eval ${cmd[*]:2}" | sed "s#$root/##g" >>"$log"
+  echo "results: $name" >&2
+  local t0
+  t0=$(date +%s)
+  "${cmd[@]}" >"$out/$name.log" 2>&1 || { tail -5 "$out/$name.log" >&2; exit 1; }
+  echo "$name $(( $(date +%s) - t0 ))" >>"$out/wall_seconds.txt"
+}
+: >"$out/wall_seconds.txt"
+
+# 1. Sequential control: budget forcing at caps from 0 to past the natural length.
+run caps "$all" --method budget-forcing --max-think "$caps"
+# 1b. The paper's baselines at the same budgets (the model was not trained on their prompts).
+run conditional "$heavy" --method token-conditional,token-conditional+forcing,step-conditional,step-conditional+forcing,class-conditional,rejection-sampling \
+  --max-think 100,200,300 --max-tries 4
+# 2. Extension: 0..6 ignored ends, with "Wait" and with no string (the end masked).
+run waits "$all" --method budget-forcing --max-think auto --num-ignore "$waits" --ignore-str Wait,none
+# 3. Parallel scaling: majority vote over N samples at temperature 0.8.
+run majority "$heavy" --method majority -n "$nmaj" --sample-temp 0.8 --max-think auto
+# 4. Adaptive thinking: consistency and confidence exits with the model's own probe suffix ...
+run adaptive "$heavy" --method adaptive --max-think auto --probe-every "$probe_every" \
+  --exit-consistent "$consistent" --exit-confidence "$confidence" --probe-suffix "$nano_suffix"
+# ... and with Dynasor's default suffix, which this model was never shown.
+run adaptive-dynasor "$heavy" --method adaptive --max-think auto --probe-every 16 --exit-consistent 2,3
+# 4b. The Pareto front: adaptive exits at every cap beside budget forcing at the same caps.
+run pareto "$heavy" --method adaptive --max-think "${caps#0,}" --probe-every 16 --exit-consistent 3 \
+  --probe-suffix "$nano_suffix"
+
+"$py" "$root/bench/results_report.py" --runs "$out" --data "$data" --model "$model" --plots "$plots" \
+  --threads "$threads" --seconds "$(( $(date +%s) - start ))" --out "$report" \
+  --command "bench/results.sh $*"
+echo "results: wrote $report in $(( ($(date +%s) - start) / 60 )) min" >&2
