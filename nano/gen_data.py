@@ -20,6 +20,13 @@ trainer masks the loss on the slipped value (the digits just before " Wait,"), s
 model learns to correct, not to slip. Some traces check a second time ("Wait, again:"),
 forwards. The answer phase writes "Final Answer: \\boxed{N}".
 
+Some pool records are cut, as a thinking budget cuts a trace: the trace stops at a random
+character and the answer follows at once. Their answer is the total when the trace got
+as far as the last operation's result ("So N."), and an empty box, "\\boxed{}", when it
+did not: the model learns to answer under a cap, and to leave the box empty rather than
+guess while its sum is unfinished, so adaptive probes agree only on a settled result. The
+trainer learns only their answer (see train.py).
+
 Output (JSONL, deterministic for a seed):
   --test FILE   problems in the schema of the evaluation sets (id, problem, answer, plus
                 steps and solution); `s1 eval --dataset FILE` reads it.
@@ -36,6 +43,7 @@ import sys
 
 QUESTION = "What is {}?"
 ANSWER = "Final Answer: \\boxed{{{}}}"
+UNFINISHED = "Final Answer: \\boxed{}"
 
 
 def is_test_problem(expr):
@@ -137,6 +145,20 @@ def trace_for(rng, first, ops, results, slip_rate, recheck_rate):
     return "\n".join(lines)
 
 
+def settled_at(trace, steps):
+    """Where the last operation's result is written: the end of line `steps` of the trace."""
+    return len("\n".join(trace.split("\n")[:steps]))
+
+
+def cut_trace(rng, trace, steps, result):
+    """A trace cut at a random character (as a cap cuts it), and the answer that follows."""
+    cut = rng.randint(1, len(trace) - 1)
+    text = trace[:cut]
+    if text.endswith("\n"):
+        text = text[:-1]  # the chat format adds the newline before </think>, as a cap does
+    return text, (ANSWER.format(result) if cut >= settled_at(trace, steps) else UNFINISHED)
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--seed", type=int, default=0)
@@ -150,6 +172,8 @@ def main():
                    help="the pool's shortest chains (training starts easier than the test)")
     p.add_argument("--slip-rate", type=float, default=0.15)
     p.add_argument("--recheck-rate", type=float, default=0.1)
+    p.add_argument("--cut-rate", type=float, default=0.15,
+                   help="the share of pool traces cut short, answered as under a cap")
     a = p.parse_args()
     if not a.pool and not a.test:
         p.error("give --pool and/or --test")
@@ -191,10 +215,13 @@ def main():
                 if is_test_problem(expr):
                     continue
                 trace = trace_for(rng, first, ops, results, a.slip_rate, a.recheck_rate)
+                answer = ANSWER.format(results[-1])
+                cut = rng.random() < a.cut_rate
+                if cut:
+                    trace, answer = cut_trace(rng, trace, steps, results[-1])
                 f.write(json.dumps({"id": f"pool-{i:06d}", "question": QUESTION.format(expr),
-                                    "trace": trace, "answer": ANSWER.format(results[-1]),
-                                    "gold": str(results[-1]), "domain": "arithmetic",
-                                    "steps": steps}) + "\n")
+                                    "trace": trace, "answer": answer, "gold": str(results[-1]),
+                                    "domain": "arithmetic", "steps": steps, "cut": cut}) + "\n")
                 i += 1
     return 0
 

@@ -5,7 +5,10 @@ Each record is {"messages": [{"role": "user", ...}, {"role": "assistant", ...}]}
 assistant turn holds "<think>\\n" + trace + "\\n</think>\\n" + answer. The loss covers the
 assistant turn after "<think>\\n" (the chat template writes that part of the prompt) and
 its closing <|im_end|>, except a slipped value: the digits just before " Wait," are
-masked, so the model learns the correction and not the slip.
+masked, so the model learns the correction and not the slip. A trace that was cut short
+(its thinking does not end with "Correct.", see gen_data.py) is a target only from its
+answer's box on: the end of thinking there is what a cap inserts, not what the model
+should choose, so the model learns to answer after a cut but never to cut itself.
 
 Deterministic for a seed up to CPU float order. Batches hold examples of similar length
 (about --batch-tokens tokens each, padding included).
@@ -23,6 +26,8 @@ import torch.nn.functional as F
 import model as nano
 
 SLIP = re.compile(r"(\d+) Wait,")
+END_THINK = "\n</think>\n"
+FORCED = "Final Answer:"
 
 
 def example(messages):
@@ -34,6 +39,13 @@ def example(messages):
     body = reply[len("<think>\n"):]
     ids = nano.encode(prompt)
     mask = [0] * len(ids)
+    end = body.find(END_THINK)
+    if end >= 0 and not body[:end].endswith("Correct."):
+        forced = body.index(FORCED, end) + len(FORCED)
+        ids += nano.encode(body[:forced])
+        mask += [0] * (len(ids) - len(mask))
+        part = nano.encode(body[forced:]) + [nano.EOS_ID]
+        return ids + part, mask + [1] * len(part)
     pos = 0
     for m in SLIP.finditer(body):
         part = nano.encode(body[pos:m.start(1)])

@@ -15,6 +15,7 @@
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -34,7 +35,6 @@ const std::string kModel = std::string(S1_SOURCE_DIR) + "/models/s1-nano.gguf";
 const std::string kReference = std::string(S1_SOURCE_DIR) + "/models/s1-nano.reference.json";
 const std::string kTestSet = std::string(S1_SOURCE_DIR) + "/data/s1-nano-test.jsonl";
 
-// The model's own cap string and the start of its box: a probe it understands.
 // The committed model, loaded in this process.
 std::unique_ptr<Model> load_nano() {
   init_llama_backend(false);
@@ -43,6 +43,7 @@ std::unique_ptr<Model> load_nano() {
   return Model::load(load);
 }
 
+// The model's own cap string and the start of its box: a probe it understands.
 const char* kProbeSuffix = "\\n</think>\\nFinal Answer: \\\\boxed{";
 
 // Logits: llama.cpp against PyTorch (convert.py wrote PyTorch's rows, computed with the
@@ -156,15 +157,15 @@ json row(const json& dataset, const std::string& config) {
 }
 
 TEST(NanoEval, BudgetForcingActsOnItsAnswers) {
-  // Its natural length is about 280 thinking tokens (models/s1-nano.md).
+  // Its natural length is about 276 thinking tokens (models/s1-nano.md).
   const json d = run_eval("caps", "--method budget-forcing --max-think 0,100,200,auto");
   auto accuracy = [&](const std::string& cap) {
     return row(d, "budget-forcing max=" + cap + " ignore=0").value("accuracy", -1.0);
   };
-  // It reasons at its natural length, and guesses without thinking.
+  // It reasons at its natural length, and cannot answer without thinking.
   EXPECT_GE(accuracy("auto"), 0.85);
   EXPECT_LE(accuracy("0"), 0.30);
-  // Accuracy rises with the cap: a cut sum is answered with the partial total.
+  // Accuracy rises with the cap: a cap answers right once the sum is done.
   EXPECT_LE(accuracy("0"), accuracy("100"));
   EXPECT_LT(accuracy("100"), accuracy("200"));
   EXPECT_LT(accuracy("200"), accuracy("auto"));
@@ -175,19 +176,53 @@ TEST(NanoEval, BudgetForcingActsOnItsAnswers) {
   }
 }
 
+// The answers under a cap: trained on cut traces, it answers in its own form after the
+// forced "Final Answer:", the total once its sum is done and an empty box before.
+TEST(NanoEval, CappedAnswersAreBoxes) {
+  run_eval("boxes", "--method budget-forcing --max-think 100,200");
+  std::istringstream lines(test::read_file(test::temp_dir() + "/nano-boxes/run/samples.jsonl"));
+  int capped = 0, boxed = 0, empty = 0;
+  for (std::string line; std::getline(lines, line);) {
+    if (line.empty()) continue;
+    const json s = json::parse(line);
+    ++capped;
+    const std::string answer = s.value("answer", "");
+    if (answer.rfind("\nFinal Answer: \\boxed{", 0) == 0 && answer.back() == '}') ++boxed;
+    if (answer == "\nFinal Answer: \\boxed{}") ++empty;
+  }
+  ASSERT_EQ(capped, 100);
+  EXPECT_GE(boxed, 95);
+  // At 100 tokens most sums are unfinished (about 2 of its 2 to 8 operations).
+  EXPECT_GE(empty, 30);
+}
+
+// Probes every 16 thinking tokens with the model's own cap string; on exit the probed
+// answer is written (--exit-answer). Mid-sum it answers an empty box, which never
+// agrees, so exits come once the sum is done and cut its check (about 28 % of its
+// thinking): on the 50 problems every one exits, 17.6 % of thinking saved, accuracy as
+// at its natural length.
 TEST(NanoEval, ProbesEndThinkingOnConsistentAnswers) {
-  // Probes every 16 thinking tokens with the model's own cap string. Mid-sum it answers
-  // its running total, which holds for a line of about 40 tokens, so agreement must
-  // span four probes to wait for the check; even so some exits come early (the model's
-  // known limit, models/s1-nano.md): on the 50 problems 14 exits, 90 % against 94 %.
   const json d = run_eval("adaptive", std::string("--method adaptive --max-think auto --probe-every 16 ") +
-                                          "--exit-consistent 4 --probe-suffix " + shell_quote(kProbeSuffix));
-  const json r = row(d, "adaptive max=auto every=16 consistent=4 confidence=0");
+                                          "--exit-consistent 2 --exit-answer --probe-suffix " +
+                                          shell_quote(kProbeSuffix));
+  const json r = row(d, "adaptive max=auto every=16 consistent=2 confidence=0");
   ASSERT_TRUE(r.contains("exits")) << r.dump();
-  EXPECT_GE(r["exits"].value("consistent", 0), 5);
-  EXPECT_GT(r.value("tokens_saved", 0.0), 0.0);
-  EXPECT_GT(r.value("probes", 0), 0);
-  EXPECT_GE(r.value("accuracy_change", -1.0), -0.15);
+  EXPECT_GE(r["exits"].value("consistent", 0), 35);
+  EXPECT_GE(r.value("tokens_saved_fraction", 0.0), 0.08);
+  EXPECT_GE(r.value("accuracy_change", -1.0), -0.06);
+}
+
+// DEER-style: exit at the first probe whose answer is confident. The same settled sums
+// make the same cut (50 exits, 23.5 % saved, accuracy unchanged on the 50 problems).
+TEST(NanoEval, ProbesEndThinkingOnConfidentAnswers) {
+  const json d = run_eval("confident", std::string("--method adaptive --max-think auto --probe-every 16 ") +
+                                           "--exit-confidence 0.95 --exit-answer --probe-suffix " +
+                                           shell_quote(kProbeSuffix));
+  const json r = row(d, "adaptive max=auto every=16 consistent=0 confidence=0.95");
+  ASSERT_TRUE(r.contains("exits")) << r.dump();
+  EXPECT_GE(r["exits"].value("confident", 0), 35);
+  EXPECT_GE(r.value("tokens_saved_fraction", 0.0), 0.10);
+  EXPECT_GE(r.value("accuracy_change", -1.0), -0.06);
 }
 
 }  // namespace
