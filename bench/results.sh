@@ -32,10 +32,12 @@ if [ "$quick" = 1 ]; then
   out="$root/build/results-quick"; report="$root/RESULTS-quick.md"; plots="$root/build/results-quick/plots"
   all=50; heavy=50; caps=0,60,120,auto; waits=0,1,2; nmaj=4
   probe_every=16; consistent=0,2,3; confidence=0,0.95
+  ref_args=(--problems 4 --caps 40,200 --ignores 0,1)
 else
   out="$root/build/results"; report="$root/RESULTS.md"; plots="$root/results"
   all=500; heavy=200; caps=0,30,60,90,120,160,200,260,auto; waits=0,1,2,4,6; nmaj=16
   probe_every=16,32; consistent=0,2,3,4; confidence=0,0.9,0.95,0.99
+  ref_args=(--problems 12 --caps 40,100,200,400 --ignores 0,1,2,4)
 fi
 mkdir -p "$out" "$plots"
 log="$out/commands.txt"
@@ -76,6 +78,17 @@ run adaptive-dynasor "$heavy" --method adaptive --max-think auto --probe-every 1
 # 4b. The Pareto front: adaptive exits at every cap beside budget forcing at the same caps.
 run pareto "$heavy" --method adaptive --max-think "${caps#0,}" --probe-every 16 --exit-consistent 3 \
   --probe-suffix "$nano_suffix"
+# 5. The same budget rules as the s1 reference loop, run over llama-server.
+if [ ! -s "$out/reference.json" ]; then
+  echo "results: reference" >&2
+  echo "reference: bench/reference_equivalence.py ${ref_args[*]} --threads $threads" >>"$log"
+  t0=$(date +%s)
+  "$py" "$root/bench/reference_equivalence.py" "${ref_args[@]}" --threads "$threads" \
+    --json "$out/reference.json.partial" >"$out/reference.log" 2>&1 ||
+    { tail -3 "$out/reference.log" >&2; [ -s "$out/reference.json.partial" ] || exit 1; }
+  mv "$out/reference.json.partial" "$out/reference.json"
+  echo "reference $(( $(date +%s) - t0 ))" >>"$out/wall_seconds.txt"
+fi
 
 "$py" "$root/bench/results_report.py" --runs "$out" --data "$data" --model "$model" --plots "$plots" \
   --threads "$threads" --seconds "$(( $(date +%s) - start ))" --out "$report" \

@@ -198,6 +198,20 @@ def main():
         rows = [[n, pct(c["accuracy"]), num(c["mean_thinking_tokens"])] for n, c in config_rows(d["pareto"]).items()]
         md.append(table(["configuration", "accuracy", "mean thinking"], rows))
 
+    ref_path = os.path.join(a.runs, "reference.json")
+    if os.path.exists(ref_path):
+        ref = json.load(open(ref_path))
+        md.append("## 7. Reference equivalence over llama-server\n")
+        md.append("`s1 generate` against the s1 reference loop run over llama-server (`bench/reference_equivalence.py`: "
+                  "each round asks for the thinking tokens left; \"Wait\" counts toward the budget; \"\\n\" "
+                  f"before the delimiter only when missing), greedy, on the first {ref['problems']} problems. "
+                  "A *sampled* difference starts at a character the model chose (the two decode in different "
+                  "batch shapes, so near-equal logits may flip); a *forced* one where a rule inserted text.\n")
+        rows = [[r["cap"], r["ignores"], r["runs"], r["identical"], r["sampled"], r["forced"], r["waits"]]
+                for r in ref["rows"]]
+        md.append(table(["cap", "ignored ends", "runs", "identical", "sampled differences",
+                         "forced differences", "Waits inserted"], rows))
+        md.append("")
     md.append("## Commands\n")
     md.append("Each run is resumable and reads only its own files; wall times are this script run's.\n")
     md.append("```\n" + open(os.path.join(a.runs, "commands.txt")).read() + "```\n")
