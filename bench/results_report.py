@@ -149,6 +149,16 @@ def main():
         rows = [[n.replace("budget-forcing ", ""), c["samples"], pct(c["accuracy"]), num(c["mean_thinking_tokens"])]
                 for n, c in waits.items()]
         md.append(table(["configuration", "problems", "accuracy", "mean thinking"], rows))
+        # With no string the end is masked and the model goes on by itself; when that
+        # matches the "Wait" row, the model wrote the same reflection itself.
+        same = [n for n, c in waits.items() if "str=none" in n and
+                (w := waits.get(n.replace("str=none", "str=Wait"))) is not None and
+                w["accuracy"] == c["accuracy"] and w["mean_thinking_tokens"] == c["mean_thinking_tokens"]]
+        if same:
+            md.append("With no ignore string (`none`) the end of thinking is masked and the model goes on by "
+                      f"itself; {len(same)} of the `none` rows have the accuracy and thinking length of their \"Wait\" row "
+                      "(its own most likely continuation after a masked end is \"Wait, again:\", the "
+                      "re-check it was trained on).\n")
 
     # 4. Parallel against sequential.
     maj = d["majority"]
