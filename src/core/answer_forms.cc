@@ -19,6 +19,7 @@ namespace s1 {
 namespace {
 
 using ascii::is_digit;
+using ascii::starts_with;
 using ascii::trim;
 
 constexpr size_t kMaxTerms = 16;
@@ -116,7 +117,60 @@ bool chain_against_list(std::string_view chain, std::string_view list,
   return true;
 }
 
+// "221" and "8" of "\frac{221}{8}" or "221/8" (normalised), or false.
+bool integer_fraction(std::string_view n, std::string_view& num, std::string_view& den) {
+  auto digits = [](std::string_view d) {
+    return !d.empty() && d.size() <= 18 && std::all_of(d.begin(), d.end(), is_digit);
+  };
+  if (starts_with(n, "\\frac{") && n.back() == '}') {
+    size_t close = matching_brace(n, 5);
+    if (close == std::string_view::npos || close + 1 >= n.size() || n[close + 1] != '{' ||
+        matching_brace(n, close + 1) != n.size() - 1) {
+      return false;
+    }
+    num = n.substr(6, close - 6);
+    den = n.substr(close + 2, n.size() - close - 3);
+  } else {
+    size_t slash = n.find('/');
+    if (slash == std::string_view::npos) return false;
+    num = n.substr(0, slash);
+    den = n.substr(slash + 1);
+  }
+  return digits(num) && digits(den);
+}
+
+bool fraction_against_pair(std::string_view fraction, std::string_view pair,
+                           const AnswerComparer& compare) {
+  std::string f = normalize_answer(fraction), p = normalize_answer(pair);
+  std::string_view num, den;
+  if (!integer_fraction(f, num, den)) return false;
+  std::vector<size_t> commas = top_level_positions(p, ",");
+  if (commas.size() != 1) return false;
+  std::vector<std::string_view> items = pieces(p, commas);
+  return compare(items[0], num).equivalent && compare(items[1], den).equivalent;
+}
+
 }  // namespace
+
+std::string fraction_letters(std::string_view question, const std::vector<std::string>& asked_words) {
+  auto asked = [&asked_words](char c) {
+    return std::find(asked_words.begin(), asked_words.end(), std::string(1, c)) != asked_words.end();
+  };
+  for (size_t at = question.find("frac{"); at != std::string_view::npos;
+       at = question.find("frac{", at + 1)) {  // \frac, \dfrac, \tfrac
+    std::string_view rest = question.substr(at + 5);
+    if (rest.size() >= 5 && ascii::is_alpha(rest[0]) && rest[1] == '}' && rest[2] == '{' &&
+        ascii::is_alpha(rest[3]) && rest[4] == '}' && rest[0] != rest[3] && asked(rest[0]) &&
+        asked(rest[3])) {
+      return {rest[0], rest[3]};
+    }
+  }
+  return {};
+}
+
+bool fraction_matches_pair(std::string_view a, std::string_view b, const AnswerComparer& compare) {
+  return fraction_against_pair(a, b, compare) || fraction_against_pair(b, a, compare);
+}
 
 bool same_at_precision(std::string_view a, std::string_view b, const QuestionCues& cues) {
   auto va = value_of(a), vb = value_of(b);

@@ -7,7 +7,9 @@
 // number of comparisons through `compare`. They never throw except std::bad_alloc.
 #pragma once
 
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/answer_rules.h"
 
@@ -38,5 +40,15 @@ bool chain_matches_list(std::string_view a, std::string_view b, const AnswerComp
 // tries both ways.
 bool expression_solves_equation(std::string_view expression, std::string_view equation,
                                 const AnswerComparer& compare);
+
+// The two letters of a fraction `question` writes ("\frac{m}{n}", "\dfrac{m}{n}") when both are
+// among `asked_words` (the words of the part that asks), e.g. "mn"; else "".
+std::string fraction_letters(std::string_view question,
+                             const std::vector<std::string>& asked_words);
+
+// "\frac{221}{8}" against "221, 8": a fraction of two integers (no sign, written with
+// \frac or "/") against a list of two items equal to its numerator and denominator in
+// order. Symmetric in its two answers; the caller checks the question asks for the pair.
+bool fraction_matches_pair(std::string_view a, std::string_view b, const AnswerComparer& compare);
 
 }  // namespace s1

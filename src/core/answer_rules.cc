@@ -664,6 +664,7 @@ QuestionCues read_question(std::string_view question) {
     if (seen.insert(w.text).second) cues.asked_words.push_back(w.text);
   }
   read_options(question, words, cues);
+  cues.fraction_letters = fraction_letters(question, cues.asked_words);
   return cues;
 }
 
@@ -742,6 +743,9 @@ EquivalenceResult apply_answer_rules(std::string_view predicted, std::string_vie
   if (rounds_to_gold(predicted, gold)) return decided(plain, true, "rounding");
   if (same_after_renaming(predicted, gold, compare)) return decided(plain, true, "rename");
   if (chain_matches_list(predicted, gold, compare)) return decided(plain, true, "chain");
+  if (!cues.fraction_letters.empty() && fraction_matches_pair(predicted, gold, compare)) {
+    return decided(plain, true, "fraction");
+  }
   if (expression_solves_equation(predicted, gold, compare) ||
       expression_solves_equation(gold, predicted, compare)) {
     return decided(plain, true, "equation");

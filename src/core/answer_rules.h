@@ -40,6 +40,9 @@ struct QuestionCues {
   // The words of the part that asks, in order of first appearance: the order in which
   // labelled values are asked for ("if y = 2x, find x and y": x, then y).
   std::vector<std::string> asked_words;
+  // The answer is a fraction named by two letters the part that asks asks for
+  // ("determine integers m and n for which ... = \frac{m}{n}"): "mn", else empty.
+  std::string fraction_letters;
 };
 
 // Reads `question` (may be empty). The part that asks is the text from the first
@@ -68,7 +71,9 @@ using AnswerComparer = std::function<EquivalenceResult(std::string_view, std::st
 //    of it ("f(z) = z") or both are \pi families in k, m or n ("n\pi" for "k\pi");
 //  - "chain": an ordering "b < a < d < c" against the list "b, a, d, c" (answer_forms.h);
 //  - "equation": an equation against the expression of the one variable it defines
-//    ("-4x^2 + 4x - 2" for "y + 1 = -(2x - 1)^2"; answer_forms.h).
+//    ("-4x^2 + 4x - 2" for "y + 1 = -(2x - 1)^2"; answer_forms.h);
+//  - "fraction": the fraction "\frac{221}{8}" against the pair "221, 8" when the question
+//    asks for the two letters of a fraction it writes (QuestionCues::fraction_letters).
 // "labels" also takes named values against a bare list in any order when the question
 // names them but the part that asks does not ("Paolo: 18, Qing: 14, Rayna: 7" for
 // "7, 14, 18" when it asks "Determine their ages.").

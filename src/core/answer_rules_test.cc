@@ -62,6 +62,9 @@ constexpr const char* kAges =
 constexpr const char* kAgesNamed =
     "Qing is twice as old as Rayna. Qing is 4 years younger than Paolo. The average age of "
     "the three is 13. Find the ages of Paolo, Qing and Rayna.";
+constexpr const char* kFraction =
+    "Without using a calculator, determine positive integers $m$ and $n$ for which "
+    "$\\sin^6 1^\\circ + \\sin^6 2^\\circ + \\cdots + \\sin^6 89^\\circ = \\frac{m}{n}$.";
 
 struct RulePair {
   const char* question;
@@ -427,6 +430,17 @@ const RulePair kRulePairs[] = {
     {kAgesNamed, "Paolo: 18, Qing: 14, Rayna: 7", "7,14,18", false},
     {kAges, "Paolo: 18, Qing: 14, Rayna: 7", "Paolo: 7, Qing: 14, Rayna: 18", false},
 
+    // A fraction against the numerator and denominator the question asks for.
+    {kFraction, "\\dfrac{221}{8}", "$221,$8$", true},
+    {kFraction, "221/8", "221, 8", true},
+    {kFraction, "m = 221, n = 8", "\\frac{221}{8}", true},
+    {kFraction, "\\frac{221}{8}", "8, 221", false},
+    {kFraction, "\\frac{221}{8}", "221, 9", false},
+    {kFraction, "\\frac{442}{16}", "221, 8", false},
+    {kFraction, "\\frac{221}{8}", "221, 8, 1", false},
+    {kNone, "\\frac{221}{8}", "221, 8", false},
+    {kXY, "\\frac{221}{8}", "221, 8", false},
+
     // Floors and ceilings of expressions with variables.
     {kNone, "\\left\\lceil \\dfrac{n}{2} \\right\\rceil + 1", "$\\lceil n / 2\\rceil+1$", true},
     {kNone, "\\lfloor \\frac{n+1}{2} \\rfloor", "\\lfloor \\frac{1}{2} + \\frac{n}{2} \\rfloor", true},
@@ -505,6 +519,7 @@ TEST(AnswerRules, TheDecidingRuleIsNamed) {
   EXPECT_STREQ(check_equivalence("f(z) = z", "f(x) = x").rule, "rename");
   EXPECT_STREQ(check_equivalence("b, a, c", "b < a < c").rule, "chain");
   EXPECT_STREQ(check_equivalence("1 - x", "x + y = 1").rule, "equation");
+  EXPECT_STREQ(check_equivalence("221/8", "221, 8", kFraction).rule, "fraction");
   EXPECT_STREQ(check_equivalence("5", "5", kAngle).rule, "");
 }
 
