@@ -5,6 +5,7 @@
 #include <optional>
 #include <unordered_set>
 
+#include "core/answer_forms.h"
 #include "core/ascii.h"
 #include "core/latex_forms.h"
 #include "core/latex_normalize.h"
@@ -520,6 +521,43 @@ bool names_what_is_asked(const Items& items, const QuestionCues& cues) {
   return true;
 }
 
+// Whether every label of `side` names something the question mentions but the part that
+// asks does not ("Paolo" in "... Paolo, Qing and Rayna is 13. Determine their ages."): the
+// question then fixes no order for the values. Letters and extremes do not count.
+bool names_unasked(const Items& side, const QuestionCues& cues) {
+  if (!cues.known || !cues.order.empty() || !has_labels(side)) return false;
+  auto among = [](const std::string& label, const std::vector<std::string>& words) {
+    return std::any_of(words.begin(), words.end(), [&label](const std::string& q) {
+      return q == label || q + "s" == label || label + "s" == q;
+    });
+  };
+  for (const Item& item : side.items) {
+    for (const std::string& label : item.labels) {
+      if (label.size() < 2 || !extreme_group(label).empty() || !among(label, cues.words) ||
+          among(label, cues.asked_words)) {
+        return false;
+      }
+    }
+  }
+  return true;
+}
+
+// Multiset equality of two lists of values; greedy matching is exact because equivalence
+// is transitive.
+bool any_order_equal(const std::vector<std::string>& a, const std::vector<std::string>& b,
+                     const AnswerComparer& compare) {
+  if (a.size() != b.size()) return false;
+  std::vector<char> used(b.size(), 0);
+  for (const std::string& x : a) {
+    bool found = false;
+    for (size_t j = 0; j < b.size() && !found; ++j) {
+      if (!used[j] && compare(x, b[j]).equivalent) used[j] = 1, found = true;
+    }
+    if (!found) return false;
+  }
+  return true;
+}
+
 std::string joined(const std::vector<std::string>& values) {
   std::string out;
   for (const std::string& v : values) out += (out.empty() ? "" : ", ") + v;
@@ -558,73 +596,6 @@ bool same_angle(std::string_view degrees, std::string_view other, const Question
   // Only a number of degrees: no \pi, no variables.
   if (d.empty() || d.find("\\pi") != std::string::npos || !letter_words(d).empty()) return false;
   return compare("\\frac{(" + d + ")\\pi}{180}", other).equivalent;
-}
-
-std::optional<double> value_of(std::string_view raw) {
-  std::string n = normalize_answer(raw);
-  if (n.empty() || n.size() > 200) return std::nullopt;
-  try {
-    WorkBudget budget(5000, std::chrono::milliseconds(1000));
-    MathAnswer a = parse_answer(n, budget);
-    if (a.kind != AnswerKind::kExpr || a.percent) return std::nullopt;
-    return symbolic_value(a.expr, budget);
-  } catch (const std::exception&) {
-    return std::nullopt;
-  }
-}
-
-// `v` rounded to the precision the question states (half away from zero).
-double rounded(double v, const QuestionCues& cues) {
-  int places = cues.decimal_places;
-  if (places < 0) {
-    if (v == 0) return 0;
-    places = cues.significant_figures - 1 - static_cast<int>(std::floor(std::log10(std::fabs(v))));
-  }
-  double scale = std::pow(10.0, places);
-  // The nudge rounds values written exactly at a half ("4.515") away from zero.
-  return std::round(v * scale * (1 + 1e-12)) / scale;
-}
-
-bool same_at_precision(std::string_view a, std::string_view b, const QuestionCues& cues) {
-  auto va = value_of(a), vb = value_of(b);
-  if (!va || !vb || !std::isfinite(*va) || !std::isfinite(*vb)) return false;
-  double ra = rounded(*va, cues), rb = rounded(*vb, cues);
-  return std::fabs(ra - rb) <= 1e-9 * std::max({1.0, std::fabs(ra), std::fabs(rb)});
-}
-
-// The decimal places of a plain decimal of three significant digits or more ("6.46",
-// "-0.125"), else -1: "4.5" may well be exact (9/2) rather than rounded.
-int rounded_decimal_places(std::string_view normalized) {
-  size_t i = !normalized.empty() && normalized[0] == '-' ? 1 : 0;
-  size_t dot = normalized.find('.');
-  if (dot == std::string_view::npos || dot == i || dot + 1 == normalized.size() ||
-      normalized.size() > 18) {
-    return -1;
-  }
-  int significant = 0;
-  for (size_t k = i; k < normalized.size(); ++k) {
-    if (k == dot) continue;
-    if (!is_digit(normalized[k])) return -1;
-    if (significant > 0 || normalized[k] != '0') ++significant;
-  }
-  return significant >= 3 ? static_cast<int>(normalized.size() - dot - 1) : -1;
-}
-
-// "\frac{84}{13}" for the gold answer "6.46": a gold decimal of three significant digits or
-// more asks for the digits it has, and an exact value (no decimal in it) that rounds to it
-// at those digits is that answer.
-bool rounds_to_gold(std::string_view predicted, std::string_view gold) {
-  if (gold.find('.') == std::string_view::npos) return false;
-  std::string g = normalize_answer(gold);
-  QuestionCues places;
-  places.decimal_places = rounded_decimal_places(g);
-  if (places.decimal_places < 0) return false;
-  std::string p = normalize_answer(predicted);
-  if (p.empty() || p.size() > 200 || p.find('.') != std::string::npos) return false;
-  auto exact = value_of(p), decimal = value_of(g);
-  if (!exact || !decimal || !std::isfinite(*exact) || std::fabs(*exact) > 1e12) return false;
-  double r = rounded(*exact, places);
-  return std::fabs(r - *decimal) <= 1e-9 * std::max(1.0, std::fabs(r));
 }
 
 // Whether `raw` defines a named function of one letter: "f(z) = ...".
@@ -693,6 +664,7 @@ QuestionCues read_question(std::string_view question) {
     if (seen.insert(w.text).second) cues.asked_words.push_back(w.text);
   }
   read_options(question, words, cues);
+  cues.fraction_letters = fraction_letters(question, cues.asked_words);
   return cues;
 }
 
@@ -726,6 +698,12 @@ EquivalenceResult apply_answer_rules(std::string_view predicted, std::string_vie
       return std::nullopt;
     };
     bool labelled = (has_labels(p) || has_labels(g)) && p.items.size() >= 2;
+    // Named values against a bare list, when the part that asks names none of them.
+    bool unasked = (names_unasked(p, cues) && no_labels(g)) || (names_unasked(g, cues) && no_labels(p));
+    if (labelled && unasked &&
+        any_order_equal(values_as_written(p), values_as_written(g), compare)) {
+      return decided(plain, true, "labels");
+    }
     if (labelled) {
       auto pv = order(p), gv = order(g);
       if (pv && gv) return decided(plain, in_order_equal(*pv, *gv, compare), "labels");
@@ -764,6 +742,14 @@ EquivalenceResult apply_answer_rules(std::string_view predicted, std::string_vie
   }
   if (rounds_to_gold(predicted, gold)) return decided(plain, true, "rounding");
   if (same_after_renaming(predicted, gold, compare)) return decided(plain, true, "rename");
+  if (chain_matches_list(predicted, gold, compare)) return decided(plain, true, "chain");
+  if (!cues.fraction_letters.empty() && fraction_matches_pair(predicted, gold, compare)) {
+    return decided(plain, true, "fraction");
+  }
+  if (expression_solves_equation(predicted, gold, compare) ||
+      expression_solves_equation(gold, predicted, compare)) {
+    return decided(plain, true, "equation");
+  }
   return plain;
 }
 

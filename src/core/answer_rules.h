@@ -3,9 +3,10 @@
 // answer inside a sentence or behind labels ("Alice wins.", "Max: 9, Min: 2",
 // "3 apples and 5 pears"), the order a question asks for, a stated precision
 // ("to the nearest hundredth"), a gold decimal's own precision ("6.46" for
-// "\frac{84}{13}") and a renamed variable ("f(z) = z" for "f(x) = x"). Rewrites that need
-// no question (repeating decimals, empty sets, assignments, units, ratios, set-builder
-// sets, Unicode) live in latex_normalize.h and latex_forms.h.
+// "\frac{84}{13}"), a renamed variable ("f(z) = z" for "f(x) = x"), an ordering chain
+// against a list and an equation against an expression. Rewrites that need no question
+// (repeating decimals, empty sets, assignments, units, ratios, set-builder sets, Unicode,
+// "infinitely many") live in latex_normalize.h and latex_forms.h.
 //
 // All functions are pure and thread-safe; work is linear in the input sizes plus a bounded
 // number of answer comparisons. They never throw except std::bad_alloc.
@@ -39,6 +40,9 @@ struct QuestionCues {
   // The words of the part that asks, in order of first appearance: the order in which
   // labelled values are asked for ("if y = 2x, find x and y": x, then y).
   std::vector<std::string> asked_words;
+  // The answer is a fraction named by two letters the part that asks asks for
+  // ("determine integers m and n for which ... = \frac{m}{n}"): "mn", else empty.
+  std::string fraction_letters;
 };
 
 // Reads `question` (may be empty). The part that asks is the text from the first
@@ -61,9 +65,18 @@ using AnswerComparer = std::function<EquivalenceResult(std::string_view, std::st
 //    other measure (a length, an area, a time...);
 //  - "precision": both rounded to the precision the question states;
 //  - "rounding": the gold answer is a decimal and `predicted` an exact value (no decimal)
-//    that rounds to it at the gold's decimal places (never a looser tolerance);
+//    that rounds to it at the gold's decimal places, or with four significant digits or
+//    more is cut off to it (never a looser tolerance);
 //  - "rename": each side has one variable, named differently, and one defines a function
-//    of it ("f(z) = z") or both are \pi families in k, m or n ("n\pi" for "k\pi").
+//    of it ("f(z) = z") or both are \pi families in k, m or n ("n\pi" for "k\pi");
+//  - "chain": an ordering "b < a < d < c" against the list "b, a, d, c" (answer_forms.h);
+//  - "equation": an equation against the expression of the one variable it defines
+//    ("-4x^2 + 4x - 2" for "y + 1 = -(2x - 1)^2"; answer_forms.h);
+//  - "fraction": the fraction "\frac{221}{8}" against the pair "221, 8" when the question
+//    asks for the two letters of a fraction it writes (QuestionCues::fraction_letters).
+// "labels" also takes named values against a bare list in any order when the question
+// names them but the part that asks does not ("Paolo: 18, Qing: 14, Rayna: 7" for
+// "7, 14, 18" when it asks "Determine their ages.").
 // The order and labels rules decide even against an "equal" plain verdict when the
 // question fixes the order; the others only turn "not equal" into "equal". Each rule is
 // symmetric in its two answers except "rounding", which reads the gold's digits.

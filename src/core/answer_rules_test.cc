@@ -48,6 +48,23 @@ constexpr const char* kTransformed =
 constexpr const char* kTournament =
     "In a round-robin chess tournament without draws, how many participants must there be "
     "for every player to finish with the same number of points?";
+constexpr const char* kOrdering =
+    "If $a=\\sin(\\sin 2013^\\circ)$, $b=\\sin(\\cos 2013^\\circ)$, $c=\\cos(\\sin 2013^\\circ)$ and "
+    "$d=\\cos(\\cos 2013^\\circ)$, then the order from smallest to largest of $a$, $b$, $c$ and $d$ "
+    "is \\_\\_\\_.";
+constexpr const char* kLocus =
+    "Find the equation of the locus of the midpoint of the chord cut from the parabola "
+    "$y = -2x^2$.";
+constexpr const char* kZeros = "How many zeros does $f(x) = \\cos(\\log x)$ have on $0 < x < 1$?";
+constexpr const char* kAges =
+    "Qing is twice as old as Rayna. Qing is 4 years younger than Paolo. The average age of "
+    "Paolo, Qing and Rayna is 13. Determine their ages.";
+constexpr const char* kAgesNamed =
+    "Qing is twice as old as Rayna. Qing is 4 years younger than Paolo. The average age of "
+    "the three is 13. Find the ages of Paolo, Qing and Rayna.";
+constexpr const char* kFraction =
+    "Without using a calculator, determine positive integers $m$ and $n$ for which "
+    "$\\sin^6 1^\\circ + \\sin^6 2^\\circ + \\cdots + \\sin^6 89^\\circ = \\frac{m}{n}$.";
 
 struct RulePair {
   const char* question;
@@ -373,6 +390,63 @@ const RulePair kRulePairs[] = {
     {kTournament, "\\text{No odd number of participants}", "odd", false},
     // A "\t" that became a tab when the answer was written to JSON.
     {kTournament, "\x09" "ext{Any odd number of participants}", "odd", true},
+
+    // An ordering as a chain of inequalities against the list of its terms.
+    {kOrdering, "b, a, d, c", "b < a < d < c", true},
+    {kOrdering, "b, a, d, c", "b<a<d<c", true},
+    {kNone, "c, d, a, b", "c > d > a > b", true},
+    {kOrdering, "a, b, d, c", "b < a < d < c", false},
+    {kOrdering, "c, d, a, b", "b < a < d < c", false},
+    {kOrdering, "b, a, d", "b < a < d < c", false},
+    {kOrdering, "b, a, d, c", "b < a \\le d < c", false},
+    {kOrdering, "b, a, d, c", "b < a > d < c", false},
+
+    // An equation against the expression of the one variable it defines.
+    {kLocus, "-4x^2 + 4x - 2", "y + 1 = - (2x - 1)^2.", true},
+    {kLocus, "-4x^2 + 4x - 1", "y + 1 = - (2x - 1)^2.", false},
+    {kLocus, "-4x^2 + 4x - 2", "y^2 + 1 = - (2x - 1)^2", false},
+    {kNone, "\\frac{6 - 2x}{3}", "2x + 3y = 6", true},
+    {kNone, "6 - 2x", "2x + 3y = 6", false},
+    {kNone, "\\sqrt{1 - x^2}", "x^2 + y^2 = 1", false},
+    {kNone, "z + 1", "y = x + 1", false},
+    {kNone, "x + 1", "y + z = x + 1", false},
+    {kNone, "f(n) = n^2", "f(n) = n", false},
+    {kNone, "n^2", "f(n) = n", false},
+
+    // "Infinitely many" is no end to a count.
+    {kZeros, "\\infty", "$\\text{infinitely many}$", true},
+    {kZeros, "\\infty", "Infinitely many zeros.", true},
+    {kNone, "+\\infty", "\\text{infinite}", true},
+    {kZeros, "\\infty", "\\text{finitely many}", false},
+    {kZeros, "0", "\\text{infinitely many}", false},
+    {kZeros, "-\\infty", "\\text{infinitely many}", false},
+    {kZeros, "\\infty", "\\text{infinitely many, but not on } (0, 1)", false},
+
+    // Named values against a bare list, when the question asks for them without names.
+    {kAges, "Paolo: 18, Qing: 14, Rayna: 7", "7,14,18", true},
+    {kAges, "Paolo: 18, Qing: 14, Rayna: 8", "7,14,18", false},
+    {kAges, "Paolo: 18, Qing: 14", "7,14,18", false},
+    {kAgesNamed, "Paolo: 18, Qing: 14, Rayna: 7", "18, 14, 7", true},
+    {kAgesNamed, "Paolo: 18, Qing: 14, Rayna: 7", "7,14,18", false},
+    {kAges, "Paolo: 18, Qing: 14, Rayna: 7", "Paolo: 7, Qing: 14, Rayna: 18", false},
+
+    // A fraction against the numerator and denominator the question asks for.
+    {kFraction, "\\dfrac{221}{8}", "$221,$8$", true},
+    {kFraction, "221/8", "221, 8", true},
+    {kFraction, "m = 221, n = 8", "\\frac{221}{8}", true},
+    {kFraction, "\\frac{221}{8}", "8, 221", false},
+    {kFraction, "\\frac{221}{8}", "221, 9", false},
+    {kFraction, "\\frac{442}{16}", "221, 8", false},
+    {kFraction, "\\frac{221}{8}", "221, 8, 1", false},
+    {kNone, "\\frac{221}{8}", "221, 8", false},
+    {kXY, "\\frac{221}{8}", "221, 8", false},
+
+    // Floors and ceilings of expressions with variables.
+    {kNone, "\\left\\lceil \\dfrac{n}{2} \\right\\rceil + 1", "$\\lceil n / 2\\rceil+1$", true},
+    {kNone, "\\lfloor \\frac{n+1}{2} \\rfloor", "\\lfloor \\frac{1}{2} + \\frac{n}{2} \\rfloor", true},
+    {kNone, "\\lceil \\frac{n}{2} \\rceil", "\\lfloor \\frac{n}{2} \\rfloor + 1", false},
+    {kNone, "\\lceil \\frac{n}{2} \\rceil", "\\lceil \\frac{n+1}{2} \\rceil", false},
+    {kNone, "\\lceil \\frac{n}{2} \\rceil + 1", "\\lceil \\frac{n}{2} \\rceil", false},
 };
 
 struct DirectedPair {
@@ -382,8 +456,8 @@ struct DirectedPair {
 };
 
 // Rounded decimals: a gold decimal asks for its own digits, so an exact answer that rounds
-// to it is right; a decimal answer against an exact gold keeps the strict comparison
-// (3.14 is not \pi).
+// to it (or, at four digits or more, is cut off to it) is right; a decimal answer against
+// an exact gold keeps the strict comparison (3.14 is not \pi).
 const DirectedPair kGoldDecimalPairs[] = {
     {"\\frac{84}{13}", "6.46", true},
     {"\\dfrac{84}{13}\\text{ days}", "6.46", true},
@@ -393,15 +467,21 @@ const DirectedPair kGoldDecimalPairs[] = {
     {"\\frac{2}{3}", "0.667", true},
     {"\\frac{84}{13}", "6.47", false},
     {"\\frac{84}{13}", "6.45", false},
-    {"17 + 10\\sqrt{6}", "41.494", false},  // 41.4949 truncated, not rounded
-    {"\\pi", "3.15", false},
+    {"17 + 10\\sqrt{6}", "41.494", true},  // 41.4949 cut off at five digits
+    {"\\pi", "3.141", true},                // ... and at four
+    {"6 \\frac{1}{64}", "6.02", true},      // 6.015625 rounded
+    {"6 \\frac{1}{64}", "6.01", false},     // cut off at three digits only
     {"\\frac{2}{3}", "0.666", false},
+    {"12\\pi", "37.6", false},
+    {"17 + 10\\sqrt{6}", "41.493", false},
+    {"\\pi", "3.140", false},
+    {"\\pi", "3.15", false},
     {"\\frac{2}{3}", "-0.667", false},
     {"\\frac{84}{13}", "6.5", false},  // two significant digits: "6.5" may be exact
     {"2\\sqrt{5}", "4.5", false},
 };
 
-TEST(RoundedDecimals, GoldDecimalAcceptsExactValuesThatRoundToIt) {
+TEST(RoundedDecimals, GoldDecimalAcceptsExactValuesThatRoundOrCutToIt) {
   for (const DirectedPair& p : kGoldDecimalPairs) {
     EXPECT_EQ(check_equivalence(p.predicted, p.gold).equivalent, p.equivalent)
         << "predicted: " << p.predicted << "\ngold: " << p.gold;
@@ -437,6 +517,9 @@ TEST(AnswerRules, TheDecidingRuleIsNamed) {
   EXPECT_STREQ(check_equivalence("4.517", "4.52", kHundredthKg).rule, "precision");
   EXPECT_STREQ(check_equivalence("\\frac{84}{13}", "6.46").rule, "rounding");
   EXPECT_STREQ(check_equivalence("f(z) = z", "f(x) = x").rule, "rename");
+  EXPECT_STREQ(check_equivalence("b, a, c", "b < a < c").rule, "chain");
+  EXPECT_STREQ(check_equivalence("1 - x", "x + y = 1").rule, "equation");
+  EXPECT_STREQ(check_equivalence("221/8", "221, 8", kFraction).rule, "fraction");
   EXPECT_STREQ(check_equivalence("5", "5", kAngle).rule, "");
 }
 

@@ -242,15 +242,48 @@ std::string free_letters(std::string_view s) {
 }
 
 std::string rename_letter(std::string_view s, char from, char to) {
-  std::string out(s);
-  for (size_t i = 0; i < out.size(); ++i) {
-    if (out[i] == '\\') {
-      while (i + 1 < out.size() && is_alpha(out[i + 1])) ++i;
+  return substitute_letter(s, from, std::string_view(&to, 1));
+}
+
+std::string substitute_letter(std::string_view s, char from, std::string_view text,
+                              size_t* count) {
+  std::string out;
+  out.reserve(s.size());
+  size_t replaced = 0;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '\\') {  // a command name is no variable
+      size_t j = i + 1;
+      while (j < s.size() && is_alpha(s[j])) ++j;
+      out.append(s.substr(i, j - i));
+      i = j - 1;
       continue;
     }
-    if (out[i] == from) out[i] = to;
+    if (s[i] == from) {
+      out.append(text);
+      ++replaced;
+    } else {
+      out += s[i];
+    }
   }
+  if (count) *count = replaced;
   return out;
+}
+
+bool rewrite_infinity_words(std::string& s) {
+  std::string_view v = trim(s);
+  if (v.size() < 8 || v.size() > 40) return false;
+  std::string lower;
+  for (char c : v) lower += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+  while (!lower.empty() && (lower.back() == '.' || lower.back() == ' ')) lower.pop_back();
+  bool infinite = lower == "infinite" || lower == "infinity" || lower == "infinitely many";
+  if (!infinite && starts_with(lower, "infinitely many ")) {
+    std::string_view noun = std::string_view(lower).substr(16);
+    infinite = !noun.empty() &&
+               std::all_of(noun.begin(), noun.end(), [](char c) { return is_alpha(c); });
+  }
+  if (!infinite) return false;
+  s = "\\infty";
+  return true;
 }
 
 }  // namespace s1

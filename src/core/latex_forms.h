@@ -1,8 +1,8 @@
 // Rewrites of whole-answer notations that normalize_answer() (latex_normalize.h) applies,
 // each turning one way of writing an answer into the form the comparison reads:
-// Unicode and HTML math, set-builder sets, ratios, ordinals, "\approx" trailers and
-// qualifiers ("for all x", "k \in \mathbb{Z}"). Also the free letters of an answer and
-// renaming one, for the answer rules (answer_rules.h).
+// Unicode and HTML math, set-builder sets, ratios, ordinals, "\approx" trailers,
+// qualifiers ("for all x", "k \in \mathbb{Z}") and "infinitely many". Also the free letters
+// of an answer and renaming one, for the answer rules (answer_rules.h).
 //
 // All functions are pure and thread-safe, linear in the input size; they never throw
 // except std::bad_alloc.
@@ -51,5 +51,15 @@ std::string free_letters(std::string_view s);
 
 // `s` with the variable letter `from` (as free_letters() finds it) replaced by `to`.
 std::string rename_letter(std::string_view s, char from, char to);
+
+// `s` with each occurrence of the variable letter `from` replaced by `text` (put in
+// parentheses by the caller when it needs them); `count` receives the number replaced.
+std::string substitute_letter(std::string_view s, char from, std::string_view text,
+                              size_t* count = nullptr);
+
+// An answer in words that says there is no end to a count as "\infty": "infinitely many",
+// "infinitely many solutions" (one more word), "infinite", "infinity" (any case, the whole
+// answer). Runs after text wrappers are removed. Returns whether it did.
+bool rewrite_infinity_words(std::string& s);
 
 }  // namespace s1

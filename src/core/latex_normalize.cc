@@ -669,6 +669,7 @@ std::string normalize_answer(std::string_view latex, bool strip_variable) {
   remove_empty_superscripts(s);
   replace_all(s, "\\$", "");
   s.erase(std::remove(s.begin(), s.end(), '$'), s.end());
+  rewrite_infinity_words(s);
   drop_approx_trailer(s);
   drop_qualifiers(s);
   rewrite_set_builder(s);

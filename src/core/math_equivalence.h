@@ -40,7 +40,8 @@ struct EquivalenceResult {
   // then the normalised-string comparison.
   bool budget_exceeded = false;
   // The answer rule that decided (answer_rules.h): "order", "labels", "sentence", "angle",
-  // "precision", "rounding", "rename"; "" when the plain comparison did.
+  // "precision", "rounding", "rename", "chain", "equation"; "" when the plain comparison
+  // did.
   const char* rule = "";
   // Both answers are plain numbers (no symbols, no structure): a verdict an LLM judge is
   // not asked to revisit.
@@ -55,8 +56,8 @@ struct EquivalenceResult {
 // exactly, a decimal against an exact value to a relative 1e-4 (3.14 is not \pi),
 // "50%" as 0.5 or 50, expressions symbolically; then the answer rules that need no
 // question (answer_rules.h: a sentence or labels around the answer, a degree mark against
-// \pi, a gold decimal's own precision, a renamed variable). Deterministic; never
-// throws except std::bad_alloc.
+// \pi, a gold decimal's own precision, a renamed variable, an ordering chain, an equation
+// against the expression it defines). Deterministic; never throws except std::bad_alloc.
 EquivalenceResult check_equivalence(std::string_view predicted, std::string_view gold,
                                     const EquivalenceOptions& options = {});
 

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <map>
 #include <mutex>
+#include <sstream>
 #include <string>
 
 namespace s1 {
@@ -53,6 +54,27 @@ double magnitude(const numeric& n) {
   numeric a = GiNaC::abs(n);
   if (a.is_rational() && numeric_bits(a) > 1000) return HUGE_VAL;
   return a.to_double();
+}
+
+// An upper estimate of the number of terms expand() would produce.
+double expanded_terms(const ex& e) {
+  if (is_a<GiNaC::add>(e)) {
+    double total = 0;
+    for (size_t i = 0; i < e.nops(); ++i) total += expanded_terms(e.op(i));
+    return total;
+  }
+  if (is_a<GiNaC::mul>(e)) {
+    double total = 1;
+    for (size_t i = 0; i < e.nops(); ++i) total = std::min(1e12, total * expanded_terms(e.op(i)));
+    return total;
+  }
+  if (is_a<GiNaC::power>(e) && is_a<numeric>(e.op(1)) && ex_to<numeric>(e.op(1)).is_integer()) {
+    double base = expanded_terms(e.op(0));
+    double n = std::fabs(ex_to<numeric>(e.op(1)).to_double());
+    if (base <= 1) return 1;
+    return std::min(1e12, std::pow(base, std::min(n, 40.0)));
+  }
+  return 1;
 }
 
 class Converter {
@@ -114,6 +136,23 @@ class Converter {
     numeric value(digits.c_str());
     if (places > 0) value = value / numeric(10).power(numeric(static_cast<long>(places)));
     return value;
+  }
+
+  bool has_symbol(const ex& x) const {
+    return std::any_of(symbols_.begin(), symbols_.end(),
+                       [&x](const auto& entry) { return x.has(entry.second); });
+  }
+
+  // The floor or ceiling of an expression with variables as an unknown of its own, named
+  // after its expanded argument: "\lceil n/2 \rceil" and "\lceil \frac{n}{2} \rceil" are the
+  // same unknown, "\lfloor n/2 \rfloor" another. (Evaluated at the non-integer sample
+  // points instead, a floor plus one would pass for a ceiling.)
+  ex rounded_symbol(const std::string& f, const ex& x) {
+    if (expanded_terms(x) >= kMaxExpandedTerms) throw WorkBudgetExceeded("argument too large");
+    budget_.charge(static_cast<int64_t>(expanded_terms(x)) + 20);
+    std::ostringstream name;
+    name << f << '(' << x.expand() << ')';
+    return symbol(name.str());
   }
 
   ex symbol(const std::string& name) {
@@ -204,6 +243,7 @@ class Converter {
     }
     if (f == "abs") return GiNaC::abs(x);
     if (f == "floor" || f == "ceil") {
+      if (has_symbol(x)) return rounded_symbol(f, x);
       if (!is_a<numeric>(x) || !ex_to<numeric>(x).is_rational()) {
         throw std::invalid_argument("floor/ceil of a non-rational");
       }
@@ -236,27 +276,6 @@ class Converter {
   WorkBudget& budget_;
   std::map<std::string, GiNaC::symbol>& symbols_;
 };
-
-// An upper estimate of the number of terms expand() would produce.
-double expanded_terms(const ex& e) {
-  if (is_a<GiNaC::add>(e)) {
-    double total = 0;
-    for (size_t i = 0; i < e.nops(); ++i) total += expanded_terms(e.op(i));
-    return total;
-  }
-  if (is_a<GiNaC::mul>(e)) {
-    double total = 1;
-    for (size_t i = 0; i < e.nops(); ++i) total = std::min(1e12, total * expanded_terms(e.op(i)));
-    return total;
-  }
-  if (is_a<GiNaC::power>(e) && is_a<numeric>(e.op(1)) && ex_to<numeric>(e.op(1)).is_integer()) {
-    double base = expanded_terms(e.op(0));
-    double n = std::fabs(ex_to<numeric>(e.op(1)).to_double());
-    if (base <= 1) return 1;
-    return std::min(1e12, std::pow(base, std::min(n, 40.0)));
-  }
-  return 1;
-}
 
 // Evaluates to a number at the working precision, or returns false.
 bool evaluate(const ex& e, numeric& out) {

@@ -27,7 +27,9 @@ struct ScalarTolerance {
 
 // Compares `a` and `b`: equal when their difference simplifies to zero or, with free
 // variables, when they agree at five deterministic pseudo-random points (the same points
-// for every call); without variables the values are compared at 40 digits.
+// for every call); without variables the values are compared at 40 digits. A floor or
+// ceiling of an expression with variables counts as an unknown of its own, named after its
+// argument ("\lceil n/2 \rceil" matches only itself).
 // Returns kUnknown when the expressions cannot be evaluated (e.g. a pole at every point).
 // Limits on literal sizes, exponents, factorials and expansion keep each call short;
 // exceeding them throws WorkBudgetExceeded, as does running out of `budget`.

@@ -1,0 +1,246 @@
+#include "core/answer_forms.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/ascii.h"
+#include "core/latex_forms.h"
+#include "core/latex_normalize.h"
+#include "core/math_equivalence.h"
+#include "core/math_parse.h"
+#include "core/symbolic.h"
+#include "core/work_budget.h"
+
+namespace s1 {
+namespace {
+
+using ascii::is_digit;
+using ascii::starts_with;
+using ascii::trim;
+
+constexpr size_t kMaxTerms = 16;
+
+std::optional<double> value_of(std::string_view raw) {
+  std::string n = normalize_answer(raw);
+  if (n.empty() || n.size() > 200) return std::nullopt;
+  try {
+    WorkBudget budget(5000, std::chrono::milliseconds(1000));
+    MathAnswer a = parse_answer(n, budget);
+    if (a.kind != AnswerKind::kExpr || a.percent) return std::nullopt;
+    return symbolic_value(a.expr, budget);
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
+// `v` rounded to the precision the question states (half away from zero).
+double rounded(double v, const QuestionCues& cues) {
+  int places = cues.decimal_places;
+  if (places < 0) {
+    if (v == 0) return 0;
+    places = cues.significant_figures - 1 - static_cast<int>(std::floor(std::log10(std::fabs(v))));
+  }
+  double scale = std::pow(10.0, places);
+  // The nudge rounds values written exactly at a half ("4.515") away from zero.
+  return std::round(v * scale * (1 + 1e-12)) / scale;
+}
+
+// The decimal places of a plain decimal of three significant digits or more ("6.46",
+// "-0.125"), else -1: "4.5" may well be exact (9/2) rather than rounded. `significant`
+// receives the number of significant digits.
+int rounded_decimal_places(std::string_view normalized, int& significant) {
+  significant = 0;
+  size_t i = !normalized.empty() && normalized[0] == '-' ? 1 : 0;
+  size_t dot = normalized.find('.');
+  if (dot == std::string_view::npos || dot == i || dot + 1 == normalized.size() ||
+      normalized.size() > 18) {
+    return -1;
+  }
+  for (size_t k = i; k < normalized.size(); ++k) {
+    if (k == dot) continue;
+    if (!is_digit(normalized[k])) return -1;
+    if (significant > 0 || normalized[k] != '0') ++significant;
+  }
+  return significant >= 3 ? static_cast<int>(normalized.size() - dot - 1) : -1;
+}
+
+// The pieces of `s` between the top-level positions `at` of a one-character token.
+std::vector<std::string_view> pieces(std::string_view s, const std::vector<size_t>& at) {
+  std::vector<std::string_view> out;
+  size_t start = 0;
+  for (size_t p : at) {
+    out.push_back(trim(s.substr(start, p - start)));
+    start = p + 1;
+  }
+  out.push_back(trim(s.substr(start)));
+  return out;
+}
+
+bool has_relation(std::string_view s) {
+  return s.find_first_of("<>=") != std::string_view::npos || s.find("\\le") != s.npos ||
+         s.find("\\ge") != s.npos || s.find("\\ne") != s.npos;
+}
+
+// The terms of a strict chain "b<a<d<c" (normalised), or nothing.
+std::vector<std::string_view> chain_terms(std::string_view n) {
+  for (std::string_view op : {"<", ">"}) {
+    std::vector<size_t> at = top_level_positions(n, op);
+    if (at.size() < 2 || at.size() >= kMaxTerms) continue;
+    std::vector<std::string_view> terms = pieces(n, at);
+    for (std::string_view t : terms) {
+      // "<=" and mixed relations are no strict chain.
+      if (t.empty() || has_relation(t) || t[0] == '=') return {};
+    }
+    return terms;
+  }
+  return {};
+}
+
+bool chain_against_list(std::string_view chain, std::string_view list,
+                        const AnswerComparer& compare) {
+  if (chain.find_first_of("<>") == std::string_view::npos && chain.find("\\lt") == chain.npos &&
+      chain.find("\\gt") == chain.npos) {
+    return false;
+  }
+  std::string c = normalize_answer(chain, false), l = normalize_answer(list, false);
+  std::vector<std::string_view> terms = chain_terms(c);
+  if (terms.empty() || has_relation(l)) return false;
+  std::vector<std::string_view> items = pieces(l, top_level_positions(l, ","));
+  if (items.size() != terms.size()) return false;
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (items[i].empty() || !compare(items[i], terms[i]).equivalent) return false;
+  }
+  return true;
+}
+
+// "221" and "8" of "\frac{221}{8}" or "221/8" (normalised), or false.
+bool integer_fraction(std::string_view n, std::string_view& num, std::string_view& den) {
+  auto digits = [](std::string_view d) {
+    return !d.empty() && d.size() <= 18 && std::all_of(d.begin(), d.end(), is_digit);
+  };
+  if (starts_with(n, "\\frac{") && n.back() == '}') {
+    size_t close = matching_brace(n, 5);
+    if (close == std::string_view::npos || close + 1 >= n.size() || n[close + 1] != '{' ||
+        matching_brace(n, close + 1) != n.size() - 1) {
+      return false;
+    }
+    num = n.substr(6, close - 6);
+    den = n.substr(close + 2, n.size() - close - 3);
+  } else {
+    size_t slash = n.find('/');
+    if (slash == std::string_view::npos) return false;
+    num = n.substr(0, slash);
+    den = n.substr(slash + 1);
+  }
+  return digits(num) && digits(den);
+}
+
+bool fraction_against_pair(std::string_view fraction, std::string_view pair,
+                           const AnswerComparer& compare) {
+  std::string f = normalize_answer(fraction), p = normalize_answer(pair);
+  std::string_view num, den;
+  if (!integer_fraction(f, num, den)) return false;
+  std::vector<size_t> commas = top_level_positions(p, ",");
+  if (commas.size() != 1) return false;
+  std::vector<std::string_view> items = pieces(p, commas);
+  return compare(items[0], num).equivalent && compare(items[1], den).equivalent;
+}
+
+}  // namespace
+
+std::string fraction_letters(std::string_view question, const std::vector<std::string>& asked_words) {
+  auto asked = [&asked_words](char c) {
+    return std::find(asked_words.begin(), asked_words.end(), std::string(1, c)) != asked_words.end();
+  };
+  for (size_t at = question.find("frac{"); at != std::string_view::npos;
+       at = question.find("frac{", at + 1)) {  // \frac, \dfrac, \tfrac
+    std::string_view rest = question.substr(at + 5);
+    if (rest.size() >= 5 && ascii::is_alpha(rest[0]) && rest[1] == '}' && rest[2] == '{' &&
+        ascii::is_alpha(rest[3]) && rest[4] == '}' && rest[0] != rest[3] && asked(rest[0]) &&
+        asked(rest[3])) {
+      return {rest[0], rest[3]};
+    }
+  }
+  return {};
+}
+
+bool fraction_matches_pair(std::string_view a, std::string_view b, const AnswerComparer& compare) {
+  return fraction_against_pair(a, b, compare) || fraction_against_pair(b, a, compare);
+}
+
+bool same_at_precision(std::string_view a, std::string_view b, const QuestionCues& cues) {
+  auto va = value_of(a), vb = value_of(b);
+  if (!va || !vb || !std::isfinite(*va) || !std::isfinite(*vb)) return false;
+  double ra = rounded(*va, cues), rb = rounded(*vb, cues);
+  return std::fabs(ra - rb) <= 1e-9 * std::max({1.0, std::fabs(ra), std::fabs(rb)});
+}
+
+bool rounds_to_gold(std::string_view predicted, std::string_view gold) {
+  if (gold.find('.') == std::string_view::npos) return false;
+  std::string g = normalize_answer(gold);
+  QuestionCues places;
+  int significant = 0;
+  places.decimal_places = rounded_decimal_places(g, significant);
+  if (places.decimal_places < 0) return false;
+  std::string p = normalize_answer(predicted);
+  if (p.empty() || p.size() > 200 || p.find('.') != std::string::npos) return false;
+  auto exact = value_of(p), decimal = value_of(g);
+  if (!exact || !decimal || !std::isfinite(*exact) || std::fabs(*exact) > 1e12) return false;
+  auto same = [&decimal](double r) {
+    return std::fabs(r - *decimal) <= 1e-9 * std::max(1.0, std::fabs(r));
+  };
+  if (same(rounded(*exact, places))) return true;
+  // Cut off at the gold's last digit ("41.494" for 41.4949...) only with four significant
+  // digits or more: "37.6" is not 12\pi (37.699).
+  double scale = std::pow(10.0, places.decimal_places);
+  return significant >= 4 && same(std::trunc(*exact * scale * (1 + 1e-12)) / scale);
+}
+
+bool chain_matches_list(std::string_view a, std::string_view b, const AnswerComparer& compare) {
+  return chain_against_list(a, b, compare) || chain_against_list(b, a, compare);
+}
+
+bool expression_solves_equation(std::string_view expression, std::string_view equation,
+                                const AnswerComparer& compare) {
+  if (equation.find('=') == std::string_view::npos ||
+      expression.find('=') != std::string_view::npos) {
+    return false;
+  }
+  std::string e = normalize_answer(expression), q = normalize_answer(equation, false);
+  if (e.empty() || has_relation(e) || !top_level_positions(e, ",").empty()) return false;
+  std::vector<size_t> at = top_level_positions(q, "=");
+  if (at.size() != 1 || !top_level_positions(q, ",").empty()) return false;
+  std::string_view lhs = trim(std::string_view(q).substr(0, at[0]));
+  std::string_view rhs = trim(std::string_view(q).substr(at[0] + 1));
+  if (lhs.empty() || rhs.empty() || has_relation(lhs) || has_relation(rhs)) return false;
+  std::string e_letters = free_letters(e), q_letters = free_letters(q);
+  std::string missing;
+  for (char c : q_letters) {
+    if (e_letters.find(c) == std::string::npos) missing += c;
+  }
+  for (char c : e_letters) {
+    if (q_letters.find(c) == std::string::npos) return false;
+  }
+  if (missing.size() != 1) return false;
+  const char v = missing[0];
+  const std::string put = "(" + e + ")";
+  size_t left = 0, right = 0;
+  std::string l = substitute_letter(lhs, v, put, &left);
+  std::string r = substitute_letter(rhs, v, put, &right);
+  if (left + right != 1) return false;
+  // The letter to the first power ("y^2" no), and no function name ("f(n) = n").
+  for (const std::string& side : {l, r}) {
+    size_t at = side.find(put);
+    if (at != std::string::npos && at + put.size() < side.size() &&
+        (side[at + put.size()] == '^' || side[at + put.size()] == '(')) {
+      return false;
+    }
+  }
+  return compare(l, r).equivalent;
+}
+
+}  // namespace s1

@@ -1,0 +1,54 @@
+// Comparisons behind the answer rules (answer_rules.h) that need at most the precision a
+// question states: values at a stated precision or at a gold decimal's own digits, an
+// ordering written as a chain of inequalities against the list of its terms, and an
+// equation against the expression of the variable it defines.
+//
+// All functions are pure and thread-safe; work is linear in the input sizes plus a bounded
+// number of comparisons through `compare`. They never throw except std::bad_alloc.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/answer_rules.h"
+
+namespace s1 {
+
+// Whether `a` and `b`, plain values, agree when both are rounded (half away from zero) to
+// the decimal places or significant figures `cues` states.
+bool same_at_precision(std::string_view a, std::string_view b, const QuestionCues& cues);
+
+// "\frac{84}{13}" for the gold answer "6.46": a gold decimal of three significant digits or
+// more asks for the digits it has, and an exact value (no decimal in it) that rounds to it
+// at those digits, or with four significant digits or more is cut off there ("41.494" for
+// 17 + 10\sqrt{6} = 41.4949...), is that answer. Never a looser tolerance; "6.5" (two
+// digits) may be exact and is left alone.
+bool rounds_to_gold(std::string_view predicted, std::string_view gold);
+
+// "b < a < d < c" against "b, a, d, c": a chain of three terms or more joined by one strict
+// relation ("<" throughout or ">" throughout) lists its terms in the order written; the
+// other answer, a list of as many items without relations, equals it item by item.
+// Symmetric in its two answers.
+bool chain_matches_list(std::string_view a, std::string_view b, const AnswerComparer& compare);
+
+// "-4x^2 + 4x - 2" against "y + 1 = -(2x - 1)^2": `equation` has one "=" and one letter
+// that `expression` (no "=", no relation, no list) lacks; that letter occurs once, neither
+// raised to a power nor applied as a function ("f(n)"), and every letter of `expression`
+// occurs in `equation`. They agree when the
+// equation holds with the expression put in for that letter. Not symmetric: the caller
+// tries both ways.
+bool expression_solves_equation(std::string_view expression, std::string_view equation,
+                                const AnswerComparer& compare);
+
+// The two letters of a fraction `question` writes ("\frac{m}{n}", "\dfrac{m}{n}") when both are
+// among `asked_words` (the words of the part that asks), e.g. "mn"; else "".
+std::string fraction_letters(std::string_view question,
+                             const std::vector<std::string>& asked_words);
+
+// "\frac{221}{8}" against "221, 8": a fraction of two integers (no sign, written with
+// \frac or "/") against a list of two items equal to its numerator and denominator in
+// order. Symmetric in its two answers; the caller checks the question asks for the pair.
+bool fraction_matches_pair(std::string_view a, std::string_view b, const AnswerComparer& compare);
+
+}  // namespace s1
