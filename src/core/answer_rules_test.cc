@@ -356,6 +356,11 @@ const RulePair kRulePairs[] = {
     {kNone, "g(x) = x^2 - 2x + 2", "x^2 - 2x + 3", false},
     {kNone, "\\[ f(x) = x + 1 \\]", "x + 1", true},
     {kNone, "\\[ f(x) = x + 1 \\]", "x - 1", false},
+    // A body with \left( or \angle is a body ("le" inside a command is no inequality);
+    // one with \le or \ge is a condition, not a definition.
+    {kNone, "g(x) = \\left(x + 1\\right)^2", "(x+1)^2", true},
+    {kNone, "g(x) = \\left(x + 1\\right)^2", "(x+2)^2", false},
+    {kNone, "g(x) = x \\le 3", "x", false},
     {kNone, "f(x) = 1 \\text{ for all } x \\in \\mathbb{Q}_{>0}", "f(x)=1", true},
     {kNone, "f(x) = 2 \\text{ for all } x", "f(x)=1", false},
     {kNone, "x = k\\pi", "n\\pi", true},

@@ -373,6 +373,21 @@ std::vector<std::string_view> leading_variable_tuple(std::string_view v, size_t&
   return vars;
 }
 
+// Whether `v` holds \le, \leq, \ge, \geq, \leqslant or \geqslant as a whole command
+// (not the start of \left or \geometry).
+bool has_inequality_command(std::string_view v) {
+  for (size_t at = v.find('\\'); at != std::string_view::npos; at = v.find('\\', at + 1)) {
+    size_t end = at + 1;
+    while (end < v.size() && std::isalpha(static_cast<unsigned char>(v[end]))) ++end;
+    const std::string_view name = v.substr(at + 1, end - at - 1);
+    if (name == "le" || name == "leq" || name == "ge" || name == "geq" || name == "leqslant" ||
+        name == "geqslant") {
+      return true;
+    }
+  }
+  return false;
+}
+
 // The body of a function definition "f(x) = x + 1" (a named function of one variable),
 // or empty.
 std::string_view function_body(std::string_view v) {
@@ -387,8 +402,7 @@ std::string_view function_body(std::string_view v) {
   if (!starts_with(rest, "=")) return {};
   std::string_view body = trim(rest.substr(1));
   if (body.find('=') != std::string_view::npos || body.find('<') != std::string_view::npos ||
-      body.find('>') != std::string_view::npos || body.find("\le") != std::string_view::npos ||
-      body.find("\ge") != std::string_view::npos) {
+      body.find('>') != std::string_view::npos || has_inequality_command(body)) {
     return {};
   }
   return body;
