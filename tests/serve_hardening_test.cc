@@ -7,6 +7,8 @@
 #include <poll.h>
 
 #include <atomic>
+#include <fstream>
+#include <iterator>
 #include <mutex>
 #include <random>
 #include <thread>
@@ -17,6 +19,8 @@ namespace s1 {
 namespace {
 
 using nlohmann::json;
+using test::http_post;
+using test::RawClient;
 using test::ServerProcess;
 using Clock = std::chrono::steady_clock;
 
@@ -38,39 +42,6 @@ std::string wait_idle(const ServerProcess& server, int timeout_s = 20) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   return text;
-}
-
-// A raw TCP connection to the server, for clients that httplib would not imitate.
-class RawClient {
- public:
-  explicit RawClient(int port) {
-    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(static_cast<uint16_t>(port));
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (fd_ < 0 || ::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-      throw std::runtime_error("cannot connect");
-    }
-  }
-  RawClient(const RawClient&) = delete;
-  RawClient& operator=(const RawClient&) = delete;
-  ~RawClient() { close(); }
-  bool send(const std::string& bytes) {
-    return ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(bytes.size());
-  }
-  void close() {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = -1;
-  }
-
- private:
-  int fd_ = -1;
-};
-
-std::string http_post(const std::string& path, const std::string& body) {
-  return "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n" +
-         "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
 }
 
 // A chat request that thinks for `think` tokens: every way to end thinking early is
@@ -205,8 +176,8 @@ TEST(ServeHardening, SilentConnectionsTimeOutAtTheConnectionLimit) {
   ServerProcess server(
       test::s1_serve_argv({"--parallel", "1", "--max-connections", "4", "--timeout", "2"}), 0,
       test::temp_dir() + "/hard-limit.log");
-  // Four silent connections take every thread; /health waits in the backlog until the
-  // read timeout ends them, instead of for ever.
+  // Four silent connections take every thread; /health is answered on a connection kept
+  // for probes, and the silent ones end at the request deadline (2 s), not for ever.
   std::vector<std::unique_ptr<RawClient>> silent;
   for (int i = 0; i < 4; ++i) {
     silent.push_back(std::make_unique<RawClient>(server.port()));
@@ -303,6 +274,82 @@ TEST(ServeHardening, SigtermAnswersQueuedClientsAndEndsRunningStreams) {
   }
   EXPECT_EQ(ended, 2);
   EXPECT_EQ(refused, 4);
+}
+
+// SIGTERM while a 7 MB text is tokenized (seconds of work that cannot be interrupted):
+// its client and a /health probe get 503, not a closed connection, and the server exits
+// within the grace (+ 1 s; the bound leaves room for a loaded machine) without waiting
+// for the tokenizer.
+TEST(ServeHardening, SigtermDuringALargeTokenizeAnswersEveryone) {
+  const double grace = 2.0;
+  const std::string log = test::temp_dir() + "/hard-sigterm-tokenize.log";
+  ServerProcess server(test::s1_serve_argv({"--parallel", "1", "-c", "8192", "--shutdown-grace", "2"}), 0, log);
+  // A stream that runs past the grace keeps the server draining (and listening) meanwhile.
+  std::atomic<int> started{0};
+  StreamOutcome running;
+  std::thread streamer([&] { running = stream_chat(server, long_chat(6000, true), &started); });
+  std::string huge(7 << 20, 'x');
+  for (size_t i = 0; i < huge.size(); i += 7) huge[i] = ' ';
+  int tokenize_status = -1;
+  std::string tokenize_body, tokenize_error;
+  std::thread tokenizer([&] {
+    auto c = server.client(60);
+    auto r = c.Post("/tokenize", json{{"content", huge}}.dump(), "application/json");
+    if (r) {
+      tokenize_status = r->status;
+      tokenize_body = r->body;
+    } else {
+      tokenize_error = httplib::to_string(r.error());
+    }
+  });
+  const auto deadline = Clock::now() + std::chrono::seconds(30);
+  while (Clock::now() < deadline &&
+         (started == 0 || test::metric(test::metrics(server), "s1_preparing") < 1)) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  // (No ASSERT until the threads are joined.)
+  EXPECT_EQ(started.load(), 1);
+  EXPECT_EQ(test::metric(test::metrics(server), "s1_preparing"), 1);
+  const auto t0 = Clock::now();
+  double took = 0;
+  int status = -2;
+  std::thread stopper([&] {
+    status = server.stop();
+    took = std::chrono::duration<double>(Clock::now() - t0).count();
+  });
+  // Once the shutdown began, while the stream keeps it draining.
+  bool draining = false;
+  while (!draining && Clock::now() < t0 + std::chrono::seconds(10)) {
+    std::ifstream in(log);
+    draining = std::string(std::istreambuf_iterator<char>(in), {}).find("shutting down") != std::string::npos;
+    if (!draining) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  EXPECT_TRUE(draining);
+  // The line comes just before the shutdown begins: probe until it says so (the stream
+  // keeps the server listening for the 2 s grace).
+  std::string health;
+  for (int i = 0; i < 100 && health.rfind("HTTP/1.1 503", 0) != 0; ++i) {
+    try {
+      RawClient again(server.port());
+      again.send("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+      health = again.receive(10);
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    } catch (const std::exception& e) {
+      health = e.what();
+      break;
+    }
+  }
+  stopper.join();
+  tokenizer.join();
+  streamer.join();
+  EXPECT_EQ(health.rfind("HTTP/1.1 503", 0), 0u) << health;
+  EXPECT_NE(health.find("shutting_down"), std::string::npos) << health;
+  EXPECT_EQ(tokenize_status, 503) << tokenize_error << tokenize_body.substr(0, 300);
+  EXPECT_NE(tokenize_body.find("shutting_down"), std::string::npos) << tokenize_body.substr(0, 300);
+  EXPECT_EQ(status, 0);
+  EXPECT_LT(took, grace + 3.5);
+  EXPECT_EQ(running.status, 200);
+  EXPECT_TRUE(running.done);
 }
 
 // An upstream that accepts connections and never answers a byte.
@@ -430,14 +477,17 @@ TEST(ServeHardening, RemoteTimeoutsAreFlagsNamedInTheirErrors) {
 
 TEST(ServeHardening, StormThenSigterm) {
   // 64 clients mixing good, malformed, leaving, oversized and empty-ignore-string
-  // requests for a bounded time; then the server must be idle, and a SIGTERM with
-  // requests in flight must end every one of them and the process.
+  // requests for a bounded time, beyond the connection limit, with 8 more trickling
+  // request bodies; /health answers throughout, the tricklers get 408; then the server
+  // must be idle, and a SIGTERM with requests in flight must end every one of them and
+  // the process.
   ServerProcess server(test::s1_serve_argv({"--parallel", "4", "-c", "2048", "--queue", "16",
-                                            "--shutdown-grace", "1"}),
+                                            "--shutdown-grace", "1", "--max-connections", "24",
+                                            "--timeout", "4"}),
                        0, test::temp_dir() + "/hard-storm.log");
   constexpr int kClients = 64;
   const auto storm_end = Clock::now() + std::chrono::seconds(12);
-  std::atomic<int> answered{0}, cut{0}, broken{0};
+  std::atomic<int> answered{0}, cut{0}, broken{0}, timed_out{0}, probes{0};
   std::mutex log_mutex;
   std::string failures;
   auto fail = [&](const std::string& what) {
@@ -446,6 +496,40 @@ TEST(ServeHardening, StormThenSigterm) {
     if (failures.size() < 4000) failures += what + "\n";
   };
   std::vector<std::thread> clients;
+  // Tricklers: a body byte every 200 ms, again as soon as one is cut.
+  for (int i = 0; i < 8; ++i) {
+    clients.emplace_back([&] {
+      const std::string request = http_post("/v1/chat/completions", long_chat(10, false).dump());
+      while (Clock::now() < storm_end) {
+        RawClient raw(server.port());
+        size_t at = request.find("\r\n\r\n") + 5;
+        raw.send(request.substr(0, at));
+        while (!raw.answered() && at < request.size() && Clock::now() < storm_end + std::chrono::seconds(10)) {
+          raw.send(request.substr(at++, 1));
+          std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        }
+        const std::string answer = raw.receive(30);
+        if (answer.rfind("HTTP/1.1 408", 0) == 0) {
+          ++timed_out;
+        } else if (answer.rfind("HTTP/1.1 503", 0) != 0) {  // 503: taken on reserve
+          fail("trickler: " + answer.substr(0, 200));
+        }
+      }
+    });
+  }
+  // A probe that /health answers all along.
+  clients.emplace_back([&] {
+    while (Clock::now() < storm_end) {
+      auto c = server.client(30);
+      auto h = c.Get("/health");
+      if (h && h->status == 200) {
+        ++probes;
+      } else {
+        fail("health: " + (h ? std::to_string(h->status) : httplib::to_string(h.error())));
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    }
+  });
   for (int i = 0; i < kClients; ++i) {
     clients.emplace_back([&, i] {
       std::mt19937 rng(static_cast<unsigned>(i) * 7919u + 3u);
@@ -469,7 +553,7 @@ TEST(ServeHardening, StormThenSigterm) {
           }
         } else if (kind == 1) {  // malformed
           auto r = c.Post("/v1/chat/completions", "{\"messages\": [", "application/json");
-          if (r && r->status == 400) {
+          if (r && (r->status == 400 || r->status == 503)) {  // 503: beyond the connection limit
             ++answered;
           } else {
             fail("malformed: " + (r ? std::to_string(r->status) : httplib::to_string(r.error())));
@@ -513,6 +597,8 @@ TEST(ServeHardening, StormThenSigterm) {
   EXPECT_EQ(broken.load(), 0) << failures;
   EXPECT_GT(answered.load(), kClients);
   EXPECT_GT(cut.load(), 0);
+  EXPECT_GT(timed_out.load(), 0);
+  EXPECT_GT(probes.load(), 0);
   const std::string text = wait_idle(server, 30);
   EXPECT_EQ(test::metric(text, "s1_busy_sequences"), 0) << text;
   EXPECT_EQ(test::metric(text, "s1_kv_cells_used"), 0) << text;

@@ -4,24 +4,34 @@
 #include <stdexcept>
 
 namespace s1::server {
+namespace {
 
-ConnectionPool::ConnectionPool(size_t max_threads, const std::atomic<bool>& stopping)
-    : max_threads_(max_threads), stopping_(stopping) {
+thread_local bool t_on_reserve = false;
+
+}  // namespace
+
+ConnectionPool::ConnectionPool(size_t max_threads, size_t reserve, const std::atomic<bool>& stopping)
+    : max_threads_(max_threads), reserve_(reserve), stopping_(stopping) {
   if (max_threads == 0) throw std::invalid_argument("the connection limit must be at least 1");
 }
 
 ConnectionPool::~ConnectionPool() { shutdown(); }
 
+bool ConnectionPool::on_reserve() { return t_on_reserve; }
+
 EnqueueResult ConnectionPool::enqueue(std::function<void()> fn) {
   std::unique_lock<std::mutex> lock(mutex_);
   auto room = [&] {
-    return stopping_ || shutting_down_ || idle_ > jobs_.size() || threads_.size() < max_threads_;
+    return stopping_ || shutting_down_ || ordinary_ < max_threads_ || reserved_ < reserve_;
   };
   // The stop flag is not ours to notify on: look at it now and then.
   while (!room()) thread_free_.wait_for(lock, std::chrono::milliseconds(100));
-  jobs_.push_back(std::move(fn));
-  // An idle thread takes it; otherwise a new thread (beyond the limit only once waiting
-  // was released, so a stopping server never blocks its accepting thread).
+  // Reserve threads only at the limit (a stopping server takes every connection on an
+  // ordinary thread, beyond the limit, so its accepting thread never blocks).
+  const bool reserve = ordinary_ >= max_threads_ && reserved_ < reserve_ && !stopping_ && !shutting_down_;
+  ++(reserve ? reserved_ : ordinary_);
+  jobs_.push_back({std::move(fn), reserve});
+  // An idle thread takes it; otherwise a new thread.
   if (idle_ < jobs_.size()) threads_.emplace_back([this] { work(); });
   lock.unlock();
   work_ready_.notify_one();
@@ -35,13 +45,16 @@ void ConnectionPool::work() {
     work_ready_.wait(lock, [&] { return shutting_down_ || !jobs_.empty(); });
     --idle_;
     if (jobs_.empty()) return;  // shutting down with nothing left
-    auto fn = std::move(jobs_.front());
+    Connection c = std::move(jobs_.front());
     jobs_.pop_front();
     ++busy_;
     lock.unlock();
-    fn();
+    t_on_reserve = c.reserve;
+    c.fn();
+    t_on_reserve = false;
     lock.lock();
     --busy_;
+    --(c.reserve ? reserved_ : ordinary_);
     thread_free_.notify_one();
   }
 }

@@ -3,16 +3,20 @@
 #include <httplib.h>
 
 #include <chrono>
+#include <condition_variable>
 #include <cstdio>
 #include <ctime>
 #include <fstream>
 #include <sstream>
+#include <system_error>
 #include <thread>
 
 #include "core/utf8.h"
 #include "server/client_socket.h"
 #include "server/connection_pool.h"
 #include "server/playground.h"
+#include "server/listener.h"
+#include "server/request_stream.h"
 #include "server/responses.h"
 
 namespace s1::server {
@@ -33,6 +37,10 @@ struct RequestSeen {
 };
 thread_local RequestSeen t_request;
 
+// Heavy work below this many bytes of text runs on the HTTP thread (it ends in
+// milliseconds); above, on a thread of its own that a shutdown need not wait for.
+constexpr size_t kInlineWorkBytes = 64 << 10;
+
 void log_request(int status, const std::string& tokens) {
   std::fprintf(stderr, "s1 serve: %s %s %d %.3f s%s\n", t_request.method.c_str(),
                sanitize_utf8(t_request.path).c_str(), status, seconds_since(t_request.start),
@@ -42,6 +50,32 @@ void log_request(int status, const std::string& tokens) {
 void send_error(httplib::Response& res, const ApiError& e) {
   res.status = e.status;
   res.set_content(dump(error_json(e)), "application/json");
+}
+
+// Throws ApiError for a Content-Length that is not one number of bytes (400) or that
+// announces more than `max_body` (413): answered before the body is read, rather than
+// after waiting for bytes that may never come.
+void check_content_length(const httplib::Request& req, size_t max_body) {
+  const size_t n = req.get_header_value_count("Content-Length");
+  if (n == 0) return;
+  const std::string v = req.get_header_value("Content-Length");
+  if (n > 1 || v.empty() || v.find_first_not_of("0123456789") != std::string::npos) {
+    throw ApiError(400, "invalid_request",
+                   "the Content-Length header must be one number of bytes, not '" +
+                       sanitize_utf8(v.substr(0, 40)) + "'");
+  }
+  if (v.size() > 19 || std::stoull(v) > max_body) {
+    throw ApiError(413, "payload_too_large",
+                   "the request body is too large (" + v.substr(0, 40) + " bytes; at most " +
+                       std::to_string(max_body) + ")");
+  }
+}
+
+// The answer to a request that did not arrive whole within --timeout.
+ApiError request_timeout(int timeout_s) {
+  return ApiError(408, "request_timeout",
+                  "the request did not arrive whole within " + std::to_string(timeout_s) +
+                      " s (--timeout)");
 }
 
 BackendRequest to_backend(const ApiRequest& r) {
@@ -83,12 +117,26 @@ struct HttpServer::Exchange {
 };
 
 HttpServer::HttpServer(std::unique_ptr<Backend> backend, ServerSettings settings)
-    : settings_(std::move(settings)), http_(std::make_unique<httplib::Server>()) {
+    : settings_(std::move(settings)) {
+  if (settings_.timeout_s < 1) throw std::invalid_argument("--timeout must be at least 1");
+  http_ = std::make_unique<Listener>(
+      std::chrono::seconds(settings_.timeout_s), stopping_,
+      [this](RequestStream& strm) { answer_timeout(strm); }, connections_, answering_);
   metrics_.declare_counter("s1_http_requests_total", "HTTP requests by endpoint and status.");
+  metrics_.declare_counter("s1_request_timeouts_total",
+                           "Requests that did not arrive whole within --timeout (answered 408).");
+  metrics_.declare_counter(
+      "s1_connection_limit_refusals_total",
+      "Requests other than /health and /metrics on connections taken beyond --max-connections "
+      "(answered 503).");
   metrics_.declare_counter(
       "s1_client_disconnects_total",
       "Streams whose client went away before the end (their job was cancelled).");
   metrics_.declare_gauge("s1_requests_in_flight", "Generation requests accepted and not finished.");
+  metrics_.declare_gauge("s1_http_connections",
+                         "Connections being served (at most --max-connections, and 4 more for "
+                         "/health and /metrics).");
+  metrics_.declare_gauge("s1_preparing", "Prompts being rendered or tokenized (/tokenize too).");
   metrics_.declare_gauge("s1_queue_depth", "Requests waiting for a sequence.");
   metrics_.declare_gauge("s1_busy_sequences", "Sequences generating now.");
   metrics_.declare_gauge("s1_kv_cells_used", "KV cache cells held by running sequences.");
@@ -117,7 +165,9 @@ HttpServer::HttpServer(std::unique_ptr<Backend> backend, ServerSettings settings
 
   if (settings_.max_connections < 1) throw std::invalid_argument("--max-connections must be at least 1");
   const auto connections = static_cast<size_t>(settings_.max_connections);
-  http_->new_task_queue = [this, connections] { return new ConnectionPool(connections, stopping_); };
+  http_->new_task_queue = [this, connections] {
+    return new ConnectionPool(connections, kProbeConnections, stopping_);
+  };
   const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   preparing_ = std::make_unique<WorkGate>(settings_.max_preparing > 0 ? settings_.max_preparing : cores);
   // SO_REUSEADDR only: cpp-httplib's default also sets SO_REUSEPORT, with which a second
@@ -129,8 +179,6 @@ HttpServer::HttpServer(std::unique_ptr<Backend> backend, ServerSettings settings
     *listener = sock;
   });
   http_->set_payload_max_length(settings_.max_body);
-  http_->set_read_timeout(settings_.timeout_s);
-  http_->set_write_timeout(settings_.timeout_s);
   routes();
   port_ = settings_.port == 0
               ? http_->bind_to_any_port(settings_.host)
@@ -147,6 +195,7 @@ HttpServer::HttpServer(std::unique_ptr<Backend> backend, ServerSettings settings
 
 HttpServer::~HttpServer() {
   stop();
+  reap_heavy(true);  // they use the backend
   loop_.reset();  // releases waiting handlers before the HTTP threads are joined
   http_.reset();
 }
@@ -167,8 +216,9 @@ void HttpServer::shutdown(std::chrono::milliseconds grace) {
     // them one wait (100 ms) or so: give them a second before listening ends, since
     // cpp-httplib cuts streams short once it stops.
     if (loop_) loop_->stop();
+    // Requests refused meanwhile (503) are written out too.
     const auto last = Clock::now() + std::chrono::seconds(1);
-    while (in_flight_.load() > 0 && Clock::now() < last) {
+    while ((in_flight_.load() > 0 || answering_.load() > 0) && Clock::now() < last) {
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
     stopping_ = true;
@@ -186,10 +236,40 @@ void HttpServer::count(const std::string& endpoint, int status, const std::strin
       "endpoint=\"" + escape_label(endpoint) + "\",status=\"" + std::to_string(status) + "\"");
 }
 
+void HttpServer::answer_timeout(RequestStream& strm) {
+  metrics_.add("s1_request_timeouts_total", 1);
+  const std::string body = dump(error_json(request_timeout(settings_.timeout_s)));
+  const std::string head = "HTTP/1.1 408 Request Timeout\r\nContent-Type: application/json\r\n"
+                           "Connection: close\r\nContent-Length: " +
+                           std::to_string(body.size()) + "\r\n\r\n";
+  strm.write(head + body);
+  if (settings_.log_requests) {
+    t_request = {Clock::now() - std::chrono::seconds(settings_.timeout_s), "-", "(request line)"};
+    log_request(408, "");
+  }
+}
+
 void HttpServer::routes() {
   httplib::Server& s = *http_;
-  s.set_pre_routing_handler([](const httplib::Request& req, httplib::Response&) {
+  // Before any body is read: a connection taken beyond --max-connections serves probes
+  // only, and a Content-Length that lies is answered at once.
+  s.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
     t_request = {Clock::now(), req.method, req.path};
+    try {
+      if (this_connection().reserve && !(req.method == "GET" && (req.path == "/health" || req.path == "/metrics"))) {
+        metrics_.add("s1_connection_limit_refusals_total", 1);
+        res.set_header("Retry-After", "1");
+        throw ApiError(503, "server_busy",
+                       "the server is at its connection limit (--max-connections " +
+                           std::to_string(settings_.max_connections) +
+                           "): only /health and /metrics are answered now; retry");
+      }
+      check_content_length(req, settings_.max_body);
+    } catch (const ApiError& e) {
+      send_error(res, e);
+      if (settings_.log_requests) log_request(e.status, "");
+      return httplib::Server::HandlerResponse::Handled;
+    }
     return httplib::Server::HandlerResponse::Unhandled;
   });
   s.set_exception_handler(
@@ -206,6 +286,11 @@ void HttpServer::routes() {
       });
   s.set_error_handler([this](const httplib::Request& req, httplib::Response& res) {
     if (!res.body.empty()) return;  // a handler's own error
+    if (this_connection().stream && this_connection().stream->expired()) {
+      // Its headers or body were still coming at the deadline (read as a failed read).
+      metrics_.add("s1_request_timeouts_total", 1);
+      res.status = 408;
+    }
     if (settings_.log_requests) {  // not counted in the metrics: any path may come
       if (t_request.path != req.path || t_request.method != req.method) {
         t_request = {Clock::now(), req.method, req.path};  // refused before routing
@@ -217,6 +302,8 @@ void HttpServer::routes() {
                                "no route for " + req.method + " " + sanitize_utf8(req.path)));
     } else if (res.status == 413) {
       send_error(res, ApiError(413, "payload_too_large", "the request body is too large"));
+    } else if (res.status == 408) {
+      send_error(res, request_timeout(settings_.timeout_s));
     } else {
       send_error(res,
                  ApiError(res.status, "http_error", "HTTP error " + std::to_string(res.status)));
@@ -257,6 +344,8 @@ void HttpServer::routes() {
   s.Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
     const EngineGauges g = loop_->gauges();
     metrics_.set("s1_requests_in_flight", in_flight_.load());
+    metrics_.set("s1_http_connections", connections_.load());
+    metrics_.set("s1_preparing", preparing_now_.load());
     metrics_.set("s1_queue_depth", g.queued);
     metrics_.set("s1_busy_sequences", g.busy_sequences);
     metrics_.set("s1_kv_cells_used", g.used_cells);
@@ -287,18 +376,21 @@ void HttpServer::routes() {
         throw ApiError(400, "invalid_value", "'content' must be a string", "content");
       }
       const bool add_special = body.value("add_special", false);
-      const std::string text = body["content"].get<std::string>();
-      // Tokenized here, not on the engine's thread, within the bound on heavy work.
-      const WorkGate::Pass pass(*preparing_, std::chrono::seconds(settings_.timeout_s));
-      if (!pass.entered()) throw ApiError(503, "server_busy", "the server is busy tokenizing");
-      std::optional<TokenSeq> tokens;
+      refuse_if_draining();
+      // Tokenized off the engine's thread, within the bound on heavy work.
+      auto text = std::make_shared<const std::string>(body["content"].get<std::string>());
+      auto tokens = std::make_shared<std::optional<TokenSeq>>();
       try {
-        tokens = loop_->tokenize(text, add_special);
+        run_heavy(text->size(), [this, text, tokens, add_special] {
+          *tokens = loop_->tokenize(*text, add_special);
+        });
+      } catch (const ApiError&) {
+        throw;
       } catch (const std::exception& e) {
         throw ApiError(400, "invalid_value", e.what(), "content");
       }
-      if (!tokens) throw ApiError(501, "not_supported", "this backend cannot tokenize");
-      res.set_content(dump({{"tokens", *tokens}}), "application/json");
+      if (!*tokens) throw ApiError(501, "not_supported", "this backend cannot tokenize");
+      res.set_content(dump({{"tokens", **tokens}}), "application/json");
       count("/tokenize", 200);
     } catch (const ApiError& e) {
       send_error(res, e);
@@ -449,13 +541,96 @@ HttpServer::InFlight HttpServer::admit() {
   return InFlight(in_flight_);
 }
 
-void HttpServer::prepare(BackendRequest& request) {
-  const WorkGate::Pass pass(*preparing_, std::chrono::seconds(settings_.timeout_s));
-  if (!pass.entered()) {
+// Work handed from an HTTP thread to a thread of its own, and how it ended.
+struct HttpServer::Heavy {
+  std::mutex mutex;
+  std::condition_variable ended_cv;
+  bool ended = false;
+  std::exception_ptr error;
+};
+
+void HttpServer::run_heavy(size_t bytes, std::function<void()> work) {
+  // The wait for a slot ends at a shutdown too.
+  const auto busy_after = Clock::now() + std::chrono::seconds(settings_.timeout_s);
+  while (!preparing_->enter(std::chrono::milliseconds(100))) {
+    refuse_if_draining();
+    if (Clock::now() >= busy_after) {
+      throw ApiError(503, "server_busy", "the server is busy preparing other prompts");
+    }
+  }
+  if (bytes < kInlineWorkBytes) {
+    const WorkGate::Held held(*preparing_);
+    ++preparing_now_;
+    struct Done {
+      std::atomic<int>& n;
+      ~Done() { --n; }
+    } done{preparing_now_};
+    work();
+    return;
+  }
+  auto heavy = std::make_shared<Heavy>();
+  reap_heavy(false);
+  try {
+    const std::lock_guard<std::mutex> lock(heavy_mutex_);
+    ++preparing_now_;
+    heavy_.emplace_back(std::thread([this, heavy, work = std::move(work)] {
+                          const WorkGate::Held held(*preparing_);
+                          try {
+                            work();
+                          } catch (...) {
+                            heavy->error = std::current_exception();
+                          }
+                          --preparing_now_;
+                          const std::lock_guard<std::mutex> lock(heavy->mutex);
+                          heavy->ended = true;
+                          heavy->ended_cv.notify_all();
+                        }),
+                        heavy);
+  } catch (const std::system_error&) {  // no thread to be had
+    --preparing_now_;
+    preparing_->leave();
     throw ApiError(503, "server_busy", "the server is busy preparing other prompts");
   }
+  std::unique_lock<std::mutex> lock(heavy->mutex);
+  while (!heavy->ended) {
+    refuse_if_draining();
+    heavy->ended_cv.wait_for(lock, std::chrono::milliseconds(100));
+  }
+  if (heavy->error) std::rethrow_exception(heavy->error);
+}
+
+void HttpServer::reap_heavy(bool all) {
+  std::vector<std::thread> ended;
+  {
+    const std::lock_guard<std::mutex> lock(heavy_mutex_);
+    for (auto it = heavy_.begin(); it != heavy_.end();) {
+      bool done = all;
+      if (!done) {
+        const std::lock_guard<std::mutex> l(it->second->mutex);
+        done = it->second->ended;
+      }
+      if (done) {
+        ended.push_back(std::move(it->first));
+        it = heavy_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  }
+  for (auto& t : ended) t.join();
+}
+
+bool HttpServer::heavy_work_running() { return preparing_now_.load() > 0; }
+
+void HttpServer::prepare(BackendRequest& request) {
+  size_t bytes = request.raw_prompt.size();
+  for (const auto& m : request.messages) bytes += m.content.size();
+  auto shared = std::make_shared<BackendRequest>(std::move(request));
   try {
-    loop_->prepare(request);
+    run_heavy(bytes, [this, shared] { loop_->prepare(*shared); });
+    request = std::move(*shared);
+  } catch (const ApiError&) {
+    throw;
   } catch (const std::invalid_argument& e) {
     const SubmitError kind = classify_submit_error(e);
     throw ApiError(kind.status, kind.code, e.what(), kind.param);

@@ -1,4 +1,4 @@
-// A bound on heavy work done at once (rendering and tokenizing prompts on HTTP threads):
+// A bound on heavy work done at once (rendering and tokenizing prompts, /tokenize):
 // a counting semaphore whose wait can time out, so no caller waits for ever.
 //
 // Threads: any.
@@ -29,22 +29,17 @@ class WorkGate {
     cv_.notify_one();
   }
 
-  // A slot held for a scope: entered (or not, `entered()` says) at construction, left at
-  // destruction, whatever the scope throws.
-  class Pass {
+  // A slot entered before (enter() returned true), left at destruction: for work that
+  // moves to another thread with its slot.
+  class Held {
    public:
-    Pass(WorkGate& gate, std::chrono::milliseconds timeout)
-        : gate_(gate), entered_(gate.enter(timeout)) {}
-    ~Pass() {
-      if (entered_) gate_.leave();
-    }
-    Pass(const Pass&) = delete;
-    Pass& operator=(const Pass&) = delete;
-    bool entered() const { return entered_; }
+    explicit Held(WorkGate& gate) : gate_(gate) {}
+    ~Held() { gate_.leave(); }
+    Held(const Held&) = delete;
+    Held& operator=(const Held&) = delete;
 
    private:
     WorkGate& gate_;
-    bool entered_;
   };
 
  private:
