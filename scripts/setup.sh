@@ -23,7 +23,7 @@ NLC_VERSION=3.21.1
 NLC_INTEGRITY="sha512-E3N0Ev2Va0wzydvXYFwM9Hvyo07PoWjt8T/9GMc43Cvt8YkV/NU/tYUgEMC1grTPv2o9PRjQi0G3Wb5P/awiMg=="
 APT_PACKAGES=(build-essential cmake git libssl-dev nlohmann-json3-dev libcli11-dev
               libgtest-dev libgmock-dev libbenchmark-dev libginac-dev libcsv-dev libxxhash-dev pkg-config
-              libplplot-dev plplot-driver-cairo libcpp-httplib-dev chromium)
+              libplplot-dev plplot-driver-cairo libcpp-httplib-dev chromium curl)
 # npm only fetches the llama.cpp source; a Node.js that is already there will do.
 command -v npm >/dev/null || APT_PACKAGES+=(nodejs npm)
 

@@ -366,7 +366,7 @@ TEST(EvalCli, TheModelIsIdentifiedByContent) {
   // The other weights do not resume into the first run's directory.
   r = run_command(eval_command(da, args, b));
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_NE(r.err.find("/identity/model/xxh64 differs"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("(the model's content (-m) differs)"), std::string::npos) << r.err;
   // The same weights under another name are the same run, and the hash comes from the
   // cache (keyed by path, size and time).
   const std::string a2 = test::temp_dir() + "/weights-a-copy.gguf";
@@ -396,7 +396,7 @@ TEST(EvalCli, ChatTemplateVariablesArePartOfTheRun) {
   }
   const auto changed = run_command(eval_command(dir, "--max-think 8 --max-answer 2 --no-plots"));
   EXPECT_EQ(changed.exit_code, 1);
-  EXPECT_NE(changed.err.find("chat_template_kwargs"), std::string::npos) << changed.err;
+  EXPECT_NE(changed.err.find("(--chat-template-kwargs differs)"), std::string::npos) << changed.err;
 }
 
 // Budget forcing and majority (sampled, seeded) samples, with more work than fits
@@ -430,7 +430,7 @@ TEST(EvalCli, KilledRunResumesToTheSamplesOfAnUninterruptedRun) {
   expect_resumed_like(dir, ref);
 }
 
-// The README's first example from a fresh clone: the sample set that ships, and an --out
+// docs/eval.md's first example from a fresh clone: the sample set that ships, and an --out
 // whose parent folders do not exist yet.
 TEST(EvalCli, TheShippedSampleSetRunsIntoANewNestedFolder) {
   const std::string out = fresh_dir("fresh-clone") + "/runs/bf";
@@ -463,6 +463,27 @@ TEST(EvalCli, BudgetsBeyondTheContextAreSaidAndReported) {
   EXPECT_NE(slurp(dir + "/report.md")
                 .find("3 of 3 samples could think for at most " + std::to_string(effective)),
             std::string::npos);
+}
+
+// Errors name the flags, not the rules' fields: a floor beyond what the context leaves
+// (found per problem by the engine), and more steps than a sequence holds (found before
+// the run).
+TEST(EvalCli, ErrorsNameTheFlagsNotTheRulesFields) {
+  auto r = run_command(
+      eval_command(fresh_dir("floor-beyond"), "--min-think 5000 --max-answer 4 --no-plots"));
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_NE(r.err.find("--min-think (5000) is beyond what the context leaves"), std::string::npos)
+      << r.err;
+  EXPECT_EQ(r.err.find("min_think"), std::string::npos) << r.err;
+
+  r = run_command(eval_command(fresh_dir("steps-beyond"),
+                               "--method step-conditional --max-think 100000 --no-plots"));
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("--max-think 100000 asks for 1000 steps of 100 tokens, more than a "
+                       "sequence holds (512 tokens, -c)"),
+            std::string::npos)
+      << r.err;
+  EXPECT_EQ(r.err.find("max_steps"), std::string::npos) << r.err;
 }
 
 TEST(EvalCli, InterruptStopsCleanlyAndTheRunResumes) {

@@ -16,6 +16,8 @@
 #include "cli/flags.h"
 #include "eval/rounds.h"
 #include "eval/runner.h"
+#include "methods/prompts.h"
+#include "methods/strategies.h"
 
 namespace s1::cli {
 namespace {
@@ -46,6 +48,24 @@ std::atomic<bool> g_stop{false};
 
 void on_signal(int) {
   g_stop.store(true);
+}
+
+// Step-conditional control counts down ceil(budget / 100) steps, each opened by a marker
+// token or more: more steps than a sequence holds are refused before the run, naming the
+// flag that asks for them (the engine would refuse the first problem's request mid-run).
+void check_step_counts(const std::vector<MethodConfig>& configs, int sequence_context) {
+  if (sequence_context <= 0) return;
+  for (const MethodConfig& c : configs) {
+    if (c.kind != MethodKind::kStepConditional || c.budget < 0) continue;
+    const int steps = steps_for_budget(c.budget);
+    if (steps <= sequence_context) continue;
+    throw CommandError(c.name() + ": --max-think " + std::to_string(c.budget) + " asks for " +
+                           std::to_string(steps) + " steps of " + std::to_string(kStepTokens) +
+                           " tokens, more than a sequence holds (" +
+                           std::to_string(sequence_context) +
+                           " tokens, -c); lower --max-think for step-conditional",
+                       2);
+  }
 }
 
 nlohmann::json model_identity(const EvalArgs& a) {
@@ -182,6 +202,9 @@ int run(EvalArgs& a) {
   warn_budgets_beyond_context("eval", a.sweep.budgets, *backend,
                               "thinking is cut to what the context leaves after the prompt "
                               "(report.md names the budgets used)");
+  if (a.model.backend != "openai") {
+    check_step_counts(plan.configs, backend->info().sequence_context);
+  }
   struct sigaction sa {};
   sa.sa_handler = on_signal;
   sigemptyset(&sa.sa_mask);

@@ -1,7 +1,7 @@
 // The one grading path of `s1 grade` and `s1 eval`: a sample's answer against its gold
 // answer (extraction, then equivalence or letters), and maj@k / pass@k over problems.
 //
-// Rules (also in README.md, "Grading"):
+// Rules (also in docs/grading.md, "What is graded"):
 //  - free-form answers: the final answer is extract_answer() of the model's answer text
 //    (or given as is), correct when non-empty and check_equivalence() with the gold answer
 //    and the question (answer_rules.h: angles, labels and order, precision, sentences);

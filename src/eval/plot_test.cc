@@ -29,7 +29,7 @@ std::string decoded(const std::string& svg) {
   return out;
 }
 
-// The README's adaptive grid: 16 configurations between 300 and 700 thinking tokens.
+// docs/eval.md's adaptive grid: 16 configurations between 300 and 700 thinking tokens.
 TEST(ScalingPlot, AnAdaptiveGridHasTickLabelsAndAKeyOfItsPoints) {
   PlotLine line;
   line.label = "adaptive";

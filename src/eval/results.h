@@ -3,7 +3,7 @@
 // the s1 paper's Control, Scaling and Performance (core/metrics.h); for the parallel
 // methods maj@k, pass@k and best-of-k.
 //
-// Definitions (also in README.md):
+// Definitions (also in docs/eval.md, "Metrics"):
 //  - a configuration's compute is the mean thinking tokens of its samples; its accuracy
 //    the share of correct samples;
 //  - majority n=N contributes a point per k in 1, 2, 4, ..., N: compute k * mean

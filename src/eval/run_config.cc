@@ -57,11 +57,14 @@ std::string first_difference(const nlohmann::json& a, const nlohmann::json& b,
 }
 
 // The flag that sets the part of a run at JSON pointer `at` (first_difference's), or "".
+// The first entry that is `at` or a prefix of it wins.
 // The identity's keys are s1 eval's (cli/eval.cc); the configurations and datasets come
 // from the sweep and --dataset flags.
 std::string flag_at(const std::string& at) {
   static const std::pair<const char*, const char*> kFlags[] = {
       {"/identity/backend", "--backend"},
+      {"/identity/model/xxh64", "the model's content (-m)"},
+      {"/identity/model/bytes", "the model's size (-m)"},
       {"/identity/model", "-m (the model)"},
       {"/identity/sequence_context", "-c"},
       {"/identity/think_start", "--think-start"},
@@ -85,10 +88,10 @@ std::string flag_at(const std::string& at) {
       {"/identity/sampling/logit_bias_answer", "--logit-bias-answer"},
       {"/identity/sampling/logit_bias", "--logit-bias"},
       {"/identity/chat_template_kwargs", "--chat-template-kwargs"},
-      {"/identity/judge", "the --judge-* flags"},
+      {"/identity/judge", "the judge (--judge-*)"},
       {"/identity/probe_slots", "--probe-slots"},
       {"/datasets", "--dataset"},
-      {"/configs", "--method and its budget flags"},
+      {"/configs", "the grid (--method and its budget flags)"},
   };
   // A dataset's entry: "/datasets/<i>/<field>".
   if (at.compare(0, 10, "/datasets/") == 0) {
@@ -450,10 +453,11 @@ void claim_run_dir(const std::string& dir, const nlohmann::json& run, const nloh
     if (old_run != run) {
       const std::string at = first_difference(old_run, run, "");
       const std::string flag = flag_at(at);
+      // Named by its flag; the field itself only where no flag sets it.
       throw std::runtime_error(dir + " holds run " + old.value("run_id", std::string("?")) +
-                               " with a different configuration (" + at + " differs" +
-                               (flag.empty() ? "" : ": " + flag) +
-                               "); use another --out for a new run");
+                               " with a different configuration (" +
+                               (flag.empty() ? at : flag) +
+                               " differs); use another --out for a new run");
     }
     return;
   }

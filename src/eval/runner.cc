@@ -7,6 +7,7 @@
 
 #include "cli/result_json.h"
 #include "core/grading.h"
+#include "core/request_error.h"
 #include "eval/plot.h"
 #include "eval/progress.h"
 #include "eval/results.h"
@@ -192,12 +193,17 @@ EvalOutcome run_eval(const EvalPlan& plan, Backend& backend, const std::atomic<b
       round_items.push_back({config, question, done});
       continue;
     }
+    const auto where = [&] {
+      return dataset + " problem " + problem->id + ", " + config->name() + ": ";
+    };
     try {
       start_method(pump, *config, plan.context, {question, gold_answer(*problem).choices},
                    w.samples, done);
+    } catch (const RequestError& e) {
+      // Still a RequestError, so that the front end names the rule at fault by its flag.
+      throw RequestError(e.code(), where() + e.what(), e.field());
     } catch (const std::invalid_argument& e) {
-      throw std::runtime_error(dataset + " problem " + problem->id + ", " + config->name() + ": " +
-                               e.what());
+      throw std::runtime_error(where() + e.what());
     }
   }
   if (plan.rounds) {

@@ -1,6 +1,6 @@
 // The exact prompt wording of the test-time scaling baselines. Every method that changes
 // what the model reads goes through these functions, so the wording is written down once,
-// here and in README.md ("Evaluation").
+// here and in docs/eval.md ("Methods and their exact wording").
 //
 // All functions are pure and thread-safe.
 #pragma once
