@@ -70,13 +70,14 @@ run conditional "$heavy" --method token-conditional,token-conditional+forcing,st
 run waits "$all" --method budget-forcing --max-think auto --num-ignore "$waits" --ignore-str Wait,none
 # 3. Parallel scaling: majority vote over N samples at temperature 0.8.
 run majority "$heavy" --method majority -n "$nmaj" --sample-temp 0.8 --max-think auto
-# 4. Adaptive thinking: consistency and confidence exits with the model's own probe suffix ...
+# 4. Adaptive thinking: consistency and confidence exits with the model's own probe suffix
+#    (on exit the probed answer is written, as Dynasor and DEER return it) ...
 run adaptive "$heavy" --method adaptive --max-think auto --probe-every "$probe_every" \
-  --exit-consistent "$consistent" --exit-confidence "$confidence" --probe-suffix "$nano_suffix"
+  --exit-consistent "$consistent" --exit-confidence "$confidence" --exit-answer --probe-suffix "$nano_suffix"
 # ... and with Dynasor's default suffix, which this model was never shown.
-run adaptive-dynasor "$heavy" --method adaptive --max-think auto --probe-every 16 --exit-consistent 2,3
+run adaptive-dynasor "$heavy" --method adaptive --max-think auto --probe-every 16 --exit-consistent 2,3 --exit-answer
 # 4b. The Pareto front: adaptive exits at every cap beside budget forcing at the same caps.
-run pareto "$heavy" --method adaptive --max-think "${caps#0,}" --probe-every 16 --exit-consistent 3 \
+run pareto "$heavy" --method adaptive --max-think "${caps#0,}" --probe-every 16 --exit-consistent 3 --exit-answer \
   --probe-suffix "$nano_suffix"
 # 5. The same budget rules as the s1 reference loop, run over llama-server.
 if [ ! -s "$out/reference.json" ]; then
