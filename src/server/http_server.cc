@@ -2,8 +2,10 @@
 
 #include <httplib.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <ctime>
 #include <fstream>
 #include <sstream>
@@ -52,6 +54,7 @@ BackendRequest to_backend(const ApiRequest& r) {
   } else {
     b.raw_prompt = r.prompt;
     b.prompt_tokens = r.prompt_tokens;
+    b.judge_given_prompt = !r.plain;  // a plain continuation goes on as given
   }
   b.stop_tokens = r.stop_token_ids;
   b.rules = r.rules;
@@ -132,12 +135,15 @@ HttpServer::HttpServer(std::unique_ptr<Backend> backend, ServerSettings settings
   http_->set_read_timeout(settings_.timeout_s);
   http_->set_write_timeout(settings_.timeout_s);
   routes();
+  errno = 0;
   port_ = settings_.port == 0
               ? http_->bind_to_any_port(settings_.host)
               : (http_->bind_to_port(settings_.host, settings_.port) ? settings_.port : -1);
   if (port_ < 0) {
+    const int why = errno;  // bind()'s or listen()'s, or the address lookup's
     throw std::runtime_error("cannot listen on " + settings_.host + ":" +
-                             std::to_string(settings_.port));
+                             std::to_string(settings_.port) + ": " +
+                             (why ? std::strerror(why) : "the address cannot be used"));
   }
   // cpp-httplib's listen backlog may be small (5 in 0.11; llama.cpp's build sets 512): a
   // burst of clients overflows it and some connections are reset. Listening again on the
@@ -280,25 +286,22 @@ void HttpServer::routes() {
 
   s.Post("/tokenize", [this](const httplib::Request& req, httplib::Response& res) {
     try {
-      if (!is_valid_utf8(req.body))
-        throw ApiError(400, "invalid_utf8", "the body is not valid UTF-8");
-      const json body = json::parse(req.body, nullptr, false);
-      if (!body.is_object() || !body.contains("content") || !body["content"].is_string()) {
-        throw ApiError(400, "invalid_value", "'content' must be a string", "content");
-      }
-      const bool add_special = body.value("add_special", false);
-      const std::string text = body["content"].get<std::string>();
+      const TokenizeRequest t = parse_tokenize_request(req.body);
       // Tokenized here, not on the engine's thread, within the bound on heavy work.
       const WorkGate::Pass pass(*preparing_, std::chrono::seconds(settings_.timeout_s));
       if (!pass.entered()) throw ApiError(503, "server_busy", "the server is busy tokenizing");
       std::optional<TokenSeq> tokens;
+      std::optional<std::vector<std::string>> pieces;
       try {
-        tokens = loop_->tokenize(text, add_special);
+        tokens = loop_->tokenize(t.content, t.add_special, t.parse_special);
+        if (tokens && t.with_pieces) pieces = loop_->token_pieces(*tokens);
       } catch (const std::exception& e) {
         throw ApiError(400, "invalid_value", e.what(), "content");
       }
-      if (!tokens) throw ApiError(501, "not_supported", "this backend cannot tokenize");
-      res.set_content(dump({{"tokens", *tokens}}), "application/json");
+      if (!tokens || (t.with_pieces && !pieces))
+        throw ApiError(501, "not_supported", "this backend cannot tokenize");
+      res.set_content(dump(tokenize_response(*tokens, pieces ? &*pieces : nullptr)),
+                      "application/json");
       count("/tokenize", 200);
     } catch (const ApiError& e) {
       send_error(res, e);
@@ -461,7 +464,8 @@ void HttpServer::prepare(BackendRequest& request) {
     throw ApiError(kind.status, kind.code, e.what(), kind.param);
   } catch (const std::exception& e) {
     refuse_if_draining();  // a shutdown ended its wait on the network
-    throw ApiError(400, "invalid_request", e.what());
+    const bool upstream = dynamic_cast<const UpstreamError*>(&e) != nullptr;
+    throw ApiError(upstream ? 502 : 400, upstream ? "upstream_error" : "invalid_request", e.what());
   }
 }
 
