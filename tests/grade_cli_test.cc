@@ -258,6 +258,17 @@ TEST(GradeCli, BadInputIsOneLineAndNonZero) {
       {"{\"id\": 1, \"sample\": \"x\", \"prediction\": \"5\", \"gold\": \"5\"}\n", "",
        ":1: 'sample' must be an integer"},
       {"", "", "no predictions in"},
+      {"{\"id\": 1, \"sample\": -1, \"prediction\": \"5\", \"gold\": \"5\"}\n", "",
+       ":1: 'sample' must be an integer, 0 or more"},
+      // Two runs in one file: each sample would count twice in maj@k and pass@k.
+      {"{\"id\": 1, \"sample\": 0, \"prediction\": \"5\", \"gold\": \"5\"}\n"
+       "{\"id\": 2, \"sample\": 0, \"prediction\": \"5\", \"gold\": \"5\"}\n"
+       "{\"id\": 1, \"sample\": 0, \"prediction\": \"4\", \"gold\": \"5\"}\n",
+       "", ":3: sample 0 of '1' again (first at "},
+      {"{\"id\": 1, \"prediction\": \"E\", \"gold\": \"E\", \"choices\": 4}\n", "",
+       ":1: 'gold' must be a letter A to D for 4 choices, not 'E'"},
+      {"{\"id\": 1, \"prediction\": \"5\", \"gold\": \"5\"}\n", " --gold " + test::temp_dir(),
+       "--gold " + test::temp_dir() + " is a directory"},
   };
   int i = 0;
   for (const Case& c : cases) {
@@ -268,12 +279,26 @@ TEST(GradeCli, BadInputIsOneLineAndNonZero) {
     EXPECT_THAT(r.err, HasSubstr(c.message));
     EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
   }
+  test::CommandResult dir = run_command(grade("--predictions " + shell_quote(test::temp_dir())));
+  EXPECT_NE(dir.exit_code, 0);
+  EXPECT_THAT(dir.err, HasSubstr("is a directory: give a JSONL file"));
   test::CommandResult missing = run_command(grade("--predictions /nonexistent.jsonl"));
   EXPECT_NE(missing.exit_code, 0);
   EXPECT_THAT(missing.err, HasSubstr("cannot open predictions file"));
   test::CommandResult no_flag = run_command(grade(""));
   EXPECT_NE(no_flag.exit_code, 0);
   EXPECT_THAT(no_flag.err, HasSubstr("--predictions"));
+}
+
+// A gap in a problem's sample numbers (an interrupted run) is reported, not hidden.
+TEST(GradeCli, MissingSampleNumbersAreReported) {
+  const std::string path =
+      predictions_file("sparse.jsonl",
+                       "{\"id\": 7, \"sample\": 0, \"prediction\": \"5\", \"gold\": 5}\n"
+                       "{\"id\": 7, \"sample\": 2, \"prediction\": \"5\", \"gold\": 5}\n");
+  const test::CommandResult r = run_command(grade("--predictions " + shell_quote(path) + " --json"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("'7' has samples up to 2 but not sample 1"));
 }
 
 }  // namespace

@@ -238,6 +238,21 @@ TEST(RemoteFakeServer, SendsVllmFieldsAndRendersWithItsTokenizeRoute) {
   EXPECT_GE(server.requests(), 6);
 }
 
+// A server that does not say its thinking format (vLLM's /v1/models): the s1 format is
+// assumed, with a warning naming the flags that would say it; given flags, no warning.
+TEST(RemoteFakeServer, AnUnknownThinkingFormatIsWarnedAbout) {
+  FakeServer server("vllm", true);
+  RemoteBackend remote(settings_for(server), ForcingSettings{});
+  EXPECT_EQ(remote.server_kind(), ServerKind::kVllm);
+  EXPECT_EQ(remote.info().format, "s1");
+  ASSERT_EQ(remote.warnings().size(), 1u);
+  EXPECT_NE(remote.warnings()[0].find("does not say its thinking format"), std::string::npos);
+  EXPECT_NE(remote.warnings()[0].find("--think-start"), std::string::npos);
+  RemoteBackend given(settings_for(server), ForcingSettings{"<|im_start|>think", "<|im_start|>answer"});
+  EXPECT_EQ(given.server_kind(), ServerKind::kVllm);
+  EXPECT_TRUE(given.warnings().empty());
+}
+
 TEST(RemoteFakeServer, SendsSglangFields) {
   FakeServer server("sglang", true);
   // SGLang does not render: ChatML, asked for.

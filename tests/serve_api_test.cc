@@ -109,7 +109,8 @@ TEST_F(ServeApi, ChatResponseHasReasoningContentUsageAndEvents) {
   EXPECT_EQ(s1["events"][0]["kind"], "cap");
   const json& u = j["usage"];
   EXPECT_EQ(u["completion_tokens_details"]["reasoning_tokens"], s1["thinking_tokens"]);
-  EXPECT_EQ(u["completion_tokens"], s1["thinking_tokens"].get<int>() + 5);
+  // Every appended token: the thinking, the delimiter and "Final Answer:", the answer.
+  EXPECT_GT(u["completion_tokens"].get<int>(), s1["thinking_tokens"].get<int>() + 5);
   EXPECT_EQ(u["total_tokens"], u["prompt_tokens"].get<int>() + u["completion_tokens"].get<int>());
   EXPECT_GT(u["prompt_tokens"].get<int>(), 5);
 }
@@ -251,7 +252,8 @@ TEST_F(ServeApi, StreamingChunksFollowTheOpenAiFormat) {
     EXPECT_EQ(j["model"], "s1-tiny");
     if (i + 2 == payloads.size()) {  // the usage chunk: no choices
       EXPECT_TRUE(j["choices"].empty());
-      EXPECT_EQ(j["usage"]["completion_tokens_details"]["reasoning_tokens"].get<int>() + 4,
+      // The answer's 4 tokens, and the delimiter's after the thinking.
+      EXPECT_LT(j["usage"]["completion_tokens_details"]["reasoning_tokens"].get<int>() + 4,
                 j["usage"]["completion_tokens"].get<int>());
       continue;
     }
@@ -326,6 +328,18 @@ TEST_F(ServeApi, CompletionsPlainAndBudgetForced) {
   ASSERT_EQ(s, 200) << j.dump();
   const std::string text = j["choices"][0]["text"];
   EXPECT_NE(text.find("<|im_start|>answer\nFinal Answer:"), std::string::npos) << text;
+  // A prompt that closed thinking already is thinking-off, as in chat: nothing forced.
+  std::tie(s, j) = post("/v1/completions", json{{"prompt", prompt + " 4\n<|im_start|>answer\n"},
+                                                {"max_tokens_thinking", 5},
+                                                {"max_tokens", 3}}
+                                               .dump());
+  ASSERT_EQ(s, 200) << j.dump();
+  EXPECT_EQ(j["choices"][0]["s1"]["thinking_off"], true) << j.dump();
+  EXPECT_EQ(j["choices"][0]["s1"]["thinking_tokens"], 0);
+  EXPECT_EQ(j["choices"][0]["text"].get<std::string>().find("Final Answer:"), std::string::npos)
+      << j.dump();
+  EXPECT_TRUE(j["choices"][0]["s1"]["events"].empty()) << j.dump();
+  EXPECT_TRUE(j["choices"][0]["s1"]["max_think"].is_null()) << j.dump();  // no cap applied
   // Streamed completions are text_completion chunks.
   auto c = server_->client();
   auto r = c.Post("/v1/completions",
@@ -416,6 +430,61 @@ TEST_F(ServeApi, StopStringsMatchSampledTextOnly) {
   EXPECT_EQ(j["choices"][0]["message"]["content"].get<std::string>().rfind("\nFinal Answer:", 0), 0u)
       << j.dump();
   EXPECT_TRUE(j["choices"][0]["stop_reason"].is_null()) << j.dump();
+}
+
+// llama-server's /tokenize: its fields checked by type, special tokens parsed unless
+// parse_special is false, and with_pieces answering each token's text.
+TEST_F(ServeApi, TokenizeTakesLlamaServersFields) {
+  expect_error(post("/tokenize", "content=hi"), 400, "invalid_json");
+  for (const json& v : {json(1), json("yes")}) {
+    const auto r = post("/tokenize", json{{"content", "hi"}, {"add_special", v}}.dump());
+    expect_error(r, 400, "invalid_type");
+    EXPECT_EQ(r.second["error"]["param"], "add_special");
+  }
+  auto [s, j] = post("/tokenize", json{{"content", "<|im_start|>"}}.dump());
+  ASSERT_EQ(s, 200) << j.dump();
+  EXPECT_EQ(j["tokens"], json({kImStart}));
+  std::tie(s, j) = post("/tokenize", json{{"content", "<|im_start|>"}, {"parse_special", false}}.dump());
+  ASSERT_EQ(s, 200) << j.dump();
+  EXPECT_GT(j["tokens"].size(), 1u) << j.dump();
+  std::tie(s, j) = post("/tokenize", json{{"content", "Hello world"}, {"with_pieces", true}}.dump());
+  ASSERT_EQ(s, 200) << j.dump();
+  std::string joined;
+  for (const json& t : j["tokens"]) {
+    ASSERT_TRUE(t["id"].is_number_integer()) << j.dump();
+    joined += t["piece"].get<std::string>();
+  }
+  EXPECT_EQ(joined, "Hello world");
+}
+
+// usage.completion_tokens counts every token appended after the prompt, forced ones too:
+// it is the length of token_ids.
+TEST_F(ServeApi, UsageCountsTheForcedTokensInTheText) {
+  const std::string prompt =
+      "<|im_start|>user\nhi<|im_end|>\n<|im_start|>assistant\n<|im_start|>think";
+  const auto [s, j] = post("/v1/completions", json{{"prompt", prompt},
+                                                   {"max_tokens_thinking", 5},
+                                                   {"max_tokens", 3},
+                                                   {"return_token_ids", true}}
+                                                  .dump());
+  ASSERT_EQ(s, 200) << j.dump();
+  const json& c = j["choices"][0];
+  ASSERT_EQ(c["s1"]["events"].size(), 1u) << j.dump();
+  EXPECT_EQ(c["s1"]["events"][0]["kind"], "cap");
+  EXPECT_EQ(j["usage"]["completion_tokens"], c["token_ids"].size()) << j.dump();
+  EXPECT_EQ(j["usage"]["completion_tokens_details"]["reasoning_tokens"], c["s1"]["thinking_tokens"]);
+}
+
+// A port already taken: the error says why.
+TEST_F(ServeApi, ATakenPortIsNamedWithTheReason) {
+  const test::CommandResult r = test::run_command(
+      "timeout 60 " + std::string(S1_BIN) + " serve -m " + test::tiny_model() +
+      " -t 1 --host 127.0.0.1 --port " + std::to_string(server_->port()));
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("cannot listen on 127.0.0.1:" + std::to_string(server_->port()) +
+                       ": Address already in use"),
+            std::string::npos)
+      << r.err;
 }
 
 TEST_F(ServeApi, ErrorsHaveStatusAndOpenAiJson) {

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <thread>
 
 #include "engine/backend.h"
 #include "engine/remote_backend.h"
@@ -299,6 +300,72 @@ TEST(RemoteBackend, AppliesTheBudgetRulesOverS1Serve) {
   EXPECT_EQ(finished, 3);
   // Every segment above went over the workers' keep-alive connections.
   EXPECT_LE(remote.connections_opened(), 4);
+}
+
+// `s1 serve` says its thinking format in /v1/models: a remote backend given no format
+// takes it, so a cap over a think-tags model closes thinking with </think>.
+TEST(RemoteBackend, TakesTheThinkingFormatS1ServeSays) {
+  test::ServerProcess server(
+      test::s1_serve_argv({"--parallel", "1", "-c", "512"}, test::tiny_think_model()), 0,
+      test::temp_dir() + "/remote-think-tags.log");
+  RemoteSettings s;
+  s.url = "http://127.0.0.1:" + std::to_string(server.port());
+  s.parallel = 1;
+  RemoteBackend remote(s, ForcingSettings{});
+  EXPECT_EQ(remote.server_kind(), ServerKind::kS1);
+  EXPECT_EQ(remote.info().format, "think-tags");
+  EXPECT_TRUE(remote.warnings().empty());
+  BackendRequest r;
+  r.messages = {{"user", "What is 2+2?"}};
+  r.rules.max_think = 3;
+  r.rules.max_answer = 2;
+  // Only the cap ends thinking: no </think> or end of generation sampled before it.
+  init_llama_backend(false);
+  LoadSettings load;
+  load.path = test::tiny_think_model();
+  load.vocab_only = true;
+  const Token think_end = Model::load(load)->tokenize("</think>", true).at(0);
+  r.thinking_sampling.logit_bias = {{think_end, -100.0f}, {151643, -100.0f}, {151645, -100.0f}};
+  SequenceResult result;
+  r.on_done = [&](int, const SequenceResult& res) { result = res; };
+  remote.submit(std::move(r));
+  remote.run();
+  ASSERT_EQ(result.events.size(), 1u);
+  EXPECT_EQ(result.events[0].kind, ForcingKind::kCap);
+  EXPECT_NE(result.events[0].text.find("</think>"), std::string::npos) << result.events[0].text;
+  EXPECT_EQ(result.events[0].text.find("<|im_start|>answer"), std::string::npos);
+}
+
+// An upstream that cannot do what the remote backend needs (vLLM's kind without its
+// /tokenize) fails the request as the upstream's fault: 502, not the client's 400.
+TEST(RemoteBackend, AnUpstreamWithoutTokenizeIsABadGateway) {
+  httplib::Server upstream;
+  upstream.Get("/v1/models", [](const httplib::Request&, httplib::Response& res) {
+    res.set_content(R"({"data": [{"id": "m", "owned_by": "vllm"}]})", "application/json");
+  });
+  const int port = upstream.bind_to_any_port("127.0.0.1");
+  std::thread listening([&] { upstream.listen_after_bind(); });
+  {
+    test::ServerProcess server({S1_BIN, "serve", "--backend", "openai", "--url",
+                                "http://127.0.0.1:" + std::to_string(port), "--port", "0",
+                                "--parallel", "1"},
+                               0, test::temp_dir() + "/remote-no-tokenize.log");
+    auto c = server.client();
+    const std::string chat =
+        R"({"messages": [{"role": "user", "content": "hi"}], "max_tokens_thinking": 3})";
+    const std::string completion = R"({"prompt": "<|im_start|>think", "max_tokens_thinking": 3})";
+    for (const auto& [path, body] : {std::pair{"/v1/chat/completions", chat},
+                                     std::pair{"/v1/completions", completion}}) {
+      const auto r = c.Post(path, body, "application/json");
+      ASSERT_TRUE(r) << path;
+      EXPECT_EQ(r->status, 502) << path << " " << r->body;
+      const auto j = nlohmann::json::parse(r->body, nullptr, false);
+      EXPECT_EQ(j["error"]["code"], "upstream_error") << r->body;
+      EXPECT_EQ(j["error"]["type"], "server_error");
+    }
+  }
+  upstream.stop();
+  listening.join();
 }
 
 TEST(RemoteBackend, TakesTheLocalAdaptiveDecisionsOverS1Serve) {

@@ -19,6 +19,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <memory>
@@ -167,9 +168,10 @@ std::optional<GradedItem> grade_line(const GradeArgs& a, const std::string& file
   if (has(row, "config")) item.config = text_field(row, "config", at);
   if (has(row, "dataset")) item.dataset = text_field(row, "dataset", at);
   if (has(row, "sample")) {
-    if (!row.at("sample").is_number_integer())
-      throw CommandError(at + "'sample' must be an integer");
-    item.sample = row.at("sample").get<long long>();
+    const nlohmann::json& v = row.at("sample");
+    if (!v.is_number_integer() || v.get<long long>() < 0)
+      throw CommandError(at + "'sample' must be an integer, 0 or more");
+    item.sample = v.get<long long>();
   }
   GoldAnswer gold;
   const GoldSet::Entry* match = nullptr;
@@ -184,7 +186,15 @@ std::optional<GradedItem> grade_line(const GradeArgs& a, const std::string& file
   }
   if (has(row, "gold")) {
     gold.answer = text_field(row, "gold", at);
-    if (has(row, "choices")) gold.choices = choice_count(row, at);
+    if (has(row, "choices")) {
+      gold.choices = choice_count(row, at);
+      const char last = static_cast<char>('A' + gold.choices - 1);
+      if (gold.answer.size() != 1 || gold.answer[0] < 'A' || gold.answer[0] > last) {
+        throw CommandError(at + "'gold' must be a letter A to " + std::string(1, last) + " for " +
+                           std::to_string(gold.choices) + " choices, not '" +
+                           gold.answer.substr(0, 20) + "'");
+      }
+    }
     if (match) gold.question = match->gold.question;
   } else if (match) {
     gold = match->gold;
@@ -232,14 +242,55 @@ std::optional<GradedItem> grade_line(const GradeArgs& a, const std::string& file
   return item;
 }
 
+// A problem's numbered samples: each number once (two runs concatenated would count
+// twice in maj@k and pass@k: an error), and 0 to k-1 (a gap, as an interrupted run may
+// leave, is reported on stderr; the samples there are graded as they are).
+void check_samples(const std::vector<GradedItem>& items) {
+  std::map<std::pair<std::string, long long>, const GradedItem*> seen;
+  std::map<std::string, std::vector<long long>> numbers;
+  std::vector<std::string> order;
+  for (const GradedItem& item : items) {
+    if (!item.sample) continue;
+    const auto [it, added] = seen.emplace(std::make_pair(item.problem_key, *item.sample), &item);
+    if (!added) {
+      throw CommandError(where(*item.file, item.line) + "sample " + std::to_string(*item.sample) +
+                         " of '" + item.id.substr(0, 60) + "' again (first at " +
+                         where(*it->second->file, it->second->line) +
+                         "two runs in one file?): give each sample once");
+    }
+    auto& n = numbers[item.problem_key];
+    if (n.empty()) order.push_back(item.problem_key);
+    n.push_back(*item.sample);
+  }
+  size_t gaps = 0;
+  for (const std::string& key : order) {
+    std::vector<long long>& n = numbers[key];
+    std::sort(n.begin(), n.end());
+    if (n.back() + 1 == static_cast<long long>(n.size())) continue;
+    long long missing = 0;
+    while (std::binary_search(n.begin(), n.end(), missing)) ++missing;
+    if (++gaps <= 5) {
+      std::fprintf(stderr, "s1 grade: '%s' has samples up to %lld but not sample %lld\n",
+                   key.substr(0, key.find('\x1f')).substr(0, 60).c_str(), n.back(), missing);
+    }
+  }
+  if (gaps > 5) std::fprintf(stderr, "s1 grade: ... %zu problems with missing samples\n", gaps);
+}
+
 // Every file's graded lines; lines without a gold answer are reported on stderr (the
 // first few, then a count) and counted in `skipped`.
 std::vector<GradedItem> grade_files(const GradeArgs& a, size_t& skipped) {
   constexpr size_t kReported = 5;
+  if (!a.gold.empty() && std::filesystem::is_directory(a.gold)) {
+    throw CommandError("--gold " + a.gold + " is a directory: give a dataset file");
+  }
   const GoldSet golds = load_gold(a);
   std::vector<GradedItem> items;
   skipped = 0;
   for (const std::string& file : a.predictions) {
+    if (std::filesystem::is_directory(file)) {
+      throw CommandError("--predictions " + file + " is a directory: give a JSONL file");
+    }
     std::ifstream in(file, std::ios::binary);
     if (!in) throw CommandError("cannot open predictions file " + file);
     std::string text;
@@ -270,6 +321,7 @@ std::vector<GradedItem> grade_files(const GradeArgs& a, size_t& skipped) {
     std::fprintf(stderr, "s1 grade: ... %zu lines skipped in all\n", skipped);
   }
   if (items.empty()) throw CommandError("no line has a gold answer in " + a.gold);
+  check_samples(items);
   return items;
 }
 

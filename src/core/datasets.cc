@@ -3,6 +3,7 @@
 #include <csv.h>
 
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <limits>
 #include <memory>
@@ -238,10 +239,17 @@ std::vector<Problem> read_gpqa_csv(std::istream& in, const std::string& source_n
 }
 
 std::vector<Problem> load_problems(const std::string& path, uint64_t seed) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    throw std::runtime_error(path + ": is a directory, not a dataset file");
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) throw std::runtime_error(path + ": cannot open");
   bool csv = path.size() >= 4 && path.compare(path.size() - 4, 4, ".csv") == 0;
-  return csv ? read_gpqa_csv(in, path, seed) : read_jsonl_problems(in, path);
+  std::vector<Problem> problems =
+      csv ? read_gpqa_csv(in, path, seed) : read_jsonl_problems(in, path);
+  if (problems.empty()) throw std::runtime_error(path + ": no problems in the file");
+  return problems;
 }
 
 }  // namespace s1

@@ -40,7 +40,8 @@ std::vector<Problem> read_jsonl_problems(std::istream& in, const std::string& so
 std::vector<Problem> read_gpqa_csv(std::istream& in, const std::string& source_name, uint64_t seed);
 
 // Reads `path`: GPQA CSV when it ends in ".csv", JSONL otherwise. Throws
-// std::runtime_error when the file cannot be opened or is malformed.
+// std::runtime_error when the file cannot be opened (or is a directory), is malformed,
+// or holds no problem.
 std::vector<Problem> load_problems(const std::string& path, uint64_t seed = 0);
 
 // The 64-bit FNV-1a hash of `text`.

@@ -3,6 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <set>
 #include <sstream>
 
@@ -76,6 +77,28 @@ TEST(ReadJsonl, ErrorsNameTheLine) {
   EXPECT_THAT(message("{\"problem\": \"a\", \"answer\": [1]}\n"),
               HasSubstr("test.jsonl:1: field 'answer' must be a string or a number"));
   EXPECT_THROW(load_problems("/nonexistent/file.jsonl"), std::runtime_error);
+}
+
+// An empty dataset or a directory is an error, never a run over nothing.
+TEST(Datasets, EmptyFilesAndDirectoriesAreErrors) {
+  auto message = [](const std::string& path) {
+    try {
+      load_problems(path);
+    } catch (const std::runtime_error& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  const std::string dir = ::testing::TempDir();
+  for (const char* name : {"empty.jsonl", "empty.csv"}) {
+    const std::string path = dir + "/" + name;
+    std::ofstream(path) << (std::string(name) == "empty.csv"
+                                ? "Question,Correct Answer,Incorrect Answer 1,Incorrect Answer "
+                                  "2,Incorrect Answer 3\n"
+                                : "\n  \n");
+    EXPECT_THAT(message(path), HasSubstr("no problems")) << name;
+  }
+  EXPECT_THAT(message(dir), HasSubstr("is a directory"));
 }
 
 const char kGpqa[] =

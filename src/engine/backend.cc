@@ -94,15 +94,27 @@ void LocalBackend::prepare(BackendRequest& request) const {
   request.prepared = std::make_shared<const Prompt>(prompt_for(request));
 }
 
-std::optional<TokenSeq> LocalBackend::tokenize(const std::string& text, bool add_bos) const {
-  TokenSeq tokens = model_->tokenize(text, true);
+std::optional<TokenSeq> LocalBackend::tokenize(const std::string& text, bool add_bos,
+                                               bool parse_special) const {
+  TokenSeq tokens = model_->tokenize(text, parse_special);
   if (add_bos && model_->adds_bos()) tokens.insert(tokens.begin(), model_->bos());
   return tokens;
 }
 
+std::optional<std::vector<std::string>> LocalBackend::token_pieces(const TokenSeq& tokens) const {
+  std::vector<std::string> pieces;
+  pieces.reserve(tokens.size());
+  for (Token t : tokens) pieces.push_back(model_->piece(t));
+  return pieces;
+}
+
 Prompt LocalBackend::prompt_for(const BackendRequest& request) const {
-  if (!request.prompt_tokens.empty()) return token_prompt(*model_, request.prompt_tokens);
-  if (!request.raw_prompt.empty()) return text_prompt(*model_, request.raw_prompt);
+  if (!request.prompt_tokens.empty() || !request.raw_prompt.empty()) {
+    Prompt p = request.prompt_tokens.empty() ? text_prompt(*model_, request.raw_prompt)
+                                             : token_prompt(*model_, request.prompt_tokens);
+    p.thinking_off = request.judge_given_prompt && given_prompt_closed(p.text, format_);
+    return p;
+  }
   return build_prompt(*model_, format_, request.messages,
                       merge_chat_template_kwargs(chat_template_kwargs_,
                                                  request.chat_template_kwargs));
@@ -112,15 +124,9 @@ int LocalBackend::submit(BackendRequest request) {
   prepare(request);
   const Prompt& prompt = *request.prepared;
   request.rules.validate();
-  if (prompt.thinking_off) {
-    // No thinking: its rules have nothing to act on, and are not checked against the
-    // context either (the result reports thinking_off).
-    request.rules.max_think = -1;
-    request.rules.min_think = 0;
-    request.rules.num_ignore = 0;
-    request.rules.step_tokens = 0;
-    request.rules.max_steps = -1;
-  }
+  // No thinking: its rules have nothing to act on, and are not checked against the
+  // context either (the result reports thinking_off).
+  if (prompt.thinking_off) request.rules = thinking_off_rules(request.rules);
   GenerationRequest g;
   g.prompt = prompt.tokens;
   g.prompt_ends_with_newline = prompt.ends_with_newline;

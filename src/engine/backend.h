@@ -12,6 +12,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -39,6 +40,12 @@ struct BackendRequest {
   // tokenized, so a client continuing a generation sends exactly the tokens the
   // sequence held (and finds them in the prefix cache). Each must be below n_vocab.
   TokenSeq prompt_tokens;
+  // A raw_prompt or prompt_tokens whose text closes thinking (prompt_thinking: kClosed,
+  // e.g. Qwen3's "<think>\n\n</think>\n\n" with enable_thinking false) makes the
+  // request thinking-off, as a rendered prompt that closes it does. False: the prompt
+  // is continued as it is, never judged (a plain continuation, /v1/completions without
+  // budget fields).
+  bool judge_given_prompt = true;
   // Sampling one of these ends the sample at once (FinishReason::kStop,
   // SequenceResult::stop_token); the token is neither shown nor kept. Each must be
   // below n_vocab.
@@ -69,6 +76,12 @@ struct BackendRequest {
   std::shared_ptr<const Prompt> prepared;
   std::function<void(int, const TextChunk&)> on_text;         // optional
   std::function<void(int, const SequenceResult&)> on_done;    // optional
+};
+
+// The server behind a backend (the remote backend's upstream) failed, or cannot do what
+// the request needs: not the request's fault (`s1 serve` answers 502).
+struct UpstreamError : std::runtime_error {
+  using std::runtime_error::runtime_error;
 };
 
 // What front ends may know of a backend without knowing which one it is.
@@ -131,11 +144,20 @@ class Backend {
   // from its length in bytes before any tokenizing where possible; kInvalid for a token
   // id beyond the vocabulary, naming "prompt_tokens" or "stop_tokens".
   virtual void prepare(BackendRequest& request) const { (void)request; }
-  // `text`'s tokens (special tokens parsed; a BOS first with `add_bos` where the model
-  // takes one), or nullopt when this backend cannot tokenize.
-  virtual std::optional<TokenSeq> tokenize(const std::string& text, bool add_bos) const {
+  // `text`'s tokens (special tokens such as "<|im_start|>" parsed as one token unless
+  // `parse_special` is false; a BOS first with `add_bos` where the model takes one), or
+  // nullopt when this backend cannot tokenize.
+  virtual std::optional<TokenSeq> tokenize(const std::string& text, bool add_bos,
+                                           bool parse_special = true) const {
     (void)text;
     (void)add_bos;
+    (void)parse_special;
+    return std::nullopt;
+  }
+  // Each token's text (bytes, not necessarily whole UTF-8 characters), or nullopt when
+  // this backend cannot tell. Ids must be below n_vocab.
+  virtual std::optional<std::vector<std::string>> token_pieces(const TokenSeq& tokens) const {
+    (void)tokens;
     return std::nullopt;
   }
   // The conversation rendered with the model's chat template (the backend's template
@@ -182,7 +204,9 @@ class LocalBackend : public Backend {
   SchedulerStats stats() const override { return scheduler_->stats(); }
   std::optional<BackendOccupancy> occupancy() const override;
   void prepare(BackendRequest& request) const override;
-  std::optional<TokenSeq> tokenize(const std::string& text, bool add_bos) const override;
+  std::optional<TokenSeq> tokenize(const std::string& text, bool add_bos,
+                                   bool parse_special = true) const override;
+  std::optional<std::vector<std::string>> token_pieces(const TokenSeq& tokens) const override;
   bool waiting(int request_id) const override { return scheduler_->waiting(request_id); }
   bool end_thinking(int request_id, const std::string& reason) override {
     return scheduler_->end_thinking(request_id, reason);

@@ -75,6 +75,10 @@ BudgetRules thinking_off_rules(BudgetRules rules) {
   return rules;
 }
 
+bool given_prompt_closed(std::string_view text, const ThinkingFormat& format) {
+  return prompt_thinking(text, format) == PromptThinking::kClosed;
+}
+
 Prompt build_prompt(const Model& model, const ThinkingFormat& format,
                     const std::vector<ChatMessage>& messages, const ChatTemplateKwargs& kwargs) {
   RenderedPrompt r = render_prompt(model_renderer(model), format, messages, kwargs);

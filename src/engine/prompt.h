@@ -3,6 +3,7 @@
 
 #include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/budget_forcing.h"
@@ -41,6 +42,10 @@ RenderedPrompt render_prompt(const ChatRenderer& render, const ThinkingFormat& f
 // The budget rules of a thinking-off request: no thinking rule is left to act.
 BudgetRules thinking_off_rules(BudgetRules rules);
 
+// Whether a prompt given as it is (text or token ids, not rendered here) closes thinking
+// (prompt_thinking: kClosed), so the request is thinking-off as a rendered one would be.
+bool given_prompt_closed(std::string_view text, const ThinkingFormat& format);
+
 // Renders `messages` with the model's chat template and the template variables
 // `kwargs`. A generation prompt that opens thinking is kept as it is; one that closes
 // thinking is kept as it is too, with `thinking_off` (thinking is never reopened), and
@@ -69,11 +74,12 @@ std::string thinking_opening(const ChatRenderer& render, const ThinkingFormat& f
                              const std::string& generation_prompt);
 
 // A prompt given as text, which must open thinking itself (e.g. a transcript to
-// continue): tokenized as build_prompt does, never judged open or closed.
+// continue) or close it: tokenized as build_prompt does, not judged here (backends judge
+// whether it closes thinking: given_prompt_closed).
 Prompt text_prompt(const Model& model, std::string text);
 
 // A prompt given as token ids (each below the vocabulary size), taken as they are: no
-// BOS added; its text is the tokens' pieces. Never judged open or closed.
+// BOS added; its text is the tokens' pieces. Not judged here, as text_prompt.
 Prompt token_prompt(const Model& model, TokenSeq tokens);
 
 // The usual conversation: an optional system message and one user question.

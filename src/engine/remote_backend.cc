@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cstdio>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -50,9 +51,9 @@ json kwargs_json(const ChatTemplateKwargs& kwargs) {
 }
 
 json parse_reply(const HttpReply& r, const std::string& what) {
-  if (!r.ok()) throw std::runtime_error(r.describe(what));
+  if (!r.ok()) throw UpstreamError(r.describe(what));
   json j = json::parse(r.body, nullptr, false);
-  if (!j.is_object()) throw std::runtime_error(what + ": not a JSON object: " + r.body.substr(0, 200));
+  if (!j.is_object()) throw UpstreamError(what + ": not a JSON object: " + r.body.substr(0, 200));
   return j;
 }
 
@@ -83,6 +84,7 @@ RemoteBackend::RemoteBackend(RemoteSettings settings, const ForcingSettings& for
   } else {
     format_ = format_from(forcing_);
   }
+  format_given_ = tokenizer_ || !forcing_.think_start.empty();
   pool_ = std::make_unique<ClientPool>(address_.host, settings_.api_key, settings_.timeouts);
   kind_ = settings_.server_kind;
   for (int i = 0; i < settings_.parallel; ++i) workers_.emplace_back([this] { worker(); });
@@ -119,9 +121,38 @@ BackendInfo RemoteBackend::info() const {
   BackendInfo info;
   info.model = "remote " + address_.host + address_.api_path +
                (settings_.api_model.empty() ? "" : " " + settings_.api_model);
+  std::lock_guard<std::mutex> lock(cache_mutex_);
   info.format = format_.name;
   info.think_end = format_.end;
   return info;
+}
+
+std::vector<std::string> RemoteBackend::warnings() const {
+  std::lock_guard<std::mutex> lock(cache_mutex_);
+  return warnings_;
+}
+
+void RemoteBackend::take_format(const std::string& said) const {
+  std::string warning;
+  if (format_given_) {
+    if (!said.empty() && said != format_.name) {
+      warning = "the server says its thinking format is '" + said + "', but '" + format_.name +
+                "' is in use (from --think-start/--think-end or --tokenizer-model)";
+    }
+  } else if (said == "think-tags" || said == "s1") {
+    std::lock_guard<std::mutex> lock(cache_mutex_);
+    format_ = said == "s1" ? s1_thinking_format() : think_tags_format();
+    return;
+  } else {
+    warning = (said.empty() ? std::string("the server does not say its thinking format")
+                            : "the server's thinking format is '" + said + "'") +
+              ": the s1 format (" + format_.start + " ... " + format_.end +
+              ") is assumed; give --think-start and --think-end, or --tokenizer-model";
+  }
+  if (warning.empty()) return;
+  std::fprintf(stderr, "s1: warning: %s\n", warning.c_str());
+  std::lock_guard<std::mutex> lock(cache_mutex_);
+  warnings_.push_back(warning);
 }
 
 ServerKind RemoteBackend::server_kind() const {
@@ -134,11 +165,13 @@ void RemoteBackend::start_up() const {
   std::lock_guard<std::mutex> start(start_mutex_);
   if (started_) return;
   ServerKind kind = settings_.server_kind;
-  if (kind == ServerKind::kAuto) {
+  // /v1/models tells the server kind, and the thinking format where it says it (`s1
+  // serve` does): taken unless the flags or a tokenizer model gave it.
+  if (kind == ServerKind::kAuto || !format_given_) {
     const HttpReply models = pool_->get(address_.api_path + "/models");
-    if (models.status == 0) throw std::runtime_error(models.describe("GET /models"));
-    const HttpReply props = pool_->get("/props");
-    kind = detect_server_kind(models.body, props.body);
+    if (models.status == 0) throw UpstreamError(models.describe("GET /models"));
+    take_format(models.ok() ? reported_thinking_format(models.body) : "");
+    if (kind == ServerKind::kAuto) kind = detect_server_kind(models.body, pool_->get("/props").body);
   }
   {
     std::lock_guard<std::mutex> lock(cache_mutex_);
@@ -160,9 +193,9 @@ void RemoteBackend::start_up() const {
       const CompletionReply r =
           run_completion(*pool_, address_.api_path + "/completions", body.dump(), false,
                          [](const CompletionPiece&) { return true; });
-      if (!r.ok) throw std::runtime_error("llama-server probe: " + r.error);
+      if (!r.ok) throw UpstreamError("llama-server probe: " + r.error);
       if (r.text != format_.end_trigger) {
-        throw std::runtime_error("llama-server at " + address_.host + " does not show " +
+        throw UpstreamError("llama-server at " + address_.host + " does not show " +
                                  format_.end_trigger + " as text (it sent '" + r.text +
                                  "'): start it with --special");
       }
@@ -200,7 +233,7 @@ ChatRenderer RemoteBackend::renderer() const {
       json body = {{"messages", messages_json(m)}, {"add_generation_prompt", gen}};
       if (!k.empty()) body["chat_template_kwargs"] = kwargs_json(k);
       const json j = parse_reply(pool_->post("/apply-template", body.dump()), "POST /apply-template");
-      if (!j.value("prompt", json()).is_string()) throw std::runtime_error("/apply-template: no prompt");
+      if (!j.value("prompt", json()).is_string()) throw UpstreamError("/apply-template: no prompt");
       return j["prompt"].get<std::string>();
     };
   }
@@ -219,7 +252,7 @@ ChatRenderer RemoteBackend::renderer() const {
       json back = {{"tokens", t.value("tokens", json::array())}};
       if (!settings_.api_model.empty()) back["model"] = settings_.api_model;
       const json d = parse_reply(pool_->post("/detokenize", back.dump()), "POST /detokenize");
-      if (!d.value("prompt", json()).is_string()) throw std::runtime_error("/detokenize: no prompt");
+      if (!d.value("prompt", json()).is_string()) throw UpstreamError("/detokenize: no prompt");
       return d["prompt"].get<std::string>();
     };
   }
@@ -229,8 +262,7 @@ ChatRenderer RemoteBackend::renderer() const {
       "--chatml for ChatML");
 }
 
-RenderedPrompt RemoteBackend::render_prompt(const BackendRequest& request) const {
-  if (request.prepared) return {request.prepared->text, request.prepared->thinking_off};
+void RemoteBackend::check_request(const BackendRequest& request) const {
   // Not passed on: segments are the backend's own prompts and stops.
   if (!request.prompt_tokens.empty()) {
     throw RequestError(RequestErrorCode::kInvalid,
@@ -242,10 +274,20 @@ RenderedPrompt RemoteBackend::render_prompt(const BackendRequest& request) const
                        "stop token ids are not supported over the remote backend",
                        "stop_tokens");
   }
-  if (!request.raw_prompt.empty()) return {request.raw_prompt, false};
-  if (request.messages.empty()) throw std::invalid_argument("the request has no messages");
+  if (request.raw_prompt.empty() && request.messages.empty()) {
+    throw std::invalid_argument("the request has no messages");
+  }
   if (settings_.chatml && !request.chat_template_kwargs.empty()) {
     throw std::invalid_argument("chat template variables need a real template (ChatML has none)");
+  }
+}
+
+RenderedPrompt RemoteBackend::render_prompt(const BackendRequest& request) const {
+  if (request.prepared) return {request.prepared->text, request.prepared->thinking_off};
+  check_request(request);
+  if (!request.raw_prompt.empty()) {
+    return {request.raw_prompt,
+            request.judge_given_prompt && given_prompt_closed(request.raw_prompt, format_)};
   }
   return s1::render_prompt(
       renderer(), format_, request.messages,
@@ -274,7 +316,7 @@ TokenSeq RemoteBackend::token_ids(const std::string& text) const {
   } else if (settings_.estimate_tokens) {
     ids.assign(std::max<size_t>(1, text.size() / 4), -1);  // unknown ids: an estimate
   } else {
-    throw std::runtime_error(
+    throw UpstreamError(
         r.describe("POST /tokenize") + " — the remote backend counts forced strings with the "
         "server's /tokenize: give --tokenizer-model M.gguf, or --remote-estimate-tokens for "
         "one token per 4 bytes");
@@ -316,7 +358,7 @@ void RemoteBackend::count_all(const std::vector<std::string>& texts) const {
   for (size_t i = 1; i < n; ++i) threads.emplace_back(ask);
   ask();
   for (auto& t : threads) t.join();
-  if (!error.empty()) throw std::runtime_error(error);
+  if (!error.empty()) throw UpstreamError(error);
 }
 
 std::shared_ptr<const ForcingVocab> RemoteBackend::vocab_for(const BackendRequest& request,
@@ -376,8 +418,9 @@ int RemoteBackend::count_prompt_tokens(const BackendRequest& request) const {
 void RemoteBackend::prepare(BackendRequest& request) const {
   if (request.prepared) return;
   auto p = std::make_shared<Prompt>();
-  const RenderedPrompt r = render_prompt(request);  // before start_up: a bad request first
-  start_up();
+  check_request(request);  // a bad request first, before any network
+  start_up();              // the server kind, and the thinking format the prompt opens
+  const RenderedPrompt r = render_prompt(request);
   p->text = r.text;
   p->thinking_off = r.thinking_off;
   p->ends_with_newline = !r.text.empty() && r.text.back() == '\n';
@@ -638,7 +681,7 @@ void RemoteBackend::on_end(Segment& seg) {
   const CompletionReply& reply = seg.reply;
   if (!reply.ok) {
     finish(s, FinishReason::kError);
-    throw std::runtime_error(reply.error);
+    throw UpstreamError(reply.error);
   }
   // As when the segment was sent: streamed tokens may have moved the forcer on already.
   const Phase phase = seg.phase;
@@ -744,7 +787,7 @@ bool RemoteBackend::step() {
     std::string message = "remote backend: " + std::to_string(errors.size()) +
                           (errors.size() == 1 ? " request failed: " : " requests failed: ");
     for (size_t i = 0; i < errors.size(); ++i) message += (i ? "; " : "") + errors[i];
-    throw std::runtime_error(message);
+    throw UpstreamError(message);
   }
   return !samples_.empty();
 }

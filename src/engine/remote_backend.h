@@ -25,14 +25,17 @@
 // first of: a Jinja file (chat_template_file, llama.cpp's engine as for local models),
 // a GGUF's template (tokenizer_model), the server's own rendering (llama-server's
 // /apply-template; vLLM's /tokenize with messages, then /detokenize), or ChatML when
-// asked for (chatml). Thinking is opened as build_prompt does. A raw prompt is sent as is.
+// asked for (chatml). Thinking is opened as build_prompt does. A raw prompt is sent as is
+// (one that closes thinking makes the request thinking-off, BackendRequest::judge_given_prompt).
 //
 // Token counts of forced strings (ignore strings, delimiter, cap suffix, step markers):
 // from the tokenizer model, else asked once each of the server's /tokenize and cached.
 // A server without /tokenize is an error unless estimate_tokens (one per 4 bytes).
 //
 // Request fields per server kind (server_kind.h), detected from /v1/models or /props
-// unless given. llama-server must show the trigger as text: checked at start-up with
+// unless given. The thinking format is the tokenizer model's or the flags'; else the
+// server's where /v1/models says it (`s1 serve`'s meta.thinking_format: "s1" or
+// "think-tags"); else the s1 format, with a warning. llama-server must show the trigger as text: checked at start-up with
 // one probe token (preserved_tokens does it per request; older servers need --special).
 //
 // Threads: as Backend (one owner thread; callbacks inside step()). HTTP requests run
@@ -107,12 +110,16 @@ class RemoteBackend : public Backend {
   void prepare(BackendRequest& request) const override;
 
   // The prompt sent for `request` (rendered, thinking opened), and whether the template
-  // closed thinking.
+  // closed thinking. In the thinking format known so far: prepare() and submit() learn
+  // the server's first (start-up).
   RenderedPrompt render_prompt(const BackendRequest& request) const;
   // The server kind in use (detected on first use when kAuto).
   ServerKind server_kind() const;
   // Every segment error so far, in order.
   std::vector<std::string> errors() const { return errors_; }
+  // Warnings of the start-up so far (also printed on stderr): a thinking format that
+  // cannot be known, or that the server says differs from the one in use.
+  std::vector<std::string> warnings() const;
   // Keep-alive connections opened so far.
   int connections_opened() const { return pool_->connections_opened(); }
 
@@ -120,7 +127,12 @@ class RemoteBackend : public Backend {
   struct Sample;
   struct Segment;  // one completion request and its outcome
   struct Event;    // a worker's news for the owner thread
-  void start_up() const;  // detect the server and check it (once)
+  void start_up() const;  // detect the server and its thinking format, check it (once)
+  // The thinking format the server said it uses ("" : it did not say): taken unless
+  // format_given_, else warned about where it differs or cannot be known.
+  void take_format(const std::string& said) const;
+  // Refuses what cannot be sent (token prompts, stop ids, no prompt), before any network.
+  void check_request(const BackendRequest& request) const;
   ChatRenderer renderer() const;
   TokenSeq token_ids(const std::string& text) const;
   void count_all(const std::vector<std::string>& texts) const;
@@ -155,7 +167,12 @@ class RemoteBackend : public Backend {
   std::unique_ptr<ClientPool> pool_;
   std::unique_ptr<Model> tokenizer_;  // tokenizer_model, vocabulary only
   std::string template_text_;         // chat_template_file's text without a GGUF
-  ThinkingFormat format_;
+  // The thinking format: given (tokenizer model, --think-start/--think-end), else the
+  // server's as it says it at start-up, else the s1 format. Set before any request uses
+  // it; info() reads it under cache_mutex_.
+  mutable ThinkingFormat format_;
+  bool format_given_ = false;
+  mutable std::vector<std::string> warnings_;
   mutable std::mutex words_mutex_;
   mutable std::unique_ptr<WordTokens> word_tokens_;  // the tokenizer model's, made on first use
 

@@ -101,11 +101,12 @@ int Scheduler::submit(GenerationRequest request) {
   const int answer_reserve = rules.max_answer >= 0 ? rules.max_answer : std::min(room / 4, 1024);
   const int think_room = room - answer_reserve;
   bool clamped = false;
-  if (rules.max_think < 0 || rules.max_think > think_room) {
+  // Thinking off: no cap applies (max_think stays -1, as thinking_off_rules set it).
+  if (!request.thinking_off && (rules.max_think < 0 || rules.max_think > think_room)) {
     clamped = rules.max_think >= 0;
     rules.max_think = think_room;
   }
-  if (rules.min_think > rules.max_think) {
+  if (!request.thinking_off && rules.min_think > rules.max_think) {
     throw RequestError(RequestErrorCode::kContextExceeded,
                        "min_think (" + std::to_string(rules.min_think) +
                            ") is beyond what the context leaves for thinking (" +

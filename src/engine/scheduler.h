@@ -126,7 +126,7 @@ struct SequenceResult {
   // trigger's last token when thinking ended there with no answer to follow (max_answer
   // 0, e.g. a plain continuation); -1 otherwise (end of generation, a budget, ...).
   Token stop_token = -1;
-  int max_think = -1;         // the cap that applied (after clamping to the context)
+  int max_think = -1;         // the cap that applied (after clamping); -1: none (thinking off)
   bool clamped = false;       // the budget was lowered to fit the context
   bool answer_clamped = false;  // max_answer beyond the context, lifted (fit_answer_to_context)
   bool thinking_off = false;  // the prompt closed thinking: no thinking rule applied

@@ -49,6 +49,17 @@ ServerKind detect_server_kind(const std::string& models_body, const std::string&
   return ServerKind::kOpenAi;
 }
 
+std::string reported_thinking_format(const std::string& models_body) {
+  const json models = json::parse(models_body, nullptr, false);
+  if (!models.is_object() || !models.value("data", json()).is_array()) return "";
+  for (const json& m : models["data"]) {
+    if (!m.is_object() || !m.value("meta", json()).is_object()) continue;
+    const json f = m["meta"].value("thinking_format", json());
+    if (f.is_string()) return f.get<std::string>();
+  }
+  return "";
+}
+
 bool stops_at_token_ids(ServerKind kind) {
   return kind == ServerKind::kVllm || kind == ServerKind::kSglang;
 }

@@ -44,6 +44,10 @@ struct SegmentStops {
 // /v1/completions request.
 std::string segment_fields(ServerKind kind, const SegmentStops& stops);
 
+// The thinking format a GET /v1/models answer says its models use (`s1 serve`:
+// data[i].meta.thinking_format), or "" when it does not say.
+std::string reported_thinking_format(const std::string& models_body);
+
 // Whether `kind` can stop at a token id (vLLM, SGLang): then a masked trigger holds.
 bool stops_at_token_ids(ServerKind kind);
 

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <sstream>
 
 #include "core/suppress_words.h"
 #include "core/utf8.h"
@@ -17,6 +18,19 @@ using nlohmann::json;
 [[noreturn]] void bad(const std::string& param, const std::string& message,
                       const std::string& code = "invalid_value") {
   throw ApiError(400, code, message, param);
+}
+
+// A request body: a JSON object in valid UTF-8, else a 400 saying what it is not.
+json parse_body(std::string_view text) {
+  if (!is_valid_utf8(text)) bad("", "the request body is not valid UTF-8", "invalid_utf8");
+  json body;
+  try {
+    body = json::parse(text);
+  } catch (const json::exception& e) {
+    bad("", std::string("the request body is not valid JSON: ") + e.what(), "invalid_json");
+  }
+  if (!body.is_object()) bad("", "the request body must be a JSON object", "invalid_type");
+  return body;
 }
 
 // A field, or nullptr when it is absent or null (clients send null for "not set").
@@ -44,12 +58,19 @@ int64_t get_int(const json& v, const std::string& name, int64_t lo, int64_t hi) 
   return x;
 }
 
+// A bound as a person writes it: 0, 1, 0.5, 1000000000.
+std::string number_text(double x) {
+  if (x == std::floor(x) && std::fabs(x) < 1e15) return std::to_string(static_cast<int64_t>(x));
+  std::ostringstream out;
+  out << x;
+  return out.str();
+}
+
 double get_number(const json& v, const std::string& name, double lo, double hi) {
   if (!v.is_number()) bad(name, "'" + name + "' must be a number", "invalid_type");
   const double x = v.get<double>();
   if (!std::isfinite(x) || x < lo || x > hi) {
-    bad(name,
-        "'" + name + "' must be between " + std::to_string(lo) + " and " + std::to_string(hi));
+    bad(name, "'" + name + "' must be between " + number_text(lo) + " and " + number_text(hi));
   }
   return x;
 }
@@ -83,25 +104,36 @@ std::vector<std::string> get_strings(const json& v, const std::string& name, siz
   return out;
 }
 
+std::string shown(int64_t x) { return std::to_string(x); }
+std::string shown(const std::string& s) { return json(sanitize_utf8(s)).dump(); }
+
+// One setting given under several names (or by several request shapes), as (name,
+// value) in the order given: every value must agree, else a 400 naming the two that
+// differ. Returns the value, or nullopt when none was given.
+template <typename T>
+std::optional<T> agreed(const std::vector<std::pair<std::string, T>>& given,
+                        const std::string& what) {
+  if (given.empty()) return std::nullopt;
+  const auto& [first, value] = given.front();
+  for (const auto& [name, x] : given) {
+    if (x != value) {
+      bad(name,
+          "'" + first + "' (" + shown(value) + ") and '" + name + "' (" + shown(x) + ") set " +
+              what + " to different values",
+          "conflicting_fields");
+    }
+  }
+  return value;
+}
+
 // One setting under several names: they must agree. Returns the value, if any.
 std::optional<int64_t> aliased_int(const json& body, const std::vector<const char*>& names,
                                    int64_t lo, int64_t hi) {
-  std::optional<int64_t> value;
-  const char* from = nullptr;
+  std::vector<std::pair<std::string, int64_t>> given;
   for (const char* name : names) {
-    const json* v = field(body, name);
-    if (!v) continue;
-    const int64_t x = get_int(*v, name, lo, hi);
-    if (value && *value != x) {
-      bad(name,
-          std::string("'") + from + "' (" + std::to_string(*value) + ") and '" + name + "' (" +
-              std::to_string(x) + ") set the same budget to different values",
-          "conflicting_fields");
-    }
-    value = x;
-    from = name;
+    if (const json* v = field(body, name)) given.emplace_back(name, get_int(*v, name, lo, hi));
   }
-  return value;
+  return agreed(given, "the same budget");
 }
 
 std::string message_content(const json& content, const std::string& name) {
@@ -184,15 +216,13 @@ std::vector<std::pair<Token, float>> get_logit_bias(const json& v, const std::st
   if (!v.is_object()) bad(name, "'" + name + "' must map token ids to biases", "invalid_type");
   std::vector<std::pair<Token, float>> bias;
   for (const auto& [key, value] : v.items()) {
-    size_t used = 0;
-    long long id = -1;
-    try {
-      id = std::stoll(key, &used);
-    } catch (const std::exception&) {
-      used = 0;
-    }
+    // A token id as JSON writes an integer: digits only, no sign, space or leading zero.
+    const bool digits = std::all_of(key.begin(), key.end(), [](char c) { return c >= '0' && c <= '9'; });
+    const bool canonical =
+        digits && !key.empty() && key.size() <= 10 && (key == "0" || key[0] != '0');
+    const long long id = canonical ? std::stoll(key) : -1;
     const long long top = n_vocab > 0 ? n_vocab - 1 : std::numeric_limits<Token>::max();
-    if (used != key.size() || id < 0 || id > top) {
+    if (id < 0 || id > top) {
       bad(name, "'" + name + "' keys must be token ids of this model, not '" + sanitize_utf8(key) +
                     "'");
     }
@@ -200,6 +230,84 @@ std::vector<std::pair<Token, float>> get_logit_bias(const json& v, const std::st
     bias.emplace_back(static_cast<Token>(id), b);
   }
   return bias;
+}
+
+// OpenAI and vLLM fields this server does not implement: taken at the value that asks
+// for nothing (what clients send by default), else a 400 naming the field. `neutral`
+// tells whether a value of the right type asks for nothing.
+struct Unsupported {
+  const char* name;
+  const char* type;  // "boolean", "integer", "number", "string", or "boolean or integer"
+  bool (*neutral)(const json&);
+  const char* why;
+};
+
+bool type_fits(const json& v, const std::string& type) {
+  if (type == "boolean") return v.is_boolean();
+  if (type == "integer") return v.is_number_integer();
+  if (type == "number") return v.is_number();
+  if (type == "string") return v.is_string();
+  return v.is_boolean() || v.is_number_integer();  // "boolean or integer"
+}
+
+void refuse_unsupported(const json& body) {
+  static const Unsupported kFields[] = {
+      {"logprobs", "boolean or integer",
+       [](const json& v) { return v.is_boolean() ? !v.get<bool>() : v.get<int64_t>() == 0; },
+       "token log probabilities are not returned by this server"},
+      {"top_logprobs", "integer", [](const json& v) { return v.get<int64_t>() == 0; },
+       "token log probabilities are not returned by this server"},
+      {"echo", "boolean", [](const json& v) { return !v.get<bool>(); },
+       "the prompt is not echoed (the response holds what follows it)"},
+      {"suffix", "string", [](const json& v) { return v.get_ref<const std::string&>().empty(); },
+       "text after the completion (insertion) is not supported"},
+      {"best_of", "integer", [](const json& v) { return v.get<int64_t>() == 1; },
+       "best_of is not supported: ask for 'n' choices"},
+      {"frequency_penalty", "number", [](const json& v) { return v.get<double>() == 0.0; },
+       "frequency penalties are not supported"},
+      {"presence_penalty", "number", [](const json& v) { return v.get<double>() == 0.0; },
+       "presence penalties are not supported"},
+      {"repetition_penalty", "number", [](const json& v) { return v.get<double>() == 1.0; },
+       "repetition penalties are not supported"},
+      {"repeat_penalty", "number", [](const json& v) { return v.get<double>() == 1.0; },
+       "repetition penalties are not supported"},
+  };
+  for (const auto& f : kFields) {
+    const json* v = field(body, f.name);
+    if (!v) continue;
+    if (!type_fits(*v, f.type)) {
+      bad(f.name, std::string("'") + f.name + "' must be a " + f.type, "invalid_type");
+    }
+    if (!f.neutral(*v)) {
+      bad(f.name, std::string("'") + f.name + "': " + f.why, "unsupported_value");
+    }
+  }
+}
+
+// reasoning_effort (chat): OpenAI's effort levels, passed to the chat template as the
+// variable of that name, as vLLM does (gpt-oss's template reads it; the budget fields
+// set the thinking budget). A chat_template_kwargs entry of the same name must agree.
+void parse_reasoning_effort(const json& body, ApiRequest& r) {
+  const json* v = field(body, "reasoning_effort");
+  if (!v) return;
+  if (r.endpoint != Endpoint::kChat) {
+    bad("reasoning_effort", "'reasoning_effort' is supported by /v1/chat/completions only",
+        "unsupported_value");
+  }
+  const std::string& level = get_string(*v, "reasoning_effort");
+  if (level != "none" && level != "minimal" && level != "low" && level != "medium" &&
+      level != "high") {
+    bad("reasoning_effort", "'reasoning_effort' must be none, minimal, low, medium or high");
+  }
+  const std::string value = json(level).dump();
+  const auto it = r.chat_template_kwargs.find("reasoning_effort");
+  if (it != r.chat_template_kwargs.end() && it->second != value) {
+    bad("reasoning_effort",
+        "'chat_template_kwargs.reasoning_effort' (" + sanitize_utf8(it->second) +
+            ") and 'reasoning_effort' (" + value + ") set the same variable to different values",
+        "conflicting_fields");
+  }
+  r.chat_template_kwargs["reasoning_effort"] = value;
 }
 
 void parse_sampling(const json& body, int n_vocab, ApiRequest& r) {
@@ -295,56 +403,79 @@ bool dynasor_effort(const std::string& level, int* consistent, int* every) {
 // The adaptive-thinking fields: ours, then Dynasor's two request shapes (its OpenAI proxy's
 // "dynasor": {"saving_effort": ...}, sent by the openai client's extra_body, and its SGLang
 // server's "adaptive_compute": {"probe_text", "certainty_window", "token_interval"}).
-// Returns whether any was given.
+// A setting given by several of them must agree (a 400 naming two that differ). Returns
+// whether any was given.
 bool parse_adaptive(const json& body, ApiRequest& r) {
   bool given = false;
   ProbeRules& p = r.probe;
-  const json* dynasor = field(body, "dynasor");
-  if (const json* extra = field(body, "extra_body"); !dynasor && extra && extra->is_object()) {
-    dynasor = field(*extra, "dynasor");
-  }
-  if (dynasor) {
-    if (!dynasor->is_object()) bad("dynasor", "'dynasor' must be an object", "invalid_type");
-    if (const json* e = field(*dynasor, "saving_effort")) {
-      const std::string& level = get_string(*e, "dynasor.saving_effort");
-      if (level != "none" && !dynasor_effort(level, &p.consistent, &p.every)) {
-        bad("dynasor.saving_effort",
-            "'dynasor.saving_effort' must be none, mild, low, mid, high or crazy");
+  // The probe interval, the consistency window and the suffix may each come from several
+  // fields: gathered as (field, value), and checked to agree.
+  std::vector<std::pair<std::string, int64_t>> every, consistent;
+  std::vector<std::pair<std::string, std::string>> suffix, efforts;
+  for (const std::string name : {"dynasor", "extra_body.dynasor"}) {
+    const json* d = field(body, "dynasor");
+    if (name != "dynasor") {
+      const json* extra = field(body, "extra_body");
+      d = extra && extra->is_object() ? field(*extra, "dynasor") : nullptr;
+    }
+    if (!d) continue;
+    if (!d->is_object()) bad(name, "'" + name + "' must be an object", "invalid_type");
+    if (const json* e = field(*d, "saving_effort")) {
+      const std::string level = get_string(*e, name + ".saving_effort");
+      int w = 0, n = 0;
+      if (level != "none" && !dynasor_effort(level, &w, &n)) {
+        bad(name + ".saving_effort",
+            "'" + name + ".saving_effort' must be none, mild, low, mid, high or crazy");
       }
-      given = given || level != "none";
+      efforts.emplace_back(name + ".saving_effort", level);
+      if (level != "none") {
+        every.emplace_back(name + ".saving_effort", n);
+        consistent.emplace_back(name + ".saving_effort", w);
+        given = true;
+      }
     }
   }
+  agreed(efforts, "Dynasor's saving effort");
   if (const json* a = field(body, "adaptive_compute")) {
     if (!a->is_object()) bad("adaptive_compute", "'adaptive_compute' must be an object", "invalid_type");
-    p.consistent = 2;
-    p.every = 32;
-    if (const json* v = field(*a, "probe_text")) p.suffix = get_string(*v, "adaptive_compute.probe_text");
+    if (const json* v = field(*a, "probe_text")) {
+      suffix.emplace_back("adaptive_compute.probe_text",
+                          get_string(*v, "adaptive_compute.probe_text"));
+    }
     if (const json* v = field(*a, "certainty_window")) {
-      p.consistent = static_cast<int>(get_int(*v, "adaptive_compute.certainty_window", 1, 1 << 20));
+      consistent.emplace_back("adaptive_compute.certainty_window",
+                              get_int(*v, "adaptive_compute.certainty_window", 1, 1 << 20));
     }
     if (const json* v = field(*a, "token_interval")) {
-      p.every = static_cast<int>(get_int(*v, "adaptive_compute.token_interval", 1, 1 << 30));
+      every.emplace_back("adaptive_compute.token_interval",
+                         get_int(*v, "adaptive_compute.token_interval", 1, 1 << 30));
     }
+    // Its defaults (N 32, W 2), where no field sets them.
+    if (every.empty()) p.every = 32;
+    if (consistent.empty()) p.consistent = 2;
     given = true;
   }
   if (const json* v = field(body, "probe_every")) {
-    p.every = static_cast<int>(get_int(*v, "probe_every", 0, 1 << 30));
+    every.emplace_back("probe_every", get_int(*v, "probe_every", 0, 1 << 30));
     given = true;
   }
+  if (const json* v = field(body, "exit_consistent")) {
+    consistent.emplace_back("exit_consistent", get_int(*v, "exit_consistent", 0, 1 << 20));
+    given = true;
+  }
+  if (const json* v = field(body, "probe_suffix")) {
+    suffix.emplace_back("probe_suffix", get_string(*v, "probe_suffix"));
+    if (suffix.back().second.empty()) bad("probe_suffix", "'probe_suffix' must not be empty");
+  }
+  if (const auto x = agreed(every, "the probe interval")) p.every = static_cast<int>(*x);
+  if (const auto x = agreed(consistent, "the consistency window")) p.consistent = static_cast<int>(*x);
+  if (const auto x = agreed(suffix, "the probe suffix")) p.suffix = *x;
   if (const json* v = field(body, "probe_at_reflection")) {
     p.at_reflection = get_bool(*v, "probe_at_reflection");
     given = true;
   }
   if (const json* v = field(body, "probe_tokens")) {
     p.probe_tokens = static_cast<int>(get_int(*v, "probe_tokens", 1, 4096));
-  }
-  if (const json* v = field(body, "probe_suffix")) {
-    p.suffix = get_string(*v, "probe_suffix");
-    if (p.suffix.empty()) bad("probe_suffix", "'probe_suffix' must not be empty");
-  }
-  if (const json* v = field(body, "exit_consistent")) {
-    p.consistent = static_cast<int>(get_int(*v, "exit_consistent", 0, 1 << 20));
-    given = true;
   }
   if (const json* v = field(body, "exit_confidence")) {
     p.confidence = get_number(*v, "exit_confidence", 0.0, 1e9);
@@ -387,14 +518,7 @@ bool parse_adaptive(const json& body, ApiRequest& r) {
 
 
 ApiRequest parse_request(Endpoint endpoint, std::string_view body_text, const ApiDefaults& d) {
-  if (!is_valid_utf8(body_text)) bad("", "the request body is not valid UTF-8", "invalid_utf8");
-  json body;
-  try {
-    body = json::parse(body_text);
-  } catch (const json::exception& e) {
-    bad("", std::string("the request body is not valid JSON: ") + e.what(), "invalid_json");
-  }
-  if (!body.is_object()) bad("", "the request body must be a JSON object", "invalid_type");
+  const json body = parse_body(body_text);
 
   ApiRequest r;
   r.endpoint = endpoint;
@@ -436,6 +560,8 @@ ApiRequest parse_request(Endpoint endpoint, std::string_view body_text, const Ap
       r.return_token_ids = get_bool(*v, "return_token_ids");
     }
   }
+  parse_reasoning_effort(body, r);
+  refuse_unsupported(body);
   if (const json* v = field(body, "stop_token_ids")) {
     if (!v->is_array()) bad("stop_token_ids", "'stop_token_ids' must be a list of token ids", "invalid_type");
     if (v->size() > kMaxStopTokenIds) {
@@ -510,11 +636,20 @@ ApiRequest parse_request(Endpoint endpoint, std::string_view body_text, const Ap
   return r;
 }
 
+TokenizeRequest parse_tokenize_request(std::string_view text) {
+  const json body = parse_body(text);
+  TokenizeRequest t;
+  const json* content = field(body, "content");
+  if (!content) bad("content", "'content' is required", "missing_field");
+  t.content = get_string(*content, "content");
+  if (const json* v = field(body, "add_special")) t.add_special = get_bool(*v, "add_special");
+  if (const json* v = field(body, "parse_special")) t.parse_special = get_bool(*v, "parse_special");
+  if (const json* v = field(body, "with_pieces")) t.with_pieces = get_bool(*v, "with_pieces");
+  return t;
+}
+
 TemplateRequest parse_template_request(std::string_view text) {
-  const json body = json::parse(text, nullptr, false);
-  if (body.is_discarded() || !body.is_object()) {
-    bad("", "the body must be a JSON object", "invalid_json");
-  }
+  const json body = parse_body(text);
   TemplateRequest t;
   t.messages = parse_messages(body);
   if (const json* v = field(body, "chat_template_kwargs")) {

@@ -30,7 +30,9 @@
 // the vocabulary size (ApiDefaults::n_vocab).
 //
 // /v1/completions continues a raw prompt that already opens thinking. With any budget
-// field it is budget-forced like chat; without one it is a plain continuation (what a
+// field it is budget-forced like chat, and a prompt that closes thinking instead (Qwen3's
+// "<think>\n\n</think>\n\n") is thinking-off as in chat: the answer alone, with no
+// thinking rule and nothing forced. Without one it is a plain continuation (what a
 // text-level client such as the remote backend needs): it ends at the first attempt to
 // end thinking (end trigger or end-of-generation token, not included) or after
 // max_tokens tokens, with nothing forced. All of it is thinking: its tokens are the
@@ -121,6 +123,19 @@ struct TemplateRequest {
 };
 // Throws ApiError 400 naming the field at fault.
 TemplateRequest parse_template_request(std::string_view body);
+
+// POST /tokenize's body, as llama-server's: the text, whether to add the BOS
+// (add_special, default false), whether special-token text such as "<|im_start|>" is
+// one token (parse_special, default true), and whether to answer each token's text
+// beside its id (with_pieces, default false).
+struct TokenizeRequest {
+  std::string content;
+  bool add_special = false;
+  bool parse_special = true;
+  bool with_pieces = false;
+};
+// Throws ApiError 400 naming the field at fault (or saying the body is not JSON).
+TokenizeRequest parse_tokenize_request(std::string_view body);
 
 // Parses and checks one request body. Throws ApiError (status 400, or 404 for an
 // unknown model) naming the field at fault; never anything else.

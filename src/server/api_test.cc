@@ -216,6 +216,126 @@ TEST(ServerApi, MalformedBodies) {
   EXPECT_EQ(chat_error({{"n", 17}}).status, 400);
 }
 
+// Two fields (or request shapes) for one setting must agree; the error names both.
+TEST(ServerApi, ConflictingAdaptiveShapesAreRefused) {
+  ApiError e = chat_error({{"dynasor", {{"saving_effort", "mid"}}},
+                           {"extra_body", {{"dynasor", {{"saving_effort", "high"}}}}}});
+  EXPECT_EQ(e.status, 400);
+  EXPECT_EQ(e.code, "conflicting_fields");
+  EXPECT_NE(std::string(e.what()).find("'dynasor.saving_effort'"), std::string::npos) << e.what();
+  EXPECT_NE(std::string(e.what()).find("'extra_body.dynasor.saving_effort'"), std::string::npos);
+  e = chat_error({{"dynasor", {{"saving_effort", "mid"}}}, {"probe_every", 32}});  // N 64
+  EXPECT_EQ(e.code, "conflicting_fields");
+  EXPECT_EQ(e.param, "probe_every");
+  e = chat_error({{"adaptive_compute", {{"certainty_window", 3}}}, {"exit_consistent", 4}});
+  EXPECT_EQ(e.code, "conflicting_fields");
+  e = chat_error({{"adaptive_compute", {{"probe_text", "a"}}}, {"probe_suffix", "b"}});
+  EXPECT_EQ(e.code, "conflicting_fields");
+  // The same value twice, or defaults beside a field, are no conflict.
+  ApiRequest r = chat({{"dynasor", {{"saving_effort", "mid"}}}, {"probe_every", 64},
+                       {"extra_body", {{"dynasor", {{"saving_effort", "mid"}}}}}});
+  EXPECT_EQ(r.probe.every, 64);
+  EXPECT_EQ(r.probe.consistent, 3);
+  r = chat({{"adaptive_compute", json::object()}, {"probe_every", 16}});
+  EXPECT_EQ(r.probe.every, 16);
+  EXPECT_EQ(r.probe.consistent, 2);
+}
+
+// OpenAI fields the server does not implement are refused by name unless they ask for
+// nothing; reasoning_effort is a template variable, as in vLLM.
+TEST(ServerApi, UnsupportedFieldsAreRefusedByName) {
+  const std::vector<json> refused = {
+      {{"logprobs", true}},      {{"top_logprobs", 2}},         {{"echo", true}},
+      {{"suffix", "end"}},       {{"best_of", 3}},              {{"frequency_penalty", 0.5}},
+      {{"presence_penalty", 1}}, {{"repetition_penalty", 1.1}}, {{"logprobs", 1}}};
+  for (const json& extra : refused) {
+    const ApiError e = chat_error(extra);
+    EXPECT_EQ(e.status, 400) << extra.dump();
+    EXPECT_EQ(e.code, "unsupported_value") << extra.dump();
+    EXPECT_EQ(e.param, extra.begin().key()) << extra.dump();
+  }
+  for (const json& extra : {json{{"frequency_penalty", "x"}}, json{{"echo", 1}},
+                            json{{"logprobs", "yes"}}, json{{"best_of", 2.5}}}) {
+    const ApiError e = chat_error(extra);
+    EXPECT_EQ(e.code, "invalid_type") << extra.dump();
+    EXPECT_EQ(e.param, extra.begin().key()) << extra.dump();
+  }
+  EXPECT_EQ(chat_error({{"logprobs", false}, {"top_logprobs", 0}, {"echo", false},
+                        {"suffix", ""}, {"best_of", 1}, {"frequency_penalty", 0},
+                        {"presence_penalty", 0.0}, {"repetition_penalty", 1}})
+                .status,
+            0);
+  for (const json& v : {json("ultra"), json(5), json("")}) {
+    const ApiError e = chat_error({{"reasoning_effort", v}});
+    EXPECT_EQ(e.status, 400) << v.dump();
+    EXPECT_EQ(e.param, "reasoning_effort");
+  }
+  EXPECT_EQ(chat({{"reasoning_effort", "high"}}).chat_template_kwargs.at("reasoning_effort"),
+            "\"high\"");
+  EXPECT_EQ(chat_error({{"reasoning_effort", "low"},
+                        {"chat_template_kwargs", {{"reasoning_effort", "high"}}}})
+                .code,
+            "conflicting_fields");
+  EXPECT_EQ(error_of(Endpoint::kCompletion, R"({"prompt": "x", "reasoning_effort": "low"})").param,
+            "reasoning_effort");
+}
+
+TEST(ServerApi, LogitBiasKeysAreCanonicalTokenIds) {
+  for (const char* key : {" 12", "+12", "12 ", "012", "1e2", "-0", "", "0x1"}) {
+    const ApiError e = chat_error({{"logit_bias", {{key, 1}}}});
+    EXPECT_EQ(e.status, 400) << "'" << key << "'";
+    EXPECT_EQ(e.param, "logit_bias");
+  }
+  const ApiRequest r = chat({{"logit_bias", {{"0", 1}, {"12", -2}, {"999", 3}}}});
+  EXPECT_EQ(r.thinking_sampling.logit_bias.size(), 3u);
+  EXPECT_EQ(chat_error({{"logit_bias", {{"1000", 1}}}}).status, 400);  // n_vocab 1000
+}
+
+// Bounds are printed as a person writes them, not as "0.000000 and 1000000000.000000".
+TEST(ServerApi, BoundsArePrintedReadably) {
+  const ApiError e = chat_error({{"exit_confidence", -1}, {"probe_every", 8}});
+  EXPECT_EQ(e.param, "exit_confidence");
+  EXPECT_EQ(std::string(e.what()).find(".000000"), std::string::npos) << e.what();
+  EXPECT_NE(std::string(e.what()).find("between 0 and 1000000000"), std::string::npos) << e.what();
+  const ApiError t = chat_error({{"top_p", 2}});
+  EXPECT_NE(std::string(t.what()).find("between 0 and 1"), std::string::npos) << t.what();
+}
+
+TEST(ServerApi, TokenizeBodiesAreChecked) {
+  auto error = [](const std::string& body) {
+    try {
+      parse_tokenize_request(body);
+    } catch (const ApiError& e) {
+      return e;
+    }
+    return ApiError(0, "", "");
+  };
+  for (const json& v : {json(1), json("yes"), json::array()}) {
+    const ApiError e = error(json{{"content", "hi"}, {"add_special", v}}.dump());
+    EXPECT_EQ(e.status, 400) << v.dump();
+    EXPECT_EQ(e.param, "add_special");
+  }
+  EXPECT_EQ(error(json{{"content", "hi"}, {"with_pieces", 1}}.dump()).param, "with_pieces");
+  EXPECT_EQ(error(json{{"content", "hi"}, {"parse_special", "no"}}.dump()).param, "parse_special");
+  const ApiError not_json = error("content=hi");
+  EXPECT_EQ(not_json.code, "invalid_json");
+  EXPECT_NE(std::string(not_json.what()).find("not valid JSON"), std::string::npos);
+  EXPECT_EQ(error("{}").param, "content");
+  EXPECT_EQ(error(R"({"content": 3})").param, "content");
+  const TokenizeRequest t = parse_tokenize_request(
+      R"({"content": "a", "add_special": null, "parse_special": false, "with_pieces": true})");
+  EXPECT_EQ(t.content, "a");
+  EXPECT_FALSE(t.add_special);
+  EXPECT_FALSE(t.parse_special);
+  EXPECT_TRUE(t.with_pieces);
+  // llama-server's with_pieces form: a piece that is not valid UTF-8 is its bytes.
+  const json j = tokenize_response({5, 6}, nullptr);
+  EXPECT_EQ(j, json::parse(R"({"tokens": [5, 6]})"));
+  const std::vector<std::string> pieces = {"hi", "\xe2\x82"};
+  EXPECT_EQ(tokenize_response({5, 6}, &pieces),
+            json::parse(R"({"tokens": [{"id": 5, "piece": "hi"}, {"id": 6, "piece": [226, 130]}]})"));
+}
+
 TEST(ServerApi, ErrorJsonHasTheOpenAiShape) {
   const json j = error_json(ApiError(400, "invalid_json", "bad \xff", "messages"));
   EXPECT_EQ(j["error"]["type"], "invalid_request_error");

@@ -206,6 +206,8 @@ void EngineLoop::start(const std::shared_ptr<Job>& job) {
   } catch (const std::invalid_argument& e) {
     const SubmitError kind = classify_submit_error(e);
     job->fail(kind.status, kind.code, e.what(), kind.param);
+  } catch (const UpstreamError& e) {
+    job->fail(502, "upstream_error", e.what());
   } catch (const std::exception& e) {
     job->fail(500, "internal_error", e.what());
   }
@@ -262,11 +264,13 @@ void EngineLoop::run() {
     try {
       more = backend_->step();
     } catch (const std::exception& e) {
-      // The batch failed (e.g. llama_decode): its requests cannot go on.
+      // The batch failed (e.g. llama_decode, or the remote backend's server): its
+      // requests cannot go on.
+      const bool upstream = dynamic_cast<const UpstreamError*>(&e) != nullptr;
       for (auto& [id, job] : active_) {
         if (!job->finished()) {
           backend_->cancel(id);
-          job->fail(500, "internal_error", e.what());
+          job->fail(upstream ? 502 : 500, upstream ? "upstream_error" : "internal_error", e.what());
         }
       }
     }

@@ -124,9 +124,13 @@ class EngineLoop {
   std::optional<std::string> apply_chat_template(const TemplateRequest& t) const {
     return backend_->apply_chat_template(t.messages, t.chat_template_kwargs, t.add_generation_prompt);
   }
-  // Backend::tokenize on the calling thread.
-  std::optional<TokenSeq> tokenize(const std::string& text, bool add_bos) const {
-    return backend_->tokenize(text, add_bos);
+  // Backend::tokenize and Backend::token_pieces on the calling thread.
+  std::optional<TokenSeq> tokenize(const std::string& text, bool add_bos,
+                                   bool parse_special = true) const {
+    return backend_->tokenize(text, add_bos, parse_special);
+  }
+  std::optional<std::vector<std::string>> token_pieces(const TokenSeq& tokens) const {
+    return backend_->token_pieces(tokens);
   }
   // Shutting down, step one: new requests and those not yet running (waiting for the
   // loop or for a sequence) fail with 503; running ones go on. Waits for the loop to do it.

@@ -2,9 +2,11 @@
 
 #include <httplib.h>
 
+#include <cerrno>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
+#include <cstring>
 #include <ctime>
 #include <fstream>
 #include <sstream>
@@ -86,6 +88,7 @@ BackendRequest to_backend(const ApiRequest& r) {
   } else {
     b.raw_prompt = r.prompt;
     b.prompt_tokens = r.prompt_tokens;
+    b.judge_given_prompt = !r.plain;  // a plain continuation goes on as given
   }
   b.stop_tokens = r.stop_token_ids;
   b.rules = r.rules;
@@ -180,12 +183,15 @@ HttpServer::HttpServer(std::unique_ptr<Backend> backend, ServerSettings settings
   });
   http_->set_payload_max_length(settings_.max_body);
   routes();
+  errno = 0;
   port_ = settings_.port == 0
               ? http_->bind_to_any_port(settings_.host)
               : (http_->bind_to_port(settings_.host, settings_.port) ? settings_.port : -1);
   if (port_ < 0) {
+    const int why = errno;  // bind()'s or listen()'s, or the address lookup's
     throw std::runtime_error("cannot listen on " + settings_.host + ":" +
-                             std::to_string(settings_.port));
+                             std::to_string(settings_.port) + ": " +
+                             (why ? std::strerror(why) : "the address cannot be used"));
   }
   // cpp-httplib's listen backlog may be small (5 in 0.11; llama.cpp's build sets 512): a
   // burst of clients overflows it and some connections are reset. Listening again on the
@@ -369,28 +375,26 @@ void HttpServer::routes() {
 
   s.Post("/tokenize", [this](const httplib::Request& req, httplib::Response& res) {
     try {
-      if (!is_valid_utf8(req.body))
-        throw ApiError(400, "invalid_utf8", "the body is not valid UTF-8");
-      const json body = json::parse(req.body, nullptr, false);
-      if (!body.is_object() || !body.contains("content") || !body["content"].is_string()) {
-        throw ApiError(400, "invalid_value", "'content' must be a string", "content");
-      }
-      const bool add_special = body.value("add_special", false);
+      const TokenizeRequest t = parse_tokenize_request(req.body);
       refuse_if_draining();
       // Tokenized off the engine's thread, within the bound on heavy work.
-      auto text = std::make_shared<const std::string>(body["content"].get<std::string>());
+      auto text = std::make_shared<const std::string>(t.content);
       auto tokens = std::make_shared<std::optional<TokenSeq>>();
+      auto pieces = std::make_shared<std::optional<std::vector<std::string>>>();
       try {
-        run_heavy(text->size(), [this, text, tokens, add_special] {
-          *tokens = loop_->tokenize(*text, add_special);
+        run_heavy(text->size(), [this, text, tokens, pieces, t] {
+          *tokens = loop_->tokenize(*text, t.add_special, t.parse_special);
+          if (*tokens && t.with_pieces) *pieces = loop_->token_pieces(**tokens);
         });
       } catch (const ApiError&) {
         throw;
       } catch (const std::exception& e) {
         throw ApiError(400, "invalid_value", e.what(), "content");
       }
-      if (!*tokens) throw ApiError(501, "not_supported", "this backend cannot tokenize");
-      res.set_content(dump({{"tokens", **tokens}}), "application/json");
+      if (!*tokens || (t.with_pieces && !*pieces))
+        throw ApiError(501, "not_supported", "this backend cannot tokenize");
+      res.set_content(dump(tokenize_response(**tokens, *pieces ? &**pieces : nullptr)),
+                      "application/json");
       count("/tokenize", 200);
     } catch (const ApiError& e) {
       send_error(res, e);
@@ -636,7 +640,8 @@ void HttpServer::prepare(BackendRequest& request) {
     throw ApiError(kind.status, kind.code, e.what(), kind.param);
   } catch (const std::exception& e) {
     refuse_if_draining();  // a shutdown ended its wait on the network
-    throw ApiError(400, "invalid_request", e.what());
+    const bool upstream = dynamic_cast<const UpstreamError*>(&e) != nullptr;
+    throw ApiError(upstream ? 502 : 400, upstream ? "upstream_error" : "invalid_request", e.what());
   }
 }
 

@@ -4,6 +4,7 @@
 #include <random>
 
 #include "cli/result_json.h"
+#include "core/utf8.h"
 
 namespace s1::server {
 
@@ -114,6 +115,14 @@ std::vector<json> ResponseBuilder::on_event(const JobEvent& e) {
   if (e.kind == JobEvent::Kind::kText) {
     if (c.stopped || c.done) return out;
     const TextChunk& t = e.chunk;
+    // Appended tokens outside the forcer's counts: the delimiter, and what a rule wrote
+    // in the answer (the cap's "Final Answer:", an exit's answer). A plain continuation
+    // appends nothing.
+    const bool inserted =
+        t.channel == Channel::kDelimiter || (t.forced && t.channel == Channel::kAnswer);
+    if (inserted && !request_.plain) {
+      c.inserted_tokens += static_cast<int>(t.tokens.size());
+    }
     if (chat_ && t.channel == Channel::kThinking) {
       c.reasoning += t.text;
       out.push_back(chunk(text_choice(e.sample, t.text, true, t.forced)));
@@ -218,7 +227,7 @@ json ResponseBuilder::s1_info(const Choice& c) const {
   json info = {{"events", cli::events_json(r.events, !request_.plain)},
           {"thinking_tokens", r.thinking_tokens},
           {"answer_tokens", r.answer_tokens},
-          {"max_think", r.max_think},
+          {"max_think", r.thinking_off ? json(nullptr) : json(r.max_think)},
           {"clamped", r.clamped},
           {"thinking_off", r.thinking_off},
           {"finish_reason", to_string(r.finish_reason)}};
@@ -234,7 +243,7 @@ json ResponseBuilder::usage() const {
   for (const auto& c : choices_) {
     prompt = std::max(prompt, c.result.prompt_tokens);  // the choices share one prompt
     cached = std::max(cached, c.result.cached_tokens);
-    completion += c.result.thinking_tokens + c.result.answer_tokens;
+    completion += c.result.thinking_tokens + c.result.answer_tokens + c.inserted_tokens;
     reasoning += c.result.thinking_tokens;  // a plain continuation is all thinking
   }
   return {{"prompt_tokens", prompt},
@@ -284,6 +293,21 @@ json ResponseBuilder::response() const {
           {"system_fingerprint", nullptr},
           {"choices", std::move(choices)},
           {"usage", usage()}};
+}
+
+json tokenize_response(const TokenSeq& tokens, const std::vector<std::string>* pieces) {
+  if (!pieces) return {{"tokens", tokens}};
+  json out = json::array();
+  for (size_t i = 0; i < tokens.size(); ++i) {
+    const std::string& piece = i < pieces->size() ? (*pieces)[i] : std::string();
+    json p = piece;
+    if (!is_valid_utf8(piece)) {
+      p = json::array();
+      for (unsigned char c : piece) p.push_back(static_cast<int>(c));
+    }
+    out.push_back({{"id", tokens[i]}, {"piece", std::move(p)}});
+  }
+  return {{"tokens", std::move(out)}};
 }
 
 std::string new_response_id(Endpoint endpoint) {

@@ -9,12 +9,15 @@
 //  - completions: "text_completion" with choices[i].text (the whole continuation after
 //    the prompt: thinking, delimiter and answer); streamed as "text_completion" chunks.
 //  - usage {prompt_tokens, completion_tokens, total_tokens,
-//    completion_tokens_details.reasoning_tokens}: completion = thinking + answer tokens
-//    of every choice. Streams carry it in a last chunk with no choices when
+//    completion_tokens_details.reasoning_tokens}: completion = every token appended
+//    after the prompt, as `text` and token_ids hold them (thinking with its ignore
+//    strings, the delimiter, a cap's "Final Answer:", the answer) of every choice;
+//    reasoning = the thinking tokens. Streams carry it in a last chunk with no choices when
 //    stream_options.include_usage is true.
-//  - extensions: choices[i].s1 {events, thinking_tokens, answer_tokens, max_think,
-//    clamped, finish_reason, and max_tokens_clamped: true when max_tokens was beyond
-//    the context and lifted) on the response and on a stream's finishing chunk, and
+//  - extensions: choices[i].s1 {events, thinking_tokens, answer_tokens, max_think (null
+//    when thinking is off), clamped, finish_reason, and max_tokens_clamped: true when
+//    max_tokens was beyond the context and lifted) on the response and on a stream's
+//    finishing chunk, and
 //    choices[i].s1.forced = true on stream chunks whose text a rule inserted.
 //  - a plain completion (api.h) is thinking only: reasoning_tokens = s1.thinking_tokens =
 //    completion_tokens, and its one event (what ended it) has empty text, as nothing
@@ -102,6 +105,7 @@ class ResponseBuilder {
     SequenceResult result;
     TokenSeq token_ids;    // the ids of the text sent so far
     TokenSeq pending_ids;  // ids whose text is not sent yet
+    int inserted_tokens = 0;  // delimiter and forced answer tokens (usage counts them)
     bool begun = false;    // its first chunk is out
   };
   nlohmann::json chunk(nlohmann::json choice) const;
@@ -122,6 +126,11 @@ class ResponseBuilder {
   TokenSeq prompt_token_ids_;
   std::vector<Choice> choices_;
 };
+
+// POST /tokenize's answer: {"tokens": [ids]}, or with `pieces` (one per token)
+// llama-server's with_pieces form, {"tokens": [{"id", "piece"}]}, a piece as a string
+// where it is valid UTF-8, else as a list of its bytes.
+nlohmann::json tokenize_response(const TokenSeq& tokens, const std::vector<std::string>* pieces);
 
 // "chatcmpl-" / "cmpl-" followed by 24 random hex digits.
 std::string new_response_id(Endpoint endpoint);
