@@ -438,8 +438,10 @@ int RemoteBackend::submit(BackendRequest request) {
     throw std::invalid_argument("the number of samples must be at least 1");
   request.rules.validate();
   if (request.rules.step_tokens > 0 && request.rules.max_steps > kMaxRemoteSteps) {
-    throw std::invalid_argument("max_steps (" + std::to_string(request.rules.max_steps) +
-                                ") is above " + std::to_string(kMaxRemoteSteps));
+    throw RequestError(RequestErrorCode::kInvalid,
+                       "max_steps (" + std::to_string(request.rules.max_steps) + ") is above " +
+                           std::to_string(kMaxRemoteSteps),
+                       "max_steps");
   }
   prepare(request);
   const Prompt& prompt = *request.prepared;

@@ -34,6 +34,24 @@ TEST(RemoteBackend, ChatmlIsAskedForAndHasNoTemplateVariables) {
   EXPECT_THROW(RemoteBackend(s, ForcingSettings{}), std::invalid_argument);
 }
 
+// Too many steps for the remote loop is the request's error, naming its field, so the
+// command line can name the flag (--max-steps), before any network traffic.
+TEST(RemoteBackend, TooManyStepsNameTheField) {
+  RemoteSettings s = unreachable();
+  s.chatml = true;
+  RemoteBackend remote(s, ForcingSettings{});
+  BackendRequest r = question();
+  r.rules.step_tokens = 5;
+  r.rules.max_steps = 5000;
+  try {
+    remote.submit(std::move(r));
+    ADD_FAILURE() << "no error";
+  } catch (const RequestError& e) {
+    EXPECT_EQ(e.field(), "max_steps");
+    EXPECT_NE(std::string(e.what()).find("max_steps (5000)"), std::string::npos) << e.what();
+  }
+}
+
 // A template file is rendered by llama.cpp's Jinja engine as the local engine renders
 // the same template: thinking opened as it writes it, or closed by its variables.
 TEST(RemoteBackend, RendersATemplateFileAsTheLocalEngine) {
