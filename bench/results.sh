@@ -31,12 +31,12 @@ py=/usr/bin/python3
 if [ "$quick" = 1 ]; then
   out="$root/build/results-quick"; report="$root/RESULTS-quick.md"; plots="$root/build/results-quick/plots"
   all=50; heavy=50; caps=0,60,120,auto; waits=0,1,2; nmaj=4
-  probe_every=16; consistent=0,2,3; confidence=0,0.95
+  probe_every=16; consistent=0,2,3; confidence=0.95
   ref_args=(--problems 4 --caps 40,200 --ignores 0,1)
 else
   out="$root/build/results"; report="$root/RESULTS.md"; plots="$root/results"
   all=500; heavy=200; caps=0,30,60,90,120,160,200,260,auto; waits=0,1,2,4,6; nmaj=16
-  probe_every=16,32; consistent=0,2,3,4; confidence=0,0.9,0.95,0.99
+  probe_every=8,16; consistent=0,2,3,4; confidence=0.9,0.95,0.99
   ref_args=(--problems 12 --caps 40,100,200,400 --ignores 0,1,2,4)
 fi
 mkdir -p "$out" "$plots"
@@ -70,10 +70,13 @@ run conditional "$heavy" --method token-conditional,token-conditional+forcing,st
 run waits "$all" --method budget-forcing --max-think auto --num-ignore "$waits" --ignore-str Wait,none
 # 3. Parallel scaling: majority vote over N samples at temperature 0.8.
 run majority "$heavy" --method majority -n "$nmaj" --sample-temp 0.8 --max-think auto
-# 4. Adaptive thinking: consistency and confidence exits with the model's own probe suffix
-#    (on exit the probed answer is written, as Dynasor and DEER return it) ...
+# 4. Adaptive thinking: consistency exits (Dynasor; W = 0 probes without exiting, for the
+#    probe cost) and confidence exits (DEER) with the model's own probe suffix (on exit the
+#    probed answer is written, as Dynasor and DEER return it) ...
 run adaptive "$heavy" --method adaptive --max-think auto --probe-every "$probe_every" \
-  --exit-consistent "$consistent" --exit-confidence "$confidence" --exit-answer --probe-suffix "$nano_suffix"
+  --exit-consistent "$consistent" --exit-answer --probe-suffix "$nano_suffix"
+run adaptive-confident "$heavy" --method adaptive --max-think auto --probe-every "$probe_every" \
+  --exit-confidence "$confidence" --exit-answer --probe-suffix "$nano_suffix"
 # ... and with Dynasor's default suffix, which this model was never shown.
 run adaptive-dynasor "$heavy" --method adaptive --max-think auto --probe-every 16 --exit-consistent 2,3 --exit-answer
 # 4b. The Pareto front: adaptive exits at every cap beside budget forcing at the same caps.

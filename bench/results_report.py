@@ -90,7 +90,8 @@ def main():
             steps[r["id"]] = r.get("steps")
     root = os.path.dirname(os.path.abspath(a.out))
     rel_plots = os.path.relpath(a.plots, root)
-    runs = ["caps", "conditional", "waits", "majority", "adaptive", "adaptive-dynasor", "pareto"]
+    runs = ["caps", "conditional", "waits", "majority", "adaptive", "adaptive-confident", "adaptive-dynasor",
+            "pareto"]
     d = {r: load(a.runs, r) for r in runs}
     for r in runs:
         for ext in ("svg", "png"):
@@ -182,6 +183,9 @@ def main():
     for run, title in (("adaptive", "the model's own probe suffix (`\\n</think>\\nFinal Answer: \\boxed{`)"),
                        ("adaptive-dynasor", "Dynasor's default probe suffix")):
         rows_d = config_rows(d[run])
+        if run == "adaptive":
+            # The confidence exits ran beside the consistency exits, with the same baseline.
+            rows_d.update({n: c for n, c in config_rows(d["adaptive-confident"]).items() if "baseline" in c})
         if not rows_d:
             continue
         md.append(f"## 5{'a' if run == 'adaptive' else 'b'}. Adaptive thinking with {title}\n")
@@ -231,6 +235,13 @@ def main():
         f.write("\n".join(md))
 
 
+def adaptive_samples(runs):
+    """The samples of the two adaptive runs with the model's suffix, the baseline's once."""
+    first = samples(runs, "adaptive")
+    names = {s["config"] for s in first}
+    return first + [s for s in samples(runs, "adaptive-confident") if s["config"] not in names]
+
+
 def best_adaptive(rows_d, base):
     """The adaptive configuration with the fewest thinking tokens whose accuracy is within
     1 point of its baseline; else the most accurate."""
@@ -246,7 +257,7 @@ def difficulty_section(runs, rows_d, base, steps):
     if not best:
         return []
     by = defaultdict(lambda: {"base": [], "best": []})
-    for s in samples(runs, "adaptive"):
+    for s in adaptive_samples(runs):
         key = "base" if s["config"] == base["name"] else "best" if s["config"] == best["name"] else None
         if key:
             by[steps.get(s["problem"])][key].append(s)
@@ -271,7 +282,7 @@ def probe_cost_section(runs, rows_d, base):
                    and "consistent=0 confidence=0" in c["name"]]
     if not probes_only:
         return []
-    ss = samples(runs, "adaptive")
+    ss = adaptive_samples(runs)
     out = ["### Probe cost\n",
            "Configurations that probe but never exit, against the baseline on the same problems: probe tokens "
            "per problem and the mean generation time of a sample (probes run beside it).\n"]
