@@ -196,33 +196,33 @@ TEST(NanoEval, CappedAnswersAreBoxes) {
   EXPECT_GE(empty, 30);
 }
 
-// Probes every 16 thinking tokens with the model's own cap string; on exit the probed
-// answer is written (--exit-answer). Mid-sum it answers an empty box, which never
-// agrees, so exits come once the sum is done and cut its check (about 28 % of its
-// thinking): on the 50 problems every one exits, 17.6 % of thinking saved, accuracy as
-// at its natural length.
-TEST(NanoEval, ProbesEndThinkingOnConsistentAnswers) {
-  const json d = run_eval("adaptive", std::string("--method adaptive --max-think auto --probe-every 16 ") +
-                                          "--exit-consistent 2 --exit-answer --probe-suffix " +
-                                          shell_quote(kProbeSuffix));
-  const json r = row(d, "adaptive max=auto every=16 consistent=2 confidence=0");
+// An adaptive run on the 50 problems: probes every 16 thinking tokens with the model's
+// own cap string, the probed answer written on exit (--exit-answer), and `exit` (the
+// exit flag and its value). Expects at least 35 exits of `kind`, at least `min_saved` of
+// thinking saved, and accuracy within 6 points of the natural length's.
+void expect_exits(const std::string& name, const std::string& exit, const std::string& config,
+                  const std::string& kind, double min_saved) {
+  const json d = run_eval(name, "--method adaptive --max-think auto --probe-every 16 " + exit +
+                                    " --exit-answer --probe-suffix " + shell_quote(kProbeSuffix));
+  const json r = row(d, "adaptive max=auto every=16 " + config);
   ASSERT_TRUE(r.contains("exits")) << r.dump();
-  EXPECT_GE(r["exits"].value("consistent", 0), 35);
-  EXPECT_GE(r.value("tokens_saved_fraction", 0.0), 0.08);
+  EXPECT_GE(r["exits"].value(kind, 0), 35);
+  EXPECT_GE(r.value("tokens_saved_fraction", 0.0), min_saved);
   EXPECT_GE(r.value("accuracy_change", -1.0), -0.06);
+}
+
+// Dynasor-style: two agreeing probes. Mid-sum the model answers an empty box, which
+// never agrees, so exits come once the sum is done and cut its check (about 28 % of its
+// thinking): on the 50 problems every one exits, 17.6 % of thinking saved, accuracy as at
+// its natural length.
+TEST(NanoEval, ProbesEndThinkingOnConsistentAnswers) {
+  expect_exits("adaptive", "--exit-consistent 2", "consistent=2 confidence=0", "consistent", 0.08);
 }
 
 // DEER-style: exit at the first probe whose answer is confident. The same settled sums
 // make the same cut (50 exits, 23.5 % saved, accuracy unchanged on the 50 problems).
 TEST(NanoEval, ProbesEndThinkingOnConfidentAnswers) {
-  const json d = run_eval("confident", std::string("--method adaptive --max-think auto --probe-every 16 ") +
-                                           "--exit-confidence 0.95 --exit-answer --probe-suffix " +
-                                           shell_quote(kProbeSuffix));
-  const json r = row(d, "adaptive max=auto every=16 consistent=0 confidence=0.95");
-  ASSERT_TRUE(r.contains("exits")) << r.dump();
-  EXPECT_GE(r["exits"].value("confident", 0), 35);
-  EXPECT_GE(r.value("tokens_saved_fraction", 0.0), 0.10);
-  EXPECT_GE(r.value("accuracy_change", -1.0), -0.06);
+  expect_exits("confident", "--exit-confidence 0.95", "consistent=0 confidence=0.95", "confident", 0.10);
 }
 
 }  // namespace
