@@ -91,7 +91,7 @@ class Reference:
         tokens = r["tokens"]
         if r.get("stop_type") == "eos" and tokens:
             tokens = tokens[:-1]  # the end-of-generation token ends the sequence; it is not text
-        return tokens, r
+        return tokens
 
     def run(self, problem, cap, ignores, max_answer):
         # llama-server closes thinking in the prompt unless asked to keep it open.
@@ -103,7 +103,7 @@ class Reference:
         left, ignored = cap, 0
         answer_prefix = ""
         while True:
-            got, _ = self.complete(base + thinking, left, [END]) if left > 0 else ([], None)
+            got = self.complete(base + thinking, left, [END]) if left > 0 else []
             attempt = bool(got) and got[-1] == self.end_id
             if attempt:
                 got = got[:-1]
@@ -129,7 +129,7 @@ class Reference:
             closing = ("" if text.endswith("\n") else "\n") + END + CAP_SUFFIX
             answer_prefix = CAP_SUFFIX
         ids = base + thinking + self.tokenize(closing)
-        got, _ = self.complete(ids, max_answer, [])
+        got = self.complete(ids, max_answer, [])
         answer = self.detokenize(got) if got else ""
         return {"thinking": text, "answer": answer_prefix + answer, "thinking_tokens": len(thinking),
                 "forced": forced, "prompt_tokens": len(base)}

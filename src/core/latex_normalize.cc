@@ -378,7 +378,7 @@ std::vector<std::string_view> leading_variable_tuple(std::string_view v, size_t&
 bool has_inequality_command(std::string_view v) {
   for (size_t at = v.find('\\'); at != std::string_view::npos; at = v.find('\\', at + 1)) {
     size_t end = at + 1;
-    while (end < v.size() && std::isalpha(static_cast<unsigned char>(v[end]))) ++end;
+    while (end < v.size() && is_alpha(v[end])) ++end;
     const std::string_view name = v.substr(at + 1, end - at - 1);
     if (name == "le" || name == "leq" || name == "ge" || name == "geq" || name == "leqslant" ||
         name == "geqslant") {
