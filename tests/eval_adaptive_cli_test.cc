@@ -1,7 +1,8 @@
 // End-to-end tests of `s1 eval --method adaptive` on the tiny test model: a sweep of probe
 // rules beside its budget-forcing baseline, probes and exits in samples.jsonl, per
 // configuration rows with tokens saved, the labeled plot, `s1 grade` over the samples,
-// resuming after SIGKILL, and bad lists refused.
+// resuming after SIGKILL, suppressed words (NoWait) in every configuration, and bad lists
+// refused.
 //
 // The model's text is gibberish, so it is steered by logit biases of +100, which no
 // logit of the tiny model comes near: thinking is one token ("a") repeated until the cap,
@@ -227,6 +228,60 @@ TEST(EvalAdaptive, KilledRunResumesToTheSamplesOfAnUninterruptedRun) {
   // Fewer probe sequences skip probes, so exits may differ: another run, refused here.
   const auto fewer = run_command(eval_command(ref, std::string(kResumeArgs) + " --probe-slots 0"));
   expect_one_line_error(fewer, "holds run");
+}
+
+// NoWait in a sweep: every configuration (the adaptive baseline too) masks the tokens
+// holding the word while thinking. Thinking is steered to "a" repeated; suppressing "a"
+// leaves no "a" in any thinking, where the same run without it thinks nothing else.
+TEST(EvalAdaptive, SuppressedWordsApplyToEveryConfigurationAndAreNamed) {
+  const std::string args = std::string("--method budget-forcing,adaptive --max-think 16 ") +
+                           "--probe-every 8 --exit-consistent 2 --max-answer 2 --no-plots " +
+                           kThinkA + " " + kProbesClose;
+  const std::string plain = fresh_dir("adaptive-nowait-plain");
+  const auto p = run_command(eval_command(plain, args));
+  ASSERT_EQ(p.exit_code, 0) << p.err;
+  for (const auto& l : read_lines(plain + "/samples.jsonl")) {
+    EXPECT_EQ(l["thinking"].get<std::string>(), std::string(16, 'a')) << l.dump();
+  }
+
+  const std::string dir = fresh_dir("adaptive-nowait");
+  // A word no token holds is said, once, and masks nothing.
+  const auto r = run_command(eval_command(dir, args + " --suppress-words 'A, zqxjkvwq'"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("s1 eval: note: --suppress-words: no token of this vocabulary contains "
+                       "'zqxjkvwq'"),
+            std::string::npos)
+      << r.err;
+  EXPECT_EQ(r.err.find("contains 'A'"), std::string::npos) << r.err;
+  const json config = json::parse(slurp(dir + "/config.json"));
+  std::set<std::string> names;
+  for (const auto& c : config["run"]["configs"]) {
+    names.insert(c["name"].get<std::string>());
+    EXPECT_EQ(c["suppress_words"], json::array({"A", "zqxjkvwq"})) << c.dump();
+  }
+  EXPECT_EQ(names, (std::set<std::string>{
+                       "budget-forcing max=16 ignore=0 suppress=A|zqxjkvwq",
+                       "adaptive max=16 every=8 consistent=2 confidence=0 suppress=A|zqxjkvwq"}));
+  const auto lines = read_lines(dir + "/samples.jsonl");
+  ASSERT_EQ(lines.size(), 6u);
+  for (const auto& l : lines) {
+    const std::string thinking = l["thinking"].get<std::string>();
+    EXPECT_FALSE(thinking.empty()) << l.dump();
+    EXPECT_EQ(thinking.find_first_of("aA"), std::string::npos) << l.dump();
+  }
+  // The adaptive rows compare with the baseline that suppresses the same words.
+  const json d = json::parse(slurp(dir + "/results.json"))["datasets"][0];
+  size_t compared = 0;
+  for (const auto& c : d["configs"]) {
+    if (!c.contains("baseline")) continue;
+    EXPECT_EQ(c["baseline"], "budget-forcing max=16 ignore=0 suppress=A|zqxjkvwq") << c.dump();
+    ++compared;
+  }
+  EXPECT_EQ(compared, 1u);
+  // A list with no word is refused in one line.
+  expect_one_line_error(run_command(eval_command(fresh_dir("adaptive-nowait-bad"),
+                                                 "--max-think 8 --suppress-words ' , '")),
+                        "--suppress-words");
 }
 
 TEST(EvalAdaptive, BadListsAreRefusedInOneLine) {

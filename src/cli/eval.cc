@@ -111,8 +111,7 @@ int run(EvalArgs& a) {
     throw CommandError(probe_flag + " needs --method adaptive", 2);
   }
   try {
-    std::vector<std::string> no_words;
-    a.adaptive.shared.resolve(grid.probe, no_words);
+    a.adaptive.shared.resolve(grid.probe, grid.suppress_words);
     std::vector<std::string> notes;
     plan.configs = eval::expand_grid(grid, &notes);
     for (const std::string& n : notes) std::fprintf(stderr, "s1 eval: note: %s\n", n.c_str());
@@ -202,6 +201,11 @@ int run(EvalArgs& a) {
   warn_budgets_beyond_context("eval", a.sweep.budgets, *backend,
                               "thinking is cut to what the context leaves after the prompt "
                               "(report.md names the budgets used)");
+  try {
+    suppressed_tokens_noted("eval", *backend, grid.suppress_words);
+  } catch (const std::invalid_argument& e) {
+    throw CommandError(e.what(), 2);
+  }
   if (a.model.backend != "openai") {
     check_step_counts(plan.configs, backend->info().sequence_context);
   }

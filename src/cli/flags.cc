@@ -230,6 +230,21 @@ void warn_budgets_beyond_context(const std::string& command, const std::vector<i
                command.c_str(), beyond.c_str(), context, consequence.c_str());
 }
 
+std::vector<SuppressedTokens> suppressed_tokens_noted(const std::string& command,
+                                                     const Backend& backend,
+                                                     const std::vector<std::string>& words) {
+  if (words.empty()) return {};
+  std::vector<SuppressedTokens> found = backend.suppressed_tokens(words);
+  for (const SuppressedTokens& s : found) {
+    if (!s.tokens.empty()) continue;
+    std::fprintf(stderr,
+                 "s1 %s: note: --suppress-words: no token of this vocabulary contains '%s' (it "
+                 "is spelled with several tokens); nothing is masked for it\n",
+                 command.c_str(), s.word.c_str());
+  }
+  return found;
+}
+
 const std::vector<std::pair<std::string, std::string>>& rule_flags() {
   static const std::vector<std::pair<std::string, std::string>> kFlags = {
       {"max_think", "--max-think"},     {"min_think", "--min-think"},
@@ -469,6 +484,9 @@ const char kExitConsistentHelp[] =
 const char kExitConfidenceHelp[] =
     "end thinking when a probe's mean token probability reaches TAU (0: off; above 1: never)";
 const char kSweepHelp[] = "; comma-separated values to sweep";
+const char kSuppressWordsHelp[] =
+    "mask while thinking every token whose text contains one of these words "
+    "(comma-separated, ignoring case), e.g. wait,hmm,alternatively";
 
 }  // namespace
 
@@ -483,9 +501,7 @@ void add_adaptive_flags(CLI::App& cmd, AdaptiveFlags& a) {
       ->capture_default_str()
       ->check(CLI::Range(0.0, 1e9));
   add_shared_probe_flags(cmd, a);
-  cmd.add_option("--suppress-words", a.suppress_words,
-                 "mask while thinking every token whose text contains one of these words "
-                 "(comma-separated, ignoring case), e.g. wait,hmm,alternatively");
+  cmd.add_option("--suppress-words", a.suppress_words, kSuppressWordsHelp);
 }
 
 std::string AdaptiveSweepFlags::first_given() const {
@@ -514,6 +530,9 @@ void add_adaptive_sweep_flags(CLI::App& cmd, AdaptiveSweepFlags& sweep) {
   add_shared_probe_flags(cmd, sweep.shared);
   const auto options = cmd.get_options();  // in the order they were added
   sweep.options.assign(options.begin() + static_cast<std::ptrdiff_t>(first), options.end());
+  // Not a probe flag: suppression applies to every method.
+  cmd.add_option("--suppress-words", sweep.shared.suppress_words,
+                 std::string(kSuppressWordsHelp) + "; in every configuration");
 }
 
 }  // namespace s1::cli

@@ -110,6 +110,14 @@ std::unique_ptr<Backend> make_backend(const ModelFlags& flags, const ForcingSett
 void warn_budgets_beyond_context(const std::string& command, const std::vector<int>& budgets,
                                  const Backend& backend, const std::string& consequence);
 
+// The tokens `words` mask (Backend::suppressed_tokens), saying on stderr ("s1 COMMAND:
+// note: --suppress-words: ...") which words no token contains: NoWait masks tokens, so
+// a word spelled only across tokens (any word, on a byte-level vocabulary) is never
+// suppressed. Empty `words`: nothing. Throws as suppressed_tokens does.
+std::vector<SuppressedTokens> suppressed_tokens_noted(const std::string& command,
+                                                     const Backend& backend,
+                                                     const std::vector<std::string>& words);
+
 // --final-answer, --step-marker, --think-start, --think-end: the forced text and the
 // delimiters, and --min-think, --max-answer: the rules every configuration of a sweep
 // shares too.

@@ -72,8 +72,7 @@ int run_generate(GenerateArgs& a) {
       a.adaptive.probe_slots >= 0 ? a.adaptive.probe_slots : req.probe.probing() ? parallel : 0;
   const auto backend = make_backend(a.model, a.forcing, parallel);
   const std::vector<SuppressedTokens> suppressed =
-      req.suppress_words.empty() ? std::vector<SuppressedTokens>{}
-                                 : backend->suppressed_tokens(req.suppress_words);
+      suppressed_tokens_noted("generate", *backend, req.suppress_words);
 
   req.messages = question_messages(question, a.system);
   req.rules = a.rules;

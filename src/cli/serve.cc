@@ -65,6 +65,12 @@ int run_serve(ServeArgs& a) {
   warn_budgets_beyond_context("serve", {a.rules.max_think}, *backend,
                               "requests without their own budget think for what the context "
                               "leaves after their prompt");
+  // The default words, checked once: a word no token contains is said at start.
+  try {
+    suppressed_tokens_noted("serve", *backend, s.api.suppress_words);
+  } catch (const std::invalid_argument& e) {
+    throw CommandError(e.what(), 2);
+  }
   s.api.n_vocab = backend->info().n_vocab;
   server::HttpServer http(std::move(backend), s);
   std::atomic<bool> listening_ended{false};

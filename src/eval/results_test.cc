@@ -318,6 +318,23 @@ TEST(RunConfig, AdaptiveSweepsEveryCombinationBesideItsBaseline) {
   EXPECT_EQ(one["configs"][1]["probe"]["probe_tokens"], 20);
   EXPECT_NE(run_id(one), run_id(other));
 
+  // Suppressed words: in every configuration, the baseline too, and in the run id.
+  g.methods = {"adaptive", "majority"};
+  g.probe_every = {8};
+  g.exit_confidence = {0};
+  g.suppress_words = {"wait"};
+  std::vector<std::string> suppressed;
+  for (const auto& c : expand_grid(g)) suppressed.push_back(c.name());
+  EXPECT_EQ(suppressed, (std::vector<std::string>{
+                            "budget-forcing max=64 ignore=0 suppress=wait",
+                            "adaptive max=64 every=8 consistent=2 confidence=0 suppress=wait",
+                            "majority n=8 max=64 suppress=wait"}));
+  EXPECT_EQ(adaptive_baseline(expand_grid(g)[1]).name(), suppressed[0]);
+  g.suppress_words.clear();
+  g.methods = {"adaptive"};
+  g.probe_every = {8, 16};
+  g.exit_confidence = {0, 0.95};
+
   g.probe_every = {0};  // no probes: not adaptive
   EXPECT_THROW(expand_grid(g), std::invalid_argument);
   g.probe_every = {8};

@@ -191,6 +191,7 @@ std::vector<MethodConfig> expand_grid(const GridSpec& g, std::vector<std::string
     proto.forcing = forcing;
     proto.max_tries = g.max_tries;
     proto.verify_budget = g.verify_budget;
+    proto.suppress_words = g.suppress_words;
     const size_t before = made;
     switch (proto.kind) {
       case MethodKind::kBudgetForcing:
@@ -301,6 +302,7 @@ MethodConfig adaptive_baseline(const MethodConfig& adaptive) {
   c.kind = MethodKind::kBudgetForcing;
   c.budget = adaptive.budget;
   c.num_ignore = 0;
+  c.suppress_words = adaptive.suppress_words;
   return c;
 }
 

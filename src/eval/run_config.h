@@ -30,6 +30,8 @@ struct GridSpec {
   std::vector<int> probe_every = {0};
   std::vector<int> exit_consistent = {0};
   std::vector<double> exit_confidence = {0};
+  // Every configuration (and adaptive's baselines): words masked while thinking (NoWait).
+  std::vector<std::string> suppress_words;
 };
 
 // The configurations of `grid`, in a fixed order, without duplicates (num_ignore 0 does
@@ -39,7 +41,8 @@ struct GridSpec {
 // refused instead of dropped. Adaptive gives one configuration per
 // budget x every x consistent x confidence, and for each budget its baseline, budget
 // forcing at the same cap without ignoring ("budget-forcing max=B ignore=0"), before
-// them unless already there; it never ignores ends. Throws std::invalid_argument for an
+// them unless already there; it never ignores ends. Suppressed words apply to every
+// configuration, baselines included (the same thinking without probes). Throws std::invalid_argument for an
 // unknown method, a bad value (e.g. invalid probe rules, or adaptive without probes), or
 // a method left with no configuration.
 std::vector<MethodConfig> expand_grid(const GridSpec& grid,
@@ -69,7 +72,8 @@ LoadedDataset load_dataset(const DatasetSpec& spec, size_t limit, uint64_t choic
 // front end knows them), the datasets by name and content hash (multiple-choice sets
 // marked "multiple_choice": "letters"), and the configurations.
 // Dataset paths are not part of it (the same data elsewhere is the same run).
-// The baseline of an adaptive configuration: its budget under plain budget forcing.
+// The baseline of an adaptive configuration: its budget under plain budget forcing,
+// with the same suppressed words.
 MethodConfig adaptive_baseline(const MethodConfig& adaptive);
 
 nlohmann::json run_json(const nlohmann::json& identity, const std::vector<LoadedDataset>& datasets,

@@ -48,6 +48,7 @@ struct Plan {
   SamplingParams answer;
   std::optional<std::vector<std::string>> ignore_strings;
   ProbeRules probe;  // adaptive only; no probes otherwise
+  std::vector<std::string> suppress_words;
 };
 
 Plan make_plan(const MethodConfig& c, const MethodContext& ctx, const std::string& question) {
@@ -58,6 +59,7 @@ Plan make_plan(const MethodConfig& c, const MethodContext& ctx, const std::strin
   p.rules.max_think = c.budget;
   p.thinking = ctx.thinking;
   p.answer = ctx.answer;
+  p.suppress_words = c.suppress_words;
   const auto need_budget = [&](const char* what) {
     if (c.budget < 0)
       throw std::invalid_argument(std::string(what) + " needs a token budget, not auto");
@@ -129,6 +131,7 @@ BackendRequest make_request(const Plan& p, const MethodContext& ctx, int sample,
   r.n_samples = n_samples;
   r.ignore_strings = p.ignore_strings;
   r.probe = p.probe;
+  r.suppress_words = p.suppress_words;
   return r;
 }
 
@@ -220,7 +223,22 @@ MethodKind parse_method_kind(const std::string& name) {
       "rejection-sampling, majority, best-of-n, adaptive)");
 }
 
+namespace {
+
+// " suppress=wait|hmm", or "" without suppressed words.
+std::string words_text(const std::vector<std::string>& words) {
+  std::string s;
+  for (const std::string& w : words) s += (s.empty() ? " suppress=" : "|") + w;
+  return s;
+}
+
+}  // namespace
+
 std::string MethodConfig::name() const {
+  return rules_name() + words_text(suppress_words);
+}
+
+std::string MethodConfig::rules_name() const {
   std::string s = family();
   switch (kind) {
     case MethodKind::kBudgetForcing:
@@ -259,7 +277,7 @@ std::string MethodConfig::point_label() const {
   if (probe.at_reflection) label += "+refl";
   if (probe.consistent > 0) label += " W=" + std::to_string(probe.consistent);
   if (probe.confidence > 0) label += " tau=" + number_text(probe.confidence);
-  return label + " max=" + budget_text(budget);
+  return label + " max=" + budget_text(budget) + words_text(suppress_words);
 }
 
 std::string MethodConfig::family() const {
@@ -314,6 +332,8 @@ nlohmann::json MethodConfig::to_json() const {
     case MethodKind::kMajority:
       break;
   }
+  // Only when given, so runs without suppression keep their ids.
+  if (!suppress_words.empty()) j["suppress_words"] = suppress_words;
   return j;
 }
 

@@ -55,15 +55,20 @@ struct MethodConfig {
   // Adaptive: the probe schedule and exit rules (every = N, consistent = W,
   // confidence = tau; the rest is shared by a run's adaptive configurations).
   ProbeRules probe;
+  // Any method: words masked while thinking (NoWait, core/suppress_words.h); empty: none.
+  std::vector<std::string> suppress_words;
 
   // A canonical, unique name, e.g. "budget-forcing max=512 ignore=2 str=Wait",
   // "majority n=8 max=auto", "class-conditional long",
   // "adaptive max=512 every=32 consistent=2 confidence=0.95" (" reflection" added when
-  // probing at reflection points).
+  // probing at reflection points), with " suppress=wait|hmm" at the end when words are
+  // suppressed.
   std::string name() const;
+  // The name without " suppress=...".
+  std::string rules_name() const;
   // The short label of its point on the scaling plot: the name without the family; for
   // adaptive the rules as the papers write them, e.g. "N=32 W=2 tau=0.95 max=512" (off
-  // rules left out, "+refl" for probes at reflection points).
+  // rules left out, "+refl" for probes at reflection points; " suppress=..." as in the name).
   std::string point_label() const;
   // The line of the scaling plot this configuration belongs to, e.g. "budget-forcing",
   // "token-conditional+forcing".

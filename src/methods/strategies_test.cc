@@ -18,6 +18,7 @@ namespace s1 {
 namespace {
 
 constexpr Token kImStart = 151644;  // <|im_start|>: the s1-format end trigger
+constexpr Token kA = 64;             // "a"
 
 std::unique_ptr<LocalBackend> backend(int n_parallel) {
   init_llama_backend(false);
@@ -138,6 +139,31 @@ TEST(Strategies, BudgetForcingUsesItsOwnIgnoreString) {
   ASSERT_EQ(runs.size(), 1u);
   EXPECT_EQ(runs[0].result.thinking, "HmmHmm");
   EXPECT_EQ(c.name(), "budget-forcing max=20 ignore=2 str=Hmm");
+}
+
+// Suppressed words reach the engine (every request of the configuration) and end its name.
+TEST(Strategies, SuppressedWordsAreMaskedAndNamed) {
+  auto b = backend(2);
+  MethodConfig c;
+  c.kind = MethodKind::kBudgetForcing;
+  c.budget = 12;
+  MethodContext ctx;
+  ctx.max_answer = 2;
+  ctx.thinking.logit_bias = {{kA, 100.0f}};  // thinking is "a" repeated
+  auto runs = run(*b, c, ctx, {0});
+  ASSERT_EQ(runs.size(), 1u);
+  EXPECT_EQ(runs[0].result.thinking, std::string(12, 'a'));
+  EXPECT_FALSE(c.to_json().contains("suppress_words"));  // runs without it keep their ids
+
+  c.suppress_words = {"A", "hmm"};
+  runs = run(*b, c, ctx, {0});
+  ASSERT_EQ(runs.size(), 1u);
+  EXPECT_EQ(runs[0].result.thinking_tokens, 12);
+  EXPECT_EQ(runs[0].result.thinking.find_first_of("aA"), std::string::npos) << runs[0].result.thinking;
+  EXPECT_EQ(c.name(), "budget-forcing max=12 ignore=0 suppress=A|hmm");
+  EXPECT_EQ(c.rules_name(), "budget-forcing max=12 ignore=0");
+  EXPECT_EQ(c.point_label(), "max=12 ignore=0 suppress=A|hmm");
+  EXPECT_EQ(c.to_json()["suppress_words"], nlohmann::json::array({"A", "hmm"}));
 }
 
 int count_kind(const SequenceResult& r, ForcingKind kind) {
