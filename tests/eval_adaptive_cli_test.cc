@@ -38,17 +38,6 @@ void expect_one_line_error(const test::CommandResult& r, const std::string& ment
   EXPECT_NE(r.err.find(mention), std::string::npos) << r.err;
 }
 
-// `text` as PLplot's SVG driver writes it: a character reference per byte.
-std::string svg_text(const std::string& text) {
-  std::string out;
-  char buf[16];
-  for (unsigned char c : text) {
-    std::snprintf(buf, sizeof buf, "&#x%x;", c);
-    out += buf;
-  }
-  return out;
-}
-
 TEST(EvalAdaptive, SweepWritesProbesPerConfigurationRowsAndThePlot) {
   const std::string dir = fresh_dir("adaptive-sweep");
   const std::string args = std::string("--method adaptive --max-think 32 --probe-every 8 ") +

@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -557,6 +558,48 @@ TEST(EvalCli, RoundScheduleRunsTheSameSweepWithBarriers) {
       fresh_dir("rounds-majority"), "--method majority --max-think 8 --schedule rounds"));
   EXPECT_EQ(refused.exit_code, 2);  // a usage error, found before the model loads
   EXPECT_NE(refused.err.find("budget forcing only"), std::string::npos) << refused.err;
+}
+
+// `s1 plot`: the runs' lines in one plot, written where asked; bad runs refused in one line.
+TEST(EvalCli, PlotDrawsSeveralRunsInOneFigure) {
+  const std::string dir = fresh_dir("plot-runs");
+  std::filesystem::create_directories(dir + "/a");
+  std::filesystem::create_directories(dir + "/b");
+  const json a = {{"datasets",
+                   {{{"name", "toy"},
+                     {"methods",
+                      {{{"family", "budget-forcing"},
+                        {"points",
+                         {{{"config", "c1"}, {"compute", 10}, {"accuracy", 0.1}},
+                          {{"config", "c2"}, {"compute", 100}, {"accuracy", 0.5}}}}}}}}}}};
+  const json b = {{"datasets",
+                   {{{"name", "toy"},
+                     {"methods",
+                      {{{"family", "majority"},
+                        {"points", {{{"config", "m"}, {"k", 1}, {"compute", 50}, {"accuracy", 0.4}}}}}}}}}}};
+  std::ofstream(dir + "/a/results.json") << a.dump();
+  std::ofstream(dir + "/b/results.json") << b.dump();
+  const auto r = run_command(kS1 + " plot -o " + shell_quote(dir + "/both") + " " +
+                             shell_quote(dir + "/a") + " " + shell_quote(dir + "/b"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string svg = slurp(dir + "/both.svg");
+  for (const char* label : {"budget-forcing", "majority"}) {
+    EXPECT_NE(svg.find(svg_text(label)), std::string::npos) << label;
+  }
+  EXPECT_TRUE(std::filesystem::exists(dir + "/both.png"));
+
+  auto expect_refused = [&](const std::string& args, const std::string& mention) {
+    const auto bad = run_command(kS1 + " plot " + args);
+    EXPECT_EQ(bad.exit_code, 2) << bad.err;
+    EXPECT_EQ(bad.err.find('\n'), bad.err.size() - 1) << bad.err;
+    EXPECT_NE(bad.err.find(mention), std::string::npos) << bad.err;
+  };
+  expect_refused("-o " + shell_quote(dir + "/x") + " " + shell_quote(dir + "/none"), "no results.json");
+  expect_refused("-o " + shell_quote(dir + "/x") + " --dataset aime " + shell_quote(dir + "/a"),
+                 "no dataset 'aime' (it has: toy)");
+  std::ofstream(dir + "/b/results.json") << "{\"datasets\": 3}";
+  expect_refused("-o " + shell_quote(dir + "/x") + " " + shell_quote(dir + "/b"),
+                 "is not the results of an s1 eval run");
 }
 
 }  // namespace

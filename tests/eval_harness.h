@@ -13,6 +13,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <cstdio>
 #include <string>
 #include <thread>
 #include <vector>
@@ -175,6 +176,17 @@ inline void expect_resumed_like(const std::string& dir, const std::string& ref) 
   EXPECT_TRUE(res["complete"].get<bool>());
   EXPECT_EQ(res["datasets"][0]["configs"], ref_res["datasets"][0]["configs"]);
   EXPECT_EQ(res["datasets"][0]["methods"], ref_res["datasets"][0]["methods"]);
+}
+
+// `text` as PLplot's SVG driver writes it: a character reference per byte.
+inline std::string svg_text(const std::string& text) {
+  std::string out;
+  char buf[16];
+  for (unsigned char c : text) {
+    std::snprintf(buf, sizeof buf, "&#x%x;", c);
+    out += buf;
+  }
+  return out;
 }
 
 }  // namespace s1::evaltest

@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
   s1::cli::add_grade_command(app, exit_code);
   s1::cli::add_curate_command(app, exit_code);
   s1::cli::add_eval_command(app, exit_code);
+  s1::cli::add_plot_command(app, exit_code);
   s1::cli::add_serve_command(app, exit_code);
   if (argc > 1 && argv[1][0] != '-') {
     bool known = false;

@@ -341,6 +341,53 @@ std::string adaptive_summary(const json& results) {
   return out;
 }
 
+std::vector<PlotLine> plot_lines(const std::vector<json>& dataset_results) {
+  std::vector<PlotLine> lines;
+  std::vector<std::set<std::string>> configs;  // per line: the points drawn, by configuration
+  std::vector<bool> merged;                    // per line: filled by more than one run
+  for (size_t run = 0; run < dataset_results.size(); ++run) {
+    for (const json& m : dataset_results[run].at("methods")) {
+      const std::string family = m.at("family").get<std::string>();
+      size_t i = 0;
+      while (i < lines.size() && lines[i].label != family) ++i;
+      if (i == lines.size()) {
+        lines.push_back(PlotLine{});
+        lines.back().label = family;
+        configs.emplace_back();
+        merged.push_back(false);
+      } else if (!m.at("points").empty()) {
+        merged[i] = true;
+      }
+      PlotLine& l = lines[i];
+      for (const json& p : m.at("points")) {
+        // A majority point is one k of one configuration: k is part of its key.
+        const std::string key = p.value("config", std::string()) + "|" + p.value("k", json()).dump();
+        if (!configs[i].insert(key).second) continue;
+        l.compute.push_back(p.at("compute").get<double>());
+        l.accuracy.push_back(p.at("accuracy").get<double>());
+        l.points_only = l.points_only || p.contains("label");
+        l.point_labels.push_back(p.value("label", std::string()));
+      }
+    }
+  }
+  for (size_t i = 0; i < lines.size(); ++i) {
+    PlotLine& l = lines[i];
+    if (!merged[i] || l.points_only) continue;
+    std::vector<size_t> order(l.compute.size());
+    for (size_t k = 0; k < order.size(); ++k) order[k] = k;
+    std::stable_sort(order.begin(), order.end(),
+                     [&](size_t a, size_t b) { return l.compute[a] < l.compute[b]; });
+    PlotLine sorted = l;
+    for (size_t k = 0; k < order.size(); ++k) {
+      sorted.compute[k] = l.compute[order[k]];
+      sorted.accuracy[k] = l.accuracy[order[k]];
+      sorted.point_labels[k] = l.point_labels[order[k]];
+    }
+    l = std::move(sorted);
+  }
+  return lines;
+}
+
 std::string render_report(const json& results) {
   std::string md =
       "# Evaluation report\n\nRun `" + results.value("run_id", std::string()) + "`" +

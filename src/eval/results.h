@@ -29,6 +29,7 @@
 #include <string>
 #include <vector>
 
+#include "eval/plot.h"
 #include "eval/run_config.h"
 #include "methods/strategies.h"
 
@@ -48,6 +49,14 @@ nlohmann::json compute_results(const std::string& run_id,
 // run: "<dataset> <name>: accuracy A (baseline B), T thinking tokens (baseline U), S saved
 // (P); probes and probe tokens per sample; exits by reason".
 std::string adaptive_summary(const nlohmann::json& results);
+
+// The scaling plot's lines for one dataset, from that dataset's entry in one or more
+// runs' results (results["datasets"][i]), in order: one line per method family, its points
+// in the order the first run lists them. A family in several runs is one line: a point
+// (by configuration name) already drawn is not drawn again, and the points of a curve
+// that several runs fill are sorted by compute. Points with a label (adaptive rules) are
+// drawn unconnected.
+std::vector<PlotLine> plot_lines(const std::vector<nlohmann::json>& dataset_results);
 
 // report.md: the tables of `results` in Markdown, with the plot files named in
 // results["plots"] (if any) as images.

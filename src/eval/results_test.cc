@@ -342,6 +342,46 @@ TEST(RunConfig, AdaptiveSweepsEveryCombinationBesideItsBaseline) {
   EXPECT_THROW(expand_grid(g), std::invalid_argument);
 }
 
+json point(const std::string& config, double compute, double accuracy) {
+  return {{"config", config}, {"compute", compute}, {"accuracy", accuracy}};
+}
+
+TEST(Results, PlotLinesMergeRunsOneLinePerFamilyEachPointOnce) {
+  const json caps = {{"methods",
+                      {{{"family", "budget-forcing"},
+                        {"points", {point("bf max=100", 100, 0.2), point("bf max=auto", 270, 0.9)}}}}}};
+  json adaptive_point = point("ad W=2", 200, 0.9);
+  adaptive_point["label"] = "N=8 W=2 max=auto";
+  const json adaptive = {
+      {"methods",
+       {{{"family", "budget-forcing"},
+         {"points", {point("bf max=auto", 271, 0.91), point("bf max=50", 50, 0.0)}}},
+        {{"family", "adaptive"}, {"points", {adaptive_point}}}}}};
+
+  // One run: its points in its order (a curve that is not monotone stays as listed).
+  const auto one = plot_lines({caps});
+  ASSERT_EQ(one.size(), 1u);
+  EXPECT_EQ(one[0].compute, (std::vector<double>{100, 270}));
+
+  const auto lines = plot_lines({caps, adaptive});
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_EQ(lines[0].label, "budget-forcing");
+  // The second run's "bf max=auto" is drawn already: left out; the rest sorted by compute.
+  EXPECT_EQ(lines[0].compute, (std::vector<double>{50, 100, 270}));
+  EXPECT_EQ(lines[0].accuracy, (std::vector<double>{0.0, 0.2, 0.9}));
+  EXPECT_FALSE(lines[0].points_only);
+  EXPECT_EQ(lines[1].label, "adaptive");
+  EXPECT_TRUE(lines[1].points_only);
+  EXPECT_EQ(lines[1].point_labels, (std::vector<std::string>{"N=8 W=2 max=auto"}));
+
+  // Majority points of one configuration differ by k.
+  const json maj = {{"methods",
+                     {{{"family", "majority"},
+                       {"points", {{{"config", "m"}, {"k", 1}, {"compute", 270}, {"accuracy", 0.9}},
+                                   {{"config", "m"}, {"k", 2}, {"compute", 540}, {"accuracy", 0.9}}}}}}}};
+  EXPECT_EQ(plot_lines({maj, maj})[0].compute, (std::vector<double>{270, 540}));
+}
+
 TEST(RunConfig, MultipleChoiceSetsAreMarked) {
   LoadedDataset math = dataset(1);
   LoadedDataset gpqa = dataset(1);

@@ -101,22 +101,9 @@ json write_outputs(const EvalPlan& plan, const std::string& run_id, const std::v
   if (plan.plots) {
     results["plots"] = json::object();
     for (const auto& d : results["datasets"]) {
-      std::vector<PlotLine> plot_lines;
-      for (const auto& m : d["methods"]) {
-        PlotLine l;
-        l.label = m["family"].get<std::string>();
-        for (const auto& p : m["points"]) {
-          l.compute.push_back(p["compute"].get<double>());
-          l.accuracy.push_back(p["accuracy"].get<double>());
-          // Labeled points (adaptive rules) are not a curve: drawn unconnected.
-          l.points_only = l.points_only || p.contains("label");
-          l.point_labels.push_back(p.value("label", std::string()));
-        }
-        plot_lines.push_back(std::move(l));
-      }
       const std::string name = d["name"].get<std::string>();
       const std::string base = "scaling_" + name;
-      write_scaling_plot(name + ": accuracy vs. thinking tokens", plot_lines,
+      write_scaling_plot(name + ": accuracy vs. thinking tokens", plot_lines({d}),
                          plan.out_dir + "/" + base + ".svg", plan.out_dir + "/" + base + ".png");
       results["plots"][name] = {{"svg", base + ".svg"}, {"png", base + ".png"}};
     }
