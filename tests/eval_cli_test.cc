@@ -600,6 +600,15 @@ TEST(EvalCli, PlotDrawsSeveralRunsInOneFigure) {
   std::ofstream(dir + "/b/results.json") << "{\"datasets\": 3}";
   expect_refused("-o " + shell_quote(dir + "/x") + " " + shell_quote(dir + "/b"),
                  "is not the results of an s1 eval run");
+  std::ofstream(dir + "/b/results.json")
+      << R"({"datasets": [{"name": "toy", "methods": [{"family": "x", "points": [{"config": "a"}]}]}]})";
+  expect_refused("-o " + shell_quote(dir + "/x") + " " + shell_quote(dir + "/b"),
+                 "is not the results of an s1 eval run (key 'compute' not found)");
+  // PLplot would retry and abort on a path it cannot open: refused before it runs.
+  const auto unwritable = run_command(kS1 + " plot -o " + shell_quote(dir + "/no/such/dir/x") + " " +
+                                      shell_quote(dir + "/a"));
+  EXPECT_EQ(unwritable.exit_code, 1) << unwritable.err;
+  EXPECT_EQ(unwritable.err, "s1 plot: error: cannot write " + dir + "/no/such/dir/x.svg: No such file or directory\n");
 }
 
 }  // namespace

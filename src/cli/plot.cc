@@ -42,11 +42,20 @@ json dataset_results(const std::string& dir, const std::string& dataset) {
   }
   std::string names;
   for (const json& d : results["datasets"]) {
-    const std::string name = d.value("name", std::string());
-    if (!d.contains("methods") || !d["methods"].is_array()) {
+    if (!d.is_object() || !d.contains("methods") || !d["methods"].is_array()) {
       throw CommandError(path + " is not the results of an s1 eval run", 2);
     }
-    if (name == dataset || (dataset.empty() && results["datasets"].size() == 1)) return d;
+    const std::string name = d.value("name", std::string());
+    if (name == dataset || (dataset.empty() && results["datasets"].size() == 1)) {
+      try {
+        eval::plot_lines({d});  // every point has its numbers
+      } catch (const json::exception& e) {
+        throw CommandError(path + " is not the results of an s1 eval run (" +
+                               std::string(e.what()).substr(std::string(e.what()).find(']') + 2) + ")",
+                           2);
+      }
+      return d;
+    }
     names += (names.empty() ? "" : ", ") + name;
   }
   if (dataset.empty()) {

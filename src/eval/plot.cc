@@ -4,8 +4,10 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <map>
 #include <stdexcept>
 
@@ -170,6 +172,12 @@ void draw(const char* device, const std::string& path, const std::string& title,
 
 void write_scaling_plot(const std::string& title, const std::vector<PlotLine>& lines,
                         const std::string& path_svg, const std::string& path_png) {
+  // PLplot retries a file it cannot open and then aborts the process: open them first.
+  for (const std::string* path : {&path_svg, &path_png}) {
+    std::FILE* f = std::fopen(path->c_str(), "wb");
+    if (!f) throw std::runtime_error("cannot write " + *path + ": " + std::strerror(errno));
+    std::fclose(f);
+  }
   draw("svg", path_svg, title, lines);
   draw("pngcairo", path_png, title, lines);
 }

@@ -23,7 +23,8 @@ struct PlotLine {
 // no point at all an empty frame is drawn. Points-only lines use another marker. The x
 // axis is labeled at 1-2-5 (or 1 to 9) times powers of ten, three labels or more.
 // Labeled points are numbered beside the point and listed, number and label, in a key
-// right of the frame. Throws std::runtime_error if PLplot cannot write a file.
+// right of the frame. Throws std::runtime_error if a file cannot be opened for writing
+// (before PLplot runs: it would abort the process) or PLplot did not write it.
 void write_scaling_plot(const std::string& title, const std::vector<PlotLine>& lines,
                         const std::string& path_svg, const std::string& path_png);
 
