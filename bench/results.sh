@@ -48,18 +48,27 @@ start=$(date +%s)
 nano_suffix='\n</think>\nFinal Answer: \\boxed{'
 common=(-m "$model" --dataset "nano=$data" -c 1024 --parallel 8 -t "$threads" --seed 0)
 
+quote() {  # the argument as a shell word: single-quoted unless plain
+  case "$1" in
+    *[!A-Za-z0-9_./=,:+-]*) printf "'%s'" "${1//\'/\'\\\'\'}" ;;
+    *) printf '%s' "$1" ;;
+  esac
+}
 run() {  # run NAME LIMIT ARGS...: one s1 eval run, its command logged
   local name=$1 limit=$2
   shift 2
   local cmd=("$s1" eval "${common[@]}" --limit "$limit" --out "$out/$name" "$@")
-  printf '%s\n' "$name: build/bin/s1 eval ${cmd[*]:2}" | sed "s#$root/##g" >>"$log"
+  { printf '%s: build/bin/s1 eval' "$name"; for x in "${cmd[@]:2}"; do printf ' %s' "$(quote "$x")"; done; echo; } |
+    sed "s#$root/##g" >>"$log"
   echo "results: $name" >&2
   local t0
   t0=$(date +%s)
   "${cmd[@]}" >"$out/$name.log" 2>&1 || { tail -5 "$out/$name.log" >&2; exit 1; }
   echo "$name $(( $(date +%s) - t0 ))" >>"$out/wall_seconds.txt"
 }
-: >"$out/wall_seconds.txt"
+# Wall times accumulate across resumptions (a run stopped and resumed adds both parts);
+# the report states their sum as the script's time.
+touch "$out/wall_seconds.txt"
 
 # 1. Sequential control: budget forcing at caps from 0 to past the natural length.
 run caps "$all" --method budget-forcing --max-think "$caps"
@@ -67,9 +76,11 @@ run caps "$all" --method budget-forcing --max-think "$caps"
 run conditional "$heavy" --method token-conditional,token-conditional+forcing,step-conditional,step-conditional+forcing,class-conditional,rejection-sampling \
   --max-think 100,200,300 --max-tries 4
 # 2. Extension: 0..6 ignored ends, with "Wait" and with no string (the end masked).
-run waits "$all" --method budget-forcing --max-think auto --num-ignore "$waits" --ignore-str Wait,none
-# 3. Parallel scaling: majority vote over N samples at temperature 0.8.
-run majority "$heavy" --method majority -n "$nmaj" --sample-temp 0.8 --max-think auto
+run waits "$heavy" --method budget-forcing --max-think auto --num-ignore "$waits" --ignore-str Wait,none
+# 3. Parallel scaling (majority vote over N samples at temperature 0.8) beside sequential
+#    scaling (budget forcing extended by "Wait"), in one run so one plot holds both.
+run majority "$heavy" --method majority,budget-forcing -n "$nmaj" --sample-temp 0.8 --max-think auto \
+  --num-ignore "$waits" --ignore-str Wait
 # 4. Adaptive thinking: consistency exits (Dynasor; W = 0 probes without exiting, for the
 #    probe cost) and confidence exits (DEER) with the model's own probe suffix (on exit the
 #    probed answer is written, as Dynasor and DEER return it) ...
@@ -79,13 +90,16 @@ run adaptive-confident "$heavy" --method adaptive --max-think auto --probe-every
   --exit-confidence "$confidence" --exit-answer --probe-suffix "$nano_suffix"
 # ... and with Dynasor's default suffix, which this model was never shown.
 run adaptive-dynasor "$heavy" --method adaptive --max-think auto --probe-every 16 --exit-consistent 2,3 --exit-answer
+# ... and NoWait: reflection words masked while thinking (NoWait's first words, and the
+#    "check" and "again" this model reflects with).
+run nowait "$heavy" --method budget-forcing --max-think auto --suppress-words wait,hmm,alternatively,check,again
 # 4b. The Pareto front: adaptive exits at every cap beside budget forcing at the same caps.
 run pareto "$heavy" --method adaptive --max-think "${caps#0,}" --probe-every 16 --exit-consistent 3 --exit-answer \
   --probe-suffix "$nano_suffix"
 # 5. The same budget rules as the s1 reference loop, run over llama-server.
+echo "reference: bench/reference_equivalence.py ${ref_args[*]} --threads $threads" >>"$log"
 if [ ! -s "$out/reference.json" ]; then
   echo "results: reference" >&2
-  echo "reference: bench/reference_equivalence.py ${ref_args[*]} --threads $threads" >>"$log"
   t0=$(date +%s)
   "$py" "$root/bench/reference_equivalence.py" "${ref_args[@]}" --threads "$threads" \
     --json "$out/reference.json.partial" >"$out/reference.log" 2>&1 ||
@@ -94,7 +108,13 @@ if [ ! -s "$out/reference.json" ]; then
   echo "reference $(( $(date +%s) - t0 ))" >>"$out/wall_seconds.txt"
 fi
 
+# The Pareto plot: every fixed cap and every adaptive rule, on the same problems, in one figure.
+r=${out#"$root"/}
+echo "plot: build/bin/s1 plot -o ${plots#"$root"/}/pareto-all $r/pareto $r/adaptive $r/adaptive-confident" >>"$log"
+"$s1" plot -o "$plots/pareto-all" --title "s1-nano: every fixed cap and every adaptive rule ($heavy problems)" \
+  "$out/pareto" "$out/adaptive" "$out/adaptive-confident" 2>"$out/plot.log" || { cat "$out/plot.log" >&2; exit 1; }
+
 "$py" "$root/bench/results_report.py" --runs "$out" --data "$data" --model "$model" --plots "$plots" \
-  --threads "$threads" --seconds "$(( $(date +%s) - start ))" --out "$report" \
+  --threads "$threads" --out "$report" \
   --command "bench/results.sh $*"
-echo "results: wrote $report in $(( ($(date +%s) - start) / 60 )) min" >&2
+echo "results: wrote $report ($(( ($(date +%s) - start) / 60 )) min this time)" >&2

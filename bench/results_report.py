@@ -42,7 +42,7 @@ def num(v, fmt="{:.1f}"):
 
 def table(header, rows):
     out = ["| " + " | ".join(header) + " |", "|" + "|".join(" --- " for _ in header) + "|"]
-    out += ["| " + " | ".join(str(c) for c in r) + " |" for r in rows]
+    out += ["| " + " | ".join(str(c).replace("|", "\\|") for c in r) + " |" for r in rows]
     return "\n".join(out) + "\n"
 
 
@@ -78,7 +78,6 @@ def main():
     p.add_argument("--model", required=True)
     p.add_argument("--plots", required=True)
     p.add_argument("--threads", required=True)
-    p.add_argument("--seconds", type=int, required=True)
     p.add_argument("--out", required=True)
     p.add_argument("--command", required=True)
     a = p.parse_args()
@@ -91,9 +90,9 @@ def main():
     root = os.path.dirname(os.path.abspath(a.out))
     rel_plots = os.path.relpath(a.plots, root)
     runs = ["caps", "conditional", "waits", "majority", "adaptive", "adaptive-confident", "adaptive-dynasor",
-            "pareto"]
+            "nowait", "pareto"]
     d = {r: load(a.runs, r) for r in runs}
-    for r in runs:
+    for r in ("caps", "conditional", "waits", "majority"):  # the plots RESULTS.md shows
         for ext in ("svg", "png"):
             src = os.path.join(a.runs, r, f"scaling_nano.{ext}")
             if os.path.exists(src):
@@ -103,7 +102,7 @@ def main():
     if os.path.exists(wall_path):
         for line in open(wall_path):
             k, v = line.split()
-            wall[k] = int(v)
+            wall[k] = wall.get(k, 0) + int(v)
     cpu = "unknown"
     try:
         for line in open("/proc/cpuinfo"):
@@ -115,10 +114,12 @@ def main():
 
     md = ["# s1-nano results\n",
           f"Written by `{a.command.strip()}` on {datetime.datetime.utcnow():%Y-%m-%d %H:%M} UTC in "
-          f"{a.seconds // 60} min ({cpu}, {os.cpu_count()} cores, {a.threads} threads, {platform.system()}).\n",
+          f"{sum(wall.values()) // 60} min of run time ({cpu}, {os.cpu_count()} cores, {a.threads} threads, {platform.system()}).\n",
           f"Model: `models/s1-nano.gguf`, SHA-256 `{sha256(a.model)}`. Test set: "
           f"`data/s1-nano-test.jsonl` ({len(steps)} problems; each run's problem count is in its table). "
           "Greedy decoding unless a method samples (fixed seeds). The exact commands are at the end.\n"]
+
+    md.extend(findings(a.runs, d, steps))
 
     # 1. Sequential control.
     caps = config_rows(d["caps"])
@@ -134,7 +135,9 @@ def main():
     md.append("## 2. Sequential control, the paper's Table 3\n")
     md.append("Control (share of samples within their budget), Scaling (mean slope of accuracy over "
               "pairs of points, per thinking token) and Performance (best accuracy), as `s1 eval` "
-              "computes them (the paper's section 3.2).\n")
+              "computes them (the paper's section 3.2). The plot is the baselines' run.\n")
+    if d["conditional"]:
+        md.append(f"![conditional]({rel_plots}/conditional.svg)\n")
     md.append(method_table([("caps", d["caps"]), ("conditional", d["conditional"])], None))
     cond = config_rows(d["conditional"])
     if cond:
@@ -166,15 +169,24 @@ def main():
     if maj and caps:
         md.append("## 4. Parallel (majority vote) against sequential (budget forcing) at equal compute\n")
         md.append("Compute is thinking tokens per problem: k samples × their mean thinking tokens for "
-                  "majority vote, the mean thinking tokens for a cap.\n")
+                  "majority vote, the mean thinking tokens for budget forcing. The plot is the run that holds "
+                  "both: majority vote over k samples, and budget forcing at the natural length extended "
+                  "by \"Wait\" (sequential scaling past the natural end); the table adds the caps below it "
+                  f"(run `caps`, {d['caps']['configs'][0]['problems']} problems).\n")
         rows = []
         for m in maj["methods"]:
             for pt in m["points"]:
-                rows.append(["majority", f"k={pt.get('k')}", num(pt["compute"]), pct(pt["accuracy"])])
+                if m["family"] == "majority":
+                    rows.append(["majority", f"k={pt.get('k')}", num(pt["compute"]), pct(pt["accuracy"])])
+                else:
+                    rows.append(["budget forcing, extended", pt["config"].replace("budget-forcing ", ""),
+                                 num(pt["compute"]), pct(pt["accuracy"])])
         for m in d["caps"]["methods"]:
             for pt in m["points"]:
-                rows.append(["budget forcing", pt["config"].replace("budget-forcing ", ""), num(pt["compute"]),
-                             pct(pt["accuracy"])])
+                if "max=auto" in pt["config"]:
+                    continue  # the natural length is in the run above
+                rows.append(["budget forcing, capped", pt["config"].replace("budget-forcing ", ""),
+                             num(pt["compute"]), pct(pt["accuracy"])])
         rows.sort(key=lambda r: float(r[2]) if r[2] != "-" else 0)
         md.append(f"![majority]({rel_plots}/majority.svg)\n")
         md.append(table(["method", "point", "thinking tokens per problem", "accuracy"], rows))
@@ -206,9 +218,14 @@ def main():
         if run == "adaptive" and base:
             md.extend(difficulty_section(a.runs, rows_d, base, steps))
             md.extend(probe_cost_section(a.runs, rows_d, base))
+    if d["nowait"]:
+        md.extend(nowait_section(a.runs, d))
     if d["pareto"]:
         md.append("## 6. Pareto front: adaptive exits against fixed caps\n")
-        md.append(f"![pareto]({rel_plots}/pareto.svg)\n")
+        md.append("The plot holds every fixed cap and every adaptive rule run on these problems (the rules of "
+                  "section 5a at the natural length, and consistency exits at each cap); the table lists the "
+                  "caps and the exits at each cap.\n")
+        md.append(f"![pareto]({rel_plots}/pareto-all.svg)\n")
         rows = [[n, pct(c["accuracy"]), num(c["mean_thinking_tokens"])] for n, c in config_rows(d["pareto"]).items()]
         md.append(table(["configuration", "accuracy", "mean thinking"], rows))
 
@@ -227,7 +244,7 @@ def main():
                          "forced differences", "Waits inserted"], rows))
         md.append("")
     md.append("## Commands\n")
-    md.append("Each run is resumable and reads only its own files; wall times are this script run's.\n")
+    md.append("Each run is resumable and reads only its own files; a run's wall time is the sum over the script runs that worked on it, and the total above is their sum.\n")
     md.append("```\n" + open(os.path.join(a.runs, "commands.txt")).read() + "```\n")
     if wall:
         md.append(table(["run", "wall seconds"], [[k, v] for k, v in wall.items()]))
@@ -245,17 +262,16 @@ def adaptive_samples(runs):
 def best_adaptive(rows_d, base):
     """The adaptive configuration with the fewest thinking tokens whose accuracy is within
     1 point of its baseline; else the most accurate."""
-    cands = [c for c in rows_d.values() if "baseline" in c and c.get("exits")]
+    cands = [c for c in rows_d.values() if "baseline" in c and any(c.get("exits", {}).values())]
     close = [c for c in cands if c["accuracy"] >= base["accuracy"] - 0.01]
     if close:
         return min(close, key=lambda c: c["mean_thinking_tokens"])
     return max(cands, key=lambda c: c["accuracy"]) if cands else None
 
 
-def difficulty_section(runs, rows_d, base, steps):
-    best = best_adaptive(rows_d, base)
-    if not best:
-        return []
+def difficulty_rows(runs, base, best, steps):
+    """Per number of operations: problems, mean thinking of the baseline and of `best`,
+    the share saved, both accuracies and the change."""
     by = defaultdict(lambda: {"base": [], "best": []})
     for s in adaptive_samples(runs):
         key = "base" if s["config"] == base["name"] else "best" if s["config"] == best["name"] else None
@@ -268,8 +284,19 @@ def difficulty_section(runs, rows_d, base, steps):
             continue
         bt = statistics.mean(s["thinking_tokens"] for s in b)
         at = statistics.mean(s["thinking_tokens"] for s in a)
-        rows.append([k, len(b), num(bt), num(at), pct((bt - at) / bt if bt else None),
-                     pct(sum(s["correct"] for s in b) / len(b)), pct(sum(s["correct"] for s in a) / len(a))])
+        ba = sum(s["correct"] for s in b) / len(b)
+        aa = sum(s["correct"] for s in a) / len(a)
+        rows.append({"steps": k, "problems": len(b), "baseline": bt, "adaptive": at,
+                     "saved": (bt - at) / bt if bt else None, "base_acc": ba, "acc": aa, "acc_change": aa - ba})
+    return rows
+
+
+def difficulty_section(runs, rows_d, base, steps):
+    best = best_adaptive(rows_d, base)
+    if not best:
+        return []
+    rows = [[r["steps"], r["problems"], num(r["baseline"]), num(r["adaptive"]), pct(r["saved"]),
+             pct(r["base_acc"]), pct(r["acc"])] for r in difficulty_rows(runs, base, best, steps)]
     return [f"### By difficulty: `{best['name']}` against its baseline\n",
             "Difficulty is the number of operations in the chain. The configuration is the one with the fewest "
             "thinking tokens whose accuracy is within 1 point of the baseline (else the most accurate).\n",
@@ -277,26 +304,181 @@ def difficulty_section(runs, rows_d, base, steps):
                    "adaptive accuracy"], rows)]
 
 
-def probe_cost_section(runs, rows_d, base):
-    probes_only = [c for c in rows_d.values() if "baseline" in c and not c.get("exits", {})
-                   and "consistent=0 confidence=0" in c["name"]]
-    if not probes_only:
+def findings(runs, d, steps):
+    """The findings, one bullet each, every figure read from the runs (the README links
+    here and words them without numbers)."""
+    out = ["## Findings\n", "Every figure below is read from the tables that follow.\n"]
+    methods = {}
+    for run in ("caps", "conditional"):
+        for m in (d[run] or {}).get("methods", []):
+            methods[m["family"]] = m
+    bf = methods.get("budget-forcing")
+    if bf:
+        others = [f"{f} {pct(m['control'])}" for f, m in methods.items()
+                  if f != "budget-forcing" and m.get("control") is not None]
+        out.append(f"- **Control.** Budget forcing keeps {pct(bf['control'])} of its samples within their cap; "
+                   f"the baselines keep {', '.join(others)} (the `+forcing` variants are capped by budget forcing).")
+        def perf(fams):
+            return ", ".join(f"{f} {pct(methods[f]['performance'])} (Scaling {num(methods[f]['scaling'], '{:.3g}')})"
+                             for f in fams if f in methods)
+        prompted = [f for f in methods if "conditional" in f]
+        out.append(f"- **Scaling and Performance.** Budget forcing's accuracy rises with the cap (Scaling "
+                   f"{num(bf['scaling'], '{:.3g}')} per thinking token) to {pct(bf['performance'])} at the natural "
+                   f"length. The prompt-based methods reach {perf(prompted)}: s1-nano was never taught "
+                   "length instructions, and a prompt it has not seen breaks its arithmetic. Rejection sampling "
+                   f"reaches {perf(['rejection-sampling']).replace('rejection-sampling ', '')}: when none of its "
+                   "tries fits, the last one is kept, cut one token past the budget and answered as under a "
+                   "cap, so on this model it scales much like budget forcing.")
+    waits = config_rows(d["waits"])
+    nat = waits.get("budget-forcing max=auto ignore=0")
+    one = waits.get("budget-forcing max=auto ignore=1 str=Wait")
+    most = max((c for n, c in waits.items() if "str=Wait" in n), key=lambda c: c["num_ignore"], default=None)
+    if nat and one and most:
+        verdict = ("the opposite of the paper, where a few Waits raise accuracy"
+                   if one["accuracy"] < nat["accuracy"] else "as in the paper")
+        out.append(f"- **Extension.** One \"Wait\" takes accuracy from {pct(nat['accuracy'])} to "
+                   f"{pct(one['accuracy'])}, {most['num_ignore']} Waits to {pct(most['accuracy'])}: {verdict}. "
+                   "After a forced Wait s1-nano re-checks forwards, which it does badly (its card says why).")
+    maj = d["majority"]
+    if maj and nat:
+        pts = [p for m in maj["methods"] if m["family"] == "majority" for p in m["points"]]
+        if pts:
+            first, last = pts[0], pts[-1]
+            reach = next((p for p in pts if p["accuracy"] >= nat["accuracy"]), None)
+            tail = (f"it first matches greedy thinking at k={reach['k']}, with {num(reach['compute'] / nat['mean_thinking_tokens'], '{:.0f}')}× "
+                    "the thinking tokens" if reach else "it never matches greedy thinking at the natural length")
+            out.append(f"- **Parallel against sequential.** Majority vote at temperature 0.8 goes from "
+                       f"{pct(first['accuracy'])} (k=1) to {pct(last['accuracy'])} (k={last['k']}, "
+                       f"{num(last['compute'], '{:.0f}')} thinking tokens per problem); {tail}. Sequential "
+                       "scaling past the natural end (Wait) loses accuracy, so on this model parallel "
+                       "scaling is the one that gains, unlike the paper.")
+    rows_d = config_rows(d["adaptive"])
+    rows_d.update({n: c for n, c in config_rows(d["adaptive-confident"]).items() if "baseline" in c})
+    base = next((c for c in rows_d.values() if "baseline" not in c), None)
+    best = best_adaptive(rows_d, base) if base else None
+    if best:
+        saved = best.get("tokens_saved_fraction") or 0
+        goal = "meets" if saved >= 0.25 and best["accuracy"] >= base["accuracy"] - 0.01 else "misses"
+        pareto = config_rows(d["pareto"])
+        fixed = [c for n, c in pareto.items() if n.startswith("budget-forcing") and
+                 c["accuracy"] >= best["accuracy"] - 0.01]
+        cheapest = min(fixed, key=lambda c: c["mean_thinking_tokens"]) if fixed else None
+        below = [c for n, c in pareto.items() if n.startswith("budget-forcing") and
+                 c["mean_thinking_tokens"] <= best["mean_thinking_tokens"]]
+        near = max(below, key=lambda c: c["mean_thinking_tokens"]) if below else None
+        text = (f"- **The per-problem budget.** The best adaptive rule, `{best['name'].replace('adaptive max=auto ', '')}`, "
+                f"answers {pct(best['accuracy'])} with {num(best['mean_thinking_tokens'])} thinking tokens, against "
+                f"{pct(base['accuracy'])} with {num(base['mean_thinking_tokens'])} at the natural length: "
+                f"{pct(saved)} fewer tokens, which {goal} the goal of 25 % within 1 point.")
+        if cheapest:
+            text += (f" The cheapest fixed cap within 1 point of it is `{cheapest['name']}` "
+                     f"({num(cheapest['mean_thinking_tokens'])} tokens)")
+            if near:
+                text += (f"; the largest cap under its token count, `{near['name']}`, answers "
+                         f"{pct(near['accuracy'])}")
+            text += "."
+        out.append(text)
+        per = difficulty_rows(runs, base, best, steps)
+        if per:
+            lo, hi = per[0], per[-1]
+            out.append(f"- **Hard problems keep their budget.** Exits save a similar share at every difficulty "
+                       f"({pct(lo['saved'])} at {lo['steps']} operations, {pct(hi['saved'])} at {hi['steps']}), so a "
+                       f"hard problem keeps {num(hi['adaptive'])} thinking tokens where an easy one stops at "
+                       f"{num(lo['adaptive'])}; accuracy changes by at most "
+                       f"{pct(max(abs(r['acc_change']) for r in per))} at any difficulty.")
+        probes = [c for c in rows_d.values() if "baseline" in c and not any(c.get("exits", {}).values())
+                  and "consistent=0 confidence=0" in c["name"]]
+        if probes:
+            cost = probe_costs(runs, probes, base)
+            parts = [f"every {c['every']}: {num(c['probe_tokens'])} probe tokens per problem, "
+                     f"{num(c['ratio'], '{:.1f}')}× the generation time" for c in cost]
+            out.append(f"- **Probe overhead.** Probing without exiting costs {'; '.join(parts)} "
+                       f"(the best rule spends {num(best.get('mean_probe_tokens'))} probe tokens per problem to "
+                       f"save {num(best.get('tokens_saved'))} thinking tokens).")
+    dyn = [c for c in config_rows(d["adaptive-dynasor"]).values() if "baseline" in c]
+    if dyn:
+        out.append(f"- **A suffix the model was not shown.** With Dynasor's default probe suffix the same exits save "
+                   f"at most {pct(max(c.get('tokens_saved_fraction') or 0 for c in dyn))} and change accuracy by "
+                   f"{', '.join(pct(c.get('accuracy_change')) for c in dyn)}.")
+    nw = samples(runs, "nowait")
+    if nw:
+        log = os.path.join(runs, "nowait.log")
+        unmatched = [line for line in open(log) if "note: --suppress-words" in line] if os.path.exists(log) else []
+        waits_seen = sum("wait" in s["thinking"].lower() for s in nw)
+        out.append(f"- **NoWait.** On s1-nano's one-token-per-byte vocabulary no token contains a reflection word "
+                   f"({len(unmatched)} words named, each said to mask nothing), so NoWait changes nothing; "
+                   f"greedy thinking wrote \"wait\" in {waits_seen} of {len(nw)} samples anyway.")
+    ref_path = os.path.join(runs, "reference.json")
+    if os.path.exists(ref_path):
+        ref = json.load(open(ref_path))
+        total = sum(r["runs"] for r in ref["rows"])
+        same = sum(r["identical"] for r in ref["rows"])
+        out.append(f"- **The s1 reference loop.** Over llama-server, {same} of {total} runs are token-identical "
+                   "to `s1 generate`'s budget forcing.")
+    out.append("")
+    return out
+
+
+def nowait_section(runs, d):
+    """NoWait (suppressed reflection words) against the uncapped budget-forcing run on the
+    same problems, with what `s1 eval` said of the words on this vocabulary."""
+    ss = samples(runs, "nowait")
+    if not ss:
         return []
-    ss = adaptive_samples(runs)
-    out = ["### Probe cost\n",
-           "Configurations that probe but never exit, against the baseline on the same problems: probe tokens "
-           "per problem and the mean generation time of a sample (probes run beside it).\n"]
+    problems = {s["problem"] for s in ss}
+    base = [s for s in samples(runs, "caps") if s["config"] == "budget-forcing max=auto ignore=0"
+            and s["problem"] in problems]
     rows = []
+    for name, group in (("budget-forcing max=auto ignore=0", base), (ss[0]["config"], ss)):
+        if not group:
+            continue
+        rows.append([name, len(group), pct(sum(s["correct"] for s in group) / len(group)),
+                     num(statistics.mean(s["thinking_tokens"] for s in group)),
+                     sum("wait" in s["thinking"].lower() for s in group)])
+    notes = []
+    log = os.path.join(runs, "nowait.log")
+    if os.path.exists(log):
+        notes = [line.split("note: ", 1)[1].strip() for line in open(log) if "note: --suppress-words" in line]
+    out = ["## 5c. NoWait: reflection words suppressed while thinking\n",
+           "NoWait (arXiv 2506.08343) masks every vocabulary token whose text contains a reflection word. "
+           "The uncapped run beside it is budget forcing's, on the same problems.\n",
+           table(["configuration", "problems", "accuracy", "mean thinking", "thinkings with \"wait\""], rows)]
+    if notes:
+        out.append("What `s1 eval` said of the words on this vocabulary:\n")
+        out.extend(f"- {n}" for n in notes)
+        out.append("")
+    return out
+
+
+def probe_costs(runs, configs, base):
+    """Of configurations that probe but never exit: probe tokens and probes per problem,
+    and the mean generation time of a sample against the baseline's (probes run beside it)."""
+    ss = adaptive_samples(runs)
     base_ms = [s["timing"]["generation_ms"] for s in ss if s["config"] == base["name"]]
-    for c in probes_only:
+    out = []
+    for c in configs:
         ms = [s["timing"]["generation_ms"] for s in ss if s["config"] == c["name"]]
         if not ms or not base_ms:
             continue
-        rows.append([c["name"].replace("adaptive max=auto ", ""), num(c.get("mean_probe_tokens")),
-                     num(c.get("mean_probes")), num(statistics.mean(base_ms), "{:.0f}"),
-                     num(statistics.mean(ms), "{:.0f}"), num(statistics.mean(ms) / statistics.mean(base_ms), "{:.2f}x")])
-    out.append(table(["configuration", "probe tokens", "probes", "baseline ms", "with probes ms", "ratio"], rows))
+        out.append({"name": c["name"], "every": c["name"].split("every=")[1].split()[0],
+                    "probe_tokens": c.get("mean_probe_tokens"), "probes": c.get("mean_probes"),
+                    "base_ms": statistics.mean(base_ms), "ms": statistics.mean(ms),
+                    "ratio": statistics.mean(ms) / statistics.mean(base_ms)})
     return out
+
+
+def probe_cost_section(runs, rows_d, base):
+    probes_only = [c for c in rows_d.values() if "baseline" in c and not any(c.get("exits", {}).values())
+                   and "consistent=0 confidence=0" in c["name"]]
+    rows = [[c["name"].replace("adaptive max=auto ", ""), num(c["probe_tokens"]), num(c["probes"]),
+             num(c["base_ms"], "{:.0f}"), num(c["ms"], "{:.0f}"), num(c["ratio"], "{:.2f}x")]
+            for c in probe_costs(runs, probes_only, base)]
+    if not rows:
+        return []
+    return ["### Probe cost\n",
+            "Configurations that probe but never exit, against the baseline on the same problems: probe tokens "
+            "per problem and the mean generation time of a sample (probes run beside it).\n",
+            table(["configuration", "probe tokens", "probes", "baseline ms", "with probes ms", "ratio"], rows)]
 
 
 if __name__ == "__main__":
