@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <cstdint>
 #include <map>
 #include <stdexcept>
 
@@ -51,17 +52,9 @@ std::string tick_text(double v) {
   return buf;
 }
 
-void draw(const char* device, const std::string& path, const std::string& title,
-          const std::vector<PlotLine>& lines) {
-  PLINT stream = 0;
-  plmkstrm(&stream);
-  plsdev(device);
-  plsfnam(path.c_str());
-  plspage(0, 0, 800, 600, 0, 0);
-  plscmap0n(kColors);
-  for (int i = 0; i < kColors; ++i) plscol0(i, kPalette[i][0], kPalette[i][1], kPalette[i][2]);
-  plinit();
+}  // namespace
 
+XRange plot_x_range(const std::vector<PlotLine>& lines) {
   double lo = INFINITY, hi = -INFINITY;
   for (const auto& l : lines) {
     for (double x : l.compute) {
@@ -73,7 +66,50 @@ void draw(const char* device, const std::string& path, const std::string& title,
   if (!(lo <= hi)) lo = 0, hi = 3;
   // At least a decade wide, with a margin, so single points are not on the frame.
   const double mid = (lo + hi) / 2, half = std::max(0.5, (hi - lo) / 2 + 0.1);
-  const double xmin = mid - half, xmax = mid + half;
+  return {mid - half, mid + half};
+}
+
+Corner legend_corner(const std::vector<PlotLine>& lines) {
+  const XRange x = plot_x_range(lines);
+  size_t shown = 0;
+  for (const auto& l : lines) shown += l.compute.empty() ? 0 : 1;
+  // The key's size in frame units: a width for its text, a row per line.
+  const double width = 0.4, height = 0.06 + 0.08 * static_cast<double>(shown);
+  const Corner order[] = {Corner::kTopLeft, Corner::kBottomRight, Corner::kTopRight,
+                          Corner::kBottomLeft};
+  Corner best = Corner::kTopLeft;
+  size_t fewest = SIZE_MAX;
+  for (Corner c : order) {
+    const bool left = c == Corner::kTopLeft || c == Corner::kBottomLeft;
+    const bool top = c == Corner::kTopLeft || c == Corner::kTopRight;
+    size_t inside = 0;
+    for (const auto& l : lines) {
+      for (size_t i = 0; i < l.compute.size() && i < l.accuracy.size(); ++i) {
+        const double u = (std::log10(std::max(1.0, l.compute[i])) - x.min) / (x.max - x.min);
+        const double v = (100.0 * l.accuracy[i] + 2) / 104;
+        inside += ((left ? u <= width : u >= 1 - width) && (top ? v >= 1 - height : v <= height)) ? 1 : 0;
+      }
+    }
+    if (inside < fewest) fewest = inside, best = c;
+  }
+  return best;
+}
+
+namespace {
+
+void draw(const char* device, const std::string& path, const std::string& title,
+          const std::vector<PlotLine>& lines) {
+  PLINT stream = 0;
+  plmkstrm(&stream);
+  plsdev(device);
+  plsfnam(path.c_str());
+  plspage(0, 0, 800, 600, 0, 0);
+  plscmap0n(kColors);
+  for (int i = 0; i < kColors; ++i) plscol0(i, kPalette[i][0], kPalette[i][1], kPalette[i][2]);
+  plinit();
+
+  const XRange range = plot_x_range(lines);
+  const double xmin = range.min, xmax = range.max;
   // Labeled points (adaptive rules) are numbered on the plot and listed in a key on the
   // right, where their labels have room; the frame leaves that room.
   size_t labeled = 0;
@@ -155,8 +191,12 @@ void draw(const char* device, const std::string& path, const std::string& title,
     PLFLT w = 0, h = 0;
     const PLINT n = static_cast<PLINT>(texts.size());
     std::vector<PLINT> text_colors(texts.size(), 1);
-    pllegend(&w, &h, PL_LEGEND_BACKGROUND | PL_LEGEND_BOUNDING_BOX,
-             PL_POSITION_INSIDE | PL_POSITION_TOP | PL_POSITION_LEFT, 0.02, 0.02, 0.08, 0, 1, 1, 0,
+    const Corner corner = legend_corner(lines);
+    const PLINT position =
+        PL_POSITION_INSIDE |
+        (corner == Corner::kTopLeft || corner == Corner::kTopRight ? PL_POSITION_TOP : PL_POSITION_BOTTOM) |
+        (corner == Corner::kTopLeft || corner == Corner::kBottomLeft ? PL_POSITION_LEFT : PL_POSITION_RIGHT);
+    pllegend(&w, &h, PL_LEGEND_BACKGROUND | PL_LEGEND_BOUNDING_BOX, position, 0.02, 0.02, 0.08, 0, 1, 1, 0,
              0, n, opts.data(), 1.0, 0.8, 2.0, 0.0, text_colors.data(), texts.data(), nullptr,
              nullptr, nullptr, nullptr, colors.data(), styles.data(), widths.data(), colors.data(),
              symbol_scales.data(), symbol_numbers.data(), symbols.data());

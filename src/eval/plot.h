@@ -19,6 +19,19 @@ struct PlotLine {
   std::vector<std::string> point_labels;
 };
 
+// The x range drawn (log10 of mean thinking tokens): the points' range, at least a decade
+// wide, with a margin.
+struct XRange {
+  double min = 0, max = 3;
+};
+XRange plot_x_range(const std::vector<PlotLine>& lines);
+
+// Where the key of the lines goes inside the frame: the corner whose area, as large as
+// the key, holds the fewest points (ties: top left, bottom right, top right, bottom
+// left), so the key hides as little as it can.
+enum class Corner { kTopLeft, kBottomRight, kTopRight, kBottomLeft };
+Corner legend_corner(const std::vector<PlotLine>& lines);
+
 // Writes `path_svg` and `path_png` (800 x 600). Lines without points are left out; with
 // no point at all an empty frame is drawn. Points-only lines use another marker. The x
 // axis is labeled at 1-2-5 (or 1 to 9) times powers of ten, three labels or more.

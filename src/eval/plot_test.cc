@@ -52,5 +52,29 @@ TEST(ScalingPlot, AnAdaptiveGridHasTickLabelsAndAKeyOfItsPoints) {
   EXPECT_NE(svg.find(">16  N=128 W=3 tau=0.91<"), std::string::npos);
 }
 
+PlotLine curve(const std::string& label, std::vector<double> compute, std::vector<double> accuracy) {
+  PlotLine l;
+  l.label = label;
+  l.compute = std::move(compute);
+  l.accuracy = std::move(accuracy);
+  return l;
+}
+
+// The key goes where it hides the fewest points.
+TEST(ScalingPlot, TheKeyTakesTheEmptiestCorner) {
+  // A rising curve (caps): the top left is empty.
+  EXPECT_EQ(legend_corner({curve("caps", {10, 50, 100, 200, 400}, {0, 0.1, 0.3, 0.6, 0.9})}),
+            Corner::kTopLeft);
+  // Accuracy falling from the top left (ignored ends) beside a flat high line (majority
+  // vote): the bottom right is empty.
+  EXPECT_EQ(legend_corner({curve("majority", {270, 550, 1100, 2200, 4400}, {0.85, 0.85, 0.9, 0.92, 0.93}),
+                           curve("waits", {270, 360, 450, 600, 700}, {0.92, 0.8, 0.37, 0.005, 0})}),
+            Corner::kBottomRight);
+  // Points everywhere but the top right.
+  EXPECT_EQ(legend_corner({curve("x", {10, 10, 1000}, {0.95, 0.0, 0.0})}), Corner::kTopRight);
+  // No points: the first choice.
+  EXPECT_EQ(legend_corner({}), Corner::kTopLeft);
+}
+
 }  // namespace
 }  // namespace s1::eval
