@@ -531,8 +531,7 @@ void add_adaptive_sweep_flags(CLI::App& cmd, AdaptiveSweepFlags& sweep) {
   const auto options = cmd.get_options();  // in the order they were added
   sweep.options.assign(options.begin() + static_cast<std::ptrdiff_t>(first), options.end());
   // Not a probe flag: suppression applies to every method.
-  cmd.add_option("--suppress-words", sweep.shared.suppress_words,
-                 std::string(kSuppressWordsHelp) + "; in every configuration");
+  cmd.add_option("--suppress-words", sweep.shared.suppress_words, kSuppressWordsHelp);
 }
 
 }  // namespace s1::cli
