@@ -30,12 +30,15 @@ py=/usr/bin/python3
 
 if [ "$quick" = 1 ]; then
   out="$root/build/results-quick"; report="$root/RESULTS-quick.md"; plots="$root/build/results-quick/plots"
-  all=50; heavy=50; caps=0,60,120,auto; waits=0,1,2; nmaj=4
+  all=50; heavy=50; caps=0,60,120,400,auto; pareto_caps=60,120,auto; waits=0,1,2; nmaj=4
   probe_every=16; consistent=0,2,3; confidence=0.95
   ref_args=(--problems 4 --caps 40,200 --ignores 0,1)
 else
   out="$root/build/results"; report="$root/RESULTS.md"; plots="$root/results"
-  all=500; heavy=200; caps=0,30,60,90,120,160,200,260,auto; waits=0,1,2,4,6; nmaj=16
+  # Caps from 0 to past the natural length (about 276 tokens; the longest natural thinking
+  # is about 450); the Pareto run stops at the last cap below it.
+  all=500; heavy=200; caps=0,30,60,90,120,160,200,260,400,600,auto; pareto_caps=30,60,90,120,160,200,260,auto
+  waits=0,1,2,4,6; nmaj=16
   probe_every=8,16; consistent=0,2,3,4; confidence=0.9,0.95,0.99
   ref_args=(--problems 12 --caps 40,100,200,400 --ignores 0,1,2,4)
 fi
@@ -94,7 +97,7 @@ run adaptive-dynasor "$heavy" --method adaptive --max-think auto --probe-every 1
 #    "check" and "again" this model reflects with).
 run nowait "$heavy" --method budget-forcing --max-think auto --suppress-words wait,hmm,alternatively,check,again
 # 4b. The Pareto front: adaptive exits at every cap beside budget forcing at the same caps.
-run pareto "$heavy" --method adaptive --max-think "${caps#0,}" --probe-every 16 --exit-consistent 3 --exit-answer \
+run pareto "$heavy" --method adaptive --max-think "$pareto_caps" --probe-every 16 --exit-consistent 3 --exit-answer \
   --probe-suffix "$nano_suffix"
 # 5. The same budget rules as the s1 reference loop, run over llama-server.
 echo "reference: bench/reference_equivalence.py ${ref_args[*]} --threads $threads" >>"$log"
