@@ -194,10 +194,7 @@ def main():
     # 5. Adaptive thinking.
     for run, title in (("adaptive", "the model's own probe suffix (`\\n</think>\\nFinal Answer: \\boxed{`)"),
                        ("adaptive-dynasor", "Dynasor's default probe suffix")):
-        rows_d = config_rows(d[run])
-        if run == "adaptive":
-            # The confidence exits ran beside the consistency exits, with the same baseline.
-            rows_d.update({n: c for n, c in config_rows(d["adaptive-confident"]).items() if "baseline" in c})
+        rows_d = adaptive_rows(d) if run == "adaptive" else config_rows(d[run])
         if not rows_d:
             continue
         md.append(f"## 5{'a' if run == 'adaptive' else 'b'}. Adaptive thinking with {title}\n")
@@ -257,6 +254,20 @@ def adaptive_samples(runs):
     first = samples(runs, "adaptive")
     names = {s["config"] for s in first}
     return first + [s for s in samples(runs, "adaptive-confident") if s["config"] not in names]
+
+
+def adaptive_rows(d):
+    """The rows of the two adaptive runs with the model's suffix by name: the consistency
+    run's, its baseline included, and the confidence run's exits (same baseline)."""
+    rows = config_rows(d["adaptive"])
+    rows.update({n: c for n, c in config_rows(d["adaptive-confident"]).items() if "baseline" in c})
+    return rows
+
+
+def probes_only(rows_d):
+    """The adaptive rows that probe with no exit rule: what probing alone costs."""
+    return [c for c in rows_d.values() if "baseline" in c and not any(c.get("exits", {}).values())
+            and "consistent=0 confidence=0" in c["name"]]
 
 
 def best_adaptive(rows_d, base):
@@ -352,8 +363,7 @@ def findings(runs, d, steps):
                        f"{num(last['compute'], '{:.0f}')} thinking tokens per problem); {tail}. Sequential "
                        "scaling past the natural end (Wait) loses accuracy, so on this model parallel "
                        "scaling is the one that gains, unlike the paper.")
-    rows_d = config_rows(d["adaptive"])
-    rows_d.update({n: c for n, c in config_rows(d["adaptive-confident"]).items() if "baseline" in c})
+    rows_d = adaptive_rows(d)
     base = next((c for c in rows_d.values() if "baseline" not in c), None)
     best = best_adaptive(rows_d, base) if base else None
     if best:
@@ -386,8 +396,7 @@ def findings(runs, d, steps):
                        f"hard problem keeps {num(hi['adaptive'])} thinking tokens where an easy one stops at "
                        f"{num(lo['adaptive'])}; accuracy changes by at most "
                        f"{pct(max(abs(r['acc_change']) for r in per))} at any difficulty.")
-        probes = [c for c in rows_d.values() if "baseline" in c and not any(c.get("exits", {}).values())
-                  and "consistent=0 confidence=0" in c["name"]]
+        probes = probes_only(rows_d)
         if probes:
             cost = probe_costs(runs, probes, base)
             parts = [f"every {c['every']}: {num(c['probe_tokens'])} probe tokens per problem, "
@@ -468,11 +477,9 @@ def probe_costs(runs, configs, base):
 
 
 def probe_cost_section(runs, rows_d, base):
-    probes_only = [c for c in rows_d.values() if "baseline" in c and not any(c.get("exits", {}).values())
-                   and "consistent=0 confidence=0" in c["name"]]
     rows = [[c["name"].replace("adaptive max=auto ", ""), num(c["probe_tokens"]), num(c["probes"]),
              num(c["base_ms"], "{:.0f}"), num(c["ms"], "{:.0f}"), num(c["ratio"], "{:.2f}x")]
-            for c in probe_costs(runs, probes_only, base)]
+            for c in probe_costs(runs, probes_only(rows_d), base)]
     if not rows:
         return []
     return ["### Probe cost\n",

@@ -71,7 +71,7 @@ int run(const PlotArgs& a) {
     datasets.push_back(dataset_results(dir, name));
     name = datasets.back().value("name", name);  // later runs must hold the same set
   }
-  const std::string title = a.title.empty() ? name + ": accuracy vs. thinking tokens" : a.title;
+  const std::string title = a.title.empty() ? eval::scaling_plot_title(name) : a.title;
   eval::write_scaling_plot(title, eval::plot_lines(datasets), a.out + ".svg", a.out + ".png");
   std::fprintf(stderr, "s1 plot: wrote %s.svg and %s.png from %zu runs\n", a.out.c_str(),
                a.out.c_str(), a.runs.size());

@@ -7,8 +7,8 @@
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
-#include <cstring>
 #include <cstdint>
+#include <cstring>
 #include <map>
 #include <stdexcept>
 
@@ -52,7 +52,14 @@ std::string tick_text(double v) {
   return buf;
 }
 
+bool is_left(Corner c) { return c == Corner::kTopLeft || c == Corner::kBottomLeft; }
+bool is_top(Corner c) { return c == Corner::kTopLeft || c == Corner::kTopRight; }
+
 }  // namespace
+
+std::string scaling_plot_title(const std::string& dataset) {
+  return dataset + ": accuracy vs. thinking tokens";
+}
 
 XRange plot_x_range(const std::vector<PlotLine>& lines) {
   double lo = INFINITY, hi = -INFINITY;
@@ -80,8 +87,7 @@ Corner legend_corner(const std::vector<PlotLine>& lines) {
   Corner best = Corner::kTopLeft;
   size_t fewest = SIZE_MAX;
   for (Corner c : order) {
-    const bool left = c == Corner::kTopLeft || c == Corner::kBottomLeft;
-    const bool top = c == Corner::kTopLeft || c == Corner::kTopRight;
+    const bool left = is_left(c), top = is_top(c);
     size_t inside = 0;
     for (const auto& l : lines) {
       for (size_t i = 0; i < l.compute.size() && i < l.accuracy.size(); ++i) {
@@ -194,8 +200,8 @@ void draw(const char* device, const std::string& path, const std::string& title,
     const Corner corner = legend_corner(lines);
     const PLINT position =
         PL_POSITION_INSIDE |
-        (corner == Corner::kTopLeft || corner == Corner::kTopRight ? PL_POSITION_TOP : PL_POSITION_BOTTOM) |
-        (corner == Corner::kTopLeft || corner == Corner::kBottomLeft ? PL_POSITION_LEFT : PL_POSITION_RIGHT);
+        (is_top(corner) ? PL_POSITION_TOP : PL_POSITION_BOTTOM) |
+        (is_left(corner) ? PL_POSITION_LEFT : PL_POSITION_RIGHT);
     pllegend(&w, &h, PL_LEGEND_BACKGROUND | PL_LEGEND_BOUNDING_BOX, position, 0.02, 0.02, 0.08, 0, 1, 1, 0,
              0, n, opts.data(), 1.0, 0.8, 2.0, 0.0, text_colors.data(), texts.data(), nullptr,
              nullptr, nullptr, nullptr, colors.data(), styles.data(), widths.data(), colors.data(),

@@ -32,6 +32,9 @@ XRange plot_x_range(const std::vector<PlotLine>& lines);
 enum class Corner { kTopLeft, kBottomRight, kTopRight, kBottomLeft };
 Corner legend_corner(const std::vector<PlotLine>& lines);
 
+// The scaling plot's title for a dataset, e.g. "aime24: accuracy vs. thinking tokens".
+std::string scaling_plot_title(const std::string& dataset);
+
 // Writes `path_svg` and `path_png` (800 x 600). Lines without points are left out; with
 // no point at all an empty frame is drawn. Points-only lines use another marker. The x
 // axis is labeled at 1-2-5 (or 1 to 9) times powers of ten, three labels or more.

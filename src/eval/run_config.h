@@ -42,9 +42,9 @@ struct GridSpec {
 // budget x every x consistent x confidence, and for each budget its baseline, budget
 // forcing at the same cap without ignoring ("budget-forcing max=B ignore=0"), before
 // them unless already there; it never ignores ends. Suppressed words apply to every
-// configuration, baselines included (the same thinking without probes). Throws std::invalid_argument for an
-// unknown method, a bad value (e.g. invalid probe rules, or adaptive without probes), or
-// a method left with no configuration.
+// configuration, baselines included (the same thinking without probes). Throws
+// std::invalid_argument for an unknown method, a bad value (e.g. invalid probe rules, or
+// adaptive without probes), or a method left with no configuration.
 std::vector<MethodConfig> expand_grid(const GridSpec& grid,
                                       std::vector<std::string>* notes = nullptr);
 

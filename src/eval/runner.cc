@@ -103,7 +103,7 @@ json write_outputs(const EvalPlan& plan, const std::string& run_id, const std::v
     for (const auto& d : results["datasets"]) {
       const std::string name = d["name"].get<std::string>();
       const std::string base = "scaling_" + name;
-      write_scaling_plot(name + ": accuracy vs. thinking tokens", plot_lines({d}),
+      write_scaling_plot(scaling_plot_title(name), plot_lines({d}),
                          plan.out_dir + "/" + base + ".svg", plan.out_dir + "/" + base + ".png");
       results["plots"][name] = {{"svg", base + ".svg"}, {"png", base + ".png"}};
     }
