@@ -28,10 +28,13 @@ test_command=$(sed -n 's/^\(scripts\/test\.sh\) .*/\1/p' "$readme" | head -n 1)
 [ -n "$test_command" ] || fail "README.md names no test command (scripts/test.sh)"
 grep -q "^bash $test_command\$" "$src/.ci/run" || fail ".ci/run does not run '$test_command'"
 
-# A port nobody listens on (a refused connection), in place of 8080.
+# A port nobody listens on (a refused connection), in place of 8080, below the range the
+# kernel hands out to outgoing connections (another test's client could take it there).
+low=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
+[ "$low" -gt 21000 ] 2>/dev/null || low=32768
 port=0
 for _ in $(seq 50); do
-  candidate=$((20000 + RANDOM % 30000))
+  candidate=$((20000 + RANDOM % (low - 20000)))
   if ! (exec 3<>"/dev/tcp/127.0.0.1/$candidate") 2>/dev/null; then
     port=$candidate
     break
