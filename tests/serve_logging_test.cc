@@ -23,11 +23,20 @@ const json kChat = {{"messages", {{{"role", "user"}, {"content", "hi"}}}},
 
 // The log once it holds `needle` (a stream's line comes after its last chunk), or as it
 // is after a while.
-std::string log_with(const std::string& path, const std::string& needle) {
+size_t count_of(const std::string& text, const std::string& needle) {
+  size_t n = 0;
+  for (size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) ++n;
+  return n;
+}
+
+// The log once it holds `needle` `times` times (a streamed request's line is written when
+// its stream has ended on the server, which may be after the client has read it all), or
+// as it is after 10 s.
+std::string log_with(const std::string& path, const std::string& needle, size_t times = 1) {
   std::string log;
   for (int i = 0; i < 200; ++i) {
     log = test::read_file(path);
-    if (log.find(needle) != std::string::npos) break;
+    if (count_of(log, needle) >= times) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   return log;
@@ -67,7 +76,8 @@ TEST(ServeLogging, OneLinePerRequest) {
   ASSERT_TRUE(r);
   ASSERT_EQ(r->status, 400);
 
-  const std::string log = log_with(path, "POST /v1/chat/completions 400");
+  log_with(path, "POST /v1/chat/completions 400");
+  const std::string log = log_with(path, "POST /v1/chat/completions ", 3);
   const std::string tokens = "prompt " + usage["prompt_tokens"].dump() + " + completion " +
                              usage["completion_tokens"].dump() + " tokens (reasoning " +
                              usage["completion_tokens_details"]["reasoning_tokens"].dump() + ")";
@@ -77,12 +87,7 @@ TEST(ServeLogging, OneLinePerRequest) {
   EXPECT_NE(log.find("s1 serve: GET /health 200 "), std::string::npos) << log;
   EXPECT_NE(log.find("s1 serve: GET /no-such-route 404 "), std::string::npos) << log;
   // One line each: two chat generations (one streamed) and the malformed one.
-  size_t chats = 0;
-  for (size_t at = log.find("POST /v1/chat/completions "); at != std::string::npos;
-       at = log.find("POST /v1/chat/completions ", at + 1)) {
-    ++chats;
-  }
-  EXPECT_EQ(chats, 3u) << log;
+  EXPECT_EQ(count_of(log, "POST /v1/chat/completions "), 3u) << log;
 }
 
 TEST(ServeLogging, QuietLogsNoRequests) {
