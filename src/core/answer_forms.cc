@@ -80,11 +80,6 @@ std::vector<std::string_view> pieces(std::string_view s, const std::vector<size_
   return out;
 }
 
-bool has_relation(std::string_view s) {
-  return s.find_first_of("<>=") != std::string_view::npos || s.find("\\le") != s.npos ||
-         s.find("\\ge") != s.npos || s.find("\\ne") != s.npos;
-}
-
 // The terms of a strict chain "b<a<d<c" (normalised), or nothing.
 std::vector<std::string_view> chain_terms(std::string_view n) {
   for (std::string_view op : {"<", ">"}) {
@@ -179,25 +174,57 @@ bool same_at_precision(std::string_view a, std::string_view b, const QuestionCue
   return std::fabs(ra - rb) <= 1e-9 * std::max({1.0, std::fabs(ra), std::fabs(rb)});
 }
 
-bool rounds_to_gold(std::string_view predicted, std::string_view gold) {
-  if (gold.find('.') == std::string_view::npos) return false;
-  std::string g = normalize_answer(gold);
+bool rounds_to_decimal(std::string_view exact_side, std::string_view decimal_side) {
+  if (decimal_side.find('.') == std::string_view::npos ||
+      exact_side.find('.') != std::string_view::npos) {
+    return false;
+  }
+  std::string d = normalize_answer(decimal_side), e = normalize_answer(exact_side);
+  if (e.empty() || e.size() > 200 || e.find('.') != std::string::npos) return false;
+  // Percentages: "16.67\%" for \frac{1}{6} or for "\frac{50}{3}\%".
+  double scale_exact = 1;
+  if (!d.empty() && d.back() == '%') {
+    d.pop_back();
+    if (!e.empty() && e.back() == '%') {
+      e.pop_back();
+    } else {
+      scale_exact = 100;
+    }
+  } else if (!e.empty() && e.back() == '%') {
+    return false;
+  }
   QuestionCues places;
   int significant = 0;
-  places.decimal_places = rounded_decimal_places(g, significant);
+  places.decimal_places = rounded_decimal_places(d, significant);
   if (places.decimal_places < 0) return false;
-  std::string p = normalize_answer(predicted);
-  if (p.empty() || p.size() > 200 || p.find('.') != std::string::npos) return false;
-  auto exact = value_of(p), decimal = value_of(g);
+  auto exact = value_of(e), decimal = value_of(d);
   if (!exact || !decimal || !std::isfinite(*exact) || std::fabs(*exact) > 1e12) return false;
+  *exact *= scale_exact;
   auto same = [&decimal](double r) {
     return std::fabs(r - *decimal) <= 1e-9 * std::max(1.0, std::fabs(r));
   };
   if (same(rounded(*exact, places))) return true;
-  // Cut off at the gold's last digit ("41.494" for 41.4949...) only with four significant
+  // Cut off at the decimal's last digit ("41.494" for 41.4949...) only with four significant
   // digits or more: "37.6" is not 12\pi (37.699).
   double scale = std::pow(10.0, places.decimal_places);
   return significant >= 4 && same(std::trunc(*exact * scale * (1 + 1e-12)) / scale);
+}
+
+bool computation_matches(std::string_view a, std::string_view b, const AnswerComparer& compare) {
+  for (int swap = 0; swap < 2; ++swap, std::swap(a, b)) {
+    if (a.find('=') == std::string_view::npos || b.find('=') != std::string_view::npos) continue;
+    std::string c = normalize_answer(a, false);
+    std::vector<size_t> at = top_level_positions(c, "=");
+    if (at.empty() || at.size() >= kMaxTerms || !top_level_positions(c, ",").empty()) continue;
+    std::vector<std::string_view> terms = pieces(c, at);
+    bool all = true;
+    for (std::string_view t : terms) {
+      all = all && !t.empty() && !has_relation(t) && free_letters(t).empty() &&
+            compare(t, b).equivalent;
+    }
+    if (all) return true;
+  }
+  return false;
 }
 
 bool chain_matches_list(std::string_view a, std::string_view b, const AnswerComparer& compare) {

@@ -19,12 +19,17 @@ namespace s1 {
 // the decimal places or significant figures `cues` states.
 bool same_at_precision(std::string_view a, std::string_view b, const QuestionCues& cues);
 
-// "\frac{84}{13}" for the gold answer "6.46": a gold decimal of three significant digits or
-// more asks for the digits it has, and an exact value (no decimal in it) that rounds to it
-// at those digits, or with four significant digits or more is cut off there ("41.494" for
-// 17 + 10\sqrt{6} = 41.4949...), is that answer. Never a looser tolerance; "6.5" (two
-// digits) may be exact and is left alone.
-bool rounds_to_gold(std::string_view predicted, std::string_view gold);
+// "\frac{84}{13}" against "6.46": a decimal of three significant digits or more states the
+// digits it has, and an exact value (no decimal in it) that rounds to it at those digits, or
+// with four significant digits or more is cut off there ("41.494" for 17 + 10\sqrt{6} =
+// 41.4949...), is that answer. A decimal percentage takes an exact value a hundred times
+// smaller, or an exact percentage ("16.67\%" for \frac{1}{6} and for \frac{50}{3}\%).
+// Never a looser tolerance; "6.5" (two digits) may be exact and is left alone.
+bool rounds_to_decimal(std::string_view exact_side, std::string_view decimal_side);
+
+// "\frac{10}{2} = 5" against "5": an answer written as a computation, terms without letters
+// joined by "=", each equal to the other answer ("2 + 3 = 6" is not 5). Symmetric.
+bool computation_matches(std::string_view a, std::string_view b, const AnswerComparer& compare);
 
 // "b < a < d < c" against "b, a, d, c": a chain of three terms or more joined by one strict
 // relation ("<" throughout or ">" throughout) lists its terms in the order written; the

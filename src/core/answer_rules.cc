@@ -23,6 +23,7 @@ constexpr size_t kMaxQuestionChars = 50000;  // the rest of a longer question is
 using ascii::is_alpha;
 using ascii::is_digit;
 using ascii::is_space;
+using ascii::starts_with;
 using ascii::trim;
 
 char lower(char c) {
@@ -323,6 +324,44 @@ bool sentence_holds(std::string_view sentence, std::string_view answer, const Qu
     if (is_negation(*it) || is_qualifier(*it) || !allowed_extra(*it, cues)) return false;
   }
   return true;
+}
+
+// The verdict of a yes/no answer: 1 for "Yes", "Yes, it can." or "Possible"; 0 for "No",
+// "No, it cannot be done.", "Impossible" or "It is not possible"; -1 otherwise.
+int yes_or_no(std::string_view raw) {
+  std::string text = plain_text(raw);
+  for (char& c : text) c = lower(c);
+  std::string_view t = trim(text);
+  for (auto [word, verdict] : {std::pair<std::string_view, int>{"yes", 1}, {"no", 0}}) {
+    if (starts_with(t, word) &&
+        (t.size() == word.size() || std::string_view(",.;:!").find(t[word.size()]) != t.npos)) {
+      return verdict;
+    }
+  }
+  auto words = sentence_words(raw, false);
+  if (!words) return -1;
+  std::vector<std::string> said;
+  for (std::string& w : *words) {
+    if (!is_filler(w)) said.push_back(std::move(w));
+  }
+  if (said == std::vector<std::string>{"possible"}) return 1;
+  if (said == std::vector<std::string>{"impossible"} ||
+      said == std::vector<std::string>{"not", "possible"}) {
+    return 0;
+  }
+  return -1;
+}
+
+// "No, it cannot be done." against "No": the gold is a bare yes or no, and the answer says
+// the same.
+bool same_yes_or_no(std::string_view a, std::string_view b) {
+  for (int swap = 0; swap < 2; ++swap, std::swap(a, b)) {
+    auto bare = sentence_words(b, false);
+    if (!bare || bare->size() != 1 || (bare->front() != "yes" && bare->front() != "no")) continue;
+    int verdict = yes_or_no(a);
+    if (verdict >= 0 && verdict == (bare->front() == "yes" ? 1 : 0)) return true;
+  }
+  return false;
 }
 
 struct Item {
@@ -715,7 +754,8 @@ EquivalenceResult apply_answer_rules(std::string_view predicted, std::string_vie
   }
   if (plain.equivalent) return plain;
   if (words) {
-    if (sentence_holds(predicted, gold, cues) || sentence_holds(gold, predicted, cues)) {
+    if (sentence_holds(predicted, gold, cues) || sentence_holds(gold, predicted, cues) ||
+        same_yes_or_no(predicted, gold)) {
       return decided(plain, true, "sentence");
     }
     if (items && (p_items->had_words || g_items->had_words) &&
@@ -740,9 +780,12 @@ EquivalenceResult apply_answer_rules(std::string_view predicted, std::string_vie
       same_at_precision(predicted, gold, cues)) {
     return decided(plain, true, "precision");
   }
-  if (rounds_to_gold(predicted, gold)) return decided(plain, true, "rounding");
+  if (rounds_to_decimal(predicted, gold) || rounds_to_decimal(gold, predicted)) {
+    return decided(plain, true, "rounding");
+  }
   if (same_after_renaming(predicted, gold, compare)) return decided(plain, true, "rename");
   if (chain_matches_list(predicted, gold, compare)) return decided(plain, true, "chain");
+  if (computation_matches(predicted, gold, compare)) return decided(plain, true, "computation");
   if (!cues.fraction_letters.empty() && fraction_matches_pair(predicted, gold, compare)) {
     return decided(plain, true, "fraction");
   }

@@ -2,7 +2,7 @@
 // (see math_equivalence.h, which applies them): an angle in degrees against radians, the
 // answer inside a sentence or behind labels ("Alice wins.", "Max: 9, Min: 2",
 // "3 apples and 5 pears"), the order a question asks for, a stated precision
-// ("to the nearest hundredth"), a gold decimal's own precision ("6.46" for
+// ("to the nearest hundredth"), a decimal's own precision ("6.46" for
 // "\frac{84}{13}"), a renamed variable ("f(z) = z" for "f(x) = x"), an ordering chain
 // against a list and an equation against an expression. Rewrites that need no question
 // (repeating decimals, empty sets, assignments, units, ratios, set-builder sets, Unicode,
@@ -56,7 +56,9 @@ using AnswerComparer = std::function<EquivalenceResult(std::string_view, std::st
 // Applies the rules to `predicted` and `gold` given `plain`, the plain comparison's result,
 // and returns the verdict, naming the deciding rule in EquivalenceResult::rule:
 //  - "order", "labels": values put in the order the question asks for them;
-//  - "sentence": the gold's words inside a sentence answer (or the other way round) whose
+//  - "sentence": a bare "Yes" or "No" against the same said in words ("No, it cannot be
+//    done.", "Impossible", "It is not possible"); the gold's words inside a sentence
+//    answer (or the other way round) whose
 //    other words are filler or, with the question known, any words but an alternative the
 //    question offers, a negation ("not", "loses") or a qualifier ("and", "if"); math only
 //    before the answer ("The function f(x+1)-1 is odd.");
@@ -64,12 +66,14 @@ using AnswerComparer = std::function<EquivalenceResult(std::string_view, std::st
 //    is marked in degrees and the other is a multiple of \pi and the question asks for no
 //    other measure (a length, an area, a time...);
 //  - "precision": both rounded to the precision the question states;
-//  - "rounding": the gold answer is a decimal and `predicted` an exact value (no decimal)
-//    that rounds to it at the gold's decimal places, or with four significant digits or
-//    more is cut off to it (never a looser tolerance);
+//  - "rounding": one answer is a decimal and the other an exact value (no decimal) that
+//    rounds to it at the decimal's places, or with four significant digits or more is cut
+//    off to it (never a looser tolerance; answer_forms.h);
 //  - "rename": each side has one variable, named differently, and one defines a function
 //    of it ("f(z) = z") or both are \pi families in k, m or n ("n\pi" for "k\pi");
 //  - "chain": an ordering "b < a < d < c" against the list "b, a, d, c" (answer_forms.h);
+//  - "computation": "\frac{10}{2} = 5" against "5", terms without letters joined by "="
+//    that each equal the other answer (answer_forms.h);
 //  - "equation": an equation against the expression of the one variable it defines
 //    ("-4x^2 + 4x - 2" for "y + 1 = -(2x - 1)^2"; answer_forms.h);
 //  - "fraction": the fraction "\frac{221}{8}" against the pair "221, 8" when the question
@@ -79,7 +83,7 @@ using AnswerComparer = std::function<EquivalenceResult(std::string_view, std::st
 // "7, 14, 18" when it asks "Determine their ages.").
 // The order and labels rules decide even against an "equal" plain verdict when the
 // question fixes the order; the others only turn "not equal" into "equal". Each rule is
-// symmetric in its two answers except "rounding", which reads the gold's digits.
+// symmetric in its two answers.
 EquivalenceResult apply_answer_rules(std::string_view predicted, std::string_view gold,
                                      const QuestionCues& cues, const EquivalenceResult& plain,
                                      const AnswerComparer& compare);

@@ -66,6 +66,9 @@ constexpr const char* kFraction =
     "Without using a calculator, determine positive integers $m$ and $n$ for which "
     "$\\sin^6 1^\\circ + \\sin^6 2^\\circ + \\cdots + \\sin^6 89^\\circ = \\frac{m}{n}$.";
 
+constexpr const char* kTiling = "Can an $8 \\times 8$ board without two opposite corners be tiled "
+                                "with dominoes?";
+
 struct RulePair {
   const char* question;
   const char* predicted;
@@ -78,6 +81,9 @@ struct RulePair {
 const RulePair kRulePairs[] = {
     // Angles: degrees against radians, only when the question asks for an angle.
     {kAngle, "150^\\circ", "\\frac{5\\pi}{6}", true},
+    {kNone, "\\angle C = \\frac{2\\pi}{3}", "120^\\circ", true},
+    {kNone, "\\angle C = \\frac{2\\pi}{3}", "60^\\circ", false},
+    {kNone, "m\\angle ABC = 30^\\circ", "\\frac{\\pi}{6}", true},
     {kAngle, "150^\\circ", "\\frac{7\\pi}{6}", false},
     {kAngle, "90°", "\\frac{\\pi}{2}", true},
     {kAngle, "120^{\\circ}", "\\frac{2\\pi}{3}", true},
@@ -296,6 +302,17 @@ const RulePair kRulePairs[] = {
     {kNone, "2:1", "\\frac{1}{2}", false},
     {kNone, "3:2", "2", false},
     {kNone, "1:2:3", "\\frac{1}{6}", false},
+    {kNone, "3\\colon 4", "\\frac{3}{4}", true},
+    {kNone, "BD:DC = 1:3", "\\frac{1}{3}", true},
+    {kNone, "\\frac{BD}{DC} = \\frac{1}{3}", "1:3", true},
+    {kNone, "V_{1}:V_{2} = 11:21", "\\frac{11}{21}", true},
+    {kNone, "BD:DC = 1:3", "\\frac{1}{2}", false},
+    {kNone, "\\frac{BD}{DC} = \\frac{1}{3}", "3:1", false},
+    {kNone, "1 \\text{ to } 3", "1:3", true},
+    {kNone, "1 \\text{ to } 3", "3:1", false},
+    {kNone, "2:4:6", "1:2:3", true},
+    {kNone, "2:4:6", "1:3:2", false},
+    {kNone, "2:4:7", "1:2:3", false},
 
     // Set-builder sets against intervals.
     {kNone, "\\{x \\mid 2 < x < 3\\}", "(2, 3)", true},
@@ -309,6 +326,20 @@ const RulePair kRulePairs[] = {
     {kNone, "\\{x \\mid x \\neq 1\\}", "(-\\infty, 1) \\cup (1, \\infty)", true},
     {kNone, "\\{x \\mid x \\neq 1\\}", "(-\\infty, 2) \\cup (2, \\infty)", false},
     {kNone, "\\{x \\mid x \\neq 1\\}", "(-\\infty, 1] \\cup (1, \\infty)", false},
+    // ... with a point removed, and sets less a point.
+    {kNone, "\\{x \\mid 1 \\le x < 5, x \\neq 3\\}", "[1, 3) \\cup (3, 5)", true},
+    {kNone, "\\{x \\mid 1 \\le x < 5 \\text{ and } x \\neq 3\\}", "[1, 5) \\setminus \\{3\\}", true},
+    {kNone, "\\{x \\mid 5 > x \\geq 1, x \\ne 3\\}", "[1, 3) \\cup (3, 5)", true},
+    {kNone, "\\{x \\mid x > 1, x \\ne 2\\}", "(1, 2) \\cup (2, \\infty)", true},
+    {kNone, "\\{x \\mid 1 \\le x < 5, x \\neq 3\\}", "[1, 3] \\cup (3, 5)", false},
+    {kNone, "\\{x \\mid 1 \\le x < 5, x \\neq 3\\}", "[1, 4) \\cup (4, 5)", false},
+    {kNone, "\\{x \\mid 1 \\le x < 5, x \\neq 3\\}", "[1, 5)", false},
+    {kNone, "\\mathbb{R} \\setminus \\{2\\}", "(-\\infty, 2) \\cup (2, +\\infty)", true},
+    {kNone, "\\mathbb{R} \\setminus \\{2\\}", "(-\\infty, 3) \\cup (3, +\\infty)", false},
+    {kNone, "(0, 2) \\backslash \\{1\\}", "(0, 1) \\cup (1, 2)", true},
+    {kNone, "(0, 2) \\backslash \\{1\\}", "(0, 1] \\cup (1, 2)", false},
+    {kNone, "\\{x|x<-1\\text{\u6216}x>3\\}", "(-\\infty, -1) \\cup (3, +\\infty)", true},
+    {kNone, "\\{x|x<-1\\text{\u6216}x>3\\}", "(-\\infty, -1] \\cup (3, +\\infty)", false},
 
     // Decimals of another precision stay unequal without a stated precision.
     {kNone, "165.5", "165.47", false},
@@ -326,6 +357,12 @@ const RulePair kRulePairs[] = {
     {kNone, "x = y = z = \\frac{\\sqrt 2}{2}", "\\frac{\\sqrt 2}{2}", true},
     {kNone, "x = y = z = \\frac{\\sqrt 2}{2}", "\\frac{\\sqrt 3}{2}", false},
     {kNone, "x = y = 2x", "2", false},
+    {kNone, "AB = BC = 2", "2", true},
+    {kNone, "|AB| = 5", "5", true},
+    {kNone, "\\frac{10}{2} = 5", "5", true},
+    {kNone, "2 + 3 = 5", "6", false},
+    {kNone, "2 + 3 = 6", "6", false},
+    {kNone, "2x = 6", "6", false},
 
     // Unicode and HTML math.
     {kNone, "(-\u221e, -3) \u222a (3, +\u221e)", "(-\\infty, -3) \\cup (3, \\infty)", true},
@@ -345,6 +382,24 @@ const RulePair kRulePairs[] = {
     {kNone, "\u2461\u2462", "23", false},
     {kNone, "\\tan^{-1} x", "\\arctan x", true},
     {kNone, "\\tan^{-1} x", "\\cot x", false},
+    {kNone, "2\u00d710\u207b\u00b9\u2070", "2 \\times 10^{-10}", true},
+    {kNone, "2\u00d710\u207b\u2079", "2 \\times 10^{-10}", false},
+    {kNone, "x\u00b2\u2070", "x^{20}", true},
+    {kNone, "x\u00b2\u2070", "x^{2}", false},
+    {kNone, "a\u2081\u2082", "a_{12}", true},
+    {kNone, "\u221a(3)", "\\sqrt{3}", true},
+    {kNone, "\u221a(3)+1", "\\sqrt{4}", false},
+    {kNone, "\u00bd", "\\frac{1}{2}", true},
+    {kNone, "1\u00bd", "\\frac{3}{2}", true},
+    {kNone, "\u2153", "\\frac{1}{2}", false},
+    {kNone, "3\u20444", "\\frac{3}{4}", true},
+    {kNone, "3\u20444", "\\frac{4}{3}", false},
+    {kNone, "x \u2208 \u211d", "x \\in \\mathbb{R}", true},
+    {kNone, "\\(\\boxed{1}\\) and \\(\\boxed{-2}\\).", "1, -2", true},
+    {kNone, "\\(1\\) and \\(-2\\)", "1, 2", false},
+    {kNone, "(0;-2;6),(4;0;0)", "(0, -2, 6), (4, 0, 0)", true},
+    {kNone, "-12;-11;-10", "\\{-12, -11, -10\\}", true},
+    {kNone, "(0;-2;6)", "(0, 2, 6)", false},
     {kNone, "\\sin^{-1}(\\frac{1}{2})", "\\frac{\\pi}{6}", true},
     {kNone, "-x + \\frac{4}{\\sqrt{5}} \\tan^{-1}\\left( \\frac{\\tan x}{\\sqrt{5}} \\right) + C",
      "-x + \\frac{4}{\\sqrt{5}} \\arctan \\left( \\frac{\\tan x}{\\sqrt{5}} \\right) + C", true},
@@ -377,6 +432,15 @@ const RulePair kRulePairs[] = {
     {kNone, "15th Day", "15", true},
     {kNone, "15th Day", "16", false},
     {kNone, "21st", "21", true},
+    {kNone, "fifteen", "15", true},
+    {kNone, "\\text{Twenty-one days}", "21", true},
+    {kNone, "sixteen", "15", false},
+    {kNone, "15 km/h", "15", true},
+    {kNone, "15\\ \\text{km/h}", "16", false},
+    {kNone, "9\\pi \\text{ cm}^2", "9\\pi", true},
+    {kNone, "4\\pi\\ \\mathrm{cm}^{2}", "12.57", true},
+    {kNone, "9\\pi \\text{ cm}^2", "9", false},
+    {kNone, "2\\pi m", "2\\pi", false},  // m may be a variable
 
     // Sentences with words of their own, and a math subject.
     {kWrappers, "Petya will receive the last token.", "Petya", true},
@@ -393,6 +457,15 @@ const RulePair kRulePairs[] = {
     {kTournament, "\\text{Any odd number of participants}", "odd", true},
     {kTournament, "\\text{Any even number of participants}", "odd", false},
     {kTournament, "\\text{No odd number of participants}", "odd", false},
+    // Yes or no, in words.
+    {kTiling, "\\text{No, it cannot be done}", "No", true},
+    {kTiling, "\\text{It is not possible}", "No", true},
+    {kTiling, "\\text{Impossible}", "\\text{No}", true},
+    {kTiling, "\\text{Possible}", "Yes", true},
+    {kTiling, "\\text{Yes, it can}", "No", false},
+    {kTiling, "\\text{Impossible}", "Yes", false},
+    {kTiling, "\\text{It is not possible}", "Yes", false},
+    {kTiling, "\\text{Not impossible}", "No", false},
     // A "\t" that became a tab when the answer was written to JSON.
     {kTournament, "\x09" "ext{Any odd number of participants}", "odd", true},
 
@@ -454,22 +527,26 @@ const RulePair kRulePairs[] = {
     {kNone, "\\lceil \\frac{n}{2} \\rceil + 1", "\\lceil \\frac{n}{2} \\rceil", false},
 };
 
-struct DirectedPair {
-  const char* predicted;
-  const char* gold;
-  bool equivalent;  // predicted against gold; the other way round is never equal
+struct ExactAndDecimal {
+  const char* exact;
+  const char* decimal;
+  bool equivalent;  // either way round
 };
 
-// Rounded decimals: a gold decimal asks for its own digits, so an exact answer that rounds
-// to it (or, at four digits or more, is cut off to it) is right; a decimal answer against
-// an exact gold keeps the strict comparison (3.14 is not \pi).
-const DirectedPair kGoldDecimalPairs[] = {
+// Rounded decimals: a decimal states its own digits, so an exact value on the other side
+// that rounds to it (or, at four digits or more, is cut off to it) is the same answer,
+// whichever side is the gold.
+const ExactAndDecimal kRoundedDecimalPairs[] = {
     {"\\frac{84}{13}", "6.46", true},
     {"\\dfrac{84}{13}\\text{ days}", "6.46", true},
     {"\\pi", "3.14", true},
     {"\\frac13", "0.333", true},
     {"\\sqrt{2}", "1.41", true},
     {"\\frac{2}{3}", "0.667", true},
+    {"4\\pi", "12.57", true},
+    {"9\\pi \\text{ cm}^2", "28.27", true},
+    {"\\frac{1}{6}", "16.67\\%", true},        // a percentage of an exact value
+    {"\\frac{50}{3}\\%", "16.67\\%", true},   // ... or of an exact percentage
     {"\\frac{84}{13}", "6.47", false},
     {"\\frac{84}{13}", "6.45", false},
     {"17 + 10\\sqrt{6}", "41.494", true},  // 41.4949 cut off at five digits
@@ -484,14 +561,18 @@ const DirectedPair kGoldDecimalPairs[] = {
     {"\\frac{2}{3}", "-0.667", false},
     {"\\frac{84}{13}", "6.5", false},  // two significant digits: "6.5" may be exact
     {"2\\sqrt{5}", "4.5", false},
+    {"\\frac{1}{6}", "16.67", false},        // a percentage without its sign
+    {"\\frac{1}{6}\\%", "16.67\\%", false},
+    {"117.95\\%", "118\\%", false},          // two decimals stay apart
+    {"165.47", "165.5", false},
 };
 
-TEST(RoundedDecimals, GoldDecimalAcceptsExactValuesThatRoundOrCutToIt) {
-  for (const DirectedPair& p : kGoldDecimalPairs) {
-    EXPECT_EQ(check_equivalence(p.predicted, p.gold).equivalent, p.equivalent)
-        << "predicted: " << p.predicted << "\ngold: " << p.gold;
-    EXPECT_FALSE(check_equivalence(p.gold, p.predicted).equivalent)
-        << "predicted: " << p.gold << "\ngold: " << p.predicted;
+TEST(RoundedDecimals, ExactValuesThatRoundOrCutToADecimalAreIt) {
+  for (const ExactAndDecimal& p : kRoundedDecimalPairs) {
+    EXPECT_EQ(check_equivalence(p.exact, p.decimal).equivalent, p.equivalent)
+        << "predicted: " << p.exact << "\ngold: " << p.decimal;
+    EXPECT_EQ(check_equivalence(p.decimal, p.exact).equivalent, p.equivalent)
+        << "predicted: " << p.decimal << "\ngold: " << p.exact;
   }
 }
 

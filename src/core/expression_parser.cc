@@ -379,6 +379,15 @@ class ExprParser {
     return make(ExprKind::kSymbol, "\\" + name);
   }
 
+  // A command that names a constant or a variable ("\pi", "\theta"), not a function.
+  bool is_symbol_command(std::string_view cmd) {
+    if (cmd.empty() || peek() != '\\') return false;
+    return !in_list(cmd, kFunctions, sizeof(kFunctions) / sizeof(kFunctions[0])) &&
+           !in_list(cmd, kNonOperands, sizeof(kNonOperands) / sizeof(kNonOperands[0])) &&
+           cmd != "frac" && cmd != "sqrt" && cmd != "binom" && cmd != "lfloor" &&
+           cmd != "lceil" && cmd != "left" && cmd != "infty";
+  }
+
   // "\sin x", "\sin(2x)", "\sin^2 x", "\log_2 8".
   Expr parse_function(const std::string& name) {
     Expr power;
@@ -403,6 +412,16 @@ class ExprParser {
       expect(')');
     } else {
       arg = parse_power();
+      // "\sin 2x", "\cos 3\theta": a number and the letters after it are one argument.
+      if (arg.kind == ExprKind::kNumber) {
+        std::vector<Expr> factors;
+        factors.push_back(std::move(arg));
+        while (is_alpha(peek()) || is_symbol_command(peek_command())) {
+          factors.push_back(parse_power());
+        }
+        arg = factors.size() == 1 ? std::move(factors.front())
+                                  : make(ExprKind::kMul, {}, std::move(factors));
+      }
     }
     std::vector<Expr> args;
     args.push_back(std::move(arg));

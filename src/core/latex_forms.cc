@@ -1,6 +1,8 @@
 #include "core/latex_forms.h"
 
 #include <algorithm>
+#include <cstdint>
+#include <numeric>
 #include <vector>
 
 #include "core/ascii.h"
@@ -46,7 +48,7 @@ void replace_circled_numbers(std::string& s) {
   s.swap(out);
 }
 
-// A parameter's set: "\mathbb{Z}", "\mathbb Z", "Z", "\mathbb{N}", "\mathbb{Z}^+"...
+// A parameter's set: "\mathbb{Z}", "\mathbb Z", "Z", "\mathbb{N}", "\mathbb{Z}^+", "\mathbb{N}^*"...
 bool is_number_set(std::string_view s) {
   s = trim(s);
   for (std::string_view prefix : {"\\mathbb", "\\Bbb"}) {
@@ -62,7 +64,8 @@ bool is_number_set(std::string_view s) {
   }
   if (letter != 'Z' && letter != 'N') return false;
   s = trim(s);
-  return s.empty() || s == "^+" || s == "^{+}" || s == "_+" || s == "_{+}";
+  return s.empty() || s == "^+" || s == "^{+}" || s == "_+" || s == "_{+}" || s == "^*" ||
+         s == "^{*}" || s == "*";
 }
 
 // "k \in \mathbb{Z}" (a letter in a number set).
@@ -97,6 +100,211 @@ bool is_numeric_side(std::string_view side) {
   return digit;
 }
 
+
+// Vulgar fractions "½", "⅔" (U+00BC..BE, U+2150..215E) as "\frac{1}{2}"; "1½" becomes the
+// mixed number "1\frac{1}{2}".
+void replace_vulgar_fractions(std::string& s) {
+  static constexpr std::pair<std::string_view, std::string_view> kFractions[] = {
+      {"\u00bd", "\\frac{1}{2}"},  {"\u00bc", "\\frac{1}{4}"},  {"\u00be", "\\frac{3}{4}"},
+      {"\u2150", "\\frac{1}{7}"},  {"\u2151", "\\frac{1}{9}"},  {"\u2152", "\\frac{1}{10}"},
+      {"\u2153", "\\frac{1}{3}"},  {"\u2154", "\\frac{2}{3}"},  {"\u2155", "\\frac{1}{5}"},
+      {"\u2156", "\\frac{2}{5}"},  {"\u2157", "\\frac{3}{5}"},  {"\u2158", "\\frac{4}{5}"},
+      {"\u2159", "\\frac{1}{6}"},  {"\u215a", "\\frac{5}{6}"},  {"\u215b", "\\frac{1}{8}"},
+      {"\u215c", "\\frac{3}{8}"},  {"\u215d", "\\frac{5}{8}"},  {"\u215e", "\\frac{7}{8}"},
+  };
+  for (auto [from, to] : kFractions) replace_all(s, from, to);
+}
+
+// Superscript and subscript characters ("10⁻¹⁰", "x²", "a₁₂") as "^{-10}", "^{2}", "_{12}".
+void replace_script_runs(std::string& s) {
+  // The ASCII meaning of a script character at `i` and its byte length, or 0.
+  auto script = [&s](size_t i, bool& super) -> std::pair<char, size_t> {
+    unsigned char b0 = static_cast<unsigned char>(s[i]);
+    unsigned char b1 = i + 1 < s.size() ? static_cast<unsigned char>(s[i + 1]) : 0;
+    unsigned char b2 = i + 2 < s.size() ? static_cast<unsigned char>(s[i + 2]) : 0;
+    if (b0 == 0xc2 && (b1 == 0xb2 || b1 == 0xb3 || b1 == 0xb9)) {
+      super = true;
+      return {b1 == 0xb2 ? '2' : b1 == 0xb3 ? '3' : '1', 2};
+    }
+    if (b0 != 0xe2) return {0, 0};
+    if (b1 == 0x81 && (b2 == 0xb0 || (b2 >= 0xb4 && b2 <= 0xbf))) {
+      super = true;
+      static constexpr char kSuper[] = "0???456789+-=()n";
+      char c = kSuper[b2 - 0xb0];
+      return {c == '?' ? 0 : c, c == '?' ? 0 : 3};
+    }
+    if (b1 == 0x82 && b2 >= 0x80 && b2 <= 0x8e) {
+      super = false;
+      static constexpr char kSub[] = "0123456789+-=()";
+      return {kSub[b2 - 0x80], 3};
+    }
+    return {0, 0};
+  };
+  if (s.find("\xc2") == std::string::npos && s.find("\xe2\x81") == std::string::npos &&
+      s.find("\xe2\x82") == std::string::npos) {
+    return;
+  }
+  std::string out;
+  for (size_t i = 0; i < s.size();) {
+    bool super = false;
+    if (script(i, super).second == 0) {
+      out += s[i++];
+      continue;
+    }
+    std::string run;
+    const bool first = super;
+    while (i < s.size()) {
+      auto [d, n] = script(i, super);
+      if (n == 0 || super != first) break;
+      run += d;
+      i += n;
+    }
+    out += first ? "^{" : "_{";
+    out += run;
+    out += '}';
+  }
+  s.swap(out);
+}
+
+// "\sqrt(3)" (from "√(3)") as "\sqrt{3}".
+void parenthesized_roots_to_braces(std::string& s) {
+  for (size_t at = s.find("\\sqrt("); at != std::string::npos; at = s.find("\\sqrt(", at + 1)) {
+    int depth = 0;
+    for (size_t i = at + 5; i < s.size(); ++i) {
+      if (s[i] == '(') ++depth;
+      if (s[i] == ')' && --depth == 0) {
+        s[at + 5] = '{';
+        s[i] = '}';
+        break;
+      }
+    }
+  }
+}
+
+// The terms and operators of a chain of "<", ">", "\le", "\ge" at top level of `s`.
+struct Chain {
+  std::vector<std::string_view> terms;
+  std::vector<std::string_view> ops;
+};
+
+Chain read_chain(std::string_view s) {
+  Chain c;
+  size_t start = 0, depth = 0;
+  for (size_t i = 0; i < s.size(); ++i) {
+    char ch = s[i];
+    if (ch == '(' || ch == '[' || ch == '{') ++depth;
+    if ((ch == ')' || ch == ']' || ch == '}') && depth > 0) --depth;
+    if (depth != 0) continue;
+    std::string_view op;
+    if (ch == '<' || ch == '>') {
+      op = s.substr(i, 1);
+    } else if (starts_with(s.substr(i), "\\le") || starts_with(s.substr(i), "\\ge")) {
+      if (i + 3 < s.size() && is_alpha(s[i + 3])) continue;  // "\left"
+      op = s.substr(i, 3);
+    } else {
+      continue;
+    }
+    c.terms.push_back(trim(s.substr(start, i - start)));
+    c.ops.push_back(op);
+    start = i + op.size();
+    i = start - 1;
+  }
+  c.terms.push_back(trim(s.substr(start)));
+  return c;
+}
+
+bool is_less(std::string_view op) { return op == "<" || op == "\\le"; }
+
+// The chain `c` (on the variable `x`) with the point `p` removed: "1 \le x < 5" without 3
+// is "1 \le x < 3 or 3 < x < 5"; "x > 1" without 2 is "1 < x < 2 or x > 2". Empty when the
+// chain has another shape.
+std::string chain_without_point(const Chain& c, std::string_view x, std::string_view p) {
+  std::string point(p), var(x);
+  std::string low, low_op, high, high_op;  // low low_op x high_op high
+  if (c.terms.size() == 3 && c.terms[1] == x && is_less(c.ops[0]) == is_less(c.ops[1])) {
+    bool less = is_less(c.ops[0]);
+    low = std::string(less ? c.terms[0] : c.terms[2]);
+    high = std::string(less ? c.terms[2] : c.terms[0]);
+    auto flip = [](std::string_view op) { return std::string(op == ">" ? "<" : "\\le"); };
+    low_op = less ? std::string(c.ops[0]) : flip(c.ops[1]);
+    high_op = less ? std::string(c.ops[1]) : flip(c.ops[0]);
+  } else if (c.terms.size() == 2 && (c.terms[0] == x || c.terms[1] == x)) {
+    bool x_first = c.terms[0] == x;
+    std::string bound(x_first ? c.terms[1] : c.terms[0]);
+    bool x_below = is_less(c.ops[0]) == x_first;
+    std::string op = c.ops[0] == "<" || c.ops[0] == ">" ? "<" : "\\le";
+    if (x_below) {
+      high = bound, high_op = op;
+    } else {
+      low = bound, low_op = op;
+    }
+  } else {
+    return {};
+  }
+  std::string left = (low.empty() ? "" : low + " " + low_op + " ") + var + " < " + point;
+  std::string right = point + " < " + var + (high.empty() ? "" : " " + high_op + " " + high);
+  return left + " or " + right;
+}
+
+// A set-builder condition that removes one point from a chain, "1 \le x < 5, x \ne 3"
+// (or "... and x \ne 3"), as the chain split there: "1 \le x < 3 or 3 < x < 5".
+void exclude_point(std::string& s) {
+  std::vector<size_t> at = top_level_positions(s, ",");
+  size_t size = 1;
+  if (at.empty()) at = top_level_positions(s, " and "), size = 5;
+  if (at.size() != 1) return;
+  std::string_view first = trim(std::string_view(s).substr(0, at[0]));
+  std::string_view second = trim(std::string_view(s).substr(at[0] + size));
+  for (int swap = 0; swap < 2; ++swap, std::swap(first, second)) {
+    std::vector<size_t> ne = top_level_positions(second, "\\ne");
+    if (ne.size() != 1) continue;
+    std::string_view x = trim(second.substr(0, ne[0]));
+    std::string_view point = trim(second.substr(ne[0] + 3));
+    if (x.size() != 1 || !is_alpha(x[0]) || point.empty() || has_relation(point)) continue;
+    std::string rewritten = chain_without_point(read_chain(first), x, point);
+    if (!rewritten.empty()) s = rewritten;
+    return;
+  }
+}
+
+constexpr size_t kMaxRatioTerms = 16;
+
+// A name of a quantity: a letter, then letters, digits and subscripts ("BD", "S_{MBCN}",
+// "V_1").
+bool is_quantity_name(std::string_view t) {
+  if (t.empty() || !is_alpha(t[0])) return false;
+  return std::all_of(t.begin(), t.end(), [](char c) {
+    return is_alpha(c) || is_digit(c) || c == '_' || c == '{' || c == '}';
+  });
+}
+
+// Drops the label of a ratio, "BD:DC=1:3" -> "1:3", "\frac{BD}{DC}=\frac{1}{3}" ->
+// "\frac{1}{3}" (compacted text).
+void drop_ratio_label(std::string& s) {
+  std::vector<size_t> eq = top_level_positions(s, "=");
+  if (eq.size() != 1) return;
+  std::string_view label = std::string_view(s).substr(0, eq[0]);
+  std::string_view value = std::string_view(s).substr(eq[0] + 1);
+  if (value.empty()) return;
+  bool ratio = false;
+  if (starts_with(label, "\\frac{") && label.back() == '}') {
+    size_t close = matching_brace(label, 5);
+    ratio = close != std::string_view::npos && close + 1 < label.size() &&
+            label[close + 1] == '{' && matching_brace(label, close + 1) == label.size() - 1 &&
+            is_quantity_name(label.substr(6, close - 6)) &&
+            is_quantity_name(label.substr(close + 2, label.size() - close - 3));
+  } else {
+    std::vector<size_t> colons = top_level_positions(label, ":");
+    ratio = !colons.empty() && !top_level_positions(value, ":").empty();
+    size_t start = 0;
+    for (size_t i = 0; ratio && i <= colons.size(); ++i) {
+      size_t end = i < colons.size() ? colons[i] : label.size();
+      ratio = is_quantity_name(label.substr(start, end - start));
+      start = end + 1;
+    }
+  }
+  if (ratio) s = std::string(value);
+}
 }  // namespace
 
 void repair_control_escapes(std::string& s) {
@@ -123,15 +331,24 @@ void replace_unicode(std::string& s) {
       {"\u2a7e", "\\ge "},   {"\u2260", "\\ne "},      {"\u2248", "\\approx "}, {"\u00b1", "\\pm "},
       {"\u03c0", "\\pi "},   {"\u221e", "\\infty "},   {"\u222a", "\\cup "},   {"\u2229", "\\cap "},
       {"\u2208", "\\in "},   {"\u2205", "\\emptyset "}, {"\u221a", "\\sqrt"},  {"\u00b0", ""},
-      {"\u2013", "-"},       {"\u00a0", " "},          {"\u00b2", "^2"},       {"\u00b3", "^3"},
+      {"\u2013", "-"},       {"\u00a0", " "},
       {"\u2026", "\\ldots "}, {"\u03b1", "\\alpha "},  {"\u03b2", "\\beta "},  {"\u03b8", "\\theta "},
       {"\u03c6", "\\varphi "}, {"\u03bb", "\\lambda "}, {"\u3001", ","},       {"\uff1e", ">"},
       {"\uff1c", "<"},       {"\uff1d", "="},          {"\uff08", "("},        {"\uff09", ")"},
       {"\uff0c", ","},       {"\uff1a", ":"},          {"\uff0b", "+"},        {"\uff0d", "-"},
       {"\uff0e", "."},       {"<sup>", "^{"},          {"</sup>", "}"},        {"<sub>", "_{"},
-      {"</sub>", "}"},
+      {"</sub>", "}"},       {"\u2044", "/"},          {"\u2215", "/"},        {"\u211d", "\\mathbb{R}"},
+      {"\u2124", "\\mathbb{Z}"}, {"\u2115", "\\mathbb{N}"}, {"\u211a", "\\mathbb{Q}"},
+      {"\u2102", "\\mathbb{C}"}, {"\u2223", "\\mid "},  {"\u2216", "\\setminus "},
+      {"\u2220", "\\angle "}, {"\u2266", "\\le "},     {"\u2267", "\\ge "},   {"\u2213", "\\mp "},
+      {"\u03b3", "\\gamma "}, {"\u03b4", "\\delta "},  {"\u03bc", "\\mu "},   {"\u03c3", "\\sigma "},
+      {"\u03c9", "\\omega "}, {"\u0394", "\\Delta "},  {"\u03d5", "\\varphi "},
+      {"\u6216", " or "},     {"\u4e14", " and "},
   };
   for (const Replacement& r : kUnicode) replace_all(s, r.from, r.to);
+  replace_vulgar_fractions(s);
+  replace_script_runs(s);
+  parenthesized_roots_to_braces(s);
   // Full-width digits U+FF10..U+FF19: EF BC 90..99.
   for (size_t pos = s.find("\xef\xbc"); pos != std::string::npos; pos = s.find("\xef\xbc", pos)) {
     unsigned char last = pos + 2 < s.size() ? static_cast<unsigned char>(s[pos + 2]) : 0;
@@ -201,6 +418,35 @@ void rewrite_set_builder(std::string& s) {
   }
   if (condition.empty()) return;
   s.assign(condition);
+  exclude_point(s);
+}
+
+void rewrite_set_difference(std::string& s) {
+  std::vector<size_t> at = top_level_positions(s, "\\setminus");
+  size_t size = 9;  // the length of "\setminus"
+  if (at.empty()) at = top_level_positions(s, "-"), size = 1;
+  if (at.size() != 1) return;
+  std::string_view whole = trim(std::string_view(s).substr(0, at[0]));
+  std::string_view removed = trim(std::string_view(s).substr(at[0] + size));
+  if (!starts_with(removed, "\\{") || !ends_with(removed, "\\}")) return;
+  std::string_view point = trim(removed.substr(2, removed.size() - 4));
+  if (point.empty() || !top_level_positions(point, ",").empty() || has_relation(point)) return;
+  if (whole == "\\mathbb{R}" || whole == "\\mathbb R" || whole == "R" || whole == "\\R") {
+    s = "x \\ne " + std::string(point);
+    return;
+  }
+  if (whole.size() < 5 || (whole[0] != '(' && whole[0] != '[') ||
+      (whole.back() != ')' && whole.back() != ']')) {
+    return;
+  }
+  std::vector<size_t> comma = top_level_positions(whole.substr(1, whole.size() - 2), ",");
+  if (comma.size() != 1) return;
+  std::string_view low = trim(whole.substr(1, comma[0]));
+  std::string_view high = trim(whole.substr(comma[0] + 2, whole.size() - comma[0] - 3));
+  if (low.empty() || high.empty()) return;
+  std::string p(point);
+  s = std::string(1, whole[0]) + std::string(low) + "," + p + ")\\cup(" + p + "," +
+      std::string(high) + whole.back();
 }
 
 bool strip_trailing_ordinal(std::string& s) {
@@ -217,12 +463,41 @@ bool strip_trailing_ordinal(std::string& s) {
 }
 
 void rewrite_ratio(std::string& s) {
-  size_t colon = s.find(':');
-  if (colon == std::string::npos || s.find(':', colon + 1) != std::string::npos) return;
-  std::string_view left = trim(std::string_view(s).substr(0, colon));
-  std::string_view right = trim(std::string_view(s).substr(colon + 1));
-  if (left.empty() || right.empty() || !is_numeric_side(left) || !is_numeric_side(right)) return;
-  s = "\\frac{" + std::string(left) + "}{" + std::string(right) + "}";
+  drop_ratio_label(s);
+  // "1 to 3" (compacted "1to3").
+  if (size_t to = s.find("to"); to != std::string::npos && to > 0 && s.find(':') == s.npos &&
+      is_numeric_side(std::string_view(s).substr(0, to)) &&
+      is_numeric_side(std::string_view(s).substr(to + 2))) {
+    s.replace(to, 2, ":");
+  }
+  std::vector<size_t> colons = top_level_positions(s, ":");
+  if (colons.empty() || colons.size() >= kMaxRatioTerms) return;
+  std::vector<std::string_view> terms;
+  size_t start = 0;
+  for (size_t at : colons) {
+    terms.push_back(trim(std::string_view(s).substr(start, at - start)));
+    start = at + 1;
+  }
+  terms.push_back(trim(std::string_view(s).substr(start)));
+  for (std::string_view t : terms) {
+    if (t.empty() || !is_numeric_side(t)) return;
+  }
+  if (terms.size() == 2) {
+    s = "\\frac{" + std::string(terms[0]) + "}{" + std::string(terms[1]) + "}";
+    return;
+  }
+  // Three terms or more: whole numbers in lowest terms ("2:4:6" is "1:2:3").
+  std::vector<uint64_t> values;
+  uint64_t divisor = 0;
+  for (std::string_view t : terms) {
+    if (t.size() > 15 || !std::all_of(t.begin(), t.end(), is_digit)) return;
+    values.push_back(std::stoull(std::string(t)));
+    divisor = std::gcd(divisor, values.back());
+  }
+  if (divisor <= 1) return;
+  std::string out;
+  for (uint64_t v : values) out += (out.empty() ? "" : ":") + std::to_string(v / divisor);
+  s = out;
 }
 
 std::string free_letters(std::string_view s) {
@@ -267,6 +542,130 @@ std::string substitute_letter(std::string_view s, char from, std::string_view te
   }
   if (count) *count = replaced;
   return out;
+}
+
+void semicolons_to_commas(std::string& s) {
+  if (s.find(';') == std::string::npos) return;
+  // Inside each bracket group that holds no comma: "(0;-2;6)".
+  std::vector<size_t> opens;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '\\') {  // "\{", "\;" and commands are no brackets
+      ++i;
+      continue;
+    }
+    if (s[i] == '(' || s[i] == '[') opens.push_back(i);
+    if ((s[i] == ')' || s[i] == ']') && !opens.empty()) {
+      size_t open = opens.back();
+      opens.pop_back();
+      std::string_view inside = std::string_view(s).substr(open + 1, i - open - 1);
+      if (inside.find(',') == std::string_view::npos && inside.find(';') != inside.npos) {
+        std::replace(s.begin() + static_cast<std::ptrdiff_t>(open), s.begin() +
+                     static_cast<std::ptrdiff_t>(i), ';', ',');
+      }
+    }
+  }
+  // At top level when no comma is there: "-12;-11;-10".
+  if (!top_level_positions(s, ",").empty()) return;
+  for (size_t at : top_level_positions(s, ";")) s[at] = ',';
+}
+
+void trig_degrees_to_radians(std::string& s) {
+  if (s.find("circ") == std::string::npos && s.find("\u00b0") == std::string::npos &&
+      s.find("degree") == std::string::npos) {
+    return;
+  }
+  static constexpr std::string_view kTrig[] = {"\\sin", "\\cos", "\\tan",
+                                               "\\cot", "\\sec", "\\csc"};
+  static constexpr std::string_view kMarks[] = {"^{\\circ}", "^\\circ", "\u00b0", "\\degree",
+                                                "^{\\circ }", "^ \\circ", "\\circ"};
+  for (size_t at = s.find('\\'); at != std::string::npos; at = s.find('\\', at + 1)) {
+    std::string_view rest = std::string_view(s).substr(at);
+    auto name = std::find_if(std::begin(kTrig), std::end(kTrig), [&rest](std::string_view t) {
+      return starts_with(rest, t) && (rest.size() == t.size() || !is_alpha(rest[t.size()]));
+    });
+    if (name == std::end(kTrig)) continue;
+    size_t i = at + name->size();
+    if (i < s.size() && s[i] == '^') {  // "\sin^2 30^\circ"
+      ++i;
+      if (i < s.size() && s[i] == '{') {
+        size_t close = matching_brace(s, i);
+        if (close == std::string::npos) continue;
+        i = close + 1;
+      } else if (i < s.size()) {
+        ++i;
+      }
+    }
+    while (i < s.size() && (is_space(s[i]) || s[i] == '(' || s[i] == '{')) ++i;
+    size_t number = i;
+    while (i < s.size() && (is_digit(s[i]) || s[i] == '.')) ++i;
+    if (i == number) continue;
+    size_t end = i;
+    while (end < s.size() && is_space(s[end])) ++end;
+    std::string_view after = std::string_view(s).substr(end);
+    auto mark = std::find_if(std::begin(kMarks), std::end(kMarks),
+                             [&after](std::string_view m) { return starts_with(after, m); });
+    if (mark == std::end(kMarks)) continue;
+    std::string radians = "(" + s.substr(number, i - number) + "\\pi/180)";
+    s.replace(number, end + mark->size() - number, radians);
+  }
+}
+
+bool rewrite_number_words(std::string& s) {
+  static constexpr std::string_view kOnes[] = {
+      "zero",    "one",     "two",       "three",    "four",     "five",    "six",
+      "seven",   "eight",   "nine",      "ten",      "eleven",   "twelve",  "thirteen",
+      "fourteen", "fifteen", "sixteen",  "seventeen", "eighteen", "nineteen"};
+  static constexpr std::string_view kTens[] = {"twenty", "thirty",  "forty",  "fifty",
+                                               "sixty",  "seventy", "eighty", "ninety"};
+  std::string_view v = trim(s);
+  while (!v.empty() && v.back() == '.') v.remove_suffix(1);
+  if (v.empty() || v.size() > 40 || !std::all_of(v.begin(), v.end(), [](char c) {
+        return is_alpha(c) || c == ' ' || c == '-';
+      })) {
+    return false;
+  }
+  std::string lower;
+  for (char c : v) lower += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+  // The number: "fifteen", "twenty-one", "twenty one"; then at most one more word.
+  std::vector<std::string_view> words;
+  for (size_t start = 0; start < lower.size();) {
+    size_t end = lower.find_first_of(" -", start);
+    if (end == std::string::npos) end = lower.size();
+    if (end > start) words.push_back(std::string_view(lower).substr(start, end - start));
+    start = end + 1;
+  }
+  auto index = [](const auto& list, std::string_view w) {
+    auto it = std::find(std::begin(list), std::end(list), w);
+    return it == std::end(list) ? -1 : static_cast<int>(it - std::begin(list));
+  };
+  if (words.empty()) return false;
+  int value = -1;
+  size_t used = 1;
+  if (int ones = index(kOnes, words[0]); ones >= 0) {
+    value = ones;
+  } else if (int tens = index(kTens, words[0]); tens >= 0) {
+    value = 20 + 10 * tens;
+    if (words.size() > 1) {
+      if (int unit = index(kOnes, words[1]); unit >= 1 && unit <= 9) value += unit, used = 2;
+    }
+  }
+  if (value < 0 || words.size() > used + 1) return false;
+  if (words.size() > used) {  // "one hundred", "two thirds": a larger number or a fraction
+    for (std::string_view w : {"hundred", "thousand", "million", "billion", "half", "halves",
+                               "third", "thirds", "quarter", "quarters", "fourth", "fourths",
+                               "fifth", "fifths", "sixth", "sixths", "eighth", "eighths"}) {
+      if (words[used] == w) return false;
+    }
+  }
+  // The word after the number is kept ("15 days"); the unit rules decide about it.
+  s = std::to_string(value);
+  if (words.size() > used) s += " " + std::string(words[used]);
+  return true;
+}
+
+bool has_relation(std::string_view s) {
+  return s.find_first_of("<>=") != std::string_view::npos || s.find("\\le") != s.npos ||
+         s.find("\\ge") != s.npos || s.find("\\ne") != s.npos;
 }
 
 bool rewrite_infinity_words(std::string& s) {

@@ -35,14 +35,22 @@ void drop_qualifiers(std::string& s);
 // A set-builder set "\{x \mid 2 < x < 3\}" ("|", ":" and "x \in \mathbb{R} |" too) as its
 // condition "2 < x < 3", which the parser reads as an interval; "x < 1 or x > 2" becomes a
 // list of intervals (see words_to_commas), "x \ne 1" two intervals (math_parse.h).
+// A condition that removes one point, "\{x \mid 1 \le x < 5, x \ne 3\}", becomes the chain
+// split at it, "1 \le x < 3 or 3 < x < 5".
 void rewrite_set_builder(std::string& s);
+
+// A set less one point: "\mathbb{R} \setminus \{2\}" (or "- \{2\}") as "x \ne 2", and
+// "[1, 5) \setminus \{3\}" as "[1,3)\cup(3,5)". Runs on the output of the command rewrite.
+void rewrite_set_difference(std::string& s);
 
 // Strips an ordinal suffix after a number at the end: "12^{th}", "12^th", "21st" -> "12",
 // "21". Returns whether it did.
 bool strip_trailing_ordinal(std::string& s);
 
-// A ratio of two numbers "5:8", "1:(4/3)" as the fraction "\frac{5}{8}" ("a:b:c", ratios
-// of letters and labels "Max: 9" are left alone). Runs on compacted text.
+// A ratio of two numbers "5:8", "1:(4/3)", "5 to 8" as the fraction "\frac{5}{8}", without
+// a label of named quantities ("BD:DC = 1:3", "\frac{BD}{DC} = \frac{1}{3}"); a ratio of
+// three whole numbers or more in lowest terms ("2:4:6" -> "1:2:3"). Ratios of letters and
+// labels "Max: 9" are left alone. Runs on compacted text.
 void rewrite_ratio(std::string& s);
 
 // The letters of `s` that are variables: single letters outside command names and words
@@ -61,5 +69,24 @@ std::string substitute_letter(std::string_view s, char from, std::string_view te
 // "infinitely many solutions" (one more word), "infinite", "infinity" (any case, the whole
 // answer). Runs after text wrappers are removed. Returns whether it did.
 bool rewrite_infinity_words(std::string& s);
+
+// Degrees inside a trigonometric function as radians: "\cos 15^\circ" -> "\cos (15\pi/180)"
+// ("^{\circ}", "°" and "\degree" too), so that they survive the removal of degree marks.
+// Runs on the raw answer.
+void trig_degrees_to_radians(std::string& s);
+
+// Semicolons that separate items as commas: inside a bracket group with no comma
+// ("(0;-2;6)" -> "(0,-2,6)") and at top level when no comma is there ("-12;-11" ->
+// "-12,-11"). Runs on the output of the command rewrite, where "\;" is gone.
+void semicolons_to_commas(std::string& s);
+
+// Whether `s` holds a relation: "<", ">", "=", "\le", "\ge", "\ne" (also as the start of a
+// longer command such as "\left": callers look at short answers).
+bool has_relation(std::string_view s);
+
+// A whole answer that is a number in words, from "zero" to "ninety-nine", optionally followed
+// by one word, in digits: "fifteen" -> "15", "Twenty-one days" -> "21 days" (any case).
+// Runs after text wrappers are removed. Returns whether it did.
+bool rewrite_number_words(std::string& s);
 
 }  // namespace s1

@@ -72,6 +72,8 @@ constexpr Rename kRenamedCommands[] = {
     {"dots", ""},
     {"ldots", ""},
     {"cdots", ""},
+    {"colon", ":"},
+    {"backslash", "\\setminus"},
 };
 
 template <size_t N>
@@ -275,10 +277,24 @@ bool strip_trailing_unit(std::string& s) {
   std::string_view word = v.substr(start, end - start);
   std::string lower(word);  // "15th Day"
   if (is_upper(lower[0])) lower[0] = static_cast<char>(lower[0] - 'A' + 'a');
-  if (std::find(std::begin(kUnitWords), std::end(kUnitWords), word) == std::end(kUnitWords) &&
-      std::find(std::begin(kUnitWords), std::end(kUnitWords), lower) == std::end(kUnitWords)) {
-    return false;
+  bool unit =
+      std::find(std::begin(kUnitWords), std::end(kUnitWords), word) != std::end(kUnitWords) ||
+      std::find(std::begin(kUnitWords), std::end(kUnitWords), lower) != std::end(kUnitWords);
+  // A rate "km/h", "m/s", "cm/s^2".
+  if (start > 1 && v[start - 1] == '/') {
+    size_t top = start - 1;
+    while (top > 0 && is_alpha(v[top - 1])) --top;
+    std::string_view over = v.substr(top, start - 1 - top);
+    static constexpr std::string_view kLengths[] = {"km", "m", "cm", "mm", "mi", "ft", "kg", "g"};
+    static constexpr std::string_view kTimes[] = {"h", "hr", "s", "min", "sec"};
+    if (std::find(std::begin(kLengths), std::end(kLengths), over) != std::end(kLengths) &&
+        std::find(std::begin(kTimes), std::end(kTimes), word) != std::end(kTimes)) {
+      start = top;
+      word = v.substr(start, end - start);
+      unit = true;
+    }
   }
+  if (!unit) return false;
   // The word must stand apart from the quantity: "5 m", "5\,m" but not "5m" (a product)
   // unless it has more than one letter ("5cm").
   std::string_view before = v.substr(0, start);
@@ -286,10 +302,11 @@ bool strip_trailing_unit(std::string& s) {
   if (kept.empty() || kept.back() == '\\') return false;
   bool separated = before.size() != kept.size();
   if (!separated && word.size() == 1) return false;
+  const bool after_pi = ends_with(kept, "\\pi");  // "9\pi cm^2"
   if (!is_digit(kept.back()) && kept.back() != '}' && kept.back() != ')' && !separated)
     return false;
   // Do not strip a "unit" that is really a symbol of an expression like "2m" or "x in".
-  if (word.size() <= 2 && !is_digit(kept.back()) && kept.back() != '}') return false;
+  if (word.size() <= 2 && !is_digit(kept.back()) && kept.back() != '}' && !after_pi) return false;
   s.assign(kept);
   return true;
 }
@@ -335,6 +352,34 @@ std::string_view leading_variable(std::string_view s) {
     }
   }
   return s.substr(0, i);
+}
+
+// The name at the start of `s` that an answer may be assigned to: a variable (see
+// leading_variable), a point name "AB", an angle "\angle C", "\angle ABC", "m\angle A" or a
+// length "|AB|", "\overline{AB}"; or empty.
+std::string_view leading_name(std::string_view s) {
+  auto points = [&s](size_t i) {  // the end of a run of 1 to 3 capital letters at i
+    size_t j = i;
+    while (j < s.size() && j - i < 4 && is_upper(s[j])) ++j;
+    return j > i && j - i <= 3 && (j == s.size() || !is_alpha(s[j])) ? j : 0;
+  };
+  for (std::string_view angle : {"\\angle", "m\\angle", "\\measuredangle"}) {
+    if (!starts_with(s, angle) || (s.size() > angle.size() && is_alpha(s[angle.size()]))) continue;
+    size_t i = angle.size();
+    while (i < s.size() && is_space(s[i])) ++i;
+    if (size_t end = points(i)) return s.substr(0, end);
+    return {};
+  }
+  if (starts_with(s, "|")) {
+    size_t end = points(1);
+    return end && end < s.size() && s[end] == '|' ? s.substr(0, end + 1) : std::string_view();
+  }
+  if (starts_with(s, "\\overline{")) {
+    size_t end = points(10);
+    return end && end < s.size() && s[end] == '}' ? s.substr(0, end + 1) : std::string_view();
+  }
+  if (size_t end = points(0); end >= 2) return s.substr(0, end);
+  return leading_variable(s);
 }
 
 // True when `var` occurs in `s` as a symbol (not inside a command name).
@@ -413,7 +458,7 @@ std::string_view function_body(std::string_view v) {
 std::string strip_variable_prefix(std::string_view part) {
   std::string_view v = trim(part);
   if (std::string_view body = function_body(v); !body.empty()) return std::string(body);
-  std::string_view var = leading_variable(v);
+  std::string_view var = leading_name(v);
   size_t length = var.size();
   std::vector<std::string_view> vars = {var};
   if (var.empty()) vars = leading_variable_tuple(v, length);
@@ -423,8 +468,7 @@ std::string strip_variable_prefix(std::string_view part) {
   if (starts_with(rest, "=")) {
     rhs = trim(rest.substr(1));
     // A chain of variables: "x = y = z = 5".
-    for (std::string_view next = leading_variable(rhs); !next.empty();
-         next = leading_variable(rhs)) {
+    for (std::string_view next = leading_name(rhs); !next.empty(); next = leading_name(rhs)) {
       std::string_view after = trim(rhs.substr(next.size()));
       if (!starts_with(after, "=")) break;
       vars.push_back(next);
@@ -437,6 +481,11 @@ std::string strip_variable_prefix(std::string_view part) {
   }
   for (std::string_view name : vars) {
     if (uses_variable(rhs, name)) return std::string(v);
+    // "AB = CD" and "\angle A = \angle B" relate two named quantities: no value.
+    if (leading_variable(name) != name && free_letters(rhs).find_first_of(
+                                              "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != std::string::npos) {
+      return std::string(v);
+    }
   }
   if (rhs.empty() || rhs.find('=') != std::string_view::npos ||
       rhs.find("\\le") != std::string_view::npos || rhs.find("\\ge") != std::string_view::npos ||
@@ -573,7 +622,10 @@ void strip_unit_command(std::string& s) {
         }
       }
     }
-    if (before.empty() || (!is_digit(before.back()) && before.back() != '}')) return;
+    if (before.empty() ||
+        (!is_digit(before.back()) && before.back() != '}' && !ends_with(before, "\\pi"))) {
+      return;
+    }
     s = std::string(before);
     return;
   }
@@ -661,6 +713,17 @@ std::string normalize_answer(std::string_view latex, bool strip_variable) {
       }
     }
   }
+  // Delimiters inside: "\(\boxed{1}\) and \(\boxed{-2}\)" (not "\\[2pt]", a row break).
+  for (size_t i = 0; i + 1 < s.size(); ++i) {
+    if (s[i] != '\\') continue;
+    if (std::string_view("()[]").find(s[i + 1]) != std::string_view::npos) {
+      s.erase(i, 2);
+      --i;
+    } else {
+      ++i;  // an escaped character or the first letter of a command
+    }
+  }
+  trig_degrees_to_radians(s);
   replace_unicode(s);
   if (s.find("\\overline") != std::string::npos || s.find("dot") != std::string::npos ||
       s.find("...") != std::string::npos) {
@@ -680,13 +743,15 @@ std::string normalize_answer(std::string_view latex, bool strip_variable) {
     }
   }
   s = rewrite_commands(s);
+  semicolons_to_commas(s);
   remove_empty_superscripts(s);
   replace_all(s, "\\$", "");
   s.erase(std::remove(s.begin(), s.end(), '$'), s.end());
-  rewrite_infinity_words(s);
+  if (!rewrite_infinity_words(s)) rewrite_number_words(s);
   drop_approx_trailer(s);
   drop_qualifiers(s);
   rewrite_set_builder(s);
+  rewrite_set_difference(s);
   words_to_commas(s);
   if (ends_with(trim(s), "percent")) s = std::string(trim(s).substr(0, trim(s).size() - 7)) + "%";
   // Trailing punctuation and units, repeatedly ("15 cm^2.", "5 square units").

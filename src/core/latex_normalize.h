@@ -31,14 +31,19 @@ std::vector<size_t> top_level_positions(std::string_view s, std::string_view tok
 //    right), "x = y =" (a chain of them), "(x, y) =" (a tuple of them) or "f(x) =" (a
 //    function of one variable) is removed, also in each element of a top-level comma list;
 //  - repeating decimals ("0.\overline{6}", "1.2\overline{3}", "0.\dot{6}", a final
-//    "0.666\ldots") become fractions; a unit written as text after a number
-//    ("9.8\,\mathrm{m/s^2}", "20\text{ km/h}") is removed;
+//    "0.666\ldots") become fractions; a unit written as text after a number or a
+//    multiple of \pi ("9.8\,\mathrm{m/s^2}", "20\text{ km/h}", "9\pi cm^2", "15 km/h") is
+//    removed;
 //  - an empty set written any way ("\{\}", "\varnothing", "none", "no solution",
 //    "There are no real solutions") becomes "\emptyset";
 //  - Unicode and HTML math, "A \approx 1.36", "x = y = 5", "f(x) = x + 1", a trailing
-//    "for all x" or "k \in \mathbb{Z}", set-builder sets "\{x \mid 2 < x < 3\}",
-//    ordinals "12^{th}" and ratios "5:8" are rewritten (latex_forms.h); a backslash that
+//    "for all x" or "k \in \mathbb{Z}", set-builder sets "\{x \mid 2 < x < 3\}", sets less
+//    a point, ordinals "12^{th}", numbers in words, semicolon lists, degrees inside
+//    \sin and \cos, and ratios "5:8" are rewritten (latex_forms.h); a backslash that
 //    became a control character in JSON ("\t" in "\text") is put back;
+//  - math delimiters inside the answer ("\(1\) and \(2\)") are dropped;
+//  - a value assigned to names is kept: "AB = BC = 2", "\angle C = 120^\circ",
+//    "|AB| = 5" -> the value (not "AB = CD");
 //  - " or " / " and " between answers become ",";
 //  - a lone choice letter "(C)" becomes "C";
 //  - whitespace is removed except where it separates a command from a following letter.

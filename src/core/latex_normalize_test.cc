@@ -41,7 +41,16 @@ INSTANTIATE_TEST_SUITE_P(
                       Case{"\xe2\x88\x92"
                            "3",
                            "-3"},
-                      Case{"\xcf\x80", "\\pi"}, Case{"", ""}, Case{"   ", ""}));
+                      Case{"\xcf\x80", "\\pi"}, Case{"AB = BC = 2", "2"},
+                      Case{"\\angle C = \\frac{2\\pi}{3}", "\\frac{2\\pi}{3}"},
+                      Case{"m\\angle ABC = 30^\\circ", "30"}, Case{"|AB| = 5", "5"},
+                      Case{"AB = CD", "AB=CD"}, Case{"AB = 2x", "2x"},
+                      Case{"9\\pi \\text{ cm}^2", "9\\pi"}, Case{"15 km/h", "15"},
+                      Case{"3\\ \\text{m/s}", "3"}, Case{"2\\pi m", "2\\pi m"},
+                      Case{"\\(1\\) and \\(2\\)", "1,2"},
+                      Case{"\\begin{pmatrix}1\\\\[2pt]2\\end{pmatrix}",
+                           "\\begin{pmatrix}1\\\\[2pt]2\\end{pmatrix}"},
+                      Case{"", ""}, Case{"   ", ""}));
 
 TEST(NormalizeAnswer, KeepsPrefixWhenAsked) {
   EXPECT_EQ(normalize_answer("y = -2x", false), "y=-2x");

@@ -40,8 +40,8 @@ struct EquivalenceResult {
   // then the normalised-string comparison.
   bool budget_exceeded = false;
   // The answer rule that decided (answer_rules.h): "order", "labels", "sentence", "angle",
-  // "precision", "rounding", "rename", "chain", "equation"; "" when the plain comparison
-  // did.
+  // "precision", "rounding", "rename", "chain", "computation", "equation", "fraction"; ""
+  // when the plain comparison did.
   const char* rule = "";
   // Both answers are plain numbers (no symbols, no structure): a verdict an LLM judge is
   // not asked to revisit.

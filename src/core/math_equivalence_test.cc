@@ -50,7 +50,21 @@ const Pair kPairs[] = {
     {"70.0", "70", true},
     {"70.", "70", true},
     {"+5", "5", true},
-    {"5", "five", false},
+    {"5", "five", true},
+    {"5", "\\text{Five}", true},
+    {"21", "twenty-one", true},
+    {"5", "six", false},
+    // A function's argument without parentheses: a number and the letters after it.
+    {"\\sin 2x", "\\sin(2x)", true},
+    {"\\frac{1-\\cos 2x}{2}", "\\sin^2 x", true},
+    {"\\sin 2x", "2\\sin x", false},
+    {"2\\sin x \\cos x", "\\sin 2x", true},
+    {"\\cos 3\\theta", "\\cos(3\\theta)", true},
+    // Degrees inside a trigonometric function.
+    {"\\cos 15^\\circ", "\\frac{\\sqrt{6}+\\sqrt{2}}{4}", true},
+    {"\\sin 30^{\\circ}", "\\frac{1}{2}", true},
+    {"\\cos 15^\\circ", "\\cos 15", false},
+    {"100", "one hundred", false},
     // Fractions and decimals.
     {"\\frac{1}{2}", "\\dfrac{1}{2}", true},
     {"\\tfrac{1}{2}", "0.5", true},

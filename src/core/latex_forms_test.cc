@@ -1,0 +1,109 @@
+#include "core/latex_forms.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace s1 {
+namespace {
+
+template <typename Rewrite>
+std::string rewritten(std::string s, Rewrite rewrite) {
+  rewrite(s);
+  return s;
+}
+
+TEST(ReplaceUnicode, ScriptsBecomeBracedExponentsAndIndices) {
+  EXPECT_EQ(rewritten("10\u207b\u00b9\u2070", replace_unicode), "10^{-10}");
+  EXPECT_EQ(rewritten("x\u00b2 + y\u00b3", replace_unicode), "x^{2} + y^{3}");
+  EXPECT_EQ(rewritten("a\u2081\u2082", replace_unicode), "a_{12}");
+  // A superscript run ends where a subscript starts.
+  EXPECT_EQ(rewritten("x\u2082\u00b2", replace_unicode), "x_{2}^{2}");
+}
+
+TEST(ReplaceUnicode, VulgarFractionsRootsAndNumberSets) {
+  EXPECT_EQ(rewritten("\u00bd", replace_unicode), "\\frac{1}{2}");
+  EXPECT_EQ(rewritten("2\u2154", replace_unicode), "2\\frac{2}{3}");
+  EXPECT_EQ(rewritten("3\u20444", replace_unicode), "3/4");
+  EXPECT_EQ(rewritten("\u221a(3)", replace_unicode), "\\sqrt{3}");
+  EXPECT_EQ(rewritten("\u221a(2(x+1))", replace_unicode), "\\sqrt{2(x+1)}");
+  EXPECT_EQ(rewritten("\u221a(3", replace_unicode), "\\sqrt(3");  // never closed: left alone
+  EXPECT_EQ(rewritten("x \u2208 \u211d", replace_unicode), "x \\in  \\mathbb{R}");
+  EXPECT_EQ(rewritten("x<1\u6216x>2", replace_unicode), "x<1 or x>2");
+}
+
+TEST(RewriteSetBuilder, APointRemovedSplitsTheChain) {
+  EXPECT_EQ(rewritten("\\{x \\mid 1 \\le x < 5, x \\ne 3\\}", rewrite_set_builder),
+            "1 \\le x < 3 or 3 < x < 5");
+  EXPECT_EQ(rewritten("\\{x \\mid 5 > x \\ge 1 and x \\ne 3\\}", rewrite_set_builder),
+            "1 \\le x < 3 or 3 < x < 5");
+  EXPECT_EQ(rewritten("\\{x \\mid x \\ne 2, x > 1\\}", rewrite_set_builder),
+            "1 < x < 2 or 2 < x");
+  EXPECT_EQ(rewritten("\\{x \\mid x \\le 4, x \\ne 0\\}", rewrite_set_builder),
+            "x < 0 or 0 < x \\le 4");
+  // Two removed points, or a condition on another letter, are left as written.
+  EXPECT_EQ(rewritten("\\{x \\mid x \\ne 1, x \\ne 2\\}", rewrite_set_builder),
+            "x \\ne 1, x \\ne 2");
+  EXPECT_EQ(rewritten("\\{x \\mid 1 < y < 5, x \\ne 3\\}", rewrite_set_builder),
+            "1 < y < 5, x \\ne 3");
+}
+
+TEST(RewriteSetDifference, ASetLessAPoint) {
+  EXPECT_EQ(rewritten("\\mathbb{R} \\setminus \\{2\\}", rewrite_set_difference), "x \\ne 2");
+  EXPECT_EQ(rewritten("\\mathbb{R} - \\{-1\\}", rewrite_set_difference), "x \\ne -1");
+  EXPECT_EQ(rewritten("[1, 5) \\setminus \\{3\\}", rewrite_set_difference), "[1,3)\\cup(3,5)");
+  EXPECT_EQ(rewritten("(0,2)\\setminus\\{1\\}", rewrite_set_difference), "(0,1)\\cup(1,2)");
+  // Two points, a set that is no interval, a point that is a condition: left alone.
+  EXPECT_EQ(rewritten("\\mathbb{R} \\setminus \\{1, 2\\}", rewrite_set_difference),
+            "\\mathbb{R} \\setminus \\{1, 2\\}");
+  EXPECT_EQ(rewritten("A \\setminus \\{1\\}", rewrite_set_difference), "A \\setminus \\{1\\}");
+  EXPECT_EQ(rewritten("\\mathbb{R} \\setminus \\{x > 1\\}", rewrite_set_difference),
+            "\\mathbb{R} \\setminus \\{x > 1\\}");
+}
+
+TEST(RewriteRatio, LabelsWordsAndLowestTerms) {
+  EXPECT_EQ(rewritten("5:8", rewrite_ratio), "\\frac{5}{8}");
+  EXPECT_EQ(rewritten("BD:DC=1:3", rewrite_ratio), "\\frac{1}{3}");
+  EXPECT_EQ(rewritten("S_{MBCN}:S=7:32", rewrite_ratio), "\\frac{7}{32}");
+  EXPECT_EQ(rewritten("\\frac{BD}{DC}=\\frac{1}{3}", rewrite_ratio), "\\frac{1}{3}");
+  EXPECT_EQ(rewritten("1to3", rewrite_ratio), "\\frac{1}{3}");
+  EXPECT_EQ(rewritten("2:4:6", rewrite_ratio), "1:2:3");
+  EXPECT_EQ(rewritten("1:2:3", rewrite_ratio), "1:2:3");
+  // Labels that are values, and ratios of letters, stay.
+  EXPECT_EQ(rewritten("Max:9", rewrite_ratio), "Max:9");
+  EXPECT_EQ(rewritten("a:b", rewrite_ratio), "a:b");
+  EXPECT_EQ(rewritten("x=1:3", rewrite_ratio), "x=1:3");
+  EXPECT_EQ(rewritten("2:4:x", rewrite_ratio), "2:4:x");
+}
+
+TEST(SemicolonsToCommas, InsideTuplesAndAtTopLevel) {
+  EXPECT_EQ(rewritten("(0;-2;6),(4;0;0)", semicolons_to_commas), "(0,-2,6),(4,0,0)");
+  EXPECT_EQ(rewritten("-12;-11;-10", semicolons_to_commas), "-12,-11,-10");
+  // Groups of labelled values keep their semicolons; tuples lose them.
+  EXPECT_EQ(rewritten("p=5,q=2;p=7,q=2", semicolons_to_commas), "p=5,q=2;p=7,q=2");
+  EXPECT_EQ(rewritten("(1,2);(3,4)", semicolons_to_commas), "(1,2),(3,4)");
+}
+
+TEST(TrigDegreesToRadians, OnlyInsideTrigonometricFunctions) {
+  EXPECT_EQ(rewritten("\\cos 15^\\circ", trig_degrees_to_radians), "\\cos (15\\pi/180)");
+  EXPECT_EQ(rewritten("\\sin^2(30^{\\circ})", trig_degrees_to_radians),
+            "\\sin^2((30\\pi/180))");
+  EXPECT_EQ(rewritten("2\\tan 45\u00b0", trig_degrees_to_radians), "2\\tan (45\\pi/180)");
+  EXPECT_EQ(rewritten("30^\\circ", trig_degrees_to_radians), "30^\\circ");
+  EXPECT_EQ(rewritten("\\sin x + 30^\\circ", trig_degrees_to_radians), "\\sin x + 30^\\circ");
+  EXPECT_EQ(rewritten("\\sinh 30^\\circ", trig_degrees_to_radians), "\\sinh 30^\\circ");
+}
+
+TEST(RewriteNumberWords, WholeAnswersOnly) {
+  EXPECT_EQ(rewritten("fifteen", rewrite_number_words), "15");
+  EXPECT_EQ(rewritten("Twenty-one days.", rewrite_number_words), "21 days");
+  EXPECT_EQ(rewritten("ninety nine", rewrite_number_words), "99");
+  EXPECT_EQ(rewritten("zero", rewrite_number_words), "0");
+  for (const char* kept : {"one hundred", "two thirds", "one of them", "five and six", "none",
+                           "x", "5 apples", "twentyone"}) {
+    EXPECT_EQ(rewritten(kept, rewrite_number_words), kept);
+  }
+}
+
+}  // namespace
+}  // namespace s1
