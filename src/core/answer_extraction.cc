@@ -13,6 +13,7 @@ namespace {
 
 using ascii::is_digit;
 using ascii::is_space;
+using ascii::starts_with;
 using ascii::trim;
 
 char to_lower(char c) {
@@ -124,6 +125,15 @@ std::optional<std::string> answer_after_marker(std::string_view text) {
     rest = trim(rest);
     while (!rest.empty() && (rest.front() == ':' || rest.front() == '*'))
       rest = trim(rest.substr(1));
+    // "The final answer is $5$. I hope it is correct.": the sign-off is no part of it.
+    if (size_t hope = find_ci(rest, "i hope it is correct"); hope != std::string_view::npos) {
+      rest = trim(rest.substr(0, hope));
+    }
+    // "$x \ge 5$ is the solution": a math span that opens the rest is the answer.
+    if (starts_with(rest, "$") && !starts_with(rest, "$$")) {
+      size_t close = rest.find('$', 1);
+      if (close != std::string_view::npos) rest = rest.substr(0, close + 1);
+    }
     std::string cleaned = clean_answer_text(rest);
     if (cleaned.empty()) {  // the answer is on the next non-empty line
       for (size_t next = li + 1; next < lines.size() && cleaned.empty(); ++next) {
@@ -133,6 +143,33 @@ std::optional<std::string> answer_after_marker(std::string_view text) {
     if (!cleaned.empty()) return cleaned;
   }
   return std::nullopt;
+}
+
+// A text that is nothing but a math answer: one math span ("$[0,1)$", "\\(x \\ge 5\\)")
+// or short LaTeX with no word outside commands ("\\frac{10}{9}"), returned without its
+// delimiters; else nullopt.
+std::optional<std::string> whole_math(std::string_view text) {
+  std::string_view t = trim(text);
+  bool delimited = starts_with(t, "$") || starts_with(t, "\\(") || starts_with(t, "\\[");
+  if (!delimited && t.find('\\') == std::string_view::npos) return std::nullopt;
+  std::string answer = clean_answer_text(text);
+  if (answer.empty() || answer.size() > 200 || answer.find('$') != std::string::npos ||
+      answer.find('\n') != std::string::npos) {
+    return std::nullopt;
+  }
+  for (size_t i = 0; i < answer.size(); ++i) {
+    if (answer[i] == '\\') {  // a command name is no word
+      while (i + 1 < answer.size() && std::isalpha(static_cast<unsigned char>(answer[i + 1]))) ++i;
+      continue;
+    }
+    size_t j = i;
+    while (j < answer.size() && std::isalpha(static_cast<unsigned char>(answer[j]))) ++j;
+    // A word: three letters or more, or two standing apart ("x is 3").
+    bool apart = (i == 0 || answer[i - 1] == ' ') && (j == answer.size() || answer[j] == ' ');
+    if (j - i >= 3 || (j - i == 2 && apart)) return std::nullopt;
+    if (j > i) i = j - 1;
+  }
+  return answer;
 }
 
 // The last number: -?digits(,ddd)*(.digits)?(/digits)?
@@ -197,6 +234,8 @@ const char* answer_source_name(AnswerSource source) {
       return "boxed";
     case AnswerSource::kFinalAnswerLine:
       return "answer_line";
+    case AnswerSource::kWholeText:
+      return "whole_text";
     case AnswerSource::kLastNumber:
       return "last_number";
     case AnswerSource::kNone:
@@ -216,6 +255,7 @@ ExtractedAnswer extract_answer(std::string_view text) {
   if (auto line = answer_after_marker(text)) {
     return {std::move(*line), AnswerSource::kFinalAnswerLine};
   }
+  if (auto whole = whole_math(text)) return {std::move(*whole), AnswerSource::kWholeText};
   if (auto number = last_number(text)) return {std::move(*number), AnswerSource::kLastNumber};
   return {};
 }

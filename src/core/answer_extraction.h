@@ -14,10 +14,11 @@ enum class AnswerSource {
   kNone,             // nothing usable: the answer is empty
   kBoxed,            // the last \boxed{...}, \fbox{...} or \framebox{...}
   kFinalAnswerLine,  // the rest of the last "Final Answer:" / "Answer:" / "answer is" line
+  kWholeText,        // the text is nothing but a math answer ("$[0,1)$", "\frac{10}{9}")
   kLastNumber,       // the last number in the text
 };
 
-// A short name for `source`: "none", "boxed", "answer_line" or "last_number".
+// A short name for `source`: "none", "boxed", "answer_line", "whole_text" or "last_number".
 const char* answer_source_name(AnswerSource source);
 
 struct ExtractedAnswer {
@@ -30,8 +31,10 @@ struct ExtractedAnswer {
 std::optional<std::string> extract_last_boxed(std::string_view text);
 
 // The final answer of `text`: the last boxed expression; else the rest of the last
-// "Final Answer:", "Answer:" or "answer is" line (surrounding $ and markdown ** removed);
-// else the last number (integer, decimal, or a/b fraction).
+// "Final Answer:", "Answer:" or "answer is" line (surrounding $ and markdown ** removed, a
+// math span that opens it kept alone, a closing "I hope it is correct" dropped); else the
+// whole text when it is nothing but math (one "$...$" span, or short LaTeX with no word
+// outside commands); else the last number (integer, decimal, or a/b fraction).
 ExtractedAnswer extract_answer(std::string_view text);
 
 // The multiple-choice letter (A..max_letter, upper case) chosen by `text`, looking in order

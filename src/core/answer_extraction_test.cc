@@ -41,7 +41,12 @@ TEST(ExtractAnswer, FinalAnswerLine) {
   ExtractedAnswer a =
       extract_answer("Work...\nFinal Answer: The final answer is $\\frac{3}{4}$. I hope");
   EXPECT_EQ(a.source, AnswerSource::kFinalAnswerLine);
-  EXPECT_EQ(a.answer, "\\frac{3}{4}$. I hope");
+  EXPECT_EQ(a.answer, "\\frac{3}{4}");
+  EXPECT_EQ(extract_answer("Final Answer: The final answer is 12,000,023. I hope it is correct.")
+                .answer,
+            "12,000,023");
+  EXPECT_EQ(extract_answer("Thus the answer is $x \\ge 5$ for every case.").answer,
+            "x \\ge 5");
   EXPECT_EQ(extract_answer("so the answer is $42$.").answer, "42");
   EXPECT_EQ(extract_answer("**Answer:** 17").answer, "17");
   EXPECT_EQ(extract_answer("ANSWER: x = 2").answer, "x = 2");
@@ -55,6 +60,19 @@ TEST(ExtractAnswer, LastNumber) {
   EXPECT_EQ(extract_answer("x is -3").answer, "-3");
   EXPECT_EQ(extract_answer("ratio 3/4").answer, "3/4");
   EXPECT_EQ(extract_answer("about .5").answer, ".5");
+}
+
+TEST(ExtractAnswer, WholeTextThatIsMath) {
+  ExtractedAnswer a = extract_answer("$[0,1)$");
+  EXPECT_EQ(a.source, AnswerSource::kWholeText);
+  EXPECT_STREQ(answer_source_name(a.source), "whole_text");
+  EXPECT_EQ(a.answer, "[0,1)");
+  EXPECT_EQ(extract_answer("\\frac{10}{9}").answer, "\\frac{10}{9}");
+  EXPECT_EQ(extract_answer("\\( x \\in (-6, 10) \\)").answer, "x \\in (-6, 10)");
+  // Words, or two math spans, are no answer of their own: the last number then.
+  EXPECT_EQ(extract_answer("$x$ is $3$").answer, "3");
+  EXPECT_EQ(extract_answer("so \\frac{1}{2} then 7").answer, "7");
+  EXPECT_EQ(extract_answer("$5$ apples and $7$ pears").source, AnswerSource::kLastNumber);
 }
 
 TEST(ExtractAnswer, Nothing) {

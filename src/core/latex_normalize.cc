@@ -730,6 +730,14 @@ std::string normalize_answer(std::string_view latex, bool strip_variable) {
     rewrite_repeating_decimals(s);
   }
   strip_unit_command(s);
+  // "14{,}916" is a thousands separator.
+  for (size_t pos = s.find("{,}"); pos != std::string::npos; pos = s.find("{,}", pos + 1)) {
+    if (pos > 0 && is_digit(s[pos - 1]) && pos + 6 <= s.size() && is_digit(s[pos + 3]) &&
+        is_digit(s[pos + 4]) && is_digit(s[pos + 5]) &&
+        (pos + 6 == s.size() || !is_digit(s[pos + 6]))) {
+      s.erase(pos, 3);
+    }
+  }
   // "10,\!080" and "11,\! 111" are thousands separators: drop the comma with the \!.
   for (size_t pos = s.find(",\\!"); pos != std::string::npos; pos = s.find(",\\!", pos)) {
     size_t after = pos + 3;
