@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <optional>
 #include <unordered_set>
 
@@ -481,6 +482,35 @@ std::optional<Items> read_items(std::string_view raw) {
   return out;
 }
 
+// "a = 3, b = 2" against "a = 2, b = 3": both sides name each of their values once, by the
+// same names, and the values under some name differ. The values alone, compared as a list,
+// would pass.
+bool named_values_differ(std::string_view a, std::string_view b, const AnswerComparer& compare) {
+  if (a.find_first_of("=:") == std::string_view::npos ||
+      b.find_first_of("=:") == std::string_view::npos) {
+    return false;
+  }
+  auto by_name = [](std::string_view side) -> std::optional<std::map<std::string, std::string>> {
+    std::optional<Items> items = read_items(side);
+    if (!items || items->negated || items->items.size() < 2) return std::nullopt;
+    std::map<std::string, std::string> values;
+    for (Item& item : items->items) {
+      if (item.labels.size() != 1 || values.count(item.labels[0])) return std::nullopt;
+      values[item.labels[0]] = std::move(item.value);
+    }
+    return values;
+  };
+  auto x = by_name(a), y = by_name(b);
+  if (!x || !y || x->size() != y->size()) return false;
+  for (const auto& [name, value] : *x) {
+    if (!y->count(name)) return false;
+  }
+  for (const auto& [name, value] : *x) {
+    if (!compare(value, y->at(name)).equivalent) return true;
+  }
+  return false;
+}
+
 // A label's place in the question: its extreme's rank in cues.order, else the index of
 // its word (or its singular/plural) among the question's words; -1 when absent.
 int label_position(const std::vector<std::string>& labels, const QuestionCues& cues) {
@@ -710,10 +740,13 @@ QuestionCues read_question(std::string_view question) {
 EquivalenceResult apply_answer_rules(std::string_view predicted, std::string_view gold,
                                      const QuestionCues& cues, const EquivalenceResult& plain,
                                      const AnswerComparer& compare) {
-  if ((plain.equivalent && !cues.known) || plain.budget_exceeded || predicted.empty() ||
-      gold.empty() ||
+  if (plain.budget_exceeded || predicted.empty() || gold.empty() ||
       predicted.size() > kMaxAnswerChars || gold.size() > kMaxAnswerChars) {
     return plain;
+  }
+  if (plain.equivalent && !cues.known) {
+    return named_values_differ(predicted, gold, compare) ? decided(plain, false, "labels")
+                                                          : plain;
   }
   bool words = has_long_word(predicted) || has_long_word(gold) ||
                predicted.find(':') != std::string_view::npos ||

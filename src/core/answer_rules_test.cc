@@ -357,6 +357,18 @@ const RulePair kRulePairs[] = {
     {kNone, "x = y = z = \\frac{\\sqrt 2}{2}", "\\frac{\\sqrt 2}{2}", true},
     {kNone, "x = y = z = \\frac{\\sqrt 2}{2}", "\\frac{\\sqrt 3}{2}", false},
     {kNone, "x = y = 2x", "2", false},
+    // Values named alike must agree name by name.
+    {kNone, "a=2, b=3", "a=3, b=2", false},
+    {kNone, "a=2, b=3", "b=3, a=2", true},
+    {kNone, "x = 1, y = 2", "x = 1, y = 3", false},
+    // Systems of equations as lists.
+    {kNone, "\\begin{cases} x = 1 \\\\ y = 2 \\end{cases}", "(1, 2)", true},
+    {kNone, "\\left\\{\\begin{array}{l} x=1 \\\\ y=2 \\end{array}\\right.", "x=1, y=2", true},
+    {kNone, "\\begin{cases} x = 1 \\\\ y = 2 \\end{cases}", "(1, 3)", false},
+    {kNone, "\\begin{cases} x & x > 0 \\\\ -x & x \\le 0 \\end{cases}", "x", false},
+    // A chain less a point without braces.
+    {kNone, "-1 < x < 1, x \\neq 0", "(-1, 0) \\cup (0, 1)", true},
+    {kNone, "-1 < x < 1 \\text{ and } x \\neq 0", "(-1, 1)", false},
     {kNone, "AB = BC = 2", "2", true},
     {kNone, "|AB| = 5", "5", true},
     {kNone, "\\frac{10}{2} = 5", "5", true},

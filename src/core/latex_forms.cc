@@ -246,26 +246,6 @@ std::string chain_without_point(const Chain& c, std::string_view x, std::string_
   return left + " or " + right;
 }
 
-// A set-builder condition that removes one point from a chain, "1 \le x < 5, x \ne 3"
-// (or "... and x \ne 3"), as the chain split there: "1 \le x < 3 or 3 < x < 5".
-void exclude_point(std::string& s) {
-  std::vector<size_t> at = top_level_positions(s, ",");
-  size_t size = 1;
-  if (at.empty()) at = top_level_positions(s, " and "), size = 5;
-  if (at.size() != 1) return;
-  std::string_view first = trim(std::string_view(s).substr(0, at[0]));
-  std::string_view second = trim(std::string_view(s).substr(at[0] + size));
-  for (int swap = 0; swap < 2; ++swap, std::swap(first, second)) {
-    std::vector<size_t> ne = top_level_positions(second, "\\ne");
-    if (ne.size() != 1) continue;
-    std::string_view x = trim(second.substr(0, ne[0]));
-    std::string_view point = trim(second.substr(ne[0] + 3));
-    if (x.size() != 1 || !is_alpha(x[0]) || point.empty() || has_relation(point)) continue;
-    std::string rewritten = chain_without_point(read_chain(first), x, point);
-    if (!rewritten.empty()) s = rewritten;
-    return;
-  }
-}
 
 constexpr size_t kMaxRatioTerms = 16;
 
@@ -305,7 +285,27 @@ void drop_ratio_label(std::string& s) {
   }
   if (ratio) s = std::string(value);
 }
+
 }  // namespace
+
+void rewrite_chain_less_point(std::string& s) {
+  std::vector<size_t> at = top_level_positions(s, ",");
+  size_t size = 1;
+  if (at.empty()) at = top_level_positions(s, " and "), size = 5;
+  if (at.size() != 1) return;
+  std::string_view first = trim(std::string_view(s).substr(0, at[0]));
+  std::string_view second = trim(std::string_view(s).substr(at[0] + size));
+  for (int swap = 0; swap < 2; ++swap, std::swap(first, second)) {
+    std::vector<size_t> ne = top_level_positions(second, "\\ne");
+    if (ne.size() != 1) continue;
+    std::string_view x = trim(second.substr(0, ne[0]));
+    std::string_view point = trim(second.substr(ne[0] + 3));
+    if (x.size() != 1 || !is_alpha(x[0]) || point.empty() || has_relation(point)) continue;
+    std::string rewritten = chain_without_point(read_chain(first), x, point);
+    if (!rewritten.empty()) s = rewritten;
+    return;
+  }
+}
 
 void repair_control_escapes(std::string& s) {
   static constexpr std::pair<char, char> kEscapes[] = {
@@ -418,7 +418,7 @@ void rewrite_set_builder(std::string& s) {
   }
   if (condition.empty()) return;
   s.assign(condition);
-  exclude_point(s);
+  rewrite_chain_less_point(s);
 }
 
 void rewrite_set_difference(std::string& s) {
@@ -608,6 +608,47 @@ void trig_degrees_to_radians(std::string& s) {
     std::string radians = "(" + s.substr(number, i - number) + "\\pi/180)";
     s.replace(number, end + mark->size() - number, radians);
   }
+}
+
+void rewrite_system(std::string& s) {
+  std::string_view v = trim(s);
+  if (starts_with(v, "\\{")) v = trim(v.substr(2));  // "\left\{" with "\left" gone
+  while (!v.empty() && (v.back() == '.' || ends_with(v, "\\}"))) {
+    v.remove_suffix(v.back() == '.' ? 1 : 2);
+    v = trim(v);
+  }
+  std::string_view body;
+  for (std::string_view env : {"cases", "array", "aligned", "align*", "gathered"}) {
+    std::string begin = "\\begin{" + std::string(env) + "}";
+    std::string end = "\\end{" + std::string(env) + "}";
+    if (!starts_with(v, begin) || !ends_with(v, end)) continue;
+    body = v.substr(begin.size(), v.size() - begin.size() - end.size());
+    if (env == "array" && starts_with(body, "{")) {  // the column spec
+      size_t close = matching_brace(body, 0);
+      if (close == std::string_view::npos) return;
+      body = body.substr(close + 1);
+    }
+    break;
+  }
+  if (body.empty()) return;
+  std::string out;
+  size_t start = 0;
+  std::vector<size_t> breaks = top_level_positions(body, "\\\\");
+  breaks.push_back(body.size());
+  for (size_t at : breaks) {
+    std::string row(trim(body.substr(start, at - start)));
+    start = at + 2;
+    row.erase(std::remove(row.begin(), row.end(), '&'), row.end());
+    if (trim(row).empty()) continue;
+    // An equation per row; a condition ("x > 0", "if") makes it a piecewise function.
+    if (row.find('=') == std::string::npos || row.find_first_of("<>,") != std::string::npos ||
+        row.find("\\le") != std::string::npos || row.find("\\ge") != std::string::npos ||
+        row.find("if") != std::string::npos) {
+      return;
+    }
+    out += (out.empty() ? "" : ", ") + std::string(trim(row));
+  }
+  if (!out.empty()) s = out;
 }
 
 bool rewrite_number_words(std::string& s) {

@@ -39,6 +39,16 @@ void drop_qualifiers(std::string& s);
 // split at it, "1 \le x < 3 or 3 < x < 5".
 void rewrite_set_builder(std::string& s);
 
+// A chain less a point written without braces, "-1 < x < 1, x \ne 0" (also "and"), as the
+// chain split there, "-1 < x < 0 or 0 < x < 1"; other text is unchanged.
+void rewrite_chain_less_point(std::string& s);
+
+// A system of equations, "\begin{cases} x = 1 \\ y = 2 \end{cases}" (also "\{" with
+// "array", "aligned"... and "&" alignment), as the list "x = 1, y = 2". A row with a
+// condition ("x > 0", "if", a comma) is a piecewise function and is left alone. Runs on the
+// output of the command rewrite ("\left" gone).
+void rewrite_system(std::string& s);
+
 // A set less one point: "\mathbb{R} \setminus \{2\}" (or "- \{2\}") as "x \ne 2", and
 // "[1, 5) \setminus \{3\}" as "[1,3)\cup(3,5)". Runs on the output of the command rewrite.
 void rewrite_set_difference(std::string& s);

@@ -592,6 +592,13 @@ void rewrite_repeating_decimals(std::string& s) {
 // Drops a unit written as text after a number: "9.8\,\mathrm{m/s^2}", "20\text{ km/h}".
 void strip_unit_command(std::string& s) {
   std::string_view v = trim(s);
+  // A power of the unit after it: "8\mathrm{~m}^{2}".
+  for (std::string_view power : {"^{2}", "^{3}", "^2", "^3"}) {
+    if (ends_with(v, power) && v.size() > power.size() && v[v.size() - power.size() - 1] == '}') {
+      v.remove_suffix(power.size());
+      break;
+    }
+  }
   if (v.empty() || v.back() != '}') return;
   for (std::string_view command : {"\\mathrm{", "\\text{", "\\textrm{", "\\mbox{"}) {
     size_t at = v.rfind(command);
@@ -603,7 +610,8 @@ void strip_unit_command(std::string& s) {
     for (char c : unit) {
       if (is_alpha(c)) {
         letter = true;
-      } else if (!is_digit(c) && std::string_view("/^{}.- \\").find(c) == std::string_view::npos) {
+      } else if (!is_digit(c) &&
+                 std::string_view("/^{}.-~ \\").find(c) == std::string_view::npos) {
         return;
       }
     }
@@ -758,7 +766,9 @@ std::string normalize_answer(std::string_view latex, bool strip_variable) {
   if (!rewrite_infinity_words(s)) rewrite_number_words(s);
   drop_approx_trailer(s);
   drop_qualifiers(s);
+  rewrite_system(s);
   rewrite_set_builder(s);
+  rewrite_chain_less_point(s);
   rewrite_set_difference(s);
   words_to_commas(s);
   if (ends_with(trim(s), "percent")) s = std::string(trim(s).substr(0, trim(s).size() - 7)) + "%";
