@@ -13,6 +13,9 @@ namespace s1::ascii {
 inline bool is_alpha(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
+inline bool is_upper(char c) {
+  return c >= 'A' && c <= 'Z';
+}
 inline bool is_digit(char c) {
   return c >= '0' && c <= '9';
 }

@@ -546,15 +546,16 @@ std::string substitute_letter(std::string_view s, char from, std::string_view te
 
 void semicolons_to_commas(std::string& s) {
   if (s.find(';') == std::string::npos) return;
-  // Inside each bracket group that holds no comma: "(0;-2;6)".
+  // Inside each bracket group that holds no comma: "(0;-2;6)", "\\{1; 2\\}".
   std::vector<size_t> opens;
   for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '\\') {  // "\{", "\;" and commands are no brackets
+    bool brace = s[i] == '\\' && i + 1 < s.size() && (s[i + 1] == '{' || s[i + 1] == '}');
+    if (s[i] == '\\' && !brace) {  // "\;" and commands are no brackets
       ++i;
       continue;
     }
-    if (s[i] == '(' || s[i] == '[') opens.push_back(i);
-    if ((s[i] == ')' || s[i] == ']') && !opens.empty()) {
+    if (s[i] == '(' || s[i] == '[' || (brace && s[i + 1] == '{')) opens.push_back(i);
+    if ((s[i] == ')' || s[i] == ']' || (brace && s[i + 1] == '}')) && !opens.empty()) {
       size_t open = opens.back();
       opens.pop_back();
       std::string_view inside = std::string_view(s).substr(open + 1, i - open - 1);
@@ -563,6 +564,7 @@ void semicolons_to_commas(std::string& s) {
                      static_cast<std::ptrdiff_t>(i), ';', ',');
       }
     }
+    if (brace) ++i;
   }
   // At top level when no comma is there: "-12;-11;-10".
   if (!top_level_positions(s, ",").empty()) return;

@@ -79,6 +79,7 @@ TEST(RewriteRatio, LabelsWordsAndLowestTerms) {
 TEST(SemicolonsToCommas, InsideTuplesAndAtTopLevel) {
   EXPECT_EQ(rewritten("(0;-2;6),(4;0;0)", semicolons_to_commas), "(0,-2,6),(4,0,0)");
   EXPECT_EQ(rewritten("-12;-11;-10", semicolons_to_commas), "-12,-11,-10");
+  EXPECT_EQ(rewritten("\\{1;2\\},\\{3\\}", semicolons_to_commas), "\\{1,2\\},\\{3\\}");
   // Groups of labelled values keep their semicolons; tuples lose them.
   EXPECT_EQ(rewritten("p=5,q=2;p=7,q=2", semicolons_to_commas), "p=5,q=2;p=7,q=2");
   EXPECT_EQ(rewritten("(1,2);(3,4)", semicolons_to_commas), "(1,2),(3,4)");

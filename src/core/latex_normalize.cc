@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/ascii.h"
+#include "core/answer_names.h"
 #include "core/latex_forms.h"
 
 namespace s1 {
@@ -18,13 +19,10 @@ using ascii::ends_with;
 using ascii::is_alpha;
 using ascii::is_digit;
 using ascii::is_space;
+using ascii::is_upper;
 using ascii::replace_all;
 using ascii::starts_with;
 using ascii::trim;
-
-bool is_upper(char c) {
-  return c >= 'A' && c <= 'Z';
-}
 
 // Commands removed with nothing left behind.
 constexpr std::array<std::string_view, 16> kDroppedCommands = {
@@ -73,6 +71,8 @@ constexpr Rename kRenamedCommands[] = {
     {"ldots", ""},
     {"cdots", ""},
     {"colon", ":"},
+    {"langle", "("},
+    {"rangle", ")"},
     {"backslash", "\\setminus"},
 };
 
@@ -321,178 +321,6 @@ std::vector<std::string> split_top_level_commas(std::string_view s) {
   }
   parts.emplace_back(s.substr(start));
   return parts;
-}
-
-// The variable name at the start of `s` ("x", "y_1", "x_{12}", "\theta"), or empty.
-std::string_view leading_variable(std::string_view s) {
-  size_t i = 0;
-  if (i < s.size() && s[i] == '\\') {
-    ++i;
-    while (i < s.size() && is_alpha(s[i])) ++i;
-    std::string_view name = s.substr(1, i - 1);
-    static constexpr std::string_view kGreek[] = {"alpha",  "beta",  "gamma", "delta", "theta",
-                                                  "lambda", "mu",    "phi",   "psi",   "omega",
-                                                  "rho",    "sigma", "tau",   "varphi"};
-    if (std::find(std::begin(kGreek), std::end(kGreek), name) == std::end(kGreek)) return {};
-  } else if (i < s.size() && is_alpha(s[i])) {
-    ++i;
-  } else {
-    return {};
-  }
-  if (i < s.size() && s[i] == '_') {
-    ++i;
-    if (i < s.size() && s[i] == '{') {
-      size_t close = matching_brace(s, i);
-      if (close == std::string_view::npos) return {};
-      i = close + 1;
-    } else if (i < s.size() && (is_alpha(s[i]) || is_digit(s[i]))) {
-      ++i;
-    } else {
-      return {};
-    }
-  }
-  return s.substr(0, i);
-}
-
-// The name at the start of `s` that an answer may be assigned to: a variable (see
-// leading_variable), a point name "AB", an angle "\angle C", "\angle ABC", "m\angle A" or a
-// length "|AB|", "\overline{AB}"; or empty.
-std::string_view leading_name(std::string_view s) {
-  auto points = [&s](size_t i) {  // the end of a run of 1 to 3 capital letters at i
-    size_t j = i;
-    while (j < s.size() && j - i < 4 && is_upper(s[j])) ++j;
-    return j > i && j - i <= 3 && (j == s.size() || !is_alpha(s[j])) ? j : 0;
-  };
-  for (std::string_view angle : {"\\angle", "m\\angle", "\\measuredangle"}) {
-    if (!starts_with(s, angle) || (s.size() > angle.size() && is_alpha(s[angle.size()]))) continue;
-    size_t i = angle.size();
-    while (i < s.size() && is_space(s[i])) ++i;
-    if (size_t end = points(i)) return s.substr(0, end);
-    return {};
-  }
-  if (starts_with(s, "|")) {
-    size_t end = points(1);
-    return end && end < s.size() && s[end] == '|' ? s.substr(0, end + 1) : std::string_view();
-  }
-  if (starts_with(s, "\\overline{")) {
-    size_t end = points(10);
-    return end && end < s.size() && s[end] == '}' ? s.substr(0, end + 1) : std::string_view();
-  }
-  if (size_t end = points(0); end >= 2) return s.substr(0, end);
-  return leading_variable(s);
-}
-
-// True when `var` occurs in `s` as a symbol (not inside a command name).
-bool uses_variable(std::string_view s, std::string_view var) {
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '\\') {
-      size_t j = i + 1;
-      while (j < s.size() && is_alpha(s[j])) ++j;
-      if (var[0] == '\\' && s.substr(i, j - i) == var.substr(0, j - i) && j - i == var.size()) {
-        return true;
-      }
-      i = j - 1;
-      continue;
-    }
-    if (s.substr(i, var.size()) == var) return true;
-  }
-  return false;
-}
-
-// The variables of a leading "(x, y)", or empty.
-std::vector<std::string_view> leading_variable_tuple(std::string_view v, size_t& length) {
-  std::vector<std::string_view> vars;
-  if (v.empty() || v[0] != '(') return vars;
-  size_t close = v.find(')');
-  if (close == std::string_view::npos) return vars;
-  std::string_view inside = v.substr(1, close - 1);
-  size_t start = 0;
-  for (size_t comma = 0; comma != std::string_view::npos; start = comma + 1) {
-    comma = inside.find(',', start);
-    std::string_view name = trim(inside.substr(start, comma - start));
-    if (name.empty() || leading_variable(name) != name) return {};
-    vars.push_back(name);
-  }
-  if (vars.size() < 2) return {};
-  length = close + 1;
-  return vars;
-}
-
-// Whether `v` holds \le, \leq, \ge, \geq, \leqslant or \geqslant as a whole command
-// (not the start of \left or \geometry).
-bool has_inequality_command(std::string_view v) {
-  for (size_t at = v.find('\\'); at != std::string_view::npos; at = v.find('\\', at + 1)) {
-    size_t end = at + 1;
-    while (end < v.size() && is_alpha(v[end])) ++end;
-    const std::string_view name = v.substr(at + 1, end - at - 1);
-    if (name == "le" || name == "leq" || name == "ge" || name == "geq" || name == "leqslant" ||
-        name == "geqslant") {
-      return true;
-    }
-  }
-  return false;
-}
-
-// The body of a function definition "f(x) = x + 1" (a named function of one variable),
-// or empty.
-std::string_view function_body(std::string_view v) {
-  std::string_view name = leading_variable(v);
-  if (name.empty() || name.size() >= v.size() || v[name.size()] != '(') return {};
-  std::string_view rest = v.substr(name.size() + 1);
-  size_t close = rest.find(')');
-  if (close == std::string_view::npos) return {};
-  std::string_view var = trim(rest.substr(0, close));
-  if (var.empty() || leading_variable(var) != var) return {};
-  rest = trim(rest.substr(close + 1));
-  if (!starts_with(rest, "=")) return {};
-  std::string_view body = trim(rest.substr(1));
-  if (body.find('=') != std::string_view::npos || body.find('<') != std::string_view::npos ||
-      body.find('>') != std::string_view::npos || has_inequality_command(body)) {
-    return {};
-  }
-  return body;
-}
-
-// "x = 5" -> "5", "x \in [1,2]" -> "[1,2]", "(x, y) = (1, 2)" -> "(1, 2)", a chain
-// "x = y = 5" -> "5", a function "f(x) = x + 1" -> "x + 1"; other strings unchanged.
-std::string strip_variable_prefix(std::string_view part) {
-  std::string_view v = trim(part);
-  if (std::string_view body = function_body(v); !body.empty()) return std::string(body);
-  std::string_view var = leading_name(v);
-  size_t length = var.size();
-  std::vector<std::string_view> vars = {var};
-  if (var.empty()) vars = leading_variable_tuple(v, length);
-  if (vars.empty()) return std::string(v);
-  std::string_view rest = trim(v.substr(length));
-  std::string_view rhs;
-  if (starts_with(rest, "=")) {
-    rhs = trim(rest.substr(1));
-    // A chain of variables: "x = y = z = 5".
-    for (std::string_view next = leading_name(rhs); !next.empty(); next = leading_name(rhs)) {
-      std::string_view after = trim(rhs.substr(next.size()));
-      if (!starts_with(after, "=")) break;
-      vars.push_back(next);
-      rhs = trim(after.substr(1));
-    }
-  } else if (starts_with(rest, "\\in") && (rest.size() == 3 || !is_alpha(rest[3]))) {
-    rhs = trim(rest.substr(3));
-  } else {
-    return std::string(v);
-  }
-  for (std::string_view name : vars) {
-    if (uses_variable(rhs, name)) return std::string(v);
-    // "AB = CD" and "\angle A = \angle B" relate two named quantities: no value.
-    if (leading_variable(name) != name && free_letters(rhs).find_first_of(
-                                              "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != std::string::npos) {
-      return std::string(v);
-    }
-  }
-  if (rhs.empty() || rhs.find('=') != std::string_view::npos ||
-      rhs.find("\\le") != std::string_view::npos || rhs.find("\\ge") != std::string_view::npos ||
-      rhs.find('<') != std::string_view::npos || rhs.find('>') != std::string_view::npos) {
-    return std::string(v);
-  }
-  return std::string(rhs);
 }
 
 // Replaces the words " or " and " and " separating answers by commas.
