@@ -1,0 +1,62 @@
+// Answers in words, for the answer rules (answer_rules.h): the word lists the rules read
+// (filler, negations, qualifiers, extremes), the words of an answer, and the rules that
+// compare answers made of words: a sentence holding the answer, yes or no in words, and
+// multiple-choice letters.
+//
+// All functions are pure and thread-safe, linear in the input sizes; they never throw
+// except std::bad_alloc.
+#pragma once
+
+#include <initializer_list>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/answer_rules.h"
+
+namespace s1::words {
+
+// ASCII lower case of `c`.
+char lower(char c);
+
+// Whether `w` is one of `list`.
+bool one_of(std::string_view w, std::initializer_list<std::string_view> list);
+
+// Words that carry no answer: articles, verbs of stating, "answer", "function".
+bool is_filler(std::string_view w);
+
+// Words that deny or bound what follows ("not 5", "more than 5", "about 5"): the value is
+// then not the answer as stated.
+bool is_negation(std::string_view w);
+
+// Words that join another claim to a sentence answer or make it conditional ("even and
+// odd", "Alice if n is even"): the sentence then says more than the answer.
+bool is_qualifier(std::string_view w);
+
+// The group of an extreme ("max" / "min"), or "".
+std::string_view extreme_group(std::string_view w);
+
+struct Word {
+  std::string text;  // lower case
+  size_t pos;        // offset in the source
+};
+
+// Letter runs of `s` in lower case; a run right after '\' is a command name and skipped.
+std::vector<Word> letter_words(std::string_view s);
+
+// The answer without math delimiters and text wrappers: "$\text{Max}: 9$" -> "Max: 9".
+std::string plain_text(std::string_view raw);
+
+// "Alice wins the game." against "Alice": the words of `answer` occur in `sentence`, and
+// the rest are filler or, with the question known, other words (never an alternative the
+// question offers, a negation or a qualifier); math only before the answer, as the subject
+// ("The function f(x+1)-1 is odd."). Two answers with the same words ("neither odd nor
+// even", "neither even nor odd": both "neither") hold too.
+bool sentence_holds(std::string_view sentence, std::string_view answer, const QuestionCues& cues);
+
+// "No, it cannot be done." against "No": one answer is a bare "Yes" or "No", and the other
+// says the same in words ("Impossible", "It is not possible", "does not exist", "There is no
+// such n" for No; "Possible", "It can be done" for Yes, when nothing in it denies).
+bool same_yes_or_no(std::string_view a, std::string_view b);
+
+}  // namespace s1::words
