@@ -227,6 +227,45 @@ bool computation_matches(std::string_view a, std::string_view b, const AnswerCom
   return false;
 }
 
+bool states_the_extreme(std::string_view inequality, std::string_view value, bool larger,
+                        const AnswerComparer& compare) {
+  if (has_relation(value) || inequality.find_first_of("<>") == std::string_view::npos) {
+    return false;
+  }
+  std::string n = normalize_answer(inequality, false);
+  for (char op : {'<', '>'}) {
+    std::vector<size_t> at = top_level_positions(n, std::string(1, op));
+    if (at.size() != 1 || n.find(op == '<' ? '>' : '<') != std::string::npos) continue;
+    std::vector<std::string_view> sides = pieces(n, at);
+    if (sides[0].empty() || sides[1].empty() || sides[1][0] == '=' || has_relation(sides[0]) ||
+        has_relation(sides[1])) {
+      return false;
+    }
+    // "a > b": a is the larger.
+    std::string_view wanted = (op == '>') == larger ? sides[0] : sides[1];
+    return compare(wanted, value).equivalent;
+  }
+  return false;
+}
+
+bool decimal_comma_matches(std::string_view a, std::string_view b) {
+  for (int swap = 0; swap < 2; ++swap, std::swap(a, b)) {
+    std::string comma(trim(a)), point = normalize_answer(b);
+    size_t at = comma.find(',');
+    if (at == std::string::npos || at == 0 || comma.find(',', at + 1) != std::string::npos ||
+        comma.size() - at - 1 == 3 || comma.size() - at - 1 == 0) {
+      continue;
+    }
+    size_t sign = comma[0] == '-' ? 1 : 0;
+    bool digits = at > sign;
+    for (size_t i = sign; i < comma.size(); ++i) digits = digits && (i == at || is_digit(comma[i]));
+    if (!digits) continue;
+    comma[at] = '.';
+    if (comma == point) return true;
+  }
+  return false;
+}
+
 bool chain_matches_list(std::string_view a, std::string_view b, const AnswerComparer& compare) {
   return chain_against_list(a, b, compare) || chain_against_list(b, a, compare);
 }

@@ -31,6 +31,16 @@ bool rounds_to_decimal(std::string_view exact_side, std::string_view decimal_sid
 // joined by "=", each equal to the other answer ("2 + 3 = 6" is not 5). Symmetric.
 bool computation_matches(std::string_view a, std::string_view b, const AnswerComparer& compare);
 
+// "2^{100} > 3^{60}" (or "3^{60} < 2^{100}") against "2^{100}": `inequality` compares two
+// terms with one strict relation, and `value` equals the larger one (`larger`) or the
+// smaller one.
+bool states_the_extreme(std::string_view inequality, std::string_view value, bool larger,
+                        const AnswerComparer& compare);
+
+// "3,14" against "3.14": a number written with a decimal comma (one comma, then other than
+// three digits, which would group thousands) against the same decimal. Symmetric.
+bool decimal_comma_matches(std::string_view a, std::string_view b);
+
 // "b < a < d < c" against "b, a, d, c": a chain of three terms or more joined by one strict
 // relation ("<" throughout or ">" throughout) lists its terms in the order written; the
 // other answer, a list of as many items without relations, equals it item by item.

@@ -541,6 +541,14 @@ QuestionCues read_question(std::string_view question) {
   }
   read_options(question, words, cues);
   cues.fraction_letters = fraction_letters(question, cues.asked_words);
+  cues.choice_letters = words::choice_letters(question);
+  bool larger = false, smaller = false;
+  for (const std::string& w : cues.asked_words) {
+    larger = larger || one_of(w, {"larger", "greater", "bigger"});
+    smaller = smaller || one_of(w, {"smaller", "less", "lesser"});
+  }
+  cues.compares = larger == smaller ? 0 : larger ? 1 : -1;
+  cues.yes_no = words::asks_yes_or_no(question);
   return cues;
 }
 
@@ -595,7 +603,7 @@ EquivalenceResult apply_answer_rules(std::string_view predicted, std::string_vie
   if (plain.equivalent) return plain;
   if (words) {
     if (sentence_holds(predicted, gold, cues) || sentence_holds(gold, predicted, cues) ||
-        same_yes_or_no(predicted, gold)) {
+        same_yes_or_no(predicted, gold, cues.yes_no)) {
       return decided(plain, true, "sentence");
     }
     if (items && (p_items->had_words || g_items->had_words) &&
@@ -620,12 +628,21 @@ EquivalenceResult apply_answer_rules(std::string_view predicted, std::string_vie
       same_at_precision(predicted, gold, cues)) {
     return decided(plain, true, "precision");
   }
+  if (decimal_comma_matches(predicted, gold)) return decided(plain, true, "decimal comma");
   if (rounds_to_decimal(predicted, gold) || rounds_to_decimal(gold, predicted)) {
     return decided(plain, true, "rounding");
   }
   if (same_after_renaming(predicted, gold, compare)) return decided(plain, true, "rename");
   if (chain_matches_list(predicted, gold, compare)) return decided(plain, true, "chain");
   if (computation_matches(predicted, gold, compare)) return decided(plain, true, "computation");
+  if (!cues.choice_letters.empty() &&
+      words::same_choices(predicted, gold, cues.choice_letters)) {
+    return decided(plain, true, "choice");
+  }
+  if (cues.compares != 0 && (states_the_extreme(predicted, gold, cues.compares > 0, compare) ||
+                             states_the_extreme(gold, predicted, cues.compares > 0, compare))) {
+    return decided(plain, true, "comparison");
+  }
   if (!cues.fraction_letters.empty() && fraction_matches_pair(predicted, gold, compare)) {
     return decided(plain, true, "fraction");
   }

@@ -43,6 +43,14 @@ struct QuestionCues {
   // The answer is a fraction named by two letters the part that asks asks for
   // ("determine integers m and n for which ... = \frac{m}{n}"): "mn", else empty.
   std::string fraction_letters;
+  // The letters of the choices the question offers ("A: 1 B: 2 C: 3", "(A) ... (B) ..."),
+  // "ABC"; empty when it offers none (A and B at least).
+  std::string choice_letters;
+  // The part that asks asks for the larger (1) or the smaller (-1) of what it compares
+  // ("Which is larger, 2^{100} or 3^{60}?"), else 0.
+  int compares = 0;
+  // The question is a yes-or-no question ("Can Peter do this?", "Is it possible ...?").
+  bool yes_no = false;
 };
 
 // Reads `question` (may be empty). The part that asks is the text from the first
@@ -76,6 +84,10 @@ using AnswerComparer = std::function<EquivalenceResult(std::string_view, std::st
 //    that each equal the other answer (answer_forms.h);
 //  - "equation": an equation against the expression of the one variable it defines
 //    ("-4x^2 + 4x - 2" for "y + 1 = -(2x - 1)^2"; answer_forms.h);
+//  - "choice": the same lettered choices, picked as "B", "(B) 2", "B: 2" or several as "AC",
+//    "A, C", when the question offers lettered choices (answer_words.h);
+//  - "comparison": "2^{100} > 3^{60}" against "2^{100}" when the question asks which is
+//    larger (or the smaller one, when it asks that; answer_forms.h);
 //  - "fraction": the fraction "\frac{221}{8}" against the pair "221, 8" when the question
 //    asks for the two letters of a fraction it writes (QuestionCues::fraction_letters).
 // "labels" also takes named values against a bare list in any order when the question

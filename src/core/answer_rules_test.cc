@@ -69,6 +69,12 @@ constexpr const char* kFraction =
 constexpr const char* kTiling = "Can an $8 \\times 8$ board without two opposite corners be tiled "
                                 "with dominoes?";
 
+constexpr const char* kChoices = "Which of the following is correct? A: $1$ B: $2$ C: $3$ D: $4$";
+constexpr const char* kLarger = "Which is larger, $2^{100}$ or $3^{60}$?";
+constexpr const char* kSmaller = "Which is smaller, $2^{100}$ or $3^{60}$?";
+constexpr const char* kCoins =
+    "Peter wants to determine 5 genuine coins. Can Peter guaranteedly achieve this?";
+
 struct RulePair {
   const char* question;
   const char* predicted;
@@ -476,6 +482,43 @@ const RulePair kRulePairs[] = {
     {kTournament, "\\text{Any odd number of participants}", "odd", true},
     {kTournament, "\\text{Any even number of participants}", "odd", false},
     {kTournament, "\\text{No odd number of participants}", "odd", false},
+    // Lettered choices.
+    {kChoices, "B: 2", "B", true},
+    {kChoices, "(B) 2", "\\text{B}", true},
+    {kChoices, "C: 3", "B", false},
+    {kChoices, "A, C", "AC", true},
+    {kChoices, "A and C", "CA", true},
+    {kChoices, "A, B", "AC", false},
+    {kChoices, "ACD", "AC", false},
+    {kNone, "B: 2", "B", false},  // no choices offered
+    // The larger (or smaller) of two compared.
+    {kLarger, "2^{100} > 3^{60}", "2^{100}", true},
+    {kLarger, "3^{60} < 2^{100}", "2^{100}", true},
+    {kLarger, "2^{100} < 3^{60}", "2^{100}", false},
+    {kSmaller, "2^{100} > 3^{60}", "3^{60}", true},
+    {kSmaller, "2^{100} > 3^{60}", "2^{100}", false},
+    {kNone, "2^{100} > 3^{60}", "2^{100}", false},
+    // A yes-or-no question answered in sentences.
+    {kCoins, "Yes, Peter can guarantee finding 5 genuine coins.",
+     "Petya can guarantee finding 5 genuine coins.", true},
+    {kCoins, "No, Peter cannot.", "Petya can guarantee finding 5 genuine coins.", false},
+    {kCoins, "It is not possible.", "No, it cannot be done.", true},
+    {kNone, "It is not possible.", "No, it cannot be done.", false},
+    {kTiling, "\\text{The board cannot be tiled.}", "No", true},
+    {kTiling, "\\text{No such tiling exists}", "No", true},
+    {kTiling, "\\text{The board can be tiled}", "Yes", true},
+    {kTiling, "\\text{The board can be tiled only if n is even}", "Yes", false},
+    // Decimal commas, degrees and minutes, redundant parentheses.
+    {kNone, "3,14", "3.14", true},
+    {kNone, "3,14", "3.15", false},
+    {kNone, "1,234", "1.234", false},  // a thousands separator
+    {kNone, "60^\\circ 42'", "60.7^\\circ", true},
+    {kNone, "30^{\\circ} 15' 36''", "30.26", true},
+    {kNone, "60^\\circ 42'", "60^\\circ 43'", false},
+    {kNone, "1^\\circ 30'", "\\frac{\\pi}{120}", true},
+    {kNone, "((1,2))", "(1, 2)", true},
+    {kNone, "((1,2))", "(2, 1)", false},
+    {kParity, "\\text{neither odd nor even}", "\\text{neither even nor odd}", true},
     // Yes or no, in words.
     {kTiling, "\\text{No, it cannot be done}", "No", true},
     {kTiling, "\\text{It is not possible}", "No", true},

@@ -158,8 +158,9 @@ bool allowed_extra(const std::string& w, const QuestionCues& cues) {
   return std::find(cues.options.begin(), cues.options.end(), w) == cues.options.end();
 }
 
-// The verdict of a yes/no answer: 1 for "Yes", "Yes, it can." or "Possible"; 0 for "No",
-// "No, it cannot be done.", "Impossible" or "It is not possible"; -1 otherwise.
+// The verdict of a yes/no answer: 1 for "Yes", "Yes, it can.", "Possible" or "The board
+// can be tiled"; 0 for "No", "No, it cannot be done.", "Impossible", "It is not possible"
+// or "No such n exists"; -1 otherwise.
 int yes_or_no(std::string_view raw) {
   std::string text = plain_text(raw);
   for (char& c : text) c = lower(c);
@@ -170,18 +171,23 @@ int yes_or_no(std::string_view raw) {
       return verdict;
     }
   }
-  auto words = sentence_words(raw, false);
+  // A sentence: one denial says no ("It is impossible", "does not exist", "No such n
+  // exists", "can't"); none, with a word of ability or existence, says yes. Two denials
+  // ("not impossible") or a qualifier ("but", "if") say neither.
+  auto words = sentence_words(raw, true);
   if (!words) return -1;
-  std::vector<std::string> said;
-  for (std::string& w : *words) {
-    if (!is_filler(w)) said.push_back(std::move(w));
+  int denials = 0;
+  bool affirms = false;
+  for (const std::string& w : *words) {
+    if (is_qualifier(w)) return -1;
+    if (one_of(w, {"impossible", "cannot", "not", "no", "none", "never", "doesn", "don", "isn",
+                   "aren", "t", "nonexistent"})) {
+      ++denials;
+    }
+    if (one_of(w, {"possible", "can", "exists", "exist", "yes"})) affirms = true;
   }
-  if (said == std::vector<std::string>{"possible"}) return 1;
-  if (said == std::vector<std::string>{"impossible"} ||
-      said == std::vector<std::string>{"not", "possible"}) {
-    return 0;
-  }
-  return -1;
+  if (denials == 1) return 0;
+  return denials == 0 && affirms ? 1 : -1;
 }
 
 }  // namespace
@@ -193,6 +199,9 @@ int yes_or_no(std::string_view raw) {
 bool sentence_holds(std::string_view sentence, std::string_view answer, const QuestionCues& cues) {
   auto s = sentence_words(sentence, true);
   auto a = sentence_words(answer, false);
+  if (s && a && *s == *a) {  // the same words: "neither odd nor even" and "neither"
+    return std::none_of(s->begin(), s->end(), [](const std::string& w) { return w.empty(); });
+  }
   if (!s || !a || s->size() <= a->size()) return false;
   auto at = std::search(s->begin(), s->end(), a->begin(), a->end());
   if (at == s->end()) return false;
@@ -209,14 +218,100 @@ bool sentence_holds(std::string_view sentence, std::string_view answer, const Qu
 
 // "No, it cannot be done." against "No": the gold is a bare yes or no, and the answer says
 // the same.
-bool same_yes_or_no(std::string_view a, std::string_view b) {
-  for (int swap = 0; swap < 2; ++swap, std::swap(a, b)) {
-    auto bare = sentence_words(b, false);
-    if (!bare || bare->size() != 1 || (bare->front() != "yes" && bare->front() != "no")) continue;
-    int verdict = yes_or_no(a);
-    if (verdict >= 0 && verdict == (bare->front() == "yes" ? 1 : 0)) return true;
+bool same_yes_or_no(std::string_view a, std::string_view b, bool yes_no_question) {
+  int x = yes_or_no(a), y = yes_or_no(b);
+  if (x < 0 || x != y) return false;
+  if (yes_no_question) return true;
+  for (std::string_view side : {a, b}) {  // else one side must be a bare yes or no
+    auto bare = sentence_words(side, false);
+    if (bare && bare->size() == 1 && (bare->front() == "yes" || bare->front() == "no")) {
+      return true;
+    }
   }
   return false;
+}
+
+bool asks_yes_or_no(std::string_view question) {
+  size_t mark = question.rfind('?');
+  if (mark == std::string_view::npos) return false;
+  size_t start = 0;
+  for (size_t i = mark; i-- > 0;) {
+    char c = question[i];
+    bool end = c == '?' || c == '!' || c == '\n' ||
+               (c == '.' && (i + 1 >= question.size() || is_space(question[i + 1])));
+    if (end) {
+      start = i + 1;
+      break;
+    }
+  }
+  std::vector<Word> words = letter_words(question.substr(start, mark - start));
+  return !words.empty() &&
+         one_of(words.front().text, {"can", "could", "is", "are", "does", "do", "did", "will",
+                                     "would", "must", "should", "has", "have", "was", "were"});
+}
+
+std::string choice_letters(std::string_view q) {
+  std::string letters;
+  for (char letter = 'A'; letter <= 'H'; ++letter) {
+    bool offered = false;
+    for (size_t at = q.find(letter); at != std::string_view::npos && !offered;
+         at = q.find(letter, at + 1)) {
+      bool open = at > 0 && q[at - 1] == '(' && at + 1 < q.size() && q[at + 1] == ')';
+      bool apart = at == 0 || is_space(q[at - 1]) || q[at - 1] == '$' || q[at - 1] == '\n';
+      std::string_view after = q.substr(at + 1);
+      bool marked = false;
+      for (std::string_view mark : {":", ".", ")", "\uff0e", "\u3001", "\uff1a"}) {
+        marked = marked || starts_with(after, mark);
+      }
+      // "A. 1" but not "A.B" or the end of a sentence "... is A."
+      bool followed = after.size() > 1 && (is_space(after[1]) || !is_alpha(after[1]));
+      offered = open || (apart && marked && followed);
+    }
+    if (!offered) break;
+    letters += letter;
+  }
+  return letters.size() >= 2 ? letters : std::string();
+}
+
+namespace {
+
+// The choices `raw` picks among `letters`, sorted, or empty when it is no pick.
+std::string picked(std::string_view raw, std::string_view letters) {
+  std::string text = plain_text(raw);
+  std::string_view t = trim(text);
+  while (!t.empty() && (t.back() == '.' || t.back() == ';')) t = trim(t.substr(0, t.size() - 1));
+  auto is_choice = [&letters](char c) { return letters.find(c) != std::string_view::npos; };
+  std::string out;
+  // One pick with its text: "(B) 2", "B: 2", "B. 2", "B) 2".
+  std::string_view head = t;
+  if (starts_with(head, "(")) head.remove_prefix(1);
+  if (head.size() >= 2 && is_choice(head[0]) &&
+      std::string_view(":.)").find(head[1]) != std::string_view::npos &&
+      (t[0] != '(' || head[1] == ')')) {
+    return std::string(1, head[0]);
+  }
+  // Letters alone: "AC", "A, C", "A and C", "(A)(C)".
+  for (size_t i = 0; i < t.size(); ++i) {
+    char c = t[i];
+    if (is_choice(c) && (i + 1 == t.size() || !is_alpha(t[i + 1]) || is_choice(t[i + 1])) &&
+        (i == 0 || !is_alpha(t[i - 1]) || is_choice(t[i - 1]))) {
+      if (out.find(c) != std::string::npos) return {};
+      out += c;
+    } else if (starts_with(t.substr(i), "and") && (i + 3 == t.size() || !is_alpha(t[i + 3]))) {
+      i += 2;
+    } else if (std::string_view(" ,;()").find(c) == std::string_view::npos) {
+      return {};
+    }
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+}  // namespace
+
+bool same_choices(std::string_view a, std::string_view b, std::string_view letters) {
+  std::string x = picked(a, letters), y = picked(b, letters);
+  return !x.empty() && x == y;
 }
 
 }  // namespace s1::words

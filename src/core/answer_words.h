@@ -56,7 +56,21 @@ bool sentence_holds(std::string_view sentence, std::string_view answer, const Qu
 
 // "No, it cannot be done." against "No": one answer is a bare "Yes" or "No", and the other
 // says the same in words ("Impossible", "It is not possible", "does not exist", "There is no
-// such n" for No; "Possible", "It can be done" for Yes, when nothing in it denies).
-bool same_yes_or_no(std::string_view a, std::string_view b);
+// such n" for No; "Possible", "It can be done" for Yes, when nothing in it denies). When
+// `yes_no_question`, two sentences that say the same also agree ("Petya can guarantee it."
+// and "Yes, Peter can ...").
+bool same_yes_or_no(std::string_view a, std::string_view b, bool yes_no_question);
+
+// Whether the sentence of `question` that asks (the last one ending in "?") is a yes-or-no
+// question: it starts with "can", "is", "does", "are", "will"...
+bool asks_yes_or_no(std::string_view question);
+
+// The letters of the choices `question` offers, from A on: "A: 1 B: 2 C: 3" (also "A.",
+// "A．", "A、", "A：", "A)") or "(A) 1 (B) 2" give "ABC"; empty unless A and B are offered.
+std::string choice_letters(std::string_view question);
+
+// Whether `a` and `b` pick the same choices among `letters`: "B", "(B) 2", "B: 2",
+// "\text{B}", or several as "AC", "A, C", "A and C" (in any order).
+bool same_choices(std::string_view a, std::string_view b, std::string_view letters);
 
 }  // namespace s1::words

@@ -653,6 +653,55 @@ void rewrite_system(std::string& s) {
   if (!out.empty()) s = out;
 }
 
+void rewrite_degrees_minutes(std::string& s) {
+  if (s.find('\'') == std::string::npos && s.find("\u2032") == std::string::npos &&
+      s.find("prime") == std::string::npos) {
+    return;
+  }
+  static constexpr std::string_view kDegree[] = {"^{\\circ}", "^\\circ", "\u00b0",
+                                                 "^{\\textcirc}", "^\\textcirc", "\\degree"};
+  static constexpr std::string_view kMinute[] = {"'", "\u2032", "^{\\prime}", "^\\prime"};
+  static constexpr std::string_view kSecond[] = {"''", "\"", "\u2033", "^{\\prime\\prime}"};
+  auto digits = [&s](size_t& i) {  // a whole number at i, or empty
+    size_t start = i;
+    while (i < s.size() && ascii::is_digit(s[i])) ++i;
+    return s.substr(start, i - start);
+  };
+  auto mark = [&s](size_t& i, const auto& marks) {
+    while (i < s.size() && is_space(s[i])) ++i;
+    for (std::string_view m : marks) {
+      if (s.compare(i, m.size(), m) == 0) {
+        i += m.size();
+        return true;
+      }
+    }
+    return false;
+  };
+  for (size_t at = 0; at < s.size(); ++at) {
+    if (!ascii::is_digit(s[at]) || (at > 0 && (ascii::is_digit(s[at - 1]) || s[at - 1] == '.'))) {
+      continue;
+    }
+    size_t i = at;
+    std::string degrees = digits(i);
+    if (!mark(i, kDegree)) continue;
+    while (i < s.size() && is_space(s[i])) ++i;
+    std::string minutes = digits(i);
+    // A minute mark, but not the first of a second mark.
+    if (minutes.empty() || s.compare(i, 2, "''") == 0 || !mark(i, kMinute)) continue;
+    std::string value = degrees + "+" + minutes + "/60";
+    size_t end = i;
+    while (end < s.size() && is_space(s[end])) ++end;
+    size_t j = end;
+    if (std::string seconds = digits(j); !seconds.empty() && mark(j, kSecond)) {
+      value += "+" + seconds + "/3600";
+      i = j;
+    }
+    std::string replacement = "(" + value + ")^\\circ";
+    s.replace(at, i - at, replacement);
+    at += replacement.size() - 1;
+  }
+}
+
 bool rewrite_number_words(std::string& s) {
   static constexpr std::string_view kOnes[] = {
       "zero",    "one",     "two",       "three",    "four",     "five",    "six",

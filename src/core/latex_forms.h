@@ -80,6 +80,10 @@ std::string substitute_letter(std::string_view s, char from, std::string_view te
 // answer). Runs after text wrappers are removed. Returns whether it did.
 bool rewrite_infinity_words(std::string& s);
 
+// Degrees and minutes (and seconds) as degrees: "60^\circ 42'" -> "(60+42/60)^\circ", also
+// with "°", "′", "^{\prime}" and "30^\circ 15' 30''". Runs on the raw answer.
+void rewrite_degrees_minutes(std::string& s);
+
 // Degrees inside a trigonometric function as radians: "\cos 15^\circ" -> "\cos (15\pi/180)"
 // ("^{\circ}", "°" and "\degree" too), so that they survive the removal of degree marks.
 // Runs on the raw answer.

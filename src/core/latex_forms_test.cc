@@ -95,6 +95,15 @@ TEST(TrigDegreesToRadians, OnlyInsideTrigonometricFunctions) {
   EXPECT_EQ(rewritten("\\sinh 30^\\circ", trig_degrees_to_radians), "\\sinh 30^\\circ");
 }
 
+TEST(RewriteDegreesMinutes, MinutesAndSecondsAsFractionsOfADegree) {
+  EXPECT_EQ(rewritten("60^\\circ 42'", rewrite_degrees_minutes), "(60+42/60)^\\circ");
+  EXPECT_EQ(rewritten("30\u00b015\u203236\u2033", rewrite_degrees_minutes),
+            "(30+15/60+36/3600)^\\circ");
+  EXPECT_EQ(rewritten("1^{\\circ} 30^{\\prime}", rewrite_degrees_minutes), "(1+30/60)^\\circ");
+  EXPECT_EQ(rewritten("f'(x) = 30^\\circ", rewrite_degrees_minutes), "f'(x) = 30^\\circ");
+  EXPECT_EQ(rewritten("60^\\circ 42''", rewrite_degrees_minutes), "60^\\circ 42''");
+}
+
 TEST(RewriteNumberWords, WholeAnswersOnly) {
   EXPECT_EQ(rewritten("fifteen", rewrite_number_words), "15");
   EXPECT_EQ(rewritten("Twenty-one days.", rewrite_number_words), "21 days");

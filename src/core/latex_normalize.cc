@@ -548,6 +548,11 @@ std::string normalize_answer(std::string_view latex, bool strip_variable) {
         break;
       }
     }
+    // A box around the whole answer, so that what ends the answer ends it: "\\boxed{25^\\circ C}".
+    if (!changed && starts_with(v, "\\boxed{") && matching_brace(v, 6) == v.size() - 1) {
+      s = std::string(v.substr(7, v.size() - 8));
+      changed = true;
+    }
   }
   // Delimiters inside: "\(\boxed{1}\) and \(\boxed{-2}\)" (not "\\[2pt]", a row break).
   for (size_t i = 0; i + 1 < s.size(); ++i) {
@@ -559,6 +564,7 @@ std::string normalize_answer(std::string_view latex, bool strip_variable) {
       ++i;  // an escaped character or the first letter of a command
     }
   }
+  rewrite_degrees_minutes(s);
   trig_degrees_to_radians(s);
   replace_unicode(s);
   if (s.find("\\overline") != std::string::npos || s.find("dot") != std::string::npos ||
@@ -621,6 +627,19 @@ std::string normalize_answer(std::string_view latex, bool strip_variable) {
   }
   std::string out = compact_spaces(joined);
   rewrite_ratio(out);
+  // Redundant parentheses around a whole tuple: "((1,2))".
+  while (out.size() > 4 && starts_with(out, "((") && out.back() == ')' && out[out.size() - 2] == ')') {
+    size_t depth = 0, close = 0;
+    for (size_t i = 0; i < out.size(); ++i) {
+      if (out[i] == '(') ++depth;
+      if (out[i] == ')' && --depth == 0) {
+        close = i;
+        break;
+      }
+    }
+    if (close != out.size() - 1) break;
+    out = out.substr(1, out.size() - 2);
+  }
   if (is_empty_set(out)) return "\\emptyset";
   if (out.size() == 3 && out[0] == '(' && out[2] == ')' && out[1] >= 'A' && out[1] <= 'Z') {
     out = std::string(1, out[1]);
