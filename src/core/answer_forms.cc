@@ -250,7 +250,7 @@ bool states_the_extreme(std::string_view inequality, std::string_view value, boo
 
 bool decimal_comma_matches(std::string_view a, std::string_view b) {
   for (int swap = 0; swap < 2; ++swap, std::swap(a, b)) {
-    std::string comma(trim(a)), point = normalize_answer(b);
+    std::string comma(trim(a));
     size_t at = comma.find(',');
     if (at == std::string::npos || at == 0 || comma.find(',', at + 1) != std::string::npos ||
         comma.size() - at - 1 == 3 || comma.size() - at - 1 == 0) {
@@ -261,7 +261,7 @@ bool decimal_comma_matches(std::string_view a, std::string_view b) {
     for (size_t i = sign; i < comma.size(); ++i) digits = digits && (i == at || is_digit(comma[i]));
     if (!digits) continue;
     comma[at] = '.';
-    if (comma == point) return true;
+    if (comma == normalize_answer(b)) return true;
   }
   return false;
 }

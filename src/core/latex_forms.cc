@@ -261,6 +261,7 @@ bool is_quantity_name(std::string_view t) {
 // Drops the label of a ratio, "BD:DC=1:3" -> "1:3", "\frac{BD}{DC}=\frac{1}{3}" ->
 // "\frac{1}{3}" (compacted text).
 void drop_ratio_label(std::string& s) {
+  if (s.find(':') == std::string::npos && s.find("\\frac{") == std::string::npos) return;
   std::vector<size_t> eq = top_level_positions(s, "=");
   if (eq.size() != 1) return;
   std::string_view label = std::string_view(s).substr(0, eq[0]);
@@ -289,6 +290,7 @@ void drop_ratio_label(std::string& s) {
 }  // namespace
 
 void rewrite_chain_less_point(std::string& s) {
+  if (s.find("\\ne") == std::string::npos) return;
   std::vector<size_t> at = top_level_positions(s, ",");
   size_t size = 1;
   if (at.empty()) at = top_level_positions(s, " and "), size = 5;
@@ -422,6 +424,7 @@ void rewrite_set_builder(std::string& s) {
 }
 
 void rewrite_set_difference(std::string& s) {
+  if (s.find("\\{") == std::string::npos) return;  // no point is taken away
   std::vector<size_t> at = top_level_positions(s, "\\setminus");
   size_t size = 9;  // the length of "\setminus"
   if (at.empty()) at = top_level_positions(s, "-"), size = 1;
@@ -613,6 +616,7 @@ void trig_degrees_to_radians(std::string& s) {
 }
 
 void rewrite_system(std::string& s) {
+  if (s.find("\\begin{") == std::string::npos) return;
   std::string_view v = trim(s);
   if (starts_with(v, "\\{")) v = trim(v.substr(2));  // "\left\{" with "\left" gone
   while (!v.empty() && (v.back() == '.' || ends_with(v, "\\}"))) {
@@ -699,6 +703,24 @@ void rewrite_degrees_minutes(std::string& s) {
     std::string replacement = "(" + value + ")^\\circ";
     s.replace(at, i - at, replacement);
     at += replacement.size() - 1;
+  }
+}
+
+void rewrite_real_line(std::string& s) {
+  static constexpr std::string_view kSets[] = {"\\mathbb{R}", "\\mathbbR", "\\R"};
+  static constexpr std::string_view kWords[] = {
+      "all real numbers", "all reals",       "every real number",           "any real number",
+      "real numbers",     "all real x",      "the set of all real numbers", "x is any real number"};
+  std::string_view v = trim(s);
+  if (v.size() > 28 || (v.find("real") == v.npos && v.find("\\R") == v.npos &&
+                        v.find("\\mathbb") == v.npos)) {
+    return;
+  }
+  std::string lower;
+  for (char c : v) lower += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+  if (std::find(std::begin(kSets), std::end(kSets), v) != std::end(kSets) ||
+      std::find(std::begin(kWords), std::end(kWords), lower) != std::end(kWords)) {
+    s = "(-\\infty,\\infty)";
   }
 }
 

@@ -98,6 +98,11 @@ void semicolons_to_commas(std::string& s);
 // longer command such as "\left": callers look at short answers).
 bool has_relation(std::string_view s);
 
+// The real line named in words or as a set as the interval "(-\infty,\infty)":
+// "\mathbb{R}", "All real numbers", "every real number" (the whole answer). Runs on
+// compacted text.
+void rewrite_real_line(std::string& s);
+
 // A whole answer that is a number in words, from "zero" to "ninety-nine", optionally followed
 // by one word, in digits: "fifteen" -> "15", "Twenty-one days" -> "21 days" (any case).
 // Runs after text wrappers are removed. Returns whether it did.

@@ -487,7 +487,12 @@ bool is_empty_set(std::string_view s) {
       "therearenorealsolutions", "thereisnorealsolution",
       "noroots",           "norealroots",
       "therearenorealroots", "therearenoroots"};
-  return std::find(std::begin(kEmpty), std::end(kEmpty), letters) != std::end(kEmpty);
+  if (std::find(std::begin(kEmpty), std::end(kEmpty), letters) != std::end(kEmpty)) return true;
+  // "No such x exists", "There is no such number".
+  for (std::string_view prefix : {"nosuch", "thereisnosuch", "therearenosuch"}) {
+    if (starts_with(letters, prefix) && letters.size() - prefix.size() <= 14) return true;
+  }
+  return false;
 }
 
 }  // namespace
@@ -641,6 +646,7 @@ std::string normalize_answer(std::string_view latex, bool strip_variable) {
     out = out.substr(1, out.size() - 2);
   }
   if (is_empty_set(out)) return "\\emptyset";
+  rewrite_real_line(out);
   if (out.size() == 3 && out[0] == '(' && out[2] == ')' && out[1] >= 'A' && out[1] <= 'Z') {
     out = std::string(1, out[1]);
   }

@@ -134,6 +134,18 @@ int plain_decimal_places(const Expr& e) {
   return dot == std::string::npos ? -1 : static_cast<int>(x->text.size() - dot - 1);
 }
 
+// Significant digits of a plain decimal ("0.333": 3, "6.5": 2), else 0.
+int plain_significant_digits(const Expr& e) {
+  const Expr* x = &e;
+  if (x->kind == ExprKind::kNeg) x = &x->args[0];
+  if (x->kind != ExprKind::kNumber) return 0;
+  int digits = 0;
+  for (char c : x->text) {
+    if (c >= '0' && c <= '9' && (digits > 0 || c != '0')) ++digits;
+  }
+  return digits;
+}
+
 Expr node(ExprKind kind, std::vector<Expr> args) {
   Expr e;
   e.kind = kind;
@@ -231,7 +243,10 @@ class Comparer {
     ScalarTolerance tolerance;
     bool a_decimal = has_decimal(a), b_decimal = has_decimal(b);
     tolerance.inexact = a_decimal != b_decimal;
-    if (tolerance.inexact) tolerance.decimal_places = plain_decimal_places(a_decimal ? a : b);
+    if (tolerance.inexact) {
+      tolerance.decimal_places = plain_decimal_places(a_decimal ? a : b);
+      tolerance.rounded = plain_significant_digits(a_decimal ? a : b) >= 3;
+    }
     auto ra = exact_value(a), rb = exact_value(b);
     if (ra && rb) {
       note(EquivalenceMethod::kNumeric);
@@ -240,7 +255,8 @@ class Comparer {
       double va = static_cast<double>(ra->num) / static_cast<double>(ra->den);
       double vb = static_cast<double>(rb->num) / static_cast<double>(rb->den);
       double diff = std::fabs(va - vb);
-      if (diff > 1e-4 * std::max(std::fabs(va), std::fabs(vb))) return false;
+      bool rounded = tolerance.rounded && tolerance.decimal_places >= 0;
+      if (!rounded && diff > 1e-4 * std::max(std::fabs(va), std::fabs(vb))) return false;
       return tolerance.decimal_places < 0 ||
              diff <= 0.5 * std::pow(10.0, -tolerance.decimal_places) * (1 + 1e-9);
     }

@@ -60,6 +60,12 @@ const Pair kPairs[] = {
     {"\\sin 2x", "2\\sin x", false},
     {"2\\sin x \\cos x", "\\sin 2x", true},
     {"\\cos 3\\theta", "\\cos(3\\theta)", true},
+    // Factorials and binomials of expressions, compared at whole numbers.
+    {"\\binom{n}{2}", "\\frac{n(n-1)}{2}", true},
+    {"\\binom{2n}{n}", "\\frac{(2n)!}{(n!)^2}", true},
+    {"(n+1)!", "(n+1) \\cdot n!", true},
+    {"\\binom{n}{2}", "\\frac{n(n+1)}{2}", false},
+    {"n!", "n^2", false},
     // Degrees inside a trigonometric function.
     {"\\cos 15^\\circ", "\\frac{\\sqrt{6}+\\sqrt{2}}{4}", true},
     {"\\sin 30^{\\circ}", "\\frac{1}{2}", true},
@@ -273,8 +279,15 @@ const Pair kPairs[] = {
     {"(0,9) \\cup (9,36)", "(0,36)", false},
     {"(2,12) \\cup (12,102)", "(2,12) \\cup (12,102)", true},
     {"\\left(\\frac{3}{5},\\frac{8}{3}\\right]", "(0.6, 8/3]", true},
-    {"\\left(\\frac{3}{5},\\frac{8}{3}\\right]", "(0.6, 2.67]", false},
-    {"(-\\infty,\\infty)", "\\mathbb{R}", false},
+    // An end of three significant digits states its digits: 2.67 is 8/3 rounded; 2.6 is not.
+    {"\\left(\\frac{3}{5},\\frac{8}{3}\\right]", "(0.6, 2.67]", true},
+    {"\\left(\\frac{3}{5},\\frac{8}{3}\\right]", "(0.6, 2.66]", false},
+    {"\\left(\\frac{3}{5},\\frac{8}{3}\\right]", "(0.6, 2.7]", false},
+    {"(\\sqrt{2}, 2)", "(1.41, 2)", true},
+    {"(\\sqrt{2}, 2)", "(1.42, 2)", false},
+    {"(-\\infty,\\infty)", "\\mathbb{R}", true},
+    {"(-\\infty,\\infty)", "\\text{all real numbers}", true},
+    {"(0,\\infty)", "\\mathbb{R}", false},
     {"x < 1 \\text{ or } x > 2", "(-\\infty,1) \\cup (2,\\infty)", true},
     // Equations.
     {"y = 2x + 3", "2x+3", true},

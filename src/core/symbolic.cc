@@ -299,7 +299,9 @@ bool values_agree(const numeric& a, const numeric& b, const ScalarTolerance& tol
     return true;  // equal at 1e-20 relative (or 1e-24 absolute)
   }
   if (!tolerance.inexact) return false;
-  if (diff > scale * numeric(1, 10000)) return false;
+  if (!(tolerance.rounded && tolerance.decimal_places >= 0) && diff > scale * numeric(1, 10000)) {
+    return false;
+  }
   if (tolerance.decimal_places < 0) return true;
   // Half a unit in the last decimal place written, e.g. 3.1416 vs \pi.
   numeric half_unit = numeric(1, 2) / numeric(10).power(tolerance.decimal_places);
@@ -324,11 +326,65 @@ GiNaC::exmap point(const std::map<std::string, GiNaC::symbol>& symbols, int p) {
   return values;
 }
 
+// Whether `e` takes a factorial or binomial of an expression with variables ("n!",
+// "\\binom{2n}{n}"): defined at whole numbers only.
+bool counts_with_variables(const Expr& e) {
+  auto has_symbol = [](const Expr& x, const auto& self) -> bool {
+    if (x.kind == ExprKind::kSymbol) return true;
+    return std::any_of(x.args.begin(), x.args.end(), [&](const Expr& y) { return self(y, self); });
+  };
+  if ((e.kind == ExprKind::kFactorial || (e.kind == ExprKind::kFunction && e.text == "binom")) &&
+      has_symbol(e, has_symbol)) {
+    return true;
+  }
+  return std::any_of(e.args.begin(), e.args.end(), counts_with_variables);
+}
+
+// `e` with each variable replaced by a whole number, different per variable and point.
+Expr at_whole_point(const Expr& e, std::map<std::string, int>& names, int p) {
+  if (e.kind == ExprKind::kSymbol) {
+    auto [it, added] = names.emplace(e.text, static_cast<int>(names.size()));
+    Expr n;
+    n.kind = ExprKind::kNumber;
+    n.text = std::to_string(4 + (p * 5 + it->second * 3) % 11);
+    return n;
+  }
+  Expr out = e;
+  for (Expr& arg : out.args) arg = at_whole_point(arg, names, p);
+  return out;
+}
+
+// Compares `a` and `b`, which count with variables, at whole-number points.
+Comparison compare_at_whole_points(const Expr& a, const Expr& b, WorkBudget& budget) {
+  int agreeing = 0;
+  for (int p = 0; p < kPoints; ++p) {
+    std::map<std::string, int> names;
+    Expr pa = at_whole_point(a, names, p), pb = at_whole_point(b, names, p);
+    std::map<std::string, GiNaC::symbol> none;
+    Converter converter(budget, none);
+    numeric va, vb;
+    budget.charge(50);
+    if (!evaluate(converter.convert(pa), va) || !evaluate(converter.convert(pb), vb)) continue;
+    if (!values_agree(va, vb, ScalarTolerance{})) return Comparison::kNotEqual;
+    ++agreeing;
+  }
+  return agreeing >= 2 ? Comparison::kEqual : Comparison::kUnknown;
+}
+
 }  // namespace
 
 Comparison symbolic_compare(const Expr& a, const Expr& b, const ScalarTolerance& tolerance,
                             WorkBudget& budget) {
   GinacSession session;
+  if (counts_with_variables(a) || counts_with_variables(b)) {
+    try {
+      return compare_at_whole_points(a, b, budget);
+    } catch (const WorkBudgetExceeded&) {
+      throw;
+    } catch (const std::exception&) {
+      return Comparison::kUnknown;
+    }
+  }
   try {
     std::map<std::string, GiNaC::symbol> symbols;
     Converter converter(budget, symbols);

@@ -23,13 +23,19 @@ struct ScalarTolerance {
   bool inexact = false;
   // Decimal places of the inexact side when it is a plain decimal such as "3.14", else -1.
   int decimal_places = -1;
+  // The plain decimal has three significant digits or more ("1.41", "0.333"): it states its
+  // digits, so the values agree when the exact one rounds to it, however far apart
+  // relatively (1.41 for \sqrt{2}); "6.5" may be exact and keeps the relative bound.
+  bool rounded = false;
 };
 
 // Compares `a` and `b`: equal when their difference simplifies to zero or, with free
 // variables, when they agree at five deterministic pseudo-random points (the same points
 // for every call); without variables the values are compared at 40 digits. A floor or
 // ceiling of an expression with variables counts as an unknown of its own, named after its
-// argument ("\lceil n/2 \rceil" matches only itself).
+// argument ("\lceil n/2 \rceil" matches only itself). A factorial or binomial of an
+// expression with variables ("n!", "\binom{n}{2}") is compared at five whole-number points
+// (4 to 14) instead, where it has a value.
 // Returns kUnknown when the expressions cannot be evaluated (e.g. a pole at every point).
 // Limits on literal sizes, exponents, factorials and expansion keep each call short;
 // exceeding them throws WorkBudgetExceeded, as does running out of `budget`.
