@@ -101,6 +101,10 @@ std::string plain_text(std::string_view raw) {
   std::string out;
   for (size_t i = 0; i < s.size(); ++i) {
     if (s[i] == '$') continue;
+    if (s[i] == '\\' && i + 1 < s.size() && std::string_view("()[]").find(s[i + 1]) != s.npos) {
+      ++i;  // "\(", "\]": math delimiters
+      continue;
+    }
     if (s[i] == '~') {
       out += ' ';
     } else if (s[i] == '\\' && i + 1 < s.size() && (s[i + 1] == ',' || s[i + 1] == ' ' ||

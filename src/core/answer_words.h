@@ -44,7 +44,8 @@ struct Word {
 // Letter runs of `s` in lower case; a run right after '\' is a command name and skipped.
 std::vector<Word> letter_words(std::string_view s);
 
-// The answer without math delimiters and text wrappers: "$\text{Max}: 9$" -> "Max: 9".
+// The answer without math delimiters ("$", "\(", "\[") and text wrappers:
+// "$\text{Max}: 9$" -> "Max: 9".
 std::string plain_text(std::string_view raw);
 
 // "Alice wins the game." against "Alice": the words of `answer` occur in `sentence`, and

@@ -724,6 +724,22 @@ void rewrite_real_line(std::string& s) {
   }
 }
 
+void drop_answer_lead(std::string& s) {
+  std::string_view v = trim(s);
+  if (v.size() < 8) return;
+  std::string lower;
+  for (char c : v.substr(0, 24)) lower += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+  for (std::string_view lead : {"the final answer is", "final answer:", "the answer is",
+                                "answer:", "final answer is"}) {
+    if (starts_with(lower, lead)) {
+      std::string_view rest = trim(v.substr(lead.size()));
+      while (!rest.empty() && rest.front() == ':') rest = trim(rest.substr(1));
+      if (!rest.empty()) s = std::string(rest);
+      return;
+    }
+  }
+}
+
 bool rewrite_number_words(std::string& s) {
   static constexpr std::string_view kOnes[] = {
       "zero",    "one",     "two",       "three",    "four",     "five",    "six",

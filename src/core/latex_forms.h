@@ -103,6 +103,10 @@ bool has_relation(std::string_view s);
 // compacted text.
 void rewrite_real_line(std::string& s);
 
+// Drops a leading "The answer is", "Final answer:" or "Answer:" (any case) written into the
+// answer itself. Runs after text wrappers are removed.
+void drop_answer_lead(std::string& s);
+
 // A whole answer that is a number in words, from "zero" to "ninety-nine", optionally followed
 // by one word, in digits: "fifteen" -> "15", "Twenty-one days" -> "21 days" (any case).
 // Runs after text wrappers are removed. Returns whether it did.

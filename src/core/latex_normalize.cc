@@ -193,7 +193,7 @@ void remove_empty_superscripts(std::string& s) {
         }
       }
       if (s[j] == '\\' || s[j] == ',' || s[j] == ')' || s[j] == ']' || s[j] == '}' || s[j] == '$' ||
-          s[j] == ' ') {
+          s[j] == ' ' || s[j] == '.' || s[j] == ';') {
         // "^" followed by a separator: the degree mark was its argument.
         if (s[j] == '\\' && j + 1 < s.size() && is_alpha(s[j + 1])) {
           out += s[i];
@@ -602,6 +602,7 @@ std::string normalize_answer(std::string_view latex, bool strip_variable) {
   remove_empty_superscripts(s);
   replace_all(s, "\\$", "");
   s.erase(std::remove(s.begin(), s.end(), '$'), s.end());
+  drop_answer_lead(s);
   if (!rewrite_infinity_words(s)) rewrite_number_words(s);
   drop_approx_trailer(s);
   drop_qualifiers(s);

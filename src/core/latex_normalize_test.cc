@@ -48,6 +48,8 @@ INSTANTIATE_TEST_SUITE_P(
                       Case{"AB = CD", "AB=CD"}, Case{"AB = 2x", "2x"},
                       Case{"9\\pi \\text{ cm}^2", "9\\pi"}, Case{"15 km/h", "15"},
                       Case{"3\\ \\text{m/s}", "3"}, Case{"8 \\mathrm{~m}^{2}", "8"}, Case{"\\boxed{25^{\\circ} \\mathrm{C}}", "25"},
+                      Case{"\\text{The answer is } \\frac{1}{2}", "\\frac{1}{2}"},
+                      Case{"Final Answer: 7", "7"}, Case{"4^\\circ.", "4"},
                       Case{"x^{2}", "x^{2}"}, Case{"2\\pi m", "2\\pi m"},
                       Case{"\\(1\\) and \\(2\\)", "1,2"},
                       Case{"\\begin{pmatrix}1\\\\[2pt]2\\end{pmatrix}",
