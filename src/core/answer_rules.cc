@@ -269,7 +269,7 @@ std::vector<std::string_view> split_parts(std::string_view s) {
 }
 
 std::optional<Items> read_items(std::string_view raw) {
-  std::string text = plain_text(raw);
+  std::string text = words::digits_for_number_words(plain_text(raw));
   std::string_view t = trim(text);
   while (!t.empty() && (t.back() == '.' || t.back() == ';')) t = trim(t.substr(0, t.size() - 1));
   // One bracketed tuple "(2, 9)" lists its items.

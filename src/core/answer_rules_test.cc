@@ -75,6 +75,9 @@ constexpr const char* kSmaller = "Which is smaller, $2^{100}$ or $3^{60}$?";
 constexpr const char* kCoins =
     "Peter wants to determine 5 genuine coins. Can Peter guaranteedly achieve this?";
 
+constexpr const char* kSolutions = "How many solutions does the equation have?";
+constexpr const char* kSpeed = "Find the speed of the train in km/h.";
+
 struct RulePair {
   const char* question;
   const char* predicted;
@@ -519,6 +522,23 @@ const RulePair kRulePairs[] = {
     {kNone, "((1,2))", "(1, 2)", true},
     {kNone, "((1,2))", "(2, 1)", false},
     {kParity, "\\text{neither odd nor even}", "\\text{neither even nor odd}", true},
+    // Groups of assignments as tuples.
+    {kNone, "x=1, y=2 \\text{ or } x=2, y=1", "(1, 2), (2, 1)", true},
+    {kNone, "x=1, y=2; x=2, y=1", "(2, 1), (1, 2)", true},
+    {kNone,
+     "\\begin{cases} x=1 \\\\ y=2 \\end{cases} \\text{ or } \\begin{cases} x=2 \\\\ y=1 \\end{cases}",
+     "(1, 2), (2, 1)", true},
+    {kNone, "x=1, y=2 \\text{ or } x=2, y=2", "(1, 2), (2, 1)", false},
+    {kNone, "x=1, y=2 \\text{ or } y=1, x=2", "(1, 2), (2, 1)", false},  // names in another order
+    // Counts and units in words.
+    {kSolutions, "\\text{There are two solutions.}", "2", true},
+    {kSolutions, "\\text{two solutions}", "2", true},
+    {kSolutions, "\\text{There are at least two solutions.}", "2", false},
+    {kSpeed, "60 \\mathrm{~km} / \\mathrm{h}", "60", true},
+    {kSpeed, "\\text{60 km per hour}", "60", true},
+    {kNone, "\u20ac15", "15", true},
+    {kNone, "Rs. 15", "15", true},
+    {kNone, "\u20ac15", "16", false},
     // Yes or no, in words.
     {kTiling, "\\text{No, it cannot be done}", "No", true},
     {kTiling, "\\text{It is not possible}", "No", true},

@@ -118,6 +118,32 @@ std::string plain_text(std::string_view raw) {
   return out;
 }
 
+std::string digits_for_number_words(std::string_view text) {
+  static constexpr std::string_view kNumbers[] = {
+      "zero",   "one",    "two",    "three",    "four",     "five",    "six",
+      "seven",  "eight",  "nine",   "ten",      "eleven",   "twelve",  "thirteen",
+      "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty"};
+  std::string out;
+  for (size_t i = 0; i < text.size();) {
+    if (!is_alpha(text[i]) || (i > 0 && (is_alpha(text[i - 1]) || text[i - 1] == '\\'))) {
+      out += text[i++];
+      continue;
+    }
+    size_t j = i;
+    while (j < text.size() && is_alpha(text[j])) ++j;
+    std::string word;
+    for (size_t k = i; k < j; ++k) word += lower(text[k]);
+    auto it = std::find(std::begin(kNumbers), std::end(kNumbers), word);
+    if (it != std::end(kNumbers)) {
+      out += std::to_string(it - std::begin(kNumbers));
+    } else {
+      out.append(text.substr(i, j - i));
+    }
+    i = j;
+  }
+  return out;
+}
+
 namespace {
 
 // The lower-case words of an answer made of words ("Alice wins the game."), with "neither X

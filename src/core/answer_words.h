@@ -48,6 +48,10 @@ std::vector<Word> letter_words(std::string_view s);
 // "$\text{Max}: 9$" -> "Max: 9".
 std::string plain_text(std::string_view raw);
 
+// `text` with each number word from "zero" to "twenty" that stands alone written in digits:
+// "There are two solutions." -> "There are 2 solutions." (any case).
+std::string digits_for_number_words(std::string_view text);
+
 // "Alice wins the game." against "Alice": the words of `answer` occur in `sentence`, and
 // the rest are filler or, with the question known, other words (never an alternative the
 // question offers, a negation or a qualifier); math only before the answer, as the subject

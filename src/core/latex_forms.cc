@@ -5,6 +5,7 @@
 #include <numeric>
 #include <vector>
 
+#include "core/answer_names.h"
 #include "core/ascii.h"
 #include "core/latex_normalize.h"
 
@@ -615,9 +616,12 @@ void trig_degrees_to_radians(std::string& s) {
   }
 }
 
-void rewrite_system(std::string& s) {
-  if (s.find("\\begin{") == std::string::npos) return;
-  std::string_view v = trim(s);
+namespace {
+
+// The equations of a system "\begin{cases} x = 1 \\ y = 2 \end{cases}" (also "\{" with
+// "array", "aligned"...) as "x = 1, y = 2"; empty when `v` is no such system.
+std::string system_as_list(std::string_view v) {
+  v = trim(v);
   if (starts_with(v, "\\{")) v = trim(v.substr(2));  // "\left\{" with "\left" gone
   while (!v.empty() && (v.back() == '.' || ends_with(v, "\\}"))) {
     v.remove_suffix(v.back() == '.' ? 1 : 2);
@@ -631,12 +635,13 @@ void rewrite_system(std::string& s) {
     body = v.substr(begin.size(), v.size() - begin.size() - end.size());
     if (env == "array" && starts_with(body, "{")) {  // the column spec
       size_t close = matching_brace(body, 0);
-      if (close == std::string_view::npos) return;
+      if (close == std::string_view::npos) return {};
       body = body.substr(close + 1);
     }
     break;
   }
-  if (body.empty()) return;
+  // One environment: not "\\begin{cases}...\\end{cases} or \\begin{cases}...".
+  if (body.empty() || body.find("\\end{") != std::string_view::npos) return {};
   std::string out;
   size_t start = 0;
   std::vector<size_t> breaks = top_level_positions(body, "\\\\");
@@ -650,11 +655,56 @@ void rewrite_system(std::string& s) {
     if (row.find('=') == std::string::npos || row.find_first_of("<>,") != std::string::npos ||
         row.find("\\le") != std::string::npos || row.find("\\ge") != std::string::npos ||
         row.find("if") != std::string::npos) {
-      return;
+      return {};
     }
     out += (out.empty() ? "" : ", ") + std::string(trim(row));
   }
-  if (!out.empty()) s = out;
+  return out;
+}
+
+}  // namespace
+
+void rewrite_system(std::string& s) {
+  if (s.find("\\begin{") == std::string::npos) return;
+  if (std::string list = system_as_list(s); !list.empty()) s = list;
+}
+
+void rewrite_assignment_groups(std::string& s) {
+  if (s.find('=') == std::string::npos) return;
+  std::vector<size_t> cuts = top_level_positions(s, " or ");
+  size_t cut_size = 4;
+  if (cuts.empty()) cuts = top_level_positions(s, ";"), cut_size = 1;
+  if (cuts.empty() || cuts.size() >= 16) return;
+  std::vector<std::string> names;
+  std::string tuples;
+  size_t start = 0;
+  cuts.push_back(s.size());
+  for (size_t cut : cuts) {
+    std::string group(trim(std::string_view(s).substr(start, cut - start)));
+    start = cut + cut_size;
+    if (std::string list = system_as_list(group); !list.empty()) group = list;
+    std::vector<std::string> group_names, values;
+    size_t item_start = 0;
+    std::vector<size_t> commas = top_level_positions(group, ",");
+    commas.push_back(group.size());
+    for (size_t comma : commas) {
+      std::string_view item = trim(std::string_view(group).substr(item_start, comma - item_start));
+      item_start = comma + 1;
+      std::string_view name = leading_name(item);
+      std::string_view rest = trim(item.substr(name.size()));
+      if (name.empty() || !starts_with(rest, "=")) return;
+      std::string_view value = trim(rest.substr(1));
+      if (value.empty() || has_relation(value)) return;
+      group_names.emplace_back(name);
+      values.emplace_back(value);
+    }
+    if (group_names.size() < 2 || (!names.empty() && group_names != names)) return;
+    names = group_names;
+    std::string tuple;
+    for (const std::string& v : values) tuple += (tuple.empty() ? "(" : ",") + v;
+    tuples += (tuples.empty() ? "" : ",") + tuple + ")";
+  }
+  s = tuples;
 }
 
 void rewrite_degrees_minutes(std::string& s) {

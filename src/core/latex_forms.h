@@ -49,6 +49,12 @@ void rewrite_chain_less_point(std::string& s);
 // output of the command rewrite ("\left" gone).
 void rewrite_system(std::string& s);
 
+// Solutions written as groups of assignments, "x=1, y=2 or x=2, y=1" (also ";" between
+// groups, and systems "\begin{cases} x=1 \\ y=2 \end{cases}" as groups), as the tuples
+// "(1,2),(2,1)" when every group assigns the same names in the same order (two or more).
+// Runs on the output of the command rewrite.
+void rewrite_assignment_groups(std::string& s);
+
 // A set less one point: "\mathbb{R} \setminus \{2\}" (or "- \{2\}") as "x \ne 2", and
 // "[1, 5) \setminus \{3\}" as "[1,3)\cup(3,5)". Runs on the output of the command rewrite.
 void rewrite_set_difference(std::string& s);

@@ -467,6 +467,21 @@ void strip_unit_command(std::string& s) {
   }
 }
 
+// Drops a currency sign or code before a number: "€15", "Rs. 15", "USD 15" ("\$" is
+// dropped everywhere later).
+void strip_currency(std::string& s) {
+  std::string_view v = trim(s);
+  for (std::string_view sign : {"\u20ac", "\u00a3", "\u00a5", "\u20b9", "\\euro", "\\pounds",
+                                "Rs.", "Rs", "USD", "EUR"}) {
+    if (!starts_with(v, sign)) continue;
+    std::string_view rest = trim(v.substr(sign.size()));
+    if (!rest.empty() && (is_digit(rest[0]) || (rest[0] == '-' && rest.size() > 1))) {
+      s = std::string(rest);
+    }
+    return;
+  }
+}
+
 // "\emptyset" for the ways of writing an empty set: "\{\}", "none", "no solution"...
 bool is_empty_set(std::string_view s) {
   if (s == "\\{\\}") return true;
@@ -576,7 +591,12 @@ std::string normalize_answer(std::string_view latex, bool strip_variable) {
       s.find("...") != std::string::npos) {
     rewrite_repeating_decimals(s);
   }
+  // "\mathrm{~km} / \mathrm{h}" is one unit, "\mathrm{~km/h}".
+  for (std::string_view joint : {"}/\\mathrm{", "} / \\mathrm{", "}/\\text{", "} / \\text{"}) {
+    replace_all(s, joint, "/");
+  }
   strip_unit_command(s);
+  strip_currency(s);
   // "14{,}916" is a thousands separator.
   for (size_t pos = s.find("{,}"); pos != std::string::npos; pos = s.find("{,}", pos + 1)) {
     if (pos > 0 && is_digit(s[pos - 1]) && pos + 6 <= s.size() && is_digit(s[pos + 3]) &&
@@ -607,6 +627,7 @@ std::string normalize_answer(std::string_view latex, bool strip_variable) {
   drop_approx_trailer(s);
   drop_qualifiers(s);
   rewrite_system(s);
+  rewrite_assignment_groups(s);
   rewrite_set_builder(s);
   rewrite_chain_less_point(s);
   rewrite_set_difference(s);
