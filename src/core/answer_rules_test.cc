@@ -522,6 +522,13 @@ const RulePair kRulePairs[] = {
     {kNone, "((1,2))", "(1, 2)", true},
     {kNone, "((1,2))", "(2, 1)", false},
     {kParity, "\\text{neither odd nor even}", "\\text{neither even nor odd}", true},
+    // A signed item in a tuple, a set of solutions with its parameter, \lg.
+    {kNone, "(\\pm 1, 2)", "(1, 2), (-1, 2)", true},
+    {kNone, "(\\pm 1, 2)", "(1, 2), (1, -2)", false},
+    {kNone, "(\\pm 1, \\pm 2)", "(1, 2), (-1, -2)", false},  // which signs go together?
+    {kNone, "\\{x \\mid x = k\\pi + \\frac{\\pi}{4}, k \\in \\mathbb{Z}\\}", "x = k\\pi + \\frac{\\pi}{4}", true},
+    {kNone, "\\lg 2", "\\log_{10} 2", true},
+    {kNone, "\\lg 2", "\\log_{2} 10", false},
     // Groups of assignments as tuples.
     {kNone, "x=1, y=2 \\text{ or } x=2, y=1", "(1, 2), (2, 1)", true},
     {kNone, "x=1, y=2; x=2, y=1", "(2, 1), (1, 2)", true},

@@ -790,6 +790,42 @@ void drop_answer_lead(std::string& s) {
   }
 }
 
+void expand_pm_in_tuple(std::string& s) {
+  std::string_view v = trim(s);
+  if (v.size() < 5 || v.front() != '(' || v.back() != ')' || v.find("\\pm") == v.npos) return;
+  std::string_view inside = v.substr(1, v.size() - 2);
+  if (!top_level_positions(inside, ")").empty()) return;  // "(a, b), (c, d)"
+  std::vector<size_t> commas = top_level_positions(inside, ",");
+  if (commas.empty()) return;
+  std::vector<std::string_view> items;
+  size_t start = 0;
+  commas.push_back(inside.size());
+  size_t signed_item = items.max_size();
+  for (size_t comma : commas) {
+    std::string_view item = trim(inside.substr(start, comma - start));
+    start = comma + 1;
+    if (starts_with(item, "\\pm") && (item.size() == 3 || !is_alpha(item[3]))) {
+      if (signed_item != items.max_size()) return;  // two signs: which go together?
+      signed_item = items.size();
+    } else if (item.find("\\pm") != std::string_view::npos) {
+      return;
+    }
+    items.push_back(item);
+  }
+  if (signed_item == items.max_size()) return;
+  std::string magnitude(trim(items[signed_item].substr(3)));
+  std::string out;
+  for (std::string_view sign : {"", "-"}) {
+    std::string tuple;
+    for (size_t i = 0; i < items.size(); ++i) {
+      tuple += i ? "," : "(";
+      tuple += i == signed_item ? std::string(sign) + "(" + magnitude + ")" : std::string(items[i]);
+    }
+    out += (out.empty() ? "" : ",") + tuple + ")";
+  }
+  s = out;
+}
+
 bool rewrite_number_words(std::string& s) {
   static constexpr std::string_view kOnes[] = {
       "zero",    "one",     "two",       "three",    "four",     "five",    "six",

@@ -113,6 +113,10 @@ void rewrite_real_line(std::string& s);
 // answer itself. Runs after text wrappers are removed.
 void drop_answer_lead(std::string& s);
 
+// A tuple with one item signed "\pm", "(\pm 1, 2)", as its two tuples "((1),2),(-(1),2)".
+// Runs on the output of the command rewrite.
+void expand_pm_in_tuple(std::string& s);
+
 // A whole answer that is a number in words, from "zero" to "ninety-nine", optionally followed
 // by one word, in digits: "fifteen" -> "15", "Twenty-one days" -> "21 days" (any case).
 // Runs after text wrappers are removed. Returns whether it did.

@@ -71,6 +71,7 @@ constexpr Rename kRenamedCommands[] = {
     {"ldots", ""},
     {"cdots", ""},
     {"colon", ":"},
+    {"lg", "\\log_{10}"},
     {"langle", "("},
     {"rangle", ")"},
     {"backslash", "\\setminus"},
@@ -629,7 +630,9 @@ std::string normalize_answer(std::string_view latex, bool strip_variable) {
   rewrite_system(s);
   rewrite_assignment_groups(s);
   rewrite_set_builder(s);
+  drop_qualifiers(s);  // "\\{x \\mid x = k\\pi, k \\in \\mathbb{Z}\\}"
   rewrite_chain_less_point(s);
+  expand_pm_in_tuple(s);
   rewrite_set_difference(s);
   words_to_commas(s);
   if (ends_with(trim(s), "percent")) s = std::string(trim(s).substr(0, trim(s).size() - 7)) + "%";
