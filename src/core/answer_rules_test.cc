@@ -78,6 +78,8 @@ constexpr const char* kCoins =
 constexpr const char* kSolutions = "How many solutions does the equation have?";
 constexpr const char* kSpeed = "Find the speed of the train in km/h.";
 
+constexpr const char* kMax = "Find the maximum value of $f(x) = -x^2 + 2x + 2$.";
+
 struct RulePair {
   const char* question;
   const char* predicted;
@@ -529,6 +531,15 @@ const RulePair kRulePairs[] = {
     {kNone, "\\{x \\mid x = k\\pi + \\frac{\\pi}{4}, k \\in \\mathbb{Z}\\}", "x = k\\pi + \\frac{\\pi}{4}", true},
     {kNone, "\\lg 2", "\\log_{10} 2", true},
     {kNone, "\\lg 2", "\\log_{2} 10", false},
+    // A bound on the parameter, or the place where a value is reached, after the answer.
+    {kNone, "2^n - 1 \\ (n \\geq 1)", "2^n - 1", true},
+    {kNone, "a_n = 3n-2, n \\ge 1", "3n - 2", true},
+    {kNone, "2^n - 1 \\ (n \\geq 1)", "2^n + 1", false},
+    {kNone, "x > 1, x \\neq 2", "(1, \\infty)", false},
+    {kMax, "\\text{The maximum value is } 3 \\text{ at } x = 1", "3", true},
+    {kMax, "3 \\text{ (attained at } x = 1)", "3", true},
+    {kMax, "3 \\text{ (attained at } x = 1)", "1", false},
+    {kMax, "x + 2 \\text{ at } x = 1", "3", false},
     // Groups of assignments as tuples.
     {kNone, "x=1, y=2 \\text{ or } x=2, y=1", "(1, 2), (2, 1)", true},
     {kNone, "x=1, y=2; x=2, y=1", "(2, 1), (1, 2)", true},

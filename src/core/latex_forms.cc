@@ -78,6 +78,72 @@ bool is_parameter_range(std::string_view part) {
   return is_number_set(rest.substr(3));
 }
 
+// "3 at x = 1", "3 \text{ (attained when } x = 1)": the place where a value is reached,
+// "L = C" with a constant C and a letter L the value does not hold, is dropped.
+void drop_witness(std::string& s) {
+  std::string_view v = trim(s);
+  if (v.find('=') == std::string_view::npos) return;
+  for (std::string_view word : {" at ", " when ", " where ", " if "}) {
+    size_t at = v.rfind(word);
+    if (at == std::string_view::npos) continue;
+    std::string_view clause = trim(v.substr(at + word.size()));
+    bool closed = !clause.empty() && clause.back() == ')';
+    if (closed) clause = trim(clause.substr(0, clause.size() - 1));
+    if (clause.size() < 3 || !is_alpha(clause[0]) || trim(clause.substr(1)).empty() ||
+        trim(clause.substr(1))[0] != '=') {
+      return;
+    }
+    std::string_view constant = trim(trim(clause.substr(1)).substr(1));
+    if (constant.empty() || !free_letters(constant).empty() || has_relation(constant)) return;
+    std::string_view value = trim(v.substr(0, at));
+    // "(attained", "achieved", "obtained": the words that lead to the clause.
+    for (bool changed = true; changed;) {
+      changed = false;
+      for (std::string_view lead : {"attained", "achieved", "obtained", "reached", "which is",
+                                    ","}) {
+        if (ends_with(value, lead)) {
+          value = trim(value.substr(0, value.size() - lead.size()));
+          changed = true;
+        }
+      }
+    }
+    if (closed) {
+      if (value.empty() || value.back() != '(') return;
+      value = trim(value.substr(0, value.size() - 1));
+    }
+    if (value.empty() || free_letters(value).find(clause[0]) != std::string::npos) return;
+    s = std::string(value);
+    return;
+  }
+}
+
+// "n \\ge 1" after "2^n - 1": a bound on the one letter of an answer that holds no
+// inequality itself (so "x > 1, x \\ne 2" keeps its second condition).
+bool is_parameter_bound(std::string_view part, std::string_view rest) {
+  part = trim(part);
+  if (part.size() < 3 || !is_alpha(part[0]) || is_alpha(part[1])) return false;
+  std::string_view op = trim(part.substr(1));
+  size_t op_size = 0;
+  for (std::string_view o : {"\\ge", "\\le", "\\ne", ">", "<"}) {
+    if (starts_with(op, o) && (o.size() == 1 || op.size() == o.size() || !is_alpha(op[o.size()]))) {
+      op_size = o.size();
+      break;
+    }
+  }
+  if (op_size == 0) return false;
+  std::string_view bound = trim(op.substr(op_size));
+  if (bound.empty() || !std::all_of(bound.begin(), bound.end(), [](char c) {
+        return ascii::is_digit(c) || c == '-' || c == '.';
+      })) {
+    return false;
+  }
+  if (rest.find_first_of("<>") != std::string_view::npos || rest.find("\\le") != rest.npos ||
+      rest.find("\\ge") != rest.npos || rest.find("\\ne") != rest.npos) {
+    return false;
+  }
+  return free_letters(rest).find(part[0]) != std::string::npos;
+}
+
 // Whether `side` is a number written with digits, + - * / ^ ( ) { } and the commands
 // \frac, \sqrt, \pi, \cdot, \times only.
 bool is_numeric_side(std::string_view side) {
@@ -376,6 +442,7 @@ void drop_approx_trailer(std::string& s) {
 }
 
 void drop_qualifiers(std::string& s) {
+  drop_witness(s);
   for (std::string_view token : {" for all ", " for every ", " for any ", "\\forall"}) {
     std::vector<size_t> at = top_level_positions(s, token);
     if (at.empty() || trim(std::string_view(s).substr(0, at[0])).empty()) continue;
@@ -383,17 +450,20 @@ void drop_qualifiers(std::string& s) {
     while (!s.empty() && (is_space(s.back()) || s.back() == ',')) s.pop_back();
   }
   std::string_view v = trim(s);
-  if (v.size() > 2 && v.back() == ')') {  // "(k \in \mathbb{Z})"
+  if (v.size() > 2 && v.back() == ')') {  // "(k \in \mathbb{Z})", "(n \ge 1)"
     size_t open = v.rfind('(');
-    if (open != std::string_view::npos && open > 0 &&
-        is_parameter_range(v.substr(open + 1, v.size() - open - 2))) {
-      s.assign(trim(v.substr(0, open)));
-      v = trim(s);
+    if (open != std::string_view::npos && open > 0) {
+      std::string_view part = v.substr(open + 1, v.size() - open - 2), rest = v.substr(0, open);
+      if (is_parameter_range(part) || is_parameter_bound(part, rest)) {
+        s.assign(trim(rest));
+        v = trim(s);
+      }
     }
   }
   std::vector<size_t> commas = top_level_positions(v, ",");
-  if (!commas.empty() && is_parameter_range(v.substr(commas.back() + 1))) {
-    s.assign(trim(v.substr(0, commas.back())));
+  if (!commas.empty()) {
+    std::string_view part = v.substr(commas.back() + 1), rest = v.substr(0, commas.back());
+    if (is_parameter_range(part) || is_parameter_bound(part, rest)) s.assign(trim(rest));
   }
 }
 
