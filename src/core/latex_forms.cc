@@ -248,72 +248,6 @@ void parenthesized_roots_to_braces(std::string& s) {
   }
 }
 
-// The terms and operators of a chain of "<", ">", "\le", "\ge" at top level of `s`.
-struct Chain {
-  std::vector<std::string_view> terms;
-  std::vector<std::string_view> ops;
-};
-
-Chain read_chain(std::string_view s) {
-  Chain c;
-  size_t start = 0, depth = 0;
-  for (size_t i = 0; i < s.size(); ++i) {
-    char ch = s[i];
-    if (ch == '(' || ch == '[' || ch == '{') ++depth;
-    if ((ch == ')' || ch == ']' || ch == '}') && depth > 0) --depth;
-    if (depth != 0) continue;
-    std::string_view op;
-    if (ch == '<' || ch == '>') {
-      op = s.substr(i, 1);
-    } else if (starts_with(s.substr(i), "\\le") || starts_with(s.substr(i), "\\ge")) {
-      if (i + 3 < s.size() && is_alpha(s[i + 3])) continue;  // "\left"
-      op = s.substr(i, 3);
-    } else {
-      continue;
-    }
-    c.terms.push_back(trim(s.substr(start, i - start)));
-    c.ops.push_back(op);
-    start = i + op.size();
-    i = start - 1;
-  }
-  c.terms.push_back(trim(s.substr(start)));
-  return c;
-}
-
-bool is_less(std::string_view op) { return op == "<" || op == "\\le"; }
-
-// The chain `c` (on the variable `x`) with the point `p` removed: "1 \le x < 5" without 3
-// is "1 \le x < 3 or 3 < x < 5"; "x > 1" without 2 is "1 < x < 2 or x > 2". Empty when the
-// chain has another shape.
-std::string chain_without_point(const Chain& c, std::string_view x, std::string_view p) {
-  std::string point(p), var(x);
-  std::string low, low_op, high, high_op;  // low low_op x high_op high
-  if (c.terms.size() == 3 && c.terms[1] == x && is_less(c.ops[0]) == is_less(c.ops[1])) {
-    bool less = is_less(c.ops[0]);
-    low = std::string(less ? c.terms[0] : c.terms[2]);
-    high = std::string(less ? c.terms[2] : c.terms[0]);
-    auto flip = [](std::string_view op) { return std::string(op == ">" ? "<" : "\\le"); };
-    low_op = less ? std::string(c.ops[0]) : flip(c.ops[1]);
-    high_op = less ? std::string(c.ops[1]) : flip(c.ops[0]);
-  } else if (c.terms.size() == 2 && (c.terms[0] == x || c.terms[1] == x)) {
-    bool x_first = c.terms[0] == x;
-    std::string bound(x_first ? c.terms[1] : c.terms[0]);
-    bool x_below = is_less(c.ops[0]) == x_first;
-    std::string op = c.ops[0] == "<" || c.ops[0] == ">" ? "<" : "\\le";
-    if (x_below) {
-      high = bound, high_op = op;
-    } else {
-      low = bound, low_op = op;
-    }
-  } else {
-    return {};
-  }
-  std::string left = (low.empty() ? "" : low + " " + low_op + " ") + var + " < " + point;
-  std::string right = point + " < " + var + (high.empty() ? "" : " " + high_op + " " + high);
-  return left + " or " + right;
-}
-
-
 constexpr size_t kMaxRatioTerms = 16;
 
 // A name of a quantity: a letter, then letters, digits and subscripts ("BD", "S_{MBCN}",
@@ -355,26 +289,6 @@ void drop_ratio_label(std::string& s) {
 }
 
 }  // namespace
-
-void rewrite_chain_less_point(std::string& s) {
-  if (s.find("\\ne") == std::string::npos) return;
-  std::vector<size_t> at = top_level_positions(s, ",");
-  size_t size = 1;
-  if (at.empty()) at = top_level_positions(s, " and "), size = 5;
-  if (at.size() != 1) return;
-  std::string_view first = trim(std::string_view(s).substr(0, at[0]));
-  std::string_view second = trim(std::string_view(s).substr(at[0] + size));
-  for (int swap = 0; swap < 2; ++swap, std::swap(first, second)) {
-    std::vector<size_t> ne = top_level_positions(second, "\\ne");
-    if (ne.size() != 1) continue;
-    std::string_view x = trim(second.substr(0, ne[0]));
-    std::string_view point = trim(second.substr(ne[0] + 3));
-    if (x.size() != 1 || !is_alpha(x[0]) || point.empty() || has_relation(point)) continue;
-    std::string rewritten = chain_without_point(read_chain(first), x, point);
-    if (!rewritten.empty()) s = rewritten;
-    return;
-  }
-}
 
 void repair_control_escapes(std::string& s) {
   static constexpr std::pair<char, char> kEscapes[] = {
@@ -465,62 +379,6 @@ void drop_qualifiers(std::string& s) {
     std::string_view part = v.substr(commas.back() + 1), rest = v.substr(0, commas.back());
     if (is_parameter_range(part) || is_parameter_bound(part, rest)) s.assign(trim(rest));
   }
-}
-
-void rewrite_set_builder(std::string& s) {
-  std::string_view v = trim(s);
-  if (!starts_with(v, "\\{") || !ends_with(v, "\\}")) return;
-  std::string_view inside = v.substr(2, v.size() - 4);
-  // The set must close at the end: no "\}" at depth 0 inside.
-  if (!top_level_positions(inside, "\\}").empty()) return;
-  size_t bar = std::string_view::npos, bar_size = 0;
-  for (std::string_view separator : {"\\mid", "|", ":"}) {
-    std::vector<size_t> at = top_level_positions(inside, separator);
-    if (!at.empty() && at[0] < bar) bar = at[0], bar_size = separator.size();
-  }
-  if (bar == std::string_view::npos) return;
-  std::string_view head = trim(inside.substr(0, bar));
-  std::string_view condition = trim(inside.substr(bar + bar_size));
-  // "x" or "x \in \mathbb{R}".
-  if (head.empty() || !is_alpha(head[0])) return;
-  std::string_view rest = trim(head.substr(1));
-  if (!rest.empty()) {
-    if (!starts_with(rest, "\\in")) return;
-    std::string_view set = trim(rest.substr(3));
-    if (set != "\\mathbb{R}" && set != "\\mathbb R" && set != "R" && set != "\\R") return;
-  }
-  if (condition.empty()) return;
-  s.assign(condition);
-  rewrite_chain_less_point(s);
-}
-
-void rewrite_set_difference(std::string& s) {
-  if (s.find("\\{") == std::string::npos) return;  // no point is taken away
-  std::vector<size_t> at = top_level_positions(s, "\\setminus");
-  size_t size = 9;  // the length of "\setminus"
-  if (at.empty()) at = top_level_positions(s, "-"), size = 1;
-  if (at.size() != 1) return;
-  std::string_view whole = trim(std::string_view(s).substr(0, at[0]));
-  std::string_view removed = trim(std::string_view(s).substr(at[0] + size));
-  if (!starts_with(removed, "\\{") || !ends_with(removed, "\\}")) return;
-  std::string_view point = trim(removed.substr(2, removed.size() - 4));
-  if (point.empty() || !top_level_positions(point, ",").empty() || has_relation(point)) return;
-  if (whole == "\\mathbb{R}" || whole == "\\mathbb R" || whole == "R" || whole == "\\R") {
-    s = "x \\ne " + std::string(point);
-    return;
-  }
-  if (whole.size() < 5 || (whole[0] != '(' && whole[0] != '[') ||
-      (whole.back() != ')' && whole.back() != ']')) {
-    return;
-  }
-  std::vector<size_t> comma = top_level_positions(whole.substr(1, whole.size() - 2), ",");
-  if (comma.size() != 1) return;
-  std::string_view low = trim(whole.substr(1, comma[0]));
-  std::string_view high = trim(whole.substr(comma[0] + 2, whole.size() - comma[0] - 3));
-  if (low.empty() || high.empty()) return;
-  std::string p(point);
-  s = std::string(1, whole[0]) + std::string(low) + "," + p + ")\\cup(" + p + "," +
-      std::string(high) + whole.back();
 }
 
 bool strip_trailing_ordinal(std::string& s) {
@@ -686,97 +544,6 @@ void trig_degrees_to_radians(std::string& s) {
   }
 }
 
-namespace {
-
-// The equations of a system "\begin{cases} x = 1 \\ y = 2 \end{cases}" (also "\{" with
-// "array", "aligned"...) as "x = 1, y = 2"; empty when `v` is no such system.
-std::string system_as_list(std::string_view v) {
-  v = trim(v);
-  if (starts_with(v, "\\{")) v = trim(v.substr(2));  // "\left\{" with "\left" gone
-  while (!v.empty() && (v.back() == '.' || ends_with(v, "\\}"))) {
-    v.remove_suffix(v.back() == '.' ? 1 : 2);
-    v = trim(v);
-  }
-  std::string_view body;
-  for (std::string_view env : {"cases", "array", "aligned", "align*", "gathered"}) {
-    std::string begin = "\\begin{" + std::string(env) + "}";
-    std::string end = "\\end{" + std::string(env) + "}";
-    if (!starts_with(v, begin) || !ends_with(v, end)) continue;
-    body = v.substr(begin.size(), v.size() - begin.size() - end.size());
-    if (env == "array" && starts_with(body, "{")) {  // the column spec
-      size_t close = matching_brace(body, 0);
-      if (close == std::string_view::npos) return {};
-      body = body.substr(close + 1);
-    }
-    break;
-  }
-  // One environment: not "\\begin{cases}...\\end{cases} or \\begin{cases}...".
-  if (body.empty() || body.find("\\end{") != std::string_view::npos) return {};
-  std::string out;
-  size_t start = 0;
-  std::vector<size_t> breaks = top_level_positions(body, "\\\\");
-  breaks.push_back(body.size());
-  for (size_t at : breaks) {
-    std::string row(trim(body.substr(start, at - start)));
-    start = at + 2;
-    row.erase(std::remove(row.begin(), row.end(), '&'), row.end());
-    if (trim(row).empty()) continue;
-    // An equation per row; a condition ("x > 0", "if") makes it a piecewise function.
-    if (row.find('=') == std::string::npos || row.find_first_of("<>,") != std::string::npos ||
-        row.find("\\le") != std::string::npos || row.find("\\ge") != std::string::npos ||
-        row.find("if") != std::string::npos) {
-      return {};
-    }
-    out += (out.empty() ? "" : ", ") + std::string(trim(row));
-  }
-  return out;
-}
-
-}  // namespace
-
-void rewrite_system(std::string& s) {
-  if (s.find("\\begin{") == std::string::npos) return;
-  if (std::string list = system_as_list(s); !list.empty()) s = list;
-}
-
-void rewrite_assignment_groups(std::string& s) {
-  if (s.find('=') == std::string::npos) return;
-  std::vector<size_t> cuts = top_level_positions(s, " or ");
-  size_t cut_size = 4;
-  if (cuts.empty()) cuts = top_level_positions(s, ";"), cut_size = 1;
-  if (cuts.empty() || cuts.size() >= 16) return;
-  std::vector<std::string> names;
-  std::string tuples;
-  size_t start = 0;
-  cuts.push_back(s.size());
-  for (size_t cut : cuts) {
-    std::string group(trim(std::string_view(s).substr(start, cut - start)));
-    start = cut + cut_size;
-    if (std::string list = system_as_list(group); !list.empty()) group = list;
-    std::vector<std::string> group_names, values;
-    size_t item_start = 0;
-    std::vector<size_t> commas = top_level_positions(group, ",");
-    commas.push_back(group.size());
-    for (size_t comma : commas) {
-      std::string_view item = trim(std::string_view(group).substr(item_start, comma - item_start));
-      item_start = comma + 1;
-      std::string_view name = leading_name(item);
-      std::string_view rest = trim(item.substr(name.size()));
-      if (name.empty() || !starts_with(rest, "=")) return;
-      std::string_view value = trim(rest.substr(1));
-      if (value.empty() || has_relation(value)) return;
-      group_names.emplace_back(name);
-      values.emplace_back(value);
-    }
-    if (group_names.size() < 2 || (!names.empty() && group_names != names)) return;
-    names = group_names;
-    std::string tuple;
-    for (const std::string& v : values) tuple += (tuple.empty() ? "(" : ",") + v;
-    tuples += (tuples.empty() ? "" : ",") + tuple + ")";
-  }
-  s = tuples;
-}
-
 void rewrite_degrees_minutes(std::string& s) {
   if (s.find('\'') == std::string::npos && s.find("\u2032") == std::string::npos &&
       s.find("prime") == std::string::npos) {
@@ -826,24 +593,6 @@ void rewrite_degrees_minutes(std::string& s) {
   }
 }
 
-void rewrite_real_line(std::string& s) {
-  static constexpr std::string_view kSets[] = {"\\mathbb{R}", "\\mathbbR", "\\R"};
-  static constexpr std::string_view kWords[] = {
-      "all real numbers", "all reals",       "every real number",           "any real number",
-      "real numbers",     "all real x",      "the set of all real numbers", "x is any real number"};
-  std::string_view v = trim(s);
-  if (v.size() > 28 || (v.find("real") == v.npos && v.find("\\R") == v.npos &&
-                        v.find("\\mathbb") == v.npos)) {
-    return;
-  }
-  std::string lower;
-  for (char c : v) lower += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-  if (std::find(std::begin(kSets), std::end(kSets), v) != std::end(kSets) ||
-      std::find(std::begin(kWords), std::end(kWords), lower) != std::end(kWords)) {
-    s = "(-\\infty,\\infty)";
-  }
-}
-
 void drop_answer_lead(std::string& s) {
   std::string_view v = trim(s);
   if (v.size() < 8) return;
@@ -858,42 +607,6 @@ void drop_answer_lead(std::string& s) {
       return;
     }
   }
-}
-
-void expand_pm_in_tuple(std::string& s) {
-  std::string_view v = trim(s);
-  if (v.size() < 5 || v.front() != '(' || v.back() != ')' || v.find("\\pm") == v.npos) return;
-  std::string_view inside = v.substr(1, v.size() - 2);
-  if (!top_level_positions(inside, ")").empty()) return;  // "(a, b), (c, d)"
-  std::vector<size_t> commas = top_level_positions(inside, ",");
-  if (commas.empty()) return;
-  std::vector<std::string_view> items;
-  size_t start = 0;
-  commas.push_back(inside.size());
-  size_t signed_item = items.max_size();
-  for (size_t comma : commas) {
-    std::string_view item = trim(inside.substr(start, comma - start));
-    start = comma + 1;
-    if (starts_with(item, "\\pm") && (item.size() == 3 || !is_alpha(item[3]))) {
-      if (signed_item != items.max_size()) return;  // two signs: which go together?
-      signed_item = items.size();
-    } else if (item.find("\\pm") != std::string_view::npos) {
-      return;
-    }
-    items.push_back(item);
-  }
-  if (signed_item == items.max_size()) return;
-  std::string magnitude(trim(items[signed_item].substr(3)));
-  std::string out;
-  for (std::string_view sign : {"", "-"}) {
-    std::string tuple;
-    for (size_t i = 0; i < items.size(); ++i) {
-      tuple += i ? "," : "(";
-      tuple += i == signed_item ? std::string(sign) + "(" + magnitude + ")" : std::string(items[i]);
-    }
-    out += (out.empty() ? "" : ",") + tuple + ")";
-  }
-  s = out;
 }
 
 bool rewrite_number_words(std::string& s) {

@@ -32,32 +32,10 @@ void drop_approx_trailer(std::string& s);
 // "k \in \mathbb{Z}" (also "(k \in \mathbb{Z})", "\mathbb{N}", "Z") naming a parameter.
 void drop_qualifiers(std::string& s);
 
-// A set-builder set "\{x \mid 2 < x < 3\}" ("|", ":" and "x \in \mathbb{R} |" too) as its
-// condition "2 < x < 3", which the parser reads as an interval; "x < 1 or x > 2" becomes a
-// list of intervals (see words_to_commas), "x \ne 1" two intervals (math_parse.h).
-// A condition that removes one point, "\{x \mid 1 \le x < 5, x \ne 3\}", becomes the chain
-// split at it, "1 \le x < 3 or 3 < x < 5".
-void rewrite_set_builder(std::string& s);
 
-// A chain less a point written without braces, "-1 < x < 1, x \ne 0" (also "and"), as the
-// chain split there, "-1 < x < 0 or 0 < x < 1"; other text is unchanged.
-void rewrite_chain_less_point(std::string& s);
 
-// A system of equations, "\begin{cases} x = 1 \\ y = 2 \end{cases}" (also "\{" with
-// "array", "aligned"... and "&" alignment), as the list "x = 1, y = 2". A row with a
-// condition ("x > 0", "if", a comma) is a piecewise function and is left alone. Runs on the
-// output of the command rewrite ("\left" gone).
-void rewrite_system(std::string& s);
 
-// Solutions written as groups of assignments, "x=1, y=2 or x=2, y=1" (also ";" between
-// groups, and systems "\begin{cases} x=1 \\ y=2 \end{cases}" as groups), as the tuples
-// "(1,2),(2,1)" when every group assigns the same names in the same order (two or more).
-// Runs on the output of the command rewrite.
-void rewrite_assignment_groups(std::string& s);
 
-// A set less one point: "\mathbb{R} \setminus \{2\}" (or "- \{2\}") as "x \ne 2", and
-// "[1, 5) \setminus \{3\}" as "[1,3)\cup(3,5)". Runs on the output of the command rewrite.
-void rewrite_set_difference(std::string& s);
 
 // Strips an ordinal suffix after a number at the end: "12^{th}", "12^th", "21st" -> "12",
 // "21". Returns whether it did.
@@ -104,18 +82,11 @@ void semicolons_to_commas(std::string& s);
 // longer command such as "\left": callers look at short answers).
 bool has_relation(std::string_view s);
 
-// The real line named in words or as a set as the interval "(-\infty,\infty)":
-// "\mathbb{R}", "All real numbers", "every real number" (the whole answer). Runs on
-// compacted text.
-void rewrite_real_line(std::string& s);
 
 // Drops a leading "The answer is", "Final answer:" or "Answer:" (any case) written into the
 // answer itself. Runs after text wrappers are removed.
 void drop_answer_lead(std::string& s);
 
-// A tuple with one item signed "\pm", "(\pm 1, 2)", as its two tuples "((1),2),(-(1),2)".
-// Runs on the output of the command rewrite.
-void expand_pm_in_tuple(std::string& s);
 
 // A whole answer that is a number in words, from "zero" to "ninety-nine", optionally followed
 // by one word, in digits: "fifteen" -> "15", "Twenty-one days" -> "21 days" (any case).

@@ -32,35 +32,6 @@ TEST(ReplaceUnicode, VulgarFractionsRootsAndNumberSets) {
   EXPECT_EQ(rewritten("x<1\u6216x>2", replace_unicode), "x<1 or x>2");
 }
 
-TEST(RewriteSetBuilder, APointRemovedSplitsTheChain) {
-  EXPECT_EQ(rewritten("\\{x \\mid 1 \\le x < 5, x \\ne 3\\}", rewrite_set_builder),
-            "1 \\le x < 3 or 3 < x < 5");
-  EXPECT_EQ(rewritten("\\{x \\mid 5 > x \\ge 1 and x \\ne 3\\}", rewrite_set_builder),
-            "1 \\le x < 3 or 3 < x < 5");
-  EXPECT_EQ(rewritten("\\{x \\mid x \\ne 2, x > 1\\}", rewrite_set_builder),
-            "1 < x < 2 or 2 < x");
-  EXPECT_EQ(rewritten("\\{x \\mid x \\le 4, x \\ne 0\\}", rewrite_set_builder),
-            "x < 0 or 0 < x \\le 4");
-  // Two removed points, or a condition on another letter, are left as written.
-  EXPECT_EQ(rewritten("\\{x \\mid x \\ne 1, x \\ne 2\\}", rewrite_set_builder),
-            "x \\ne 1, x \\ne 2");
-  EXPECT_EQ(rewritten("\\{x \\mid 1 < y < 5, x \\ne 3\\}", rewrite_set_builder),
-            "1 < y < 5, x \\ne 3");
-}
-
-TEST(RewriteSetDifference, ASetLessAPoint) {
-  EXPECT_EQ(rewritten("\\mathbb{R} \\setminus \\{2\\}", rewrite_set_difference), "x \\ne 2");
-  EXPECT_EQ(rewritten("\\mathbb{R} - \\{-1\\}", rewrite_set_difference), "x \\ne -1");
-  EXPECT_EQ(rewritten("[1, 5) \\setminus \\{3\\}", rewrite_set_difference), "[1,3)\\cup(3,5)");
-  EXPECT_EQ(rewritten("(0,2)\\setminus\\{1\\}", rewrite_set_difference), "(0,1)\\cup(1,2)");
-  // Two points, a set that is no interval, a point that is a condition: left alone.
-  EXPECT_EQ(rewritten("\\mathbb{R} \\setminus \\{1, 2\\}", rewrite_set_difference),
-            "\\mathbb{R} \\setminus \\{1, 2\\}");
-  EXPECT_EQ(rewritten("A \\setminus \\{1\\}", rewrite_set_difference), "A \\setminus \\{1\\}");
-  EXPECT_EQ(rewritten("\\mathbb{R} \\setminus \\{x > 1\\}", rewrite_set_difference),
-            "\\mathbb{R} \\setminus \\{x > 1\\}");
-}
-
 TEST(RewriteRatio, LabelsWordsAndLowestTerms) {
   EXPECT_EQ(rewritten("5:8", rewrite_ratio), "\\frac{5}{8}");
   EXPECT_EQ(rewritten("BD:DC=1:3", rewrite_ratio), "\\frac{1}{3}");

@@ -11,6 +11,7 @@
 #include "core/ascii.h"
 #include "core/answer_names.h"
 #include "core/latex_forms.h"
+#include "core/set_forms.h"
 
 namespace s1 {
 namespace {

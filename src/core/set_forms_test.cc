@@ -1,0 +1,93 @@
+#include "core/set_forms.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace s1 {
+namespace {
+
+template <typename Rewrite>
+std::string rewritten(std::string s, Rewrite rewrite) {
+  rewrite(s);
+  return s;
+}
+
+TEST(RewriteSetBuilder, APointRemovedSplitsTheChain) {
+  EXPECT_EQ(rewritten("\\{x \\mid 1 \\le x < 5, x \\ne 3\\}", rewrite_set_builder),
+            "1 \\le x < 3 or 3 < x < 5");
+  EXPECT_EQ(rewritten("\\{x \\mid 5 > x \\ge 1 and x \\ne 3\\}", rewrite_set_builder),
+            "1 \\le x < 3 or 3 < x < 5");
+  EXPECT_EQ(rewritten("\\{x \\mid x \\ne 2, x > 1\\}", rewrite_set_builder),
+            "1 < x < 2 or 2 < x");
+  EXPECT_EQ(rewritten("\\{x \\mid x \\le 4, x \\ne 0\\}", rewrite_set_builder),
+            "x < 0 or 0 < x \\le 4");
+  // Two removed points, or a condition on another letter, are left as written.
+  EXPECT_EQ(rewritten("\\{x \\mid x \\ne 1, x \\ne 2\\}", rewrite_set_builder),
+            "x \\ne 1, x \\ne 2");
+  EXPECT_EQ(rewritten("\\{x \\mid 1 < y < 5, x \\ne 3\\}", rewrite_set_builder),
+            "1 < y < 5, x \\ne 3");
+}
+
+TEST(RewriteSetDifference, ASetLessAPoint) {
+  EXPECT_EQ(rewritten("\\mathbb{R} \\setminus \\{2\\}", rewrite_set_difference), "x \\ne 2");
+  EXPECT_EQ(rewritten("\\mathbb{R} - \\{-1\\}", rewrite_set_difference), "x \\ne -1");
+  EXPECT_EQ(rewritten("[1, 5) \\setminus \\{3\\}", rewrite_set_difference), "[1,3)\\cup(3,5)");
+  EXPECT_EQ(rewritten("(0,2)\\setminus\\{1\\}", rewrite_set_difference), "(0,1)\\cup(1,2)");
+  // Two points, a set that is no interval, a point that is a condition: left alone.
+  EXPECT_EQ(rewritten("\\mathbb{R} \\setminus \\{1, 2\\}", rewrite_set_difference),
+            "\\mathbb{R} \\setminus \\{1, 2\\}");
+  EXPECT_EQ(rewritten("A \\setminus \\{1\\}", rewrite_set_difference), "A \\setminus \\{1\\}");
+  EXPECT_EQ(rewritten("\\mathbb{R} \\setminus \\{x > 1\\}", rewrite_set_difference),
+            "\\mathbb{R} \\setminus \\{x > 1\\}");
+}
+
+TEST(RewriteChainLessPoint, WithoutBraces) {
+  EXPECT_EQ(rewritten("-1 < x < 1, x \\ne 0", rewrite_chain_less_point),
+            "-1 < x < 0 or 0 < x < 1");
+  EXPECT_EQ(rewritten("x \\ne 0", rewrite_chain_less_point), "x \\ne 0");
+  EXPECT_EQ(rewritten("x > 1, y \\ne 0", rewrite_chain_less_point), "x > 1, y \\ne 0");
+}
+
+TEST(RewriteSystem, EquationsAsAList) {
+  EXPECT_EQ(rewritten("\\begin{cases} x = 1 \\\\ y = 2 \\end{cases}", rewrite_system),
+            "x = 1, y = 2");
+  EXPECT_EQ(rewritten("\\{\\begin{array}{l} x &= 1 \\\\ y &= 2 \\end{array}.", rewrite_system),
+            "x = 1, y = 2");
+  // A piecewise function, or two systems, stay.
+  for (const char* kept : {"\\begin{cases} x & x > 0 \\\\ -x & x \\le 0 \\end{cases}",
+                           "\\begin{cases} x=1 \\end{cases} or \\begin{cases} x=2 \\end{cases}"}) {
+    EXPECT_EQ(rewritten(kept, rewrite_system), kept);
+  }
+}
+
+TEST(RewriteAssignmentGroups, GroupsBecomeTuples) {
+  EXPECT_EQ(rewritten("x=1, y=2 or x=2, y=1", rewrite_assignment_groups), "(1,2),(2,1)");
+  EXPECT_EQ(rewritten("a = 1, b = 2; a = 3, b = 4", rewrite_assignment_groups), "(1,2),(3,4)");
+  EXPECT_EQ(rewritten("\\begin{cases} x=1 \\\\ y=2 \\end{cases} or \\begin{cases} x=3 \\\\ y=4 "
+                      "\\end{cases}",
+                      rewrite_assignment_groups),
+            "(1,2),(3,4)");
+  for (const char* kept : {"x=1 or x=2", "x=1, y=2 or y=1, x=2", "x=1, y=2 or x=2, y>1",
+                           "x=1, y=2"}) {
+    EXPECT_EQ(rewritten(kept, rewrite_assignment_groups), kept);
+  }
+}
+
+TEST(RewriteRealLine, SetsAndWords) {
+  for (const char* reals : {"\\mathbb{R}", "All real numbers", "every real number"}) {
+    EXPECT_EQ(rewritten(reals, rewrite_real_line), "(-\\infty,\\infty)") << reals;
+  }
+  EXPECT_EQ(rewritten("\\mathbb{R}^+", rewrite_real_line), "\\mathbb{R}^+");
+  EXPECT_EQ(rewritten("all real roots", rewrite_real_line), "all real roots");
+}
+
+TEST(ExpandPmInTuple, OneSignedItem) {
+  EXPECT_EQ(rewritten("(\\pm 1, 2)", expand_pm_in_tuple), "((1),2),(-(1),2)");
+  for (const char* kept : {"(\\pm 1, \\pm 2)", "(1, 2)", "\\pm 1", "(\\pm 1, 2), (3, 4)"}) {
+    EXPECT_EQ(rewritten(kept, expand_pm_in_tuple), kept);
+  }
+}
+
+}  // namespace
+}  // namespace s1
