@@ -4,14 +4,10 @@
 
 #include <string>
 
+#include "core/rewritten_for_test.h"
+
 namespace s1 {
 namespace {
-
-template <typename Rewrite>
-std::string rewritten(std::string s, Rewrite rewrite) {
-  rewrite(s);
-  return s;
-}
 
 TEST(ReplaceUnicode, ScriptsBecomeBracedExponentsAndIndices) {
   EXPECT_EQ(rewritten("10\u207b\u00b9\u2070", replace_unicode), "10^{-10}");

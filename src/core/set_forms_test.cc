@@ -4,14 +4,10 @@
 
 #include <string>
 
+#include "core/rewritten_for_test.h"
+
 namespace s1 {
 namespace {
-
-template <typename Rewrite>
-std::string rewritten(std::string s, Rewrite rewrite) {
-  rewrite(s);
-  return s;
-}
 
 TEST(RewriteSetBuilder, APointRemovedSplitsTheChain) {
   EXPECT_EQ(rewritten("\\{x \\mid 1 \\le x < 5, x \\ne 3\\}", rewrite_set_builder),
