@@ -452,7 +452,7 @@ bool in_order_equal(const std::vector<std::string>& a, const std::vector<std::st
 // ---- Angles and precision ----
 
 bool has_degree_mark(std::string_view raw) {
-  for (std::string_view mark : {"\\circ", "\u00b0", "\\degree", "degree", "\\textcirc"}) {
+  for (std::string_view mark : {"\\circ", "\u00b0", "\\deg", "degree", "\\textcirc", "^o"}) {
     if (raw.find(mark) != std::string_view::npos) return true;
   }
   return false;

@@ -540,6 +540,17 @@ const RulePair kRulePairs[] = {
     {kMax, "3 \\text{ (attained at } x = 1)", "3", true},
     {kMax, "3 \\text{ (attained at } x = 1)", "1", false},
     {kMax, "x + 2 \\text{ at } x = 1", "3", false},
+    // Counting notation, real odd roots, degrees written loosely, units in parentheses.
+    {kNone, "{10 \\choose 2}", "45", true},
+    {kNone, "C_{10}^{2}", "45", true},
+    {kNone, "A_{10}^{2}", "90", true},
+    {kNone, "C_{10}^{2}", "90", false},
+    {kNone, "\\sqrt[3]{-8}", "-2", true},
+    {kNone, "\\sqrt[3]{-8}", "2", false},
+    {kNone, "45^o", "45^\\circ", true},
+    {kNone, "45 \\deg", "\\frac{\\pi}{4}", true},
+    {kNone, "12 (\\text{units})", "12", true},
+    {kNone, "12\\ ", "12", true},
     // Groups of assignments as tuples.
     {kNone, "x=1, y=2 \\text{ or } x=2, y=1", "(1, 2), (2, 1)", true},
     {kNone, "x=1, y=2; x=2, y=1", "(2, 1), (1, 2)", true},

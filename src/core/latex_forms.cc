@@ -609,6 +609,55 @@ void drop_answer_lead(std::string& s) {
   }
 }
 
+void rewrite_counting_notation(std::string& s) {
+  // "{10 \choose 2}" -> "\binom{10}{2}".
+  for (size_t at = s.find("\\choose"); at != std::string::npos; at = s.find("\\choose", at + 1)) {
+    size_t open = s.rfind('{', at), close = std::string::npos;
+    if (open != std::string::npos) close = matching_brace(s, open);
+    if (close == std::string::npos || close < at) continue;
+    std::string n(trim(std::string_view(s).substr(open + 1, at - open - 1)));
+    std::string k(trim(std::string_view(s).substr(at + 7, close - at - 7)));
+    std::string binom = "\\binom{" + n + "}{" + k + "}";
+    s.replace(open, close + 1 - open, binom);
+    at = open + binom.size() - 1;
+  }
+  // "C_{10}^{2}", "A_{10}^{2}" with whole numbers: combinations and arrangements.
+  for (char letter : {'C', 'A'}) {
+    for (size_t at = s.find(std::string(1, letter) + "_"); at != std::string::npos;
+         at = s.find(std::string(1, letter) + "_", at + 1)) {
+      if (at > 0 && (is_alpha(s[at - 1]) || s[at - 1] == '\\')) continue;
+      size_t i = at + 2;
+      auto script = [&s](size_t& j) -> std::string {  // "{10}" or "7" at j
+        if (j < s.size() && s[j] == '{') {
+          size_t close = matching_brace(s, j);
+          if (close == std::string::npos) return {};
+          std::string inside(trim(std::string_view(s).substr(j + 1, close - j - 1)));
+          j = close + 1;
+          return inside;
+        }
+        return j < s.size() && ascii::is_digit(s[j]) ? std::string(1, s[j++]) : std::string();
+      };
+      std::string n = script(i);
+      if (n.empty() || i >= s.size() || s[i] != '^') continue;
+      ++i;
+      std::string k = script(i);
+      auto whole = [](const std::string& t) {
+        return !t.empty() && std::all_of(t.begin(), t.end(), ascii::is_digit);
+      };
+      if (!whole(n) || !whole(k)) continue;
+      std::string value = letter == 'C' ? "\\binom{" + n + "}{" + k + "}"
+                                        : "\\frac{" + n + "!}{(" + n + "-" + k + ")!}";
+      s.replace(at, i - at, value);
+    }
+  }
+  // "45^o": a degree mark written as a letter o.
+  for (size_t at = s.find("^o"); at != std::string::npos; at = s.find("^o", at + 1)) {
+    if (at > 0 && ascii::is_digit(s[at - 1]) && (at + 2 == s.size() || !is_alpha(s[at + 2]))) {
+      s.replace(at, 2, "^\\circ");
+    }
+  }
+}
+
 bool rewrite_number_words(std::string& s) {
   static constexpr std::string_view kOnes[] = {
       "zero",    "one",     "two",       "three",    "four",     "five",    "six",

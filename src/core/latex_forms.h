@@ -73,6 +73,11 @@ void rewrite_degrees_minutes(std::string& s);
 // Runs on the raw answer.
 void trig_degrees_to_radians(std::string& s);
 
+// Counting notation as binomials: "{10 \choose 2}", "C_{10}^{2}" -> "\binom{10}{2}";
+// "A_{10}^{2}" -> "\frac{10!}{(10-2)!}" (whole numbers only); and "45^o" as a degree mark.
+// Runs on the raw answer.
+void rewrite_counting_notation(std::string& s);
+
 // Semicolons that separate items as commas: inside a bracket group with no comma
 // ("(0;-2;6)" -> "(0,-2,6)") and at top level when no comma is there ("-12;-11" ->
 // "-12,-11"). Runs on the output of the command rewrite, where "\;" is gone.

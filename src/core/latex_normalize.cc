@@ -72,6 +72,7 @@ constexpr Rename kRenamedCommands[] = {
     {"ldots", ""},
     {"cdots", ""},
     {"colon", ":"},
+    {"deg", ""},
     {"lg", "\\log_{10}"},
     {"langle", "("},
     {"rangle", ")"},
@@ -259,7 +260,7 @@ constexpr std::string_view kUnitWords[] = {
     "sq",     "cubic",   "cents",    "cent",    "dollars", "dollar",  "degrees", "degree", "hours",
     "hour",   "minutes", "minute",   "seconds", "second",  "mph",     "kg",      "grams",  "gram",
     "pounds", "lbs",     "days",     "weeks",   "years",   "ounces",  "liters",  "litres", "mL",
-    "ml",     "people",  "students", "ways",    "points",  "radians", "day",
+    "ml",     "people",  "students", "ways",    "points",  "radians", "day",    "deg",
 };
 
 // Strips one trailing unit word (with an optional ^2 / ^{3}) when something precedes it.
@@ -588,6 +589,7 @@ std::string normalize_answer(std::string_view latex, bool strip_variable) {
   }
   rewrite_degrees_minutes(s);
   trig_degrees_to_radians(s);
+  rewrite_counting_notation(s);
   replace_unicode(s);
   if (s.find("\\overline") != std::string::npos || s.find("dot") != std::string::npos ||
       s.find("...") != std::string::npos) {
@@ -641,9 +643,23 @@ std::string normalize_answer(std::string_view latex, bool strip_variable) {
   for (bool changed = true; changed;) {
     changed = false;
     std::string_view v = trim(s);
-    if (!v.empty() && (v.back() == '.' || v.back() == ',' || v.back() == ';')) {
+    // A trailing "\\" is what is left of a spacing "\\ " at the end.
+    if (!v.empty() && (v.back() == '.' || v.back() == ',' || v.back() == ';' ||
+                       (v.back() == '\\' && (v.size() < 2 || v[v.size() - 2] != '\\')))) {
       v.remove_suffix(1);
       changed = true;
+    }
+    // A unit or a word in parentheses: "12 (\\text{units})" -> "12".
+    if (v.size() > 4 && v.back() == ')') {
+      size_t open = v.rfind('(');
+      std::string_view word = open == std::string_view::npos ? std::string_view()
+                                                              : v.substr(open + 1, v.size() - open - 2);
+      if (open > 0 && word.size() >= 2 &&
+          std::all_of(word.begin(), word.end(), [](char c) { return is_alpha(c) || c == ' '; }) &&
+          !trim(v.substr(0, open)).empty()) {
+        v = trim(v.substr(0, open));
+        changed = true;
+      }
     }
     s.assign(v);
     if (strip_trailing_unit(s) || strip_trailing_ordinal(s)) changed = true;

@@ -114,7 +114,13 @@ class Converter {
         return power(convert(e.args.at(0)), convert(e.args.at(1)));
       case ExprKind::kRoot: {
         ex index = convert(e.args.at(1));
-        return power(convert(e.args.at(0)), divide(1, index));
+        ex radicand = convert(e.args.at(0));
+        // An odd root of a negative number is the real one: \sqrt[3]{-8} is -2.
+        if (is_a<numeric>(index) && is_a<numeric>(radicand) && ex_to<numeric>(index).is_odd() &&
+            ex_to<numeric>(radicand).is_real() && ex_to<numeric>(radicand).is_negative()) {
+          return -power(-radicand, divide(1, index));
+        }
+        return power(radicand, divide(1, index));
       }
       case ExprKind::kFactorial:
         return factorial(convert(e.args.at(0)));
