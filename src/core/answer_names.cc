@@ -26,7 +26,7 @@ std::string_view leading_variable(std::string_view s) {
     std::string_view name = s.substr(1, i - 1);
     static constexpr std::string_view kGreek[] = {"alpha",  "beta",  "gamma", "delta", "theta",
                                                   "lambda", "mu",    "phi",   "psi",   "omega",
-                                                  "rho",    "sigma", "tau",   "varphi"};
+                                                  "rho",    "sigma", "tau",   "varphi", "ell"};
     if (std::find(std::begin(kGreek), std::end(kGreek), name) == std::end(kGreek)) return {};
   } else if (i < s.size() && is_alpha(s[i])) {
     ++i;
@@ -103,8 +103,16 @@ bool has_inequality_command(std::string_view v) {
 // or empty.
 std::string_view function_body(std::string_view v) {
   std::string_view name = leading_variable(v);
-  if (name.empty() || name.size() >= v.size() || v[name.size()] != '(') return {};
-  std::string_view rest = v.substr(name.size() + 1);
+  if (name.empty()) return {};
+  size_t at = name.size();
+  for (std::string_view mark : {"'", "^{\\prime}", "^\\prime", "^{-1}"}) {  // f'(x), f^{-1}(x)
+    if (starts_with(v.substr(at), mark)) {
+      at += mark.size();
+      break;
+    }
+  }
+  if (at >= v.size() || v[at] != '(') return {};
+  std::string_view rest = v.substr(at + 1);
   size_t close = rest.find(')');
   if (close == std::string_view::npos) return {};
   std::string_view var = trim(rest.substr(0, close));
@@ -159,16 +167,40 @@ size_t name_end(std::string_view s, size_t i, int depth = 0) {
   for (std::string_view f : {"\\sin", "\\cos", "\\tan", "\\cot", "\\sec", "\\csc"}) {
     if (command(f)) return name_end(s, skip_spaces(i + f.size()), depth + 1);
   }
-  // "\max", "\min f(x)": an extreme, of a name or alone.
-  for (std::string_view extreme : {"\\max", "\\min"}) {
+  // "\max", "\min f(x)", "\lim_{x \to 0} f(x)": an extreme or a limit, of a name or alone.
+  for (std::string_view extreme : {"\\max", "\\min", "\\lim"}) {
     if (!command(extreme)) continue;
-    size_t after = skip_spaces(i + extreme.size());
+    size_t bare = i + extreme.size();  // the end of "\lim_{x \to 0}" alone
+    if (starts_with(s.substr(skip_spaces(bare)), "_{")) {
+      size_t sub = matching_brace(s, skip_spaces(bare) + 1);
+      if (sub == std::string_view::npos) return 0;
+      bare = sub + 1;
+    }
+    size_t after = skip_spaces(bare);
     size_t end = after < s.size() && s[after] != '=' ? name_end(s, after, depth + 1) : 0;
-    return end ? end : i + extreme.size();
+    return end ? end : bare;
   }
   if (size_t end = points(i); end >= i + 2) return end;
+  // "E[X]", "\mathbb{E}[X]": an expectation (or a variance, a probability).
+  for (std::string_view e : {"\\mathbb{E}", "\\mathbb{P}", "E", "P", "D", "V"}) {
+    size_t open = i + e.size();
+    if (starts_with(s.substr(i), e) && open < s.size() && s[open] == '[') {
+      size_t close = s.find(']', open);
+      return close == std::string_view::npos ? 0 : close + 1;
+    }
+  }
   size_t end = i + leading_variable(s.substr(i)).size();
   if (end == i) return 0;
+  // "f'(x)", "y'", "f^{\prime}(x)", "f^{-1}(x)": a derivative or an inverse.
+  for (bool marked = true; marked;) {
+    marked = false;
+    for (std::string_view mark : {"'", "^{\\prime}", "^\\prime", "^{-1}"}) {
+      if (starts_with(s.substr(end), mark)) {
+        end += mark.size();
+        marked = true;
+      }
+    }
+  }
   // "f(2)", "f(x)": a function at an argument; then "_{\max}" may follow.
   if (end < s.size() && s[end] == '(') {
     size_t close = s.find(')', end);
@@ -183,6 +215,16 @@ size_t name_end(std::string_view s, size_t i, int depth = 0) {
   return end;
 }
 
+// The index of the ')' that closes the '(' at `open` of `s`, or npos.
+size_t matching_paren(std::string_view s, size_t open) {
+  int depth = 0;
+  for (size_t i = open; i < s.size(); ++i) {
+    if (s[i] == '(') ++depth;
+    if (s[i] == ')' && --depth == 0) return i;
+  }
+  return std::string_view::npos;
+}
+
 }  // namespace
 
 std::string_view leading_name(std::string_view s) {
@@ -194,6 +236,20 @@ std::string_view leading_name(std::string_view s) {
 std::string strip_variable_prefix(std::string_view part) {
   std::string_view v = trim(part);
   if (std::string_view body = function_body(v); !body.empty()) return std::string(body);
+  // "P(2, 3)": a named point is its coordinates.
+  if (v.size() > 5 && is_upper(v[0]) && v[1] == '(' && v.back() == ')' &&
+      matching_paren(v, 1) == v.size() - 1 &&
+      !top_level_positions(v.substr(2, v.size() - 3), ",").empty()) {
+    return std::string(v.substr(1));
+  }
+  // "C: x^2 + y^2 = 1", "\ell: y = 2x + 1": a curve named before its equation.
+  if (std::string_view name = leading_name(v); !name.empty()) {
+    std::string_view rest = trim(v.substr(name.size()));
+    if (starts_with(rest, ":") && rest.find('=') != std::string_view::npos &&
+        rest.find(':', 1) == std::string_view::npos) {  // not the ratio "V_1:V_2 = 11:21"
+      return strip_variable_prefix(rest.substr(1));
+    }
+  }
   std::string_view var = leading_name(v);
   size_t length = var.size();
   std::vector<std::string_view> vars = {var};

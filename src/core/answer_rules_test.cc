@@ -551,6 +551,23 @@ const RulePair kRulePairs[] = {
     {kNone, "45 \\deg", "\\frac{\\pi}{4}", true},
     {kNone, "12 (\\text{units})", "12", true},
     {kNone, "12\\ ", "12", true},
+    // More names of values: derivatives, inverses, limits, expectations, points, curves.
+    {kNone, "f'(x) = 2x", "2x", true},
+    {kNone, "f^{-1}(x) = \\frac{x-1}{2}", "\\frac{x-1}{2}", true},
+    {kNone, "f^{-1}(x) = \\frac{x-1}{2}", "\\frac{x+1}{2}", false},
+    {kNone, "\\lim_{x\\to 0} f(x) = 3", "3", true},
+    {kNone, "E[X] = \\frac{1}{2}", "0.5", true},
+    {kNone, "P(2, 3)", "(2, 3)", true},
+    {kNone, "P(2, 3)", "(3, 2)", false},
+    {kNone, "\\ell: y=2x+1", "y = 2x + 1", true},
+    {kNone, "C: x^2 + y^2 = 1", "x^2 + y^2 = 2", false},
+    // Matrices as lists of rows, transposed tuples, constants of integration.
+    {kNone, "[[1,2],[3,4]]", "\\begin{pmatrix} 1 & 2 \\\\ 3 & 4 \\end{pmatrix}", true},
+    {kNone, "[[1,2],[4,3]]", "\\begin{pmatrix} 1 & 2 \\\\ 3 & 4 \\end{pmatrix}", false},
+    {kNone, "[1, 2]^{T}", "\\begin{pmatrix} 1 \\\\ 2 \\end{pmatrix}", true},
+    {kNone, "\\frac{x^3}{3} + c", "\\frac{x^3}{3}+C", true},
+    {kNone, "e^x + C, C \\in \\mathbb{R}", "e^{x}+C", true},
+    {kNone, "e^x + C, C \\in \\mathbb{R}", "e^{2x}+C", false},
     // Groups of assignments as tuples.
     {kNone, "x=1, y=2 \\text{ or } x=2, y=1", "(1, 2), (2, 1)", true},
     {kNone, "x=1, y=2; x=2, y=1", "(2, 1), (1, 2)", true},

@@ -63,7 +63,7 @@ bool is_number_set(std::string_view s) {
     letter = s[0];
     s = s.substr(1);
   }
-  if (letter != 'Z' && letter != 'N') return false;
+  if (letter != 'Z' && letter != 'N' && letter != 'R') return false;
   s = trim(s);
   return s.empty() || s == "^+" || s == "^{+}" || s == "_+" || s == "_{+}" || s == "^*" ||
          s == "^{*}" || s == "*";
@@ -656,6 +656,41 @@ void rewrite_counting_notation(std::string& s) {
       s.replace(at, 2, "^\\circ");
     }
   }
+}
+
+void rewrite_matrix_lists(std::string& s) {
+  std::string_view v = trim(s);
+  // "(1, 2)^T", "[1,2]^{T}", "(1,2)^{\top}": a transposed tuple is a column vector.
+  for (std::string_view mark : {"^T", "^{T}", "^{\\top}", "^\\top", "^{\\mathrm{T}}", "^\\mathrm{T}"}) {
+    if (ends_with(v, mark) && v.size() > mark.size() + 2) {
+      std::string_view tuple = trim(v.substr(0, v.size() - mark.size()));
+      if ((tuple.front() == '(' || tuple.front() == '[') &&
+          (tuple.back() == ')' || tuple.back() == ']')) {
+        s = "(" + std::string(tuple.substr(1, tuple.size() - 2)) + ")";  // not the interval "[1,2]"
+        return;
+      }
+    }
+  }
+  // "[[1,2],[3,4]]": rows of a matrix.
+  if (v.size() < 9 || !starts_with(v, "[[") || !ends_with(v, "]]")) return;
+  std::string_view inside = v.substr(1, v.size() - 2);
+  std::vector<size_t> commas = top_level_positions(inside, ",");
+  commas.push_back(inside.size());
+  std::string body;
+  size_t start = 0, columns = 0;
+  for (size_t comma : commas) {
+    std::string_view row = trim(inside.substr(start, comma - start));
+    start = comma + 1;
+    if (row.size() < 2 || row.front() != '[' || row.back() != ']') return;
+    std::string_view cells = row.substr(1, row.size() - 2);
+    std::vector<size_t> at = top_level_positions(cells, ",");
+    if (columns != 0 && at.size() + 1 != columns) return;
+    columns = at.size() + 1;
+    std::string r(cells);
+    for (size_t k = at.size(); k-- > 0;) r[at[k]] = '&';
+    body += (body.empty() ? "" : "\\\\") + r;
+  }
+  s = "\\begin{pmatrix}" + body + "\\end{pmatrix}";
 }
 
 bool rewrite_number_words(std::string& s) {

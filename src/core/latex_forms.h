@@ -93,6 +93,11 @@ bool has_relation(std::string_view s);
 void drop_answer_lead(std::string& s);
 
 
+// Matrices written as lists of rows, "[[1,2],[3,4]]", as "\begin{pmatrix}1&2\\3&4\end{pmatrix}";
+// a transposed tuple "(1, 2)^T" as the tuple (a vector, either way). Runs on the output of
+// the command rewrite.
+void rewrite_matrix_lists(std::string& s);
+
 // A whole answer that is a number in words, from "zero" to "ninety-nine", optionally followed
 // by one word, in digits: "fifteen" -> "15", "Twenty-one days" -> "21 days" (any case).
 // Runs after text wrappers are removed. Returns whether it did.

@@ -630,6 +630,7 @@ std::string normalize_answer(std::string_view latex, bool strip_variable) {
   if (!rewrite_infinity_words(s)) rewrite_number_words(s);
   drop_approx_trailer(s);
   drop_qualifiers(s);
+  rewrite_matrix_lists(s);
   rewrite_system(s);
   rewrite_assignment_groups(s);
   rewrite_set_builder(s);
@@ -674,6 +675,7 @@ std::string normalize_answer(std::string_view latex, bool strip_variable) {
   }
   std::string out = compact_spaces(joined);
   rewrite_ratio(out);
+  if (ends_with(out, "+c") && out.size() > 2) out.back() = 'C';  // a constant of integration
   // Redundant parentheses around a whole tuple: "((1,2))".
   while (out.size() > 4 && starts_with(out, "((") && out.back() == ')' && out[out.size() - 2] == ')') {
     size_t depth = 0, close = 0;
