@@ -603,7 +603,7 @@ EquivalenceResult apply_answer_rules(std::string_view predicted, std::string_vie
   if (plain.equivalent) return plain;
   if (words) {
     if (sentence_holds(predicted, gold, cues) || sentence_holds(gold, predicted, cues) ||
-        same_yes_or_no(predicted, gold, cues.yes_no)) {
+        same_yes_or_no(predicted, gold, cues.yes_no) || words::same_sign(predicted, gold)) {
       return decided(plain, true, "sentence");
     }
     if (items && (p_items->had_words || g_items->had_words) &&

@@ -261,6 +261,64 @@ bool same_yes_or_no(std::string_view a, std::string_view b, bool yes_no_question
   return false;
 }
 
+namespace {
+
+// The sign a sentence gives: "<", ">", "<=", ">=", or "" when it gives none (or a negation).
+std::string_view sentence_sign(std::string_view raw) {
+  auto words = sentence_words(raw, false);
+  if (!words) return {};
+  std::string text;
+  for (const std::string& w : *words) text += " " + w;
+  text += " ";
+  if (text.find(" not ") != std::string::npos) return {};
+  static constexpr std::pair<std::string_view, std::string_view> kSigns[] = {
+      {" non negative ", ">="},         {" nonnegative ", ">="},
+      {" non positive ", "<="},         {" nonpositive ", "<="},
+      {" greater than or equal to zero ", ">="}, {" less than or equal to zero ", "<="},
+      {" at least zero ", ">="},        {" at most zero ", "<="},
+      {" less than zero ", "<"},        {" greater than zero ", ">"},
+      {" negative ", "<"},              {" positive ", ">"},
+      {" below zero ", "<"},            {" above zero ", ">"}};
+  for (auto [phrase, sign] : kSigns) {
+    if (text.find(phrase) != std::string::npos) return sign;
+  }
+  return {};
+}
+
+// The sign an inequality "E < 0" (or "0 < E") gives E, or "".
+std::string_view inequality_sign(std::string_view raw) {
+  std::string t = plain_text(raw);
+  std::string_view v = trim(t);
+  static constexpr std::pair<std::string_view, std::string_view> kOps[] = {
+      {"\\leq", "<="}, {"\\geq", ">="}, {"\\le", "<="}, {"\\ge", ">="}, {"<", "<"}, {">", ">"}};
+  for (auto [op, sign] : kOps) {
+    size_t at = v.find(op);
+    if (at == std::string_view::npos || v.find(op, at + 1) != std::string_view::npos) continue;
+    std::string_view left = trim(v.substr(0, at)), right = trim(v.substr(at + op.size()));
+    if (left.empty() || right.empty() || right.find_first_of("<>") != std::string_view::npos) {
+      return {};
+    }
+    if (right == "0") return sign;
+    if (left == "0") {  // "0 < E": E > 0
+      if (sign == "<") return ">";
+      if (sign == ">") return "<";
+      return sign == "<=" ? ">=" : "<=";
+    }
+    return {};
+  }
+  return {};
+}
+
+}  // namespace
+
+bool same_sign(std::string_view a, std::string_view b) {
+  for (int swap = 0; swap < 2; ++swap, std::swap(a, b)) {
+    std::string_view said = sentence_sign(a);
+    if (!said.empty() && said == inequality_sign(b)) return true;
+  }
+  return false;
+}
+
 bool asks_yes_or_no(std::string_view question) {
   size_t mark = question.rfind('?');
   if (mark == std::string_view::npos) return false;

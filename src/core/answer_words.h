@@ -66,6 +66,11 @@ bool sentence_holds(std::string_view sentence, std::string_view answer, const Qu
 // and "Yes, Peter can ...").
 bool same_yes_or_no(std::string_view a, std::string_view b, bool yes_no_question);
 
+// "The sum is less than zero." against "f(x_1) + f(x_2) + f(x_3) < 0": a sentence that gives
+// a sign ("less than zero", "negative", "positive", "non-negative"...) and an inequality of
+// one expression against 0 that gives the same.
+bool same_sign(std::string_view a, std::string_view b);
+
 // Whether the sentence of `question` that asks (the last one ending in "?") is a yes-or-no
 // question: it starts with "can", "is", "does", "are", "will"...
 bool asks_yes_or_no(std::string_view question);

@@ -44,5 +44,15 @@ TEST(SameYesOrNo, SentencesThatSayTheSame) {
   EXPECT_FALSE(same_yes_or_no("It can be done if n is even.", "Yes", true));
 }
 
+TEST(SameSign, ASentenceAndAnInequalityAgainstZero) {
+  EXPECT_TRUE(same_sign("The sum is less than zero.", "f(x_1) + f(x_2) + f(x_3) < 0"));
+  EXPECT_TRUE(same_sign("0 < a + b", "\\text{The sum is positive}"));
+  EXPECT_TRUE(same_sign("The value is non-negative.", "x \\geq 0"));
+  EXPECT_FALSE(same_sign("The sum is less than zero.", "f(x_1) + f(x_2) > 0"));
+  EXPECT_FALSE(same_sign("The sum is not negative.", "s < 0"));
+  EXPECT_FALSE(same_sign("The sum is less than zero.", "s < 1"));
+  EXPECT_FALSE(same_sign("The sum is less than zero.", "0 < s < 1"));
+}
+
 }  // namespace
 }  // namespace s1::words
