@@ -568,6 +568,10 @@ const RulePair kRulePairs[] = {
     {kNone, "\\frac{x^3}{3} + c", "\\frac{x^3}{3}+C", true},
     {kNone, "e^x + C, C \\in \\mathbb{R}", "e^{x}+C", true},
     {kNone, "e^x + C, C \\in \\mathbb{R}", "e^{2x}+C", false},
+    {kNone, "\\text{Sequence 1: } -2, -1, 0 \\text{ and Sequence 2: } 10, 11, 12",
+     "10, 11, 12, -2, -1, 0", true},
+    {kNone, "\\text{Sequence 1: } -2, -1, 0 \\text{ and Sequence 2: } 10, 11, 12",
+     "10, 11, 12, -2, -1", false},
     // Groups of assignments as tuples.
     {kNone, "x=1, y=2 \\text{ or } x=2, y=1", "(1, 2), (2, 1)", true},
     {kNone, "x=1, y=2; x=2, y=1", "(2, 1), (1, 2)", true},

@@ -693,6 +693,35 @@ void rewrite_matrix_lists(std::string& s) {
   s = "\\begin{pmatrix}" + body + "\\end{pmatrix}";
 }
 
+void drop_group_labels(std::string& s) {
+  if (s.find(':') == std::string::npos && s.find(')') == std::string::npos) return;
+  // The end of a group label at `i` ("Case 1:", "Sequence 2:", "Part (a):", "(a)", "b)"), or 0.
+  auto label_end = [&s](size_t i) -> size_t {
+    size_t j = i;
+    while (j < s.size() && is_alpha(s[j])) ++j;
+    bool word = j - i >= 3;
+    while (j < s.size() && is_space(s[j])) ++j;
+    size_t mark = j;
+    if (j < s.size() && s[j] == '(') ++j;
+    while (j < s.size() && (ascii::is_digit(s[j]) || (is_alpha(s[j]) && j - mark <= 2))) ++j;
+    if (j == mark || (s[mark] == '(' && (j >= s.size() || s[j] != ')'))) return 0;
+    if (s[mark] == '(') ++j;
+    if (word && j < s.size() && s[j] == ':') return j + 1;
+    // "(a)" or "a)" alone: a letter or number in parentheses, no word before it.
+    if (!word && i == mark && j > i && s[j - 1] == ')' && j - i <= 4) return j;
+    return 0;
+  };
+  std::vector<std::pair<size_t, size_t>> labels;  // [start, end) of each label
+  for (size_t i = 0; i < s.size(); ++i) {
+    bool group_start = i == 0 || (i >= 2 && s[i - 1] == ' ' && (s[i - 2] == ',' || s[i - 2] == ';')) ||
+                       (i >= 5 && s.compare(i - 5, 5, " and ") == 0);
+    if (!group_start) continue;
+    if (size_t end = label_end(i)) labels.emplace_back(i, end);
+  }
+  if (labels.size() < 2) return;
+  for (size_t k = labels.size(); k-- > 0;) s.erase(labels[k].first, labels[k].second - labels[k].first);
+}
+
 bool rewrite_number_words(std::string& s) {
   static constexpr std::string_view kOnes[] = {
       "zero",    "one",     "two",       "three",    "four",     "five",    "six",

@@ -98,6 +98,11 @@ void drop_answer_lead(std::string& s);
 // the command rewrite.
 void rewrite_matrix_lists(std::string& s);
 
+// Labels of two groups or more are dropped: "Sequence 1: -2, -1 and Sequence 2: 10, 11" ->
+// "-2, -1 and 10, 11"; also "Case 1:", "Part (a):", "(a)", "b)". Runs after text wrappers
+// are removed.
+void drop_group_labels(std::string& s);
+
 // A whole answer that is a number in words, from "zero" to "ninety-nine", optionally followed
 // by one word, in digits: "fifteen" -> "15", "Twenty-one days" -> "21 days" (any case).
 // Runs after text wrappers are removed. Returns whether it did.

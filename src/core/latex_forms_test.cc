@@ -71,6 +71,15 @@ TEST(RewriteDegreesMinutes, MinutesAndSecondsAsFractionsOfADegree) {
   EXPECT_EQ(rewritten("60^\\circ 42''", rewrite_degrees_minutes), "60^\\circ 42''");
 }
 
+TEST(DropGroupLabels, TwoLabelledGroupsOrMore) {
+  EXPECT_EQ(rewritten("Sequence 1: -2, -1 and Sequence 2: 10, 11", drop_group_labels),
+            " -2, -1 and  10, 11");
+  EXPECT_EQ(rewritten("(a) 5; (b) 7", drop_group_labels), " 5;  7");
+  for (const char* kept : {"Max: 9, Min: 2", "(a) 5", "Case 1: x = 1", "f(a) = 5, g(b) = 7"}) {
+    EXPECT_EQ(rewritten(kept, drop_group_labels), kept);
+  }
+}
+
 TEST(RewriteNumberWords, WholeAnswersOnly) {
   EXPECT_EQ(rewritten("fifteen", rewrite_number_words), "15");
   EXPECT_EQ(rewritten("Twenty-one days.", rewrite_number_words), "21 days");

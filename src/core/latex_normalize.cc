@@ -627,6 +627,7 @@ std::string normalize_answer(std::string_view latex, bool strip_variable) {
   replace_all(s, "\\$", "");
   s.erase(std::remove(s.begin(), s.end(), '$'), s.end());
   drop_answer_lead(s);
+  drop_group_labels(s);
   if (!rewrite_infinity_words(s)) rewrite_number_words(s);
   drop_approx_trailer(s);
   drop_qualifiers(s);
