@@ -326,17 +326,31 @@ void replace_unicode(std::string& s) {
       {"\u2220", "\\angle "}, {"\u2266", "\\le "},     {"\u2267", "\\ge "},   {"\u2213", "\\mp "},
       {"\u03b3", "\\gamma "}, {"\u03b4", "\\delta "},  {"\u03bc", "\\mu "},   {"\u03c3", "\\sigma "},
       {"\u03c9", "\\omega "}, {"\u0394", "\\Delta "},  {"\u03d5", "\\varphi "},
-      {"\u6216", " or "},     {"\u4e14", " and "},
+      {"\u6216", " or "},     {"\u4e14", " and "},       {"\uff1b", ";"},        {"\u2236", ":"},
+      {"\uff0f", "/"},        {"\uff3b", "["},          {"\uff3d", "]"},        {"\uff5b", "\\{"},
+      {"\uff5d", "\\}"},      {"\u22ef", "\\cdots "},  {"\u25b3", "\\triangle "}, {"\u22a5", "\\perp "},
+      {"\u2225", "\\parallel "},
   };
   for (const Replacement& r : kUnicode) replace_all(s, r.from, r.to);
   replace_vulgar_fractions(s);
   replace_script_runs(s);
   parenthesized_roots_to_braces(s);
-  // Full-width digits U+FF10..U+FF19: EF BC 90..99.
+  // Full-width digits U+FF10..U+FF19 (EF BC 90..99) and letters U+FF21..U+FF3A (EF BC A1..BA),
+  // U+FF41..U+FF5A (EF BD 81..9A).
   for (size_t pos = s.find("\xef\xbc"); pos != std::string::npos; pos = s.find("\xef\xbc", pos)) {
     unsigned char last = pos + 2 < s.size() ? static_cast<unsigned char>(s[pos + 2]) : 0;
     if (last >= 0x90 && last <= 0x99) {
       s.replace(pos, 3, 1, static_cast<char>('0' + (last - 0x90)));
+    } else if (last >= 0xa1 && last <= 0xba) {
+      s.replace(pos, 3, 1, static_cast<char>('A' + (last - 0xa1)));
+    } else {
+      pos += 2;
+    }
+  }
+  for (size_t pos = s.find("\xef\xbd"); pos != std::string::npos; pos = s.find("\xef\xbd", pos)) {
+    unsigned char last = pos + 2 < s.size() ? static_cast<unsigned char>(s[pos + 2]) : 0;
+    if (last >= 0x81 && last <= 0x9a) {
+      s.replace(pos, 3, 1, static_cast<char>('a' + (last - 0x81)));
     } else {
       pos += 2;
     }

@@ -17,6 +17,13 @@ TEST(ReplaceUnicode, ScriptsBecomeBracedExponentsAndIndices) {
   EXPECT_EQ(rewritten("x\u2082\u00b2", replace_unicode), "x_{2}^{2}");
 }
 
+TEST(ReplaceUnicode, FullWidthFormsAndPunctuation) {
+  EXPECT_EQ(rewritten("\uff58\uff1d\uff13", replace_unicode), "x=3");
+  EXPECT_EQ(rewritten("\uff21\uff1b\uff22", replace_unicode), "A;B");
+  EXPECT_EQ(rewritten("\uff3b1\uff0c2\uff3d", replace_unicode), "[1,2]");
+  EXPECT_EQ(rewritten("3\u22364", replace_unicode), "3:4");
+}
+
 TEST(ReplaceUnicode, VulgarFractionsRootsAndNumberSets) {
   EXPECT_EQ(rewritten("\u00bd", replace_unicode), "\\frac{1}{2}");
   EXPECT_EQ(rewritten("2\u2154", replace_unicode), "2\\frac{2}{3}");
