@@ -636,9 +636,9 @@ void rewrite_counting_notation(std::string& s) {
     at = open + binom.size() - 1;
   }
   // "C_{10}^{2}", "A_{10}^{2}" with whole numbers: combinations and arrangements.
-  for (char letter : {'C', 'A'}) {
-    for (size_t at = s.find(std::string(1, letter) + "_"); at != std::string::npos;
-         at = s.find(std::string(1, letter) + "_", at + 1)) {
+  for (std::string_view head : {"C_", "A_"}) {
+    const char letter = head[0];
+    for (size_t at = s.find(head); at != std::string::npos; at = s.find(head, at + 1)) {
       if (at > 0 && (is_alpha(s[at - 1]) || s[at - 1] == '\\')) continue;
       size_t i = at + 2;
       auto script = [&s](size_t& j) -> std::string {  // "{10}" or "7" at j

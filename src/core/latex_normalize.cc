@@ -517,6 +517,7 @@ bool is_empty_set(std::string_view s) {
 
 std::vector<size_t> top_level_positions(std::string_view s, std::string_view token) {
   std::vector<size_t> hits;
+  if (token.empty() || s.find(token) == std::string_view::npos) return hits;
   int depth = 0;
   for (size_t i = 0; i < s.size(); ++i) {
     char c = s[i];
@@ -634,8 +635,10 @@ std::string normalize_answer(std::string_view latex, bool strip_variable) {
   rewrite_matrix_lists(s);
   rewrite_system(s);
   rewrite_assignment_groups(s);
-  rewrite_set_builder(s);
-  drop_qualifiers(s);  // "\\{x \\mid x = k\\pi, k \\in \\mathbb{Z}\\}"
+  if (starts_with(trim(s), "\\{")) {
+    rewrite_set_builder(s);
+    drop_qualifiers(s);  // "\\{x \\mid x = k\\pi, k \\in \\mathbb{Z}\\}"
+  }
   rewrite_chain_less_point(s);
   expand_pm_in_tuple(s);
   rewrite_set_difference(s);
