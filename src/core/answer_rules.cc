@@ -100,7 +100,7 @@ void read_precision(std::string_view lower_q, QuestionCues& cues) {
       {"nearest ten-thousandth", 4}, {"nearest ten thousandth", 4}, {"nearest thousandth", 3},
       {"nearest hundredth", 2},      {"nearest tenth", 1},          {"nearest whole", 0},
       {"nearest integer", 0},        {"nearest dollar", 0},         {"nearest degree", 0},
-      {"nearest percent", 0},
+      {"nearest percent", 0},        {"nearest cent", 2},
   };
   for (const Place& p : kPlaces) {
     if (lower_q.find(p.phrase) != std::string_view::npos) {
@@ -108,8 +108,27 @@ void read_precision(std::string_view lower_q, QuestionCues& cues) {
       return;
     }
   }
-  if (size_t at = lower_q.find("decimal place"); at != std::string_view::npos) {
-    cues.decimal_places = count_before(lower_q, at);
+  for (std::string_view phrase : {"decimal place", "decimals", "d.p."}) {
+    if (size_t at = lower_q.find(phrase); at != std::string_view::npos) {
+      cues.decimal_places = count_before(lower_q, at);
+      if (cues.decimal_places >= 0) return;
+    }
+  }
+  // "accurate to 0.01", "to the nearest 0.1", "精确到0.01": the unit to round to.
+  for (std::string_view phrase : {"accurate to ", "nearest ", "correct to ", "rounded to ",
+                                  "round to ", "\u7cbe\u786e\u5230"}) {
+    for (size_t at = lower_q.find(phrase); at != std::string_view::npos;
+         at = lower_q.find(phrase, at + 1)) {
+      std::string_view unit = trim(lower_q.substr(at + phrase.size()));
+      if (!starts_with(unit, "0.")) continue;
+      size_t digits = 2;
+      while (digits < unit.size() && is_digit(unit[digits])) ++digits;
+      if (digits > 2 && unit[digits - 1] == '1' &&
+          unit.substr(2, digits - 3).find_first_not_of('0') == std::string_view::npos) {
+        cues.decimal_places = static_cast<int>(digits - 2);
+        return;
+      }
+    }
   }
   for (std::string_view phrase : {"significant figure", "significant digit"}) {
     if (size_t at = lower_q.find(phrase); at != std::string_view::npos) {

@@ -572,6 +572,15 @@ const RulePair kRulePairs[] = {
      "10, 11, 12, -2, -1, 0", true},
     {kNone, "\\text{Sequence 1: } -2, -1, 0 \\text{ and Sequence 2: } 10, 11, 12",
      "10, 11, 12, -2, -1", false},
+    // Precision stated other ways.
+    {"How much heavier is it, to the nearest cent?", "1.2371", "1.24", true},
+    {"Find x accurate to 0.01.", "2.653", "2.65", true},
+    {"Find x accurate to 0.01.", "2.653", "2.66", false},
+    {"Find x (\u7cbe\u786e\u5230 0.1).", "2.653", "2.7", true},
+    {"Answer to 2 d.p.", "2.653", "2.65", true},
+    {"Find x, to two decimals.", "2.653", "2.65", true},
+    {"Give the percentage to one decimal place.", "113.33\\%", "113.3\\%", true},
+    {"Give the percentage to one decimal place.", "113.33\\%", "113.4\\%", false},
     // Groups of assignments as tuples.
     {kNone, "x=1, y=2 \\text{ or } x=2, y=1", "(1, 2), (2, 1)", true},
     {kNone, "x=1, y=2; x=2, y=1", "(2, 1), (1, 2)", true},
