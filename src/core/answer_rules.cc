@@ -189,6 +189,41 @@ void read_options(std::string_view q, const std::vector<Word>& words, QuestionCu
   }
 }
 
+// ---- Clock times ----
+
+// The minutes after midnight of a clock time "2:30", "14:30", "2:30 PM", "2:30 p.m." (the
+// whole answer), and whether it says AM or PM; nullopt otherwise.
+std::optional<std::pair<int, bool>> clock_minutes(std::string_view raw) {
+  std::string text = plain_text(raw);
+  for (char& c : text) c = lower(c);
+  std::string_view t = trim(text);
+  size_t colon = t.find(':');
+  if (colon == std::string_view::npos || colon == 0 || colon > 2 || colon + 3 > t.size()) {
+    return std::nullopt;
+  }
+  int hours = 0;
+  for (size_t i = 0; i < colon; ++i) {
+    if (!is_digit(t[i])) return std::nullopt;
+    hours = hours * 10 + (t[i] - '0');
+  }
+  if (!is_digit(t[colon + 1]) || !is_digit(t[colon + 2])) return std::nullopt;
+  int minutes = (t[colon + 1] - '0') * 10 + (t[colon + 2] - '0');
+  std::string_view rest = trim(t.substr(colon + 3));
+  bool marked = false;
+  if (!rest.empty()) {
+    std::string mark;
+    for (char c : rest) {
+      if (is_alpha(c)) mark += c;
+    }
+    if (mark != "am" && mark != "pm") return std::nullopt;
+    if (hours < 1 || hours > 12) return std::nullopt;
+    hours = hours % 12 + (mark == "pm" ? 12 : 0);
+    marked = true;
+  }
+  if (hours > 24 || minutes > 59) return std::nullopt;
+  return std::make_pair(hours * 60 + minutes, marked);
+}
+
 // ---- Labelled values ----
 
 struct Item {
@@ -568,6 +603,9 @@ QuestionCues read_question(std::string_view question) {
   }
   cues.compares = larger == smaller ? 0 : larger ? 1 : -1;
   cues.yes_no = words::asks_yes_or_no(question);
+  for (std::string_view phrase : {"what time", "o'clock", "clock", "a.m.", "p.m."}) {
+    cues.clock = cues.clock || lower_q.find(phrase) != std::string::npos;
+  }
   return cues;
 }
 
@@ -581,6 +619,15 @@ EquivalenceResult apply_answer_rules(std::string_view predicted, std::string_vie
   if (plain.equivalent && !cues.known) {
     return named_values_differ(predicted, gold, compare) ? decided(plain, false, "labels")
                                                           : plain;
+  }
+  if (cues.clock) {
+    auto p = clock_minutes(predicted), g = clock_minutes(gold);
+    if (p && g) {
+      // Without "AM"/"PM" on one side, "2:30" may be either half of the day.
+      bool half = !p->second || !g->second;
+      int day = half ? 12 * 60 : 24 * 60;
+      return decided(plain, p->first % day == g->first % day, "clock");
+    }
   }
   bool words = has_long_word(predicted) || has_long_word(gold) ||
                predicted.find(':') != std::string_view::npos ||

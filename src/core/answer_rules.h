@@ -51,6 +51,9 @@ struct QuestionCues {
   int compares = 0;
   // The question is a yes-or-no question ("Can Peter do this?", "Is it possible ...?").
   bool yes_no = false;
+  // The question asks for a time of day ("At what time ...", "o'clock", "a.m."): "2:30" is
+  // then a clock time, not the ratio 2:30.
+  bool clock = false;
 };
 
 // Reads `question` (may be empty). The part that asks is the text from the first
@@ -84,6 +87,9 @@ using AnswerComparer = std::function<EquivalenceResult(std::string_view, std::st
 //    that each equal the other answer (answer_forms.h);
 //  - "equation": an equation against the expression of the one variable it defines
 //    ("-4x^2 + 4x - 2" for "y + 1 = -(2x - 1)^2"; answer_forms.h);
+//  - "clock": when the question asks for a time of day, two clock times ("2:30 PM",
+//    "14:30") are the same time or not (a ratio would make "2:30" and "1:15" equal); this
+//    rule decides either way;
 //  - "choice": the same lettered choices, picked as "B", "(B) 2", "B: 2" or several as "AC",
 //    "A, C", when the question offers lettered choices (answer_words.h);
 //  - "comparison": "2^{100} > 3^{60}" against "2^{100}" when the question asks which is

@@ -80,6 +80,8 @@ constexpr const char* kSpeed = "Find the speed of the train in km/h.";
 
 constexpr const char* kMax = "Find the maximum value of $f(x) = -x^2 + 2x + 2$.";
 
+constexpr const char* kArrival = "At what time does the train arrive?";
+
 struct RulePair {
   const char* question;
   const char* predicted;
@@ -581,6 +583,12 @@ const RulePair kRulePairs[] = {
     {"Find x, to two decimals.", "2.653", "2.65", true},
     {"Give the percentage to one decimal place.", "113.33\\%", "113.3\\%", true},
     {"Give the percentage to one decimal place.", "113.33\\%", "113.4\\%", false},
+    // Clock times are times, not ratios, when the question asks for one.
+    {kArrival, "1:15", "2:30", false},
+    {kArrival, "2:30 \\text{ PM}", "14:30", true},
+    {kArrival, "2:30 \\text{ p.m.}", "2:30", true},
+    {kArrival, "2:30 \\text{ PM}", "2:30 \\text{ AM}", false},
+    {kNone, "1:15", "2:30", true},  // as ratios
     // Groups of assignments as tuples.
     {kNone, "x=1, y=2 \\text{ or } x=2, y=1", "(1, 2), (2, 1)", true},
     {kNone, "x=1, y=2; x=2, y=1", "(2, 1), (1, 2)", true},
