@@ -525,7 +525,28 @@ bool same_angle(std::string_view degrees, std::string_view other, const Question
   std::string d = normalize_answer(degrees);
   // Only a number of degrees: no \pi, no variables.
   if (d.empty() || d.find("\\pi") != std::string::npos || !letter_words(d).empty()) return false;
-  return compare("\\frac{(" + d + ")\\pi}{180}", other).equivalent;
+  auto radians = [](std::string_view deg) { return "\\frac{(" + std::string(deg) + ")\\pi}{180}"; };
+  // An interval or a tuple of plain numbers of degrees: "[30, 90]" is [\frac{\pi}{6}, \frac{\pi}{2}].
+  std::vector<size_t> commas;
+  bool bracketed = d.size() > 4 && (d.front() == '(' || d.front() == '[') &&
+                   (d.back() == ')' || d.back() == ']');
+  if (bracketed) commas = top_level_positions(std::string_view(d).substr(1, d.size() - 2), ",");
+  if (commas.empty()) return compare(radians(d), other).equivalent;
+  std::string_view inside = std::string_view(d).substr(1, d.size() - 2);
+  std::string items(1, d.front());
+  commas.push_back(inside.size());
+  size_t start = 0;
+  for (size_t comma : commas) {
+    std::string_view item = trim(inside.substr(start, comma - start));
+    if (item.empty() || !std::all_of(item.begin(), item.end(), [](char c) {
+          return is_digit(c) || c == '.' || c == '-';
+        })) {
+      return false;
+    }
+    items += (start ? "," : "") + radians(item);
+    start = comma + 1;
+  }
+  return compare(items + d.back(), other).equivalent;
 }
 
 // Whether `raw` defines a named function of one letter: "f(z) = ...".
