@@ -26,13 +26,13 @@ using ascii::is_alpha;
 using ascii::is_digit;
 using ascii::is_space;
 using ascii::starts_with;
+using ascii::to_lower;
 using ascii::trim;
 using words::extreme_group;
 using words::is_filler;
 using words::is_negation;
 using words::is_qualifier;
 using words::letter_words;
-using words::lower;
 using words::one_of;
 using words::plain_text;
 using words::same_yes_or_no;
@@ -71,13 +71,8 @@ size_t asked_start(std::string_view q) {
 }
 
 int number_word(std::string_view w) {
-  static constexpr std::string_view kNumbers[] = {"zero", "one", "two",   "three", "four",
-                                                  "five", "six", "seven", "eight", "nine"};
   if (w.size() == 1 && is_digit(w[0])) return w[0] - '0';
-  for (int i = 0; i < 10; ++i) {
-    if (w == kNumbers[i]) return i;
-  }
-  return -1;
+  return number_word_value(w);
 }
 
 // The count written just before offset `at` of `q` ("three decimal places", "3 decimal").
@@ -87,7 +82,7 @@ int count_before(std::string_view q, size_t at) {
   size_t begin = end;
   while (begin > 0 && (is_alpha(q[begin - 1]) || is_digit(q[begin - 1]))) --begin;
   std::string w;
-  for (size_t i = begin; i < end; ++i) w += lower(q[i]);
+  for (size_t i = begin; i < end; ++i) w += to_lower(q[i]);
   return number_word(w);
 }
 
@@ -194,8 +189,7 @@ void read_options(std::string_view q, const std::vector<Word>& words, QuestionCu
 // The minutes after midnight of a clock time "2:30", "14:30", "2:30 PM", "2:30 p.m." (the
 // whole answer), and whether it says AM or PM; nullopt otherwise.
 std::optional<std::pair<int, bool>> clock_minutes(std::string_view raw) {
-  std::string text = plain_text(raw);
-  for (char& c : text) c = lower(c);
+  std::string text = ascii::lowercase(plain_text(raw));
   std::string_view t = trim(text);
   size_t colon = t.find(':');
   if (colon == std::string_view::npos || colon == 0 || colon > 2 || colon + 3 > t.size()) {
@@ -251,7 +245,7 @@ size_t take_leading_words(std::string_view part, Item& item, bool& negated) {
       break;
     }
     std::string w;
-    for (size_t k = i; k < j; ++k) w += lower(part[k]);
+    for (size_t k = i; k < j; ++k) w += to_lower(part[k]);
     long_word = long_word || w.size() >= 3;
     words.push_back(std::move(w));
     i = j;
@@ -292,7 +286,7 @@ std::optional<Item> read_item(std::string_view part, bool& negated) {
     while (begin > 0 && is_alpha(value[begin - 1])) --begin;
     if (end - begin < 2 || begin == 0 || !is_space(value[begin - 1])) break;
     std::string w;
-    for (size_t k = begin; k < end; ++k) w += lower(value[k]);
+    for (size_t k = begin; k < end; ++k) w += to_lower(value[k]);
     if (is_negation(w)) negated = true;
     if (!is_filler(w)) item.labels.push_back(std::move(w));
     value = trim(value.substr(0, begin));
@@ -601,7 +595,7 @@ QuestionCues read_question(std::string_view question) {
   question = question.substr(0, std::min(question.size(), kMaxQuestionChars));
   cues.known = true;
   std::string lower_q(question);
-  for (char& c : lower_q) c = lower(c);
+  for (char& c : lower_q) c = to_lower(c);
   read_precision(lower_q, cues);
   const std::string_view asked = question.substr(asked_start(question));
   read_asked(asked, cues);

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/ascii.h"
+#include "core/latex_forms.h"
 #include "core/latex_normalize.h"
 
 namespace s1::words {
@@ -13,11 +14,8 @@ namespace s1::words {
 using ascii::is_alpha;
 using ascii::is_space;
 using ascii::starts_with;
+using ascii::to_lower;
 using ascii::trim;
-
-char lower(char c) {
-  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-}
 
 bool one_of(std::string_view w, std::initializer_list<std::string_view> list) {
   return std::find(list.begin(), list.end(), w) != list.end();
@@ -71,7 +69,7 @@ std::vector<Word> letter_words(std::string_view s) {
     while (j < s.size() && is_alpha(s[j])) ++j;
     if (i == 0 || s[i - 1] != '\\') {
       Word w{std::string(), i};
-      for (size_t k = i; k < j; ++k) w.text += lower(s[k]);
+      for (size_t k = i; k < j; ++k) w.text += to_lower(s[k]);
       words.push_back(std::move(w));
     }
     i = j - 1;
@@ -119,10 +117,6 @@ std::string plain_text(std::string_view raw) {
 }
 
 std::string digits_for_number_words(std::string_view text) {
-  static constexpr std::string_view kNumbers[] = {
-      "zero",   "one",    "two",    "three",    "four",     "five",    "six",
-      "seven",  "eight",  "nine",   "ten",      "eleven",   "twelve",  "thirteen",
-      "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty"};
   std::string out;
   for (size_t i = 0; i < text.size();) {
     if (!is_alpha(text[i]) || (i > 0 && (is_alpha(text[i - 1]) || text[i - 1] == '\\'))) {
@@ -131,11 +125,8 @@ std::string digits_for_number_words(std::string_view text) {
     }
     size_t j = i;
     while (j < text.size() && is_alpha(text[j])) ++j;
-    std::string word;
-    for (size_t k = i; k < j; ++k) word += lower(text[k]);
-    auto it = std::find(std::begin(kNumbers), std::end(kNumbers), word);
-    if (it != std::end(kNumbers)) {
-      out += std::to_string(it - std::begin(kNumbers));
+    if (int value = number_word_value(ascii::lowercase(text.substr(i, j - i))); value >= 0) {
+      out += std::to_string(value);
     } else {
       out.append(text.substr(i, j - i));
     }
@@ -192,8 +183,7 @@ bool allowed_extra(const std::string& w, const QuestionCues& cues) {
 // can be tiled"; 0 for "No", "No, it cannot be done.", "Impossible", "It is not possible"
 // or "No such n exists"; -1 otherwise.
 int yes_or_no(std::string_view raw) {
-  std::string text = plain_text(raw);
-  for (char& c : text) c = lower(c);
+  std::string text = ascii::lowercase(plain_text(raw));
   std::string_view t = trim(text);
   for (auto [word, verdict] : {std::pair<std::string_view, int>{"yes", 1}, {"no", 0}}) {
     if (starts_with(t, word) &&

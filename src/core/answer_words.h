@@ -16,9 +16,6 @@
 
 namespace s1::words {
 
-// ASCII lower case of `c`.
-char lower(char c);
-
 // Whether `w` is one of `list`.
 bool one_of(std::string_view w, std::initializer_list<std::string_view> list);
 
@@ -48,7 +45,7 @@ std::vector<Word> letter_words(std::string_view s);
 // "$\text{Max}: 9$" -> "Max: 9".
 std::string plain_text(std::string_view raw);
 
-// `text` with each number word from "zero" to "twenty" that stands alone written in digits:
+// `text` with each number word (latex_forms.h: number_word_value) written in digits:
 // "There are two solutions." -> "There are 2 solutions." (any case).
 std::string digits_for_number_words(std::string_view text);
 

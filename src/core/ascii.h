@@ -22,6 +22,16 @@ inline bool is_digit(char c) {
 inline bool is_space(char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
+inline char to_lower(char c) {
+  return is_upper(c) ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
+// `s` with its ASCII letters in lower case.
+inline std::string lowercase(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = to_lower(c);
+  return out;
+}
 
 // `s` without leading and trailing spaces, tabs and line breaks.
 inline std::string_view trim(std::string_view s) {

@@ -117,8 +117,8 @@ void drop_witness(std::string& s) {
   }
 }
 
-// "n \\ge 1" after "2^n - 1": a bound on the one letter of an answer that holds no
-// inequality itself (so "x > 1, x \\ne 2" keeps its second condition).
+// "n \ge 1" after "2^n - 1": a bound on the one letter of an answer that holds no
+// inequality itself (so "x > 1, x \ne 2" keeps its second condition).
 bool is_parameter_bound(std::string_view part, std::string_view rest) {
   part = trim(part);
   if (part.size() < 3 || !is_alpha(part[0]) || is_alpha(part[1])) return false;
@@ -133,7 +133,7 @@ bool is_parameter_bound(std::string_view part, std::string_view rest) {
   if (op_size == 0) return false;
   std::string_view bound = trim(op.substr(op_size));
   if (bound.empty() || !std::all_of(bound.begin(), bound.end(), [](char c) {
-        return ascii::is_digit(c) || c == '-' || c == '.';
+        return is_digit(c) || c == '-' || c == '.';
       })) {
     return false;
   }
@@ -166,7 +166,6 @@ bool is_numeric_side(std::string_view side) {
   }
   return digit;
 }
-
 
 // Vulgar fractions "½", "⅔" (U+00BC..BE, U+2150..215E) as "\frac{1}{2}"; "1½" becomes the
 // mixed number "1\frac{1}{2}".
@@ -492,7 +491,7 @@ std::string substitute_letter(std::string_view s, char from, std::string_view te
 
 void semicolons_to_commas(std::string& s) {
   if (s.find(';') == std::string::npos) return;
-  // Inside each bracket group that holds no comma: "(0;-2;6)", "\\{1; 2\\}".
+  // Inside each bracket group that holds no comma: "(0;-2;6)", "\{1; 2\}".
   std::vector<size_t> opens;
   for (size_t i = 0; i < s.size(); ++i) {
     bool brace = s[i] == '\\' && i + 1 < s.size() && (s[i + 1] == '{' || s[i + 1] == '}');
@@ -569,7 +568,7 @@ void rewrite_degrees_minutes(std::string& s) {
   static constexpr std::string_view kSecond[] = {"''", "\"", "\u2033", "^{\\prime\\prime}"};
   auto digits = [&s](size_t& i) {  // a whole number at i, or empty
     size_t start = i;
-    while (i < s.size() && ascii::is_digit(s[i])) ++i;
+    while (i < s.size() && is_digit(s[i])) ++i;
     return s.substr(start, i - start);
   };
   auto mark = [&s](size_t& i, const auto& marks) {
@@ -583,7 +582,7 @@ void rewrite_degrees_minutes(std::string& s) {
     return false;
   };
   for (size_t at = 0; at < s.size(); ++at) {
-    if (!ascii::is_digit(s[at]) || (at > 0 && (ascii::is_digit(s[at - 1]) || s[at - 1] == '.'))) {
+    if (!is_digit(s[at]) || (at > 0 && (is_digit(s[at - 1]) || s[at - 1] == '.'))) {
       continue;
     }
     size_t i = at;
@@ -610,8 +609,7 @@ void rewrite_degrees_minutes(std::string& s) {
 void drop_answer_lead(std::string& s) {
   std::string_view v = trim(s);
   if (v.size() < 8) return;
-  std::string lower;
-  for (char c : v.substr(0, 24)) lower += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+  std::string lower = ascii::lowercase(v.substr(0, 24));
   for (std::string_view lead : {"the final answer is", "final answer:", "the answer is",
                                 "answer:", "final answer is"}) {
     if (starts_with(lower, lead)) {
@@ -649,14 +647,14 @@ void rewrite_counting_notation(std::string& s) {
           j = close + 1;
           return inside;
         }
-        return j < s.size() && ascii::is_digit(s[j]) ? std::string(1, s[j++]) : std::string();
+        return j < s.size() && is_digit(s[j]) ? std::string(1, s[j++]) : std::string();
       };
       std::string n = script(i);
       if (n.empty() || i >= s.size() || s[i] != '^') continue;
       ++i;
       std::string k = script(i);
       auto whole = [](const std::string& t) {
-        return !t.empty() && std::all_of(t.begin(), t.end(), ascii::is_digit);
+        return !t.empty() && std::all_of(t.begin(), t.end(), is_digit);
       };
       if (!whole(n) || !whole(k)) continue;
       std::string value = letter == 'C' ? "\\binom{" + n + "}{" + k + "}"
@@ -666,7 +664,7 @@ void rewrite_counting_notation(std::string& s) {
   }
   // "45^o": a degree mark written as a letter o.
   for (size_t at = s.find("^o"); at != std::string::npos; at = s.find("^o", at + 1)) {
-    if (at > 0 && ascii::is_digit(s[at - 1]) && (at + 2 == s.size() || !is_alpha(s[at + 2]))) {
+    if (at > 0 && is_digit(s[at - 1]) && (at + 2 == s.size() || !is_alpha(s[at + 2]))) {
       s.replace(at, 2, "^\\circ");
     }
   }
@@ -717,7 +715,7 @@ void drop_group_labels(std::string& s) {
     while (j < s.size() && is_space(s[j])) ++j;
     size_t mark = j;
     if (j < s.size() && s[j] == '(') ++j;
-    while (j < s.size() && (ascii::is_digit(s[j]) || (is_alpha(s[j]) && j - mark <= 2))) ++j;
+    while (j < s.size() && (is_digit(s[j]) || (is_alpha(s[j]) && j - mark <= 2))) ++j;
     if (j == mark || (s[mark] == '(' && (j >= s.size() || s[j] != ')'))) return 0;
     if (s[mark] == '(') ++j;
     if (word && j < s.size() && s[j] == ':') return j + 1;
@@ -736,13 +734,23 @@ void drop_group_labels(std::string& s) {
   for (size_t k = labels.size(); k-- > 0;) s.erase(labels[k].first, labels[k].second - labels[k].first);
 }
 
-bool rewrite_number_words(std::string& s) {
+int number_word_value(std::string_view word) {
   static constexpr std::string_view kOnes[] = {
       "zero",    "one",     "two",       "three",    "four",     "five",    "six",
       "seven",   "eight",   "nine",      "ten",      "eleven",   "twelve",  "thirteen",
       "fourteen", "fifteen", "sixteen",  "seventeen", "eighteen", "nineteen"};
   static constexpr std::string_view kTens[] = {"twenty", "thirty",  "forty",  "fifty",
                                                "sixty",  "seventy", "eighty", "ninety"};
+  for (int i = 0; i < 20; ++i) {
+    if (word == kOnes[i]) return i;
+  }
+  for (int i = 0; i < 8; ++i) {
+    if (word == kTens[i]) return 20 + 10 * i;
+  }
+  return -1;
+}
+
+bool rewrite_number_words(std::string& s) {
   std::string_view v = trim(s);
   while (!v.empty() && v.back() == '.') v.remove_suffix(1);
   if (v.empty() || v.size() > 40 || !std::all_of(v.begin(), v.end(), [](char c) {
@@ -750,8 +758,7 @@ bool rewrite_number_words(std::string& s) {
       })) {
     return false;
   }
-  std::string lower;
-  for (char c : v) lower += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+  std::string lower = ascii::lowercase(v);
   // The number: "fifteen", "twenty-one", "twenty one"; then at most one more word.
   std::vector<std::string_view> words;
   for (size_t start = 0; start < lower.size();) {
@@ -760,20 +767,11 @@ bool rewrite_number_words(std::string& s) {
     if (end > start) words.push_back(std::string_view(lower).substr(start, end - start));
     start = end + 1;
   }
-  auto index = [](const auto& list, std::string_view w) {
-    auto it = std::find(std::begin(list), std::end(list), w);
-    return it == std::end(list) ? -1 : static_cast<int>(it - std::begin(list));
-  };
   if (words.empty()) return false;
-  int value = -1;
+  int value = number_word_value(words[0]);
   size_t used = 1;
-  if (int ones = index(kOnes, words[0]); ones >= 0) {
-    value = ones;
-  } else if (int tens = index(kTens, words[0]); tens >= 0) {
-    value = 20 + 10 * tens;
-    if (words.size() > 1) {
-      if (int unit = index(kOnes, words[1]); unit >= 1 && unit <= 9) value += unit, used = 2;
-    }
+  if (value >= 20 && words.size() > 1) {  // "twenty-one"
+    if (int unit = number_word_value(words[1]); unit >= 1 && unit <= 9) value += unit, used = 2;
   }
   if (value < 0 || words.size() > used + 1) return false;
   if (words.size() > used) {  // "one hundred", "two thirds": a larger number or a fraction
@@ -797,8 +795,7 @@ bool has_relation(std::string_view s) {
 bool rewrite_infinity_words(std::string& s) {
   std::string_view v = trim(s);
   if (v.size() < 8 || v.size() > 40) return false;
-  std::string lower;
-  for (char c : v) lower += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+  std::string lower = ascii::lowercase(v);
   while (!lower.empty() && (lower.back() == '.' || lower.back() == ' ')) lower.pop_back();
   bool infinite = lower == "infinite" || lower == "infinity" || lower == "infinitely many";
   if (!infinite && starts_with(lower, "infinitely many ")) {

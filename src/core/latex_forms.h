@@ -103,6 +103,10 @@ void rewrite_matrix_lists(std::string& s);
 // are removed.
 void drop_group_labels(std::string& s);
 
+// The value of a number word in lower case, "zero" to "nineteen" and the tens "twenty" to
+// "ninety"; -1 for any other word.
+int number_word_value(std::string_view word);
+
 // A whole answer that is a number in words, from "zero" to "ninety-nine", optionally followed
 // by one word, in digits: "fifteen" -> "15", "Twenty-one days" -> "21 days" (any case).
 // Runs after text wrappers are removed. Returns whether it did.

@@ -20,7 +20,6 @@ using ascii::ends_with;
 using ascii::is_alpha;
 using ascii::is_digit;
 using ascii::is_space;
-using ascii::is_upper;
 using ascii::replace_all;
 using ascii::starts_with;
 using ascii::trim;
@@ -279,7 +278,7 @@ bool strip_trailing_unit(std::string& s) {
   if (start == end) return false;
   std::string_view word = v.substr(start, end - start);
   std::string lower(word);  // "15th Day"
-  if (is_upper(lower[0])) lower[0] = static_cast<char>(lower[0] - 'A' + 'a');
+  lower[0] = ascii::to_lower(lower[0]);
   bool unit =
       std::find(std::begin(kUnitWords), std::end(kUnitWords), word) != std::end(kUnitWords) ||
       std::find(std::begin(kUnitWords), std::end(kUnitWords), lower) != std::end(kUnitWords);

@@ -104,7 +104,7 @@ std::string system_as_list(std::string_view v) {
     }
     break;
   }
-  // One environment: not "\\begin{cases}...\\end{cases} or \\begin{cases}...".
+  // One environment: not "\begin{cases}...\end{cases} or \begin{cases}...".
   if (body.empty() || body.find("\\end{") != std::string_view::npos) return {};
   std::string out;
   size_t start = 0;
@@ -257,8 +257,7 @@ void rewrite_real_line(std::string& s) {
                         v.find("\\mathbb") == v.npos)) {
     return;
   }
-  std::string lower;
-  for (char c : v) lower += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+  std::string lower = ascii::lowercase(v);
   if (std::find(std::begin(kSets), std::end(kSets), v) != std::end(kSets) ||
       std::find(std::begin(kWords), std::end(kWords), lower) != std::end(kWords)) {
     s = "(-\\infty,\\infty)";
