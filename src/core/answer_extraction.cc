@@ -145,8 +145,8 @@ std::optional<std::string> answer_after_marker(std::string_view text) {
   return std::nullopt;
 }
 
-// A text that is nothing but a math answer: one math span ("$[0,1)$", "\\(x \\ge 5\\)")
-// or short LaTeX with no word outside commands ("\\frac{10}{9}"), returned without its
+// A text that is nothing but a math answer: one math span ("$[0,1)$", "\(x \ge 5\)")
+// or short LaTeX with no word outside commands ("\frac{10}{9}"), returned without its
 // delimiters; else nullopt.
 std::optional<std::string> whole_math(std::string_view text) {
   std::string_view t = trim(text);

@@ -168,7 +168,7 @@ bool fraction_matches_pair(std::string_view a, std::string_view b, const AnswerC
 }
 
 bool same_at_precision(std::string_view a, std::string_view b, const QuestionCues& cues) {
-  // Two percentages are compared as the numbers written ("113.3\\%" and "113.33\\%").
+  // Two percentages are compared as the numbers written ("113.3\%" and "113.33\%").
   std::string pa = normalize_answer(a), pb = normalize_answer(b);
   if (!pa.empty() && !pb.empty() && pa.back() == '%' && pb.back() == '%') {
     pa.pop_back();

@@ -84,6 +84,10 @@ std::vector<std::string_view> leading_variable_tuple(std::string_view v, size_t&
   return vars;
 }
 
+// What may follow a function's name before its argument: a derivative "f'(x)",
+// "f^{\prime}(x)" or an inverse "f^{-1}(x)".
+constexpr std::string_view kFunctionMarks[] = {"'", "^{\\prime}", "^\\prime", "^{-1}"};
+
 // Whether `v` holds \le, \leq, \ge, \geq, \leqslant or \geqslant as a whole command
 // (not the start of \left or \geometry).
 bool has_inequality_command(std::string_view v) {
@@ -105,7 +109,7 @@ std::string_view function_body(std::string_view v) {
   std::string_view name = leading_variable(v);
   if (name.empty()) return {};
   size_t at = name.size();
-  for (std::string_view mark : {"'", "^{\\prime}", "^\\prime", "^{-1}"}) {  // f'(x), f^{-1}(x)
+  for (std::string_view mark : kFunctionMarks) {
     if (starts_with(v.substr(at), mark)) {
       at += mark.size();
       break;
@@ -194,7 +198,7 @@ size_t name_end(std::string_view s, size_t i, int depth = 0) {
   // "f'(x)", "y'", "f^{\prime}(x)", "f^{-1}(x)": a derivative or an inverse.
   for (bool marked = true; marked;) {
     marked = false;
-    for (std::string_view mark : {"'", "^{\\prime}", "^\\prime", "^{-1}"}) {
+    for (std::string_view mark : kFunctionMarks) {
       if (starts_with(s.substr(end), mark)) {
         end += mark.size();
         marked = true;
@@ -242,15 +246,15 @@ std::string strip_variable_prefix(std::string_view part) {
       !top_level_positions(v.substr(2, v.size() - 3), ",").empty()) {
     return std::string(v.substr(1));
   }
+  std::string_view var = leading_name(v);
   // "C: x^2 + y^2 = 1", "\ell: y = 2x + 1": a curve named before its equation.
-  if (std::string_view name = leading_name(v); !name.empty()) {
-    std::string_view rest = trim(v.substr(name.size()));
+  if (!var.empty()) {
+    std::string_view rest = trim(v.substr(var.size()));
     if (starts_with(rest, ":") && rest.find('=') != std::string_view::npos &&
         rest.find(':', 1) == std::string_view::npos) {  // not the ratio "V_1:V_2 = 11:21"
       return strip_variable_prefix(rest.substr(1));
     }
   }
-  std::string_view var = leading_name(v);
   size_t length = var.size();
   std::vector<std::string_view> vars = {var};
   if (var.empty()) vars = leading_variable_tuple(v, length);

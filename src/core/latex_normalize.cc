@@ -571,7 +571,7 @@ std::string normalize_answer(std::string_view latex, bool strip_variable) {
         break;
       }
     }
-    // A box around the whole answer, so that what ends the answer ends it: "\\boxed{25^\\circ C}".
+    // A box around the whole answer, so that what ends the answer ends it: "\boxed{25^\circ C}".
     if (!changed && starts_with(v, "\\boxed{") && matching_brace(v, 6) == v.size() - 1) {
       s = std::string(v.substr(7, v.size() - 8));
       changed = true;
@@ -636,7 +636,7 @@ std::string normalize_answer(std::string_view latex, bool strip_variable) {
   rewrite_assignment_groups(s);
   if (starts_with(trim(s), "\\{")) {
     rewrite_set_builder(s);
-    drop_qualifiers(s);  // "\\{x \\mid x = k\\pi, k \\in \\mathbb{Z}\\}"
+    drop_qualifiers(s);  // "\{x \mid x = k\pi, k \in \mathbb{Z}\}"
   }
   rewrite_chain_less_point(s);
   expand_pm_in_tuple(s);
@@ -647,13 +647,13 @@ std::string normalize_answer(std::string_view latex, bool strip_variable) {
   for (bool changed = true; changed;) {
     changed = false;
     std::string_view v = trim(s);
-    // A trailing "\\" is what is left of a spacing "\\ " at the end.
+    // A trailing "\" is what is left of a spacing "\ " at the end.
     if (!v.empty() && (v.back() == '.' || v.back() == ',' || v.back() == ';' ||
                        (v.back() == '\\' && (v.size() < 2 || v[v.size() - 2] != '\\')))) {
       v.remove_suffix(1);
       changed = true;
     }
-    // A unit or a word in parentheses: "12 (\\text{units})" -> "12".
+    // A unit or a word in parentheses: "12 (\text{units})" -> "12".
     if (v.size() > 4 && v.back() == ')') {
       size_t open = v.rfind('(');
       std::string_view word = open == std::string_view::npos ? std::string_view()

@@ -51,6 +51,11 @@ Chain read_chain(std::string_view s) {
 
 bool is_less(std::string_view op) { return op == "<" || op == "\\le"; }
 
+// "\mathbb{R}" written any way (after the command rewrite, so "\mathbbR" too).
+bool is_real_line(std::string_view s) {
+  return s == "\\mathbb{R}" || s == "\\mathbb R" || s == "\\mathbbR" || s == "R" || s == "\\R";
+}
+
 // The chain `c` (on the variable `x`) with the point `p` removed: "1 \le x < 5" without 3
 // is "1 \le x < 3 or 3 < x < 5"; "x > 1" without 2 is "1 < x < 2 or x > 2". Empty when the
 // chain has another shape.
@@ -211,7 +216,7 @@ void rewrite_set_builder(std::string& s) {
   if (!rest.empty()) {
     if (!starts_with(rest, "\\in")) return;
     std::string_view set = trim(rest.substr(3));
-    if (set != "\\mathbb{R}" && set != "\\mathbb R" && set != "R" && set != "\\R") return;
+    if (!is_real_line(set)) return;
   }
   if (condition.empty()) return;
   s.assign(condition);
@@ -229,7 +234,7 @@ void rewrite_set_difference(std::string& s) {
   if (!starts_with(removed, "\\{") || !ends_with(removed, "\\}")) return;
   std::string_view point = trim(removed.substr(2, removed.size() - 4));
   if (point.empty() || !top_level_positions(point, ",").empty() || has_relation(point)) return;
-  if (whole == "\\mathbb{R}" || whole == "\\mathbb R" || whole == "R" || whole == "\\R") {
+  if (is_real_line(whole)) {
     s = "x \\ne " + std::string(point);
     return;
   }
@@ -248,7 +253,6 @@ void rewrite_set_difference(std::string& s) {
 }
 
 void rewrite_real_line(std::string& s) {
-  static constexpr std::string_view kSets[] = {"\\mathbb{R}", "\\mathbbR", "\\R"};
   static constexpr std::string_view kWords[] = {
       "all real numbers", "all reals",       "every real number",           "any real number",
       "real numbers",     "all real x",      "the set of all real numbers", "x is any real number"};
@@ -258,7 +262,8 @@ void rewrite_real_line(std::string& s) {
     return;
   }
   std::string lower = ascii::lowercase(v);
-  if (std::find(std::begin(kSets), std::end(kSets), v) != std::end(kSets) ||
+  // "R" alone is a letter, not the real line.
+  if ((v != "R" && is_real_line(v)) ||
       std::find(std::begin(kWords), std::end(kWords), lower) != std::end(kWords)) {
     s = "(-\\infty,\\infty)";
   }

@@ -350,7 +350,7 @@ GiNaC::exmap point(const std::map<std::string, GiNaC::symbol>& symbols, int p) {
 }
 
 // Whether `e` takes a factorial or binomial of an expression with variables ("n!",
-// "\\binom{2n}{n}"): defined at whole numbers only.
+// "\binom{2n}{n}"): defined at whole numbers only.
 bool counts_with_variables(const Expr& e) {
   auto has_symbol = [](const Expr& x, const auto& self) -> bool {
     if (x.kind == ExprKind::kSymbol) return true;
