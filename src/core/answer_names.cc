@@ -219,16 +219,6 @@ size_t name_end(std::string_view s, size_t i, int depth = 0) {
   return end;
 }
 
-// The index of the ')' that closes the '(' at `open` of `s`, or npos.
-size_t matching_paren(std::string_view s, size_t open) {
-  int depth = 0;
-  for (size_t i = open; i < s.size(); ++i) {
-    if (s[i] == '(') ++depth;
-    if (s[i] == ')' && --depth == 0) return i;
-  }
-  return std::string_view::npos;
-}
-
 }  // namespace
 
 std::string_view leading_name(std::string_view s) {

@@ -235,14 +235,9 @@ void replace_script_runs(std::string& s) {
 // "\sqrt(3)" (from "√(3)") as "\sqrt{3}".
 void parenthesized_roots_to_braces(std::string& s) {
   for (size_t at = s.find("\\sqrt("); at != std::string::npos; at = s.find("\\sqrt(", at + 1)) {
-    int depth = 0;
-    for (size_t i = at + 5; i < s.size(); ++i) {
-      if (s[i] == '(') ++depth;
-      if (s[i] == ')' && --depth == 0) {
-        s[at + 5] = '{';
-        s[i] = '}';
-        break;
-      }
+    if (size_t close = matching_paren(s, at + 5); close != std::string::npos) {
+      s[at + 5] = '{';
+      s[close] = '}';
     }
   }
 }

@@ -553,6 +553,15 @@ size_t matching_brace(std::string_view s, size_t open) {
   return std::string_view::npos;
 }
 
+size_t matching_paren(std::string_view s, size_t open) {
+  int depth = 0;
+  for (size_t i = open; i < s.size(); ++i) {
+    if (s[i] == '(') ++depth;
+    if (s[i] == ')' && --depth == 0) return i;
+  }
+  return std::string_view::npos;
+}
+
 std::string normalize_answer(std::string_view latex, bool strip_variable) {
   std::string s(latex);
   repair_control_escapes(s);
@@ -680,16 +689,8 @@ std::string normalize_answer(std::string_view latex, bool strip_variable) {
   rewrite_ratio(out);
   if (ends_with(out, "+c") && out.size() > 2) out.back() = 'C';  // a constant of integration
   // Redundant parentheses around a whole tuple: "((1,2))".
-  while (out.size() > 4 && starts_with(out, "((") && out.back() == ')' && out[out.size() - 2] == ')') {
-    size_t depth = 0, close = 0;
-    for (size_t i = 0; i < out.size(); ++i) {
-      if (out[i] == '(') ++depth;
-      if (out[i] == ')' && --depth == 0) {
-        close = i;
-        break;
-      }
-    }
-    if (close != out.size() - 1) break;
+  while (out.size() > 4 && starts_with(out, "((") && ends_with(out, "))") &&
+         matching_paren(out, 0) == out.size() - 1) {
     out = out.substr(1, out.size() - 2);
   }
   if (is_empty_set(out)) return "\\emptyset";

@@ -13,6 +13,10 @@ namespace s1 {
 // never closes. Escaped braces ("\{", "\}") are skipped. Requires s[open] == '{'.
 size_t matching_brace(std::string_view s, size_t open);
 
+// Index of the ')' that closes the '(' at `open` in `s`, or std::string_view::npos when it
+// never closes. Requires s[open] == '('.
+size_t matching_paren(std::string_view s, size_t open);
+
 // Positions of the occurrences of `token` in `s` at bracket depth 0, counting (, [ and {
 // alike (so "[1,2)" is one level) and "\{", "\}" as braces. A command token ("\le") does
 // not match the start of a longer command ("\left"); matches do not overlap.

@@ -272,11 +272,7 @@ void rewrite_real_line(std::string& s) {
 void expand_pm_in_tuple(std::string& s) {
   std::string_view v = trim(s);
   if (v.size() < 5 || v.front() != '(' || v.back() != ')' || v.find("\\pm") == v.npos) return;
-  int depth = 0;
-  for (size_t i = 0; i + 1 < v.size(); ++i) {  // the first "(" closes at the end
-    depth += v[i] == '(' ? 1 : v[i] == ')' ? -1 : 0;
-    if (depth == 0) return;  // "(a, b), (c, d)"
-  }
+  if (matching_paren(v, 0) != v.size() - 1) return;  // "(a, b), (c, d)"
   std::string_view inside = v.substr(1, v.size() - 2);
   std::vector<size_t> commas = top_level_positions(inside, ",");
   if (commas.empty()) return;
