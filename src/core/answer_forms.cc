@@ -68,24 +68,11 @@ int rounded_decimal_places(std::string_view normalized, int& significant) {
   return significant >= 3 ? static_cast<int>(normalized.size() - dot - 1) : -1;
 }
 
-// The pieces of `s` between the top-level positions `at` of a one-character token.
-std::vector<std::string_view> pieces(std::string_view s, const std::vector<size_t>& at) {
-  std::vector<std::string_view> out;
-  size_t start = 0;
-  for (size_t p : at) {
-    out.push_back(trim(s.substr(start, p - start)));
-    start = p + 1;
-  }
-  out.push_back(trim(s.substr(start)));
-  return out;
-}
-
 // The terms of a strict chain "b<a<d<c" (normalised), or nothing.
 std::vector<std::string_view> chain_terms(std::string_view n) {
   for (std::string_view op : {"<", ">"}) {
-    std::vector<size_t> at = top_level_positions(n, op);
-    if (at.size() < 2 || at.size() >= kMaxTerms) continue;
-    std::vector<std::string_view> terms = pieces(n, at);
+    std::vector<std::string_view> terms = split_top_level(n, op);
+    if (terms.size() < 3 || terms.size() > kMaxTerms) continue;
     for (std::string_view t : terms) {
       // "<=" and mixed relations are no strict chain.
       if (t.empty() || has_relation(t) || t[0] == '=') return {};
@@ -104,7 +91,7 @@ bool chain_against_list(std::string_view chain, std::string_view list,
   std::string c = normalize_answer(chain, false), l = normalize_answer(list, false);
   std::vector<std::string_view> terms = chain_terms(c);
   if (terms.empty() || has_relation(l)) return false;
-  std::vector<std::string_view> items = pieces(l, top_level_positions(l, ","));
+  std::vector<std::string_view> items = split_top_level(l, ",");
   if (items.size() != terms.size()) return false;
   for (size_t i = 0; i < items.size(); ++i) {
     if (items[i].empty() || !compare(items[i], terms[i]).equivalent) return false;
@@ -139,9 +126,8 @@ bool fraction_against_pair(std::string_view fraction, std::string_view pair,
   std::string f = normalize_answer(fraction), p = normalize_answer(pair);
   std::string_view num, den;
   if (!integer_fraction(f, num, den)) return false;
-  std::vector<size_t> commas = top_level_positions(p, ",");
-  if (commas.size() != 1) return false;
-  std::vector<std::string_view> items = pieces(p, commas);
+  std::vector<std::string_view> items = split_top_level(p, ",");
+  if (items.size() != 2) return false;
   return compare(items[0], num).equivalent && compare(items[1], den).equivalent;
 }
 
@@ -222,9 +208,10 @@ bool computation_matches(std::string_view a, std::string_view b, const AnswerCom
   for (int swap = 0; swap < 2; ++swap, std::swap(a, b)) {
     if (a.find('=') == std::string_view::npos || b.find('=') != std::string_view::npos) continue;
     std::string c = normalize_answer(a, false);
-    std::vector<size_t> at = top_level_positions(c, "=");
-    if (at.empty() || at.size() >= kMaxTerms || !top_level_positions(c, ",").empty()) continue;
-    std::vector<std::string_view> terms = pieces(c, at);
+    std::vector<std::string_view> terms = split_top_level(c, "=");
+    if (terms.size() < 2 || terms.size() > kMaxTerms || !top_level_positions(c, ",").empty()) {
+      continue;
+    }
     bool all = true;
     for (std::string_view t : terms) {
       all = all && !t.empty() && !has_relation(t) && free_letters(t).empty() &&
@@ -242,9 +229,8 @@ bool states_the_extreme(std::string_view inequality, std::string_view value, boo
   }
   std::string n = normalize_answer(inequality, false);
   for (char op : {'<', '>'}) {
-    std::vector<size_t> at = top_level_positions(n, std::string(1, op));
-    if (at.size() != 1 || n.find(op == '<' ? '>' : '<') != std::string::npos) continue;
-    std::vector<std::string_view> sides = pieces(n, at);
+    std::vector<std::string_view> sides = split_top_level(n, std::string(1, op));
+    if (sides.size() != 2 || n.find(op == '<' ? '>' : '<') != std::string::npos) continue;
     if (sides[0].empty() || sides[1].empty() || sides[1][0] == '=' || has_relation(sides[0]) ||
         has_relation(sides[1])) {
       return false;

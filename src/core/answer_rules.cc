@@ -521,26 +521,21 @@ bool same_angle(std::string_view degrees, std::string_view other, const Question
   if (d.empty() || d.find("\\pi") != std::string::npos || !letter_words(d).empty()) return false;
   auto radians = [](std::string_view deg) { return "\\frac{(" + std::string(deg) + ")\\pi}{180}"; };
   // An interval or a tuple of plain numbers of degrees: "[30, 90]" is [\frac{\pi}{6}, \frac{\pi}{2}].
-  std::vector<size_t> commas;
   bool bracketed = d.size() > 4 && (d.front() == '(' || d.front() == '[') &&
                    (d.back() == ')' || d.back() == ']');
-  if (bracketed) commas = top_level_positions(std::string_view(d).substr(1, d.size() - 2), ",");
-  if (commas.empty()) return compare(radians(d), other).equivalent;
-  std::string_view inside = std::string_view(d).substr(1, d.size() - 2);
-  std::string items(1, d.front());
-  commas.push_back(inside.size());
-  size_t start = 0;
-  for (size_t comma : commas) {
-    std::string_view item = trim(inside.substr(start, comma - start));
+  std::vector<std::string_view> items;
+  if (bracketed) items = split_top_level(std::string_view(d).substr(1, d.size() - 2), ",");
+  if (items.size() < 2) return compare(radians(d), other).equivalent;
+  std::string converted(1, d.front());
+  for (std::string_view item : items) {
     if (item.empty() || !std::all_of(item.begin(), item.end(), [](char c) {
           return is_digit(c) || c == '.' || c == '-';
         })) {
       return false;
     }
-    items += (start ? "," : "") + radians(item);
-    start = comma + 1;
+    converted += (converted.size() > 1 ? "," : "") + radians(item);
   }
-  return compare(items + d.back(), other).equivalent;
+  return compare(converted + d.back(), other).equivalent;
 }
 
 // Whether `raw` defines a named function of one letter: "f(z) = ...".

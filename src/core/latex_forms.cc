@@ -410,15 +410,8 @@ void rewrite_ratio(std::string& s) {
       is_numeric_side(std::string_view(s).substr(to + 2))) {
     s.replace(to, 2, ":");
   }
-  std::vector<size_t> colons = top_level_positions(s, ":");
-  if (colons.empty() || colons.size() >= kMaxRatioTerms) return;
-  std::vector<std::string_view> terms;
-  size_t start = 0;
-  for (size_t at : colons) {
-    terms.push_back(trim(std::string_view(s).substr(start, at - start)));
-    start = at + 1;
-  }
-  terms.push_back(trim(std::string_view(s).substr(start)));
+  std::vector<std::string_view> terms = split_top_level(s, ":");
+  if (terms.size() < 2 || terms.size() > kMaxRatioTerms) return;
   for (std::string_view t : terms) {
     if (t.empty() || !is_numeric_side(t)) return;
   }
@@ -680,22 +673,15 @@ void rewrite_matrix_lists(std::string& s) {
   }
   // "[[1,2],[3,4]]": rows of a matrix.
   if (v.size() < 9 || !starts_with(v, "[[") || !ends_with(v, "]]")) return;
-  std::string_view inside = v.substr(1, v.size() - 2);
-  std::vector<size_t> commas = top_level_positions(inside, ",");
-  commas.push_back(inside.size());
   std::string body;
-  size_t start = 0, columns = 0;
-  for (size_t comma : commas) {
-    std::string_view row = trim(inside.substr(start, comma - start));
-    start = comma + 1;
+  size_t columns = 0;
+  for (std::string_view row : split_top_level(v.substr(1, v.size() - 2), ",")) {
     if (row.size() < 2 || row.front() != '[' || row.back() != ']') return;
-    std::string_view cells = row.substr(1, row.size() - 2);
-    std::vector<size_t> at = top_level_positions(cells, ",");
-    if (columns != 0 && at.size() + 1 != columns) return;
-    columns = at.size() + 1;
-    std::string r(cells);
-    for (size_t k = at.size(); k-- > 0;) r[at[k]] = '&';
-    body += (body.empty() ? "" : "\\\\") + r;
+    std::vector<std::string_view> cells = split_top_level(row.substr(1, row.size() - 2), ",");
+    if (columns != 0 && cells.size() != columns) return;
+    columns = cells.size();
+    if (!body.empty()) body += "\\\\";
+    for (size_t k = 0; k < cells.size(); ++k) body += (k ? "&" : "") + std::string(cells[k]);
   }
   s = "\\begin{pmatrix}" + body + "\\end{pmatrix}";
 }

@@ -313,18 +313,6 @@ bool strip_trailing_unit(std::string& s) {
   return true;
 }
 
-// Splits at commas that are not inside any brackets (see top_level_positions).
-std::vector<std::string> split_top_level_commas(std::string_view s) {
-  std::vector<std::string> parts;
-  size_t start = 0;
-  for (size_t at : top_level_positions(s, ",")) {
-    parts.emplace_back(s.substr(start, at - start));
-    start = at + 1;
-  }
-  parts.emplace_back(s.substr(start));
-  return parts;
-}
-
 // Replaces the words " or " and " and " separating answers by commas.
 void words_to_commas(std::string& s) {
   for (std::string_view word : {"or", "and"}) {
@@ -553,6 +541,17 @@ size_t matching_brace(std::string_view s, size_t open) {
   return std::string_view::npos;
 }
 
+std::vector<std::string_view> split_top_level(std::string_view s, std::string_view token) {
+  std::vector<std::string_view> out;
+  size_t start = 0;
+  for (size_t at : top_level_positions(s, token)) {
+    out.push_back(trim(s.substr(start, at - start)));
+    start = at + token.size();
+  }
+  out.push_back(trim(s.substr(start)));
+  return out;
+}
+
 size_t matching_paren(std::string_view s, size_t open) {
   int depth = 0;
   for (size_t i = open; i < s.size(); ++i) {
@@ -679,7 +678,7 @@ std::string normalize_answer(std::string_view latex, bool strip_variable) {
   }
   if (is_thousands_number(trim(s))) s.erase(std::remove(s.begin(), s.end(), ','), s.end());
   // Leading "x =" in the whole answer and in each element of a top-level list.
-  std::vector<std::string> parts = split_top_level_commas(s);
+  std::vector<std::string_view> parts = split_top_level(s, ",");
   std::string joined;
   for (size_t i = 0; i < parts.size(); ++i) {
     if (i) joined += ',';

@@ -22,6 +22,10 @@ size_t matching_paren(std::string_view s, size_t open);
 // not match the start of a longer command ("\left"); matches do not overlap.
 std::vector<size_t> top_level_positions(std::string_view s, std::string_view token);
 
+// The pieces of `s` between the top-level positions of `token` (as top_level_positions()
+// finds them), each trimmed of spaces; `s` trimmed alone when `token` is not there.
+std::vector<std::string_view> split_top_level(std::string_view s, std::string_view token);
+
 // Normalises a final answer written in LaTeX so that equal answers written differently
 // usually become the same string:
 //  - math delimiters ($, \(, \[) and \displaystyle, \left, \right, \big... are dropped;

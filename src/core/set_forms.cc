@@ -140,25 +140,16 @@ void rewrite_system(std::string& s) {
 
 void rewrite_assignment_groups(std::string& s) {
   if (s.find('=') == std::string::npos) return;
-  std::vector<size_t> cuts = top_level_positions(s, " or ");
-  size_t cut_size = 4;
-  if (cuts.empty()) cuts = top_level_positions(s, ";"), cut_size = 1;
-  if (cuts.empty() || cuts.size() >= 16) return;
+  std::vector<std::string_view> groups = split_top_level(s, " or ");
+  if (groups.size() == 1) groups = split_top_level(s, ";");
+  if (groups.size() < 2 || groups.size() > 16) return;
   std::vector<std::string> names;
   std::string tuples;
-  size_t start = 0;
-  cuts.push_back(s.size());
-  for (size_t cut : cuts) {
-    std::string group(trim(std::string_view(s).substr(start, cut - start)));
-    start = cut + cut_size;
+  for (std::string_view written : groups) {
+    std::string group(written);
     if (std::string list = system_as_list(group); !list.empty()) group = list;
     std::vector<std::string> group_names, values;
-    size_t item_start = 0;
-    std::vector<size_t> commas = top_level_positions(group, ",");
-    commas.push_back(group.size());
-    for (size_t comma : commas) {
-      std::string_view item = trim(std::string_view(group).substr(item_start, comma - item_start));
-      item_start = comma + 1;
+    for (std::string_view item : split_top_level(group, ",")) {
       std::string_view name = leading_name(item);
       std::string_view rest = trim(item.substr(name.size()));
       if (name.empty() || !starts_with(rest, "=")) return;
@@ -173,7 +164,7 @@ void rewrite_assignment_groups(std::string& s) {
     for (const std::string& v : values) tuple += (tuple.empty() ? "(" : ",") + v;
     tuples += (tuples.empty() ? "" : ",") + tuple + ")";
   }
-  s = tuples;
+  s = std::move(tuples);
 }
 
 void rewrite_chain_less_point(std::string& s) {
@@ -242,11 +233,9 @@ void rewrite_set_difference(std::string& s) {
       (whole.back() != ')' && whole.back() != ']')) {
     return;
   }
-  std::vector<size_t> comma = top_level_positions(whole.substr(1, whole.size() - 2), ",");
-  if (comma.size() != 1) return;
-  std::string_view low = trim(whole.substr(1, comma[0]));
-  std::string_view high = trim(whole.substr(comma[0] + 2, whole.size() - comma[0] - 3));
-  if (low.empty() || high.empty()) return;
+  std::vector<std::string_view> ends = split_top_level(whole.substr(1, whole.size() - 2), ",");
+  if (ends.size() != 2 || ends[0].empty() || ends[1].empty()) return;
+  std::string_view low = ends[0], high = ends[1];
   std::string p(point);
   s = std::string(1, whole[0]) + std::string(low) + "," + p + ")\\cup(" + p + "," +
       std::string(high) + whole.back();
@@ -273,25 +262,18 @@ void expand_pm_in_tuple(std::string& s) {
   std::string_view v = trim(s);
   if (v.size() < 5 || v.front() != '(' || v.back() != ')' || v.find("\\pm") == v.npos) return;
   if (matching_paren(v, 0) != v.size() - 1) return;  // "(a, b), (c, d)"
-  std::string_view inside = v.substr(1, v.size() - 2);
-  std::vector<size_t> commas = top_level_positions(inside, ",");
-  if (commas.empty()) return;
-  std::vector<std::string_view> items;
-  size_t start = 0;
-  commas.push_back(inside.size());
-  size_t signed_item = items.max_size();
-  for (size_t comma : commas) {
-    std::string_view item = trim(inside.substr(start, comma - start));
-    start = comma + 1;
-    if (starts_with(item, "\\pm") && (item.size() == 3 || !is_alpha(item[3]))) {
-      if (signed_item != items.max_size()) return;  // two signs: which go together?
-      signed_item = items.size();
-    } else if (item.find("\\pm") != std::string_view::npos) {
+  std::vector<std::string_view> items = split_top_level(v.substr(1, v.size() - 2), ",");
+  if (items.size() < 2) return;
+  size_t signed_item = items.size();
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (starts_with(items[i], "\\pm") && (items[i].size() == 3 || !is_alpha(items[i][3]))) {
+      if (signed_item != items.size()) return;  // two signs: which go together?
+      signed_item = i;
+    } else if (items[i].find("\\pm") != std::string_view::npos) {
       return;
     }
-    items.push_back(item);
   }
-  if (signed_item == items.max_size()) return;
+  if (signed_item == items.size()) return;
   std::string magnitude(trim(items[signed_item].substr(3)));
   std::string out;
   for (std::string_view sign : {"", "-"}) {
