@@ -35,6 +35,7 @@ benches=(
   "bench/remote_vs_local_eval.sh $threads"
   "bench/curate_59k.sh"
   "build/bench/s1-grader-bench --benchmark_min_time=0.5"
+  "bench/grader_speed_vs.sh 03d46f5 5"
 )
 
 {
