@@ -11,6 +11,7 @@
 #include "core/ascii.h"
 #include "core/answer_names.h"
 #include "core/latex_forms.h"
+#include "core/plain_math.h"
 #include "core/set_forms.h"
 
 namespace s1 {
@@ -595,6 +596,7 @@ std::string normalize_answer(std::string_view latex, bool strip_variable) {
       ++i;  // an escaped character or the first letter of a command
     }
   }
+  plain_math_to_latex(s);
   rewrite_degrees_minutes(s);
   trig_degrees_to_radians(s);
   rewrite_counting_notation(s);

@@ -44,6 +44,8 @@ std::vector<std::string_view> split_top_level(std::string_view s, std::string_vi
 //    removed;
 //  - an empty set written any way ("\{\}", "\varnothing", "none", "no solution",
 //    "There are no real solutions") becomes "\emptyset";
+//  - plain-text math ("sqrt(3)/2", "pi/4", "x**2", "(-inf, 2) U (3, oo)", "**73**";
+//    plain_math.h) is written as LaTeX;
 //  - Unicode and HTML math, "A \approx 1.36", "x = y = 5", "f(x) = x + 1", a trailing
 //    "for all x" or "k \in \mathbb{Z}", set-builder sets "\{x \mid 2 < x < 3\}", sets less
 //    a point, ordinals "12^{th}", numbers in words, semicolon lists, degrees inside

@@ -349,6 +349,32 @@ GiNaC::exmap point(const std::map<std::string, GiNaC::symbol>& symbols, int p) {
   return values;
 }
 
+// Point `p` with some variables negative: the variable v is negated when p + v is even, so
+// that one variable and a mix of signs are both tried.
+GiNaC::exmap signed_point(const std::map<std::string, GiNaC::symbol>& symbols, int p) {
+  GiNaC::exmap values;
+  size_t v = 0;
+  for (const auto& [name, sym] : symbols) {
+    numeric value = sample_value(p, v);
+    values[sym] = (p + v) % 2 == 0 ? -value : value;
+    ++v;
+  }
+  return values;
+}
+
+// Whether `e` takes an absolute value of something with a variable: positive points alone
+// would find "|x|" equal to "x".
+bool has_variable_abs(const ex& e) {
+  if (is_a<GiNaC::function>(e) && GiNaC::ex_to<GiNaC::function>(e).get_name() == "abs" &&
+      !is_a<numeric>(e.op(0).evalf())) {
+    return true;
+  }
+  for (size_t i = 0; i < e.nops(); ++i) {
+    if (has_variable_abs(e.op(i))) return true;
+  }
+  return false;
+}
+
 // Whether `e` takes a factorial or binomial of an expression with variables ("n!",
 // "\binom{2n}{n}"): defined at whole numbers only.
 bool counts_with_variables(const Expr& e) {
@@ -434,15 +460,27 @@ Comparison symbolic_compare(const Expr& a, const Expr& b, const ScalarTolerance&
     std::vector<ex> exponents;
     variable_exponents(ea, exponents);
     variable_exponents(eb, exponents);
+    // Whether the sides differ at `values` (real ones only when `real_only`); false also
+    // when a side has no value there. `agreeing` counts the points where both agree.
     int agreeing = 0;
-    for (int p = 0; p < kPoints; ++p) {
+    auto differ_at = [&](const GiNaC::exmap& values, bool real_only) {
       budget.charge(50);
-      GiNaC::exmap values = point(symbols, p);
-      if (has_huge_power(exponents, values)) continue;
+      if (has_huge_power(exponents, values)) return false;
       numeric va, vb;
-      if (!evaluate(ea.subs(values), va) || !evaluate(eb.subs(values), vb)) continue;
-      if (!values_agree(va, vb, at_points)) return Comparison::kNotEqual;
+      if (!evaluate(ea.subs(values), va) || !evaluate(eb.subs(values), vb)) return false;
+      if (real_only && (!va.is_real() || !vb.is_real())) return false;
+      if (!values_agree(va, vb, at_points)) return true;
       ++agreeing;
+      return false;
+    };
+    for (int p = 0; p < kPoints; ++p) {
+      if (differ_at(point(symbols, p), false)) return Comparison::kNotEqual;
+    }
+    // An absolute value: negative points too, where both sides are real.
+    if (agreeing >= 2 && (has_variable_abs(ea) || has_variable_abs(eb))) {
+      for (int p = 0; p < kPoints; ++p) {
+        if (differ_at(signed_point(symbols, p), true)) return Comparison::kNotEqual;
+      }
     }
     return agreeing >= 2 ? Comparison::kEqual : Comparison::kUnknown;
   } catch (const WorkBudgetExceeded&) {
