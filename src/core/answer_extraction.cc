@@ -56,10 +56,16 @@ std::string clean_answer_text(std::string_view s) {
   return std::string(s);
 }
 
+// A boxed expression and where its command starts and its box ends in the text.
+struct Boxed {
+  std::string body;
+  size_t begin = 0, end = 0;
+};
+
 // All boxed expressions, outermost ones only, in order of appearance.
-std::vector<std::string> all_boxed(std::string_view text) {
+std::vector<Boxed> all_boxed(std::string_view text) {
   static constexpr std::string_view kCommands[] = {"\\boxed", "\\fbox", "\\framebox"};
-  std::vector<std::string> found;
+  std::vector<Boxed> found;
   size_t pos = 0;
   while (pos < text.size()) {
     size_t best = std::string_view::npos, name_len = 0;
@@ -78,18 +84,30 @@ std::vector<std::string> all_boxed(std::string_view text) {
     if (i < text.size() && text[i] == '{') {
       size_t close = matching_brace(text, i);
       if (close == std::string_view::npos) break;
-      found.emplace_back(trim(text.substr(i + 1, close - i - 1)));
+      found.push_back({std::string(trim(text.substr(i + 1, close - i - 1))), best, close + 1});
       pos = close + 1;
     } else if (i > best + name_len) {  // "\boxed 5": one token up to a space or '$'
       size_t end = i;
       while (end < text.size() && !is_space(text[end]) && text[end] != '$') ++end;
-      if (end > i) found.emplace_back(text.substr(i, end - i));
+      if (end > i) found.push_back({std::string(text.substr(i, end - i)), best, end});
       pos = end;
     } else {
       pos = i;
     }
   }
   return found;
+}
+
+// Whether `between` (the text between two boxes) only joins them into one answer:
+// spaces, commas, math delimiters, "\quad", "and", "or" ("\boxed{-2} \quad \text{and}
+// \quad \boxed{1}", "\(\boxed{1}\) and \(\boxed{2}\)", "\boxed{1}\boxed{2}").
+bool only_joins(std::string_view between) {
+  static constexpr std::string_view kJoiners[] = {
+      "\\qquad", "\\quad", "\\text{and}", "\\text{ and }",
+      "\\,", "\\;", "\\(", "\\)", "\\[", "\\]", "\\text", "{", "}", "$", ",", ";", "and"};
+  std::string rest(between);
+  for (std::string_view joiner : kJoiners) ascii::replace_all(rest, joiner, " ");
+  return std::all_of(rest.begin(), rest.end(), [](char c) { return is_space(c); });
 }
 
 std::vector<std::string_view> split_lines(std::string_view text) {
@@ -172,6 +190,43 @@ std::optional<std::string> whole_math(std::string_view text) {
   return answer;
 }
 
+// The last math span of `text` ("$...$", "$$...$$", "\\(...\\)", "\\[...\\]") when the
+// text's last digit lies inside it and it is not over 200 characters, without its
+// delimiters: "Therefore $x \\geq 5$ is the solution." gives "x \\geq 5", where the last
+// number would give "5". Else nullopt.
+std::optional<std::string> last_math_span(std::string_view text) {
+  size_t last_digit = text.size();
+  while (last_digit > 0 && !is_digit(text[last_digit - 1])) --last_digit;
+  if (last_digit == 0) return std::nullopt;
+  --last_digit;
+  std::optional<std::string> span;
+  size_t i = 0;
+  while (i < text.size() && i <= last_digit) {
+    std::string_view close;
+    size_t open_size = 0;
+    if (starts_with(text.substr(i), "$$")) {
+      close = "$$", open_size = 2;
+    } else if (text[i] == '$' && (i == 0 || text[i - 1] != '\\')) {
+      close = "$", open_size = 1;
+    } else if (starts_with(text.substr(i), "\\(")) {
+      close = "\\)", open_size = 2;
+    } else if (starts_with(text.substr(i), "\\[")) {
+      close = "\\]", open_size = 2;
+    } else {
+      ++i;
+      continue;
+    }
+    size_t begin = i + open_size;
+    size_t end = text.find(close, begin);
+    if (end == std::string_view::npos) return std::nullopt;
+    if (begin <= last_digit && last_digit < end && end - begin <= 200) {
+      span = std::string(trim(text.substr(begin, end - begin)));
+    }
+    i = end + close.size();
+  }
+  return span;
+}
+
 // The last number: -?digits(,ddd)*(.digits)?(/digits)?
 std::optional<std::string> last_number(std::string_view text) {
   std::optional<std::string> last;
@@ -236,6 +291,8 @@ const char* answer_source_name(AnswerSource source) {
       return "answer_line";
     case AnswerSource::kWholeText:
       return "whole_text";
+    case AnswerSource::kLastMath:
+      return "last_math";
     case AnswerSource::kLastNumber:
       return "last_number";
     case AnswerSource::kNone:
@@ -245,9 +302,18 @@ const char* answer_source_name(AnswerSource source) {
 }
 
 std::optional<std::string> extract_last_boxed(std::string_view text) {
-  std::vector<std::string> boxed = all_boxed(text);
+  std::vector<Boxed> boxed = all_boxed(text);
   if (boxed.empty()) return std::nullopt;
-  return std::move(boxed.back());
+  size_t first = boxed.size() - 1;
+  while (first > 0 && only_joins(text.substr(boxed[first - 1].end,
+                                             boxed[first].begin - boxed[first - 1].end))) {
+    --first;
+  }
+  std::string answer = boxed[first].body;
+  for (size_t i = first + 1; i < boxed.size(); ++i) {
+    if (boxed[i].body != boxed[i - 1].body) answer += ", " + boxed[i].body;  // once each
+  }
+  return answer;
 }
 
 ExtractedAnswer extract_answer(std::string_view text) {
@@ -256,6 +322,7 @@ ExtractedAnswer extract_answer(std::string_view text) {
     return {std::move(*line), AnswerSource::kFinalAnswerLine};
   }
   if (auto whole = whole_math(text)) return {std::move(*whole), AnswerSource::kWholeText};
+  if (auto span = last_math_span(text)) return {std::move(*span), AnswerSource::kLastMath};
   if (auto number = last_number(text)) return {std::move(*number), AnswerSource::kLastNumber};
   return {};
 }
@@ -265,9 +332,9 @@ std::optional<char> extract_choice_letter(std::string_view text, char max_letter
   if (max_letter < 'A' || max_letter > 'Z') max_letter = 'Z';
   // An answer that is nothing but a letter: "B", "(B)", "B)", "B.".
   if (auto letter = letter_of(text, max_letter)) return letter;
-  std::vector<std::string> boxed = all_boxed(text);
+  std::vector<Boxed> boxed = all_boxed(text);
   for (auto it = boxed.rbegin(); it != boxed.rend(); ++it) {
-    if (auto letter = letter_of(*it, max_letter)) return letter;
+    if (auto letter = letter_of(it->body, max_letter)) return letter;
   }
   // "Answer: B", "answer is (B)", "Answer: **B**": the first letter token after the marker.
   std::optional<char> after_marker;

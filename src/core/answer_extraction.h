@@ -15,10 +15,12 @@ enum class AnswerSource {
   kBoxed,            // the last \boxed{...}, \fbox{...} or \framebox{...}
   kFinalAnswerLine,  // the rest of the last "Final Answer:" / "Answer:" / "answer is" line
   kWholeText,        // the text is nothing but a math answer ("$[0,1)$", "\frac{10}{9}")
+  kLastMath,         // the last math span ("$x \ge 5$"), which holds the text's last number
   kLastNumber,       // the last number in the text
 };
 
-// A short name for `source`: "none", "boxed", "answer_line", "whole_text" or "last_number".
+// A short name for `source`: "none", "boxed", "answer_line", "whole_text", "last_math" or
+// "last_number".
 const char* answer_source_name(AnswerSource source);
 
 struct ExtractedAnswer {
@@ -28,13 +30,18 @@ struct ExtractedAnswer {
 
 // Returns the contents of the last \boxed{...} (also \boxed 5, \fbox{...}, \framebox{...}),
 // with nested braces matched, or nullopt when there is none or its braces never close.
+// Boxes that only spaces, commas, "and", "\quad" or math delimiters separate from it
+// are part of it, as a list each once: "\boxed{-2} \quad \text{and} \quad \boxed{1}" gives
+// "-2, 1".
 std::optional<std::string> extract_last_boxed(std::string_view text);
 
 // The final answer of `text`: the last boxed expression; else the rest of the last
 // "Final Answer:", "Answer:" or "answer is" line (surrounding $ and markdown ** removed, a
 // math span that opens it kept alone, a closing "I hope it is correct" dropped); else the
 // whole text when it is nothing but math (one "$...$" span, or short LaTeX with no word
-// outside commands); else the last number (integer, decimal, or a/b fraction).
+// outside commands); else the last math span ("$...$", "\(...\)", "\[...\]", up to 200
+// characters) when the text's last digit is in it; else the last number (integer, decimal,
+// or a/b fraction).
 ExtractedAnswer extract_answer(std::string_view text);
 
 // The multiple-choice letter (A..max_letter, upper case) chosen by `text`, looking in order

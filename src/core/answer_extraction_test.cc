@@ -69,10 +69,40 @@ TEST(ExtractAnswer, WholeTextThatIsMath) {
   EXPECT_EQ(a.answer, "[0,1)");
   EXPECT_EQ(extract_answer("\\frac{10}{9}").answer, "\\frac{10}{9}");
   EXPECT_EQ(extract_answer("\\( x \\in (-6, 10) \\)").answer, "x \\in (-6, 10)");
-  // Words, or two math spans, are no answer of their own: the last number then.
+  // Words, or two math spans, are no answer of their own: the last math span holding the
+  // last number then, else the last number.
   EXPECT_EQ(extract_answer("$x$ is $3$").answer, "3");
   EXPECT_EQ(extract_answer("so \\frac{1}{2} then 7").answer, "7");
-  EXPECT_EQ(extract_answer("$5$ apples and $7$ pears").source, AnswerSource::kLastNumber);
+  EXPECT_EQ(extract_answer("so \\frac{1}{2} then 7").source, AnswerSource::kLastNumber);
+  EXPECT_EQ(extract_answer("$5$ apples and $7$ pears").source, AnswerSource::kLastMath);
+}
+
+TEST(ExtractAnswer, LastMathSpanHoldingTheLastNumber) {
+  ExtractedAnswer a = extract_answer("Therefore $x \\geq 5$ is the solution.");
+  EXPECT_EQ(a.source, AnswerSource::kLastMath);
+  EXPECT_STREQ(answer_source_name(a.source), "last_math");
+  EXPECT_EQ(a.answer, "x \\geq 5");
+  EXPECT_EQ(extract_answer("The length is \\(\\frac{1}{3}\\) meters.").answer, "\\frac{1}{3}");
+  EXPECT_EQ(extract_answer("Here: \\[\\begin{pmatrix}1 & 0 \\\\ 0 & 1\\end{pmatrix}\\]").answer,
+            "\\begin{pmatrix}1 & 0 \\\\ 0 & 1\\end{pmatrix}");
+  EXPECT_EQ(extract_answer("We get $$2^{10}$$ ways.").answer, "2^{10}");
+  // A number after the last span, a span that never closes, or an escaped dollar: the
+  // last number.
+  EXPECT_EQ(extract_answer("With $x = 2$ we get 7 apples.").answer, "7");
+  EXPECT_EQ(extract_answer("With $x = 2 we get 7").source, AnswerSource::kLastNumber);
+  EXPECT_EQ(extract_answer("It costs \\$5 and \\$7.").source, AnswerSource::kLastNumber);
+}
+
+TEST(ExtractAnswer, BoxesSideBySideAreOneList) {
+  EXPECT_EQ(extract_answer("are \\[ \\boxed{-2} \\quad \\text{and} \\quad \\boxed{1}. \\]").answer,
+            "-2, 1");
+  EXPECT_EQ(extract_answer("$\\boxed{1}\\boxed{2}$").answer, "1, 2");
+  EXPECT_EQ(extract_answer("\\(\\boxed{3}\\), \\(\\boxed{5}\\)").answer, "3, 5");
+  EXPECT_EQ(extract_answer("\\boxed{4}\n\n\\boxed{4}").answer, "4");  // the same twice
+  // Words between boxes, or "or" (two forms of one answer), keep the last box alone.
+  EXPECT_EQ(extract_answer("\\boxed{2}. Wait, no: \\boxed{3}").answer, "3");
+  EXPECT_EQ(extract_answer("$\\boxed{15\\frac{39}{40}},$ or $\\boxed{\\frac{639}{40}}$").answer,
+            "\\frac{639}{40}");
 }
 
 TEST(ExtractAnswer, Nothing) {
