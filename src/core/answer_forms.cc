@@ -242,20 +242,25 @@ bool states_the_extreme(std::string_view inequality, std::string_view value, boo
   return false;
 }
 
-bool decimal_comma_matches(std::string_view a, std::string_view b) {
+bool decimal_comma_matches(std::string_view a, std::string_view b,
+                           const AnswerComparer& compare) {
   for (int swap = 0; swap < 2; ++swap, std::swap(a, b)) {
     std::string comma(trim(a));
     size_t at = comma.find(',');
     if (at == std::string::npos || at == 0 || comma.find(',', at + 1) != std::string::npos ||
-        comma.size() - at - 1 == 3 || comma.size() - at - 1 == 0) {
+        comma.size() - at - 1 == 0) {
       continue;
     }
     size_t sign = comma[0] == '-' ? 1 : 0;
+    // Three digits after the comma group thousands ("1,000"), unless what comes before
+    // cannot lead a number so grouped: "0,111", "1234,567".
+    bool leads_thousands = at - sign <= 3 && !(at - sign == 1 && comma[sign] == '0');
+    if (comma.size() - at - 1 == 3 && leads_thousands) continue;
     bool digits = at > sign;
     for (size_t i = sign; i < comma.size(); ++i) digits = digits && (i == at || is_digit(comma[i]));
     if (!digits) continue;
     comma[at] = '.';
-    if (comma == normalize_answer(b)) return true;
+    if (compare(comma, b).equivalent) return true;
   }
   return false;
 }

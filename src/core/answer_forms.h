@@ -38,8 +38,10 @@ bool states_the_extreme(std::string_view inequality, std::string_view value, boo
                         const AnswerComparer& compare);
 
 // "3,14" against "3.14": a number written with a decimal comma (one comma, then other than
-// three digits, which would group thousands) against the same decimal. Symmetric.
-bool decimal_comma_matches(std::string_view a, std::string_view b);
+// three digits, which would group thousands; three digits after "0," or after four digits or
+// more, as in "0,111", since those cannot be thousands) against the same number (as
+// `compare` finds it). Symmetric.
+bool decimal_comma_matches(std::string_view a, std::string_view b, const AnswerComparer& compare);
 
 // "b < a < d < c" against "b, a, d, c": a chain of three terms or more joined by one strict
 // relation ("<" throughout or ">" throughout) lists its terms in the order written; the

@@ -704,7 +704,7 @@ EquivalenceResult apply_answer_rules(std::string_view predicted, std::string_vie
       same_at_precision(predicted, gold, cues)) {
     return decided(plain, true, "precision");
   }
-  if (decimal_comma_matches(predicted, gold)) return decided(plain, true, "decimal comma");
+  if (decimal_comma_matches(predicted, gold, compare)) return decided(plain, true, "decimal comma");
   if (rounds_to_decimal(predicted, gold) || rounds_to_decimal(gold, predicted)) {
     return decided(plain, true, "rounding");
   }

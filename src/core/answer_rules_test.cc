@@ -522,6 +522,10 @@ const RulePair kRulePairs[] = {
     {kNone, "3,14", "3.14", true},
     {kNone, "3,14", "3.15", false},
     {kNone, "1,234", "1.234", false},  // a thousands separator
+    {kNone, "0,111", "0.111", true},    // "0," leads no thousands
+    {kNone, "-0,125", "-\\frac18", true},
+    {kNone, "1234,567", "1234.567", true},
+    {kNone, "0,111", "0.112", false},
     {kNone, "60^\\circ 42'", "60.7^\\circ", true},
     {kNone, "30^{\\circ} 15' 36''", "30.26", true},
     {kNone, "60^\\circ 42'", "60^\\circ 43'", false},

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <cstdlib>
 #include <optional>
+#include <set>
+#include <string>
 
 #include "core/answer_rules.h"
 #include "core/latex_forms.h"
@@ -172,6 +174,46 @@ bool is_unordered(AnswerKind kind) {
   return kind == AnswerKind::kList || kind == AnswerKind::kSet || kind == AnswerKind::kUnion;
 }
 
+// The names of the variables of `e`, added to `names`.
+void variable_names(const Expr& e, std::set<std::string>& names) {
+  if (e.kind == ExprKind::kSymbol) names.insert(e.text);
+  for (const Expr& arg : e.args) variable_names(arg, names);
+}
+
+// A half-line "(a, \infty)" or "(-\infty, b]" written as the relation "a < x" or "x \le b"
+// in the one variable x of `relation` (one '<' or '\le' between two expressions), into
+// `out`. False when `interval` is no half-line or `relation` has another shape.
+bool half_line_as_relation(const MathAnswer& interval, const MathAnswer& relation,
+                           MathAnswer& out) {
+  if (interval.kind != AnswerKind::kTuple || interval.items.size() != 2 ||
+      relation.items.size() != 2 || relation.relations.size() != 1 ||
+      (relation.relations[0] != "<" && relation.relations[0] != "\\le")) {
+    return false;
+  }
+  std::set<std::string> names;
+  for (const MathAnswer* side : {&relation.items[0], &relation.items[1], &interval.items[0],
+                                 &interval.items[1]}) {
+    if (side->kind != AnswerKind::kExpr) return false;
+    variable_names(side->expr, names);
+  }
+  if (names.size() != 1) return false;
+  MathAnswer variable;
+  variable.expr = make_expr(ExprKind::kSymbol, *names.begin());
+  bool low_infinite = contains_infinity(interval.items[0].expr);
+  bool high_infinite = contains_infinity(interval.items[1].expr);
+  if (low_infinite == high_infinite) return false;
+  out = MathAnswer{};
+  out.kind = AnswerKind::kRelation;
+  if (low_infinite) {
+    out.items = {variable, interval.items[1]};
+    out.relations = {interval.close == ')' ? "<" : "\\le"};
+  } else {
+    out.items = {interval.items[0], variable};
+    out.relations = {interval.open == '(' ? "<" : "\\le"};
+  }
+  return true;
+}
+
 class Comparer {
  public:
   explicit Comparer(WorkBudget& budget) : budget_(budget) {}
@@ -211,6 +253,16 @@ class Comparer {
     }
     if (a.kind == AnswerKind::kRelation && b.kind == AnswerKind::kRelation) {
       return relations(a, b);
+    }
+    // An inequality not solved for its variable against the half-line it describes:
+    // "-x > -1" against "x < 1" (parsed as (-\infty, 1)), "2x + 3 \ge 0" against
+    // [-\frac{3}{2}, \infty).
+    for (const MathAnswer* rel : {&a, &b}) {
+      const MathAnswer* other = rel == &a ? &b : &a;
+      MathAnswer as_relation;
+      if (rel->kind == AnswerKind::kRelation && half_line_as_relation(*other, *rel, as_relation)) {
+        return relations(*rel, as_relation);
+      }
     }
     // "\{5\}" against "5".
     for (const MathAnswer* set : {&a, &b}) {

@@ -449,6 +449,17 @@ const Pair kPairs[] = {
     {"(-inf, 2) U (3, inf)", "(-\\infty, 2) \\cup [3, \\infty)", false},
     {"abs(x)", "x", false},
     {"3!=6", "3", false},
+    // An inequality not solved for its variable against the half-line it describes.
+    {"-x > -1", "x < 1", true},
+    {"2x > 6", "x > 3", true},
+    {"2x + 3 \\geq 0", "x \\geq -\\frac32", true},
+    {"2x + 3 \\geq 0", "[-\\frac32, \\infty)", true},
+    {"6 - 2x > 0", "(-\\infty, 3)", true},
+    {"2x < 6", "x > 3", false},
+    {"2x \\ge 6", "x > 3", false},
+    {"x^2 > 9", "x > 3", false},
+    {"2y > 6", "x > 3", true},  // one variable each: the same half-line
+    {"x + y > 3", "x > 3", false},
     // Absolute values are compared at negative points too.
     {"|x|", "x", false},
     {"|x - 1| + 1", "x", false},
