@@ -370,6 +370,9 @@ const RulePair kRulePairs[] = {
     {kNone, "\\frac{6^6 - 5^6}{6^5} \\approx 3.99", "\\frac{31031}{7776}", true},
     {kNone, "\\frac{6^6 - 5^6}{6^5} \\approx 3.99", "\\frac{31031}{7777}", false},
     {kNone, "\\approx 1.36", "1.36", true},
+    {kNone, "x \\approx 11", "11", true},  // a name given a value
+    {kNone, "AB \\approx 2.5", "2.5", true},
+    {kNone, "x \\approx 11", "12", false},
     {kNone, "x = y = z = \\frac{\\sqrt 2}{2}", "\\frac{\\sqrt 2}{2}", true},
     {kNone, "x = y = z = \\frac{\\sqrt 2}{2}", "\\frac{\\sqrt 3}{2}", false},
     {kNone, "x = y = 2x", "2", false},

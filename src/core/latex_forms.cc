@@ -356,6 +356,8 @@ void drop_approx_trailer(std::string& s) {
   std::vector<size_t> at = top_level_positions(s, "\\approx");
   if (at.empty()) return;
   std::string_view before = trim(std::string_view(s).substr(0, at[0]));
+  // "x \approx 11": a name is not what is approximated but what is given a value.
+  if (at.size() == 1 && is_quantity_name(before)) before = {};
   if (!before.empty()) {
     s.assign(before);
   } else if (at.size() == 1) {

@@ -694,6 +694,16 @@ std::string normalize_answer(std::string_view latex, bool strip_variable) {
          matching_paren(out, 0) == out.size() - 1) {
     out = out.substr(1, out.size() - 2);
   }
+  // Brackets around a whole matrix: "\left[\begin{array}{cc}1&2\\3&4\end{array}\right]".
+  if (out.size() > 2 && (starts_with(out, "(\\begin{") || starts_with(out, "[\\begin{")) &&
+      (out.back() == ')' || out.back() == ']') && ends_with(out.substr(0, out.size() - 1), "}") &&
+      out.rfind("\\end{") != std::string::npos &&
+      top_level_positions(std::string_view(out).substr(1, out.size() - 2), ",").empty()) {
+    std::string_view inner = std::string_view(out).substr(1, out.size() - 2);
+    if (starts_with(inner, "\\begin{") && inner.find("\\begin{", 1) == std::string_view::npos) {
+      out = std::string(inner);
+    }
+  }
   if (is_empty_set(out)) return "\\emptyset";
   rewrite_real_line(out);
   if (out.size() == 3 && out[0] == '(' && out[2] == ')' && out[1] >= 'A' && out[1] <= 'Z') {

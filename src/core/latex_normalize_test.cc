@@ -54,6 +54,10 @@ INSTANTIATE_TEST_SUITE_P(
                       Case{"\\(1\\) and \\(2\\)", "1,2"},
                       Case{"\\begin{pmatrix}1\\\\[2pt]2\\end{pmatrix}",
                            "\\begin{pmatrix}1\\\\[2pt]2\\end{pmatrix}"},
+                      Case{"\\left[\\begin{array}{cc}1 & 2 \\\\ 3 & 4\\end{array}\\right]",
+                           "\\begin{array}{cc}1&2\\\\3&4\\end{array}"},
+                      Case{"(\\begin{matrix}1\\end{matrix}, 2)", "(\\begin{matrix}1\\end{matrix},2)"},
+                      Case{"sqrt(3)/2", "\\sqrt{3}/2"}, Case{"**73**", "73"},
                       Case{"", ""}, Case{"   ", ""}));
 
 TEST(NormalizeAnswer, KeepsPrefixWhenAsked) {
