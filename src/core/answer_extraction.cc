@@ -175,6 +175,8 @@ std::optional<std::string> whole_math(std::string_view text) {
       answer.find('\n') != std::string::npos) {
     return std::nullopt;
   }
+  // One "$...$" span around the whole text is math however it reads: "$odd$".
+  if (starts_with(t, "$") && ascii::ends_with(t, "$")) return answer;
   for (size_t i = 0; i < answer.size(); ++i) {
     if (answer[i] == '\\') {  // a command name is no word
       while (i + 1 < answer.size() && std::isalpha(static_cast<unsigned char>(answer[i + 1]))) ++i;

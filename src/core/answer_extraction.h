@@ -38,8 +38,8 @@ std::optional<std::string> extract_last_boxed(std::string_view text);
 // The final answer of `text`: the last boxed expression; else the rest of the last
 // "Final Answer:", "Answer:" or "answer is" line (surrounding $ and markdown ** removed, a
 // math span that opens it kept alone, a closing "I hope it is correct" dropped); else the
-// whole text when it is nothing but math (one "$...$" span, or short LaTeX with no word
-// outside commands); else the last math span ("$...$", "\(...\)", "\[...\]", up to 200
+// whole text when it is nothing but math (one "$...$" span, even with words, or short
+// LaTeX with no word outside commands); else the last math span ("$...$", "\(...\)", "\[...\]", up to 200
 // characters) when the text's last digit is in it; else the last number (integer, decimal,
 // or a/b fraction).
 ExtractedAnswer extract_answer(std::string_view text);

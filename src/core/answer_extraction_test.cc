@@ -69,6 +69,9 @@ TEST(ExtractAnswer, WholeTextThatIsMath) {
   EXPECT_EQ(a.answer, "[0,1)");
   EXPECT_EQ(extract_answer("\\frac{10}{9}").answer, "\\frac{10}{9}");
   EXPECT_EQ(extract_answer("\\( x \\in (-6, 10) \\)").answer, "x \\in (-6, 10)");
+  EXPECT_EQ(extract_answer("$odd$").answer, "odd");  // one span, words and all
+  EXPECT_EQ(extract_answer("$\\text{The midpoints form a hexagon}$").source,
+            AnswerSource::kWholeText);
   // Words, or two math spans, are no answer of their own: the last math span holding the
   // last number then, else the last number.
   EXPECT_EQ(extract_answer("$x$ is $3$").answer, "3");
