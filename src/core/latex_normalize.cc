@@ -64,6 +64,8 @@ constexpr Rename kRenamedCommands[] = {
     {"div", "/"},
     {"lbrace", "\\{"},
     {"rbrace", "\\}"},
+    {"lbrack", "["},
+    {"rbrack", "]"},
     {"vert", "|"},
     {"lvert", "|"},
     {"rvert", "|"},
@@ -693,6 +695,11 @@ std::string normalize_answer(std::string_view latex, bool strip_variable) {
   while (out.size() > 4 && starts_with(out, "((") && ends_with(out, "))") &&
          matching_paren(out, 0) == out.size() - 1) {
     out = out.substr(1, out.size() - 2);
+  }
+  // Bare braces around a list are a set: "{1, 2}" (a group "{5}" stays a group).
+  if (out.size() > 2 && out[0] == '{' && matching_brace(out, 0) == out.size() - 1 &&
+      !top_level_positions(std::string_view(out).substr(1, out.size() - 2), ",").empty()) {
+    out = "\\{" + out.substr(1, out.size() - 2) + "\\}";
   }
   // Brackets around a whole matrix: "\left[\begin{array}{cc}1&2\\3&4\end{array}\right]".
   if (out.size() > 2 && (starts_with(out, "(\\begin{") || starts_with(out, "[\\begin{")) &&

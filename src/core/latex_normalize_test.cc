@@ -58,6 +58,7 @@ INSTANTIATE_TEST_SUITE_P(
                            "\\begin{array}{cc}1&2\\\\3&4\\end{array}"},
                       Case{"(\\begin{matrix}1\\end{matrix}, 2)", "(\\begin{matrix}1\\end{matrix},2)"},
                       Case{"sqrt(3)/2", "\\sqrt{3}/2"}, Case{"**73**", "73"},
+                      Case{"{1, 2}", "\\{1,2\\}"}, Case{"\\lbrack 1,2 \\rbrack", "[1,2]"},
                       Case{"", ""}, Case{"   ", ""}));
 
 TEST(NormalizeAnswer, KeepsPrefixWhenAsked) {

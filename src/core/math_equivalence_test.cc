@@ -460,6 +460,16 @@ const Pair kPairs[] = {
     {"x^2 > 9", "x > 3", false},
     {"2y > 6", "x > 3", true},  // one variable each: the same half-line
     {"x + y > 3", "x > 3", false},
+    // Inequalities on an absolute value describe intervals.
+    {"|k| > 1", "(-\\infty, -1) \\cup (1, +\\infty)", true},
+    {"1 < |x| < 2", "(-2,-1) \\cup (1,2)", true},
+    {"|x - 1| \\le 2", "-1 \\le x \\le 3", true},
+    {"|x + 2| < \\frac12", "(-\\frac52, -\\frac32)", true},
+    {"|x| \\ge 1", "(-\\infty, -1] \\cup [1, \\infty)", true},
+    {"|k| > 1", "(1, +\\infty)", false},
+    {"|x| < 2", "(-2, 2]", false},
+    {"|x - 1| \\le 2", "-2 \\le x \\le 2", false},
+    {"|x| > -1", "(-\\infty, 1) \\cup (1, \\infty)", false},  // a bound that may be negative
     // Absolute values are compared at negative points too.
     {"|x|", "x", false},
     {"|x - 1| + 1", "x", false},

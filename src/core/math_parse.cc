@@ -181,6 +181,105 @@ bool relation_to_union(const MathAnswer& rel, MathAnswer& both) {
   return true;
 }
 
+// Whether `e` is a constant that cannot be negative: numbers, \pi and e joined by sums,
+// products, quotients, powers and roots (no minus sign anywhere).
+bool is_nonnegative_constant(const Expr& e) {
+  switch (e.kind) {
+    case ExprKind::kNumber:
+      return true;
+    case ExprKind::kConstant:
+      return e.text == "pi" || e.text == "e";
+    case ExprKind::kAdd:
+    case ExprKind::kMul:
+    case ExprKind::kDiv:
+    case ExprKind::kPow:
+    case ExprKind::kRoot:
+      return std::all_of(e.args.begin(), e.args.end(), is_nonnegative_constant);
+    default:
+      return false;
+  }
+}
+
+// Whether `e` holds no variable.
+bool is_constant(const Expr& e) {
+  if (e.kind == ExprKind::kSymbol) return false;
+  if (e.kind == ExprKind::kConstant && e.text == "infty") return false;
+  return std::all_of(e.args.begin(), e.args.end(), is_constant);
+}
+
+// An absolute value of a variable less a constant, "|x|", "|x - 1|", "|x + 2|": sets
+// `center` (0, 1, -2) and returns true.
+bool centered_abs(const Expr& e, Expr& center) {
+  if (e.kind != ExprKind::kFunction || e.text != "abs" || e.args.size() != 1) return false;
+  const Expr& u = e.args[0];
+  if (u.kind == ExprKind::kSymbol) {
+    center = make_expr(ExprKind::kNumber, "0");
+    return true;
+  }
+  if (u.kind != ExprKind::kAdd || u.args.size() != 2) return false;
+  for (int v = 0; v < 2; ++v) {
+    const Expr& other = u.args[1 - v];
+    if (u.args[v].kind == ExprKind::kSymbol && is_constant(other)) {
+      center = make_expr(ExprKind::kNeg, {}, {other});
+      return true;
+    }
+  }
+  return false;
+}
+
+// "|x - c| < r" -> (c - r, c + r); "r < |x - c|" -> (-\infty, c - r) \cup (c + r, \infty);
+// "a < |x - c| < b" -> (c - b, c - a) \cup (c + a, c + b), for bounds that cannot be
+// negative. Relations are already '<'/'\le'.
+bool abs_relation_to_set(const MathAnswer& rel, MathAnswer& set) {
+  for (const std::string& op : rel.relations) {
+    if (op != "<" && op != "\\le") return false;
+  }
+  for (const MathAnswer& side : rel.items) {
+    if (side.kind != AnswerKind::kExpr) return false;
+  }
+  auto plus = [](const Expr& a, const Expr& b) { return make_expr(ExprKind::kAdd, {}, {a, b}); };
+  auto minus = [](const Expr& a, const Expr& b) {
+    return make_expr(ExprKind::kAdd, {}, {a, make_expr(ExprKind::kNeg, {}, {b})});
+  };
+  auto interval = [](Expr low, Expr high, bool open_low, bool open_high) {
+    MathAnswer t;
+    t.kind = AnswerKind::kTuple;
+    t.open = open_low ? '(' : '[';
+    t.close = open_high ? ')' : ']';
+    t.items.push_back(make_expr_answer(std::move(low)));
+    t.items.push_back(make_expr_answer(std::move(high)));
+    return t;
+  };
+  auto both = [&](MathAnswer left, MathAnswer right) {
+    MathAnswer u;
+    u.kind = AnswerKind::kUnion;
+    u.items.push_back(std::move(left));
+    u.items.push_back(std::move(right));
+    return u;
+  };
+  Expr c;
+  const std::vector<MathAnswer>& it = rel.items;
+  if (it.size() == 2 && centered_abs(it[0].expr, c) && is_nonnegative_constant(it[1].expr)) {
+    bool open = rel.relations[0] == "<";
+    set = interval(minus(c, it[1].expr), plus(c, it[1].expr), open, open);
+    return true;
+  }
+  if (it.size() == 2 && centered_abs(it[1].expr, c) && is_nonnegative_constant(it[0].expr)) {
+    bool open = rel.relations[0] == "<";
+    set = both(interval(infinity(true), minus(c, it[0].expr), true, open),
+               interval(plus(c, it[0].expr), infinity(false), open, true));
+    return true;
+  }
+  if (it.size() == 3 && centered_abs(it[1].expr, c) && is_nonnegative_constant(it[0].expr) &&
+      is_nonnegative_constant(it[2].expr)) {
+    bool open_low = rel.relations[0] == "<", open_high = rel.relations[1] == "<";
+    set = both(interval(minus(c, it[2].expr), minus(c, it[0].expr), open_high, open_low),
+               interval(plus(c, it[0].expr), plus(c, it[2].expr), open_low, open_high));
+    return true;
+  }
+  return false;
+}
+
 MathAnswer parse_relation(std::vector<std::string_view>& sides, std::vector<std::string>& ops,
                           WorkBudget& budget, int depth) {
   // Write every ordering with '<' / '\le': "a > b > c" is "c < b < a".
@@ -203,7 +302,10 @@ MathAnswer parse_relation(std::vector<std::string_view>& sides, std::vector<std:
   }
   rel.relations = ops;
   MathAnswer interval;
-  if (relation_to_interval(rel, interval) || relation_to_union(rel, interval)) return interval;
+  if (relation_to_interval(rel, interval) || relation_to_union(rel, interval) ||
+      abs_relation_to_set(rel, interval)) {
+    return interval;
+  }
   return rel;
 }
 

@@ -39,7 +39,9 @@ struct MathAnswer {
 
 // Parses a normalised answer into its structure. A simple inequality in one variable
 // ("x > 5", "-2 \le x < 7") becomes the equivalent interval (a kTuple, with \infty ends),
-// and "x \ne 1" the union of the two intervals beside the point.
+// "x \ne 1" the union of the two intervals beside the point, and one on an absolute value
+// with bounds that cannot be negative ("|x - 1| < 2", "|k| > 1", "1 < |x| < 2") the
+// interval or union it describes.
 // Throws std::invalid_argument on a syntax error and WorkBudgetExceeded when out of budget.
 MathAnswer parse_answer(std::string_view normalized, WorkBudget& budget);
 
