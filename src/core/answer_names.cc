@@ -152,6 +152,12 @@ size_t name_end(std::string_view s, size_t i, int depth = 0) {
     size_t end = name_end(s, i + 1, depth + 1);
     return end && end < s.size() && s[end] == '|' ? end + 1 : 0;
   }
+  // "[ABC]", "[ABCD]": the area of a figure named by its three or four vertices.
+  if (s[i] == '[') {
+    size_t end = i + 1;
+    while (end < s.size() && is_upper(s[end])) ++end;
+    return end - i - 1 >= 3 && end - i - 1 <= 4 && end < s.size() && s[end] == ']' ? end + 1 : 0;
+  }
   for (std::string_view angle : {"\\angle", "m\\angle", "\\measuredangle"}) {
     if (command(angle)) return points(skip_spaces(i + angle.size()));
   }

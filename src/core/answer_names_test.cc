@@ -10,7 +10,7 @@ TEST(LeadingName, FindsTheNamesValuesAreGivenTo) {
                            "\\angle ABC", "m\\angle A", "|AB|", "\\overline{AB}", "\\vec{a}",
                            "\\vec a", "\\overrightarrow{AB}", "|\\overrightarrow{AB}|",
                            "\\sin A", "\\cos\\alpha", "\\max", "\\min f(x)", "f(x)_{\\max}",
-                           "f_{\\min}", "f(2)", "S_{\\triangle ABC}"}) {
+                           "f_{\\min}", "f(2)", "S_{\\triangle ABC}", "[ABC]", "[ABCD]"}) {
     std::string text = std::string(name) + " = 3";
     EXPECT_EQ(leading_name(text), name) << text;
   }
@@ -18,7 +18,7 @@ TEST(LeadingName, FindsTheNamesValuesAreGivenTo) {
 
 TEST(LeadingName, NothingElse) {
   for (const char* text : {"2x = 3", "\\sinh x = 3", "\\vec{2} = 3", "|2| = 3",
-                           "(x+1) = 3", "\\frac{1}{2}", ""}) {
+                           "(x+1) = 3", "\\frac{1}{2}", "[AB] = 3", "[1,2] = 3", ""}) {
     EXPECT_EQ(leading_name(text), "") << text;
   }
 }

@@ -575,6 +575,19 @@ bool has_long_word(std::string_view s) {
   return false;
 }
 
+// The alternatives of "\frac{1}{4} \text{ or } 25\%" ("or" between them at top level, also
+// written "\text{ or }"), or nothing when there are not two to four.
+std::vector<std::string> alternatives(std::string_view raw) {
+  std::string s(raw);
+  for (std::string_view or_word : {"\\text{ or }", "\\text{or}", "\\textrm{ or }", "\\mathrm{ or }"}) {
+    ascii::replace_all(s, or_word, " or ");
+  }
+  ascii::replace_all(s, "\\quad", " ");
+  std::vector<std::string_view> parts = split_top_level(s, " or ");
+  if (parts.size() < 2 || parts.size() > 4) return {};
+  return std::vector<std::string>(parts.begin(), parts.end());
+}
+
 EquivalenceResult decided(EquivalenceResult r, bool equivalent, const char* rule) {
   r.equivalent = equivalent;
   r.rule = rule;
@@ -725,6 +738,22 @@ EquivalenceResult apply_answer_rules(std::string_view predicted, std::string_vie
   if (expression_solves_equation(predicted, gold, compare) ||
       expression_solves_equation(gold, predicted, compare)) {
     return decided(plain, true, "equation");
+  }
+  // One answer written two ways: "\frac{1}{4} \text{ or } 25\%", "60^\circ \text{ or }
+  // \frac{\pi}{3}" against one answer (either side); each way must hold on its own (with
+  // the rules).
+  for (int swap = 0; swap < 2; ++swap) {
+    std::string_view two = swap ? gold : predicted, one = swap ? predicted : gold;
+    std::vector<std::string> ways = alternatives(two);
+    if (ways.empty() || !alternatives(one).empty() || !top_level_positions(one, ",").empty()) {
+      continue;
+    }
+    bool all = std::all_of(ways.begin(), ways.end(), [&](const std::string& way) {
+      std::string_view p = swap ? one : std::string_view(way), g = swap ? std::string_view(way) : one;
+      EquivalenceResult r = compare(p, g);
+      return r.equivalent || apply_answer_rules(p, g, cues, r, compare).equivalent;
+    });
+    if (all) return decided(plain, true, "restated");
   }
   return plain;
 }

@@ -18,6 +18,7 @@ constexpr const char* kArcLength = "A circle has radius 1. Find the length of th
 constexpr const char* kLengthAfterAngle =
     "In right triangle $ABC$, $\\angle C = 90^\\circ$ and $AB = 10$. Find the length of $BC$.";
 constexpr const char* kMinutes = "How many minutes does the trip take?";
+constexpr const char* kTriangleType = "What type of triangle is $ABC$?";
 constexpr const char* kGame =
     "Alice and Bob take turns removing stones. Who has a winning strategy, Alice or Bob?";
 constexpr const char* kParity =
@@ -373,6 +374,16 @@ const RulePair kRulePairs[] = {
     {kNone, "x \\approx 11", "11", true},  // a name given a value
     {kNone, "AB \\approx 2.5", "2.5", true},
     {kNone, "x \\approx 11", "12", false},
+    // One answer written two ways.
+    {kNone, "\\frac{1}{4} \\text{ or } 25\\%", "\\frac14", true},
+    {kNone, "60^\\circ \\text{ or } \\frac{\\pi}{3}", "\\frac{\\pi}{3}", true},
+    {kNone, "2 \\text{ or } 3", "2", false},
+    {kNone, "\\frac{1}{4} \\text{ or } 25\\%", "25", false},
+    {kNone, "[ABC] = 12", "12", true},
+    // A two-word answer turned round in a sentence.
+    {kTriangleType, "The triangle is isosceles.", "isosceles triangle", true},
+    {kTriangleType, "The triangle is not isosceles.", "isosceles triangle", false},
+    {kTriangleType, "The triangle is equilateral.", "isosceles triangle", false},
     {kNone, "x = y = z = \\frac{\\sqrt 2}{2}", "\\frac{\\sqrt 2}{2}", true},
     {kNone, "x = y = z = \\frac{\\sqrt 2}{2}", "\\frac{\\sqrt 3}{2}", false},
     {kNone, "x = y = 2x", "2", false},

@@ -224,9 +224,21 @@ bool sentence_holds(std::string_view sentence, std::string_view answer, const Qu
   }
   if (!s || !a || s->size() <= a->size()) return false;
   auto at = std::search(s->begin(), s->end(), a->begin(), a->end());
+  size_t matched = a->size();
+  if (at == s->end() && a->size() == 2) {
+    // "The triangle is isosceles." for "isosceles triangle": the noun, "is", the adjective.
+    for (std::string_view verb : {"is", "are"}) {
+      std::vector<std::string> turned = {(*a)[1], std::string(verb), (*a)[0]};
+      at = std::search(s->begin(), s->end(), turned.begin(), turned.end());
+      if (at != s->end()) {
+        matched = 3;
+        break;
+      }
+    }
+  }
   if (at == s->end()) return false;
   for (auto it = s->begin(); it != s->end(); ++it) {
-    if (it >= at && it < at + static_cast<std::ptrdiff_t>(a->size())) continue;
+    if (it >= at && it < at + static_cast<std::ptrdiff_t>(matched)) continue;
     if (it->empty()) {
       if (it > at) return false;
       continue;

@@ -53,7 +53,8 @@ std::string digits_for_number_words(std::string_view text);
 // the rest are filler or, with the question known, other words (never an alternative the
 // question offers, a negation or a qualifier); math only before the answer, as the subject
 // ("The function f(x+1)-1 is odd."). Two answers with the same words ("neither odd nor
-// even", "neither even nor odd": both "neither") hold too.
+// even", "neither even nor odd": both "neither") hold too, and a two-word answer turned
+// round with "is" ("The triangle is isosceles." for "isosceles triangle").
 bool sentence_holds(std::string_view sentence, std::string_view answer, const QuestionCues& cues);
 
 // "No, it cannot be done." against "No": one answer is a bare "Yes" or "No", and the other

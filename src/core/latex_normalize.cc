@@ -316,6 +316,27 @@ bool strip_trailing_unit(std::string& s) {
   return true;
 }
 
+// A unit in Chinese after the quantity, "50元", "3天", "12平方厘米": one to four CJK
+// ideographs (U+4E00..U+9FFF) ending the answer after a digit, "}" or ")".
+bool strip_trailing_cjk_unit(std::string& s) {
+  std::string_view v = trim(s);
+  size_t end = v.size(), count = 0;
+  auto ideograph_ends_at = [&v](size_t e) {
+    if (e < 3) return false;
+    auto byte = [&v](size_t i) { return static_cast<unsigned char>(v[i]); };
+    return byte(e - 3) >= 0xe4 && byte(e - 3) <= 0xe9 && (byte(e - 2) & 0xc0) == 0x80 &&
+           (byte(e - 1) & 0xc0) == 0x80;
+  };
+  while (ideograph_ends_at(end) && count < 5) end -= 3, ++count;
+  if (count == 0 || count > 4) return false;
+  std::string_view kept = trim(v.substr(0, end));
+  if (kept.empty() || (!is_digit(kept.back()) && kept.back() != '}' && kept.back() != ')')) {
+    return false;
+  }
+  s.assign(kept);
+  return true;
+}
+
 // Replaces the words " or " and " and " separating answers by commas.
 void words_to_commas(std::string& s) {
   for (std::string_view word : {"or", "and"}) {
@@ -678,7 +699,9 @@ std::string normalize_answer(std::string_view latex, bool strip_variable) {
       }
     }
     s.assign(v);
-    if (strip_trailing_unit(s) || strip_trailing_ordinal(s)) changed = true;
+    if (strip_trailing_unit(s) || strip_trailing_ordinal(s) || strip_trailing_cjk_unit(s)) {
+      changed = true;
+    }
   }
   if (is_thousands_number(trim(s))) s.erase(std::remove(s.begin(), s.end(), ','), s.end());
   // Leading "x =" in the whole answer and in each element of a top-level list.

@@ -58,7 +58,9 @@ INSTANTIATE_TEST_SUITE_P(
                            "\\begin{array}{cc}1&2\\\\3&4\\end{array}"},
                       Case{"(\\begin{matrix}1\\end{matrix}, 2)", "(\\begin{matrix}1\\end{matrix},2)"},
                       Case{"sqrt(3)/2", "\\sqrt{3}/2"}, Case{"**73**", "73"},
-                      Case{"{1, 2}", "\\{1,2\\}"}, Case{"\\lbrack 1,2 \\rbrack", "[1,2]"},
+                      Case{"{1, 2}", "\\{1,2\\}"}, Case{"50\xe5\x85\x83", "50"},
+                      Case{"\\frac{1}{2}\xe5\x8e\x98\xe7\xb1\xb3", "\\frac{1}{2}"},
+                      Case{"\xe7\x94\xb2", "\xe7\x94\xb2"}, Case{"\\lbrack 1,2 \\rbrack", "[1,2]"},
                       Case{"", ""}, Case{"   ", ""}));
 
 TEST(NormalizeAnswer, KeepsPrefixWhenAsked) {
