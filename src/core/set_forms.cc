@@ -190,6 +190,18 @@ void rewrite_chain_less_point(std::string& s) {
 void rewrite_set_builder(std::string& s) {
   std::string_view v = trim(s);
   if (!starts_with(v, "\\{") || !ends_with(v, "\\}")) return;
+  // A union of set-builder sets: "\{x \mid x \le -1\} \cup \{x \mid x \ge 3\}".
+  if (std::vector<std::string_view> parts = split_top_level(v, "\\cup"); parts.size() > 1) {
+    std::string joined;
+    for (std::string_view part : parts) {
+      std::string one(part);
+      rewrite_set_builder(one);
+      if (one == part) return;  // not a set-builder set
+      joined += (joined.empty() ? "" : " or ") + one;
+    }
+    s = joined;
+    return;
+  }
   std::string_view inside = v.substr(2, v.size() - 4);
   // The set must close at the end: no "\}" at depth 0 inside.
   if (!top_level_positions(inside, "\\}").empty()) return;
@@ -209,8 +221,17 @@ void rewrite_set_builder(std::string& s) {
     std::string_view set = trim(rest.substr(3));
     if (!is_real_line(set)) return;
   }
-  if (condition.empty()) return;
-  s.assign(condition);
+  // A condition that only says the letter is real: "x \in \mathbb{R}, x \ne 0".
+  std::string kept;
+  for (std::string_view part : split_top_level(condition, ",")) {
+    std::vector<size_t> in = top_level_positions(part, "\\in");
+    if (in.size() == 1 && trim(part.substr(0, in[0])) == head.substr(0, 1) &&
+        is_real_line(trim(part.substr(in[0] + 3)))) {
+      continue;
+    }
+    kept += (kept.empty() ? "" : ", ") + std::string(part);
+  }
+  s = kept.empty() ? "(-\\infty,\\infty)" : kept;
   rewrite_chain_less_point(s);
 }
 

@@ -15,7 +15,9 @@ namespace s1 {
 // condition "2 < x < 3", which the parser reads as an interval; "x < 1 or x > 2" becomes a
 // list of intervals (see words_to_commas), "x \ne 1" two intervals (math_parse.h).
 // A condition that removes one point, "\{x \mid 1 \le x < 5, x \ne 3\}", becomes the chain
-// split at it, "1 \le x < 3 or 3 < x < 5".
+// split at it, "1 \le x < 3 or 3 < x < 5". A condition "x \in \mathbb{R}" among others is
+// dropped ("\{x \mid x \in \mathbb{R}, x \ne 0\}"; alone it is the real line), and a union of set-builder sets becomes
+// their conditions joined by "or".
 void rewrite_set_builder(std::string& s);
 
 // A chain less a point written without braces, "-1 < x < 1, x \ne 0" (also "and"), as the

@@ -25,6 +25,18 @@ TEST(RewriteSetBuilder, APointRemovedSplitsTheChain) {
             "1 < y < 5, x \\ne 3");
 }
 
+TEST(RewriteSetBuilder, UnionsAndRealConditions) {
+  EXPECT_EQ(rewritten("\\{x \\mid x \\le -1\\} \\cup \\{x \\mid x \\ge 3\\}", rewrite_set_builder),
+            "x \\le -1 or x \\ge 3");
+  EXPECT_EQ(rewritten("\\{x \\mid x \\in \\mathbb{R}, x \\ne 0\\}", rewrite_set_builder),
+            "x \\ne 0");
+  EXPECT_EQ(rewritten("\\{x \\mid x \\in \\mathbb{R}\\}", rewrite_set_builder),
+            "(-\\infty,\\infty)");
+  // A union with a set that is no set-builder set is left as written.
+  EXPECT_EQ(rewritten("\\{x \\mid x > 1\\} \\cup \\{0\\}", rewrite_set_builder),
+            "\\{x \\mid x > 1\\} \\cup \\{0\\}");
+}
+
 TEST(RewriteSetDifference, ASetLessAPoint) {
   EXPECT_EQ(rewritten("\\mathbb{R} \\setminus \\{2\\}", rewrite_set_difference), "x \\ne 2");
   EXPECT_EQ(rewritten("\\mathbb{R} - \\{-1\\}", rewrite_set_difference), "x \\ne -1");
