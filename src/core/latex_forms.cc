@@ -232,6 +232,25 @@ void replace_script_runs(std::string& s) {
   s.swap(out);
 }
 
+// "√10", "∛8", "∜16", "√x" (before the other replacements) as "\sqrt{10}", "\sqrt[3]{8}",
+// "\sqrt[4]{16}", "\sqrt{x}": the radicand is the run of digits (or the one letter) after the
+// sign; other radicands ("√(3)", "√{3}") keep their brackets.
+void replace_root_signs(std::string& s) {
+  static constexpr std::pair<std::string_view, std::string_view> kRoots[] = {
+      {"\u221a", "\\sqrt"}, {"\u221b", "\\sqrt[3]"}, {"\u221c", "\\sqrt[4]"}};
+  for (auto [sign, command] : kRoots) {
+    for (size_t at = s.find(sign); at != std::string::npos; at = s.find(sign, at + 1)) {
+      size_t begin = at + sign.size(), end = begin;
+      while (end < s.size() && (is_digit(s[end]) || (s[end] == '.' && end > begin))) ++end;
+      if (end == begin && end < s.size() && is_alpha(s[end])) ++end;
+      std::string radicand = s.substr(begin, end - begin);
+      std::string replacement(command);
+      if (!radicand.empty()) replacement += "{" + radicand + "}";
+      s.replace(at, end - at, replacement);
+    }
+  }
+}
+
 // "\sqrt(3)" (from "√(3)") as "\sqrt{3}".
 void parenthesized_roots_to_braces(std::string& s) {
   for (size_t at = s.find("\\sqrt("); at != std::string::npos; at = s.find("\\sqrt(", at + 1)) {
@@ -325,6 +344,11 @@ void replace_unicode(std::string& s) {
       {"\uff5d", "\\}"},      {"\u22ef", "\\cdots "},  {"\u25b3", "\\triangle "}, {"\u22a5", "\\perp "},
       {"\u2225", "\\parallel "},
   };
+  replace_root_signs(s);
+  // Degrees Celsius and Fahrenheit are a unit, not a product with C: "25°C", "25℃".
+  for (std::string_view temperature : {"\u00b0C", "\u00b0F", "\u2103", "\u2109"}) {
+    replace_all(s, temperature, "");
+  }
   for (const Replacement& r : kUnicode) replace_all(s, r.from, r.to);
   replace_vulgar_fractions(s);
   replace_script_runs(s);
@@ -733,6 +757,26 @@ int number_word_value(std::string_view word) {
   return -1;
 }
 
+// The value of an ordinal word in lower case, "first" to "nineteenth" and "twentieth" to
+// "ninetieth"; -1 for any other word.
+int ordinal_word_value(std::string_view word) {
+  static constexpr std::pair<std::string_view, int> kIrregular[] = {
+      {"first", 1}, {"second", 2}, {"third", 3}, {"fifth", 5}, {"eighth", 8}, {"ninth", 9},
+      {"twelfth", 12}};
+  for (auto [name, value] : kIrregular) {
+    if (word == name) return value;
+  }
+  if (ends_with(word, "ieth")) {  // "twentieth" from "twenty"
+    int tens = number_word_value(std::string(word.substr(0, word.size() - 4)) + "y");
+    return tens >= 20 ? tens : -1;
+  }
+  if (ends_with(word, "th")) {  // "fourth", "sixteenth"
+    int ones = number_word_value(word.substr(0, word.size() - 2));
+    return ones >= 4 ? ones : -1;
+  }
+  return -1;
+}
+
 bool rewrite_number_words(std::string& s) {
   std::string_view v = trim(s);
   while (!v.empty() && v.back() == '.') v.remove_suffix(1);
@@ -750,14 +794,18 @@ bool rewrite_number_words(std::string& s) {
     if (end > start) words.push_back(std::string_view(lower).substr(start, end - start));
     start = end + 1;
   }
+  if (!words.empty() && words[0] == "the") words.erase(words.begin());  // "the twelfth"
   if (words.empty()) return false;
   int value = number_word_value(words[0]);
+  bool ordinal = value < 0 && (value = ordinal_word_value(words[0])) >= 0;
   size_t used = 1;
-  if (value >= 20 && words.size() > 1) {  // "twenty-one"
-    if (int unit = number_word_value(words[1]); unit >= 1 && unit <= 9) value += unit, used = 2;
+  if (value >= 20 && value % 10 == 0 && !ordinal && words.size() > 1) {  // "twenty-one"
+    int unit = number_word_value(words[1]);
+    if (unit < 0 && (unit = ordinal_word_value(words[1])) >= 0) ordinal = true;  // "twenty-first"
+    if (unit >= 1 && unit <= 9) value += unit, used = 2;
   }
   if (value < 0 || words.size() > used + 1) return false;
-  if (words.size() > used) {  // "one hundred", "two thirds": a larger number or a fraction
+  if (words.size() > used && !ordinal) {  // "one hundred", "two thirds": a larger number or a fraction
     for (std::string_view w : {"hundred", "thousand", "million", "billion", "half", "halves",
                                "third", "thirds", "quarter", "quarters", "fourth", "fourths",
                                "fifth", "fifths", "sixth", "sixths", "eighth", "eighths"}) {

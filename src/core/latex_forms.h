@@ -20,7 +20,8 @@ namespace s1 {
 void repair_control_escapes(std::string& s);
 
 // Unicode and HTML math as LaTeX: "−" "×" "·" "÷" "≤" "≥" "≠" "≈" "±" "∞" "∪" "∩" "∈" "∅"
-// "π" and a few Greek letters, "√", "°", "²" "³", full-width forms ("＞", "（", "０"),
+// "π" and a few Greek letters, "√" "∛" "∜" (with the digits after them: "√10"), "°" (and "°C"
+// as a unit), "²" "³", full-width forms ("＞", "（", "０"),
 // "<sup>x</sup>" as "^{x}", "<sub>" as "_{"; circled numbers "②③" as the list "2,3".
 void replace_unicode(std::string& s);
 
@@ -109,7 +110,8 @@ void drop_group_labels(std::string& s);
 int number_word_value(std::string_view word);
 
 // A whole answer that is a number in words, from "zero" to "ninety-nine", optionally followed
-// by one word, in digits: "fifteen" -> "15", "Twenty-one days" -> "21 days" (any case).
+// by one word, in digits: "fifteen" -> "15", "Twenty-one days" -> "21 days" (any case); also
+// an ordinal, "third", "the twelfth", "twenty-first" -> "3", "12", "21".
 // Runs after text wrappers are removed. Returns whether it did.
 bool rewrite_number_words(std::string& s);
 

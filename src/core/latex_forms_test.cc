@@ -31,6 +31,12 @@ TEST(ReplaceUnicode, VulgarFractionsRootsAndNumberSets) {
   EXPECT_EQ(rewritten("\u221a(3)", replace_unicode), "\\sqrt{3}");
   EXPECT_EQ(rewritten("\u221a(2(x+1))", replace_unicode), "\\sqrt{2(x+1)}");
   EXPECT_EQ(rewritten("\u221a(3", replace_unicode), "\\sqrt(3");  // never closed: left alone
+  EXPECT_EQ(rewritten("\u221a10", replace_unicode), "\\sqrt{10}");
+  EXPECT_EQ(rewritten("2\u221a2x", replace_unicode), "2\\sqrt{2}x");
+  EXPECT_EQ(rewritten("\u221bx", replace_unicode), "\\sqrt[3]{x}");
+  EXPECT_EQ(rewritten("\u221c16", replace_unicode), "\\sqrt[4]{16}");
+  EXPECT_EQ(rewritten("25\u00b0C", replace_unicode), "25");
+  EXPECT_EQ(rewritten("25\u2103", replace_unicode), "25");
   EXPECT_EQ(rewritten("x \u2208 \u211d", replace_unicode), "x \\in  \\mathbb{R}");
   EXPECT_EQ(rewritten("x<1\u6216x>2", replace_unicode), "x<1 or x>2");
 }
@@ -92,8 +98,13 @@ TEST(RewriteNumberWords, WholeAnswersOnly) {
   EXPECT_EQ(rewritten("Twenty-one days.", rewrite_number_words), "21 days");
   EXPECT_EQ(rewritten("ninety nine", rewrite_number_words), "99");
   EXPECT_EQ(rewritten("zero", rewrite_number_words), "0");
+  EXPECT_EQ(rewritten("third", rewrite_number_words), "3");
+  EXPECT_EQ(rewritten("The twelfth", rewrite_number_words), "12");
+  EXPECT_EQ(rewritten("twenty-first", rewrite_number_words), "21");
+  EXPECT_EQ(rewritten("Fortieth", rewrite_number_words), "40");
+  EXPECT_EQ(rewritten("seventh day", rewrite_number_words), "7 day");
   for (const char* kept : {"one hundred", "two thirds", "one of them", "five and six", "none",
-                           "x", "5 apples", "twentyone"}) {
+                           "x", "5 apples", "twentyone", "a third", "twoth", "month", "the"}) {
     EXPECT_EQ(rewritten(kept, rewrite_number_words), kept);
   }
 }

@@ -470,6 +470,12 @@ const Pair kPairs[] = {
     {"|x| < 2", "(-2, 2]", false},
     {"|x - 1| \\le 2", "-2 \\le x \\le 2", false},
     {"|x| > -1", "(-\\infty, 1) \\cup (1, \\infty)", false},  // a bound that may be negative
+    // A \pm binds the term after it.
+    {"\\pm\\frac{\\pi}{3} + 2k\\pi", "2k\\pi \\pm \\frac{\\pi}{3}", true},
+    {"1 \\pm 2 + 3", "\\{6, 2\\}", true},
+    {"\\pm 1 + 2", "\\{3, 1\\}", true},
+    {"\\pm 1 + 2", "\\{3, -3\\}", false},
+    {"2 \\pm 3^{-1}", "\\{\\frac73, \\frac53\\}", true},
     // Absolute values are compared at negative points too.
     {"|x|", "x", false},
     {"|x - 1| + 1", "x", false},

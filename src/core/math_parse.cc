@@ -403,10 +403,28 @@ MathAnswer parse_structure(std::string_view s, WorkBudget& budget, int depth) {
     std::string left(s.substr(0, at[0]));
     std::string right(s.substr(at[0] + pm.size()));
     if (trim_spaces(right).empty()) throw std::invalid_argument("dangling \\pm");
+    // The sign binds the next term only: "\pm\frac{\pi}{3} + 2k\pi".
+    std::string rest;
+    size_t term_end = std::string::npos;
+    for (std::string_view sign : {"+", "-"}) {
+      for (size_t p : top_level_positions(right, sign)) {
+        size_t q = p;
+        while (q > 0 && right[q - 1] == ' ') --q;
+        if (q == 0 || std::string_view("+-*/^_(,{").find(right[q - 1]) != std::string_view::npos) {
+          continue;  // a sign of the term itself, or of an exponent
+        }
+        term_end = std::min(term_end, p);
+        break;
+      }
+    }
+    if (term_end != std::string::npos) {
+      rest = right.substr(term_end);
+      right.resize(term_end);
+    }
     MathAnswer both;
     both.kind = AnswerKind::kList;
-    both.items.push_back(parse_structure(left + "+(" + right + ")", budget, depth + 1));
-    both.items.push_back(parse_structure(left + "-(" + right + ")", budget, depth + 1));
+    both.items.push_back(parse_structure(left + "+(" + right + ")" + rest, budget, depth + 1));
+    both.items.push_back(parse_structure(left + "-(" + right + ")" + rest, budget, depth + 1));
     return both;
   }
   return make_expr_answer(parse_expression(s, budget));
