@@ -39,8 +39,8 @@ std::optional<double> value_of(std::string_view raw) {
 
 // `v` rounded to the precision the question states (half away from zero).
 double rounded(double v, const QuestionCues& cues) {
-  int places = cues.decimal_places;
-  if (places < 0) {
+  int places = cues.rounds_to_power > 0 ? -cues.rounds_to_power : cues.decimal_places;
+  if (places < 0 && cues.rounds_to_power == 0) {
     if (v == 0) return 0;
     places = cues.significant_figures - 1 - static_cast<int>(std::floor(std::log10(std::fabs(v))));
   }

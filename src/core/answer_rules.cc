@@ -103,10 +103,37 @@ void read_precision(std::string_view lower_q, QuestionCues& cues) {
       return;
     }
   }
-  for (std::string_view phrase : {"decimal place", "decimals", "d.p."}) {
-    if (size_t at = lower_q.find(phrase); at != std::string_view::npos) {
+  // "to the nearest hundred": a multiple of a power of ten.
+  static constexpr Place kPowers[] = {
+      {"nearest million", 6}, {"nearest hundred thousand", 5}, {"nearest ten thousand", 4},
+      {"nearest thousand", 3}, {"nearest hundred", 2},         {"nearest ten", 1}};
+  for (const Place& p : kPowers) {
+    size_t at = lower_q.find(p.phrase);
+    size_t after = at + p.phrase.size();
+    if (at != std::string_view::npos && (after == lower_q.size() || !is_alpha(lower_q[after]))) {
+      cues.rounds_to_power = p.places;
+      return;
+    }
+  }
+  // "three decimal places", "2 decimals", "2 d.p.", "1 decimal." (not "a decimal").
+  for (std::string_view phrase : {"decimal place", "decimals", "d.p.", "decimal"}) {
+    for (size_t at = lower_q.find(phrase); at != std::string_view::npos;
+         at = lower_q.find(phrase, at + 1)) {
+      size_t after = at + phrase.size();
+      if (phrase == "decimal" && after < lower_q.size() && is_alpha(lower_q[after])) continue;
       cues.decimal_places = count_before(lower_q, at);
       if (cues.decimal_places >= 0) return;
+    }
+  }
+  // "保留两位小数" (keep two decimal places), "保留整数" (keep a whole number).
+  static constexpr std::pair<std::string_view, int> kChinesePlaces[] = {
+      {"\u4fdd\u7559\u6574\u6570", 0},               {"\u4fdd\u7559\u4e00\u4f4d\u5c0f\u6570", 1},
+      {"\u4fdd\u7559\u4e24\u4f4d\u5c0f\u6570", 2}, {"\u4fdd\u7559\u4e8c\u4f4d\u5c0f\u6570", 2},
+      {"\u4fdd\u7559\u4e09\u4f4d\u5c0f\u6570", 3}, {"\u4fdd\u7559\u56db\u4f4d\u5c0f\u6570", 4}};
+  for (auto [phrase, places] : kChinesePlaces) {
+    if (lower_q.find(phrase) != std::string_view::npos) {
+      cues.decimal_places = places;
+      return;
     }
   }
   // "accurate to 0.01", "to the nearest 0.1", "精确到0.01": the unit to round to.
@@ -713,7 +740,7 @@ EquivalenceResult apply_answer_rules(std::string_view predicted, std::string_vie
                                        same_angle(gold, predicted, cues, compare))) {
     return decided(plain, true, "angle");
   }
-  if ((cues.decimal_places >= 0 || cues.significant_figures > 0) &&
+  if ((cues.decimal_places >= 0 || cues.significant_figures > 0 || cues.rounds_to_power > 0) &&
       same_at_precision(predicted, gold, cues)) {
     return decided(plain, true, "precision");
   }

@@ -42,6 +42,10 @@ constexpr const char* kWhole = "How far did she walk? Round to the nearest whole
 constexpr const char* kTenth = "Give the area to the nearest tenth.";
 constexpr const char* kThreePlaces = "Give your answer to three decimal places.";
 constexpr const char* kSigFigs = "Express the result to 3 significant figures.";
+constexpr const char* kHundreds = "About how many people came? Round to the nearest hundred.";
+constexpr const char* kOneDecimal = "Give your answer to 1 decimal.";
+constexpr const char* kAsDecimal = "Express your answer as a decimal.";
+constexpr const char* kTwoPlacesZh = "\u7ed3\u679c\u4fdd\u7559\u4e24\u4f4d\u5c0f\u6570";  // keep 2 places
 constexpr const char* kWrappers =
     "Petya and Vasya take candy wrappers in turns. Who will get the last, sixth wrapper?";
 constexpr const char* kTransformed =
@@ -259,6 +263,14 @@ const RulePair kRulePairs[] = {
     {kSigFigs, "0.012345", "0.0123", true},
     {kSigFigs, "12345", "12300", true},
     {kSigFigs, "0.0124", "0.0123", false},
+    {kHundreds, "1234", "1200", true},
+    {kHundreds, "1250", "1300", true},
+    {kHundreds, "1234", "1300", false},
+    {kOneDecimal, "3.46", "3.5", true},
+    {kOneDecimal, "3.44", "3.5", false},
+    {kTwoPlacesZh, "1.414", "1.41", true},
+    {kTwoPlacesZh, "1.416", "1.41", false},
+    {kAsDecimal, "3.46", "3.5", false},  // "a decimal" states no count
     {kNone, "9.8\\,\\mathrm{m/s^2}", "9.8", true},
     {kNone, "9.8\\,\\mathrm{m/s^2}", "9.9", false},
     {kNone, "20\\text{ km/h}", "20", true},
