@@ -24,19 +24,6 @@ using ascii::trim;
 
 constexpr size_t kMaxTerms = 16;
 
-std::optional<double> value_of(std::string_view raw) {
-  std::string n = normalize_answer(raw);
-  if (n.empty() || n.size() > 200) return std::nullopt;
-  try {
-    WorkBudget budget(5000, std::chrono::milliseconds(1000));
-    MathAnswer a = parse_answer(n, budget);
-    if (a.kind != AnswerKind::kExpr || a.percent) return std::nullopt;
-    return symbolic_value(a.expr, budget);
-  } catch (const std::exception&) {
-    return std::nullopt;
-  }
-}
-
 // `v` rounded to the precision the question states (half away from zero).
 double rounded(double v, const QuestionCues& cues) {
   int places = cues.rounds_to_power > 0 ? -cues.rounds_to_power : cues.decimal_places;
@@ -133,6 +120,19 @@ bool fraction_against_pair(std::string_view fraction, std::string_view pair,
 
 }  // namespace
 
+std::optional<double> numeric_value(std::string_view raw) {
+  std::string n = normalize_answer(raw);
+  if (n.empty() || n.size() > 200) return std::nullopt;
+  try {
+    WorkBudget budget(5000, std::chrono::milliseconds(1000));
+    MathAnswer a = parse_answer(n, budget);
+    if (a.kind != AnswerKind::kExpr || a.percent) return std::nullopt;
+    return symbolic_value(a.expr, budget);
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
 std::string fraction_letters(std::string_view question, const std::vector<std::string>& asked_words) {
   auto asked = [&asked_words](char c) {
     return std::find(asked_words.begin(), asked_words.end(), std::string(1, c)) != asked_words.end();
@@ -162,10 +162,19 @@ bool same_at_precision(std::string_view a, std::string_view b, const QuestionCue
     a = pa;
     b = pb;
   }
-  auto va = value_of(a), vb = value_of(b);
+  auto va = numeric_value(a), vb = numeric_value(b);
   if (!va || !vb || !std::isfinite(*va) || !std::isfinite(*vb)) return false;
   double ra = rounded(*va, cues), rb = rounded(*vb, cues);
   return std::fabs(ra - rb) <= 1e-9 * std::max({1.0, std::fabs(ra), std::fabs(rb)});
+}
+
+bool states_precision_only(std::string_view a, const QuestionCues& cues) {
+  std::string n = normalize_answer(a);
+  if (!n.empty() && n.back() == '%') n.pop_back();
+  auto v = numeric_value(n);
+  if (!v || !std::isfinite(*v)) return false;
+  double r = rounded(*v, cues);
+  return std::fabs(r - *v) <= 1e-9 * std::max({1.0, std::fabs(r), std::fabs(*v)});
 }
 
 bool rounds_to_decimal(std::string_view exact_side, std::string_view decimal_side) {
@@ -191,7 +200,7 @@ bool rounds_to_decimal(std::string_view exact_side, std::string_view decimal_sid
   int significant = 0;
   places.decimal_places = rounded_decimal_places(d, significant);
   if (places.decimal_places < 0) return false;
-  auto exact = value_of(e), decimal = value_of(d);
+  auto exact = numeric_value(e), decimal = numeric_value(d);
   if (!exact || !decimal || !std::isfinite(*exact) || std::fabs(*exact) > 1e12) return false;
   *exact *= scale_exact;
   auto same = [&decimal](double r) {

@@ -7,6 +7,7 @@
 // number of comparisons through `compare`. They never throw except std::bad_alloc.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -15,9 +16,17 @@
 
 namespace s1 {
 
+// The value of a plain answer without variables ("\frac{84}{13}", "2\sqrt{3}", "6.46"), or
+// nullopt (variables, a structure, a percentage, no value).
+std::optional<double> numeric_value(std::string_view raw);
+
 // Whether `a` and `b`, plain values, agree when both are rounded (half away from zero) to
 // the decimal places or significant figures `cues` states.
 bool same_at_precision(std::string_view a, std::string_view b, const QuestionCues& cues);
+
+// Whether the plain value `a` already is at the precision `cues` states (rounding it
+// changes nothing): "6290000" at the nearest ten thousand, not "6287000".
+bool states_precision_only(std::string_view a, const QuestionCues& cues);
 
 // "\frac{84}{13}" against "6.46": a decimal of three significant digits or more states the
 // digits it has, and an exact value (no decimal in it) that rounds to it at those digits, or

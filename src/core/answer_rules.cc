@@ -7,6 +7,7 @@
 #include <unordered_set>
 
 #include "core/answer_forms.h"
+#include "core/answer_units.h"
 #include "core/answer_words.h"
 #include "core/ascii.h"
 #include "core/latex_forms.h"
@@ -632,6 +633,8 @@ QuestionCues read_question(std::string_view question) {
   std::string lower_q(question);
   for (char& c : lower_q) c = to_lower(c);
   read_precision(lower_q, cues);
+  cues.rounding_task = starts_with(trim(lower_q), "round ") &&
+                       trim(lower_q).substr(0, 40).find_first_of("0123456789") != std::string_view::npos;
   const std::string_view asked = question.substr(asked_start(question));
   read_asked(asked, cues);
   std::vector<Word> words = letter_words(question);
@@ -742,9 +745,13 @@ EquivalenceResult apply_answer_rules(std::string_view predicted, std::string_vie
   }
   if ((cues.decimal_places >= 0 || cues.significant_figures > 0 || cues.rounds_to_power > 0) &&
       same_at_precision(predicted, gold, cues)) {
-    return decided(plain, true, "precision");
+    // When rounding is the task, an answer with more digits has not done it.
+    bool rounded = !cues.rounding_task ||
+                   (states_precision_only(predicted, cues) && states_precision_only(gold, cues));
+    return decided(plain, rounded, "precision");
   }
   if (decimal_comma_matches(predicted, gold, compare)) return decided(plain, true, "decimal comma");
+  if (same_quantity(predicted, gold, numeric_value)) return decided(plain, true, "units");
   if (rounds_to_decimal(predicted, gold) || rounds_to_decimal(gold, predicted)) {
     return decided(plain, true, "rounding");
   }

@@ -30,6 +30,8 @@ struct QuestionCues {
   int decimal_places = -1;       // "to the nearest hundredth": 2; "nearest integer": 0
   int significant_figures = -1;  // "to 3 significant figures": 3
   int rounds_to_power = 0;       // "to the nearest hundred": 2 (a multiple of 10^2)
+  bool rounding_task = false;    // the question asks to round a number it gives ("Round 6287215
+                                 // to the nearest ten thousand."): answers must be rounded
   // Extremes asked for ("max", "min": "largest", "minimum"...), in the order asked; and
   // the same when both are asked (the order a list of two answers them in).
   std::vector<std::string> extremes;

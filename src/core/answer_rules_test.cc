@@ -45,6 +45,9 @@ constexpr const char* kSigFigs = "Express the result to 3 significant figures.";
 constexpr const char* kHundreds = "About how many people came? Round to the nearest hundred.";
 constexpr const char* kOneDecimal = "Give your answer to 1 decimal.";
 constexpr const char* kAsDecimal = "Express your answer as a decimal.";
+constexpr const char* kHours = "How many hours does the trip take?";
+constexpr const char* kRoundTask = "Round $6287215$ to the nearest ten thousand.";
+constexpr const char* kRoundTaskTenth = "Round 3.14159 to the nearest tenth.";
 constexpr const char* kTwoPlacesZh = "\u7ed3\u679c\u4fdd\u7559\u4e24\u4f4d\u5c0f\u6570";  // keep 2 places
 constexpr const char* kWrappers =
     "Petya and Vasya take candy wrappers in turns. Who will get the last, sixth wrapper?";
@@ -267,6 +270,10 @@ const RulePair kRulePairs[] = {
     {kHundreds, "1250", "1300", true},
     {kHundreds, "1234", "1300", false},
     {kOneDecimal, "3.46", "3.5", true},
+    {kRoundTask, "6290000", "6290000", true},
+    {kRoundTask, "6287000", "6290000", false},  // rounding is the task: not done
+    {kRoundTaskTenth, "3.1", "3.1", true},
+    {kRoundTaskTenth, "3.14", "3.1", false},
     {kOneDecimal, "3.44", "3.5", false},
     {kTwoPlacesZh, "1.414", "1.41", true},
     {kTwoPlacesZh, "1.416", "1.41", false},
@@ -386,6 +393,14 @@ const RulePair kRulePairs[] = {
     {kNone, "x \\approx 11", "11", true},  // a name given a value
     {kNone, "AB \\approx 2.5", "2.5", true},
     {kNone, "x \\approx 11", "12", false},
+    // Quantities in several units, or in other units.
+    {kHours, "2 \\text{ hours and } 30 \\text{ minutes}", "2.5", true},
+    {kHours, "2 hours 30 minutes", "150 \\text{ minutes}", true},
+    {kHours, "2 hours 30 minutes", "2.3", false},
+    {kNone, "24 sq. cm", "24", true},
+    {kNone, "24 m^{2}", "24", true},
+    {kNone, "24 L", "24", true},
+    {kNone, "a m", "a", false},
     // One answer written two ways.
     {kNone, "\\frac{1}{4} \\text{ or } 25\\%", "\\frac14", true},
     {kNone, "60^\\circ \\text{ or } \\frac{\\pi}{3}", "\\frac{\\pi}{3}", true},

@@ -263,6 +263,7 @@ constexpr std::string_view kUnitWords[] = {
     "hour",   "minutes", "minute",   "seconds", "second",  "mph",     "kg",      "grams",  "gram",
     "pounds", "lbs",     "days",     "weeks",   "years",   "ounces",  "liters",  "litres", "mL",
     "ml",     "people",  "students", "ways",    "points",  "radians", "day",    "deg",
+    "m",      "g",       "L",        "h",       "kgs",     "litre",   "liter",   "hrs",
 };
 
 // Strips one trailing unit word (with an optional ^2 / ^{3}) when something precedes it.
@@ -306,7 +307,7 @@ bool strip_trailing_unit(std::string& s) {
   std::string_view kept = trim(before);
   if (kept.empty() || kept.back() == '\\') return false;
   bool separated = before.size() != kept.size();
-  if (!separated && word.size() == 1) return false;
+  if (word.size() == 1 && (!separated || !is_digit(kept.back()))) return false;  // "5 m", not "a m"
   const bool after_pi = ends_with(kept, "\\pi");  // "9\pi cm^2"
   if (!is_digit(kept.back()) && kept.back() != '}' && kept.back() != ')' && !separated)
     return false;
@@ -676,6 +677,7 @@ std::string normalize_answer(std::string_view latex, bool strip_variable) {
   rewrite_set_difference(s);
   words_to_commas(s);
   if (ends_with(trim(s), "percent")) s = std::string(trim(s).substr(0, trim(s).size() - 7)) + "%";
+  replace_all(s, "sq. ", "sq ");  // "24 sq. cm"
   // Trailing punctuation and units, repeatedly ("15 cm^2.", "5 square units").
   for (bool changed = true; changed;) {
     changed = false;

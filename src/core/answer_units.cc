@@ -1,0 +1,131 @@
+#include "core/answer_units.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <string>
+
+#include "core/answer_words.h"
+#include "core/ascii.h"
+
+namespace s1 {
+namespace {
+
+using ascii::is_alpha;
+using ascii::is_digit;
+
+struct Unit {
+  std::string_view name;
+  Dimension dimension;
+  double size;  // in the base unit of its dimension
+};
+
+constexpr Unit kUnits[] = {
+    {"s", Dimension::kTime, 1},         {"sec", Dimension::kTime, 1},
+    {"secs", Dimension::kTime, 1},      {"second", Dimension::kTime, 1},
+    {"seconds", Dimension::kTime, 1},   {"min", Dimension::kTime, 60},
+    {"mins", Dimension::kTime, 60},     {"minute", Dimension::kTime, 60},
+    {"minutes", Dimension::kTime, 60},  {"h", Dimension::kTime, 3600},
+    {"hr", Dimension::kTime, 3600},     {"hrs", Dimension::kTime, 3600},
+    {"hour", Dimension::kTime, 3600},   {"hours", Dimension::kTime, 3600},
+    {"day", Dimension::kTime, 86400},   {"days", Dimension::kTime, 86400},
+    {"week", Dimension::kTime, 604800}, {"weeks", Dimension::kTime, 604800},
+    {"mg", Dimension::kMass, 0.001},    {"g", Dimension::kMass, 1},
+    {"gram", Dimension::kMass, 1},      {"grams", Dimension::kMass, 1},
+    {"kg", Dimension::kMass, 1000},     {"kilogram", Dimension::kMass, 1000},
+    {"kilograms", Dimension::kMass, 1000}, {"lb", Dimension::kMass, 453.59237},
+    {"lbs", Dimension::kMass, 453.59237}, {"pound", Dimension::kMass, 453.59237},
+    {"pounds", Dimension::kMass, 453.59237}, {"oz", Dimension::kMass, 28.349523125},
+    {"ounce", Dimension::kMass, 28.349523125}, {"ounces", Dimension::kMass, 28.349523125},
+    {"mm", Dimension::kLength, 1},      {"cm", Dimension::kLength, 10},
+    {"m", Dimension::kLength, 1000},    {"meter", Dimension::kLength, 1000},
+    {"meters", Dimension::kLength, 1000}, {"metre", Dimension::kLength, 1000},
+    {"metres", Dimension::kLength, 1000}, {"km", Dimension::kLength, 1e6},
+    {"in", Dimension::kLength, 25.4},   {"inch", Dimension::kLength, 25.4},
+    {"inches", Dimension::kLength, 25.4}, {"ft", Dimension::kLength, 304.8},
+    {"foot", Dimension::kLength, 304.8}, {"feet", Dimension::kLength, 304.8},
+    {"yd", Dimension::kLength, 914.4},  {"yard", Dimension::kLength, 914.4},
+    {"yards", Dimension::kLength, 914.4}, {"mile", Dimension::kLength, 1609344},
+    {"miles", Dimension::kLength, 1609344}, {"cent", Dimension::kMoney, 1},
+    {"cents", Dimension::kMoney, 1},    {"dollar", Dimension::kMoney, 100},
+    {"dollars", Dimension::kMoney, 100},
+};
+
+const Unit* find_unit(std::string_view word) {
+  for (const Unit& u : kUnits) {
+    if (u.name == word) return &u;
+  }
+  return nullptr;
+}
+
+constexpr size_t kMaxChars = 120;
+
+}  // namespace
+
+std::optional<Quantity> read_quantity(std::string_view raw) {
+  if (raw.size() > kMaxChars) return std::nullopt;
+  std::string text = ascii::lowercase(words::plain_text(raw));
+  Quantity q;
+  size_t i = 0, parts = 0;
+  auto skip_joins = [&]() {
+    for (bool more = true; more;) {
+      more = false;
+      while (i < text.size() && (text[i] == ' ' || text[i] == ',' || text[i] == '\\')) ++i;
+      if (text.compare(i, 4, "and ") == 0) i += 4, more = true;
+    }
+  };
+  skip_joins();
+  while (i < text.size()) {
+    // A number: digits with at most one decimal point.
+    size_t start = i;
+    while (i < text.size() && (is_digit(text[i]) || text[i] == '.')) ++i;
+    if (i == start) return std::nullopt;
+    char* end = nullptr;
+    std::string digits = text.substr(start, i - start);
+    double number = std::strtod(digits.c_str(), &end);
+    if (end != digits.c_str() + digits.size()) return std::nullopt;
+    while (i < text.size() && text[i] == ' ') ++i;
+    // Its unit.
+    start = i;
+    while (i < text.size() && is_alpha(text[i])) ++i;
+    const Unit* unit = find_unit(std::string_view(text).substr(start, i - start));
+    if (unit == nullptr || (parts > 0 && unit->dimension != q.dimension) ||
+        std::find(q.factors.begin(), q.factors.end(), unit->size) != q.factors.end()) {
+      return std::nullopt;
+    }
+    if (i < text.size() && text[i] == '.') ++i;  // "2 hrs."
+    q.dimension = unit->dimension;
+    q.base += number * unit->size;
+    q.factors.push_back(unit->size);
+    ++parts;
+    skip_joins();
+  }
+  if (parts == 0) return std::nullopt;
+  return q;
+}
+
+bool same_quantity(std::string_view a, std::string_view b,
+                   std::optional<double> (*value)(std::string_view)) {
+  auto close = [](double x, double y) {
+    return std::fabs(x - y) <= 1e-9 * std::max({1.0, std::fabs(x), std::fabs(y)});
+  };
+  std::optional<Quantity> qa = read_quantity(a), qb = read_quantity(b);
+  if (qa && qb) {
+    bool differ_in_units = qa->factors.size() > 1 || qb->factors.size() > 1 ||
+                           qa->factors != qb->factors;
+    return differ_in_units && qa->dimension == qb->dimension && close(qa->base, qb->base);
+  }
+  for (int swap = 0; swap < 2; ++swap) {
+    const std::optional<Quantity>& mixed = swap ? qb : qa;
+    std::string_view plain = swap ? a : b;
+    if (!mixed || mixed->factors.size() < 2) continue;
+    std::optional<double> number = value(plain);
+    if (!number) continue;
+    for (double factor : mixed->factors) {
+      if (close(mixed->base / factor, *number)) return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace s1

@@ -1,0 +1,56 @@
+#include "core/answer_units.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <optional>
+#include <string>
+
+namespace s1 {
+namespace {
+
+// A plain number for same_quantity(): digits and a point only.
+std::optional<double> plain_number(std::string_view s) {
+  std::string text(s);
+  char* end = nullptr;
+  double v = std::strtod(text.c_str(), &end);
+  if (text.empty() || end != text.c_str() + text.size()) return std::nullopt;
+  return v;
+}
+
+TEST(ReadQuantity, PartsOfOneKind) {
+  std::optional<Quantity> q = read_quantity("2 \\text{ hours and } 30 \\text{ minutes}");
+  ASSERT_TRUE(q);
+  EXPECT_EQ(q->dimension, Dimension::kTime);
+  EXPECT_DOUBLE_EQ(q->base, 9000);
+  EXPECT_EQ(q->factors.size(), 2u);
+  EXPECT_DOUBLE_EQ(read_quantity("1 kg 950 g")->base, 1950);
+  EXPECT_DOUBLE_EQ(read_quantity("3 feet, 4 inches")->base, 1016);
+  EXPECT_DOUBLE_EQ(read_quantity("2h 30min")->base, 9000);
+  EXPECT_DOUBLE_EQ(read_quantity("5 dollars and 25 cents")->base, 525);
+  EXPECT_DOUBLE_EQ(read_quantity("150 minutes")->base, 9000);
+}
+
+TEST(ReadQuantity, NothingElse) {
+  for (const char* s : {"150", "2 hours and 30", "2 hours 30 grams", "2 hours 3 hours",
+                        "x hours", "2 apples", "", "hours"}) {
+    EXPECT_FALSE(read_quantity(s)) << s;
+  }
+}
+
+TEST(SameQuantity, ConvertedOrInOneOfItsUnits) {
+  EXPECT_TRUE(same_quantity("2 hours and 30 minutes", "2.5", plain_number));
+  EXPECT_TRUE(same_quantity("150", "2 hours and 30 minutes", plain_number));
+  EXPECT_TRUE(same_quantity("2.5 \\text{ hours}", "150 \\text{ minutes}", plain_number));
+  EXPECT_TRUE(same_quantity("1 kg 950 g", "1950", plain_number));
+  EXPECT_TRUE(same_quantity("1 kg 950 g", "1.95", plain_number));
+  // Other values, other kinds, or one unit against a number: not this rule's.
+  EXPECT_FALSE(same_quantity("2 hours and 30 minutes", "2.3", plain_number));
+  EXPECT_FALSE(same_quantity("2 hours and 30 minutes", "9000", plain_number));  // seconds unwritten
+  EXPECT_FALSE(same_quantity("2.5 hours", "150 grams", plain_number));
+  EXPECT_FALSE(same_quantity("2.5 hours", "2.5", plain_number));
+  EXPECT_FALSE(same_quantity("2 hours", "2 hours", plain_number));
+}
+
+}  // namespace
+}  // namespace s1
