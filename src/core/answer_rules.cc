@@ -633,8 +633,11 @@ QuestionCues read_question(std::string_view question) {
   std::string lower_q(question);
   for (char& c : lower_q) c = to_lower(c);
   read_precision(lower_q, cues);
-  cues.rounding_task = starts_with(trim(lower_q), "round ") &&
-                       trim(lower_q).substr(0, 40).find_first_of("0123456789") != std::string_view::npos;
+  // "Round 6287215 to ...": a number between "round" and "to" is what to round.
+  if (std::string_view t = trim(lower_q); starts_with(t, "round ")) {
+    std::string_view what = t.substr(0, std::min(t.find(" to "), t.size()));
+    cues.rounding_task = what.find_first_of("0123456789") != std::string_view::npos;
+  }
   const std::string_view asked = question.substr(asked_start(question));
   read_asked(asked, cues);
   std::vector<Word> words = letter_words(question);
@@ -722,7 +725,9 @@ EquivalenceResult apply_answer_rules(std::string_view predicted, std::string_vie
   if (plain.equivalent) return plain;
   if (words) {
     if (sentence_holds(predicted, gold, cues) || sentence_holds(gold, predicted, cues) ||
-        same_yes_or_no(predicted, gold, cues.yes_no) || words::same_sign(predicted, gold)) {
+        same_yes_or_no(predicted, gold, cues.yes_no) || words::same_sign(predicted, gold) ||
+        words::same_content_words(predicted, gold) ||
+        words::answers_by_restating(predicted, gold, cues)) {
       return decided(plain, true, "sentence");
     }
     if (items && (p_items->had_words || g_items->had_words) &&

@@ -401,6 +401,12 @@ const RulePair kRulePairs[] = {
     {kNone, "24 m^{2}", "24", true},
     {kNone, "24 L", "24", true},
     {kNone, "a m", "a", false},
+    // Sets of numbers in words.
+    {kNone, "\\text{all integers}", "\\mathbb{Z}", true},
+    {kNone, "\\mathbb{N}^*", "\\text{all positive integers}", true},
+    {kNone, "n \\in \\mathbb{Z}^+", "\\text{all positive integers}", true},
+    {kNone, "\\mathbb{N}", "\\mathbb{Z}^+", false},
+    {kNone, "\\text{all integers}", "\\text{all positive integers}", false},
     // One answer written two ways.
     {kNone, "\\frac{1}{4} \\text{ or } 25\\%", "\\frac14", true},
     {kNone, "60^\\circ \\text{ or } \\frac{\\pi}{3}", "\\frac{\\pi}{3}", true},

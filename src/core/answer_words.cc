@@ -12,6 +12,7 @@
 namespace s1::words {
 
 using ascii::is_alpha;
+using ascii::is_digit;
 using ascii::is_space;
 using ascii::starts_with;
 using ascii::to_lower;
@@ -185,7 +186,10 @@ bool allowed_extra(const std::string& w, const QuestionCues& cues) {
 int yes_or_no(std::string_view raw) {
   std::string text = ascii::lowercase(plain_text(raw));
   std::string_view t = trim(text);
-  for (auto [word, verdict] : {std::pair<std::string_view, int>{"yes", 1}, {"no", 0}}) {
+  for (auto [word, verdict] : {std::pair<std::string_view, int>{"yes", 1},
+                                {"no", 0},
+                                {"true", 1},
+                                {"false", 0}}) {
     if (starts_with(t, word) &&
         (t.size() == word.size() || std::string_view(",.;:!").find(t[word.size()]) != t.npos)) {
       return verdict;
@@ -250,6 +254,118 @@ bool sentence_holds(std::string_view sentence, std::string_view answer, const Qu
 
 // "No, it cannot be done." against "No": the gold is a bare yes or no, and the answer says
 // the same.
+namespace {
+
+// The words of an answer that say something, in order: lower case, number words and
+// ordinals as digits ("first" -> "1"), "DNE" as "does not exist"; filler, quantifiers
+// ("all", "every") and lower-case single letters (a variable named) left out. Nullopt when a token
+// holds math other than digits.
+std::optional<std::vector<std::string>> content_words(std::string_view raw) {
+  const std::string text = plain_text(raw);
+  std::vector<std::string> out;
+  for (size_t i = 0; i < text.size();) {
+    if (is_space(text[i]) || std::string_view(".,;:!?'\"()").find(text[i]) != std::string_view::npos) {
+      ++i;
+      continue;
+    }
+    size_t j = i;
+    bool digits = is_digit(text[i]);
+    while (j < text.size() && (digits ? is_digit(text[j]) : is_alpha(text[j]))) ++j;
+    if (j == i) return std::nullopt;  // math
+    // A lower-case letter alone is a variable ("n is even"); a capital one a name ("A wins").
+    if (j == i + 1 && is_alpha(text[i])) {
+      if (ascii::is_upper(text[i])) out.emplace_back(1, text[i]);  // not the article "a"
+      i = j;
+      continue;
+    }
+    std::string w = ascii::lowercase(text.substr(i, j - i));
+    i = j;
+    if (int v = number_word_value(w); v >= 0) w = std::to_string(v);
+    if (int v = ordinal_word_value(w); v >= 0) w = std::to_string(v);
+    if (w == "dne") {
+      out.insert(out.end(), {"does", "not", "exist"});
+      continue;
+    }
+    if (is_filler(w) || one_of(w, {"all", "every", "any", "each"})) continue;
+    out.push_back(std::move(w));
+  }
+  return out;
+}
+
+}  // namespace
+
+bool same_content_words(std::string_view a, std::string_view b) {
+  auto wa = content_words(a), wb = content_words(b);
+  if (!wa || !wb || wa->empty()) return false;
+  // A word, not only numbers: "1" against "first" is the plain comparison's.
+  if (std::none_of(wa->begin(), wa->end(), [](const std::string& w) { return is_alpha(w[0]); })) {
+    return false;
+  }
+  if (*wa == *wb) return true;
+  // Two words in either order ("Player 1", "the first player"); more keep their order
+  // ("A beats B" is not "B beats A").
+  return wa->size() == 2 && wb->size() == 2 && (*wa)[0] == (*wb)[1] && (*wa)[1] == (*wb)[0];
+}
+
+namespace {
+
+// Whether `w` is `q` with an ending added or changed ("converges" for "converge",
+// "increased" for "increasing"): the same first five letters or more, at most three more.
+bool same_stem(std::string_view w, std::string_view q) {
+  size_t common = 0;
+  while (common < w.size() && common < q.size() && w[common] == q[common]) ++common;
+  return w == q || (common >= 5 && w.size() - common <= 3 && q.size() - common <= 3);
+}
+
+}  // namespace
+
+int verdict_by_question(std::string_view sentence, const QuestionCues& cues) {
+  if (!cues.yes_no) return -1;
+  auto words = sentence_words(sentence, true);
+  if (!words) return -1;
+  auto asked = [&cues](std::string_view w) {
+    return std::any_of(cues.asked_words.begin(), cues.asked_words.end(),
+                       [w](const std::string& q) { return same_stem(w, q); });
+  };
+  int denials = 0, restated = 0;
+  for (const std::string& w : *words) {
+    if (w.empty() || is_filler(w)) continue;
+    if (one_of(w, {"yes", "no"})) return -1;  // said outright: yes_or_no() reads it
+    if (one_of(w, {"not", "never", "isn", "aren", "doesn", "don", "t", "cannot"})) {
+      ++denials;
+      continue;
+    }
+    if (is_negation(w) || is_qualifier(w)) return -1;
+    if (asked(w)) {
+      ++restated;
+      continue;
+    }
+    // "irrational" for "Is it rational?": a negating prefix on a word of the question.
+    bool negated = false;
+    for (std::string_view prefix : {"non", "un", "ir", "in", "im", "il"}) {
+      if (starts_with(w, prefix) && w.size() > prefix.size() + 3 && asked(w.substr(prefix.size()))) {
+        negated = true;
+      }
+    }
+    if (!negated) return -1;  // a word the question does not hold
+    ++restated;
+    ++denials;
+  }
+  if (restated == 0 || denials > 1) return -1;
+  return denials == 0 ? 1 : 0;
+}
+
+bool answers_by_restating(std::string_view a, std::string_view b, const QuestionCues& cues) {
+  for (int swap = 0; swap < 2; ++swap) {
+    std::string_view bare = swap ? b : a, sentence = swap ? a : b;
+    auto w = sentence_words(bare, false);
+    if (!w || w->size() != 1) continue;
+    int verdict = one_of(w->front(), {"yes", "true"}) ? 1 : one_of(w->front(), {"no", "false"}) ? 0 : -1;
+    if (verdict >= 0 && verdict_by_question(sentence, cues) == verdict) return true;
+  }
+  return false;
+}
+
 bool same_yes_or_no(std::string_view a, std::string_view b, bool yes_no_question) {
   int x = yes_or_no(a), y = yes_or_no(b);
   if (x < 0 || x != y) return false;

@@ -57,6 +57,23 @@ std::string digits_for_number_words(std::string_view text);
 // round with "is" ("The triangle is isosceles." for "isosceles triangle").
 bool sentence_holds(std::string_view sentence, std::string_view answer, const QuestionCues& cues);
 
+// "the first player" against "Player 1", "n is even" against "all even n", "DNE" against
+// "does not exist": the same words that say something, with filler, quantifiers ("all",
+// "every") and variable letters left out and number words and ordinals as digits; in the
+// same order, or two words in either order. Math other than numbers: false.
+bool same_content_words(std::string_view a, std::string_view b);
+
+// The verdict a sentence gives a yes-or-no question by restating it: 1 when its words
+// (filler aside) are the question's, endings aside ("The function is increasing." for "Is
+// the function increasing?", "converges" for "Does it converge?"); 0 when one of them is
+// denied ("not increasing", "irrational" for "Is it rational?"); -1 when it says anything
+// else, or the question asks no yes or no.
+int verdict_by_question(std::string_view sentence, const QuestionCues& cues);
+
+// A bare "Yes" / "No" ("True" / "False") against a sentence whose verdict_by_question() is
+// the same. Symmetric.
+bool answers_by_restating(std::string_view a, std::string_view b, const QuestionCues& cues);
+
 // "No, it cannot be done." against "No": one answer is a bare "Yes" or "No", and the other
 // says the same in words ("Impossible", "It is not possible", "does not exist", "There is no
 // such n" for No; "Possible", "It can be done" for Yes, when nothing in it denies). When

@@ -54,5 +54,32 @@ TEST(SameSign, ASentenceAndAnInequalityAgainstZero) {
   EXPECT_FALSE(same_sign("The sum is less than zero.", "0 < s < 1"));
 }
 
+TEST(SameContentWords, TheWordsThatSaySomething) {
+  EXPECT_TRUE(same_content_words("\\text{the first player}", "\\text{Player 1}"));
+  EXPECT_TRUE(same_content_words("second player", "Player 2 wins"));
+  EXPECT_TRUE(same_content_words("n \\text{ is even}", "\\text{all even } n"));
+  EXPECT_TRUE(same_content_words("does not exist", "DNE"));
+  EXPECT_FALSE(same_content_words("A beats B", "B beats A"));  // more than two: in order
+  EXPECT_FALSE(same_content_words("n is even", "n is not even"));
+  EXPECT_FALSE(same_content_words("Player 1", "Player 2"));
+  EXPECT_FALSE(same_content_words("1", "first"));  // numbers only: not this rule's
+  EXPECT_FALSE(same_content_words("x^2 is even", "even"));
+}
+
+TEST(VerdictByQuestion, ASentenceRestatingTheQuestion) {
+  QuestionCues increasing = read_question("Is the function increasing on $(0, 1)$?");
+  EXPECT_EQ(verdict_by_question("The function is increasing.", increasing), 1);
+  EXPECT_EQ(verdict_by_question("It is not increasing.", increasing), 0);
+  EXPECT_EQ(verdict_by_question("The function is decreasing.", increasing), -1);
+  EXPECT_EQ(verdict_by_question("Yes, it is increasing.", increasing), -1);
+  QuestionCues rational = read_question("Is $\\sqrt{2}$ rational?");
+  EXPECT_EQ(verdict_by_question("irrational", rational), 0);
+  EXPECT_EQ(verdict_by_question("rational", rational), 1);
+  EXPECT_EQ(verdict_by_question("rational", read_question("Find x.")), -1);
+  EXPECT_TRUE(answers_by_restating("No", "\\text{irrational}", rational));
+  EXPECT_TRUE(answers_by_restating("It converges.", "True", read_question("Does it converge?")));
+  EXPECT_FALSE(answers_by_restating("It converges.", "No", read_question("Does it converge?")));
+}
+
 }  // namespace
 }  // namespace s1::words

@@ -757,8 +757,6 @@ int number_word_value(std::string_view word) {
   return -1;
 }
 
-// The value of an ordinal word in lower case, "first" to "nineteenth" and "twentieth" to
-// "ninetieth"; -1 for any other word.
 int ordinal_word_value(std::string_view word) {
   static constexpr std::pair<std::string_view, int> kIrregular[] = {
       {"first", 1}, {"second", 2}, {"third", 3}, {"fifth", 5}, {"eighth", 8}, {"ninth", 9},

@@ -109,6 +109,10 @@ void drop_group_labels(std::string& s);
 // "ninety"; -1 for any other word.
 int number_word_value(std::string_view word);
 
+// The value of an ordinal word in lower case, "first" to "nineteenth" and "twentieth" to
+// "ninetieth"; -1 for any other word.
+int ordinal_word_value(std::string_view word);
+
 // A whole answer that is a number in words, from "zero" to "ninety-nine", optionally followed
 // by one word, in digits: "fifteen" -> "15", "Twenty-one days" -> "21 days" (any case); also
 // an ordinal, "third", "the twelfth", "twenty-first" -> "3", "12", "21".

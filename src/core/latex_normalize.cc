@@ -738,6 +738,7 @@ std::string normalize_answer(std::string_view latex, bool strip_variable) {
   }
   if (is_empty_set(out)) return "\\emptyset";
   rewrite_real_line(out);
+  rewrite_number_sets(out);
   if (out.size() == 3 && out[0] == '(' && out[2] == ')' && out[1] >= 'A' && out[1] <= 'Z') {
     out = std::string(1, out[1]);
   }

@@ -308,4 +308,39 @@ void expand_pm_in_tuple(std::string& s) {
   s = out;
 }
 
+void rewrite_number_sets(std::string& s) {
+  if (s.size() > 40) return;
+  static constexpr std::pair<std::string_view, std::string_view> kSets[] = {
+      {"allintegers", "\\mathbb{Z}"},
+      {"integers", "\\mathbb{Z}"},
+      {"theintegers", "\\mathbb{Z}"},
+      {"everyinteger", "\\mathbb{Z}"},
+      {"allpositiveintegers", "\\mathbb{Z}^+"},
+      {"positiveintegers", "\\mathbb{Z}^+"},
+      {"everypositiveinteger", "\\mathbb{Z}^+"},
+      {"\\mathbb{N}^*", "\\mathbb{Z}^+"},
+      {"\\mathbb{N}^{*}", "\\mathbb{Z}^+"},
+      {"\\mathbb{N}_+", "\\mathbb{Z}^+"},
+      {"\\mathbb{N}_{+}", "\\mathbb{Z}^+"},
+      {"\\mathbb{N}^+", "\\mathbb{Z}^+"},
+      {"\\mathbb{N}^{+}", "\\mathbb{Z}^+"},
+      {"\\mathbb{Z}^{+}", "\\mathbb{Z}^+"},
+      {"\\mathbb{Z}_+", "\\mathbb{Z}^+"},
+      {"\\mathbb{Z}_{+}", "\\mathbb{Z}^+"},
+      {"\\mathbb{Z}_{>0}", "\\mathbb{Z}^+"},
+      {"allrationalnumbers", "\\mathbb{Q}"},
+      {"rationalnumbers", "\\mathbb{Q}"},
+      {"allcomplexnumbers", "\\mathbb{C}"},
+      {"complexnumbers", "\\mathbb{C}"},
+  };
+  std::string lower = ascii::lowercase(s);  // without spaces: "all integers"
+  lower.erase(std::remove(lower.begin(), lower.end(), ' '), lower.end());
+  for (auto [from, to] : kSets) {
+    if (s == from || (from[0] != '\\' && lower == from)) {
+      s = to;
+      return;
+    }
+  }
+}
+
 }  // namespace s1

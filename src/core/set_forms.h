@@ -45,6 +45,13 @@ void rewrite_set_difference(std::string& s);
 // compacted text.
 void rewrite_real_line(std::string& s);
 
+// Other sets of numbers named in words or in another notation as one notation (the whole
+// answer): "all integers", "the integers" -> "\mathbb{Z}"; "all positive integers",
+// "\mathbb{N}^*", "\mathbb{N}_+", "\mathbb{Z}_{>0}" -> "\mathbb{Z}^+"; "all rational
+// numbers" -> "\mathbb{Q}"; "all complex numbers" -> "\mathbb{C}". ("\mathbb{N}" alone, with
+// or without 0, stays as written.) Runs on compacted text.
+void rewrite_number_sets(std::string& s);
+
 // A tuple with one item signed "\pm", "(\pm 1, 2)", as its two tuples "((1),2),(-(1),2)".
 // Runs on the output of the command rewrite.
 void expand_pm_in_tuple(std::string& s);

@@ -97,5 +97,16 @@ TEST(ExpandPmInTuple, OneSignedItem) {
   }
 }
 
+TEST(RewriteNumberSets, WordsAndNotations) {
+  EXPECT_EQ(rewritten("all integers", rewrite_number_sets), "\\mathbb{Z}");
+  EXPECT_EQ(rewritten("All positive integers", rewrite_number_sets), "\\mathbb{Z}^+");
+  EXPECT_EQ(rewritten("\\mathbb{N}^*", rewrite_number_sets), "\\mathbb{Z}^+");
+  EXPECT_EQ(rewritten("\\mathbb{Z}_{>0}", rewrite_number_sets), "\\mathbb{Z}^+");
+  EXPECT_EQ(rewritten("rational numbers", rewrite_number_sets), "\\mathbb{Q}");
+  for (const char* kept : {"\\mathbb{N}", "all even integers", "integers n > 2", "\\mathbb{Z}"}) {
+    EXPECT_EQ(rewritten(kept, rewrite_number_sets), kept);
+  }
+}
+
 }  // namespace
 }  // namespace s1
