@@ -315,7 +315,11 @@ std::optional<Item> read_item(std::string_view part, bool& negated) {
     if (end - begin < 2 || begin == 0 || !is_space(value[begin - 1])) break;
     std::string w;
     for (size_t k = begin; k < end; ++k) w += to_lower(value[k]);
-    if (is_negation(w)) negated = true;
+    if (is_qualifier(w)) return std::nullopt;  // "7 or more": another claim
+    // A bound after the value: "7 or more", "5 at most".
+    if (is_negation(w) || words::one_of(w, {"more", "less", "fewer", "least", "most"})) {
+      negated = true;
+    }
     if (!is_filler(w)) item.labels.push_back(std::move(w));
     value = trim(value.substr(0, begin));
   }

@@ -676,6 +676,47 @@ void rewrite_counting_notation(std::string& s) {
       s.replace(at, i - at, value);
     }
   }
+  // "10C3", "10P3" (calculator notation) and "^{10}C_{3}", "{}^{10}P_3" with whole numbers.
+  for (size_t at = 0; at < s.size(); ++at) {
+    char letter = s[at];
+    if ((letter != 'C' && letter != 'P') || at == 0) continue;
+    size_t n_end = at, n_begin = at;
+    bool raised = false;  // "^{10}C"
+    if (s[at - 1] == '}' && s.rfind("^{", at) != std::string::npos) {
+      size_t open = s.rfind("^{", at) + 1;
+      if (matching_brace(s, open) != at - 1) continue;
+      n_begin = open + 1, n_end = at - 1, raised = true;
+    } else {
+      while (n_begin > 0 && is_digit(s[n_begin - 1])) --n_begin;
+    }
+    if (n_begin == n_end) continue;
+    std::string n = s.substr(n_begin, n_end - n_begin);
+    size_t k_begin = at + 1;
+    if (raised && k_begin < s.size() && s[k_begin] == '_') ++k_begin;
+    bool braced = k_begin < s.size() && s[k_begin] == '{';
+    size_t k_end = braced ? matching_brace(s, k_begin) : k_begin;
+    if (braced && k_end == std::string::npos) continue;
+    if (!braced) {
+      while (k_end < s.size() && is_digit(s[k_end])) ++k_end;
+    }
+    std::string k = s.substr(k_begin + braced, k_end - k_begin - braced);
+    if (k.empty() || !std::all_of(n.begin(), n.end(), is_digit) ||
+        !std::all_of(k.begin(), k.end(), is_digit) || (k_end < s.size() && !braced && is_alpha(s[k_end]))) {
+      continue;
+    }
+    size_t begin = raised ? n_begin - 2 : n_begin;  // "^{" before the count
+    if (raised && begin >= 2 && s.compare(begin - 2, 2, "{}") == 0) {
+      begin -= 2;  // "{}^{10}"
+    } else if (raised && begin > 0 && !is_space(s[begin - 1]) &&
+               std::string_view("+-=,(").find(s[begin - 1]) == std::string_view::npos) {
+      continue;  // "x^{2}C_1": a power of what stands before
+    }
+    if (!raised && begin > 0 && is_alpha(s[begin - 1])) continue;  // part of a name
+    std::string value = letter == 'C' ? "\\binom{" + n + "}{" + k + "}"
+                                      : "\\frac{" + n + "!}{(" + n + "-" + k + ")!}";
+    s.replace(begin, k_end + braced - begin, value);
+    at = begin + value.size() - 1;
+  }
   // "45^o": a degree mark written as a letter o.
   for (size_t at = s.find("^o"); at != std::string::npos; at = s.find("^o", at + 1)) {
     if (at > 0 && is_digit(s[at - 1]) && (at + 2 == s.size() || !is_alpha(s[at + 2]))) {

@@ -76,7 +76,8 @@ void rewrite_degrees_minutes(std::string& s);
 void trig_degrees_to_radians(std::string& s);
 
 // Counting notation as binomials: "{10 \choose 2}", "C_{10}^{2}" -> "\binom{10}{2}";
-// "A_{10}^{2}" -> "\frac{10!}{(10-2)!}" (whole numbers only); and "45^o" as a degree mark.
+// "A_{10}^{2}" -> "\frac{10!}{(10-2)!}" (whole numbers only); calculator and raised forms
+// "10C3", "^{10}C_{3}", "10P3" likewise; and "45^o" as a degree mark.
 // Runs on the raw answer.
 void rewrite_counting_notation(std::string& s);
 

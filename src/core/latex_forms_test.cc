@@ -93,6 +93,16 @@ TEST(DropGroupLabels, TwoLabelledGroupsOrMore) {
   }
 }
 
+TEST(RewriteCountingNotation, CalculatorAndRaisedForms) {
+  EXPECT_EQ(rewritten("10C3", rewrite_counting_notation), "\\binom{10}{3}");
+  EXPECT_EQ(rewritten("{}^{10}C_3", rewrite_counting_notation), "\\binom{10}{3}");
+  EXPECT_EQ(rewritten("^{10}C_{3}", rewrite_counting_notation), "\\binom{10}{3}");
+  EXPECT_EQ(rewritten("5P2", rewrite_counting_notation), "\\frac{5!}{(5-2)!}");
+  for (const char* kept : {"ABC3", "C3", "2C", "x^{2}C_1", "10C3x", "C(10, 3)"}) {
+    EXPECT_EQ(rewritten(kept, rewrite_counting_notation), kept);
+  }
+}
+
 TEST(RewriteNumberWords, WholeAnswersOnly) {
   EXPECT_EQ(rewritten("fifteen", rewrite_number_words), "15");
   EXPECT_EQ(rewritten("Twenty-one days.", rewrite_number_words), "21 days");

@@ -458,9 +458,18 @@ void strip_unit_command(std::string& s) {
         return;
       }
     }
-    if (!letter || unit == "i" || unit == "e" || unit.find(" or ") != std::string_view::npos ||
-        unit.find(" and ") != std::string_view::npos) {
-      return;
+    if (!letter || unit == "i" || unit == "e") return;
+    // Words that join or bound the value are no unit: "7 \text{ or more}", "\text{ at least}".
+    for (size_t w = 0; w < unit.size();) {
+      size_t end = w;
+      while (end < unit.size() && is_alpha(unit[end])) ++end;
+      std::string word = ascii::lowercase(unit.substr(w, end - w));
+      for (std::string_view bound : {"or", "and", "more", "less", "least", "most", "fewer",
+                                     "than", "at", "over", "under", "about", "not", "only",
+                                     "approximately", "roughly", "nearly", "almost"}) {
+        if (word == bound) return;
+      }
+      w = end == w ? w + 1 : end;
     }
     std::string_view before = v.substr(0, at);
     for (bool changed = true; changed;) {  // spacing between the number and its unit

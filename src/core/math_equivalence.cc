@@ -338,11 +338,14 @@ class Comparer {
     return true;
   }
 
-  // Items of an unordered collection, with nested \pm pairs spliced in.
+  // Items of an unordered collection, with nested \pm pairs spliced in, and the members of
+  // sets joined by \cup ("\{(1,2)\} \cup \{(3,4)\}").
   static std::vector<const MathAnswer*> flatten(const MathAnswer& a) {
     std::vector<const MathAnswer*> out;
     for (const MathAnswer& item : a.items) {
-      if (item.kind == AnswerKind::kList && a.kind != AnswerKind::kUnion) {
+      bool spliced = a.kind == AnswerKind::kUnion ? item.kind == AnswerKind::kSet
+                                                  : item.kind == AnswerKind::kList;
+      if (spliced) {
         for (const MathAnswer* inner : flatten(item)) out.push_back(inner);
       } else {
         out.push_back(&item);

@@ -470,6 +470,14 @@ const Pair kPairs[] = {
     {"|x| < 2", "(-2, 2]", false},
     {"|x - 1| \\le 2", "-2 \\le x \\le 2", false},
     {"|x| > -1", "(-\\infty, 1) \\cup (1, \\infty)", false},  // a bound that may be negative
+    // Sets joined by \cup are one set; counting in calculator notation.
+    {"\\{(1,2)\\} \\cup \\{(3,4)\\}", "(1,2),(3,4)", true},
+    {"\\{1\\} \\cup \\{2\\}", "\\{2, 1\\}", true},
+    {"\\{1\\} \\cup \\{2\\}", "\\{1, 3\\}", false},
+    {"10C3", "120", true},
+    {"^{10}C_{3}", "\\binom{10}{3}", true},
+    {"5P2", "20", true},
+    {"10C3", "119", false},
     // A \pm binds the term after it.
     {"\\pm\\frac{\\pi}{3} + 2k\\pi", "2k\\pi \\pm \\frac{\\pi}{3}", true},
     {"1 \\pm 2 + 3", "\\{6, 2\\}", true},
