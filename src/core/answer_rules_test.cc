@@ -401,6 +401,10 @@ const RulePair kRulePairs[] = {
     {kNone, "24 m^{2}", "24", true},
     {kNone, "24 L", "24", true},
     {kNone, "a m", "a", false},
+    // A bound is not the value.
+    {kNone, "7 \\text{ or more}", "7", false},
+    {kNone, "7 \\text{ at most}", "7", false},
+    {kNone, "\\text{at least } 7", "7", false},
     // Sets of numbers in words.
     {kNone, "\\text{all integers}", "\\mathbb{Z}", true},
     {kNone, "\\mathbb{N}^*", "\\text{all positive integers}", true},
