@@ -610,6 +610,7 @@ bool has_long_word(std::string_view s) {
 // The alternatives of "\frac{1}{4} \text{ or } 25\%" ("or" between them at top level, also
 // written "\text{ or }"), or nothing when there are not two to four.
 std::vector<std::string> alternatives(std::string_view raw) {
+  if (raw.find("or") == std::string_view::npos) return {};
   std::string s(raw);
   for (std::string_view or_word : {"\\text{ or }", "\\text{or}", "\\textrm{ or }", "\\mathrm{ or }"}) {
     ascii::replace_all(s, or_word, " or ");

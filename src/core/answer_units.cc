@@ -64,6 +64,27 @@ constexpr size_t kMaxChars = 120;
 
 std::optional<Quantity> read_quantity(std::string_view raw) {
   if (raw.size() > kMaxChars) return std::nullopt;
+  // A quantity starts with its number, after math delimiters or a text wrapper.
+  std::string_view v = raw;
+  for (bool more = true; more;) {
+    more = false;
+    while (!v.empty() && (v.front() == ' ' || v.front() == '$')) v.remove_prefix(1);
+    for (std::string_view open : {"\\(", "\\text{", "\\mathrm{", "\\textbf{"}) {
+      if (v.substr(0, open.size()) == open) v.remove_prefix(open.size()), more = true;
+    }
+  }
+  if (v.empty() || !is_digit(v.front())) return std::nullopt;
+  // ... and its unit follows the number: a letter, or a text wrapper.
+  while (!v.empty() && (is_digit(v.front()) || v.front() == '.' || v.front() == ' ' ||
+                        v.front() == '~' || v.front() == ',')) {
+    v.remove_prefix(1);
+  }
+  if (v.substr(0, 2) == "\\," || v.substr(0, 2) == "\\ ") v.remove_prefix(2);
+  bool wrapped = false;
+  for (std::string_view open : {"\\text{", "\\mathrm{", "\\mbox{", "\\textbf{"}) {
+    wrapped = wrapped || v.substr(0, open.size()) == open;
+  }
+  if (v.empty() || !(is_alpha(v.front()) || wrapped)) return std::nullopt;
   std::string text = ascii::lowercase(words::plain_text(raw));
   Quantity q;
   size_t i = 0, parts = 0;

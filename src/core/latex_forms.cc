@@ -636,6 +636,10 @@ void drop_answer_lead(std::string& s) {
 }
 
 void rewrite_counting_notation(std::string& s) {
+  if (s.find_first_of("CPA") == std::string::npos && s.find("\\choose") == std::string::npos &&
+      s.find("^o") == std::string::npos) {
+    return;
+  }
   // "{10 \choose 2}" -> "\binom{10}{2}".
   for (size_t at = s.find("\\choose"); at != std::string::npos; at = s.find("\\choose", at + 1)) {
     size_t open = s.rfind('{', at), close = std::string::npos;

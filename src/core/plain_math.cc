@@ -90,10 +90,37 @@ bool ends_with_variable(std::string_view out) {
   return v.size() == 1 || (!is_alpha(v[v.size() - 2]) && v[v.size() - 2] != '\\');
 }
 
+// Whether `s` holds anything plain_math_to_latex() rewrites: a word it knows outside a
+// command name, "*", "+-" or "!=". Most answers hold none.
+bool has_plain_math(std::string_view s) {
+  for (size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
+    if (c == '\\') {
+      while (i + 1 < s.size() && is_alpha(s[i + 1])) ++i;
+      continue;
+    }
+    if (c == '*' ||
+        (i + 1 < s.size() && ((c == '+' && s[i + 1] == '-') || (c == '!' && s[i + 1] == '=')))) {
+      return true;
+    }
+    if (!is_alpha(c)) continue;
+    size_t j = i;
+    while (j < s.size() && is_alpha(s[j])) ++j;
+    std::string_view word = s.substr(i, j - i);
+    if (word == "sqrt" || word == "cbrt" || word == "exp" || word == "abs" || word == "pi" ||
+        word == "U" || word == "in" || is_infinity_word(word) || !function_command(word).empty()) {
+      return true;
+    }
+    i = j - 1;
+  }
+  return false;
+}
+
 }  // namespace
 
 void plain_math_to_latex(std::string& s) {
   drop_markdown_emphasis(s);
+  if (!has_plain_math(s)) return;
   const std::vector<size_t> close = closing_parens(s);
   // What a ')' becomes when its '(' opened a function rewritten with braces or bars.
   std::vector<char> closer(s.size(), '\0');

@@ -309,7 +309,11 @@ void expand_pm_in_tuple(std::string& s) {
 }
 
 void rewrite_number_sets(std::string& s) {
-  if (s.size() > 40) return;
+  if (s.size() > 40 || (s.find("\\mathbb") == std::string::npos &&
+                        s.find("nteger") == std::string::npos &&
+                        s.find("umbers") == std::string::npos)) {
+    return;
+  }
   static constexpr std::pair<std::string_view, std::string_view> kSets[] = {
       {"allintegers", "\\mathbb{Z}"},
       {"integers", "\\mathbb{Z}"},
