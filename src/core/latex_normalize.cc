@@ -675,6 +675,7 @@ std::string normalize_answer(std::string_view latex, bool strip_variable) {
   drop_approx_trailer(s);
   drop_qualifiers(s);
   rewrite_matrix_lists(s);
+  rewrite_piecewise(s);
   rewrite_system(s);
   rewrite_assignment_groups(s);
   if (starts_with(trim(s), "\\{")) {

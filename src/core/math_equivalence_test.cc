@@ -470,6 +470,15 @@ const Pair kPairs[] = {
     {"|x| < 2", "(-2, 2]", false},
     {"|x - 1| \\le 2", "-2 \\le x \\le 2", false},
     {"|x| > -1", "(-\\infty, 1) \\cup (1, \\infty)", false},  // a bound that may be negative
+    // Piecewise functions: the same pieces in any order and wording.
+    {"\\begin{cases} 1, & n = 1 \\\\ 2^{n-1}, & n \\geq 2 \\end{cases}",
+     "a_n = \\begin{cases} 1 & (n=1) \\\\ 2^{n-1} & (n \\ge 2) \\end{cases}", true},
+    {"f(x) = \\begin{cases} x^2 & \\text{if } x \\geq 0 \\\\ -x & \\text{if } x < 0 \\end{cases}",
+     "\\begin{cases} -x, & x < 0 \\\\ x^2, & x \\ge 0 \\end{cases}", true},
+    {"\\begin{cases} x^2 & x \\geq 0 \\\\ -x & x < 0 \\end{cases}",
+     "\\begin{cases} x^2 & x > 0 \\\\ -x & x \\le 0 \\end{cases}", false},
+    {"\\begin{cases} x^2 & x \\geq 0 \\\\ -x & x < 0 \\end{cases}",
+     "\\begin{cases} x^2 & x \\geq 0 \\\\ x & x < 0 \\end{cases}", false},
     // Sets joined by \cup are one set; counting in calculator notation.
     {"\\{(1,2)\\} \\cup \\{(3,4)\\}", "(1,2),(3,4)", true},
     {"\\{1\\} \\cup \\{2\\}", "\\{2, 1\\}", true},

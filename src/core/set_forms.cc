@@ -133,6 +133,77 @@ std::string system_as_list(std::string_view v) {
 
 }  // namespace
 
+namespace {
+
+// A piece's condition without its wording: "if x > 0", "(x > 0)", "\quad x > 0",
+// "for n \geq 2, n \in \mathbb{N}" -> "x > 0", "n \geq 2".
+std::string piece_condition(std::string_view c) {
+  for (bool changed = true; changed;) {
+    changed = false;
+    c = trim(c);
+    for (std::string_view lead : {",", "\\quad", "\\qquad", "if ", "when ", "for ", "where "}) {
+      if (starts_with(c, lead)) c.remove_prefix(lead.size()), changed = true;
+    }
+    if (c.size() > 2 && c.front() == '(' && matching_paren(c, 0) == c.size() - 1) {
+      c = c.substr(1, c.size() - 2);
+      changed = true;
+    }
+  }
+  std::vector<std::string_view> parts = split_top_level(c, ",");
+  // A last part that only says where the letter lives: "n \in \mathbb{N}^*".
+  if (parts.size() > 1 && parts.back().find("\\in") != std::string_view::npos &&
+      parts.back().find("\\mathbb") != std::string_view::npos) {
+    parts.pop_back();
+  }
+  std::string out;
+  for (std::string_view part : parts) out += (out.empty() ? "" : ",") + std::string(part);
+  return out;
+}
+
+}  // namespace
+
+void rewrite_piecewise(std::string& s) {
+  size_t begin = s.find("\\begin{cases}");
+  if (begin == std::string::npos) return;
+  size_t body_begin = begin + 13;
+  size_t end = s.find("\\end{cases}", body_begin);
+  if (end == std::string::npos || s.find("\\begin{", body_begin) != std::string::npos ||
+      !trim(std::string_view(s).substr(end + 11)).empty()) {
+    return;
+  }
+  std::string_view body = std::string_view(s).substr(body_begin, end - body_begin);
+  std::string pieces;
+  size_t start = 0;
+  std::vector<size_t> breaks = top_level_positions(body, "\\\\");
+  breaks.push_back(body.size());
+  for (size_t at : breaks) {
+    std::string_view row = trim(body.substr(start, at - start));
+    start = at + 2;
+    if (row.empty()) continue;
+    // "value & condition", else "value, condition" or "value \quad condition".
+    std::string_view value, condition;
+    std::vector<size_t> cut = top_level_positions(row, "&");
+    size_t cut_size = 1;
+    if (cut.empty()) cut = top_level_positions(row, ",");
+    if (cut.empty()) cut = top_level_positions(row, "\\quad"), cut_size = 5;
+    if (cut.empty()) return;
+    value = trim(row.substr(0, cut[0]));
+    condition = row.substr(cut[0] + cut_size);
+    while (!value.empty() && value.back() == ',') value = trim(value.substr(0, value.size() - 1));
+    std::string c = piece_condition(condition);
+    if (value.empty() || c.empty() || (!has_relation(c) && c != "otherwise" && c != "else")) return;
+    pieces += (pieces.empty() ? "" : ",") + ("(" + std::string(value) + "," + c + ")");
+  }
+  if (pieces.empty()) return;
+  // The name the function is given ("a_n =", "f(x) =") is no part of its value.
+  std::string_view before = trim(std::string_view(s).substr(0, begin));
+  if (ends_with(before, "=")) {
+    std::string_view name = trim(before.substr(0, before.size() - 1));
+    if (!name.empty() && leading_name(name).size() == name.size()) before = {};
+  }
+  s = std::string(before) + "\\{" + pieces + "\\}";
+}
+
 void rewrite_system(std::string& s) {
   if (s.find("\\begin{") == std::string::npos) return;
   if (std::string list = system_as_list(s); !list.empty()) s = list;

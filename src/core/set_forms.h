@@ -30,6 +30,13 @@ void rewrite_chain_less_point(std::string& s);
 // output of the command rewrite ("\left" gone).
 void rewrite_system(std::string& s);
 
+// A piecewise function or sequence "\begin{cases} 1 & n = 1 \\ 2^{n-1} & n \geq 2
+// \end{cases}" (also "1, \text{if } n = 1", "2^{n-1} \quad (n \ge 2)", "otherwise") as the set
+// of its pieces "\{(1,n = 1),(2^{n-1},n \geq 2)\}", each a value and its condition, which
+// compare in any order; a name before it ("a_n =", "f(x) =") is dropped. Runs after the
+// command rewrite.
+void rewrite_piecewise(std::string& s);
+
 // Solutions written as groups of assignments, "x=1, y=2 or x=2, y=1" (also ";" between
 // groups, and systems "\begin{cases} x=1 \\ y=2 \end{cases}" as groups), as the tuples
 // "(1,2),(2,1)" when every group assigns the same names in the same order (two or more).

@@ -97,6 +97,24 @@ TEST(ExpandPmInTuple, OneSignedItem) {
   }
 }
 
+TEST(RewritePiecewise, PiecesWithTheirConditions) {
+  EXPECT_EQ(rewritten("\\begin{cases} 1, & n = 1 \\\\ 2^{n-1}, & n \\geq 2 \\end{cases}",
+                      rewrite_piecewise),
+            "\\{(1,n = 1),(2^{n-1},n \\geq 2)\\}");
+  EXPECT_EQ(rewritten("a_n = \\begin{cases} 1 & (n=1) \\\\ 2 \\quad if n > 1 \\end{cases}",
+                      rewrite_piecewise),
+            "\\{(1,n=1),(2,n > 1)\\}");
+  EXPECT_EQ(rewritten("\\begin{cases} x & x > 0 \\\\ 0 & otherwise \\end{cases}", rewrite_piecewise),
+            "\\{(x,x > 0),(0,otherwise)\\}");
+  // A system of equations (no conditions) is rewrite_system()'s; two environments, or a
+  // row without a condition, stay as written.
+  for (const char* kept : {"\\begin{cases} x = 1 \\\\ y = 2 \\end{cases}",
+                           "\\begin{cases} 1 & n = 1 \\end{cases} + 2",
+                           "\\begin{cases} 1 \\\\ 2 & n > 1 \\end{cases}"}) {
+    EXPECT_EQ(rewritten(kept, rewrite_piecewise), kept);
+  }
+}
+
 TEST(RewriteNumberSets, WordsAndNotations) {
   EXPECT_EQ(rewritten("all integers", rewrite_number_sets), "\\mathbb{Z}");
   EXPECT_EQ(rewritten("All positive integers", rewrite_number_sets), "\\mathbb{Z}^+");
