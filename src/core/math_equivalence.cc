@@ -450,7 +450,13 @@ EquivalenceResult plain_equivalence(std::string_view predicted, std::string_view
     if (!result.equivalent) result.plain_numbers = plain_numbers(pa, ga);
     // "y = -2x" lost its "y =" to normalisation; against the equation "2x + y = 0" it
     // needs it back.
-    bool one_relation = (pa.kind == AnswerKind::kRelation) != (ga.kind == AnswerKind::kRelation);
+    // (A list of equations, from a \pm, counts as a relation.)
+    auto relation = [](const MathAnswer& a) {
+      return a.kind == AnswerKind::kRelation ||
+             (a.kind == AnswerKind::kList && !a.items.empty() &&
+              a.items[0].kind == AnswerKind::kRelation);
+    };
+    bool one_relation = relation(pa) != relation(ga);
     if (!result.equivalent && one_relation) {
       std::string p_full = normalize_answer(predicted, false);
       std::string g_full = normalize_answer(gold, false);

@@ -487,6 +487,11 @@ const Pair kPairs[] = {
     {"^{10}C_{3}", "\\binom{10}{3}", true},
     {"5P2", "20", true},
     {"10C3", "119", false},
+    // A \pm in an equation makes two equations.
+    {"x \\pm 2y = 0", "y = \\pm\\frac{1}{2}x", true},
+    {"x \\pm 2y = 0", "x + 2y = 0, x - 2y = 0", true},
+    {"x \\pm 2y = 0", "x + 2y = 0", false},
+    {"x \\pm 2y = 0", "y = \\pm 2x", false},
     // A \pm binds the term after it.
     {"\\pm\\frac{\\pi}{3} + 2k\\pi", "2k\\pi \\pm \\frac{\\pi}{3}", true},
     {"1 \\pm 2 + 3", "\\{6, 2\\}", true},

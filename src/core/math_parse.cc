@@ -301,6 +301,23 @@ MathAnswer parse_relation(std::vector<std::string_view>& sides, std::vector<std:
     rel.items.push_back(parse_structure(side, budget, depth + 1));
   }
   rel.relations = ops;
+  // A \pm in an equation makes two: "x \pm 2y = 0" is "x + 2y = 0" and "x - 2y = 0".
+  if (ops.size() == 1 && ops[0] == "=" &&
+      (rel.items[0].kind == AnswerKind::kList || rel.items[1].kind == AnswerKind::kList)) {
+    MathAnswer both;
+    both.kind = AnswerKind::kList;
+    for (size_t i = 0; i < 2; ++i) {
+      MathAnswer one = rel;
+      for (MathAnswer& side : one.items) {
+        if (side.kind != AnswerKind::kList) continue;
+        if (side.items.size() != 2) throw std::invalid_argument("a list in an equation");
+        MathAnswer pick = std::move(side.items[i]);
+        side = std::move(pick);
+      }
+      both.items.push_back(std::move(one));
+    }
+    return both;
+  }
   MathAnswer interval;
   if (relation_to_interval(rel, interval) || relation_to_union(rel, interval) ||
       abs_relation_to_set(rel, interval)) {
