@@ -405,6 +405,17 @@ const RulePair kRulePairs[] = {
     {kNone, "7 \\text{ or more}", "7", false},
     {kNone, "7 \\text{ at most}", "7", false},
     {kNone, "\\text{at least } 7", "7", false},
+    // Counts with letters, classes of numbers, qualifiers naming a constant.
+    {kNone, "C_n^2", "\\frac{n(n-1)}{2}", true},
+    {kNone, "C_{2n}^{n}", "\\binom{2n}{n}", true},
+    {kNone, "C_n^2", "n^2", false},
+    {kNone, "\\text{odd numbers}", "\\text{odd}", true},
+    {kNone, "\\text{odd numbers}", "\\text{even}", false},
+    {kNone, "f(x) = kx \\text{ where } k \\text{ is a constant}", "f(x) = cx", true},
+    {kNone, "f(x) = x^2 + c", "f(x) = x^2 + C", true},
+    {kNone, "f(x) = cx", "f(x) = cx^2", false},
+    {kNone, "f(x) = cx + 1", "f(x) = kx", false},
+    {kNone, "f(x) = x + c", "f(x) = x + y", false},  // y is no constant's letter
     // Sets of numbers in words.
     {kNone, "\\text{all integers}", "\\mathbb{Z}", true},
     {kNone, "\\mathbb{N}^*", "\\text{all positive integers}", true},

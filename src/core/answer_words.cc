@@ -286,7 +286,10 @@ std::optional<std::vector<std::string>> content_words(std::string_view raw) {
       out.insert(out.end(), {"does", "not", "exist"});
       continue;
     }
-    if (is_filler(w) || one_of(w, {"all", "every", "any", "each"})) continue;
+    if (is_filler(w) || one_of(w, {"all", "every", "any", "each", "number", "numbers",
+                                   "integer", "integers"})) {
+      continue;  // "odd numbers" says "odd"
+    }
     out.push_back(std::move(w));
   }
   return out;

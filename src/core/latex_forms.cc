@@ -391,7 +391,8 @@ void drop_approx_trailer(std::string& s) {
 
 void drop_qualifiers(std::string& s) {
   drop_witness(s);
-  for (std::string_view token : {" for all ", " for every ", " for any ", "\\forall"}) {
+  for (std::string_view token : {" for all ", " for every ", " for any ", "\\forall",
+                                  " for some ", " where "}) {
     std::vector<size_t> at = top_level_positions(s, token);
     if (at.empty() || trim(std::string_view(s).substr(0, at[0])).empty()) continue;
     s.resize(at[0]);
@@ -665,7 +666,8 @@ void rewrite_counting_notation(std::string& s) {
           j = close + 1;
           return inside;
         }
-        return j < s.size() && is_digit(s[j]) ? std::string(1, s[j++]) : std::string();
+        return j < s.size() && (is_digit(s[j]) || is_alpha(s[j])) ? std::string(1, s[j++])
+                                                                   : std::string();
       };
       std::string n = script(i);
       if (n.empty() || i >= s.size() || s[i] != '^') continue;
@@ -674,9 +676,17 @@ void rewrite_counting_notation(std::string& s) {
       auto whole = [](const std::string& t) {
         return !t.empty() && std::all_of(t.begin(), t.end(), is_digit);
       };
-      if (!whole(n) || !whole(k)) continue;
+      // Whole numbers, or a count with a letter ("C_n^2", "C_{2n}^{n}"): both scripts
+      // written make it a count, not a constant C_n.
+      auto count = [&whole](const std::string& t) {
+        return whole(t) || (!t.empty() && t.size() <= 8 &&
+                            std::all_of(t.begin(), t.end(), [](char c) {
+                              return is_alpha(c) || is_digit(c) || c == '+' || c == '-';
+                            }));
+      };
+      if (!count(n) || !count(k) || (!whole(n) && !whole(k) && letter == 'A')) continue;
       std::string value = letter == 'C' ? "\\binom{" + n + "}{" + k + "}"
-                                        : "\\frac{" + n + "!}{(" + n + "-" + k + ")!}";
+                                        : "\\frac{(" + n + ")!}{(" + n + "-" + k + ")!}";
       s.replace(at, i - at, value);
     }
   }

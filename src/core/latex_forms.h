@@ -30,7 +30,8 @@ void replace_unicode(std::string& s);
 // Runs on the output of the command rewrite (no "\left", "\dfrac").
 void drop_approx_trailer(std::string& s);
 
-// Drops a trailing qualifier at top level: " for all ..." / "\forall ..." and a final
+// Drops a trailing qualifier at top level: " for all ..." / "\forall ..." (also " for some
+// constant c", " where c is a constant") and a final
 // "k \in \mathbb{Z}" (also "(k \in \mathbb{Z})", "\mathbb{N}", "Z") naming a parameter.
 void drop_qualifiers(std::string& s);
 

@@ -98,7 +98,9 @@ TEST(RewriteCountingNotation, CalculatorAndRaisedForms) {
   EXPECT_EQ(rewritten("{}^{10}C_3", rewrite_counting_notation), "\\binom{10}{3}");
   EXPECT_EQ(rewritten("^{10}C_{3}", rewrite_counting_notation), "\\binom{10}{3}");
   EXPECT_EQ(rewritten("5P2", rewrite_counting_notation), "\\frac{5!}{(5-2)!}");
-  for (const char* kept : {"ABC3", "C3", "2C", "x^{2}C_1", "10C3x", "C(10, 3)"}) {
+  EXPECT_EQ(rewritten("C_n^2", rewrite_counting_notation), "\\binom{n}{2}");
+  EXPECT_EQ(rewritten("C_{2n}^{n}", rewrite_counting_notation), "\\binom{2n}{n}");
+  for (const char* kept : {"ABC3", "C3", "2C", "x^{2}C_1", "10C3x", "C(10, 3)", "C_n", "C^2"}) {
     EXPECT_EQ(rewritten(kept, rewrite_counting_notation), kept);
   }
 }
