@@ -303,10 +303,17 @@ class Comparer {
     if (ra && rb) {
       note(EquivalenceMethod::kNumeric);
       if (ra->num == rb->num && ra->den == rb->den) return true;
-      if (!tolerance.inexact) return false;
       double va = static_cast<double>(ra->num) / static_cast<double>(ra->den);
       double vb = static_cast<double>(rb->num) / static_cast<double>(rb->den);
       double diff = std::fabs(va - vb);
+      if (!tolerance.inexact) {
+        // A decimal of 16 digits or more is a double as a program printed it
+        // ("0.30000000000000004"): equal to the value it stands for, to a few units in
+        // its last place.
+        bool printed_double = a_decimal && b_decimal &&
+                              std::max(plain_significant_digits(a), plain_significant_digits(b)) >= 16;
+        return printed_double && diff <= 1e-14 * std::max(std::fabs(va), std::fabs(vb));
+      }
       bool rounded = tolerance.rounded && tolerance.decimal_places >= 0;
       if (!rounded && diff > 1e-4 * std::max(std::fabs(va), std::fabs(vb))) return false;
       return tolerance.decimal_places < 0 ||

@@ -89,6 +89,10 @@ const Pair kPairs[] = {
     // "0.333" against \frac13 is refused only one way round (answer_rules_test.cc).
     {"0.33333333", "\\frac13", true},
     {"0.67", "\\frac23", false},
+    {"0.30000000000000004", "0.3", true},  // a double as printed
+    {"26.666666666666668", "\\frac{80}{3}", true},
+    {"0.30000000000000004", "0.30000000000001", false},
+    {"0.3000000000001", "0.3", false},  // 13 digits: written so, not a double printed
     {"0.6667", "\\frac23", true},
     {"1.25", "\\frac54", true},
     {"1.26", "\\frac54", false},
