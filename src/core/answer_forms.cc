@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "core/answer_names.h"
 #include "core/ascii.h"
 #include "core/latex_forms.h"
 #include "core/latex_normalize.h"
@@ -315,6 +316,33 @@ bool expression_solves_equation(std::string_view expression, std::string_view eq
     }
   }
   return compare(l, r).equivalent;
+}
+
+bool shared_value_matches_tuple(std::string_view a, std::string_view b,
+                                const AnswerComparer& compare) {
+  for (int swap = 0; swap < 2; ++swap, std::swap(a, b)) {
+    std::string chain = normalize_answer(a, false), tuple = normalize_answer(b);
+    std::vector<std::string_view> parts = split_top_level(chain, "=");
+    if (parts.size() < 3 || parts.size() > kMaxTerms) continue;
+    std::string_view value = parts.back();
+    parts.pop_back();
+    bool names = std::all_of(parts.begin(), parts.end(), [](std::string_view part) {
+      return !part.empty() && leading_name(part).size() == part.size();
+    });
+    if (!names || value.empty() || has_relation(value)) continue;
+    std::string_view inside = tuple;
+    if (inside.size() > 2 && inside.front() == '(' && matching_paren(inside, 0) == inside.size() - 1) {
+      inside = inside.substr(1, inside.size() - 2);
+    }
+    std::vector<std::string_view> items = split_top_level(inside, ",");
+    if (items.size() != parts.size()) continue;
+    if (std::all_of(items.begin(), items.end(), [&](std::string_view item) {
+          return compare(item, value).equivalent;
+        })) {
+      return true;
+    }
+  }
+  return false;
 }
 
 }  // namespace s1

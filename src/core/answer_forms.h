@@ -58,6 +58,11 @@ bool decimal_comma_matches(std::string_view a, std::string_view b, const AnswerC
 // Symmetric in its two answers.
 bool chain_matches_list(std::string_view a, std::string_view b, const AnswerComparer& compare);
 
+// "x = y = z = 1" against "(1, 1, 1)": names joined by "=" to one value, against a tuple (or
+// bare list) of that value once per name. Symmetric in its two answers.
+bool shared_value_matches_tuple(std::string_view a, std::string_view b,
+                                const AnswerComparer& compare);
+
 // "-4x^2 + 4x - 2" against "y + 1 = -(2x - 1)^2": `equation` has one "=" and one letter
 // that `expression` (no "=", no relation, no list) lacks; that letter occurs once, neither
 // raised to a power nor applied as a function ("f(n)"), and every letter of `expression`

@@ -783,6 +783,7 @@ EquivalenceResult apply_answer_rules(std::string_view predicted, std::string_vie
   }
   if (same_after_renaming(predicted, gold, compare)) return decided(plain, true, "rename");
   if (chain_matches_list(predicted, gold, compare)) return decided(plain, true, "chain");
+  if (shared_value_matches_tuple(predicted, gold, compare)) return decided(plain, true, "names");
   if (computation_matches(predicted, gold, compare)) return decided(plain, true, "computation");
   if (!cues.choice_letters.empty() &&
       words::same_choices(predicted, gold, cues.choice_letters)) {

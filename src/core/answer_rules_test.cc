@@ -416,6 +416,15 @@ const RulePair kRulePairs[] = {
     {kNone, "f(x) = cx", "f(x) = cx^2", false},
     {kNone, "f(x) = cx + 1", "f(x) = kx", false},
     {kNone, "f(x) = x + c", "f(x) = x + y", false},  // y is no constant's letter
+    // Names sharing one value against a tuple; quantifier leads.
+    {kNone, "x = y = z = 1", "(1, 1, 1)", true},
+    {kNone, "a = b = c = \\frac12", "\\frac12, \\frac12, \\frac12", true},
+    {kNone, "x = y = z = 1", "(1, 1)", false},
+    {kNone, "x = y = z = 1", "(1, 1, 2)", false},
+    {kNone, "\\text{All } n \\geq 3", "n \\geq 3", true},
+    {kNone, "\\text{all integers } n \\geq 3", "[3, \\infty)", true},
+    {kNone, "\\text{All } n \\geq 3", "n \\geq 4", false},
+    {kNone, "n = 1 \\text{ only}", "1", true},
     // Sets of numbers in words.
     {kNone, "\\text{all integers}", "\\mathbb{Z}", true},
     {kNone, "\\mathbb{N}^*", "\\text{all positive integers}", true},

@@ -623,6 +623,32 @@ void rewrite_degrees_minutes(std::string& s) {
 
 void drop_answer_lead(std::string& s) {
   std::string_view v = trim(s);
+  // "n = 1 only": the word says there is no other.
+  if (ends_with(v, " only") && v.size() > 5) {
+    s = std::string(trim(v.substr(0, v.size() - 5)));
+    v = trim(s);
+  }
+  // "All n \geq 3", "all integers n \geq 3": a quantifier before a condition on a letter.
+  {
+    std::string lower = ascii::lowercase(v.substr(0, 40));
+    for (std::string_view lead : {"all ", "every ", "any "}) {
+      if (!starts_with(lower, lead)) continue;
+      size_t at = lead.size();
+      for (bool more = true; more;) {
+        more = false;
+        for (std::string_view kind : {"positive ", "natural ", "real ", "integers ", "integer ",
+                                      "numbers ", "number ", "values of ", "values "}) {
+          if (lower.compare(at, kind.size(), kind) == 0) at += kind.size(), more = true;
+        }
+      }
+      std::string_view rest = trim(v.substr(at));
+      if (rest.size() > 1 && is_alpha(rest[0]) && !is_alpha(rest[1]) && has_relation(rest)) {
+        s = std::string(rest);
+        v = trim(s);
+      }
+      break;
+    }
+  }
   if (v.size() < 8) return;
   std::string lower = ascii::lowercase(v.substr(0, 24));
   for (std::string_view lead : {"the final answer is", "final answer:", "the answer is",

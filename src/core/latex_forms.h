@@ -93,7 +93,8 @@ bool has_relation(std::string_view s);
 
 
 // Drops a leading "The answer is", "Final answer:" or "Answer:" (any case) written into the
-// answer itself. Runs after text wrappers are removed.
+// answer itself, a quantifier before a condition on a letter ("All n \geq 3", "all integers
+// n \geq 3") and a trailing "only" ("n = 1 only"). Runs after text wrappers are removed.
 void drop_answer_lead(std::string& s);
 
 
