@@ -17,52 +17,11 @@
 #include <string_view>
 #include <vector>
 
+#include "core/question_cues.h"
+
 namespace s1 {
 
 struct EquivalenceResult;
-
-// What a question asks, as far as the rules need it.
-struct QuestionCues {
-  bool known = false;    // a question was given
-  bool angle = false;    // the part that asks mentions an angle, radians or degrees
-  bool degrees = false;  // ... and degrees ("in degrees")
-  bool other_measure = false;  // the part that asks names a length, an area, a time...
-  int decimal_places = -1;       // "to the nearest hundredth": 2; "nearest integer": 0
-  int significant_figures = -1;  // "to 3 significant figures": 3
-  int rounds_to_power = 0;       // "to the nearest hundred": 2 (a multiple of 10^2)
-  bool rounding_task = false;    // the question asks to round a number it gives ("Round 6287215
-                                 // to the nearest ten thousand."): answers must be rounded
-  // Extremes asked for ("max", "min": "largest", "minimum"...), in the order asked; and
-  // the same when both are asked (the order a list of two answers them in).
-  std::vector<std::string> extremes;
-  std::vector<std::string> order;
-  // The question's words (letter runs, lower case, also inside math), in order of first
-  // appearance; and those offered as alternatives ("odd" in "\"odd\" or \"even\"").
-  std::vector<std::string> words;
-  std::vector<std::string> options;
-  // The words of the part that asks, in order of first appearance: the order in which
-  // labelled values are asked for ("if y = 2x, find x and y": x, then y).
-  std::vector<std::string> asked_words;
-  // The answer is a fraction named by two letters the part that asks asks for
-  // ("determine integers m and n for which ... = \frac{m}{n}"): "mn", else empty.
-  std::string fraction_letters;
-  // The letters of the choices the question offers ("A: 1 B: 2 C: 3", "(A) ... (B) ..."),
-  // "ABC"; empty when it offers none (A and B at least).
-  std::string choice_letters;
-  // The part that asks asks for the larger (1) or the smaller (-1) of what it compares
-  // ("Which is larger, 2^{100} or 3^{60}?"), else 0.
-  int compares = 0;
-  // The question is a yes-or-no question ("Can Peter do this?", "Is it possible ...?").
-  bool yes_no = false;
-  // The question asks for a time of day ("At what time ...", "o'clock", "a.m."): "2:30" is
-  // then a clock time, not the ratio 2:30.
-  bool clock = false;
-};
-
-// Reads `question` (may be empty). The part that asks is the text from the first
-// question word ("find", "what", "compute"...) on, so "angle C is 90°. Find the length
-// of AB." asks for a length, and "if y = 2x, find x and y" asks for x first.
-QuestionCues read_question(std::string_view question);
 
 // Compares two answers without the rules (the plain comparison of math_equivalence.h).
 using AnswerComparer = std::function<EquivalenceResult(std::string_view, std::string_view)>;
@@ -75,17 +34,27 @@ using AnswerComparer = std::function<EquivalenceResult(std::string_view, std::st
 //    answer (or the other way round) whose
 //    other words are filler or, with the question known, any words but an alternative the
 //    question offers, a negation ("not", "loses") or a qualifier ("and", "if"); math only
-//    before the answer ("The function f(x+1)-1 is odd.");
+//    before the answer ("The function f(x+1)-1 is odd."); the same content words ("Player
+//    1", "the first player"); a sentence restating a yes-or-no question for "Yes" or
+//    denying it for "No" (answer_words.h);
 //  - "angle": degrees against radians when the question asks for an angle, or when one side
 //    is marked in degrees and the other is a multiple of \pi and the question asks for no
 //    other measure (a length, an area, a time...);
-//  - "precision": both rounded to the precision the question states;
+//  - "precision": both rounded to the precision the question states (both already rounded
+//    when rounding is the question's task: "Round 6287215 to the nearest ten thousand.");
+//  - "decimal comma": "3,14" against "3.14" (answer_forms.h);
+//  - "units": a quantity in several units against a number in one of them, or in other
+//    units ("2 hours and 30 minutes" for "2.5" or "150 minutes"; answer_units.h);
 //  - "rounding": one answer is a decimal and the other an exact value (no decimal) that
 //    rounds to it at the decimal's places, or with four significant digits or more is cut
 //    off to it (never a looser tolerance; answer_forms.h);
 //  - "rename": each side has one variable, named differently, and one defines a function
-//    of it ("f(z) = z") or both are \pi families in k, m or n ("n\pi" for "k\pi");
+//    of it ("f(z) = z") or both are \pi families in k, m or n ("n\pi" for "k\pi"); or a
+//    function's constant named otherwise ("f(x) = cx" for "f(x) = kx");
 //  - "chain": an ordering "b < a < d < c" against the list "b, a, d, c" (answer_forms.h);
+//  - "names": names sharing one value against a tuple ("x = y = z = 1" for "(1, 1, 1)");
+//  - "restated": one answer written two ways joined by "or", each way equal to the other
+//    answer with these rules ("\frac{1}{4} \text{ or } 25\%" for "\frac14");
 //  - "computation": "\frac{10}{2} = 5" against "5", terms without letters joined by "="
 //    that each equal the other answer (answer_forms.h);
 //  - "equation": an equation against the expression of the one variable it defines

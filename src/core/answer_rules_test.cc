@@ -844,29 +844,6 @@ TEST(AnswerRules, PlainNumbersAreMarked) {
   EXPECT_FALSE(check_equivalence("(1, 2)", "(1, 3)").plain_numbers);
 }
 
-TEST(QuestionCues, ReadsWhatIsAsked) {
-  QuestionCues angle = read_question(kAngle);
-  EXPECT_TRUE(angle.angle);
-  EXPECT_FALSE(angle.degrees);
-  EXPECT_TRUE(read_question(kAngleDegrees).degrees);
-  EXPECT_FALSE(read_question(kLengthAfterAngle).angle);
-  EXPECT_FALSE(read_question(kArcLength).angle);
-  EXPECT_EQ(read_question(kHundredth).decimal_places, 2);
-  EXPECT_EQ(read_question(kWhole).decimal_places, 0);
-  EXPECT_EQ(read_question(kTenth).decimal_places, 1);
-  EXPECT_EQ(read_question(kThreePlaces).decimal_places, 3);
-  EXPECT_EQ(read_question(kSigFigs).significant_figures, 3);
-  EXPECT_EQ(read_question(kNone).decimal_places, -1);
-  EXPECT_EQ(read_question(kMinMax).order, (std::vector<std::string>{"min", "max"}));
-  EXPECT_EQ(read_question(kMaxMin).order, (std::vector<std::string>{"max", "min"}));
-  EXPECT_TRUE(read_question(kAngle).order.empty());
-  EXPECT_EQ(read_question(kMaxOnly).extremes, (std::vector<std::string>{"max"}));
-  EXPECT_TRUE(read_question(kMaxOnly).order.empty());
-  EXPECT_TRUE(read_question("What is the least common multiple of 4 and the greatest "
-                            "common divisor, at least?")
-                  .extremes.empty());
-}
-
 TEST(AnswerRules, LongQuestionsAndAnswersStayBounded) {
   std::string question(200000, 'a');
   question += " angle in degrees to the nearest hundredth";

@@ -8,6 +8,7 @@
 #include "core/ascii.h"
 #include "core/latex_forms.h"
 #include "core/latex_normalize.h"
+#include "core/number_notation.h"
 
 namespace s1::words {
 

@@ -12,7 +12,7 @@
 #include <string_view>
 #include <vector>
 
-#include "core/answer_rules.h"
+#include "core/question_cues.h"
 
 namespace s1::words {
 
@@ -45,7 +45,7 @@ std::vector<Word> letter_words(std::string_view s);
 // "$\text{Max}: 9$" -> "Max: 9".
 std::string plain_text(std::string_view raw);
 
-// `text` with each number word (latex_forms.h: number_word_value) written in digits:
+// `text` with each number word (number_notation.h: number_word_value) written in digits:
 // "There are two solutions." -> "There are 2 solutions." (any case).
 std::string digits_for_number_words(std::string_view text);
 

@@ -38,8 +38,6 @@ void drop_qualifiers(std::string& s);
 
 
 
-
-
 // Strips an ordinal suffix after a number at the end: "12^{th}", "12^th", "21st" -> "12",
 // "21". Returns whether it did.
 bool strip_trailing_ordinal(std::string& s);
@@ -67,21 +65,6 @@ std::string substitute_letter(std::string_view s, char from, std::string_view te
 // answer). Runs after text wrappers are removed. Returns whether it did.
 bool rewrite_infinity_words(std::string& s);
 
-// Degrees and minutes (and seconds) as degrees: "60^\circ 42'" -> "(60+42/60)^\circ", also
-// with "°", "′", "^{\prime}" and "30^\circ 15' 30''". Runs on the raw answer.
-void rewrite_degrees_minutes(std::string& s);
-
-// Degrees inside a trigonometric function as radians: "\cos 15^\circ" -> "\cos (15\pi/180)"
-// ("^{\circ}", "°" and "\degree" too), so that they survive the removal of degree marks.
-// Runs on the raw answer.
-void trig_degrees_to_radians(std::string& s);
-
-// Counting notation as binomials: "{10 \choose 2}", "C_{10}^{2}" -> "\binom{10}{2}";
-// "A_{10}^{2}" -> "\frac{10!}{(10-2)!}" (whole numbers only); calculator and raised forms
-// "10C3", "^{10}C_{3}", "10P3" likewise; and "45^o" as a degree mark.
-// Runs on the raw answer.
-void rewrite_counting_notation(std::string& s);
-
 // Semicolons that separate items as commas: inside a bracket group with no comma
 // ("(0;-2;6)" -> "(0,-2,6)") and at top level when no comma is there ("-12;-11" ->
 // "-12,-11"). Runs on the output of the command rewrite, where "\;" is gone.
@@ -91,12 +74,10 @@ void semicolons_to_commas(std::string& s);
 // longer command such as "\left": callers look at short answers).
 bool has_relation(std::string_view s);
 
-
 // Drops a leading "The answer is", "Final answer:" or "Answer:" (any case) written into the
 // answer itself, a quantifier before a condition on a letter ("All n \geq 3", "all integers
 // n \geq 3") and a trailing "only" ("n = 1 only"). Runs after text wrappers are removed.
 void drop_answer_lead(std::string& s);
-
 
 // Matrices written as lists of rows, "[[1,2],[3,4]]", as "\begin{pmatrix}1&2\\3&4\end{pmatrix}";
 // a transposed tuple "(1, 2)^T" as the tuple (a vector, either way). Runs on the output of
@@ -107,19 +88,5 @@ void rewrite_matrix_lists(std::string& s);
 // "-2, -1 and 10, 11"; also "Case 1:", "Part (a):", "(a)", "b)". Runs after text wrappers
 // are removed.
 void drop_group_labels(std::string& s);
-
-// The value of a number word in lower case, "zero" to "nineteen" and the tens "twenty" to
-// "ninety"; -1 for any other word.
-int number_word_value(std::string_view word);
-
-// The value of an ordinal word in lower case, "first" to "nineteenth" and "twentieth" to
-// "ninetieth"; -1 for any other word.
-int ordinal_word_value(std::string_view word);
-
-// A whole answer that is a number in words, from "zero" to "ninety-nine", optionally followed
-// by one word, in digits: "fifteen" -> "15", "Twenty-one days" -> "21 days" (any case); also
-// an ordinal, "third", "the twelfth", "twenty-first" -> "3", "12", "21".
-// Runs after text wrappers are removed. Returns whether it did.
-bool rewrite_number_words(std::string& s);
 
 }  // namespace s1

@@ -1,4 +1,5 @@
 #include "core/latex_normalize.h"
+#include "core/number_notation.h"
 
 #include <algorithm>
 #include <array>

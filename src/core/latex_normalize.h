@@ -49,8 +49,9 @@ std::vector<std::string_view> split_top_level(std::string_view s, std::string_vi
 //  - Unicode and HTML math, "A \approx 1.36", "x = y = 5", "f(x) = x + 1", a trailing
 //    "for all x" or "k \in \mathbb{Z}", set-builder sets "\{x \mid 2 < x < 3\}", sets less
 //    a point, ordinals "12^{th}", numbers in words, semicolon lists, degrees inside
-//    \sin and \cos, and ratios "5:8" are rewritten (latex_forms.h); a backslash that
-//    became a control character in JSON ("\t" in "\text") is put back;
+//    \sin and \cos, and ratios "5:8" are rewritten (latex_forms.h, number_notation.h,
+//    set_forms.h); a backslash that became a control character in JSON ("\t" in "\text")
+//    is put back;
 //  - math delimiters inside the answer ("\(1\) and \(2\)") are dropped;
 //  - a value assigned to names is kept: "AB = BC = 2", "\angle C = 120^\circ",
 //    "|AB| = 5" -> the value (not "AB = CD");
