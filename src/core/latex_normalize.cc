@@ -26,18 +26,27 @@ using ascii::replace_all;
 using ascii::starts_with;
 using ascii::trim;
 
-// Commands removed with nothing left behind.
-constexpr std::array<std::string_view, 16> kDroppedCommands = {
-    "left",  "right", "bigl", "bigr", "Bigl",         "Bigr",      "big",    "Big",
-    "biggl", "biggr", "bigg", "Bigg", "displaystyle", "textstyle", "limits", "middle"};
-// Commands that become a space.
-constexpr std::array<std::string_view, 6> kSpacingCommands = {"quad",      "qquad",    "enspace",
-                                                              "thinspace", "medspace", "hspace"};
+// Commands removed with nothing left behind: sizes, styles and font switches that do not
+// change the value ("{\large 5}", "{\rm cm}").
+constexpr std::array<std::string_view, 32> kDroppedCommands = {
+    "left",   "right",        "bigl",       "bigr",      "Bigl",        "Bigr",
+    "big",    "Big",          "biggl",      "biggr",     "bigg",        "Bigg",
+    "displaystyle", "textstyle", "scriptstyle", "limits", "nolimits",   "middle",
+    "tiny",   "small",        "normalsize", "large",     "Large",       "LARGE",
+    "huge",   "Huge",         "rm",         "bf",        "it",          "sf",
+    "tt",     "boldmath"};
+// Commands that become a space; those with a braced argument drop it too.
+constexpr std::array<std::string_view, 8> kSpacingCommands = {
+    "quad", "qquad", "enspace", "thinspace", "medspace", "hspace", "vspace", "phantom"};
+// Commands dropped with their braced argument: "\tag{1}", "\label{eq}", "\color{red}".
+constexpr std::array<std::string_view, 4> kDroppedWithArgument = {"tag", "label", "color",
+                                                                   "hphantom"};
 // Commands whose braced argument is kept and the command dropped.
-constexpr std::array<std::string_view, 19> kUnwrappedCommands = {
-    "text",   "textbf", "textit",   "textrm", "textnormal", "textsf", "texttt",
-    "mathrm", "mathbf", "mathit",   "mathsf", "mathtt",     "mbox",   "hbox",
-    "boxed",  "fbox",   "framebox", "emph",   "bm"};
+constexpr std::array<std::string_view, 23> kUnwrappedCommands = {
+    "text",   "textbf", "textit",   "textrm", "textnormal", "textsf",    "texttt",
+    "mathrm", "mathbf", "mathit",   "mathsf", "mathtt",     "mbox",      "hbox",
+    "boxed",  "fbox",   "framebox", "emph",   "bm",         "boldsymbol", "underline",
+    "textup", "mathnormal"};
 
 struct Rename {
   std::string_view from, to;
@@ -52,6 +61,11 @@ constexpr Rename kRenamedCommands[] = {
     {"leqslant", "\\le"},
     {"geq", "\\ge"},
     {"geqslant", "\\ge"},
+    {"leqq", "\\le"},
+    {"geqq", "\\ge"},
+    {"lVert", "\\|"},
+    {"rVert", "\\|"},
+    {"Vert", "\\|"},
     {"neq", "\\ne"},
     {"lt", "<"},
     {"gt", ">"},
@@ -135,12 +149,15 @@ std::string rewrite_commands(std::string_view in) {
       i = end - 1;
       continue;
     }
-    if (contains(kSpacingCommands, name)) {
-      if (name == "hspace" && end < in.size() && in[end] == '{') {
-        size_t close = matching_brace(in, end);
+    bool spacing = contains(kSpacingCommands, name);
+    if (spacing || contains(kDroppedWithArgument, name) || name == "textcolor") {
+      size_t j = end;
+      while (j < in.size() && is_space(in[j])) ++j;
+      if (j < in.size() && in[j] == '{') {  // the argument ("\textcolor" keeps its second)
+        size_t close = matching_brace(in, j);
         if (close != std::string_view::npos) end = close + 1;
       }
-      out += ' ';
+      if (spacing) out += ' ';
       i = end - 1;
       continue;
     }
@@ -155,7 +172,8 @@ std::string rewrite_commands(std::string_view in) {
         size_t close = matching_brace(in, j);
         if (close != std::string_view::npos) {
           drop_close[close] = 1;
-          if (name == "operatorname") out += '\\';
+          // "\operatorname{sin}" is "\sin"; "\operatorname{x}" is the letter.
+          if (name == "operatorname" && close > j + 2) out += '\\';
           i = j;  // the contents are copied by the following iterations
           continue;
         }
@@ -178,6 +196,37 @@ std::string rewrite_commands(std::string_view in) {
     i = end - 1;
   }
   return out;
+}
+
+// Braces around a word after a number, which no command or script takes: "5 {cm}" (what
+// "{\rm cm}" leaves) -> "5 cm"; and around a whole plain answer, "{ 5}" (what
+// "\color{red}{5}" leaves) -> " 5". A group after a command, a closing brace ("\frac {a}
+// {bc}"), "^" or "_" is kept.
+void unwrap_plain_groups(std::string& s) {
+  size_t open = s.find('{');
+  if (open == std::string::npos) return;
+  auto plain = [](std::string_view t, bool letters_only) {
+    return !t.empty() && std::all_of(t.begin(), t.end(), [letters_only](char c) {
+      return is_alpha(c) || c == ' ' || (!letters_only && (is_digit(c) || c == '.'));
+    });
+  };
+  std::string_view whole = trim(s);
+  if (whole.size() > 2 && whole.front() == '{' && matching_brace(whole, 0) == whole.size() - 1 &&
+      plain(whole.substr(1, whole.size() - 2), false)) {
+    s = std::string(whole.substr(1, whole.size() - 2));
+    return;
+  }
+  for (; open != std::string::npos; open = s.find('{', open + 1)) {
+    size_t before = open;
+    while (before > 0 && s[before - 1] == ' ') --before;
+    if (before == 0 || before == open || !is_digit(s[before - 1])) continue;
+    size_t close = matching_brace(s, open);
+    if (close == std::string::npos) continue;
+    std::string_view inside = std::string_view(s).substr(open + 1, close - open - 1);
+    if (trim(inside).size() < 2 || !plain(inside, true)) continue;
+    s.erase(close, 1);
+    s.erase(open, 1);
+  }
 }
 
 // Removes degree marks: "^\circ", "^{\circ}", "^{ \circ }" (after \circ itself was dropped,
@@ -645,6 +694,14 @@ std::string normalize_answer(std::string_view latex, bool strip_variable) {
   }
   strip_unit_command(s);
   strip_currency(s);
+  // "1{.}5": a decimal point in braces.
+  for (size_t pos = s.find("{.}"); pos != std::string::npos; pos = s.find("{.}", pos)) {
+    if (pos > 0 && is_digit(s[pos - 1]) && pos + 3 < s.size() && is_digit(s[pos + 3])) {
+      s.replace(pos, 3, ".");
+    } else {
+      pos += 3;
+    }
+  }
   // "14{,}916" is a thousands separator.
   for (size_t pos = s.find("{,}"); pos != std::string::npos; pos = s.find("{,}", pos + 1)) {
     if (pos > 0 && is_digit(s[pos - 1]) && pos + 6 <= s.size() && is_digit(s[pos + 3]) &&
@@ -666,6 +723,7 @@ std::string normalize_answer(std::string_view latex, bool strip_variable) {
     }
   }
   s = rewrite_commands(s);
+  unwrap_plain_groups(s);
   semicolons_to_commas(s);
   remove_empty_superscripts(s);
   replace_all(s, "\\$", "");
