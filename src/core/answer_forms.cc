@@ -321,6 +321,7 @@ bool expression_solves_equation(std::string_view expression, std::string_view eq
 bool shared_value_matches_tuple(std::string_view a, std::string_view b,
                                 const AnswerComparer& compare) {
   for (int swap = 0; swap < 2; ++swap, std::swap(a, b)) {
+    if (std::count(a.begin(), a.end(), '=') < 2 || b.find(',') == std::string_view::npos) continue;
     std::string chain = normalize_answer(a, false), tuple = normalize_answer(b);
     std::vector<std::string_view> parts = split_top_level(chain, "=");
     if (parts.size() < 3 || parts.size() > kMaxTerms) continue;

@@ -390,9 +390,26 @@ void drop_approx_trailer(std::string& s) {
 }
 
 void drop_qualifiers(std::string& s) {
+  // Every qualifier holds a relation, "\in" or one of the words "for", "where".
+  bool maybe = false;
+  for (size_t i = 0; i < s.size() && !maybe; ++i) {
+    char c = s[i];
+    if (c == '=' || c == '<' || c == '>') maybe = true;
+    if (c == '\\' && i + 3 <= s.size()) {
+      std::string_view name = std::string_view(s).substr(i + 1, 2);
+      bool ends = i + 3 == s.size() || !is_alpha(s[i + 3]);
+      maybe = (ends && (name == "in" || name == "le" || name == "ge" || name == "ne")) ||
+              name == "fo";
+    }
+    if ((c == 'f' && s.compare(i, 3, "for") == 0) || (c == 'w' && s.compare(i, 5, "where") == 0)) {
+      maybe = true;
+    }
+  }
+  if (!maybe) return;
   drop_witness(s);
   for (std::string_view token : {" for all ", " for every ", " for any ", "\\forall",
                                   " for some ", " where "}) {
+    if (s.find(token) == std::string::npos) continue;
     std::vector<size_t> at = top_level_positions(s, token);
     if (at.empty() || trim(std::string_view(s).substr(0, at[0])).empty()) continue;
     s.resize(at[0]);
@@ -437,6 +454,7 @@ void rewrite_ratio(std::string& s) {
       is_numeric_side(std::string_view(s).substr(to + 2))) {
     s.replace(to, 2, ":");
   }
+  if (s.find(':') == std::string::npos) return;
   std::vector<std::string_view> terms = split_top_level(s, ":");
   if (terms.size() < 2 || terms.size() > kMaxRatioTerms) return;
   for (std::string_view t : terms) {
@@ -539,7 +557,7 @@ void drop_answer_lead(std::string& s) {
     v = trim(s);
   }
   // "All n \geq 3", "all integers n \geq 3": a quantifier before a condition on a letter.
-  {
+  if (!v.empty() && std::string_view("aAeE").find(v.front()) != std::string_view::npos) {
     std::string lower = ascii::lowercase(v.substr(0, 40));
     for (std::string_view lead : {"all ", "every ", "any "}) {
       if (!starts_with(lower, lead)) continue;
@@ -559,7 +577,7 @@ void drop_answer_lead(std::string& s) {
       break;
     }
   }
-  if (v.size() < 8) return;
+  if (v.size() < 8 || std::string_view("tTfFaA").find(v.front()) == std::string_view::npos) return;
   std::string lower = ascii::lowercase(v.substr(0, 24));
   for (std::string_view lead : {"the final answer is", "final answer:", "the answer is",
                                 "answer:", "final answer is"}) {

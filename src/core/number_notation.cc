@@ -183,10 +183,15 @@ void rewrite_degrees_minutes(std::string& s) {
 }
 
 void rewrite_counting_notation(std::string& s) {
-  if (s.find_first_of("CPA") == std::string::npos && s.find("\\choose") == std::string::npos &&
-      s.find("^o") == std::string::npos) {
-    return;
+  // One pass decides whether anything here can apply: a capital C, P or A, "\choose"
+  // (its "c" after a backslash) or "^o".
+  bool maybe = false;
+  for (size_t i = 0; i < s.size() && !maybe; ++i) {
+    char c = s[i];
+    maybe = c == 'C' || c == 'P' || c == 'A' || (c == '^' && i + 1 < s.size() && s[i + 1] == 'o') ||
+            (c == '\\' && s.compare(i + 1, 6, "choose") == 0);
   }
+  if (!maybe) return;
   // "{10 \choose 2}" -> "\binom{10}{2}".
   for (size_t at = s.find("\\choose"); at != std::string::npos; at = s.find("\\choose", at + 1)) {
     size_t open = s.rfind('{', at), close = std::string::npos;

@@ -17,6 +17,8 @@ using ascii::trim;
 
 // "**73**", "__73__", "*73*" around the whole answer, once or nested.
 void drop_markdown_emphasis(std::string& s) {
+  std::string_view t = trim(s);
+  if (t.empty() || (t.front() != '*' && t.front() != '_')) return;
   for (bool changed = true; changed;) {
     changed = false;
     std::string_view v = trim(s);
@@ -107,6 +109,10 @@ bool has_plain_math(std::string_view s) {
     size_t j = i;
     while (j < s.size() && is_alpha(s[j])) ++j;
     std::string_view word = s.substr(i, j - i);
+    if (word.size() == 1) {  // a variable, or the "U" of a union
+      if (word == "U") return true;
+      continue;
+    }
     if (word == "sqrt" || word == "cbrt" || word == "exp" || word == "abs" || word == "pi" ||
         word == "U" || word == "in" || is_infinity_word(word) || !function_command(word).empty()) {
       return true;

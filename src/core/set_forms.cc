@@ -380,10 +380,9 @@ void expand_pm_in_tuple(std::string& s) {
 }
 
 void rewrite_number_sets(std::string& s) {
-  if (s.size() > 40 || (s.find("\\mathbb") == std::string::npos &&
-                        s.find("nteger") == std::string::npos &&
-                        s.find("umbers") == std::string::npos)) {
-    return;
+  if (s.size() > 40 || s.size() < 7 ||
+      (s.find("mathbb") == std::string::npos && s.find("ers") == std::string::npos)) {
+    return;  // "\mathbb{N}^*", "integers", "numbers"
   }
   static constexpr std::pair<std::string_view, std::string_view> kSets[] = {
       {"allintegers", "\\mathbb{Z}"},
