@@ -645,43 +645,7 @@ size_t matching_paren(std::string_view s, size_t open) {
   return std::string_view::npos;
 }
 
-namespace {
-
-std::string normalize_uncached(std::string_view latex, bool strip_variable);
-
-// The last answers normalised on this thread: one comparison normalises the same two
-// answers many times (the plain comparison, then each rule), and the rewrite is pure.
-struct NormalizeCache {
-  static constexpr size_t kEntries = 8;
-  static constexpr size_t kMaxChars = 512;  // longer answers are not kept
-  struct Entry {
-    std::string input, output;
-    bool strip = false;
-  };
-  Entry entries[kEntries];
-  size_t next = 0;
-};
-
-}  // namespace
-
 std::string normalize_answer(std::string_view latex, bool strip_variable) {
-  if (latex.size() > NormalizeCache::kMaxChars) return normalize_uncached(latex, strip_variable);
-  thread_local NormalizeCache cache;
-  for (const NormalizeCache::Entry& e : cache.entries) {
-    if (e.strip == strip_variable && e.input == latex && !e.input.empty()) return e.output;
-  }
-  std::string out = normalize_uncached(latex, strip_variable);
-  NormalizeCache::Entry& e = cache.entries[cache.next];
-  cache.next = (cache.next + 1) % NormalizeCache::kEntries;
-  e.input.assign(latex);
-  e.output = out;
-  e.strip = strip_variable;
-  return out;
-}
-
-namespace {
-
-std::string normalize_uncached(std::string_view latex, bool strip_variable) {
   std::string s(latex);
   repair_control_escapes(s);
   s.assign(trim(s));
@@ -849,7 +813,5 @@ std::string normalize_uncached(std::string_view latex, bool strip_variable) {
   }
   return out;
 }
-
-}  // namespace
 
 }  // namespace s1

@@ -58,9 +58,7 @@ std::vector<std::string_view> split_top_level(std::string_view s, std::string_vi
 //  - " or " / " and " between answers become ",";
 //  - a lone choice letter "(C)" becomes "C";
 //  - whitespace is removed except where it separates a command from a following letter.
-// The result is meant for comparisons and vote keys, not for display. The last few results
-// (answers up to 512 characters) are kept per thread, since one comparison normalises the
-// same two answers many times.
+// The result is meant for comparisons and vote keys, not for display.
 std::string normalize_answer(std::string_view latex, bool strip_variable = true);
 
 }  // namespace s1
