@@ -229,6 +229,63 @@ void unwrap_plain_groups(std::string& s) {
   }
 }
 
+// Numbers that only spaces separate, which compaction would run together: "1 000 000" (groups
+// of three) is one number; "2 1/2" is the mixed number "(2+1/2)"; other runs, "1 2", are a
+// list "1,2". Numbers right after a command or a script ("\\frac 1 2", "x^2 3") are left
+// alone.
+void separate_spaced_numbers(std::string& s) {
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (!is_digit(s[i])) continue;
+    size_t begin = i;
+    while (i < s.size() && is_digit(s[i])) ++i;
+    size_t end = i;  // the digit run [begin, end)
+    size_t next = end;
+    while (next < s.size() && s[next] == ' ') ++next;
+    if (next == end || next >= s.size() || !is_digit(s[next])) {
+      i = end - 1;
+      continue;
+    }
+    // What stands before the run: a command, a script, a decimal point or more of a
+    // number make this no separate number.
+    size_t before = begin;
+    while (before > 0 && s[before - 1] == ' ') --before;
+    if (before > 0 && (is_alpha(s[before - 1]) || std::string_view("^_.,/}").find(s[before - 1]) !=
+                                                     std::string_view::npos)) {
+      i = end - 1;
+      continue;
+    }
+    // Groups of three after one to three digits: a thousands separator.
+    size_t j = end;
+    bool thousands = end - begin <= 3;
+    while (thousands && j < s.size() && s[j] == ' ') {
+      size_t k = j + 1;
+      size_t digits = 0;
+      while (k < s.size() && is_digit(s[k])) ++k, ++digits;
+      if (digits != 3) {
+        thousands = digits == 0 && j != end;  // a space after the last group
+        break;
+      }
+      j = k;
+    }
+    if (thousands && j > end && (j == s.size() || !is_digit(s[j]))) {
+      i = j - 1;
+      continue;  // compaction joins the groups
+    }
+    size_t k = next;
+    while (k < s.size() && is_digit(s[k])) ++k;
+    if (k + 1 < s.size() && s[k] == '/' && is_digit(s[k + 1])) {  // "2 1/2"
+      size_t m = k + 1;
+      while (m < s.size() && is_digit(s[m])) ++m;
+      std::string mixed = "(" + s.substr(begin, end - begin) + "+" + s.substr(next, m - next) + ")";
+      s.replace(begin, m - begin, mixed);
+      i = begin + mixed.size() - 1;
+      continue;
+    }
+    s.replace(end, next - end, ",");  // "1 2" is a list
+    i = end;
+  }
+}
+
 // Removes degree marks: "^\circ", "^{\circ}", "^{ \circ }" (after \circ itself was dropped,
 // these are "^", "^{}" and "^{ }" at the end of a number).
 void remove_empty_superscripts(std::string& s) {
@@ -724,6 +781,7 @@ std::string normalize_answer(std::string_view latex, bool strip_variable) {
   }
   s = rewrite_commands(s);
   unwrap_plain_groups(s);
+  separate_spaced_numbers(s);
   semicolons_to_commas(s);
   remove_empty_superscripts(s);
   replace_all(s, "\\$", "");

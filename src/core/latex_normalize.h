@@ -33,7 +33,8 @@ std::vector<std::string_view> split_top_level(std::string_view s, std::string_vi
 //  - \text{}, \mathrm{}, \mbox{}, \textbf{}, \boxed{}... are unwrapped to their contents;
 //  - spacing (\! \, \; \quad ~), degrees (^\circ, °), \$ and trailing unit words
 //    ("cm^2", "inches", "cents", "degrees"...) are removed; \% and "percent" become "%";
-//  - thousands separators ("10,\!080", "1,000,000") are removed;
+//  - thousands separators ("10,\!080", "1,000,000", "1 000 000") are removed; "2 1/2" is a
+//    mixed number and "1 2" the list "1,2";
 //  - trailing '.', ',' and ';' are removed;
 //  - when `strip_variable`, a leading "x =" or "x \in" (a single variable not used on the
 //    right), "x = y =" (a chain of them), "(x, y) =" (a tuple of them) or "f(x) =" (a

@@ -64,6 +64,8 @@ INSTANTIATE_TEST_SUITE_P(
                       Case{"5 \\tag{1}", "5"}, Case{"\\underline{5}", "5"},
                       Case{"\\boldsymbol{5}", "5"}, Case{"x \\geqq 1", "x\\ge1"},
                       Case{"1{.}5", "1.5"}, Case{"\\operatorname{x}", "x"},
+                      Case{"1 000 000", "1000000"}, Case{"1 2", "1,2"}, Case{"2 1/2", "(2+1/2)"},
+                      Case{"\\frac 1 2", "\\frac12"}, Case{"x^2 3", "x^23"},
                       Case{"{1, 2}", "\\{1,2\\}"}, Case{"50\xe5\x85\x83", "50"},
                       Case{"\\frac{1}{2}\xe5\x8e\x98\xe7\xb1\xb3", "\\frac{1}{2}"},
                       Case{"\xe7\x94\xb2", "\xe7\x94\xb2"}, Case{"\\lbrack 1,2 \\rbrack", "[1,2]"},

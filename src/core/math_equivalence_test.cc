@@ -491,6 +491,11 @@ const Pair kPairs[] = {
     {"^{10}C_{3}", "\\binom{10}{3}", true},
     {"5P2", "20", true},
     {"10C3", "119", false},
+    // Numbers only spaces separate: thousands, a mixed number, or a list.
+    {"1 000 000", "1000000", true},
+    {"2 1/2", "\\frac52", true},
+    {"1 2", "12", false},
+    {"1 2", "1, 2", true},
     // A \pm in an equation makes two equations.
     {"x \\pm 2y = 0", "y = \\pm\\frac{1}{2}x", true},
     {"x \\pm 2y = 0", "x + 2y = 0, x - 2y = 0", true},
