@@ -24,7 +24,6 @@ constexpr size_t kMaxAnswerChars = 2000;    // longer answers are left to the pl
 using ascii::is_alpha;
 using ascii::is_digit;
 using ascii::is_space;
-using ascii::starts_with;
 using ascii::to_lower;
 using ascii::trim;
 using words::extreme_group;
@@ -563,7 +562,7 @@ EquivalenceResult apply_answer_rules(std::string_view predicted, std::string_vie
     return decided(plain, rounded, "precision");
   }
   if (decimal_comma_matches(predicted, gold, compare)) return decided(plain, true, "decimal comma");
-  if (same_quantity(predicted, gold, numeric_value)) return decided(plain, true, "units");
+  if (same_quantity(predicted, gold)) return decided(plain, true, "units");
   if (rounds_to_decimal(predicted, gold) || rounds_to_decimal(gold, predicted)) {
     return decided(plain, true, "rounding");
   }

@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <string>
 
+#include "core/answer_forms.h"
 #include "core/answer_words.h"
 #include "core/ascii.h"
 
@@ -125,8 +126,7 @@ std::optional<Quantity> read_quantity(std::string_view raw) {
   return q;
 }
 
-bool same_quantity(std::string_view a, std::string_view b,
-                   std::optional<double> (*value)(std::string_view)) {
+bool same_quantity(std::string_view a, std::string_view b) {
   auto close = [](double x, double y) {
     return std::fabs(x - y) <= 1e-9 * std::max({1.0, std::fabs(x), std::fabs(y)});
   };
@@ -140,7 +140,7 @@ bool same_quantity(std::string_view a, std::string_view b,
     const std::optional<Quantity>& mixed = swap ? qb : qa;
     std::string_view plain = swap ? a : b;
     if (!mixed || mixed->factors.size() < 2) continue;
-    std::optional<double> number = value(plain);
+    std::optional<double> number = numeric_value(plain);
     if (!number) continue;
     for (double factor : mixed->factors) {
       if (close(mixed->base / factor, *number)) return true;

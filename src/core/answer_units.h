@@ -29,10 +29,9 @@ std::optional<Quantity> read_quantity(std::string_view raw);
 
 // Whether `a` and `b` state the same quantity where units are the difference: both with
 // units of one kind and equal when converted ("2.5 \text{ hours}" and "150 minutes"), or one
-// with several units ("2 hours and 30 minutes") and the other a plain number equal to it in
-// one of the units it is written in (2.5 in hours, 150 in minutes). `value` reads a plain
-// number (answer_forms.h: numeric_value). Symmetric.
-bool same_quantity(std::string_view a, std::string_view b,
-                   std::optional<double> (*value)(std::string_view));
+// with several units ("2 hours and 30 minutes") and the other a plain number
+// (answer_forms.h: numeric_value) equal to it in one of the units it is written in (2.5 in
+// hours, 150 in minutes). Symmetric.
+bool same_quantity(std::string_view a, std::string_view b);
 
 }  // namespace s1

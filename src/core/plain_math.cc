@@ -67,6 +67,22 @@ std::string_view function_command(std::string_view word) {
   return {};
 }
 
+// Functions written with parentheses that become a bracket of their own: "sqrt(x)" ->
+// "\sqrt{x}", "abs(x)" -> "|x|".
+struct Bracketed {
+  std::string_view name, open;
+  char close;
+};
+constexpr Bracketed kBracketed[] = {
+    {"sqrt", "\\sqrt{", '}'}, {"cbrt", "\\sqrt[3]{", '}'}, {"exp", "e^{", '}'}, {"abs", "|", '|'}};
+
+const Bracketed* bracketed(std::string_view word) {
+  for (const Bracketed& b : kBracketed) {
+    if (b.name == word) return &b;
+  }
+  return nullptr;
+}
+
 bool is_infinity_word(std::string_view word) {
   return word == "inf" || word == "infty" || word == "infinity" || word == "Infinity" ||
          word == "oo";
@@ -113,8 +129,8 @@ bool has_plain_math(std::string_view s) {
       if (word == "U") return true;
       continue;
     }
-    if (word == "sqrt" || word == "cbrt" || word == "exp" || word == "abs" || word == "pi" ||
-        word == "U" || word == "in" || is_infinity_word(word) || !function_command(word).empty()) {
+    if (bracketed(word) != nullptr || word == "pi" || word == "in" || is_infinity_word(word) ||
+        !function_command(word).empty()) {
       return true;
     }
     i = j - 1;
@@ -184,9 +200,9 @@ void plain_math_to_latex(std::string& s) {
     std::string_view word(s.data() + i, j - i);
     char next = j < s.size() ? s[j] : '\0';
     bool opens = next == '(' && close[j] != std::string_view::npos;
-    if (opens && (word == "sqrt" || word == "cbrt" || word == "exp" || word == "abs")) {
-      out += word == "sqrt" ? "\\sqrt{" : word == "cbrt" ? "\\sqrt[3]{" : word == "exp" ? "e^{" : "|";
-      closer[close[j]] = word == "abs" ? '|' : '}';
+    if (const Bracketed* b = bracketed(word); opens && b != nullptr) {
+      out += b->open;
+      closer[close[j]] = b->close;
       i = j + 1;
       continue;
     }
