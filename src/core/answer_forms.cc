@@ -222,10 +222,16 @@ bool computation_matches(std::string_view a, std::string_view b, const AnswerCom
     if (terms.size() < 2 || terms.size() > kMaxTerms || !top_level_positions(c, ",").empty()) {
       continue;
     }
+    // A name may lead the chain: "BD = \sqrt{4225} = 65" (also "B D").
+    std::string name(terms[0]);
+    name.erase(std::remove_if(name.begin(), name.end(), ascii::is_space), name.end());
+    size_t first = !name.empty() && leading_name(name) == name ? 1 : 0;
     bool all = true;
-    for (std::string_view t : terms) {
-      all = all && !t.empty() && !has_relation(t) && free_letters(t).empty() &&
-            compare(t, b).equivalent;
+    for (size_t i = first; i < terms.size() && all; ++i) {
+      // After a name, the steps in letters lead to the value: "b = \frac{3}{2}\sin B =
+      // \frac{1}{2}".
+      if (first == 1 && i + 1 < terms.size() && !free_letters(terms[i]).empty()) continue;
+      all = !terms[i].empty() && !has_relation(terms[i]) && compare(terms[i], b).equivalent;
     }
     if (all) return true;
   }

@@ -36,8 +36,10 @@ bool states_precision_only(std::string_view a, const QuestionCues& cues);
 // Never a looser tolerance; "6.5" (two digits) may be exact and is left alone.
 bool rounds_to_decimal(std::string_view exact_side, std::string_view decimal_side);
 
-// "\frac{10}{2} = 5" against "5": an answer written as a computation, terms without letters
-// joined by "=", each equal to the other answer ("2 + 3 = 6" is not 5). Symmetric.
+// "\frac{10}{2} = 5" against "5": an answer written as a computation, terms joined by "=",
+// each equal to the other answer ("2 + 3 = 6" is not 5; "8m - 2m = 6m" is 6m), after a name
+// the chain may start with ("BD = \sqrt{4225} = 65"; then steps in letters may lead to the
+// value: "b = \frac{3}{2}\sin B = \frac{1}{2}"). Symmetric.
 bool computation_matches(std::string_view a, std::string_view b, const AnswerComparer& compare);
 
 // "2^{100} > 3^{60}" (or "3^{60} < 2^{100}") against "2^{100}": `inequality` compares two

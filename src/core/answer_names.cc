@@ -23,11 +23,7 @@ std::string_view leading_variable(std::string_view s) {
   if (i < s.size() && s[i] == '\\') {
     ++i;
     while (i < s.size() && is_alpha(s[i])) ++i;
-    std::string_view name = s.substr(1, i - 1);
-    static constexpr std::string_view kGreek[] = {"alpha",  "beta",  "gamma", "delta", "theta",
-                                                  "lambda", "mu",    "phi",   "psi",   "omega",
-                                                  "rho",    "sigma", "tau",   "varphi", "ell"};
-    if (std::find(std::begin(kGreek), std::end(kGreek), name) == std::end(kGreek)) return {};
+    if (!is_greek_letter(s.substr(1, i - 1))) return {};
   } else if (i < s.size() && is_alpha(s[i])) {
     ++i;
   } else {
@@ -103,7 +99,7 @@ bool has_inequality_command(std::string_view v) {
   return false;
 }
 
-// The body of a function definition "f(x) = x + 1" (a named function of one variable),
+// The body of a function definition "f(x) = x + 1", "\Phi(x, y) = x + y" (a named function),
 // or empty.
 std::string_view function_body(std::string_view v) {
   std::string_view name = leading_variable(v);
@@ -115,12 +111,18 @@ std::string_view function_body(std::string_view v) {
       break;
     }
   }
+  while (at < v.size() && is_space(v[at])) ++at;  // "\Phi (x, y)"
   if (at >= v.size() || v[at] != '(') return {};
   std::string_view rest = v.substr(at + 1);
   size_t close = rest.find(')');
   if (close == std::string_view::npos) return {};
-  std::string_view var = trim(rest.substr(0, close));
-  if (var.empty() || leading_variable(var) != var) return {};
+  // One variable or several: "f(x)", "\Phi(x, y)".
+  std::string_view vars = rest.substr(0, close);
+  for (size_t start = 0, comma = 0; comma != std::string_view::npos; start = comma + 1) {
+    comma = vars.find(',', start);
+    std::string_view var = trim(vars.substr(start, comma - start));
+    if (var.empty() || leading_variable(var) != var) return {};
+  }
   rest = trim(rest.substr(close + 1));
   if (!starts_with(rest, "=")) return {};
   std::string_view body = trim(rest.substr(1));

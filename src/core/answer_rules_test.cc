@@ -752,6 +752,38 @@ const RulePair kRulePairs[] = {
     {kNone, "\\lceil \\frac{n}{2} \\rceil", "\\lfloor \\frac{n}{2} \\rfloor + 1", false},
     {kNone, "\\lceil \\frac{n}{2} \\rceil", "\\lceil \\frac{n+1}{2} \\rceil", false},
     {kNone, "\\lceil \\frac{n}{2} \\rceil + 1", "\\lceil \\frac{n}{2} \\rceil", false},
+    // A computation chain after a name, and steps in letters that lead to the value.
+    {kNone, "B D=\\sqrt{4225}=65", "65", true},
+    {kNone, "B D=\\sqrt{4225}=65", "66", false},
+    {kNone, "BD = 65 = 66", "65", false},
+    {kNone, "8 m-2 m=6 m", "6m", true},
+    {kNone, "(3 k+2)-(2 k+2)+1=k+1", "k+1", true},
+    {kNone, "(3 k+2)-(2 k+2)+1=k+1", "k+2", false},
+    {kNone, "\\therefore b = \\frac{3}{2} \\sin B = \\frac{3}{2} \\times \\frac{1}{3} = \\frac{1}{2}",
+     "\\frac{1}{2}", true},
+    {kNone, "b = \\frac{3}{2} \\sin B = \\frac{3}{2} \\times \\frac{1}{3} = \\frac{1}{2}",
+     "\\frac{1}{3}", false},
+    {kNone, "x^2 = 65", "65", false},
+    // An approximated quantity named by a Greek letter; "\pi" is a number.
+    {kNone, "\\Delta p\\approx -\\frac{\\hbar \\omega_{L}}{c}", "-\\frac{\\omega_{L} \\hbar}{c}",
+     true},
+    {kNone, "\\Delta p\\approx -\\frac{\\hbar \\omega_{L}}{c}", "\\frac{\\omega_{L} \\hbar}{c}",
+     false},
+    {kNone, "\\pi \\approx 3.14", "\\pi", true},
+    // Symbols with a subscript: Greek letters, and a subscript after the power.
+    {kNone, "\\frac{1}{2}\\omega_{L}^{\\prime}", "\\frac{\\omega_{L}^{\\prime}}{2}", true},
+    {kNone, "\\frac{v^2_0}{5\\pi g}", "\\frac{v_0^2}{5g\\pi}", true},
+    {kNone, "\\frac{v^2_0}{5\\pi g}", "\\frac{v_1^2}{5g\\pi}", false},
+    // A function of several variables named before its body.
+    {kNone, "\\Phi (x,y)=\\frac{x+1}{2y}", "\\Phi (x,    y)=\\frac{x}{2y} + \\frac{1}{2y}", true},
+    {kNone, "\\Phi (x,y)=\\frac{x+1}{2y}", "\\frac{x}{2y} + \\frac{1}{y}", false},
+    // "and" after the list's last comma.
+    {kNone, "7, -2, \\text{ and } -5", "7, -2, -5", true},
+    {kNone, "7, -2, \\text{ and } -5", "7, -2, -6", false},
+    // Factorials of expressions, compared at whole points where both sides are defined.
+    {kNone, "\\frac{(n-1)!}{k!} \\frac{n}{(n-k)!}", "\\frac{n!}{k!(n-k)!}", true},
+    {kNone, "\\frac{n!}{k!(n-k)!}", "\\binom{n}{k}", true},
+    {kNone, "\\frac{n!}{k!(n-k+1)!}", "\\binom{n}{k}", false},
 };
 
 struct ExactAndDecimal {

@@ -172,6 +172,10 @@ class ExprParser {
     if (peek() == '^') {
       ++pos_;
       Expr exponent = parse_script();
+      // "v^2_0": the subscript names the symbol, as in "v_0^2".
+      if (base.kind == ExprKind::kSymbol && base.text.find('_') == std::string::npos) {
+        read_subscript(base.text);
+      }
       // "x^2!" is rare; a factorial after a power applies to the power.
       Expr power = make(ExprKind::kPow, {}, {std::move(base), std::move(exponent)});
       while (peek() == '!') {
@@ -229,24 +233,29 @@ class ExprParser {
     syntax_error("missing argument");
   }
 
+  // A subscript right after a symbol's name, appended to it: "x_1", "a_{n}", "\omega_{L}".
+  // False when none follows.
+  bool read_subscript(std::string& name) {
+    if (pos_ >= s_.size() || s_[pos_] != '_') return false;
+    ++pos_;
+    skip_spaces();
+    if (pos_ < s_.size() && s_[pos_] == '{') {
+      size_t close = matching_brace(s_, pos_);
+      if (close == std::string_view::npos) syntax_error("unclosed subscript");
+      name += "_" + std::string(trim_spaces(s_.substr(pos_ + 1, close - pos_ - 1)));
+      pos_ = close + 1;
+    } else if (pos_ < s_.size() && (is_alpha(s_[pos_]) || is_digit(s_[pos_]))) {
+      name += "_" + std::string(1, s_[pos_++]);
+    } else {
+      syntax_error("bad subscript");
+    }
+    return true;
+  }
+
   Expr parse_letter() {
     char c = s_[pos_++];
     std::string name(1, c);
-    if (pos_ < s_.size() && s_[pos_] == '_') {  // x_1, a_{n}
-      ++pos_;
-      skip_spaces();
-      if (pos_ < s_.size() && s_[pos_] == '{') {
-        size_t close = matching_brace(s_, pos_);
-        if (close == std::string_view::npos) syntax_error("unclosed subscript");
-        name += "_" + std::string(trim_spaces(s_.substr(pos_ + 1, close - pos_ - 1)));
-        pos_ = close + 1;
-      } else if (pos_ < s_.size() && (is_alpha(s_[pos_]) || is_digit(s_[pos_]))) {
-        name += "_" + std::string(1, s_[pos_++]);
-      } else {
-        syntax_error("bad subscript");
-      }
-      return make(ExprKind::kSymbol, std::move(name));
-    }
+    if (read_subscript(name)) return make(ExprKind::kSymbol, std::move(name));
     if (c == 'e' || c == 'i') return make(ExprKind::kConstant, name);
     return make(ExprKind::kSymbol, std::move(name));
   }
@@ -376,7 +385,9 @@ class ExprParser {
       syntax_error("unexpected \\" + name);
     }
     // Greek letters and other symbols.
-    return make(ExprKind::kSymbol, "\\" + name);
+    std::string symbol = "\\" + name;
+    read_subscript(symbol);
+    return make(ExprKind::kSymbol, std::move(symbol));
   }
 
   // A command that names a constant or a variable ("\pi", "\theta"), not a function.

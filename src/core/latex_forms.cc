@@ -263,13 +263,21 @@ void parenthesized_roots_to_braces(std::string& s) {
 
 constexpr size_t kMaxRatioTerms = 16;
 
-// A name of a quantity: a letter, then letters, digits and subscripts ("BD", "S_{MBCN}",
-// "V_1").
+// A name of a quantity: a letter or a Greek letter, then letters, digits and subscripts
+// ("BD", "S_{MBCN}", "V_1", "\omega_{L}", "\Delta p").
 bool is_quantity_name(std::string_view t) {
-  if (t.empty() || !is_alpha(t[0])) return false;
-  return std::all_of(t.begin(), t.end(), [](char c) {
+  auto name_char = [](char c) {
     return is_alpha(c) || is_digit(c) || c == '_' || c == '{' || c == '}';
-  });
+  };
+  if (starts_with(t, "\\")) {
+    size_t end = 1;
+    while (end < t.size() && is_alpha(t[end])) ++end;
+    if (!is_greek_letter(t.substr(1, end - 1))) return false;
+    std::string_view rest = trim(t.substr(end));
+    return std::all_of(rest.begin(), rest.end(), name_char);
+  }
+  if (t.empty() || !is_alpha(t[0])) return false;
+  return std::all_of(t.begin(), t.end(), name_char);
 }
 
 // Drops the label of a ratio, "BD:DC=1:3" -> "1:3", "\frac{BD}{DC}=\frac{1}{3}" ->
@@ -302,6 +310,14 @@ void drop_ratio_label(std::string& s) {
 }
 
 }  // namespace
+
+bool is_greek_letter(std::string_view name) {
+  static constexpr std::string_view kGreek[] = {
+      "alpha", "beta",  "gamma",  "delta", "Delta", "epsilon", "varepsilon", "theta", "lambda",
+      "mu",    "nu",    "rho",    "sigma", "tau",   "phi",     "varphi",     "psi",   "omega",
+      "Omega", "Phi",   "Psi",    "Gamma", "Theta", "Lambda",  "Sigma",      "ell"};
+  return std::find(std::begin(kGreek), std::end(kGreek), name) != std::end(kGreek);
+}
 
 void repair_control_escapes(std::string& s) {
   static constexpr std::pair<char, char> kEscapes[] = {

@@ -25,8 +25,13 @@ void repair_control_escapes(std::string& s);
 // "<sup>x</sup>" as "^{x}", "<sub>" as "_{"; circled numbers "②③" as the list "2,3".
 void replace_unicode(std::string& s);
 
+// Whether `name` (without its backslash) is a Greek letter a quantity may be named by:
+// "theta", "omega", "Delta"; not "pi", which is a number.
+bool is_greek_letter(std::string_view name);
+
 // "A \approx 1.36" -> "A" (what is approximated is the answer); "\approx 1.36" -> "1.36",
-// also after a name ("x \approx 11", "AB \approx 2.5" -> the value).
+// also after a name ("x \approx 11", "AB \approx 2.5", "\Delta p \approx -\frac{h}{c}" -> the
+// value).
 // Runs on the output of the command rewrite (no "\left", "\dfrac").
 void drop_approx_trailer(std::string& s);
 

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/ascii.h"
+#include "core/utf8.h"
 #include "core/answer_names.h"
 #include "core/latex_forms.h"
 #include "core/plain_math.h"
@@ -27,14 +28,14 @@ using ascii::starts_with;
 using ascii::trim;
 
 // Commands removed with nothing left behind: sizes, styles and font switches that do not
-// change the value ("{\large 5}", "{\rm cm}").
-constexpr std::array<std::string_view, 32> kDroppedCommands = {
+// change the value ("{\large 5}", "{\rm cm}"), and "\therefore" before a result.
+constexpr std::array<std::string_view, 33> kDroppedCommands = {
     "left",   "right",        "bigl",       "bigr",      "Bigl",        "Bigr",
     "big",    "Big",          "biggl",      "biggr",     "bigg",        "Bigg",
     "displaystyle", "textstyle", "scriptstyle", "limits", "nolimits",   "middle",
     "tiny",   "small",        "normalsize", "large",     "Large",       "LARGE",
     "huge",   "Huge",         "rm",         "bf",        "it",          "sf",
-    "tt",     "boldmath"};
+    "tt",     "boldmath",     "therefore"};
 // Commands that become a space; those with a braced argument drop it too.
 constexpr std::array<std::string_view, 8> kSpacingCommands = {
     "quad", "qquad", "enspace", "thinspace", "medspace", "hspace", "vspace", "phantom"};
@@ -415,6 +416,17 @@ bool strip_trailing_unit(std::string& s) {
   if (kept.empty() || kept.back() == '\\') return false;
   bool separated = before.size() != kept.size();
   if (word.size() == 1 && (!separated || !is_digit(kept.back()))) return false;  // "5 m", not "a m"
+  // A letter the rest uses as a symbol is one here too: "8 m - 2 m = 6 m".
+  if (word.size() == 1) {
+    for (size_t i = 0; i < kept.size(); ++i) {
+      if (kept[i] == '\\') {
+        while (i + 1 < kept.size() && is_alpha(kept[i + 1])) ++i;
+      } else if (kept[i] == word[0] && (i == 0 || !is_alpha(kept[i - 1])) &&
+                 (i + 1 == kept.size() || !is_alpha(kept[i + 1]))) {
+        return false;
+      }
+    }
+  }
   const bool after_pi = ends_with(kept, "\\pi");  // "9\pi cm^2"
   if (!is_digit(kept.back()) && kept.back() != '}' && kept.back() != ')' && !separated)
     return false;
@@ -429,12 +441,7 @@ bool strip_trailing_unit(std::string& s) {
 bool strip_trailing_cjk_unit(std::string& s) {
   std::string_view v = trim(s);
   size_t end = v.size(), count = 0;
-  auto ideograph_ends_at = [&v](size_t e) {
-    if (e < 3) return false;
-    auto byte = [&v](size_t i) { return static_cast<unsigned char>(v[i]); };
-    return byte(e - 3) >= 0xe4 && byte(e - 3) <= 0xe9 && (byte(e - 2) & 0xc0) == 0x80 &&
-           (byte(e - 1) & 0xc0) == 0x80;
-  };
+  auto ideograph_ends_at = [&v](size_t e) { return e >= 3 && cjk_ideograph_at(v, e - 3); };
   while (ideograph_ends_at(end) && count < 5) end -= 3, ++count;
   if (count == 0 || count > 4) return false;
   std::string_view kept = trim(v.substr(0, end));
@@ -445,11 +452,17 @@ bool strip_trailing_cjk_unit(std::string& s) {
   return true;
 }
 
-// Replaces the words " or " and " and " separating answers by commas.
+// Replaces the words " or " and " and " separating answers by commas; after a comma
+// ("7, -2, and -5") the word goes without one.
 void words_to_commas(std::string& s) {
   for (std::string_view word : {"or", "and"}) {
     std::string padded = " " + std::string(word) + " ";
-    replace_all(s, padded, ",");
+    for (size_t at = s.find(padded); at != std::string::npos; at = s.find(padded, at)) {
+      size_t before = at;
+      while (before > 0 && is_space(s[before - 1])) --before;
+      bool after_comma = before > 0 && s[before - 1] == ',';
+      s.replace(at, padded.size(), after_comma ? " " : ",");
+    }
   }
 }
 

@@ -88,4 +88,10 @@ std::string Utf8Stream::flush() {
   return out;
 }
 
+bool cjk_ideograph_at(std::string_view text, size_t i) {
+  auto byte = [&text](size_t k) { return static_cast<unsigned char>(text[k]); };
+  return i + 2 < text.size() && byte(i) >= 0xe4 && byte(i) <= 0xe9 &&
+         (byte(i + 1) & 0xc0) == 0x80 && (byte(i + 2) & 0xc0) == 0x80;
+}
+
 }  // namespace s1

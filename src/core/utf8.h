@@ -20,6 +20,9 @@ std::string sanitize_utf8(std::string_view text);
 // Whether `text` is entirely valid UTF-8.
 bool is_valid_utf8(std::string_view text);
 
+// Whether a CJK ideograph (U+4E00..U+9FFF, three bytes) starts at byte `i` of `text`.
+bool cjk_ideograph_at(std::string_view text, size_t i);
+
 // Buffers a byte stream and releases only whole characters.
 // Not thread-safe; one per stream.
 class Utf8Stream {
