@@ -4,9 +4,11 @@
 
 #include <algorithm>
 #include <cctype>
+#include <utility>
 #include <vector>
 
 #include "core/ascii.h"
+#include "core/utf8.h"
 
 namespace s1 {
 namespace {
@@ -163,6 +165,169 @@ std::optional<std::string> answer_after_marker(std::string_view text) {
   return std::nullopt;
 }
 
+bool has_ideograph(std::string_view s) {
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (cjk_ideograph_at(s, i)) return true;
+  }
+  return false;
+}
+
+// `text` without what never holds the answer but holds digits: images ("![alt](url)",
+// "<img ...>") and exam score marks ("(12分)", "（12分）").
+std::string without_noise(std::string_view text) {
+  if (text.find("![") == text.npos && text.find("<img") == text.npos &&
+      text.find("分") == text.npos) {
+    return std::string(text);
+  }
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size();) {
+    if (starts_with(text.substr(i), "![")) {
+      size_t mid = text.find("](", i);
+      size_t close = mid == std::string_view::npos ? mid : text.find(')', mid);
+      if (close != std::string_view::npos && text.substr(i, mid - i).find('\n') == text.npos) {
+        i = close + 1;
+        continue;
+      }
+    }
+    if (starts_with(text.substr(i), "<img")) {
+      size_t close = text.find('>', i);
+      if (close != std::string_view::npos) {
+        i = close + 1;
+        continue;
+      }
+    }
+    for (auto [open, close] : {std::pair<std::string_view, std::string_view>{"(", "分)"},
+                               {"\uff08", "分\uff09"}}) {
+      if (!starts_with(text.substr(i), open)) continue;
+      size_t j = i + open.size();
+      while (j < text.size() && (is_digit(text[j]) || text[j] == ' ')) ++j;
+      if (j > i + open.size() && starts_with(text.substr(j), close)) {
+        i = j + close.size();
+        break;
+      }
+    }
+    if (i < text.size()) out += text[i++];
+  }
+  return out;
+}
+
+// The last row of an "aligned" (also "align", "gathered", "split") environment, its
+// alignment marks dropped ("x & = 9" -> "x = 9", "& = 1002001" -> "1002001"); other text
+// unchanged.
+std::string last_aligned_row(std::string answer) {
+  std::string_view a = trim(answer);
+  if (!starts_with(a, "\\begin{")) return answer;
+  size_t name_end = a.find('}');
+  if (name_end == std::string_view::npos) return answer;
+  std::string_view name = a.substr(7, name_end - 7);
+  if (name != "aligned" && name != "align" && name != "align*" && name != "gathered" &&
+      name != "split") {
+    return answer;
+  }
+  std::string end = "\\end{" + std::string(name) + "}";
+  if (!ascii::ends_with(a, end)) return answer;
+  std::string_view body = a.substr(name_end + 1, a.size() - end.size() - name_end - 1);
+  body = trim(body);
+  while (ascii::ends_with(body, "\\\\")) body = trim(body.substr(0, body.size() - 2));
+  size_t row = body.rfind("\\\\");
+  std::string last(trim(row == std::string_view::npos ? body : body.substr(row + 2)));
+  last.erase(std::remove(last.begin(), last.end(), '&'), last.end());
+  last.erase(std::unique(last.begin(), last.end(),
+                         [](char x, char y) { return is_space(x) && is_space(y); }),
+             last.end());
+  std::string_view kept = trim(last);
+  while (!kept.empty() && kept.front() == '=') kept = trim(kept.substr(1));  // "& = 16"
+  return std::string(kept);
+}
+
+// The answer a solution in Chinese ends on: in its last clause that ends in math (clauses end
+// at "，" "。" "；" "：" "．" or a line break), what follows the last ideograph, and of a
+// chain "S = ... = \frac{16}{5}" the last side. "所以离心率为\frac{1}{2}." gives
+// "\frac{1}{2}"; "或" joins answers as "or" ("(-8,-2)或(0,2)"); ideographs in parentheses
+// ("120(名)", "（舍去）") are dropped. Nullopt when the text's end has no ideograph.
+std::optional<std::string> chinese_final_clause(std::string_view text) {
+  if (!has_ideograph(text.substr(text.size() > 300 ? text.size() - 300 : 0))) return std::nullopt;
+  std::string s;
+  s.reserve(text.size());
+  for (size_t i = 0; i < text.size();) {
+    std::string_view rest = text.substr(i);
+    if (starts_with(rest, "或")) {
+      s += " or ";
+      i += 3;
+      continue;
+    }
+    if (rest[0] == '$') {
+      ++i;
+      continue;
+    }
+    // "(名)", "（舍去）": ideographs in parentheses.
+    for (auto [open, close] : {std::pair<std::string_view, std::string_view>{"(", ")"},
+                               {"\uff08", "\uff09"}}) {
+      if (!starts_with(rest, open)) continue;
+      size_t j = open.size();
+      while (cjk_ideograph_at(rest, j)) j += 3;
+      if (j > open.size() && starts_with(rest.substr(j), close)) {
+        i += j + close.size() - 1;  // the last byte is skipped below
+        rest = {};
+        break;
+      }
+    }
+    if (rest.empty()) {
+      ++i;
+      continue;
+    }
+    s += text[i++];
+  }
+  static constexpr std::string_view kClauseEnds[] = {"\uff0c", "\u3002", "\uff1b", "\uff1a",
+                                                     "\uff0e", "\n"};
+  std::string_view v = trim(s);
+  auto trim_end = [](std::string_view x) {
+    for (bool changed = true; changed;) {
+      changed = false;
+      x = trim(x);
+      for (std::string_view p : {".", ",", "\u3002", "\uff0e", "\uff0c", "\\]", "\\)"}) {
+        if (ascii::ends_with(x, p)) {
+          x.remove_suffix(p.size());
+          changed = true;
+        }
+      }
+    }
+    return x;
+  };
+  v = trim_end(v);
+  if (!has_ideograph(v.substr(v.size() > 240 ? v.size() - 240 : 0))) return std::nullopt;
+  for (int clauses = 0; clauses < 3 && !v.empty(); ++clauses) {
+    size_t start = 0;
+    for (std::string_view end : kClauseEnds) {
+      size_t at = v.rfind(end);
+      if (at != std::string_view::npos) start = std::max(start, at + end.size());
+    }
+    std::string_view clause = v.substr(start);
+    v = trim_end(v.substr(0, start));
+    size_t after = 0;
+    for (size_t i = 0; i < clause.size(); ++i) {
+      if (cjk_ideograph_at(clause, i)) after = i + 3;
+    }
+    std::string_view tail = trim_end(clause.substr(after));
+    // What an ideograph leaves open or unsaid: "S_{表面}=48" leaves "}=48", "综上: t=1".
+    while (!tail.empty() && (tail[0] == '}' || tail[0] == ':' || tail[0] == '=')) {
+      tail = trim(tail.substr(1));
+    }
+    bool math = std::any_of(tail.begin(), tail.end(), [](char c) {
+      return is_digit(c) || c == '\\' || std::isalpha(static_cast<unsigned char>(c));
+    });
+    if (!math) continue;
+    std::string answer = last_aligned_row(std::string(tail));
+    std::vector<size_t> eq = top_level_positions(answer, "=");
+    if (eq.size() >= 2 && top_level_positions(answer, ",").empty()) {
+      answer = std::string(trim(std::string_view(answer).substr(eq.back() + 1)));
+    }
+    if (!answer.empty()) return answer;
+  }
+  return std::nullopt;
+}
+
 // A text that is nothing but a math answer: one math span ("$[0,1)$", "\(x \ge 5\)")
 // or short LaTeX with no word outside commands ("\frac{10}{9}"), returned without its
 // delimiters; else nullopt.
@@ -293,6 +458,8 @@ const char* answer_source_name(AnswerSource source) {
       return "answer_line";
     case AnswerSource::kWholeText:
       return "whole_text";
+    case AnswerSource::kFinalClause:
+      return "final_clause";
     case AnswerSource::kLastMath:
       return "last_math";
     case AnswerSource::kLastNumber:
@@ -318,13 +485,22 @@ std::optional<std::string> extract_last_boxed(std::string_view text) {
   return answer;
 }
 
-ExtractedAnswer extract_answer(std::string_view text) {
-  if (auto boxed = extract_last_boxed(text)) return {std::move(*boxed), AnswerSource::kBoxed};
+ExtractedAnswer extract_answer(std::string_view raw) {
+  if (auto boxed = extract_last_boxed(raw)) return {std::move(*boxed), AnswerSource::kBoxed};
+  std::string cleaned = without_noise(raw);
+  std::string_view text = cleaned;
   if (auto line = answer_after_marker(text)) {
     return {std::move(*line), AnswerSource::kFinalAnswerLine};
   }
-  if (auto whole = whole_math(text)) return {std::move(*whole), AnswerSource::kWholeText};
-  if (auto span = last_math_span(text)) return {std::move(*span), AnswerSource::kLastMath};
+  if (auto clause = chinese_final_clause(text)) {
+    return {std::move(*clause), AnswerSource::kFinalClause};
+  }
+  if (auto whole = whole_math(text)) {
+    return {last_aligned_row(std::move(*whole)), AnswerSource::kWholeText};
+  }
+  if (auto span = last_math_span(text)) {
+    return {last_aligned_row(std::move(*span)), AnswerSource::kLastMath};
+  }
   if (auto number = last_number(text)) return {std::move(*number), AnswerSource::kLastNumber};
   return {};
 }

@@ -14,13 +14,14 @@ enum class AnswerSource {
   kNone,             // nothing usable: the answer is empty
   kBoxed,            // the last \boxed{...}, \fbox{...} or \framebox{...}
   kFinalAnswerLine,  // the rest of the last "Final Answer:" / "Answer:" / "answer is" line
+  kFinalClause,      // a text in Chinese: the math its last clause ends on ("所以离心率为\frac{1}{2}")
   kWholeText,        // the text is nothing but a math answer ("$[0,1)$", "\frac{10}{9}")
   kLastMath,         // the last math span ("$x \ge 5$"), which holds the text's last number
   kLastNumber,       // the last number in the text
 };
 
-// A short name for `source`: "none", "boxed", "answer_line", "whole_text", "last_math" or
-// "last_number".
+// A short name for `source`: "none", "boxed", "answer_line", "final_clause", "whole_text",
+// "last_math" or "last_number".
 const char* answer_source_name(AnswerSource source);
 
 struct ExtractedAnswer {
@@ -35,13 +36,17 @@ struct ExtractedAnswer {
 // "-2, 1".
 std::optional<std::string> extract_last_boxed(std::string_view text);
 
-// The final answer of `text`: the last boxed expression; else the rest of the last
-// "Final Answer:", "Answer:" or "answer is" line (surrounding $ and markdown ** removed, a
-// math span that opens it kept alone, a closing "I hope it is correct" dropped); else the
-// whole text when it is nothing but math (one "$...$" span, even with words, or short
-// LaTeX with no word outside commands); else the last math span ("$...$", "\(...\)", "\[...\]", up to 200
-// characters) when the text's last digit is in it; else the last number (integer, decimal,
-// or a/b fraction).
+// The final answer of `text`: the last boxed expression; else (images and exam score marks
+// "(12分)" set aside, which hold digits but no answer) the rest of the last "Final Answer:",
+// "Answer:" or "answer is" line (surrounding $ and markdown ** removed, a math span that
+// opens it kept alone, a closing "I hope it is correct" dropped); else, when the text ends
+// in Chinese, the math its last clause ends on ("所以离心率为\frac{1}{2}。" gives
+// "\frac{1}{2}", the last side of a chain "S = ... = 4", "或" as "or"); else the whole text
+// when it is nothing but math (one "$...$" span, even with words, or short LaTeX with no
+// word outside commands); else the last math span ("$...$", "\(...\)", "\[...\]", up to
+// 200 characters) when the text's last digit is in it; else the last number (integer,
+// decimal, or a/b fraction). A math answer that is an "aligned" environment is its last
+// row ("x &= 9").
 ExtractedAnswer extract_answer(std::string_view text);
 
 // The multiple-choice letter (A..max_letter, upper case) chosen by `text`, looking in order

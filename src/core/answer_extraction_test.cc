@@ -135,6 +135,54 @@ TEST(ExtractChoiceLetter, Forms) {
   EXPECT_EQ(extract_choice_letter("Final Answer: **D**"), 'D');
 }
 
+TEST(ExtractAnswer, ChineseTextEndsOnItsLastClause) {
+  auto final_clause = [](std::string_view text) {
+    ExtractedAnswer a = extract_answer(text);
+    EXPECT_EQ(a.source, AnswerSource::kFinalClause) << text;
+    return a.answer;
+  };
+  // Chinese inside one math span, as exam solutions are often written.
+  EXPECT_EQ(final_clause("$由|CD|=\\frac{4}{3}|AB|得4c=\\frac{8b^2}{3a}.$ $所以C_1的离心率为\\frac{1}{2}.$"),
+            "\\frac{1}{2}");
+  EXPECT_EQ(final_clause("故点P的坐标为(-8,-2)或(0,2)."), "(-8,-2) or (0,2)");
+  // A unit in parentheses and a score mark dropped; of a chain, the last side.
+  EXPECT_EQ(final_clause("$所以该校高三年级的学生共有300\\times \\frac{8}{20}=120(名).(4分)$"),
+            "300\\times \\frac{8}{20}=120");
+  EXPECT_EQ(final_clause("所以S=\\frac{1}{2}\\times 4 \\times 2=4.(8分)"), "4");
+  EXPECT_EQ(final_clause("由题意知，(0.012+x)\\times 10=1，解得x=0.01.(2分)"), "x=0.01");
+  // A clause with no math after its last ideograph gives way to the one before it.
+  EXPECT_EQ(final_clause("所以函数f(x)的极小值为f(\\sqrt{2})=1-\\sqrt{2}，无极大值."),
+            "f(\\sqrt{2})=1-\\sqrt{2}");
+  // What an ideograph leaves open: "S_{表面}=48".
+  EXPECT_EQ(final_clause("\\therefore S_{表面}=32+16=48.（10分）"), "32+16=48");
+  EXPECT_STREQ(answer_source_name(AnswerSource::kFinalClause), "final_clause");
+}
+
+TEST(ExtractAnswer, ImagesAndScoreMarksHoldNoAnswer) {
+  ExtractedAnswer a = extract_answer(
+      "所以余弦值为\\frac{\\sqrt{7}}{7}。$ ![image](https://cdn.example.com/M_05679.jpg)");
+  EXPECT_EQ(a.answer, "\\frac{\\sqrt{7}}{7}");
+  a = extract_answer("The area is 18. <img src=\"fig_42.png\">");
+  EXPECT_EQ(a.answer, "18");
+  EXPECT_EQ(a.source, AnswerSource::kLastNumber);
+}
+
+TEST(ExtractAnswer, AnAlignedDerivationEndsOnItsLastRow) {
+  ExtractedAnswer a =
+      extract_answer("So $$\\begin{aligned} 2 x-2 & =16 \\\\ 2 x & =18 \\\\ x & =9 \\end{aligned}$$");
+  EXPECT_EQ(a.answer, "x =9");
+  a = extract_answer("$$\\begin{aligned} (10^3+1)^2 & =x^2+2x+1 \\\\ & =1002001 \\end{aligned}$$");
+  EXPECT_EQ(a.answer, "1002001");
+  // Other environments stay whole.
+  a = extract_answer("$\\begin{pmatrix} 1 \\\\ 2 \\end{pmatrix}$");
+  EXPECT_EQ(a.answer, "\\begin{pmatrix} 1 \\\\ 2 \\end{pmatrix}");
+}
+
+TEST(ExtractAnswer, EnglishTextIsNoChineseClause) {
+  ExtractedAnswer a = extract_answer("Thus $x = 5$, and we are done.");
+  EXPECT_NE(a.source, AnswerSource::kFinalClause);
+}
+
 TEST(ExtractChoiceLetter, LaterAnswerWinsAndRangeIsChecked) {
   EXPECT_EQ(extract_choice_letter("Answer: A\nWait, no. Answer: C"), 'C');
   EXPECT_EQ(extract_choice_letter("\\boxed{E}"), std::nullopt);
