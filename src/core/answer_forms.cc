@@ -214,6 +214,36 @@ bool rounds_to_decimal(std::string_view exact_side, std::string_view decimal_sid
   return significant >= 4 && same(std::trunc(*exact * scale * (1 + 1e-12)) / scale);
 }
 
+namespace {
+
+// Whether `t`, the first side of a chain, is a quantity built from named ones rather than
+// an unknown to solve for: its letters outside commands all capitals ("AB + BC", "N/M"),
+// two lower-case letters or more ("x + y"), or a function at a point ("f(9) - f(3)").
+// "2x" and "x^2" are unknowns ("2x = 6" is x = 3).
+bool names_a_quantity(std::string_view t) {
+  bool lower = false, upper = false, applied = false;
+  char first_lower = 0;
+  bool two_lower = false;
+  for (size_t i = 0; i < t.size(); ++i) {
+    if (t[i] == '\\') {
+      while (i + 1 < t.size() && ascii::is_alpha(t[i + 1])) ++i;
+      continue;
+    }
+    if (!ascii::is_alpha(t[i])) continue;
+    if (ascii::is_upper(t[i])) {
+      upper = true;
+    } else {
+      if (lower && t[i] != first_lower) two_lower = true;
+      if (!lower) first_lower = t[i];
+      lower = true;
+    }
+    if (i + 2 < t.size() && t[i + 1] == '(' && ascii::is_digit(t[i + 2])) applied = true;
+  }
+  return (upper && !lower) || two_lower || applied;
+}
+
+}  // namespace
+
 bool computation_matches(std::string_view a, std::string_view b, const AnswerComparer& compare) {
   for (int swap = 0; swap < 2; ++swap, std::swap(a, b)) {
     if (a.find('=') == std::string_view::npos || b.find('=') != std::string_view::npos) continue;
@@ -225,7 +255,11 @@ bool computation_matches(std::string_view a, std::string_view b, const AnswerCom
     // A name may lead the chain: "BD = \sqrt{4225} = 65" (also "B D").
     std::string name(terms[0]);
     name.erase(std::remove_if(name.begin(), name.end(), ascii::is_space), name.end());
-    size_t first = !name.empty() && leading_name(name) == name ? 1 : 0;
+    // Or a quantity built from names, stated to have a value: "f(9) - f(3) = 210" (not the
+    // equation "5x - 7y + 4 = 0", nor "y + z = x + 1").
+    std::string_view value = terms.back();
+    bool stated = names_a_quantity(name) && free_letters(value).empty() && value != "0";
+    size_t first = !name.empty() && (leading_name(name) == name || stated) ? 1 : 0;
     bool all = true;
     for (size_t i = first; i < terms.size() && all; ++i) {
       // After a name, the steps in letters lead to the value: "b = \frac{3}{2}\sin B =

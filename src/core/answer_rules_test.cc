@@ -764,6 +764,14 @@ const RulePair kRulePairs[] = {
     {kNone, "b = \\frac{3}{2} \\sin B = \\frac{3}{2} \\times \\frac{1}{3} = \\frac{1}{2}",
      "\\frac{1}{3}", false},
     {kNone, "x^2 = 65", "65", false},
+    // A quantity built from names, stated to have a value; an unknown is solved for instead.
+    {kNone, "f(9)-f(3)=210", "210", true},
+    {kNone, "x+y=4027", "4027", true},
+    {kNone, "L / 2=180180", "180180", true},
+    {kNone, "2 f(2) g(2)=2 \\times 14 \\times(-3)=-84", "-84", true},
+    {kNone, "2x = 210", "210", false},
+    {kNone, "x + y - 4 = 0", "0", false},
+    {kNone, "f(9)-f(3)=210", "211", false},
     // An approximated quantity named by a Greek letter; "\pi" is a number.
     {kNone, "\\Delta p\\approx -\\frac{\\hbar \\omega_{L}}{c}", "-\\frac{\\omega_{L} \\hbar}{c}",
      true},
