@@ -257,6 +257,11 @@ std::optional<std::string> chinese_final_clause(std::string_view text) {
       i += 3;
       continue;
     }
+    if (starts_with(rest, "\uff1d")) {  // a full-width "＝" joins a chain as "=" does
+      s += '=';
+      i += 3;
+      continue;
+    }
     if (rest[0] == '$') {
       ++i;
       continue;
@@ -297,12 +302,23 @@ std::optional<std::string> chinese_final_clause(std::string_view text) {
   };
   v = trim_end(v);
   if (!has_ideograph(v.substr(v.size() > 240 ? v.size() - 240 : 0))) return std::nullopt;
-  for (int clauses = 0; clauses < 3 && !v.empty(); ++clauses) {
-    size_t start = 0;
-    for (std::string_view end : kClauseEnds) {
-      size_t at = v.rfind(end);
-      if (at != std::string_view::npos) start = std::max(start, at + end.size());
+  // The start of the last clause of `x`: after its last clause end outside brackets
+  // ("(-\infty，0)" keeps its full-width comma).
+  auto last_clause_start = [](std::string_view x) {
+    int depth = 0;
+    for (size_t i = x.size(); i-- > 0;) {
+      char c = x[i];
+      if (c == ')' || c == ']' || c == '}') ++depth;
+      if ((c == '(' || c == '[' || c == '{') && depth > 0) --depth;
+      if (depth > 0) continue;
+      for (std::string_view end : kClauseEnds) {
+        if (x.substr(i, end.size()) == end) return i + end.size();
+      }
     }
+    return size_t{0};
+  };
+  for (int clauses = 0; clauses < 3 && !v.empty(); ++clauses) {
+    size_t start = last_clause_start(v);
     std::string_view clause = v.substr(start);
     v = trim_end(v.substr(0, start));
     size_t after = 0;

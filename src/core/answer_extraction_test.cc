@@ -155,6 +155,10 @@ TEST(ExtractAnswer, ChineseTextEndsOnItsLastClause) {
             "f(\\sqrt{2})=1-\\sqrt{2}");
   // What an ideograph leaves open: "S_{表面}=48".
   EXPECT_EQ(final_clause("\\therefore S_{表面}=32+16=48.（10分）"), "32+16=48");
+  // A full-width comma inside brackets ends no clause; a full-width "＝" joins a chain.
+  EXPECT_EQ(final_clause("$\\therefore 实数a的取值范围是(-\\infty ，0)\\cup (2，+\\infty )。$"),
+            "(-\\infty ，0)\\cup (2，+\\infty )");
+  EXPECT_EQ(final_clause("所以P(C)＝P(A_{4})＋P(A_{5})＝\\frac{8}{13}.(12分)"), "\\frac{8}{13}");
   EXPECT_STREQ(answer_source_name(AnswerSource::kFinalClause), "final_clause");
 }
 

@@ -192,6 +192,14 @@ size_t name_end(std::string_view s, size_t i, int depth = 0) {
     size_t end = after < s.size() && s[after] != '=' ? name_end(s, after, depth + 1) : 0;
     return end ? end : bare;
   }
+  // "A \cup B", "A \cap B": a set built from named sets.
+  if (size_t end = points(i); end > i) {
+    size_t after = skip_spaces(end);
+    for (std::string_view op : {"\\cup", "\\cap"}) {
+      if (!starts_with(s.substr(after), op)) continue;
+      if (size_t other = points(skip_spaces(after + op.size())); other) return other;
+    }
+  }
   if (size_t end = points(i); end >= i + 2) return end;
   // "E[X]", "\mathbb{E}[X]": an expectation (or a variance, a probability).
   for (std::string_view e : {"\\mathbb{E}", "\\mathbb{P}", "E", "P", "D", "V"}) {
@@ -286,9 +294,13 @@ std::string strip_variable_prefix(std::string_view part) {
       return std::string(v);
     }
   }
-  if (rhs.empty() || rhs.find('=') != std::string_view::npos ||
-      rhs.find("\\le") != std::string_view::npos || rhs.find("\\ge") != std::string_view::npos ||
-      rhs.find('<') != std::string_view::npos || rhs.find('>') != std::string_view::npos) {
+  // A set-builder set holds its condition: "A \cup B = \{x \mid -1 \le x < 9\}".
+  bool set = starts_with(rhs, "\\{") && ascii::ends_with(rhs, "\\}");
+  bool relation = rhs.find('=') != std::string_view::npos ||
+                  rhs.find("\\le") != std::string_view::npos ||
+                  rhs.find("\\ge") != std::string_view::npos ||
+                  rhs.find('<') != std::string_view::npos || rhs.find('>') != std::string_view::npos;
+  if (rhs.empty() || (relation && !set)) {
     return std::string(v);
   }
   return std::string(rhs);

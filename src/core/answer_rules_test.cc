@@ -764,6 +764,12 @@ const RulePair kRulePairs[] = {
     {kNone, "b = \\frac{3}{2} \\sin B = \\frac{3}{2} \\times \\frac{1}{3} = \\frac{1}{2}",
      "\\frac{1}{3}", false},
     {kNone, "x^2 = 65", "65", false},
+    // A set named before its set-builder; "\infin" for "\infty".
+    {kNone, "A\\cup B=\\{x|-1\\leq x <9\\}", "[-1,9)", true},
+    {kNone, "A\\cup B=\\{x|-1\\leq x <9\\}", "[-1,9]", false},
+    {kNone, "A = \\{1, 2\\}", "\\{1, 2\\}", true},
+    {kNone, "(-\\infin, -2] \\cup [5, +\\infin)", "t \\le -2 \\text{ or } t \\ge 5", true},
+    {kNone, "(-\\infin, -2] \\cup [5, +\\infin)", "(-\\infty, -2] \\cup [6, +\\infty)", false},
     // A quantity built from names, stated to have a value; an unknown is solved for instead.
     {kNone, "f(9)-f(3)=210", "210", true},
     {kNone, "x+y=4027", "4027", true},

@@ -71,6 +71,7 @@ constexpr Rename kRenamedCommands[] = {
     {"lt", "<"},
     {"gt", ">"},
     {"infinity", "\\infty"},
+    {"infin", "\\infty"},
     {"degree", ""},
     {"circ", ""},
     {"textcirc", ""},
@@ -851,7 +852,13 @@ std::string normalize_answer(std::string_view latex, bool strip_variable) {
   std::string joined;
   for (size_t i = 0; i < parts.size(); ++i) {
     if (i) joined += ',';
-    joined += strip_variable ? strip_variable_prefix(parts[i]) : std::string(trim(parts[i]));
+    std::string part = strip_variable ? strip_variable_prefix(parts[i]) : std::string(trim(parts[i]));
+    // A set named before its set-builder ("A \cup B = \{x \mid x < 9\}") is read again as
+    // the set, which the rewrites above turn into its interval.
+    if (starts_with(part, "\\{") && part.size() < trim(parts[i]).size()) {
+      part = normalize_answer(part, strip_variable);
+    }
+    joined += part;
   }
   std::string out = compact_spaces(joined);
   rewrite_ratio(out);
