@@ -478,6 +478,9 @@ const RulePair kRulePairs[] = {
     {kNone, "3<sup>x</sup>", "3^x", true},
     {kNone, "3<sup>x</sup>", "3x", false},
     {kNone, "x \uff1e 2", "(2, \\infty)", true},
+    {kNone, "\\frac{6\\sqrt{5}}{5}\u3002", "\\frac{6\\sqrt{5}}{5}", true},  // a full stop "。"
+    {kNone, "\\frac{\\sqrt{3}}{3}.\u200b", "\\frac{\\sqrt{3}}{3}", true},    // a zero-width space
+    {kNone, "\\frac{6\\sqrt{5}}{5}\u3002", "\\frac{6\\sqrt{3}}{5}", false},
     {kNone, "x \u2265 2", "[2, \\infty)", true},
     {kNone, "x \u2265 2", "(2, \\infty)", false},
     {kNone, "[k\u03c0 - \\frac{5\u03c0}{12}, k\u03c0 + \\frac{\u03c0}{12}]",
