@@ -39,9 +39,15 @@ using words::Word;
 
 // ---- Clock times ----
 
-// The minutes after midnight of a clock time "2:30", "14:30", "2:30 PM", "2:30 p.m." (the
-// whole answer), and whether it says AM or PM; nullopt otherwise.
-std::optional<std::pair<int, bool>> clock_minutes(std::string_view raw) {
+struct ClockTime {
+  int minutes = 0;        // after midnight
+  bool half_day = false;  // says AM or PM
+  bool seconds = false;   // has a seconds field ("20:34:00")
+};
+
+// The clock time "2:30", "14:30", "20:34:00", "2:30 PM", "2:30 p.m." (the whole answer);
+// nullopt otherwise, and for seconds other than ":00".
+std::optional<ClockTime> clock_time(std::string_view raw) {
   std::string text = ascii::lowercase(plain_text(raw));
   std::string_view t = trim(text);
   size_t colon = t.find(':');
@@ -56,6 +62,8 @@ std::optional<std::pair<int, bool>> clock_minutes(std::string_view raw) {
   if (!is_digit(t[colon + 1]) || !is_digit(t[colon + 2])) return std::nullopt;
   int minutes = (t[colon + 1] - '0') * 10 + (t[colon + 2] - '0');
   std::string_view rest = trim(t.substr(colon + 3));
+  bool seconds = ascii::starts_with(rest, ":00");
+  if (seconds) rest = trim(rest.substr(3));
   bool marked = false;
   if (!rest.empty()) {
     std::string mark;
@@ -68,7 +76,7 @@ std::optional<std::pair<int, bool>> clock_minutes(std::string_view raw) {
     marked = true;
   }
   if (hours > 24 || minutes > 59) return std::nullopt;
-  return std::make_pair(hours * 60 + minutes, marked);
+  return ClockTime{hours * 60 + minutes, marked, seconds};
 }
 
 // ---- Labelled values ----
@@ -482,14 +490,14 @@ EquivalenceResult apply_answer_rules(std::string_view predicted, std::string_vie
     return named_values_differ(predicted, gold, compare) ? decided(plain, false, "labels")
                                                           : plain;
   }
-  if (cues.clock) {
-    auto p = clock_minutes(predicted), g = clock_minutes(gold);
-    if (p && g) {
-      // Without "AM"/"PM" on one side, "2:30" may be either half of the day.
-      bool half = !p->second || !g->second;
-      int day = half ? 12 * 60 : 24 * 60;
-      return decided(plain, p->first % day == g->first % day, "clock");
-    }
+  // Clock times when the question asks for one, or when a side is written as a time
+  // ("08:34 P.M.", "20:34:00"); "2:30" alone may be a ratio.
+  if (auto p = clock_time(predicted), g = clock_time(gold);
+      p && g && (cues.clock || p->half_day || g->half_day || p->seconds || g->seconds)) {
+    // Without "AM"/"PM" on one side, "2:30" may be either half of the day.
+    bool half = !p->half_day || !g->half_day;
+    int day = half ? 12 * 60 : 24 * 60;
+    return decided(plain, p->minutes % day == g->minutes % day, "clock");
   }
   bool words = has_long_word(predicted) || has_long_word(gold) ||
                predicted.find(':') != std::string_view::npos ||

@@ -767,6 +767,11 @@ const RulePair kRulePairs[] = {
     {kNone, "b = \\frac{3}{2} \\sin B = \\frac{3}{2} \\times \\frac{1}{3} = \\frac{1}{2}",
      "\\frac{1}{3}", false},
     {kNone, "x^2 = 65", "65", false},
+    // A side written as a time is a clock time without the question asking for one.
+    {kNone, "20:34", "20:34:00", true},
+    {kNone, "20:34", "08:34 \\text{P.M.}", true},
+    {kNone, "20:34", "8:35 PM", false},
+    {kNone, "20:34:00", "20:35", false},
     // A set named before its set-builder; "\infin" for "\infty".
     {kNone, "A\\cup B=\\{x|-1\\leq x <9\\}", "[-1,9)", true},
     {kNone, "A\\cup B=\\{x|-1\\leq x <9\\}", "[-1,9]", false},
