@@ -218,8 +218,8 @@ namespace {
 
 // Whether `t`, the first side of a chain, is a quantity built from named ones rather than
 // an unknown to solve for: its letters outside commands all capitals ("AB + BC", "N/M"),
-// two lower-case letters or more ("x + y"), or a function at a point ("f(9) - f(3)").
-// "2x" and "x^2" are unknowns ("2x = 6" is x = 3).
+// two lower-case letters or more without numbers ("x + y", "ab"), or a function at a point
+// ("f(9) - f(3)"). "2x" and "x^2" are unknowns ("2x = 6" is x = 3), "2x + z" a plane.
 bool names_a_quantity(std::string_view t) {
   bool lower = false, upper = false, applied = false;
   char first_lower = 0;
@@ -239,7 +239,9 @@ bool names_a_quantity(std::string_view t) {
     }
     if (i + 2 < t.size() && t[i + 1] == '(' && ascii::is_digit(t[i + 2])) applied = true;
   }
-  return (upper && !lower) || two_lower || applied;
+  // Lower-case letters with coefficients make an equation: "2x + z = 1" is a plane.
+  bool digits = std::any_of(t.begin(), t.end(), ascii::is_digit);
+  return (upper && !lower) || (two_lower && !digits) || applied;
 }
 
 }  // namespace

@@ -785,6 +785,7 @@ const RulePair kRulePairs[] = {
     {kNone, "2 f(2) g(2)=2 \\times 14 \\times(-3)=-84", "-84", true},
     {kNone, "2x = 210", "210", false},
     {kNone, "x + y - 4 = 0", "0", false},
+    {kNone, "2x + z = 1", "1", false},
     {kNone, "f(9)-f(3)=210", "211", false},
     // An approximated quantity named by a Greek letter; "\pi" is a number.
     {kNone, "\\Delta p\\approx -\\frac{\\hbar \\omega_{L}}{c}", "-\\frac{\\omega_{L} \\hbar}{c}",
