@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/ascii.h"
+#include "core/latex_forms.h"
 #include "core/utf8.h"
 
 namespace s1 {
@@ -212,9 +213,9 @@ std::string without_noise(std::string_view text) {
   return out;
 }
 
-// The last row of an "aligned" (also "align", "gathered", "split") environment, its
-// alignment marks dropped ("x & = 9" -> "x = 9", "& = 1002001" -> "1002001"); other text
-// unchanged.
+// The last row of an "aligned" (also "align", "gathered", "split") derivation, its
+// alignment marks dropped: a continuation "& = 1002001" -> "1002001", or "x & = 9" when
+// every row before it has x. Other text, and rows that name different things, unchanged.
 std::string last_aligned_row(std::string answer) {
   std::string_view a = trim(answer);
   if (!starts_with(a, "\\begin{")) return answer;
@@ -237,7 +238,20 @@ std::string last_aligned_row(std::string answer) {
                          [](char x, char y) { return is_space(x) && is_space(y); }),
              last.end());
   std::string_view kept = trim(last);
-  while (!kept.empty() && kept.front() == '=') kept = trim(kept.substr(1));  // "& = 16"
+  if (starts_with(kept, "=")) return std::string(trim(kept.substr(1)));  // "& = 1002001"
+  // "x &= 9" ends a derivation when every row before it has x; rows with other names
+  // ("\text{Coefficient} &= -5 \\ \text{Degree} &= 5") are one answer in parts.
+  size_t eq = kept.find('=');
+  std::string_view lhs = trim(kept.substr(0, eq == std::string_view::npos ? 0 : eq));
+  if (lhs.size() != 1 || !std::isalpha(static_cast<unsigned char>(lhs[0]))) return answer;
+  std::string_view rows = body.substr(0, row == std::string_view::npos ? 0 : row);
+  for (size_t start = 0; start < rows.size();) {
+    size_t next = rows.find("\\\\", start);
+    std::string_view r = rows.substr(start, next == std::string_view::npos ? next : next - start);
+    if (r.find(lhs[0]) == std::string_view::npos) return answer;
+    if (next == std::string_view::npos) break;
+    start = next + 2;
+  }
   return std::string(kept);
 }
 
@@ -502,8 +516,14 @@ std::optional<std::string> extract_last_boxed(std::string_view text) {
 }
 
 ExtractedAnswer extract_answer(std::string_view raw) {
-  if (auto boxed = extract_last_boxed(raw)) return {std::move(*boxed), AnswerSource::kBoxed};
-  std::string cleaned = without_noise(raw);
+  // Backslashes that JSON turned into control characters ("\t" of "\text") are put back
+  // first: trimming would take them.
+  std::string repaired(raw);
+  repair_control_escapes(repaired);
+  if (auto boxed = extract_last_boxed(repaired)) {
+    return {std::move(*boxed), AnswerSource::kBoxed};
+  }
+  std::string cleaned = without_noise(repaired);
   std::string_view text = cleaned;
   if (auto line = answer_after_marker(text)) {
     return {std::move(*line), AnswerSource::kFinalAnswerLine};

@@ -182,6 +182,20 @@ TEST(ExtractAnswer, AnAlignedDerivationEndsOnItsLastRow) {
   EXPECT_EQ(a.answer, "\\begin{pmatrix} 1 \\\\ 2 \\end{pmatrix}");
 }
 
+TEST(ExtractAnswer, AParallelDerivationStaysWhole) {
+  // Rows that name different things are one answer in parts, not a derivation.
+  const char* parts = "$\\begin{aligned} \\text{Coefficient} &= -5 \\\\ \\text{Degree} &= 5 \\end{aligned}$";
+  EXPECT_EQ(extract_answer(parts).answer,
+            "\\begin{aligned} \\text{Coefficient} &= -5 \\\\ \\text{Degree} &= 5 \\end{aligned}");
+  const char* other = "$$\\begin{aligned} a &= 2 \\\\ b &= 3 \\end{aligned}$$";
+  EXPECT_EQ(extract_answer(other).answer, "\\begin{aligned} a &= 2 \\\\ b &= 3 \\end{aligned}");
+}
+
+TEST(ExtractAnswer, ControlCharactersFromUnescapedJsonArePutBack) {
+  // "\t" of "\text" read as a tab, at the start of a box, is not trimmed away.
+  EXPECT_EQ(extract_answer("so \\boxed{\text{yes}}").answer, "\\text{yes}");
+}
+
 TEST(ExtractAnswer, EnglishTextIsNoChineseClause) {
   ExtractedAnswer a = extract_answer("Thus $x = 5$, and we are done.");
   EXPECT_NE(a.source, AnswerSource::kFinalClause);
