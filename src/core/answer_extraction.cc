@@ -255,6 +255,16 @@ std::string last_aligned_row(std::string answer) {
   return std::string(kept);
 }
 
+// What follows the last "\therefore" of a math answer that states a conclusion after its
+// reasons ("\because B \in (0, \pi), \therefore B = \frac{\pi}{3}" -> "B = \frac{\pi}{3}");
+// other answers unchanged.
+std::string conclusion(std::string answer) {
+  size_t at = answer.rfind("\\therefore");
+  if (at == std::string::npos || at == 0) return answer;
+  std::string_view after = trim(std::string_view(answer).substr(at + 10));
+  return after.empty() ? answer : std::string(after);
+}
+
 // The answer a solution in Chinese ends on: in its last clause that ends in math (clauses end
 // at "，" "。" "；" "：" "．" or a line break), what follows the last ideograph, and of a
 // chain "S = ... = \frac{16}{5}" the last side. "所以离心率为\frac{1}{2}." gives
@@ -348,6 +358,16 @@ std::optional<std::string> chinese_final_clause(std::string_view text) {
       return is_digit(c) || c == '\\' || std::isalpha(static_cast<unsigned char>(c));
     });
     if (!math) continue;
+    // An ideograph inside braces ("V_{三棱锥O-PBC}=...") leaves them unbalanced: the last
+    // side of the chain that is whole is the answer.
+    if (std::count(tail.begin(), tail.end(), '{') != std::count(tail.begin(), tail.end(), '}')) {
+      size_t eq = tail.rfind('=');
+      if (eq == std::string_view::npos) continue;
+      tail = trim(tail.substr(eq + 1));
+      if (std::count(tail.begin(), tail.end(), '{') != std::count(tail.begin(), tail.end(), '}')) {
+        continue;
+      }
+    }
     std::string answer = last_aligned_row(std::string(tail));
     std::vector<size_t> eq = top_level_positions(answer, "=");
     if (eq.size() >= 2 && top_level_positions(answer, ",").empty()) {
@@ -529,13 +549,13 @@ ExtractedAnswer extract_answer(std::string_view raw) {
     return {std::move(*line), AnswerSource::kFinalAnswerLine};
   }
   if (auto clause = chinese_final_clause(text)) {
-    return {std::move(*clause), AnswerSource::kFinalClause};
+    return {conclusion(std::move(*clause)), AnswerSource::kFinalClause};
   }
   if (auto whole = whole_math(text)) {
-    return {last_aligned_row(std::move(*whole)), AnswerSource::kWholeText};
+    return {conclusion(last_aligned_row(std::move(*whole))), AnswerSource::kWholeText};
   }
   if (auto span = last_math_span(text)) {
-    return {last_aligned_row(std::move(*span)), AnswerSource::kLastMath};
+    return {conclusion(last_aligned_row(std::move(*span))), AnswerSource::kLastMath};
   }
   if (auto number = last_number(text)) return {std::move(*number), AnswerSource::kLastNumber};
   return {};

@@ -46,8 +46,9 @@ std::optional<std::string> extract_last_boxed(std::string_view text);
 // word outside commands); else the last math span ("$...$", "\(...\)", "\[...\]", up to
 // 200 characters) when the text's last digit is in it; else the last number (integer,
 // decimal, or a/b fraction). A math answer that is an "aligned" derivation is its last
-// row ("& = 16", or "x &= 9" when every row has x). Backslashes that unescaped JSON turned
-// into control characters are put back first.
+// row ("& = 16", or "x &= 9" when every row has x), and one that gives reasons first is
+// what follows its last "\therefore". Backslashes that unescaped JSON turned into control
+// characters are put back first.
 ExtractedAnswer extract_answer(std::string_view text);
 
 // The multiple-choice letter (A..max_letter, upper case) chosen by `text`, looking in order

@@ -159,6 +159,12 @@ TEST(ExtractAnswer, ChineseTextEndsOnItsLastClause) {
   EXPECT_EQ(final_clause("$\\therefore 实数a的取值范围是(-\\infty ，0)\\cup (2，+\\infty )。$"),
             "(-\\infty ，0)\\cup (2，+\\infty )");
   EXPECT_EQ(final_clause("所以P(C)＝P(A_{4})＋P(A_{5})＝\\frac{8}{13}.(12分)"), "\\frac{8}{13}");
+  // An ideograph inside braces: the last whole side of the chain.
+  EXPECT_EQ(final_clause("所以h=\\frac{3V_{三棱锥O-PBC}}{S}=\\frac{64}{8\\sqrt{34}}=\\frac{12\\sqrt{34}}{17}."),
+            "\\frac{12\\sqrt{34}}{17}");
+  // A conclusion after its reasons.
+  EXPECT_EQ(final_clause("$又因为\\because B\\in (0,\\pi ),\\therefore B=\\frac{\\pi }{3}.$"),
+            "B=\\frac{\\pi }{3}");
   EXPECT_STREQ(answer_source_name(AnswerSource::kFinalClause), "final_clause");
 }
 
@@ -194,6 +200,13 @@ TEST(ExtractAnswer, AParallelDerivationStaysWhole) {
 TEST(ExtractAnswer, ControlCharactersFromUnescapedJsonArePutBack) {
   // "\t" of "\text" read as a tab, at the start of a box, is not trimmed away.
   EXPECT_EQ(extract_answer("so \\boxed{\text{yes}}").answer, "\\text{yes}");
+}
+
+TEST(ExtractAnswer, AConclusionFollowsItsLastTherefore) {
+  EXPECT_EQ(extract_answer("Hence $7<m<9 \\quad \\because m \\in Z \\quad \\therefore m=8$.").answer,
+            "m=8");
+  // A leading "\therefore" is no reason before it.
+  EXPECT_EQ(extract_answer("$\\therefore x = 2$").answer, "\\therefore x = 2");
 }
 
 TEST(ExtractAnswer, EnglishTextIsNoChineseClause) {

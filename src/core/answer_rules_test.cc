@@ -800,6 +800,9 @@ const RulePair kRulePairs[] = {
     // A function of several variables named before its body.
     {kNone, "\\Phi (x,y)=\\frac{x+1}{2y}", "\\Phi (x,    y)=\\frac{x}{2y} + \\frac{1}{2y}", true},
     {kNone, "\\Phi (x,y)=\\frac{x+1}{2y}", "\\frac{x}{2y} + \\frac{1}{y}", false},
+    // Lists of one length joined by "or" are tuples.
+    {kNone, "1,2,3 \\text{ or } 1,2,-2 \\text{ or } 1,-1,1", "(1,2,3),(1,2,-2),(1,-1,1)", true},
+    {kNone, "1,2,3 \\text{ or } 1,2,-2", "(1,2,3),(1,-2,2)", false},
     // "and" after the list's last comma.
     {kNone, "7, -2, \\text{ and } -5", "7, -2, -5", true},
     {kNone, "7, -2, \\text{ and } -5", "7, -2, -6", false},

@@ -454,8 +454,24 @@ bool strip_trailing_cjk_unit(std::string& s) {
 }
 
 // Replaces the words " or " and " and " separating answers by commas; after a comma
-// ("7, -2, and -5") the word goes without one.
+// ("7, -2, and -5") the word goes without one. Lists of one length joined by "or" become
+// tuples.
 void words_to_commas(std::string& s) {
+  // Lists of one length joined by "or" are tuples: "1,2,3 or 1,-1,1" -> "(1,2,3),(1,-1,1)".
+  if (std::vector<std::string_view> ways = split_top_level(s, " or "); ways.size() >= 2) {
+    size_t commas = top_level_positions(ways[0], ",").size();
+    bool tuples = commas > 0;
+    for (std::string_view way : ways) {
+      tuples = tuples && top_level_positions(way, ",").size() == commas &&
+               way.find('=') == std::string_view::npos && !starts_with(trim(way), "(");
+    }
+    if (tuples) {
+      std::string joined;
+      for (std::string_view way : ways) joined += (joined.empty() ? "(" : ",(") + std::string(trim(way)) + ")";
+      s = joined;
+      return;
+    }
+  }
   for (std::string_view word : {"or", "and"}) {
     std::string padded = " " + std::string(word) + " ";
     for (size_t at = s.find(padded); at != std::string::npos; at = s.find(padded, at)) {
