@@ -410,7 +410,7 @@ std::optional<std::string> whole_math(std::string_view text) {
 // The last math span of `text` ("$...$", "$$...$$", "\\(...\\)", "\\[...\\]") when the
 // text's last digit lies inside it and it is not over 200 characters, without its
 // delimiters: "Therefore $x \\geq 5$ is the solution." gives "x \\geq 5", where the last
-// number would give "5". Else nullopt.
+// number would give "5". Of a longer span, what follows its last "=". Else nullopt.
 std::optional<std::string> last_math_span(std::string_view text) {
   size_t last_digit = text.size();
   while (last_digit > 0 && !is_digit(text[last_digit - 1])) --last_digit;
@@ -436,8 +436,15 @@ std::optional<std::string> last_math_span(std::string_view text) {
     size_t begin = i + open_size;
     size_t end = text.find(close, begin);
     if (end == std::string_view::npos) return std::nullopt;
-    if (begin <= last_digit && last_digit < end && end - begin <= 200) {
-      span = std::string(trim(text.substr(begin, end - begin)));
+    if (begin <= last_digit && last_digit < end) {
+      std::string_view inside = trim(text.substr(begin, end - begin));
+      // A long span that ends a computation ends on its value: "... = \frac{88}{225}".
+      if (inside.size() > 200) {
+        size_t eq = inside.rfind('=');
+        inside = eq == std::string_view::npos ? std::string_view() : trim(inside.substr(eq + 1));
+        if (inside.find_first_of("0123456789") == std::string_view::npos) inside = {};
+      }
+      if (!inside.empty() && inside.size() <= 200) span = std::string(inside);
     }
     i = end + close.size();
   }

@@ -44,8 +44,8 @@ std::optional<std::string> extract_last_boxed(std::string_view text);
 // "\frac{1}{2}", the last side of a chain "S = ... = 4", "或" as "or"); else the whole text
 // when it is nothing but math (one "$...$" span, even with words, or short LaTeX with no
 // word outside commands); else the last math span ("$...$", "\(...\)", "\[...\]", up to
-// 200 characters) when the text's last digit is in it; else the last number (integer,
-// decimal, or a/b fraction). A math answer that is an "aligned" derivation is its last
+// 200 characters; of a longer one, what follows its last "=") when the text's last digit
+// is in it; else the last number (integer, decimal, or a/b fraction). A math answer that is an "aligned" derivation is its last
 // row ("& = 16", or "x &= 9" when every row has x), and one that gives reasons first is
 // what follows its last "\therefore". Backslashes that unescaped JSON turned into control
 // characters are put back first.

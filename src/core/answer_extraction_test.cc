@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+
 namespace s1 {
 namespace {
 
@@ -207,6 +209,14 @@ TEST(ExtractAnswer, AConclusionFollowsItsLastTherefore) {
             "m=8");
   // A leading "\therefore" is no reason before it.
   EXPECT_EQ(extract_answer("$\\therefore x = 2$").answer, "\\therefore x = 2");
+}
+
+TEST(ExtractAnswer, ALongComputationEndsOnItsValue) {
+  std::string terms;
+  for (int i = 0; i < 30; ++i) terms += "\\frac{1}{3}\\times ";
+  ExtractedAnswer a = extract_answer("So $P = " + terms + "3 = \\frac{88}{225}$.");
+  EXPECT_EQ(a.answer, "\\frac{88}{225}");
+  EXPECT_EQ(a.source, AnswerSource::kLastMath);
 }
 
 TEST(ExtractAnswer, EnglishTextIsNoChineseClause) {
