@@ -800,6 +800,11 @@ const RulePair kRulePairs[] = {
     // A function of several variables named before its body.
     {kNone, "\\Phi (x,y)=\\frac{x+1}{2y}", "\\Phi (x,    y)=\\frac{x}{2y} + \\frac{1}{2y}", true},
     {kNone, "\\Phi (x,y)=\\frac{x+1}{2y}", "\\frac{x}{2y} + \\frac{1}{y}", false},
+    // A domain after a function of its variable.
+    {kNone, "y=18 400+400\\left(x+\\frac{200}{x}\\right),x\\in (4,50)", "18400+400(x+200/x)", true},
+    {kNone, "f(x) = 2x+1, x \\in [0, 1]", "2x+1", true},
+    {kNone, "f(x) = 2x+1, x \\in [0, 1]", "2x-1", false},
+    {kNone, "x \\in (4,50)", "(4,50)", true},
     // Lists of one length joined by "or" are tuples.
     {kNone, "1,2,3 \\text{ or } 1,2,-2 \\text{ or } 1,-1,1", "(1,2,3),(1,2,-2),(1,-1,1)", true},
     {kNone, "1,2,3 \\text{ or } 1,2,-2", "(1,2,3),(1,-2,2)", false},

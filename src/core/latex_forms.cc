@@ -144,6 +144,31 @@ bool is_parameter_bound(std::string_view part, std::string_view rest) {
   return free_letters(rest).find(part[0]) != std::string::npos;
 }
 
+// "x \in (4, 50)" after a function of x ("400(x + \frac{200}{x}), x \in (4, 50)"): the
+// domain it is defined on, not part of its value.
+bool is_domain(std::string_view part, std::string_view rest) {
+  part = trim(part);
+  if (part.size() < 8 || !is_alpha(part[0]) || is_alpha(part[1])) return false;
+  std::string_view in = trim(part.substr(1));
+  if (!starts_with(in, "\\in") || (in.size() > 3 && is_alpha(in[3]))) return false;
+  std::string_view interval = trim(in.substr(3));
+  if (interval.size() < 5 || (interval[0] != '(' && interval[0] != '[') ||
+      (interval.back() != ')' && interval.back() != ']') ||
+      top_level_positions(interval.substr(1, interval.size() - 2), ",").size() != 1) {
+    return false;
+  }
+  // "y = ..." and "f(x) = ...": the value is what follows its name.
+  std::vector<size_t> eq = top_level_positions(rest, "=");
+  if (eq.size() == 1) {
+    std::string_view name = trim(rest.substr(0, eq[0]));
+    bool named = !name.empty() && name.size() <= 6 && is_alpha(name[0]) &&
+                 std::all_of(name.begin(), name.end(),
+                             [](char c) { return is_alpha(c) || c == '(' || c == ')'; });
+    if (named) rest = rest.substr(eq[0] + 1);
+  }
+  return !has_relation(rest) && free_letters(rest).find(part[0]) != std::string::npos;
+}
+
 // Whether `side` is a number written with digits, + - * / ^ ( ) { } and the commands
 // \frac, \sqrt, \pi, \cdot, \times only.
 bool is_numeric_side(std::string_view side) {
@@ -446,7 +471,9 @@ void drop_qualifiers(std::string& s) {
   std::vector<size_t> commas = top_level_positions(v, ",");
   if (!commas.empty()) {
     std::string_view part = v.substr(commas.back() + 1), rest = v.substr(0, commas.back());
-    if (is_parameter_range(part) || is_parameter_bound(part, rest)) s.assign(trim(rest));
+    if (is_parameter_range(part) || is_parameter_bound(part, rest) || is_domain(part, rest)) {
+      s.assign(trim(rest));
+    }
   }
 }
 

@@ -37,7 +37,8 @@ void drop_approx_trailer(std::string& s);
 
 // Drops a trailing qualifier at top level: " for all ..." / "\forall ..." (also " for some
 // constant c", " where c is a constant") and a final
-// "k \in \mathbb{Z}" (also "(k \in \mathbb{Z})", "\mathbb{N}", "Z") naming a parameter.
+// "k \in \mathbb{Z}" (also "(k \in \mathbb{Z})", "\mathbb{N}", "Z") naming a parameter, and
+// a domain after a comma ("400(x + \frac{200}{x}), x \in (4, 50)").
 void drop_qualifiers(std::string& s);
 
 
