@@ -261,7 +261,9 @@ bool computation_matches(std::string_view a, std::string_view b, const AnswerCom
     // equation "5x - 7y + 4 = 0", nor "y + z = x + 1").
     std::string_view value = terms.back();
     bool stated = names_a_quantity(name) && free_letters(value).empty() && value != "0";
-    size_t first = !name.empty() && (leading_name(name) == name || stated) ? 1 : 0;
+    std::string_view raw = trim(terms[0]);  // "\angle APD" keeps its space
+    bool named = leading_name(name) == name || (!raw.empty() && leading_name(raw) == raw);
+    size_t first = !name.empty() && (named || stated) ? 1 : 0;
     bool all = true;
     for (size_t i = first; i < terms.size() && all; ++i) {
       // After a name, the steps in letters lead to the value: "b = \frac{3}{2}\sin B =

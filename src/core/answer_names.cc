@@ -144,10 +144,17 @@ size_t name_end(std::string_view s, size_t i, int depth = 0) {
     while (j < s.size() && is_space(s[j])) ++j;
     return j;
   };
-  auto points = [&s](size_t j) {  // the end of a run of 1 to 3 capital letters at j
-    size_t k = j;
-    while (k < s.size() && k - j < 4 && is_upper(s[k])) ++k;
-    return k > j && k - j <= 3 && (k == s.size() || !is_alpha(s[k])) ? k : 0;
+  // The end of a run of 1 to 3 capital letters at j, also spaced ("A P D").
+  auto points = [&s](size_t j) {
+    size_t k = j, letters = 0;
+    while (k < s.size() && letters < 4 && is_upper(s[k])) {
+      ++k, ++letters;
+      if (k + 1 < s.size() && s[k] == ' ' && is_upper(s[k + 1]) &&
+          (k + 2 == s.size() || !is_alpha(s[k + 2]))) {
+        ++k;  // "A P": one space between single capitals
+      }
+    }
+    return letters > 0 && letters <= 3 && (k == s.size() || !is_alpha(s[k])) ? k : 0;
   };
   // "|AB|", "|\vec{a}|": a length.
   if (s[i] == '|') {

@@ -778,6 +778,15 @@ const RulePair kRulePairs[] = {
     {kNone, "A = \\{1, 2\\}", "\\{1, 2\\}", true},
     {kNone, "(-\\infin, -2] \\cup [5, +\\infin)", "t \\le -2 \\text{ or } t \\ge 5", true},
     {kNone, "(-\\infin, -2] \\cup [5, +\\infin)", "(-\\infty, -2] \\cup [6, +\\infty)", false},
+    // Angles with spaced vertices lead a chain; the floor of an exact irrational.
+    {kNone, "\\mathrm{m} \\angle A P D=180^{\\circ}-\\mathrm{m} \\angle O P M=180^{\\circ}-54^{\\circ}-78^{\\circ}=48^{\\circ}",
+     "48", true},
+    {kNone, "\\angle APD = 180^{\\circ}-54^{\\circ}-78^{\\circ}=48^{\\circ}", "47", false},
+    {kNone, "A B=5", "5", true},
+    {kNone, "g(2011)=2(2011)+\\left\\lfloor\\frac{1+\\sqrt{8(2011)-7}}{2}\\right\\rfloor=4085", "4085", true},
+    {kNone, "\\lfloor \\sqrt{16081} \\rfloor", "126", true},
+    {kNone, "\\lceil \\sqrt{16081} \\rceil", "127", true},
+    {kNone, "\\lfloor \\sqrt{16081} \\rfloor", "127", false},
     // A quantity built from names, stated to have a value; an unknown is solved for instead.
     {kNone, "f(9)-f(3)=210", "210", true},
     {kNone, "x+y=4027", "4027", true},

@@ -252,7 +252,18 @@ class Converter {
     if (f == "floor" || f == "ceil") {
       if (has_symbol(x)) return rounded_symbol(f, x);
       if (!is_a<numeric>(x) || !ex_to<numeric>(x).is_rational()) {
-        throw std::invalid_argument("floor/ceil of a non-rational");
+        // An exact irrational ("\sqrt{16081}") is rounded at its value when that is
+        // clearly away from a whole number.
+        ex approx = x.evalf();
+        if (!is_a<numeric>(approx) || !ex_to<numeric>(approx).is_real()) {
+          throw std::invalid_argument("floor/ceil of a non-real");
+        }
+        double v = ex_to<numeric>(approx).to_double();
+        if (!std::isfinite(v) || std::fabs(v) > 1e12 ||
+            std::fabs(v - std::round(v)) < 1e-6 * std::max(1.0, std::fabs(v))) {
+          throw std::invalid_argument("floor/ceil too close to a whole number");
+        }
+        return numeric(static_cast<long>(f == "floor" ? std::floor(v) : std::ceil(v)));
       }
       const numeric& q = ex_to<numeric>(x);
       numeric down = GiNaC::iquo(q.numer(), q.denom());
