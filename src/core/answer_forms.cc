@@ -263,7 +263,10 @@ bool computation_matches(std::string_view a, std::string_view b, const AnswerCom
     bool stated = names_a_quantity(name) && free_letters(value).empty() && value != "0";
     std::string_view raw = trim(terms[0]);  // "\angle APD" keeps its space
     bool named = leading_name(name) == name || (!raw.empty() && leading_name(raw) == raw);
-    size_t first = !name.empty() && (named || stated) ? 1 : 0;
+    // Or any expression computed to the value in steps without letters:
+    // "\log_2 \sqrt{x} = \log_2 2^5 = 5".
+    bool computed = terms.size() >= 3 && free_letters(terms[1]).empty() && !terms[1].empty();
+    size_t first = !name.empty() && (named || stated || computed) ? 1 : 0;
     bool all = true;
     for (size_t i = first; i < terms.size() && all; ++i) {
       // After a name, the steps in letters lead to the value: "b = \frac{3}{2}\sin B =

@@ -39,7 +39,9 @@ bool rounds_to_decimal(std::string_view exact_side, std::string_view decimal_sid
 // "\frac{10}{2} = 5" against "5": an answer written as a computation, terms joined by "=",
 // each equal to the other answer ("2 + 3 = 6" is not 5; "8m - 2m = 6m" is 6m), after a name
 // the chain may start with ("BD = \sqrt{4225} = 65"; then steps in letters may lead to the
-// value: "b = \frac{3}{2}\sin B = \frac{1}{2}"). Symmetric.
+// value: "b = \frac{3}{2}\sin B = \frac{1}{2}"), after a quantity built from names
+// ("f(9) - f(3) = 210", "x + y = 4027"), or after any expression computed to it in a step
+// without letters ("\log_2 \sqrt{x} = \log_2 2^5 = 5"). Symmetric.
 bool computation_matches(std::string_view a, std::string_view b, const AnswerComparer& compare);
 
 // "2^{100} > 3^{60}" (or "3^{60} < 2^{100}") against "2^{100}": `inequality` compares two

@@ -793,6 +793,8 @@ const RulePair kRulePairs[] = {
     {kNone, "L / 2=180180", "180180", true},
     {kNone, "2 f(2) g(2)=2 \\times 14 \\times(-3)=-84", "-84", true},
     {kNone, "2x = 210", "210", false},
+    {kNone, "\\log _{2} \\sqrt{x}=\\log _{2} 2^{5}=5", "5", true},  // computed in steps
+    {kNone, "\\log _{2} \\sqrt{x}=\\log _{2} 2^{5}=5", "10", false},
     {kNone, "x + y - 4 = 0", "0", false},
     {kNone, "2x + z = 1", "1", false},
     {kNone, "f(9)-f(3)=210", "211", false},
