@@ -271,6 +271,7 @@ class ExprParser {
       ++pos_;  // "5." is 5
     }
     std::string digits(s_.substr(start, pos_ - start));
+    if (digits.empty()) syntax_error("a point without digits");  // "B.x"
     if (digits.size() > kMaxNumberDigits) throw WorkBudgetExceeded("number literal too long");
     if (digits.back() == '.') digits.pop_back();
     budget_.charge(static_cast<int64_t>(digits.size()));
