@@ -585,6 +585,22 @@ EquivalenceResult apply_answer_rules(std::string_view predicted, std::string_vie
       words::same_choices(predicted, gold, cues.choice_letters)) {
     return decided(plain, true, "choice");
   }
+  // A choice's letter against its text ("B" for "x < 1" when B is "$x<1$"), when the text
+  // is that choice's alone.
+  if (!cues.choice_texts.empty()) {
+    for (int swap = 0; swap < 2; ++swap) {
+      std::string_view letter_side = swap ? predicted : gold, text_side = swap ? gold : predicted;
+      char letter = words::single_choice(letter_side, cues.choice_letters);
+      if (letter == 0 || words::single_choice(text_side, cues.choice_letters) != 0) continue;
+      size_t chosen = cues.choice_letters.find(letter);
+      if (!compare(text_side, cues.choice_texts[chosen]).equivalent) continue;
+      bool alone = true;
+      for (size_t k = 0; k < cues.choice_texts.size() && alone; ++k) {
+        alone = k == chosen || !compare(text_side, cues.choice_texts[k]).equivalent;
+      }
+      if (alone) return decided(plain, true, "choice");
+    }
+  }
   if (cues.compares != 0 && (states_the_extreme(predicted, gold, cues.compares > 0, compare) ||
                              states_the_extreme(gold, predicted, cues.compares > 0, compare))) {
     return decided(plain, true, "comparison");

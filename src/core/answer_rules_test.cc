@@ -78,6 +78,8 @@ constexpr const char* kTiling = "Can an $8 \\times 8$ board without two opposite
                                 "with dominoes?";
 
 constexpr const char* kChoices = "Which of the following is correct? A: $1$ B: $2$ C: $3$ D: $4$";
+constexpr const char* kChoicesLines = "Which is correct?\nA. $x>1$\nB. $x<1$\nC. $x=1$";
+constexpr const char* kChoicesTwice = "Pick one: (A) 2 (B) 3 (C) 2";
 constexpr const char* kLarger = "Which is larger, $2^{100}$ or $3^{60}$?";
 constexpr const char* kSmaller = "Which is smaller, $2^{100}$ or $3^{60}$?";
 constexpr const char* kCoins =
@@ -575,6 +577,13 @@ const RulePair kRulePairs[] = {
     {kChoices, "A, B", "AC", false},
     {kChoices, "ACD", "AC", false},
     {kNone, "B: 2", "B", false},  // no choices offered
+    // A choice's text for its letter, when no other choice has that text.
+    {kChoices, "2", "B", true},
+    {kChoices, "\\frac{6}{3}", "B", true},
+    {kChoices, "3", "B", false},
+    {kChoicesLines, "x<1", "B", true},
+    {kChoicesLines, "x>1", "B", false},
+    {kChoicesTwice, "2", "A", false},  // A and C are both 2
     // The larger (or smaller) of two compared.
     {kLarger, "2^{100} > 3^{60}", "2^{100}", true},
     {kLarger, "3^{60} < 2^{100}", "2^{100}", true},

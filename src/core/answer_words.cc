@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <optional>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -12,6 +13,7 @@
 
 namespace s1::words {
 
+using ascii::ends_with;
 using ascii::is_alpha;
 using ascii::is_digit;
 using ascii::is_space;
@@ -460,28 +462,71 @@ bool asks_yes_or_no(std::string_view question) {
                                      "would", "must", "should", "has", "have", "was", "were"});
 }
 
+namespace {
+
+// Where the choice `letter` is offered in `q` at or after `from`: the start of its marker
+// ("(B)", "B:", "B.", "B．", "B、", "B：", "B)") and the end of it, or {npos, npos}.
+std::pair<size_t, size_t> choice_marker(std::string_view q, char letter, size_t from) {
+  for (size_t at = q.find(letter, from); at != std::string_view::npos;
+       at = q.find(letter, at + 1)) {
+    if (at > 0 && q[at - 1] == '(' && at + 1 < q.size() && q[at + 1] == ')') {
+      return {at - 1, at + 2};
+    }
+    bool apart = at == 0 || is_space(q[at - 1]) || q[at - 1] == '$' || q[at - 1] == '\n';
+    std::string_view after = q.substr(at + 1);
+    for (std::string_view mark : {":", ".", ")", "\uff0e", "\u3001", "\uff1a"}) {
+      // "A. 1" but not "A.B" or the end of a sentence "... is A."
+      if (apart && starts_with(after, mark) && after.size() > mark.size() &&
+          (is_space(after[mark.size()]) || !is_alpha(after[mark.size()]))) {
+        return {at, at + 1 + mark.size()};
+      }
+    }
+  }
+  return {std::string_view::npos, std::string_view::npos};
+}
+
+}  // namespace
+
 std::string choice_letters(std::string_view q) {
   std::string letters;
   for (char letter = 'A'; letter <= 'H'; ++letter) {
-    bool offered = false;
-    for (size_t at = q.find(letter); at != std::string_view::npos && !offered;
-         at = q.find(letter, at + 1)) {
-      bool open = at > 0 && q[at - 1] == '(' && at + 1 < q.size() && q[at + 1] == ')';
-      bool apart = at == 0 || is_space(q[at - 1]) || q[at - 1] == '$' || q[at - 1] == '\n';
-      std::string_view after = q.substr(at + 1);
-      bool marked = false;
-      for (std::string_view mark : {":", ".", ")", "\uff0e", "\u3001", "\uff1a"}) {
-        marked = marked || starts_with(after, mark);
-      }
-      // "A. 1" but not "A.B" or the end of a sentence "... is A."
-      bool followed = after.size() > 1 && (is_space(after[1]) || !is_alpha(after[1]));
-      offered = open || (apart && marked && followed);
-    }
-    if (!offered) break;
+    if (choice_marker(q, letter, 0).first == std::string_view::npos) break;
     letters += letter;
   }
   return letters.size() >= 2 ? letters : std::string();
 }
+
+std::vector<std::string> choice_texts(std::string_view q, std::string_view letters) {
+  std::vector<std::string> texts;
+  size_t from = 0;
+  for (size_t i = 0; i < letters.size(); ++i) {
+    auto [start, end] = choice_marker(q, letters[i], from);
+    if (start == std::string_view::npos) return {};
+    size_t stop = q.size();
+    if (i + 1 < letters.size()) {
+      stop = choice_marker(q, letters[i + 1], end).first;
+      if (stop == std::string_view::npos) return {};
+    } else if (size_t line = q.find('\n', end); line != std::string_view::npos) {
+      stop = line;  // the last choice ends its line
+    }
+    std::string_view text = trim(q.substr(end, stop - end));
+    for (bool changed = true; changed && !text.empty();) {
+      changed = false;
+      for (std::string_view mark : {"$", ";", ",", "\uff1b", "\uff0c", "\u3002"}) {
+        if (starts_with(text, mark)) text = trim(text.substr(mark.size())), changed = true;
+        if (ends_with(text, mark)) {
+          text = trim(text.substr(0, text.size() - mark.size()));
+          changed = true;
+        }
+      }
+    }
+    if (text.empty() || text.size() > 200) return {};
+    texts.emplace_back(text);
+    from = end;
+  }
+  return texts;
+}
+
 
 namespace {
 
@@ -522,6 +567,11 @@ std::string picked(std::string_view raw, std::string_view letters) {
 bool same_choices(std::string_view a, std::string_view b, std::string_view letters) {
   std::string x = picked(a, letters), y = picked(b, letters);
   return !x.empty() && x == y;
+}
+
+char single_choice(std::string_view raw, std::string_view letters) {
+  std::string pick = picked(raw, letters);
+  return pick.size() == 1 ? pick[0] : 0;
 }
 
 }  // namespace s1::words

@@ -98,4 +98,14 @@ std::string choice_letters(std::string_view question);
 // "\text{B}", or several as "AC", "A, C", "A and C" (in any order).
 bool same_choices(std::string_view a, std::string_view b, std::string_view letters);
 
+// The text each of the choices `letters` (choice_letters()) offers in `question`, in order:
+// "A: $2\sqrt{2}$ B: $3$" gives {"2\sqrt{2}", "3"} (math delimiters and separators around
+// it dropped; the last choice ends its line). Empty when a choice's text cannot be found
+// or runs over 200 characters.
+std::vector<std::string> choice_texts(std::string_view question, std::string_view letters);
+
+// The one choice among `letters` that `raw` picks ('B' for "B", "(B) 2", "\text{B}"), or 0
+// when it picks none or several.
+char single_choice(std::string_view raw, std::string_view letters);
+
 }  // namespace s1::words

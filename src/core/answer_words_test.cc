@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <vector>
+
 namespace s1::words {
 namespace {
 
@@ -14,6 +17,23 @@ TEST(ChoiceLetters, ReadsTheOfferedLetters) {
   EXPECT_EQ(choice_letters("The answer is A."), "");
   EXPECT_EQ(choice_letters("In triangle ABC, find AB."), "");
   EXPECT_EQ(choice_letters("A: 1, C: 3"), "");
+}
+
+TEST(ChoiceTexts, ReadsWhatEachChoiceOffers) {
+  using Texts = std::vector<std::string>;
+  EXPECT_EQ(choice_texts("Which is true? A: $2\\sqrt{2}$ B: $3$, C: $4$; D: $\\frac{1}{2}$", "ABCD"),
+            (Texts{"2\\sqrt{2}", "3", "4", "\\frac{1}{2}"}));
+  EXPECT_EQ(choice_texts("Pick one:\n(A) x > 1\n(B) x < 1\nExplain.", "AB"),
+            (Texts{"x > 1", "x < 1"}));
+  EXPECT_EQ(choice_texts("A\uff0e1\uff1b B\uff0e2", "AB"), (Texts{"1", "2"}));
+  EXPECT_EQ(choice_texts("A: $1$ B:", "AB"), Texts{});  // B offers nothing
+}
+
+TEST(SingleChoice, OneLetterOrNone) {
+  EXPECT_EQ(single_choice("(B) 2", "ABCD"), 'B');
+  EXPECT_EQ(single_choice("\\text{C}", "ABCD"), 'C');
+  EXPECT_EQ(single_choice("A, C", "ABCD"), 0);
+  EXPECT_EQ(single_choice("2", "ABCD"), 0);
 }
 
 TEST(SameChoices, LettersInAnyForm) {

@@ -227,6 +227,9 @@ QuestionCues read_question(std::string_view question) {
   read_options(question, words, cues);
   cues.fraction_letters = fraction_letters(question, cues.asked_words);
   cues.choice_letters = words::choice_letters(question);
+  if (!cues.choice_letters.empty()) {
+    cues.choice_texts = words::choice_texts(question, cues.choice_letters);
+  }
   bool larger = false, smaller = false;
   for (const std::string& w : cues.asked_words) {
     larger = larger || one_of(w, {"larger", "greater", "bigger"});

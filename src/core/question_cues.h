@@ -40,6 +40,9 @@ struct QuestionCues {
   // The letters of the choices the question offers ("A: 1 B: 2 C: 3", "(A) ... (B) ..."),
   // "ABC"; empty when it offers none (A and B at least).
   std::string choice_letters;
+  // The text of each of those choices, in order ("2\sqrt{2}" for "A: $2\sqrt{2}$"); empty
+  // when one cannot be read.
+  std::vector<std::string> choice_texts;
   // The part that asks asks for the larger (1) or the smaller (-1) of what it compares
   // ("Which is larger, 2^{100} or 3^{60}?"), else 0.
   int compares = 0;
