@@ -8,12 +8,15 @@
 #include "core/answer_forms.h"
 #include "core/answer_words.h"
 #include "core/ascii.h"
+#include "core/utf8.h"
 
 namespace s1 {
 namespace {
 
+using ascii::ends_with;
 using ascii::is_alpha;
 using ascii::is_digit;
+using ascii::trim;
 
 struct Unit {
   std::string_view name;
@@ -60,6 +63,17 @@ const Unit* find_unit(std::string_view word) {
 }
 
 constexpr size_t kMaxChars = 120;
+
+// Unit words removed from the end of an answer ("15 cm^2", "5.4 cents").
+constexpr std::string_view kUnitWords[] = {
+    "cm",     "mm",      "km",       "meters",  "meter",   "metres",  "inches",  "inch",   "feet",
+    "foot",   "ft",      "yards",    "yard",    "miles",   "mile",    "units",   "unit",   "square",
+    "sq",     "cubic",   "cents",    "cent",    "dollars", "dollar",  "degrees", "degree", "hours",
+    "hour",   "minutes", "minute",   "seconds", "second",  "mph",     "kg",      "grams",  "gram",
+    "pounds", "lbs",     "days",     "weeks",   "years",   "ounces",  "liters",  "litres", "mL",
+    "ml",     "people",  "students", "ways",    "points",  "radians", "day",    "deg",
+    "m",      "g",       "L",        "h",       "kgs",     "litre",   "liter",   "hrs",
+};
 
 }  // namespace
 
@@ -147,6 +161,81 @@ bool same_quantity(std::string_view a, std::string_view b) {
     }
   }
   return false;
+}
+
+bool strip_trailing_unit(std::string& s) {
+  std::string_view v = trim(s);
+  // Optional exponent.
+  size_t end = v.size();
+  if (end >= 2 && v[end - 2] == '^' && is_digit(v[end - 1])) {
+    end -= 2;
+  } else if (end >= 4 && v[end - 1] == '}' && is_digit(v[end - 2]) && v[end - 3] == '{' &&
+             v[end - 4] == '^') {
+    end -= 4;
+  }
+  size_t start = end;
+  while (start > 0 && is_alpha(v[start - 1])) --start;
+  if (start == end) return false;
+  std::string_view word = v.substr(start, end - start);
+  std::string lower(word);  // "15th Day"
+  lower[0] = ascii::to_lower(lower[0]);
+  bool unit =
+      std::find(std::begin(kUnitWords), std::end(kUnitWords), word) != std::end(kUnitWords) ||
+      std::find(std::begin(kUnitWords), std::end(kUnitWords), lower) != std::end(kUnitWords);
+  // A rate "km/h", "m/s", "cm/s^2".
+  if (start > 1 && v[start - 1] == '/') {
+    size_t top = start - 1;
+    while (top > 0 && is_alpha(v[top - 1])) --top;
+    std::string_view over = v.substr(top, start - 1 - top);
+    static constexpr std::string_view kLengths[] = {"km", "m", "cm", "mm", "mi", "ft", "kg", "g"};
+    static constexpr std::string_view kTimes[] = {"h", "hr", "s", "min", "sec"};
+    if (std::find(std::begin(kLengths), std::end(kLengths), over) != std::end(kLengths) &&
+        std::find(std::begin(kTimes), std::end(kTimes), word) != std::end(kTimes)) {
+      start = top;
+      word = v.substr(start, end - start);
+      unit = true;
+    }
+  }
+  if (!unit) return false;
+  // The word must stand apart from the quantity: "5 m", "5\,m" but not "5m" (a product)
+  // unless it has more than one letter ("5cm").
+  std::string_view before = v.substr(0, start);
+  std::string_view kept = trim(before);
+  if (kept.empty() || kept.back() == '\\') return false;
+  bool separated = before.size() != kept.size();
+  if (word.size() == 1 && (!separated || !is_digit(kept.back()))) return false;  // "5 m", not "a m"
+  // A letter the rest uses as a symbol is one here too: "8 m - 2 m = 6 m".
+  if (word.size() == 1) {
+    for (size_t i = 0; i < kept.size(); ++i) {
+      if (kept[i] == '\\') {
+        while (i + 1 < kept.size() && is_alpha(kept[i + 1])) ++i;
+      } else if (kept[i] == word[0] && (i == 0 || !is_alpha(kept[i - 1])) &&
+                 (i + 1 == kept.size() || !is_alpha(kept[i + 1]))) {
+        return false;
+      }
+    }
+  }
+  const bool after_pi = ends_with(kept, "\\pi");  // "9\pi cm^2"
+  if (!is_digit(kept.back()) && kept.back() != '}' && kept.back() != ')' && !separated)
+    return false;
+  // Do not strip a "unit" that is really a symbol of an expression like "2m" or "x in".
+  if (word.size() <= 2 && !is_digit(kept.back()) && kept.back() != '}' && !after_pi) return false;
+  s.assign(kept);
+  return true;
+}
+
+bool strip_trailing_cjk_unit(std::string& s) {
+  std::string_view v = trim(s);
+  size_t end = v.size(), count = 0;
+  auto ideograph_ends_at = [&v](size_t e) { return e >= 3 && cjk_ideograph_at(v, e - 3); };
+  while (ideograph_ends_at(end) && count < 5) end -= 3, ++count;
+  if (count == 0 || count > 4) return false;
+  std::string_view kept = trim(v.substr(0, end));
+  if (kept.empty() || (!is_digit(kept.back()) && kept.back() != '}' && kept.back() != ')')) {
+    return false;
+  }
+  s.assign(kept);
+  return true;
 }
 
 }  // namespace s1

@@ -42,5 +42,24 @@ TEST(SameQuantity, ConvertedOrInOneOfItsUnits) {
   EXPECT_FALSE(same_quantity("2 hours", "2 hours"));
 }
 
+std::string without_unit(std::string s) {
+  return strip_trailing_unit(s) || strip_trailing_cjk_unit(s) ? s : "(kept) " + s;
+}
+
+TEST(StripTrailingUnit, UnitWordsAfterAQuantity) {
+  EXPECT_EQ(without_unit("15 cm^2"), "15");
+  EXPECT_EQ(without_unit("5.4 cents"), "5.4");
+  EXPECT_EQ(without_unit("60 km/h"), "60");
+  EXPECT_EQ(without_unit("24 m"), "24");
+  EXPECT_EQ(without_unit("15th Day"), "15th");
+  EXPECT_EQ(without_unit("50\u5143"), "50");  // 元
+  // A one-letter unit must stand apart after a number, and is no symbol of the rest.
+  EXPECT_EQ(without_unit("5m"), "(kept) 5m");
+  EXPECT_EQ(without_unit("a m"), "(kept) a m");
+  EXPECT_EQ(without_unit("8 m-2 m=6 m"), "(kept) 8 m-2 m=6 m");
+  EXPECT_EQ(without_unit("cm"), "(kept) cm");
+  EXPECT_EQ(without_unit("\u5143"), "(kept) \u5143");
+}
+
 }  // namespace
 }  // namespace s1
