@@ -1,7 +1,5 @@
 #include "core/answer_extraction.h"
 
-#include "core/latex_normalize.h"
-
 #include <algorithm>
 #include <cctype>
 #include <utility>
@@ -9,6 +7,7 @@
 
 #include "core/ascii.h"
 #include "core/latex_forms.h"
+#include "core/latex_normalize.h"
 #include "core/utf8.h"
 
 namespace s1 {
@@ -173,13 +172,11 @@ bool has_ideograph(std::string_view s) {
   return false;
 }
 
-// `text` without what never holds the answer but holds digits: images ("![alt](url)",
+// Drops from `s` what never holds the answer but holds digits: images ("![alt](url)",
 // "<img ...>") and exam score marks ("(12分)", "（12分）").
-std::string without_noise(std::string_view text) {
-  if (text.find("![") == text.npos && text.find("<img") == text.npos &&
-      text.find("分") == text.npos) {
-    return std::string(text);
-  }
+void drop_noise(std::string& s) {
+  if (s.find("![") == s.npos && s.find("<img") == s.npos && s.find("分") == s.npos) return;
+  std::string_view text = s;
   std::string out;
   out.reserve(text.size());
   for (size_t i = 0; i < text.size();) {
@@ -198,8 +195,8 @@ std::string without_noise(std::string_view text) {
         continue;
       }
     }
-    for (auto [open, close] : {std::pair<std::string_view, std::string_view>{"(", "分)"},
-                               {"\uff08", "分\uff09"}}) {
+    for (auto [open, close] :
+         {std::pair<std::string_view, std::string_view>{"(", "分)"}, {"\uff08", "分\uff09"}}) {
       if (!starts_with(text.substr(i), open)) continue;
       size_t j = i + open.size();
       while (j < text.size() && (is_digit(text[j]) || text[j] == ' ')) ++j;
@@ -210,7 +207,7 @@ std::string without_noise(std::string_view text) {
     }
     if (i < text.size()) out += text[i++];
   }
-  return out;
+  s = std::move(out);
 }
 
 // The last row of an "aligned" (also "align", "gathered", "split") derivation, its
@@ -291,8 +288,8 @@ std::optional<std::string> chinese_final_clause(std::string_view text) {
       continue;
     }
     // "(名)", "（舍去）": ideographs in parentheses.
-    for (auto [open, close] : {std::pair<std::string_view, std::string_view>{"(", ")"},
-                               {"\uff08", "\uff09"}}) {
+    for (auto [open, close] :
+         {std::pair<std::string_view, std::string_view>{"(", ")"}, {"\uff08", "\uff09"}}) {
       if (!starts_with(rest, open)) continue;
       size_t j = open.size();
       while (cjk_ideograph_at(rest, j)) j += 3;
@@ -308,8 +305,8 @@ std::optional<std::string> chinese_final_clause(std::string_view text) {
     }
     s += text[i++];
   }
-  static constexpr std::string_view kClauseEnds[] = {"\uff0c", "\u3002", "\uff1b", "\uff1a",
-                                                     "\uff0e", "\n"};
+  static constexpr std::string_view kClauseEnds[] = {"\uff0c", "\u3002", "\uff1b",
+                                                     "\uff1a", "\uff0e", "\n"};
   std::string_view v = trim(s);
   auto trim_end = [](std::string_view x) {
     for (bool changed = true; changed;) {
@@ -550,8 +547,8 @@ ExtractedAnswer extract_answer(std::string_view raw) {
   if (auto boxed = extract_last_boxed(repaired)) {
     return {std::move(*boxed), AnswerSource::kBoxed};
   }
-  std::string cleaned = without_noise(repaired);
-  std::string_view text = cleaned;
+  drop_noise(repaired);
+  std::string_view text = repaired;
   if (auto line = answer_after_marker(text)) {
     return {std::move(*line), AnswerSource::kFinalAnswerLine};
   }

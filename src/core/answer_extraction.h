@@ -14,7 +14,7 @@ enum class AnswerSource {
   kNone,             // nothing usable: the answer is empty
   kBoxed,            // the last \boxed{...}, \fbox{...} or \framebox{...}
   kFinalAnswerLine,  // the rest of the last "Final Answer:" / "Answer:" / "answer is" line
-  kFinalClause,      // a text in Chinese: the math its last clause ends on ("所以离心率为\frac{1}{2}")
+  kFinalClause,      // text ending in Chinese: the math its last clause ends on
   kWholeText,        // the text is nothing but a math answer ("$[0,1)$", "\frac{10}{9}")
   kLastMath,         // the last math span ("$x \ge 5$"), which holds the text's last number
   kLastNumber,       // the last number in the text
@@ -45,10 +45,10 @@ std::optional<std::string> extract_last_boxed(std::string_view text);
 // when it is nothing but math (one "$...$" span, even with words, or short LaTeX with no
 // word outside commands); else the last math span ("$...$", "\(...\)", "\[...\]", up to
 // 200 characters; of a longer one, what follows its last "=") when the text's last digit
-// is in it; else the last number (integer, decimal, or a/b fraction). A math answer that is an "aligned" derivation is its last
-// row ("& = 16", or "x &= 9" when every row has x), and one that gives reasons first is
-// what follows its last "\therefore". Backslashes that unescaped JSON turned into control
-// characters are put back first.
+// is in it; else the last number (integer, decimal, or a/b fraction). A math answer that is
+// an "aligned" derivation is its last row ("& = 16", or "x &= 9" when every row has x), and
+// one that gives reasons first is what follows its last "\therefore". Backslashes that
+// unescaped JSON turned into control characters are put back first.
 ExtractedAnswer extract_answer(std::string_view text);
 
 // The multiple-choice letter (A..max_letter, upper case) chosen by `text`, looking in order

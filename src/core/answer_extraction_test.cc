@@ -144,7 +144,8 @@ TEST(ExtractAnswer, ChineseTextEndsOnItsLastClause) {
     return a.answer;
   };
   // Chinese inside one math span, as exam solutions are often written.
-  EXPECT_EQ(final_clause("$由|CD|=\\frac{4}{3}|AB|得4c=\\frac{8b^2}{3a}.$ $所以C_1的离心率为\\frac{1}{2}.$"),
+  EXPECT_EQ(final_clause(
+                "$由|CD|=\\frac{4}{3}|AB|得4c=\\frac{8b^2}{3a}.$ $所以C_1的离心率为\\frac{1}{2}.$"),
             "\\frac{1}{2}");
   EXPECT_EQ(final_clause("故点P的坐标为(-8,-2)或(0,2)."), "(-8,-2) or (0,2)");
   // A unit in parentheses and a score mark dropped; of a chain, the last side.
@@ -162,8 +163,10 @@ TEST(ExtractAnswer, ChineseTextEndsOnItsLastClause) {
             "(-\\infty ，0)\\cup (2，+\\infty )");
   EXPECT_EQ(final_clause("所以P(C)＝P(A_{4})＋P(A_{5})＝\\frac{8}{13}.(12分)"), "\\frac{8}{13}");
   // An ideograph inside braces: the last whole side of the chain.
-  EXPECT_EQ(final_clause("所以h=\\frac{3V_{三棱锥O-PBC}}{S}=\\frac{64}{8\\sqrt{34}}=\\frac{12\\sqrt{34}}{17}."),
-            "\\frac{12\\sqrt{34}}{17}");
+  EXPECT_EQ(
+      final_clause(
+          "所以h=\\frac{3V_{三棱锥O-PBC}}{S}=\\frac{64}{8\\sqrt{34}}=\\frac{12\\sqrt{34}}{17}."),
+      "\\frac{12\\sqrt{34}}{17}");
   // A conclusion after its reasons.
   EXPECT_EQ(final_clause("$又因为\\because B\\in (0,\\pi ),\\therefore B=\\frac{\\pi }{3}.$"),
             "B=\\frac{\\pi }{3}");
@@ -180,8 +183,8 @@ TEST(ExtractAnswer, ImagesAndScoreMarksHoldNoAnswer) {
 }
 
 TEST(ExtractAnswer, AnAlignedDerivationEndsOnItsLastRow) {
-  ExtractedAnswer a =
-      extract_answer("So $$\\begin{aligned} 2 x-2 & =16 \\\\ 2 x & =18 \\\\ x & =9 \\end{aligned}$$");
+  ExtractedAnswer a = extract_answer(
+      "So $$\\begin{aligned} 2 x-2 & =16 \\\\ 2 x & =18 \\\\ x & =9 \\end{aligned}$$");
   EXPECT_EQ(a.answer, "x =9");
   a = extract_answer("$$\\begin{aligned} (10^3+1)^2 & =x^2+2x+1 \\\\ & =1002001 \\end{aligned}$$");
   EXPECT_EQ(a.answer, "1002001");
@@ -192,7 +195,8 @@ TEST(ExtractAnswer, AnAlignedDerivationEndsOnItsLastRow) {
 
 TEST(ExtractAnswer, AParallelDerivationStaysWhole) {
   // Rows that name different things are one answer in parts, not a derivation.
-  const char* parts = "$\\begin{aligned} \\text{Coefficient} &= -5 \\\\ \\text{Degree} &= 5 \\end{aligned}$";
+  const char* parts =
+      "$\\begin{aligned} \\text{Coefficient} &= -5 \\\\ \\text{Degree} &= 5 \\end{aligned}$";
   EXPECT_EQ(extract_answer(parts).answer,
             "\\begin{aligned} \\text{Coefficient} &= -5 \\\\ \\text{Degree} &= 5 \\end{aligned}");
   const char* other = "$$\\begin{aligned} a &= 2 \\\\ b &= 3 \\end{aligned}$$";
@@ -205,8 +209,9 @@ TEST(ExtractAnswer, ControlCharactersFromUnescapedJsonArePutBack) {
 }
 
 TEST(ExtractAnswer, AConclusionFollowsItsLastTherefore) {
-  EXPECT_EQ(extract_answer("Hence $7<m<9 \\quad \\because m \\in Z \\quad \\therefore m=8$.").answer,
-            "m=8");
+  EXPECT_EQ(
+      extract_answer("Hence $7<m<9 \\quad \\because m \\in Z \\quad \\therefore m=8$.").answer,
+      "m=8");
   // A leading "\therefore" is no reason before it.
   EXPECT_EQ(extract_answer("$\\therefore x = 2$").answer, "\\therefore x = 2");
 }

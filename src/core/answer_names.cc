@@ -303,10 +303,10 @@ std::string strip_variable_prefix(std::string_view part) {
   }
   // A set-builder set holds its condition: "A \cup B = \{x \mid -1 \le x < 9\}".
   bool set = starts_with(rhs, "\\{") && ascii::ends_with(rhs, "\\}");
-  bool relation = rhs.find('=') != std::string_view::npos ||
-                  rhs.find("\\le") != std::string_view::npos ||
-                  rhs.find("\\ge") != std::string_view::npos ||
-                  rhs.find('<') != std::string_view::npos || rhs.find('>') != std::string_view::npos;
+  bool relation =
+      rhs.find('=') != std::string_view::npos || rhs.find("\\le") != std::string_view::npos ||
+      rhs.find("\\ge") != std::string_view::npos || rhs.find('<') != std::string_view::npos ||
+      rhs.find('>') != std::string_view::npos;
   if (rhs.empty() || (relation && !set)) {
     return std::string(v);
   }

@@ -492,8 +492,8 @@ EquivalenceResult apply_answer_rules(std::string_view predicted, std::string_vie
   }
   // Clock times when the question asks for one, or when a side is written as a time
   // ("08:34 P.M.", "20:34:00"); "2:30" alone may be a ratio.
-  bool colons = predicted.find(':') != std::string_view::npos &&
-                gold.find(':') != std::string_view::npos;
+  bool colons =
+      predicted.find(':') != std::string_view::npos && gold.find(':') != std::string_view::npos;
   if (auto p = colons ? clock_time(predicted) : std::nullopt,
       g = colons ? clock_time(gold) : std::nullopt;
       p && g && (cues.clock || p->half_day || g->half_day || p->seconds || g->seconds)) {

@@ -71,8 +71,8 @@ constexpr std::string_view kUnitWords[] = {
     "sq",     "cubic",   "cents",    "cent",    "dollars", "dollar",  "degrees", "degree", "hours",
     "hour",   "minutes", "minute",   "seconds", "second",  "mph",     "kg",      "grams",  "gram",
     "pounds", "lbs",     "days",     "weeks",   "years",   "ounces",  "liters",  "litres", "mL",
-    "ml",     "people",  "students", "ways",    "points",  "radians", "day",    "deg",
-    "m",      "g",       "L",        "h",       "kgs",     "litre",   "liter",   "hrs",
+    "ml",     "people",  "students", "ways",    "points",  "radians", "day",     "deg",    "m",
+    "g",      "L",       "h",        "kgs",     "litre",   "liter",   "hrs",
 };
 
 }  // namespace

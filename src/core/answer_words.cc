@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <optional>
-#include <utility>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/ascii.h"
@@ -526,7 +526,6 @@ std::vector<std::string> choice_texts(std::string_view q, std::string_view lette
   }
   return texts;
 }
-
 
 namespace {
 

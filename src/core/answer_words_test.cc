@@ -21,8 +21,9 @@ TEST(ChoiceLetters, ReadsTheOfferedLetters) {
 
 TEST(ChoiceTexts, ReadsWhatEachChoiceOffers) {
   using Texts = std::vector<std::string>;
-  EXPECT_EQ(choice_texts("Which is true? A: $2\\sqrt{2}$ B: $3$, C: $4$; D: $\\frac{1}{2}$", "ABCD"),
-            (Texts{"2\\sqrt{2}", "3", "4", "\\frac{1}{2}"}));
+  EXPECT_EQ(
+      choice_texts("Which is true? A: $2\\sqrt{2}$ B: $3$, C: $4$; D: $\\frac{1}{2}$", "ABCD"),
+      (Texts{"2\\sqrt{2}", "3", "4", "\\frac{1}{2}"}));
   EXPECT_EQ(choice_texts("Pick one:\n(A) x > 1\n(B) x < 1\nExplain.", "AB"),
             (Texts{"x > 1", "x < 1"}));
   EXPECT_EQ(choice_texts("A\uff0e1\uff1b B\uff0e2", "AB"), (Texts{"1", "2"}));

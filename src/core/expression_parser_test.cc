@@ -58,7 +58,8 @@ TEST(ParseExpression, Functions) {
 
 TEST(ParseExpression, SyntaxErrors) {
   WorkBudget budget = plenty();
-  for (const char* bad : {"", "1+", "(1", "\\frac{1}", "x^", "1)", "\\sqrt", "\\begin", ".x", "B.x"}) {
+  for (const char* bad :
+       {"", "1+", "(1", "\\frac{1}", "x^", "1)", "\\sqrt", "\\begin", ".x", "B.x"}) {
     EXPECT_THROW(parse_expression(bad, budget), std::invalid_argument) << bad;
   }
 }

@@ -55,7 +55,8 @@ FinalAnswer final_answer(std::string_view text, size_t choices);
 struct SampleGrade {
   std::string extracted;  // the final answer or the letter; empty when none was found
   // Where it came from: answer_source_name() ("boxed", "answer_line", "whole_text",
-  // "last_math", "last_number", "final_clause", "none"), "given" (used as is) or "choice" (a letter; "none" when no letter was found).
+  // "last_math", "last_number", "final_clause", "none"), "given" (used as is) or "choice" (a
+  // letter; "none" when no letter was found).
   std::string source;
   bool correct = false;
   std::string method;            // equivalence_method_name(), or "choice" for letters

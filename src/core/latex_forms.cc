@@ -159,12 +159,9 @@ bool is_domain(std::string_view part, std::string_view rest) {
   }
   // "y = ..." and "f(x) = ...": the value is what follows its name.
   std::vector<size_t> eq = top_level_positions(rest, "=");
-  if (eq.size() == 1) {
-    std::string_view name = trim(rest.substr(0, eq[0]));
-    bool named = !name.empty() && name.size() <= 6 && is_alpha(name[0]) &&
-                 std::all_of(name.begin(), name.end(),
-                             [](char c) { return is_alpha(c) || c == '(' || c == ')'; });
-    if (named) rest = rest.substr(eq[0] + 1);
+  if (std::string_view name = trim(rest.substr(0, eq.empty() ? 0 : eq[0]));
+      eq.size() == 1 && !name.empty() && leading_name(name) == name) {
+    rest = rest.substr(eq[0] + 1);
   }
   return !has_relation(rest) && free_letters(rest).find(part[0]) != std::string::npos;
 }
@@ -373,9 +370,9 @@ void replace_unicode(std::string& s) {
       {"\u03c6", "\\varphi "}, {"\u03bb", "\\lambda "}, {"\u3001", ","},       {"\uff1e", ">"},
       {"\uff1c", "<"},       {"\uff1d", "="},          {"\uff08", "("},        {"\uff09", ")"},
       {"\uff0c", ","},       {"\uff1a", ":"},          {"\uff0b", "+"},        {"\uff0d", "-"},
-      {"\uff0e", "."},       {"\u3002", "."},       {"\u200b", ""},        {"\ufeff", ""},
-      {"<sup>", "^{"},          {"</sup>", "}"},        {"<sub>", "_{"},
-      {"</sub>", "}"},       {"\u2044", "/"},          {"\u2215", "/"},        {"\u211d", "\\mathbb{R}"},
+      {"\uff0e", "."},       {"\u3002", "."},          {"\u200b", ""},         {"\ufeff", ""},
+      {"<sup>", "^{"},       {"</sup>", "}"},          {"<sub>", "_{"},         {"</sub>", "}"},
+      {"\u2044", "/"},          {"\u2215", "/"},        {"\u211d", "\\mathbb{R}"},
       {"\u2124", "\\mathbb{Z}"}, {"\u2115", "\\mathbb{N}"}, {"\u211a", "\\mathbb{Q}"},
       {"\u2102", "\\mathbb{C}"}, {"\u2223", "\\mid "},  {"\u2216", "\\setminus "},
       {"\u2220", "\\angle "}, {"\u2266", "\\le "},     {"\u2267", "\\ge "},   {"\u2213", "\\mp "},

@@ -20,8 +20,8 @@ namespace s1 {
 void repair_control_escapes(std::string& s);
 
 // Unicode and HTML math as LaTeX: "−" "×" "·" "÷" "≤" "≥" "≠" "≈" "±" "∞" "∪" "∩" "∈" "∅"
-// "π" and a few Greek letters, "。" as ".", zero-width spaces dropped, "√" "∛" "∜" (with the digits after them: "√10"), "°" (and "°C"
-// as a unit), "²" "³", full-width forms ("＞", "（", "０"),
+// "π" and a few Greek letters, "。" as ".", zero-width spaces dropped, "√" "∛" "∜" (with the digits
+// after them: "√10"), "°" (and "°C" as a unit), "²" "³", full-width forms ("＞", "（", "０"),
 // "<sup>x</sup>" as "^{x}", "<sub>" as "_{"; circled numbers "②③" as the list "2,3".
 void replace_unicode(std::string& s);
 

@@ -1,5 +1,4 @@
 #include "core/latex_normalize.h"
-#include "core/number_notation.h"
 
 #include <algorithm>
 #include <array>
@@ -9,11 +8,11 @@
 #include <string>
 #include <vector>
 
-#include "core/ascii.h"
-#include "core/utf8.h"
 #include "core/answer_names.h"
 #include "core/answer_units.h"
+#include "core/ascii.h"
 #include "core/latex_forms.h"
+#include "core/number_notation.h"
 #include "core/plain_math.h"
 #include "core/set_forms.h"
 
@@ -31,12 +30,11 @@ using ascii::trim;
 // Commands removed with nothing left behind: sizes, styles and font switches that do not
 // change the value ("{\large 5}", "{\rm cm}"), and "\therefore" before a result.
 constexpr std::array<std::string_view, 33> kDroppedCommands = {
-    "left",   "right",        "bigl",       "bigr",      "Bigl",        "Bigr",
-    "big",    "Big",          "biggl",      "biggr",     "bigg",        "Bigg",
-    "displaystyle", "textstyle", "scriptstyle", "limits", "nolimits",   "middle",
-    "tiny",   "small",        "normalsize", "large",     "Large",       "LARGE",
-    "huge",   "Huge",         "rm",         "bf",        "it",          "sf",
-    "tt",     "boldmath",     "therefore"};
+    "left",        "right",  "bigl",     "bigr",     "Bigl",     "Bigr",         "big",
+    "Big",         "biggl",  "biggr",    "bigg",     "Bigg",     "displaystyle", "textstyle",
+    "scriptstyle", "limits", "nolimits", "middle",   "tiny",     "small",        "normalsize",
+    "large",       "Large",  "LARGE",    "huge",     "Huge",     "rm",           "bf",
+    "it",          "sf",     "tt",       "boldmath", "therefore"};
 // Commands that become a space; those with a braced argument drop it too.
 constexpr std::array<std::string_view, 8> kSpacingCommands = {
     "quad", "qquad", "enspace", "thinspace", "medspace", "hspace", "vspace", "phantom"};
@@ -379,7 +377,9 @@ void words_to_commas(std::string& s) {
     }
     if (tuples) {
       std::string joined;
-      for (std::string_view way : ways) joined += (joined.empty() ? "(" : ",(") + std::string(trim(way)) + ")";
+      for (std::string_view way : ways) {
+        joined += (joined.empty() ? "(" : ",(") + std::string(trim(way)) + ")";
+      }
       s = joined;
       return;
     }
@@ -780,7 +780,8 @@ std::string normalize_answer(std::string_view latex, bool strip_variable) {
   std::string joined;
   for (size_t i = 0; i < parts.size(); ++i) {
     if (i) joined += ',';
-    std::string part = strip_variable ? strip_variable_prefix(parts[i]) : std::string(trim(parts[i]));
+    std::string part =
+        strip_variable ? strip_variable_prefix(parts[i]) : std::string(trim(parts[i]));
     // A set named before its set-builder ("A \cup B = \{x \mid x < 9\}") is read again as
     // the set, which the rewrites above turn into its interval.
     if (starts_with(part, "\\{") && part.size() < trim(parts[i]).size()) {
